@@ -1,0 +1,358 @@
+/*
+ * config.c - intake.conf: an XML file validated against
+ * intake-config.xsd, with every problem reported as file:line: message.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "intake.h"
+#include "xmlsafe.h"
+
+#define CONFIG_NS	"urn:intake:config:1"
+
+const char *
+config_datadir(void)
+{
+	const char *d = getenv("INTAKE_DATADIR");
+
+	return d != NULL && *d != '\0' ? d : PKGDATADIR;
+}
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->data_dir = xstrdup(DATA_DIR_DEFAULT);
+	c->lang = xstrdup("deu+eng");
+	c->rescan_s = 60;
+	c->max_delivery = 512ULL << 20;
+}
+
+static void
+inbox_release(struct inbox_conf *in)
+{
+	size_t i;
+
+	free(in->path);
+	for (i = 0; i < in->nignore; i++)
+		free(in->ignore[i]);
+	free(in->ignore);
+	free(in->rejected);
+	free(in->workflow);
+	free(in->templates);
+	free(in->lang);
+}
+
+void
+config_clear_inboxes(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ninboxes; i++)
+		inbox_release(&c->inboxes[i]);
+	free(c->inboxes);
+	c->inboxes = NULL;
+	c->ninboxes = 0;
+}
+
+void
+config_release(struct config *c)
+{
+	config_clear_inboxes(c);
+	free(c->file);
+	free(c->data_dir);
+	free(c->user);
+	free(c->lang);
+	memset(c, 0, sizeof(*c));
+}
+
+struct inbox_conf *
+config_add_inbox(struct config *c, const char *path)
+{
+	struct inbox_conf *in;
+
+	c->inboxes = xreallocarray(c->inboxes, c->ninboxes + 1,
+	    sizeof(*c->inboxes));
+	in = &c->inboxes[c->ninboxes++];
+	memset(in, 0, sizeof(*in));
+	in->path = xstrdup(path);
+	in->mode = WATCH_AUTO;
+	in->poll_ms = 5000;
+	in->settle_ms = 5000;
+	in->rejected = xstrdup("_rejected");
+	in->duplicates = DUP_FLAG;
+	return in;
+}
+
+/* A path in the file is taken relative to the file's own folder. */
+static char *
+config_path(const char *file, const char *value)
+{
+	char *copy, *dir, *p;
+
+	if (value == NULL)
+		return xstrdup("");
+	if (value[0] == '/')
+		return xstrdup(value);
+	copy = xstrdup(file);
+	dir = dirname(copy);
+	p = path_join(dir, value);
+	free(copy);
+	return p;
+}
+
+static char *
+prop(xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s;
+
+	if (v == NULL)
+		return NULL;
+	s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static char *
+text(xmlNode *n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s, *b, *e;
+
+	if (v == NULL)
+		return xstrdup("");
+	for (b = (char *)v; *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'; b++)
+		;
+	s = xstrdup(b);
+	xmlFree(v);
+	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]) != NULL; e--)
+		;
+	*e = '\0';
+	return s;
+}
+
+static bool
+is(xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* The schema has already checked the forms of these values. */
+static unsigned
+seconds_ms(xmlNode *n, const char *name, unsigned dflt)
+{
+	char *v = prop(n, name);
+	unsigned ms = dflt;
+
+	if (v != NULL) {
+		ms = (unsigned)(strtod(v, NULL) * 1000.0 + 0.5);
+		free(v);
+	}
+	return ms;
+}
+
+static uint64_t
+size_bytes(const char *v)
+{
+	char *end;
+	uint64_t n = strtoull(v, &end, 10);
+
+	switch (*end) {
+	case 'K': return n << 10;
+	case 'M': return n << 20;
+	case 'G': return n << 30;
+	default: return n;
+	}
+}
+
+static void
+load_inbox(struct config *c, const char *file, xmlNode *n)
+{
+	struct inbox_conf *in;
+	char *v;
+	xmlNode *k;
+
+	v = prop(n, "path");
+	in = config_add_inbox(c, "");
+	free(in->path);
+	in->path = config_path(file, v);
+	free(v);
+	in->line = (int)xmlGetLineNo(n);
+	if ((v = prop(n, "mode")) != NULL) {
+		in->mode = strcmp(v, "poll") == 0 ? WATCH_POLL :
+		    strcmp(v, "inotify") == 0 ? WATCH_INOTIFY : WATCH_AUTO;
+		free(v);
+	}
+	in->poll_ms = seconds_ms(n, "poll-interval", in->poll_ms);
+	in->settle_ms = seconds_ms(n, "settle", in->settle_ms);
+	if ((v = prop(n, "rejected")) != NULL) {
+		free(in->rejected);
+		in->rejected = v;
+	}
+	if ((v = prop(n, "duplicates")) != NULL) {
+		in->duplicates = strcmp(v, "reject") == 0 ? DUP_REJECT : DUP_FLAG;
+		free(v);
+	}
+	if ((v = prop(n, "templates")) != NULL) {
+		in->templates = config_path(file, v);
+		free(v);
+	}
+	in->workflow = prop(n, "workflow");
+	in->lang = prop(n, "lang");
+	for (k = n->children; k != NULL; k = k->next)
+		if (is(k, "ignore")) {
+			in->ignore = xreallocarray(in->ignore, in->nignore + 1,
+			    sizeof(*in->ignore));
+			in->ignore[in->nignore++] = prop(k, "pattern");
+		}
+}
+
+static void
+load_tree(struct config *c, const char *file, xmlNode *root)
+{
+	xmlNode *n;
+	char *v;
+
+	for (n = root->children; n != NULL; n = n->next) {
+		if (is(n, "data-dir")) {
+			v = text(n);
+			free(c->data_dir);
+			c->data_dir = config_path(file, v);
+			free(v);
+		} else if (is(n, "user")) {
+			free(c->user);
+			c->user = text(n);
+		} else if (is(n, "ocr")) {
+			if ((v = prop(n, "lang")) != NULL) {
+				free(c->lang);
+				c->lang = v;
+			}
+			if ((v = prop(n, "workers")) != NULL) {
+				unsigned long w = strtoul(v, NULL, 10);
+				c->workers = w > 256 ? 256 : (unsigned)w;
+				free(v);
+			}
+		} else if (is(n, "limits")) {
+			if ((v = prop(n, "max-delivery")) != NULL) {
+				c->max_delivery = size_bytes(v);
+				free(v);
+			}
+		} else if (is(n, "rescan")) {
+			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
+		} else if (is(n, "inbox"))
+			load_inbox(c, file, n);
+	}
+}
+
+int
+config_load(struct config *c, const char *path)
+{
+	xmlDoc *doc = NULL;
+	xmlNode *root;
+	char *xsd = NULL;
+	int rc = INTAKE_EINVAL;
+
+	if ((doc = xmlsafe_read_file(path)) == NULL)
+		goto fail;
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || !is(root, "intake") || root->ns == NULL ||
+	    xmlStrcmp(root->ns->href, (const xmlChar *)CONFIG_NS) != 0) {
+		fprintf(stderr, "%s:%d: the root element must be <intake "
+		    "xmlns=\"%s\" version=\"1\">\n", path,
+		    root ? (int)xmlGetLineNo(root) : 1, CONFIG_NS);
+		goto fail;
+	}
+	xsd = path_join(config_datadir(), "schema/intake-config.xsd");
+	if (xmlsafe_validate(doc, path, xsd) != 0)
+		goto fail;
+	free(c->file);
+	c->file = xstrdup(path);
+	load_tree(c, path, root);
+	rc = INTAKE_OK;
+fail:
+	free(xsd);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* Prints "file:line: message", or the message alone for settings that came
+ * from the command line (file NULL). */
+static void PRINTF_LIKE(3, 4)
+conf_error(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (file != NULL)
+		fprintf(stderr, "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+check_dir(const char *file, int line, const char *what, const char *dir)
+{
+	struct stat st;
+	const char *why = NULL;
+
+	if (stat(dir, &st) == -1)
+		why = errno == ENOENT ? "no such directory" : strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	else if (access(dir, R_OK | W_OK | X_OK) == -1)
+		why = "not readable and writable by this user";
+	if (why == NULL)
+		return 0;
+	conf_error(file, line, "%s \"%s\": %s", what, dir, why);
+	return INTAKE_EINVAL;
+}
+
+int
+config_check(const struct config *c)
+{
+	size_t i, j, n;
+	int rc = 0;
+
+	if (c->ninboxes == 0) {
+		conf_error(c->file, 1, "no inbox configured: add <inbox "
+		    "path=\"...\"/> or use --inbox DIR");
+		rc = INTAKE_EINVAL;
+	}
+	n = strlen(c->data_dir);
+	for (i = 0; i < c->ninboxes; i++) {
+		const struct inbox_conf *in = &c->inboxes[i];
+		const char *file = in->line > 0 ? c->file : NULL;
+
+		if (check_dir(file, in->line, "inbox", in->path) != 0)
+			rc = INTAKE_EINVAL;
+		else if (strncmp(in->path, c->data_dir, n) == 0 &&
+		    (in->path[n] == '/' || in->path[n] == '\0')) {
+			conf_error(file, in->line, "inbox \"%s\": inside the "
+			    "data directory \"%s\"", in->path, c->data_dir);
+			rc = INTAKE_EINVAL;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(c->inboxes[j].path, in->path) == 0) {
+				conf_error(file, in->line, "inbox \"%s\": "
+				    "configured twice", in->path);
+				rc = INTAKE_EINVAL;
+			}
+	}
+	return rc;
+}

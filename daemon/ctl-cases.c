@@ -1,0 +1,83 @@
+/*
+ * ctl-cases.c - intakectl cases: the list of cases.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <string.h>
+
+#include "intake.h"
+
+static int
+print_case(const struct case_row *k, void *arg)
+{
+	struct ctl *c = arg;
+	char created[32], updated[32];
+	bool first = true;
+	size_t i;
+
+	fmt_time(k->created_ms, created, sizeof(created));
+	fmt_time(k->updated_ms, updated, sizeof(updated));
+	if (c->json) {
+		putchar('{');
+		json_key_int(stdout, &first, "id", k->id);
+		json_key_int(stdout, &first, "delivery", k->delivery_id);
+		json_key_str(stdout, &first, "form", k->form);
+		json_key_str(stdout, &first, "state", k->state);
+		json_key_str(stdout, &first, "reference", k->reference);
+		json_key_str(stdout, &first, "created", created);
+		json_key_str(stdout, &first, "updated", updated);
+		json_key_raw(stdout, &first, "files", "[");
+		for (i = 0; i < k->nfiles; i++) {
+			if (i > 0)
+				putchar(',');
+			json_str(stdout, k->files[i]);
+		}
+		puts("]}");
+		return 0;
+	}
+	printf("%-6lld %-7s %-12s %-12s %-20s ", (long long)k->id,
+	    k->form ? k->form : "-", k->state, k->reference ? k->reference : "-",
+	    created);
+	for (i = 0; i < k->nfiles; i++)
+		printf("%s%s", i ? ", " : "", k->files[i]);
+	putchar('\n');
+	return 0;
+}
+
+int
+cmd_cases(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': c->json = true; break;
+		case 'h':
+			printf("usage: intakectl cases [--json]\n\n"
+			    "Lists the cases: id, form, state, reference, when "
+			    "it was opened, and its files.\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: intakectl cases [--json]\n");
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: intakectl cases [--json]\n");
+		return 2;
+	}
+	if (ctl_store(c) != 0)
+		return 1;
+	if (!c->json)
+		printf("%-6s %-7s %-12s %-12s %-20s %s\n", "CASE", "FORM",
+		    "STATE", "REFERENCE", "CREATED", "FILES");
+	return store_case_foreach(c->store, print_case, c) ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+/*
+ * ctl-deliveries.c - intakectl deliveries: the intake ledger.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <string.h>
+
+#include "intake.h"
+
+static int
+print_delivery(const struct delivery *d, void *arg)
+{
+	struct ctl *c = arg;
+	char when[32], size[16];
+	bool first = true;
+
+	if (c->json) {
+		putchar('{');
+		json_key_int(stdout, &first, "id", d->id);
+		json_key_str(stdout, &first, "inbox", d->inbox);
+		json_key_str(stdout, &first, "name", d->name);
+		json_key_raw(stdout, &first, "folder", d->folder ? "true" : "false");
+		json_key_str(stdout, &first, "status",
+		    delivery_status_name(d->status));
+		json_key_str(stdout, &first, "stage",
+		    delivery_stage_name(d->stage));
+		json_key_str(stdout, &first, "sha256", d->sha256);
+		json_key_int(stdout, &first, "size", d->size);
+		if (d->case_id)
+			json_key_int(stdout, &first, "case", d->case_id);
+		else
+			json_key_null(stdout, &first, "case");
+		if (d->duplicate_of)
+			json_key_int(stdout, &first, "duplicate_of",
+			    d->duplicate_of);
+		else
+			json_key_null(stdout, &first, "duplicate_of");
+		json_key_str(stdout, &first, "reason", d->reason);
+		json_key_str(stdout, &first, "location", d->location);
+		json_key_str(stdout, &first, "seen",
+		    fmt_time(d->seen_ms, when, sizeof(when)));
+		json_key_str(stdout, &first, "updated",
+		    fmt_time(d->updated_ms, when, sizeof(when)));
+		puts("}");
+		return 0;
+	}
+	char casebuf[24] = "-";
+	if (d->case_id)
+		snprintf(casebuf, sizeof(casebuf), "%lld", (long long)d->case_id);
+	printf("%-6lld %-11s %-6s %-7s %-12.12s %s%s%s%s\n", (long long)d->id,
+	    delivery_status_name(d->status), casebuf,
+	    d->status == DS_IGNORED ? "-" : ctl_size(d->size, size, sizeof(size)),
+	    d->sha256 ? d->sha256 : "-", d->name, d->folder ? "/" : "",
+	    d->reason ? "  -- " : "", d->reason ? d->reason : "");
+	return 0;
+}
+
+int
+cmd_deliveries(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': c->json = true; break;
+		case 'h':
+			printf("usage: intakectl deliveries [--json]\n\n"
+			    "Lists the intake ledger: every file or folder ever "
+			    "seen in an inbox, its\nSHA-256, size, status (case, "
+			    "quarantined, duplicate, ignored, pending), case\n"
+			    "and the reason for anything not taken.\n");
+			return 0;
+		default:
+			fprintf(stderr, "usage: intakectl deliveries [--json]\n");
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: intakectl deliveries [--json]\n");
+		return 2;
+	}
+	if (ctl_store(c) != 0)
+		return 1;
+	if (!c->json)
+		printf("%-6s %-11s %-6s %-7s %-12s %s\n", "ID", "STATUS", "CASE",
+		    "SIZE", "SHA-256", "NAME");
+	return store_delivery_foreach(c->store, false, print_delivery, c) ?
+	    1 : 0;
+}

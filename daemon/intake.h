@@ -1,0 +1,302 @@
+/*
+ * intake.h - private declarations shared by intaked and intakectl.
+ *
+ * One section per implementing file.  Nothing here is installed: the only
+ * public interface is the plugin API in include/intake/.
+ */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define PRINTF_LIKE(f, a)	__attribute__((format(printf, f, a)))
+#define NORETURN		__attribute__((noreturn))
+
+/* Error returns: 0 success, a negative value on failure. */
+#define INTAKE_OK	0
+#define INTAKE_ERR	(-1)	/* failed; the message has been logged */
+#define INTAKE_EBUSY	(-2)	/* the database stayed locked past busy_timeout */
+#define INTAKE_ENOENT	(-3)	/* the object asked for does not exist */
+#define INTAKE_EINVAL	(-4)	/* the input was refused (bad value, bad file) */
+
+/* log.c */
+enum log_level { LOG_LEVEL_ERR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+/* Sends log lines to stderr (foreground) or syslog.  progname is borrowed. */
+void	log_init(const char *progname, bool foreground, enum log_level);
+/* Sets the subject printed at the head of every following line
+ * ("delivery 12", "case 7"); NULL clears it.  The text is copied. */
+void	log_subject(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_clear_subject(void);
+void	log_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_info(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A broken invariant or out of memory: logs and exits with status 3. */
+void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
+
+/* util.c */
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrdup(const char *s);
+/* Returns a malloc'd string owned by the caller. */
+char	*xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char	*path_join(const char *dir, const char *name);
+int64_t	 now_ms(void);		/* CLOCK_REALTIME in milliseconds */
+int64_t	 mono_ms(void);		/* CLOCK_MONOTONIC in milliseconds */
+/* Creates dir and its parents with mode; 0 or -errno. */
+int	 mkdir_p(const char *dir, mode_t mode);
+/* fsync(2) on a directory so a rename or unlink in it is durable. */
+int	 fsync_dir(const char *dir);
+/* Removes a file or a whole tree (no symlinks followed); 0 or -errno. */
+int	 remove_tree(const char *path);
+/* Copies a file or tree from src to dst (which must not exist), fsyncing
+ * every file and directory written; symlinks and special files are not
+ * copied.  0 or -errno. */
+int	 copy_tree(const char *src, const char *dst);
+/* Sums the regular files under path (or path itself): bytes, count and
+ * the latest of their mtimes and ctimes.  0 or -errno. */
+int	 tree_stat(const char *path, int64_t *bytes, int64_t *files,
+	    int64_t *mtime_ms, int64_t *ctime_ms);
+/* Writes a whole file durably under a temporary name, then renames it. */
+int	 write_file_atomic(const char *path, const char *data, size_t len);
+/* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
+char	*fmt_time(int64_t ms, char *buf, size_t len);
+
+/* json.c: writers for one JSON object per line. */
+void	json_str(FILE *, const char *s);	/* quoted and escaped, or null */
+void	json_key_str(FILE *, bool *first, const char *key, const char *val);
+void	json_key_int(FILE *, bool *first, const char *key, int64_t val);
+void	json_key_null(FILE *, bool *first, const char *key);
+void	json_key_raw(FILE *, bool *first, const char *key, const char *raw);
+
+/* match.c: the ignore list of an inbox. */
+/* Returns the default or configured pattern that name matches, or NULL. */
+const char *match_ignored(const char *name, char *const *extra, size_t nextra);
+/* Names inside a delivery that are junk rather than content. */
+bool	 match_junk(const char *name);
+
+/* config.c */
+enum watch_mode { WATCH_AUTO, WATCH_INOTIFY, WATCH_POLL };
+enum dup_policy { DUP_FLAG, DUP_REJECT };
+
+struct inbox_conf {
+	char		*path;
+	enum watch_mode	 mode;
+	unsigned	 poll_ms;	/* polling interval */
+	unsigned	 settle_ms;	/* unchanged for this long = complete */
+	char		**ignore;	/* patterns added to the defaults */
+	size_t		 nignore;
+	char		*rejected;	/* folder for refused files */
+	enum dup_policy	 duplicates;
+	char		*workflow;	/* workflow id; NULL: by form */
+	char		*templates;	/* template folder; NULL: default */
+	char		*lang;		/* OCR languages; NULL: global */
+	int		 line;		/* where it was configured */
+};
+
+struct config {
+	char		*file;		/* NULL: built-in defaults */
+	char		*data_dir;
+	char		*user;		/* unprivileged user when run as root */
+	char		*lang;		/* OCR languages, "deu+eng" */
+	unsigned	 workers;	/* 0: number of cores */
+	unsigned	 rescan_s;	/* full rescan of every inbox */
+	uint64_t	 max_delivery;	/* bytes; larger deliveries are refused */
+	struct inbox_conf *inboxes;
+	size_t		 ninboxes;
+};
+
+#define CONFIG_FILE_DEFAULT	SYSCONFDIR "/intake/intake.conf"
+#define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
+
+/* Fills c with the built-in defaults (no inbox). */
+void	config_init(struct config *c);
+/* Loads and validates path against the schema; on error prints
+ * "file:line: message" lines to stderr and returns INTAKE_EINVAL. */
+int	config_load(struct config *c, const char *path);
+/* Adds an inbox with default settings; path is copied. */
+struct inbox_conf *config_add_inbox(struct config *c, const char *path);
+/* Checks what the schema cannot (folders exist, no inbox inside the data
+ * directory); prints problems, returns 0 or INTAKE_EINVAL. */
+int	config_check(const struct config *c);
+void	config_release(struct config *c);
+/* Drops every configured inbox (command-line inboxes replace them). */
+void	config_clear_inboxes(struct config *c);
+/* The folder holding the schemas and shipped templates and workflows. */
+const char *config_datadir(void);
+
+/* store.c: the only file that speaks SQL. */
+enum delivery_status {
+	DS_PENDING, DS_CASE, DS_QUARANTINED, DS_DUPLICATE, DS_IGNORED
+};
+/* Where a pending delivery stands; each step is resumed after a crash. */
+enum delivery_stage {
+	STAGE_CLAIMING,		/* recorded, still (partly) in the inbox */
+	STAGE_COPIED,		/* copied across file systems, the inbox
+				   copy not yet removed */
+	STAGE_SPOOLED,		/* wholly in the spool, not yet decided */
+	STAGE_REJECTING,	/* refused, being moved to the rejected folder */
+	STAGE_DONE
+};
+
+struct delivery {
+	int64_t		 id;
+	char		*token;		/* spool folder name */
+	char		*inbox;
+	char		*name;		/* name in the inbox */
+	bool		 folder;	/* a sub-folder delivery */
+	int64_t		 size;
+	int64_t		 mtime_ms;
+	char		*sha256;	/* NULL until hashed */
+	enum delivery_status status;
+	enum delivery_stage stage;
+	int64_t		 case_id;	/* 0: none */
+	int64_t		 duplicate_of;	/* first delivery with this content */
+	char		*reason;
+	char		*location;	/* where the file is now */
+	int64_t		 seen_ms;
+	int64_t		 updated_ms;
+};
+
+struct case_row {
+	int64_t		 id;
+	int64_t		 delivery_id;
+	char		*form;
+	char		*state;
+	char		*reference;
+	int64_t		 created_ms;
+	int64_t		 updated_ms;
+	char		**files;
+	size_t		 nfiles;
+};
+
+struct store;
+enum store_mode { STORE_CREATE, STORE_EXISTING };
+/* Opens (and migrates) the database in path; *out is owned by the caller
+ * and closed with store_close(). */
+int	store_open(const char *path, enum store_mode, struct store **out);
+void	store_close(struct store *);
+int	store_schema_version(struct store *);
+/* Write transactions are BEGIN IMMEDIATE and short. */
+int	store_begin(struct store *);
+int	store_commit(struct store *);
+void	store_rollback(struct store *);
+
+/* Inserts d (status, stage and names set by the caller); sets d->id. */
+int	store_delivery_insert(struct store *, struct delivery *d);
+int	store_delivery_set_stage(struct store *, int64_t id,
+	    enum delivery_stage, const char *location);
+int	store_delivery_set_hash(struct store *, int64_t id, const char *sha256,
+	    int64_t size);
+int	store_delivery_finish(struct store *, int64_t id, enum delivery_status,
+	    enum delivery_stage, int64_t case_id, int64_t duplicate_of,
+	    const char *reason, const char *location);
+/* Fills *d (released by the caller with delivery_release()). */
+int	store_delivery_get(struct store *, int64_t id, struct delivery *d);
+/* The earliest other delivery with this content that is not itself a
+ * duplicate; INTAKE_ENOENT when there is none. */
+int	store_delivery_first_with_hash(struct store *, const char *sha256,
+	    int64_t except, int64_t *first_id, int64_t *first_case);
+bool	store_delivery_token_known(struct store *, const char *token);
+bool	store_delivery_ignored_known(struct store *, const char *inbox,
+	    const char *name);
+/* Calls fn for every delivery in id order (all, or only pending ones);
+ * stops early and returns fn's value when it is not 0. */
+int	store_delivery_foreach(struct store *, bool pending_only,
+	    int (*fn)(const struct delivery *, void *), void *arg);
+int	store_delivery_count_pending(struct store *, int64_t *n);
+void	delivery_release(struct delivery *d);
+
+int	store_case_create(struct store *, int64_t delivery_id, const char *state,
+	    int64_t *case_id);
+int	store_case_add_file(struct store *, int64_t case_id, const char *name,
+	    int64_t size);
+int	store_case_foreach(struct store *,
+	    int (*fn)(const struct case_row *, void *), void *arg);
+
+const char *delivery_status_name(enum delivery_status);
+const char *delivery_stage_name(enum delivery_stage);
+
+/* ledger.c: taking files from inboxes into the spool, exactly once. */
+struct ledger {
+	struct store	*store;
+	const struct config *config;
+	char		*spool;		/* <data>/spool */
+	unsigned	 counter;	/* for spool tokens */
+};
+int	ledger_init(struct ledger *, struct store *, const struct config *);
+void	ledger_release(struct ledger *);
+/* Records name (a file or sub-folder of inbox) and moves it into the spool.
+ * Returns 0 with *id set, INTAKE_ENOENT when it vanished first. */
+int	ledger_take(struct ledger *, const struct inbox_conf *, const char *name,
+	    bool folder, int64_t size, int64_t mtime_ms, int64_t *id);
+/* Records an ignored name once; returns 0. */
+int	ledger_ignore(struct ledger *, const struct inbox_conf *, const char *name,
+	    const char *pattern);
+/* Finishes every step a crash left half-done: claims, rejections, and
+ * spool folders the database does not know. */
+int	ledger_recover(struct ledger *);
+/* Moves a refused delivery to its inbox's rejected folder with a
+ * <name>.reason.txt beside it, and marks it status (quarantined or
+ * duplicate). */
+int	ledger_reject(struct ledger *, int64_t id, enum delivery_status status,
+	    int64_t duplicate_of, const char *reason);
+/* The spool path of a delivery's content; caller frees. */
+char	*ledger_spool_path(const struct ledger *, const struct delivery *);
+const struct inbox_conf *ledger_inbox(const struct ledger *, const char *path);
+
+/* pipeline.c: what happens to a delivery once it is in the spool. */
+/* Hashes, recognises duplicates and empty input, and opens the case.
+ * Safe to call again after a crash at any point. */
+int	pipeline_process(struct ledger *, int64_t delivery_id);
+
+/* scan.c: finding complete files and folders in an inbox. */
+struct scan_entry;
+struct scan {
+	const struct inbox_conf *inbox;
+	bool		 network;	/* judge completeness by observation */
+	struct scan_entry *entries;	/* what was seen, by name */
+	size_t		 nentries;
+	int64_t		 next_check;	/* monotonic ms of the next needed look */
+};
+struct scan_ready {
+	char		*name;
+	bool		 folder;
+	bool		 ignored;
+	const char	*pattern;	/* the ignore pattern, when ignored */
+	int64_t		 size;
+	int64_t		 mtime_ms;
+};
+void	scan_init(struct scan *, const struct inbox_conf *, bool network);
+void	scan_release(struct scan *);
+/* Reads the inbox once and returns in *ready (caller frees with
+ * scan_ready_free) the entries that are complete now. */
+int	scan_inbox(struct scan *, struct ledger *, struct scan_ready **ready,
+	    size_t *nready);
+void	scan_ready_free(struct scan_ready *, size_t n);
+/* Entries seen that are neither taken nor recorded yet. */
+size_t	scan_pending(const struct scan *);
+/* Returns name again from the next scan (its taking failed for a
+ * passing reason). */
+void	scan_retry(struct scan *, const char *name);
+
+/* intakectl.c and ctl-*.c: one file per intakectl command. */
+struct ctl {
+	struct config	 config;
+	struct store	*store;		/* opened on first use */
+	bool		 json;
+};
+/* Opens the database of the configured data directory; 0 or an error
+ * already reported. */
+int	ctl_store(struct ctl *);
+/* Prints a byte count as "812", "1.2K", "3.4M". */
+const char *ctl_size(int64_t bytes, char *buf, size_t len);
+int	cmd_deliveries(struct ctl *, int argc, char **argv);
+int	cmd_cases(struct ctl *, int argc, char **argv);
+
+#endif /* INTAKE_H */

@@ -1,0 +1,134 @@
+/*
+ * intakectl.c - the command-line tool for clerks, supervisors and admins.
+ * Each command lives in its own ctl-<command>.c.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intake.h"
+
+static const struct command {
+	const char	*name;
+	int		(*fn)(struct ctl *, int, char **);
+	const char	*usage;
+	const char	*what;
+} commands[] = {
+	{ "deliveries", cmd_deliveries, "deliveries [--json]",
+	    "the intake ledger: every file ever seen and what became of it" },
+	{ "cases", cmd_cases, "cases [--json]",
+	    "the cases: form, state, reference, files" },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void NORETURN
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+	size_t i;
+
+	fprintf(f,
+"usage: intakectl [-c file | --data-dir dir] [--json] command [args]\n"
+"\n"
+"  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ")\n"
+"      --data-dir DIR  the daemon's data directory (default " DATA_DIR_DEFAULT ")\n"
+"      --json          print one JSON object per line\n"
+"  -h, --help          show this help; intakectl COMMAND --help for one command\n"
+"  -V, --version       show the version\n"
+"\n"
+"Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-22s %s\n", commands[i].usage, commands[i].what);
+	fprintf(f, "\nExit status: 0 success, 1 refused or not found, 2 usage.\n"
+	    "See intakectl(8).\n");
+	exit(status);
+}
+
+int
+ctl_store(struct ctl *c)
+{
+	char *db;
+	int rc;
+
+	if (c->store != NULL)
+		return 0;
+	db = path_join(c->config.data_dir, "intake.db");
+	rc = store_open(db, STORE_EXISTING, &c->store);
+	free(db);
+	return rc;
+}
+
+const char *
+ctl_size(int64_t n, char *buf, size_t len)
+{
+	if (n < 1024)
+		snprintf(buf, len, "%lld", (long long)n);
+	else if (n < 1024 * 1024)
+		snprintf(buf, len, "%.1fK", n / 1024.0);
+	else if (n < 1024LL * 1024 * 1024)
+		snprintf(buf, len, "%.1fM", n / 1048576.0);
+	else
+		snprintf(buf, len, "%.1fG", n / 1073741824.0);
+	return buf;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_DATA = 256, OPT_JSON };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "data-dir", required_argument, NULL, OPT_DATA },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl c;
+	const char *conf = NULL, *data = NULL;
+	size_t i;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case OPT_DATA: data = optarg; break;
+		case OPT_JSON: c.json = true; break;
+		case 'h': usage(0);
+		case 'V': printf("intakectl %s\n", PACKAGE_VERSION); return 0;
+		default: usage(2);
+		}
+	}
+	if (optind >= argc)
+		usage(2);
+	log_init("intakectl", true, LOG_LEVEL_WARN);
+	config_init(&c.config);
+	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
+		conf = CONFIG_FILE_DEFAULT;
+	if (conf != NULL && config_load(&c.config, conf) != 0)
+		return 1;
+	if (data != NULL) {
+		free(c.config.data_dir);
+		c.config.data_dir = xstrdup(data);
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			break;
+	if (i == NCOMMANDS) {
+		fprintf(stderr, "intakectl: unknown command \"%s\": see "
+		    "intakectl --help\n", argv[optind]);
+		return 2;
+	}
+	/* Command options start after the command's name. */
+	optind++;
+	rc = commands[i].fn(&c, argc, argv);
+	store_close(c.store);
+	config_release(&c.config);
+	return rc;
+}

@@ -1,0 +1,422 @@
+/*
+ * intaked.c - the intake daemon: watches the inboxes, takes every complete
+ * delivery into the spool exactly once and opens its case.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "watch.h"
+
+struct inbox_run {
+	struct inbox_conf *conf;
+	struct watch	*watch;
+	struct scan	 scan;
+	bool		 polled;
+	bool		 dirty;
+	int64_t		 last_scan;	/* monotonic ms; 0: never */
+	int64_t		 next_scan;	/* the next poll or full rescan */
+};
+
+struct daemon {
+	struct config	 config;
+	struct store	*store;
+	struct ledger	 ledger;
+	struct inbox_run *inboxes;
+	size_t		 ninboxes;
+	bool		 once;
+	int		 lockfd;
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static void NORETURN
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+"usage: intaked [-fnv] [-c file] [--once] [--data-dir dir] [--inbox dir]...\n"
+"\n"
+"Watches inboxes for scanned applications, takes each complete delivery\n"
+"exactly once into its spool and opens a case for it.\n"
+"\n"
+"  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ",\n"
+"                      built-in defaults when it does not exist)\n"
+"  -f, --foreground    stay in the foreground and log to stderr\n"
+"      --once          take in and process what is in the inboxes now, wait\n"
+"                      until every case is at rest, then exit 0\n"
+"      --data-dir DIR  database and spool (default " DATA_DIR_DEFAULT ")\n"
+"      --inbox DIR     watch DIR (repeatable; replaces configured inboxes)\n"
+"      --settle SECS   seconds a file must stay unchanged (with --inbox)\n"
+"  -n, --check         check the configuration and exit (0: OK, 1: not)\n"
+"  -v, --verbose       log debugging detail\n"
+"  -h, --help          show this help\n"
+"  -V, --version       show the version\n"
+"\n"
+"See intaked(8) and intake.conf(5).\n");
+	exit(status);
+}
+
+/* Only one daemon may own a data directory. */
+static int
+take_lock(struct daemon *d)
+{
+	char *path = path_join(d->config.data_dir, "intaked.pid");
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		free(path);
+		return INTAKE_ERR;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		n = (int)read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		log_err("data directory \"%s\" is in use by another intaked "
+		    "(pid %s)", d->config.data_dir, buf[0] ? buf : "unknown");
+		close(fd);
+		free(path);
+		return INTAKE_ERR;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warn("%s: %s", path, strerror(errno));
+	free(path);
+	d->lockfd = fd;
+	return 0;
+}
+
+static int
+daemon_open(struct daemon *d)
+{
+	char *db;
+	size_t i;
+	int rc;
+
+	if ((rc = mkdir_p(d->config.data_dir, 0750)) != 0) {
+		log_err("data directory \"%s\": %s", d->config.data_dir,
+		    strerror(-rc));
+		return INTAKE_ERR;
+	}
+	if (take_lock(d) != 0)
+		return INTAKE_ERR;
+	db = path_join(d->config.data_dir, "intake.db");
+	rc = store_open(db, STORE_CREATE, &d->store);
+	free(db);
+	if (rc != 0 || ledger_init(&d->ledger, d->store, &d->config) != 0)
+		return INTAKE_ERR;
+	d->ninboxes = d->config.ninboxes;
+	d->inboxes = xcalloc(d->ninboxes, sizeof(*d->inboxes));
+	for (i = 0; i < d->ninboxes; i++) {
+		struct inbox_run *r = &d->inboxes[i];
+		const char *fstype;
+
+		r->conf = &d->config.inboxes[i];
+		watch_open(r->conf->path, r->conf->mode, &r->watch, &r->polled,
+		    &fstype);
+		scan_init(&r->scan, r->conf, r->polled);
+		log_info("watching inbox %s (%s file system, %s, settle %.1f s)",
+		    r->conf->path, fstype, r->polled ? "polled" : "inotify",
+		    r->conf->settle_ms / 1000.0);
+	}
+	return 0;
+}
+
+static void
+daemon_close(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ninboxes; i++) {
+		watch_close(d->inboxes[i].watch);
+		scan_release(&d->inboxes[i].scan);
+	}
+	free(d->inboxes);
+	ledger_release(&d->ledger);
+	store_close(d->store);
+	if (d->lockfd > 0)
+		close(d->lockfd);
+}
+
+static int
+process_one(const struct delivery *dv, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (dv->stage == STAGE_SPOOLED)
+		pipeline_process(&d->ledger, dv->id);
+	return got_stop ? 1 : 0;
+}
+
+/* Decides every delivery that is in the spool but not yet decided. */
+static void
+process_pending(struct daemon *d)
+{
+	store_delivery_foreach(d->store, true, process_one, d);
+}
+
+static void
+take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
+    size_t n)
+{
+	size_t i;
+	int64_t id;
+	int rc;
+
+	for (i = 0; i < n && !got_stop; i++) {
+		if (ready[i].ignored) {
+			if (ledger_ignore(&d->ledger, r->conf, ready[i].name,
+			    ready[i].pattern) != 0)
+				scan_retry(&r->scan, ready[i].name);
+			continue;
+		}
+		rc = ledger_take(&d->ledger, r->conf, ready[i].name,
+		    ready[i].folder, ready[i].size, ready[i].mtime_ms, &id);
+		if (rc == 0)
+			pipeline_process(&d->ledger, id);
+		else if (rc != INTAKE_ENOENT)
+			scan_retry(&r->scan, ready[i].name);
+	}
+}
+
+static void
+scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
+{
+	struct scan_ready *ready;
+	size_t n;
+
+	if (r->watch != NULL && watch_read(r->watch))
+		r->dirty = true;
+	if (!(r->last_scan == 0 || mono >= r->next_scan ||
+	    (r->scan.next_check != 0 && mono >= r->scan.next_check) ||
+	    (r->dirty && mono >= r->last_scan + 50)))
+		return;
+	r->dirty = false;
+	r->last_scan = mono;
+	r->next_scan = mono + (r->polled ? (int64_t)r->conf->poll_ms :
+	    (int64_t)d->config.rescan_s * 1000);
+	if (scan_inbox(&r->scan, &d->ledger, &ready, &n) != 0)
+		return;
+	take_ready(d, r, ready, n);
+	scan_ready_free(ready, n);
+}
+
+/* True when --once may stop: every inbox looked at, nothing settling,
+ * nothing undecided. */
+static bool
+at_rest(struct daemon *d)
+{
+	int64_t pending = 0;
+	size_t i;
+
+	for (i = 0; i < d->ninboxes; i++)
+		if (d->inboxes[i].last_scan == 0 ||
+		    scan_pending(&d->inboxes[i].scan) > 0)
+			return false;
+	if (store_delivery_count_pending(d->store, &pending) != 0)
+		return false;
+	return pending == 0;
+}
+
+static int
+daemon_loop(struct daemon *d)
+{
+	struct pollfd *pfd = xcalloc(d->ninboxes, sizeof(*pfd));
+	sigset_t empty;
+	size_t i;
+
+	sigemptyset(&empty);
+	while (!got_stop) {
+		int64_t mono = mono_ms(), wake = mono + 60000;
+		struct timespec ts;
+
+		for (i = 0; i < d->ninboxes && !got_stop; i++)
+			scan_due(d, &d->inboxes[i], mono);
+		if (got_hup) {
+			got_hup = 0;
+			log_info("SIGHUP: rescanning every inbox");
+			for (i = 0; i < d->ninboxes; i++)
+				d->inboxes[i].next_scan = 0;
+		}
+		if (d->once && at_rest(d))
+			break;
+		mono = mono_ms();
+		for (i = 0; i < d->ninboxes; i++) {
+			struct inbox_run *r = &d->inboxes[i];
+
+			if (r->next_scan < wake)
+				wake = r->next_scan;
+			if (r->scan.next_check != 0 && r->scan.next_check < wake)
+				wake = r->scan.next_check;
+			if (r->dirty && r->last_scan + 50 < wake)
+				wake = r->last_scan + 50;
+			pfd[i].fd = watch_fd(r->watch);
+			pfd[i].events = POLLIN;
+		}
+		if (wake < mono)
+			wake = mono;
+		ts.tv_sec = (wake - mono) / 1000;
+		ts.tv_nsec = ((wake - mono) % 1000) * 1000000;
+		if (ppoll(pfd, d->ninboxes, &ts, &empty) == -1 && errno != EINTR)
+			fatal("ppoll: %s", strerror(errno));
+		for (i = 0; i < d->ninboxes; i++)
+			if (pfd[i].revents & POLLIN)
+				d->inboxes[i].dirty = true;
+	}
+	free(pfd);
+	return 0;
+}
+
+static void
+signals_setup(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Signals arrive only while waiting in ppoll(). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_ONCE = 256, OPT_DATA, OPT_INBOX, OPT_SETTLE };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "data-dir", required_argument, NULL, OPT_DATA },
+		{ "inbox", required_argument, NULL, OPT_INBOX },
+		{ "settle", required_argument, NULL, OPT_SETTLE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct daemon d;
+	const char *conf = NULL, *data = NULL;
+	char **inboxes = NULL, *end;
+	size_t ninboxes = 0, i;
+	bool fg = false, check = false;
+	double settle = -1;
+	enum log_level level = LOG_LEVEL_INFO;
+	int ch, rc;
+
+	memset(&d, 0, sizeof(d));
+	while ((ch = getopt_long(argc, argv, "c:fnvhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'f': fg = true; break;
+		case 'n': check = true; break;
+		case 'v': level = LOG_LEVEL_DEBUG; break;
+		case 'h': usage(0);
+		case 'V': printf("intaked %s\n", PACKAGE_VERSION); return 0;
+		case OPT_ONCE: d.once = true; break;
+		case OPT_DATA: data = optarg; break;
+		case OPT_INBOX:
+			inboxes = xreallocarray(inboxes, ninboxes + 1,
+			    sizeof(*inboxes));
+			inboxes[ninboxes++] = optarg;
+			break;
+		case OPT_SETTLE:
+			settle = strtod(optarg, &end);
+			if (*end != '\0' || settle < 0 || settle > 86400) {
+				fprintf(stderr, "intaked: --settle \"%s\": not "
+				    "a number of seconds\n", optarg);
+				return 2;
+			}
+			break;
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	log_init("intaked", fg || d.once || check, level);
+
+	config_init(&d.config);
+	if (conf == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
+		conf = CONFIG_FILE_DEFAULT;
+	if (conf != NULL && config_load(&d.config, conf) != 0)
+		return 1;
+	if (data != NULL) {
+		free(d.config.data_dir);
+		d.config.data_dir = realpath(data, NULL);
+		if (d.config.data_dir == NULL)
+			d.config.data_dir = xstrdup(data);
+	}
+	if (ninboxes > 0) {
+		config_clear_inboxes(&d.config);
+		for (i = 0; i < ninboxes; i++) {
+			char *real = realpath(inboxes[i], NULL);
+			struct inbox_conf *in = config_add_inbox(&d.config,
+			    real ? real : inboxes[i]);
+
+			free(real);
+			if (settle >= 0)
+				in->settle_ms = (unsigned)(settle * 1000);
+		}
+	}
+	free(inboxes);
+	if (config_check(&d.config) != 0)
+		return 1;
+	if (check) {
+		printf("%s: configuration OK\n", conf ? conf : "(built-in)");
+		config_release(&d.config);
+		return 0;
+	}
+	if (!fg && !d.once && daemon(0, 0) == -1)
+		fatal("daemon: %s", strerror(errno));
+	signals_setup();
+	if (daemon_open(&d) != 0) {
+		daemon_close(&d);
+		config_release(&d.config);
+		return 1;
+	}
+	rc = ledger_recover(&d.ledger);
+	if (rc == 0) {
+		process_pending(&d);
+		rc = daemon_loop(&d);
+	}
+	log_info("%s", got_stop ? "stopping on signal" : "all deliveries "
+	    "are at rest");
+	daemon_close(&d);
+	config_release(&d.config);
+	return rc == 0 ? 0 : 1;
+}

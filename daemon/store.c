@@ -1,0 +1,646 @@
+/*
+ * store.c - the case store: the only file that speaks SQL.
+ *
+ * SQLite in WAL mode with foreign keys on, schema migrations counted by
+ * PRAGMA user_version, prepared statements only, a busy timeout, and
+ * BEGIN IMMEDIATE for every write transaction so that the daemon and any
+ * number of intakectl calls can work at once without "database is locked".
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "intake.h"
+
+#define STORE_BUSY_MS	30000
+
+enum stmt_id {
+	S_DELIVERY_INSERT,
+	S_DELIVERY_STAGE,
+	S_DELIVERY_HASH,
+	S_DELIVERY_FINISH,
+	S_DELIVERY_GET,
+	S_DELIVERY_FIRST_HASH,
+	S_DELIVERY_TOKEN,
+	S_DELIVERY_IGNORED,
+	S_DELIVERY_ALL,
+	S_DELIVERY_PENDING,
+	S_DELIVERY_COUNT_PENDING,
+	S_CASE_INSERT,
+	S_CASE_FILE,
+	S_CASE_ALL,
+	S_CASE_FILES,
+	S_MAX
+};
+
+#define DELIVERY_COLS \
+	"id, token, inbox, name, folder, size, mtime_ms, sha256, status, " \
+	"stage, case_id, duplicate_of, reason, location, seen_ms, updated_ms"
+
+static const char *const stmt_sql[S_MAX] = {
+	[S_DELIVERY_INSERT] =
+	    "INSERT INTO deliveries (token, inbox, name, folder, size, "
+	    "mtime_ms, sha256, status, stage, reason, location, seen_ms, "
+	    "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?12)",
+	[S_DELIVERY_STAGE] =
+	    "UPDATE deliveries SET stage = ?2, location = coalesce(?3, "
+	    "location), updated_ms = ?4 WHERE id = ?1",
+	[S_DELIVERY_HASH] =
+	    "UPDATE deliveries SET sha256 = ?2, size = ?3, updated_ms = ?4 "
+	    "WHERE id = ?1",
+	[S_DELIVERY_FINISH] =
+	    "UPDATE deliveries SET status = ?2, stage = ?3, case_id = ?4, "
+	    "duplicate_of = ?5, reason = ?6, location = coalesce(?7, location), "
+	    "updated_ms = ?8 WHERE id = ?1",
+	[S_DELIVERY_GET] =
+	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE id = ?1",
+	[S_DELIVERY_FIRST_HASH] =
+	    "SELECT id, coalesce(case_id, 0) FROM deliveries WHERE sha256 = ?1 "
+	    "AND id < ?2 AND status = 'case' ORDER BY id LIMIT 1",
+	[S_DELIVERY_TOKEN] =
+	    "SELECT 1 FROM deliveries WHERE token = ?1",
+	[S_DELIVERY_IGNORED] =
+	    "SELECT 1 FROM deliveries WHERE inbox = ?1 AND name = ?2 AND "
+	    "status = 'ignored'",
+	[S_DELIVERY_ALL] =
+	    "SELECT " DELIVERY_COLS " FROM deliveries ORDER BY id",
+	[S_DELIVERY_PENDING] =
+	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE status = 'pending' "
+	    "ORDER BY id",
+	[S_DELIVERY_COUNT_PENDING] =
+	    "SELECT count(*) FROM deliveries WHERE status = 'pending'",
+	[S_CASE_INSERT] =
+	    "INSERT INTO cases (delivery_id, state, created_ms, updated_ms) "
+	    "VALUES (?1, ?2, ?3, ?3)",
+	[S_CASE_FILE] =
+	    "INSERT INTO case_files (case_id, name, size) VALUES (?1, ?2, ?3)",
+	[S_CASE_ALL] =
+	    "SELECT c.id, c.delivery_id, c.form, c.state, c.reference, "
+	    "c.created_ms, c.updated_ms FROM cases c ORDER BY c.id",
+	[S_CASE_FILES] =
+	    "SELECT name FROM case_files WHERE case_id = ?1 ORDER BY name",
+};
+
+/* Each migration takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+	/* 1: the intake ledger and the cases it opens */
+	"CREATE TABLE deliveries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token TEXT UNIQUE,"
+	"  inbox TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  folder INTEGER NOT NULL DEFAULT 0,"
+	"  size INTEGER,"
+	"  mtime_ms INTEGER,"
+	"  sha256 TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('pending', 'case', 'quarantined', 'duplicate', 'ignored')),"
+	"  stage TEXT NOT NULL CHECK (stage IN"
+	"    ('claiming', 'copied', 'spooled', 'rejecting', 'done')),"
+	"  case_id INTEGER REFERENCES cases(id),"
+	"  duplicate_of INTEGER REFERENCES deliveries(id),"
+	"  reason TEXT,"
+	"  location TEXT,"
+	"  seen_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL"
+	");"
+	"CREATE INDEX deliveries_sha256 ON deliveries(sha256);"
+	"CREATE INDEX deliveries_pending ON deliveries(status) "
+	"  WHERE status = 'pending';"
+	"CREATE INDEX deliveries_name ON deliveries(inbox, name);"
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  delivery_id INTEGER NOT NULL UNIQUE REFERENCES deliveries(id),"
+	"  form TEXT,"
+	"  state TEXT NOT NULL,"
+	"  reference TEXT,"
+	"  created_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL"
+	");"
+	"CREATE INDEX cases_state ON cases(state);"
+	"CREATE TABLE case_files ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, name)"
+	") WITHOUT ROWID;",
+};
+#define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[S_MAX];
+};
+
+static const char *const status_names[] = {
+	[DS_PENDING] = "pending", [DS_CASE] = "case",
+	[DS_QUARANTINED] = "quarantined", [DS_DUPLICATE] = "duplicate",
+	[DS_IGNORED] = "ignored",
+};
+static const char *const stage_names[] = {
+	[STAGE_CLAIMING] = "claiming", [STAGE_COPIED] = "copied",
+	[STAGE_SPOOLED] = "spooled",
+	[STAGE_REJECTING] = "rejecting", [STAGE_DONE] = "done",
+};
+
+const char *
+delivery_status_name(enum delivery_status s)
+{
+	return status_names[s];
+}
+
+const char *
+delivery_stage_name(enum delivery_stage s)
+{
+	return stage_names[s];
+}
+
+static int
+name_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return 0;
+}
+
+static int
+store_fail(struct store *st, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+
+	log_err("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return (code & 0xff) == SQLITE_BUSY ? INTAKE_EBUSY : INTAKE_ERR;
+}
+
+static int
+exec(struct store *st, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_err("%s: %s", st->path, err ? err : "failed");
+		sqlite3_free(err);
+		return INTAKE_ERR;
+	}
+	return 0;
+}
+
+int
+store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Brings the schema up to SCHEMA_VERSION, each step in its own
+ * transaction; a database newer than this program is refused. */
+static int
+store_migrate(struct store *st)
+{
+	int v;
+
+	if (store_begin(st) != 0)
+		return INTAKE_ERR;
+	v = store_schema_version(st);
+	if (v > SCHEMA_VERSION) {
+		store_rollback(st);
+		log_err("%s: schema version %d is newer than this intake "
+		    "(version %d): upgrade intake", st->path, v, SCHEMA_VERSION);
+		return INTAKE_ERR;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
+		char pragma[64];
+
+		if (exec(st, migrations[v]) != 0)
+			goto fail;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+		if (exec(st, pragma) != 0)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return INTAKE_ERR;
+}
+
+int
+store_open(const char *path, enum store_mode mode, struct store **out)
+{
+	struct store *st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	size_t i;
+
+	*out = NULL;
+	if (mode == STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	else if (access(path, F_OK) == -1) {
+		log_err("%s: no database here: has intaked run with this data "
+		    "directory?", path);
+		return INTAKE_ENOENT;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		log_err("%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
+		    "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (exec(st, "PRAGMA journal_mode = WAL") != 0 ||
+	    exec(st, "PRAGMA synchronous = NORMAL") != 0 ||
+	    exec(st, "PRAGMA foreign_keys = ON") != 0 ||
+	    store_migrate(st) != 0)
+		goto fail;
+	for (i = 0; i < S_MAX; i++)
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			store_fail(st, "preparing a statement");
+			goto fail;
+		}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return INTAKE_ERR;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S_MAX; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_begin(struct store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	return exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		exec(st, "ROLLBACK");
+}
+
+/* Binding helpers: NULL strings and zero ids become SQL NULL. */
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+/* Runs a statement that returns no rows and resets it. */
+static int
+step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, what);
+	return 0;
+}
+
+static char *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+int
+store_delivery_insert(struct store *st, struct delivery *d)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_INSERT];
+	int rc;
+
+	bind_text(s, 1, d->token);
+	bind_text(s, 2, d->inbox);
+	bind_text(s, 3, d->name);
+	sqlite3_bind_int(s, 4, d->folder);
+	sqlite3_bind_int64(s, 5, d->size);
+	sqlite3_bind_int64(s, 6, d->mtime_ms);
+	bind_text(s, 7, d->sha256);
+	bind_text(s, 8, status_names[d->status]);
+	bind_text(s, 9, stage_names[d->stage]);
+	bind_text(s, 10, d->reason);
+	bind_text(s, 11, d->location);
+	sqlite3_bind_int64(s, 12, d->seen_ms ? d->seen_ms : now_ms());
+	if ((rc = step_done(st, s, "recording a delivery")) == 0)
+		d->id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int
+store_delivery_set_stage(struct store *st, int64_t id, enum delivery_stage stage,
+    const char *location)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_STAGE];
+
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, stage_names[stage]);
+	bind_text(s, 3, location);
+	sqlite3_bind_int64(s, 4, now_ms());
+	return step_done(st, s, "updating a delivery");
+}
+
+int
+store_delivery_set_hash(struct store *st, int64_t id, const char *sha256,
+    int64_t size)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_HASH];
+
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, sha256);
+	sqlite3_bind_int64(s, 3, size);
+	sqlite3_bind_int64(s, 4, now_ms());
+	return step_done(st, s, "recording a checksum");
+}
+
+int
+store_delivery_finish(struct store *st, int64_t id, enum delivery_status status,
+    enum delivery_stage stage, int64_t case_id, int64_t duplicate_of,
+    const char *reason, const char *location)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_FINISH];
+
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status_names[status]);
+	bind_text(s, 3, stage_names[stage]);
+	bind_id(s, 4, case_id);
+	bind_id(s, 5, duplicate_of);
+	bind_text(s, 6, reason);
+	bind_text(s, 7, location);
+	sqlite3_bind_int64(s, 8, now_ms());
+	return step_done(st, s, "finishing a delivery");
+}
+
+static void
+delivery_from_row(sqlite3_stmt *s, struct delivery *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(s, 0);
+	d->token = col_text(s, 1);
+	d->inbox = col_text(s, 2);
+	d->name = col_text(s, 3);
+	d->folder = sqlite3_column_int(s, 4) != 0;
+	d->size = sqlite3_column_int64(s, 5);
+	d->mtime_ms = sqlite3_column_int64(s, 6);
+	d->sha256 = col_text(s, 7);
+	d->status = (enum delivery_status)name_index(status_names,
+	    sizeof(status_names) / sizeof(status_names[0]),
+	    (const char *)sqlite3_column_text(s, 8));
+	d->stage = (enum delivery_stage)name_index(stage_names,
+	    sizeof(stage_names) / sizeof(stage_names[0]),
+	    (const char *)sqlite3_column_text(s, 9));
+	d->case_id = sqlite3_column_int64(s, 10);
+	d->duplicate_of = sqlite3_column_int64(s, 11);
+	d->reason = col_text(s, 12);
+	d->location = col_text(s, 13);
+	d->seen_ms = sqlite3_column_int64(s, 14);
+	d->updated_ms = sqlite3_column_int64(s, 15);
+}
+
+void
+delivery_release(struct delivery *d)
+{
+	free(d->token);
+	free(d->inbox);
+	free(d->name);
+	free(d->sha256);
+	free(d->reason);
+	free(d->location);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+store_delivery_get(struct store *st, int64_t id, struct delivery *d)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_GET];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		delivery_from_row(s, d);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return INTAKE_ENOENT;
+	return store_fail(st, "reading a delivery");
+}
+
+int
+store_delivery_first_with_hash(struct store *st, const char *sha256,
+    int64_t except, int64_t *first_id, int64_t *first_case)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_FIRST_HASH];
+	int rc;
+
+	bind_text(s, 1, sha256);
+	sqlite3_bind_int64(s, 2, except);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*first_id = sqlite3_column_int64(s, 0);
+		*first_case = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return INTAKE_ENOENT;
+	return store_fail(st, "looking for duplicates");
+}
+
+static bool
+exists(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(st, "looking up a delivery");
+	return rc == SQLITE_ROW;
+}
+
+bool
+store_delivery_token_known(struct store *st, const char *token)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_TOKEN];
+
+	bind_text(s, 1, token);
+	return exists(st, s);
+}
+
+bool
+store_delivery_ignored_known(struct store *st, const char *inbox,
+    const char *name)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_IGNORED];
+
+	bind_text(s, 1, inbox);
+	bind_text(s, 2, name);
+	return exists(st, s);
+}
+
+int
+store_delivery_foreach(struct store *st, bool pending_only,
+    int (*fn)(const struct delivery *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct delivery d;
+	int rc, r = 0;
+
+	/* A private statement, so fn may use the store while we iterate. */
+	if (sqlite3_prepare_v2(st->db, stmt_sql[pending_only ?
+	    S_DELIVERY_PENDING : S_DELIVERY_ALL], -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "listing deliveries");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		delivery_from_row(s, &d);
+		r = fn(&d, arg);
+		delivery_release(&d);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(st, "listing deliveries");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+store_delivery_count_pending(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_COUNT_PENDING];
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "counting deliveries");
+}
+
+int
+store_case_create(struct store *st, int64_t delivery_id, const char *state,
+    int64_t *case_id)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_INSERT];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, delivery_id);
+	bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, now_ms());
+	if ((rc = step_done(st, s, "opening a case")) == 0)
+		*case_id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int
+store_case_add_file(struct store *st, int64_t case_id, const char *name,
+    int64_t size)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_FILE];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, name);
+	sqlite3_bind_int64(s, 3, size);
+	return step_done(st, s, "recording a case file");
+}
+
+int
+store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
+    void *arg)
+{
+	sqlite3_stmt *s, *f = st->stmt[S_CASE_FILES];
+	struct case_row c;
+	int rc, r = 0;
+	size_t i;
+
+	if (sqlite3_prepare_v2(st->db, stmt_sql[S_CASE_ALL], -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_fail(st, "listing cases");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.id = sqlite3_column_int64(s, 0);
+		c.delivery_id = sqlite3_column_int64(s, 1);
+		c.form = col_text(s, 2);
+		c.state = col_text(s, 3);
+		c.reference = col_text(s, 4);
+		c.created_ms = sqlite3_column_int64(s, 5);
+		c.updated_ms = sqlite3_column_int64(s, 6);
+		sqlite3_bind_int64(f, 1, c.id);
+		while (sqlite3_step(f) == SQLITE_ROW) {
+			c.files = xreallocarray(c.files, c.nfiles + 1,
+			    sizeof(*c.files));
+			c.files[c.nfiles++] = col_text(f, 0);
+		}
+		sqlite3_reset(f);
+		r = fn(&c, arg);
+		for (i = 0; i < c.nfiles; i++)
+			free(c.files[i]);
+		free(c.files);
+		free(c.form);
+		free(c.state);
+		free(c.reference);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(st, "listing cases");
+	sqlite3_finalize(s);
+	return r;
+}

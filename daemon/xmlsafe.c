@@ -1,0 +1,177 @@
+/*
+ * xmlsafe.c - the one way intake parses XML.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include "intake.h"
+#include "xmlsafe.h"
+
+struct xml_errctx {
+	const char	*name;
+	int		 count;
+};
+
+/* Refuses every external entity, DTD and XInclude: nothing outside the
+ * document itself is ever read. */
+static xmlParserInputPtr
+no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)id;
+	(void)ctxt;
+	(void)url;
+	return NULL;
+}
+
+static void
+xml_report(void *arg, xmlErrorPtr e)
+{
+	struct xml_errctx *x = arg;
+	char msg[512];
+	size_t n;
+
+	if (e == NULL || e->level == XML_ERR_WARNING)
+		return;
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (x->count++ < 20)
+		fprintf(stderr, "%s:%d: %s\n", x->name, e->line > 0 ? e->line : 1, msg);
+}
+
+static void
+xmlsafe_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	xmlInitParser();
+	xmlSetExternalEntityLoader(no_external);
+}
+
+xmlDoc *
+xmlsafe_read_memory(const char *buf, size_t len, const char *name)
+{
+	struct xml_errctx x = { name, 0 };
+	xmlParserCtxt *ctxt;
+	xmlDoc *doc;
+
+	xmlsafe_setup();
+	if (len > XMLSAFE_MAX_BYTES) {
+		fprintf(stderr, "%s:1: larger than %u bytes\n", name,
+		    XMLSAFE_MAX_BYTES);
+		return NULL;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL)
+		fatal("out of memory");
+	xmlSetStructuredErrorFunc(&x, xml_report);
+	/* No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading,
+	 * no network, no XML_PARSE_HUGE (libxml2 keeps its depth and
+	 * expansion limits). */
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	if (doc != NULL && doc->intSubset != NULL) {
+		fprintf(stderr, "%s:%ld: DOCTYPE declarations are not allowed\n",
+		    name, xmlGetLineNo((xmlNode *)doc->intSubset) > 0 ?
+		    xmlGetLineNo((xmlNode *)doc->intSubset) : 1L);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc == NULL && x.count == 0)
+		fprintf(stderr, "%s:1: not well-formed XML\n", name);
+	else if (doc != NULL && x.count > 0) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+xmlDoc *
+xmlsafe_read_file(const char *path)
+{
+	struct stat st;
+	char *buf = NULL;
+	xmlDoc *doc = NULL;
+	size_t off = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: not a regular file\n", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > XMLSAFE_MAX_BYTES) {
+		fprintf(stderr, "%s:1: larger than %u bytes\n", path,
+		    XMLSAFE_MAX_BYTES);
+		goto out;
+	}
+	buf = xcalloc((size_t)st.st_size + 1, 1);
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "%s: %s\n", path,
+			    n < 0 ? strerror(errno) : "shorter than expected");
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	doc = xmlsafe_read_memory(buf, off, path);
+out:
+	free(buf);
+	close(fd);
+	return doc;
+}
+
+int
+xmlsafe_validate(xmlDoc *doc, const char *path, const char *xsd)
+{
+	struct xml_errctx x = { path, 0 };
+	xmlSchemaParserCtxt *pctxt = NULL;
+	xmlSchemaValidCtxt *vctxt = NULL;
+	xmlSchema *schema = NULL;
+	xmlDoc *sdoc;
+	int rc = INTAKE_EINVAL;
+
+	if ((sdoc = xmlsafe_read_file(xsd)) == NULL) {
+		fprintf(stderr, "%s: cannot read the schema \"%s\": is intake "
+		    "installed?\n", path, xsd);
+		return INTAKE_EINVAL;
+	}
+	if ((pctxt = xmlSchemaNewDocParserCtxt(sdoc)) == NULL ||
+	    (schema = xmlSchemaParse(pctxt)) == NULL) {
+		fprintf(stderr, "%s: the schema \"%s\" is broken\n", path, xsd);
+		goto out;
+	}
+	if ((vctxt = xmlSchemaNewValidCtxt(schema)) == NULL)
+		fatal("out of memory");
+	xmlSchemaSetValidStructuredErrors(vctxt, xml_report, &x);
+	if (xmlSchemaValidateDoc(vctxt, doc) == 0 && x.count == 0)
+		rc = 0;
+out:
+	xmlSchemaFreeValidCtxt(vctxt);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pctxt);
+	xmlFreeDoc(sdoc);
+	return rc;
+}

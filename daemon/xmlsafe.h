@@ -1,0 +1,23 @@
+/*
+ * xmlsafe.h - reading XML that people wrote or sent, safely.
+ *
+ * No network, no external entities, no DTDs, bounded size and depth;
+ * every problem is printed to stderr as "file:line: message".
+ */
+#ifndef INTAKE_XMLSAFE_H
+#define INTAKE_XMLSAFE_H
+
+#include <libxml/tree.h>
+
+#define XMLSAFE_MAX_BYTES	(16u << 20)
+
+/* Parses path; the caller frees the result with xmlFreeDoc().  NULL after
+ * reporting the problem. */
+xmlDoc	*xmlsafe_read_file(const char *path);
+/* Parses a buffer; name is used in messages. */
+xmlDoc	*xmlsafe_read_memory(const char *buf, size_t len, const char *name);
+/* Validates doc (read from path) against the schema in xsd; 0 or
+ * INTAKE_EINVAL after reporting every violation. */
+int	 xmlsafe_validate(xmlDoc *doc, const char *path, const char *xsd);
+
+#endif
