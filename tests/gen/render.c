@@ -10,8 +10,9 @@
  *
  * LAYOUT FORMAT
  *
- * A layout is a UTF-8 text file, one directive per line.  Blank lines and
- * lines starting with '#' are ignored.  Tokens are separated by blanks;
+ * A layout is a UTF-8 text file, one directive per line.  Blank lines are
+ * ignored, and '#' at the start of a token begins a comment that runs to
+ * the end of the line.  Tokens are separated by blanks;
  * a token may be quoted ("Name, Vorname") with \" and \\ as the only escapes.
  * A directive takes positional arguments first and then optional
  * key=value attributes.  All positions and sizes are millimetres from the
@@ -33,13 +34,17 @@
  *                                  width=MM, caption-size=PT
  *   field NAME X Y W H             text field: frame, label="..." printed
  *                                  above it, the value typed inside it;
- *                                  size=PT and font=... for the value
+ *                                  size=PT and font=... for the value,
+ *                                  label-size=PT
  *   checkbox NAME X Y S            single tickbox of S mm, label="..." to
- *                                  its right; ticked when the value is true
+ *                                  its right (size=PT); ticked when the
+ *                                  value is true
  *   option NAME KEY X Y S          one tickbox of choice NAME; ticked when
- *                                  the value of NAME is KEY; label="..."
- *   signature NAME X Y W H         signature frame with label="..." above;
- *                                  a scribble when the value is true
+ *                                  the value of NAME is KEY; label="...",
+ *                                  size=PT
+ *   signature NAME X Y W H         signature frame with label="..." above
+ *                                  (label-size=PT); a scribble when the
+ *                                  value is true
  *
  * VALUES FORMAT
  *
@@ -1943,6 +1948,7 @@ write_page(const char *path, enum out_format fmt, PIX *pix, bool append)
 {
 	l_ok rc = 1;
 
+	errno = 0;
 	switch (fmt) {
 	case OUT_PNG:
 		rc = pixWritePng(path, pix, 0.0);
@@ -1966,7 +1972,8 @@ write_page(const char *path, enum out_format fmt, PIX *pix, bool append)
 		break;
 	}
 	if (rc != 0) {
-		errorf("cannot write \"%s\"", path);
+		errorf("cannot write \"%s\": %s", path,
+		    errno != 0 ? strerror(errno) : "image encoder failed");
 		return -1;
 	}
 	return 0;
@@ -1974,12 +1981,24 @@ write_page(const char *path, enum out_format fmt, PIX *pix, bool append)
 
 /* ------------------------------------------------------------------ main */
 
+static const char synopsis[] =
+"usage: intake-render --layout FILE [--values FILE] --out FILE [options]\n"
+"       intake-render --layout FILE [--values FILE] --multi FILE.tif [options]\n";
+
+/* After a usage error: the synopsis and where to read more, then exit 2. */
+static void __attribute__((noreturn))
+usage_error(void)
+{
+	fputs(synopsis, stderr);
+	fputs("Try \"intake-render --help\".\n", stderr);
+	exit(EXIT_USAGE);
+}
+
 static void
 usage(FILE *fp)
 {
+	fputs(synopsis, fp);
 	fputs(
-"usage: intake-render --layout FILE [--values FILE] --out FILE [options]\n"
-"       intake-render --layout FILE [--values FILE] --multi FILE.tif [options]\n"
 "\n"
 "Render a form page filled in with values as a scanned image.\n"
 "\n"
@@ -2014,7 +2033,7 @@ opt_number(const char *opt, const char *s, double lo, double hi)
 
 	if (!parse_number(s, &d) || d < lo || d > hi) {
 		errorf("--%s: \"%s\" is not a number in %g..%g", opt, s, lo, hi);
-		exit(EXIT_USAGE);
+		usage_error();
 	}
 	return d;
 }
@@ -2087,7 +2106,7 @@ parse_options(struct options *o, int argc, char **argv)
 			if (o->rotate % 90 != 0 ||
 			    (double)o->rotate != strtod(optarg, NULL)) {
 				errorf("--rotate: \"%s\" is not 0, 90, 180 or 270", optarg);
-				exit(EXIT_USAGE);
+				usage_error();
 			}
 			break;
 		case OPT_SEED:
@@ -2096,7 +2115,7 @@ parse_options(struct options *o, int argc, char **argv)
 		case OPT_PAGE:
 			if (o->npages == MAX_PAGES) {
 				errorf("--page: at most %d pages", MAX_PAGES);
-				exit(EXIT_USAGE);
+				usage_error();
 			}
 			o->pages[o->npages++] = (unsigned)opt_number("page", optarg, 1,
 			    1000);
@@ -2121,34 +2140,32 @@ parse_options(struct options *o, int argc, char **argv)
 				    longopts[i].name);
 			else
 				errorf("unknown option \"%s\"", argv[optind - 1]);
-			usage(stderr);
-			exit(EXIT_USAGE);
+			usage_error();
 		}
 	}
 	if (optind < argc) {
 		errorf("unexpected argument \"%s\"", argv[optind]);
-		exit(EXIT_USAGE);
+		usage_error();
 	}
 	if (multi != NULL) {
 		if (o->out_path != NULL || o->npages > 0) {
 			errorf("--multi renders all pages; it excludes --out and --page");
-			exit(EXIT_USAGE);
+			usage_error();
 		}
 		o->out_path = multi;
 		o->all_pages = true;
 	}
 	if (o->layout_path == NULL || o->out_path == NULL) {
 		errorf("--layout and --out (or --multi) are required");
-		usage(stderr);
-		exit(EXIT_USAGE);
+		usage_error();
 	}
 	if (out_format(o->out_path) < 0) {
 		errorf("\"%s\": the name must end in .png, .tif or .jpg", o->out_path);
-		exit(EXIT_USAGE);
+		usage_error();
 	}
 	if ((o->all_pages || o->npages > 1) && out_format(o->out_path) != OUT_TIFF) {
 		errorf("several pages need a .tif output, not \"%s\"", o->out_path);
-		exit(EXIT_USAGE);
+		usage_error();
 	}
 	if (o->npages == 0 && !o->all_pages)
 		o->pages[o->npages++] = 1;
@@ -2194,7 +2211,8 @@ main(int argc, char **argv)
 	int rc = 1;
 
 	parse_options(&o, argc, argv);
-	setMsgSeverity(L_SEVERITY_ERROR);
+	/* Leptonica's own messages would only repeat ours, less clearly. */
+	setMsgSeverity(L_SEVERITY_NONE);
 	if (fonts_init(&f, &o) < 0) {
 		fonts_release(&f);
 		return 1;

@@ -1,0 +1,51 @@
+#!/bin/bash
+# ingest.sh - a running intaked takes what clerks drop, once, when complete.
+. "${top_srcdir}/tests/tap/lib.sh"
+command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
+plan 13
+IN=$T/inbox DATA=$T/data
+mkdir -p "$IN" "$DATA"
+conf "$T/intake.conf" "$IN" "$DATA" 'settle="1"'
+"$INTAKED" -f -c "$T/intake.conf" 2> "$T/daemon.log" &
+DAEMON_PID=$!
+wait_for 5 grep -q "watching inbox" "$T/daemon.log"
+like "$(cat "$T/daemon.log")" "watching inbox $IN \(local file system, inotify" "a local inbox is watched with inotify"
+
+cases() { sql "$DATA" "SELECT count(*) FROM cases"; }
+has_cases() { [ "$(cases)" -ge "$1" ]; }
+
+printf 'application one' > "$IN/one.tif"
+wait_for 10 has_cases 1; ok $? "a dropped file becomes a case"
+is "$(sql "$DATA" "SELECT status || ' ' || sha256 FROM deliveries WHERE name = 'one.tif'")" \
+	"case $(printf 'application one' | sha256sum | cut -d' ' -f1)" "its ledger row has status case and its SHA-256"
+ok "$([ ! -e "$IN/one.tif" ]; echo $?)" "the file has left the inbox"
+
+# A file written slowly (pieces 0.4 s apart, settle 1 s) is taken whole.
+( for i in 1 2 3 4 5; do printf 'part%s ' "$i" >> "$IN/slow.tif"; sleep 0.4; done ) &
+wait $!
+wait_for 10 has_cases 2; ok $? "a slowly written file becomes a case"
+is "$(sql "$DATA" "SELECT size FROM deliveries WHERE name = 'slow.tif'")" 30 "it was taken complete (30 bytes)"
+
+# Renamed into the inbox from a temporary name: taken once, under its name.
+printf 'download' > "$IN/letter.pdf.part"; mv "$IN/letter.pdf.part" "$IN/letter.pdf"
+wait_for 10 has_cases 3; ok $? "a file renamed into the inbox becomes a case"
+is "$(sql "$DATA" "SELECT count(*) FROM deliveries WHERE name LIKE 'letter.pdf%' AND status != 'ignored'")" 1 "and is taken once"
+
+# A sub-folder of several files is one delivery.
+mkdir "$T/app"; for p in 1 2 3; do printf 'page %s' "$p" > "$T/app/scan_0$p.tif"; done
+mv "$T/app" "$IN/app"
+wait_for 10 has_cases 4; ok $? "a sub-folder becomes one case"
+is "$(sql "$DATA" "SELECT group_concat(name, ',') FROM case_files WHERE case_id = (SELECT case_id FROM deliveries WHERE name = 'app')")" \
+	"scan_01.tif,scan_02.tif,scan_03.tif" "with its three files"
+
+# The same content again is a duplicate: no second case.
+printf 'application one' > "$IN/one-again.tif"
+is_dup() { [ -n "$(sql "$DATA" "SELECT 1 FROM deliveries WHERE name = 'one-again.tif' AND status = 'duplicate'")" ]; }
+wait_for 10 is_dup
+ok $? "the same content again is recorded as a duplicate"
+is "$(cases)" 4 "and opens no second case"
+
+# A full rescan finds what no event announced (SIGHUP forces one).
+kill -HUP "$DAEMON_PID"
+wait_for 5 grep -q "rescanning every inbox" "$T/daemon.log"; ok $? "SIGHUP rescans every inbox"
+done_testing

@@ -1,0 +1,52 @@
+/*
+ * unit.h - helpers shared by intake's Check unit tests.
+ */
+#ifndef INTAKE_UNIT_H
+#define INTAKE_UNIT_H
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+
+/* A fresh temporary directory; the caller frees the string and removes
+ * the tree with remove_tree(). */
+static inline char *
+unit_tmpdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *t = xasprintf("%s/intake-unit.XXXXXX", base ? base : "/tmp");
+
+	ck_assert_ptr_nonnull(mkdtemp(t));
+	return t;
+}
+
+/* Writes a small file; aborts the test on failure. */
+static inline void
+unit_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Runs one suite in fork mode and returns the process exit status. */
+static inline int
+unit_run(Suite *s)
+{
+	SRunner *r = srunner_create(s);
+	int failed;
+
+	log_init("unit", true, getenv("UNIT_VERBOSE") ? LOG_LEVEL_DEBUG :
+	    LOG_LEVEL_ERR);
+	srunner_run_all(r, CK_NORMAL);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+#endif
