@@ -39,6 +39,31 @@ config_init(struct config *c)
 	c->lang = xstrdup("deu+eng");
 	c->rescan_s = 60;
 	c->max_delivery = 512ULL << 20;
+	c->max_unpacked = 512ULL << 20;
+	c->max_members = 10000;
+	c->max_ratio = 200;
+	c->max_depth = 2;
+	c->max_page_width = 12000;
+	c->max_page_height = 12000;
+	c->max_pixels = 150000000;
+	c->max_pages = 500;
+	c->job_timeout_s = 300;
+	c->attempts = 3;
+	c->worker_jobs = 100;
+	c->worker_memory_mb = 2048;
+}
+
+static unsigned
+uint_prop(xmlNode *n, const char *name, unsigned dflt)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	unsigned long u;
+
+	if (v == NULL)
+		return dflt;
+	u = strtoul((const char *)v, NULL, 10);
+	xmlFree(v);
+	return u > UINT32_MAX ? UINT32_MAX : (unsigned)u;
 }
 
 static void
@@ -242,16 +267,32 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 				free(c->lang);
 				c->lang = v;
 			}
-			if ((v = prop(n, "workers")) != NULL) {
-				unsigned long w = strtoul(v, NULL, 10);
-				c->workers = w > 256 ? 256 : (unsigned)w;
-				free(v);
-			}
 		} else if (is(n, "limits")) {
 			if ((v = prop(n, "max-delivery")) != NULL) {
 				c->max_delivery = size_bytes(v);
 				free(v);
 			}
+			if ((v = prop(n, "max-unpacked")) != NULL) {
+				c->max_unpacked = size_bytes(v);
+				free(v);
+			}
+			c->max_members = uint_prop(n, "max-members", c->max_members);
+			c->max_ratio = uint_prop(n, "max-ratio", c->max_ratio);
+			c->max_depth = uint_prop(n, "max-depth", c->max_depth);
+			c->max_page_width = uint_prop(n, "max-page-width",
+			    c->max_page_width);
+			c->max_page_height = uint_prop(n, "max-page-height",
+			    c->max_page_height);
+			c->max_pixels = (uint64_t)uint_prop(n, "max-megapixels",
+			    (unsigned)(c->max_pixels / 1000000)) * 1000000;
+			c->max_pages = uint_prop(n, "max-pages", c->max_pages);
+		} else if (is(n, "workers")) {
+			c->workers = uint_prop(n, "count", c->workers);
+			c->job_timeout_s = uint_prop(n, "timeout", c->job_timeout_s);
+			c->attempts = uint_prop(n, "attempts", c->attempts);
+			c->worker_jobs = uint_prop(n, "jobs", c->worker_jobs);
+			c->worker_memory_mb = uint_prop(n, "memory",
+			    c->worker_memory_mb);
 		} else if (is(n, "rescan")) {
 			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
 		} else if (is(n, "inbox"))

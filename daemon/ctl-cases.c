@@ -6,9 +6,27 @@
 #endif
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "intake.h"
+
+/* Prints one page's origin as a JSON string: "file:member#page". */
+static int
+print_page_source(const struct page_row *p, void *arg)
+{
+	bool *first = arg;
+	char *s;
+
+	if (!*first)
+		putchar(',');
+	*first = false;
+	s = xasprintf("%s%s%s#%u", p->source, p->member ? ":" : "",
+	    p->member ? p->member : "", p->page_no);
+	json_str(stdout, s);
+	free(s);
+	return 0;
+}
 
 static int
 print_case(const struct case_row *k, void *arg)
@@ -27,6 +45,10 @@ print_case(const struct case_row *k, void *arg)
 		json_key_str(stdout, &first, "form", k->form);
 		json_key_str(stdout, &first, "state", k->state);
 		json_key_str(stdout, &first, "reference", k->reference);
+		json_key_str(stdout, &first, "sender", k->sender);
+		json_key_str(stdout, &first, "channel", k->channel);
+		json_key_str(stdout, &first, "form_hint", k->form_hint);
+		json_key_int(stdout, &first, "pages", k->npages);
 		json_key_str(stdout, &first, "created", created);
 		json_key_str(stdout, &first, "updated", updated);
 		json_key_raw(stdout, &first, "files", "[");
@@ -35,12 +57,15 @@ print_case(const struct case_row *k, void *arg)
 				putchar(',');
 			json_str(stdout, k->files[i]);
 		}
+		fputs("],\"page_sources\":[", stdout);
+		bool pfirst = true;
+		store_case_pages(c->store, k->id, print_page_source, &pfirst);
 		puts("]}");
 		return 0;
 	}
-	printf("%-6lld %-7s %-12s %-12s %-20s ", (long long)k->id,
-	    k->form ? k->form : "-", k->state, k->reference ? k->reference : "-",
-	    created);
+	printf("%-6lld %-7s %-12s %-5lld %-12s %-20s ", (long long)k->id,
+	    k->form ? k->form : "-", k->state, (long long)k->npages,
+	    k->reference ? k->reference : "-", created);
 	for (i = 0; i < k->nfiles; i++)
 		printf("%s%s", i ? ", " : "", k->files[i]);
 	putchar('\n');
@@ -77,7 +102,7 @@ cmd_cases(struct ctl *c, int argc, char **argv)
 	if (ctl_store(c) != 0)
 		return 1;
 	if (!c->json)
-		printf("%-6s %-7s %-12s %-12s %-20s %s\n", "CASE", "FORM",
-		    "STATE", "REFERENCE", "CREATED", "FILES");
+		printf("%-6s %-7s %-12s %-5s %-12s %-20s %s\n", "CASE", "FORM",
+		    "STATE", "PAGES", "REFERENCE", "CREATED", "FILES");
 	return store_case_foreach(c->store, print_case, c) ? 1 : 0;
 }

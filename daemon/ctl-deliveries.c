@@ -38,7 +38,10 @@ print_delivery(const struct delivery *d, void *arg)
 			    d->duplicate_of);
 		else
 			json_key_null(stdout, &first, "duplicate_of");
+		json_key_int(stdout, &first, "pages", d->pages);
+		json_key_int(stdout, &first, "attempts", d->attempts);
 		json_key_str(stdout, &first, "reason", d->reason);
+		json_key_str(stdout, &first, "last_error", d->last_error);
 		json_key_str(stdout, &first, "location", d->location);
 		json_key_str(stdout, &first, "seen",
 		    fmt_time(d->seen_ms, when, sizeof(when)));
@@ -50,8 +53,11 @@ print_delivery(const struct delivery *d, void *arg)
 	char casebuf[24] = "-";
 	if (d->case_id)
 		snprintf(casebuf, sizeof(casebuf), "%lld", (long long)d->case_id);
-	printf("%-6lld %-11s %-6s %-7s %-12.12s %s%s%s%s\n", (long long)d->id,
-	    delivery_status_name(d->status), casebuf,
+	char pages[16] = "-";
+	if (d->status == DS_CASE)
+		snprintf(pages, sizeof(pages), "%lld", (long long)d->pages);
+	printf("%-6lld %-11s %-6s %-5s %-7s %-12.12s %s%s%s%s\n", (long long)d->id,
+	    delivery_status_name(d->status), casebuf, pages,
 	    d->status == DS_IGNORED ? "-" : ctl_size(d->size, size, sizeof(size)),
 	    d->sha256 ? d->sha256 : "-", d->name, d->folder ? "/" : "",
 	    d->reason ? "  -- " : "", d->reason ? d->reason : "");
@@ -90,8 +96,8 @@ cmd_deliveries(struct ctl *c, int argc, char **argv)
 	if (ctl_store(c) != 0)
 		return 1;
 	if (!c->json)
-		printf("%-6s %-11s %-6s %-7s %-12s %s\n", "ID", "STATUS", "CASE",
-		    "SIZE", "SHA-256", "NAME");
+		printf("%-6s %-11s %-6s %-5s %-7s %-12s %s\n", "ID", "STATUS",
+		    "CASE", "PAGES", "SIZE", "SHA-256", "NAME");
 	return store_delivery_foreach(c->store, false, print_delivery, c) ?
 	    1 : 0;
 }

@@ -107,6 +107,20 @@ struct config {
 	unsigned	 workers;	/* 0: number of cores */
 	unsigned	 rescan_s;	/* full rescan of every inbox */
 	uint64_t	 max_delivery;	/* bytes; larger deliveries are refused */
+	/* unpacking: what a worker may take on for one delivery */
+	uint64_t	 max_unpacked;	/* uncompressed bytes in all */
+	unsigned	 max_members;	/* archive members in all */
+	unsigned	 max_ratio;	/* compression ratio of a bomb */
+	unsigned	 max_depth;	/* archives inside archives */
+	unsigned	 max_page_width;
+	unsigned	 max_page_height;
+	uint64_t	 max_pixels;
+	unsigned	 max_pages;
+	/* workers */
+	unsigned	 job_timeout_s;	/* one job's wall-clock limit */
+	unsigned	 attempts;	/* tries before a delivery is quarantined */
+	unsigned	 worker_jobs;	/* jobs before a worker is replaced */
+	unsigned	 worker_memory_mb;
 	struct inbox_conf *inboxes;
 	size_t		 ninboxes;
 };
@@ -161,6 +175,9 @@ struct delivery {
 	char		*location;	/* where the file is now */
 	int64_t		 seen_ms;
 	int64_t		 updated_ms;
+	int		 attempts;	/* jobs started for it */
+	char		*last_error;	/* why the last one failed */
+	int64_t		 pages;		/* pages of its case */
 };
 
 struct case_row {
@@ -169,11 +186,28 @@ struct case_row {
 	char		*form;
 	char		*state;
 	char		*reference;
+	char		*sender;
+	char		*channel;
+	char		*form_hint;
 	int64_t		 created_ms;
 	int64_t		 updated_ms;
+	int64_t		 npages;
 	char		**files;
 	size_t		 nfiles;
 };
+
+/* One page image of a case, as a worker stored it. */
+struct page_row {
+	uint32_t	 seq;		/* 1, 2, ... in the case's order */
+	char		*source;	/* the delivered file */
+	char		*member;	/* the name inside an archive, or NULL */
+	uint32_t	 page_no;	/* the page inside source/member */
+	uint32_t	 width, height, depth, xres, yres;
+	char		*sha256;
+	char		*path;		/* the stored image */
+	int64_t		 bytes;
+};
+void	page_row_release(struct page_row *);
 
 struct store;
 enum store_mode { STORE_CREATE, STORE_EXISTING };
@@ -216,6 +250,20 @@ int	store_case_create(struct store *, int64_t delivery_id, const char *state,
 	    int64_t *case_id);
 int	store_case_add_file(struct store *, int64_t case_id, const char *name,
 	    int64_t size);
+int	store_case_add_attachment(struct store *, int64_t case_id,
+	    const char *name, int64_t size, const char *path);
+int	store_case_set_manifest(struct store *, int64_t case_id,
+	    const char *reference, const char *channel, const char *sender,
+	    const char *form_hint);
+int	store_case_add_page(struct store *, int64_t case_id,
+	    const struct page_row *);
+int	store_case_add_problem(struct store *, int64_t case_id, const char *);
+/* Calls fn for each page of a case in order (rows borrowed for the call). */
+int	store_case_pages(struct store *, int64_t case_id,
+	    int (*fn)(const struct page_row *, void *), void *arg);
+/* Counts one more worker job for a delivery; *attempts is the new count. */
+int	store_delivery_attempt(struct store *, int64_t id, int *attempts);
+int	store_delivery_set_error(struct store *, int64_t id, const char *text);
 int	store_case_foreach(struct store *,
 	    int (*fn)(const struct case_row *, void *), void *arg);
 
@@ -249,11 +297,6 @@ int	ledger_reject(struct ledger *, int64_t id, enum delivery_status status,
 /* The spool path of a delivery's content; caller frees. */
 char	*ledger_spool_path(const struct ledger *, const struct delivery *);
 const struct inbox_conf *ledger_inbox(const struct ledger *, const char *path);
-
-/* pipeline.c: what happens to a delivery once it is in the spool. */
-/* Hashes, recognises duplicates and empty input, and opens the case.
- * Safe to call again after a crash at any point. */
-int	pipeline_process(struct ledger *, int64_t delivery_id);
 
 /* scan.c: finding complete files and folders in an inbox. */
 struct scan_entry;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "pipeline.h"
 #include "watch.h"
 
 struct inbox_run {
@@ -34,6 +35,8 @@ struct daemon {
 	struct config	 config;
 	struct store	*store;
 	struct ledger	 ledger;
+	struct pipeline	 pipeline;
+	bool		 pipeline_up;
 	struct inbox_run *inboxes;
 	size_t		 ninboxes;
 	bool		 once;
@@ -130,6 +133,9 @@ daemon_open(struct daemon *d)
 	free(db);
 	if (rc != 0 || ledger_init(&d->ledger, d->store, &d->config) != 0)
 		return INTAKE_ERR;
+	if (pipeline_init(&d->pipeline, &d->ledger, &d->config) != 0)
+		return INTAKE_ERR;
+	d->pipeline_up = true;
 	d->ninboxes = d->config.ninboxes;
 	d->inboxes = xcalloc(d->ninboxes, sizeof(*d->inboxes));
 	for (i = 0; i < d->ninboxes; i++) {
@@ -157,6 +163,8 @@ daemon_close(struct daemon *d)
 		scan_release(&d->inboxes[i].scan);
 	}
 	free(d->inboxes);
+	if (d->pipeline_up)
+		pipeline_release(&d->pipeline);
 	ledger_release(&d->ledger);
 	store_close(d->store);
 	if (d->lockfd > 0)
@@ -169,7 +177,7 @@ process_one(const struct delivery *dv, void *arg)
 	struct daemon *d = arg;
 
 	if (dv->stage == STAGE_SPOOLED)
-		pipeline_process(&d->ledger, dv->id);
+		pipeline_submit(&d->pipeline, dv->id);
 	return got_stop ? 1 : 0;
 }
 
@@ -198,7 +206,7 @@ take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
 		rc = ledger_take(&d->ledger, r->conf, ready[i].name,
 		    ready[i].folder, ready[i].size, ready[i].mtime_ms, &id);
 		if (rc == 0)
-			pipeline_process(&d->ledger, id);
+			pipeline_submit(&d->pipeline, id);
 		else if (rc != INTAKE_ENOENT)
 			scan_retry(&r->scan, ready[i].name);
 	}
@@ -238,6 +246,8 @@ at_rest(struct daemon *d)
 		if (d->inboxes[i].last_scan == 0 ||
 		    scan_pending(&d->inboxes[i].scan) > 0)
 			return false;
+	if (!pipeline_idle(&d->pipeline))
+		return false;
 	if (store_delivery_count_pending(d->store, &pending) != 0)
 		return false;
 	return pending == 0;
@@ -246,17 +256,19 @@ at_rest(struct daemon *d)
 static int
 daemon_loop(struct daemon *d)
 {
-	struct pollfd *pfd = xcalloc(d->ninboxes, sizeof(*pfd));
+	size_t npfd = d->ninboxes + d->pipeline.pool.n;
+	struct pollfd *pfd = xcalloc(npfd, sizeof(*pfd));
 	sigset_t empty;
-	size_t i;
+	size_t i, nw;
 
 	sigemptyset(&empty);
 	while (!got_stop) {
-		int64_t mono = mono_ms(), wake = mono + 60000;
+		int64_t mono = mono_ms(), wake = mono + 60000, dl;
 		struct timespec ts;
 
 		for (i = 0; i < d->ninboxes && !got_stop; i++)
 			scan_due(d, &d->inboxes[i], mono);
+		pipeline_dispatch(&d->pipeline);
 		if (got_hup) {
 			got_hup = 0;
 			log_info("SIGHUP: rescanning every inbox");
@@ -277,16 +289,23 @@ daemon_loop(struct daemon *d)
 				wake = r->last_scan + 50;
 			pfd[i].fd = watch_fd(r->watch);
 			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
 		}
+		if ((dl = pipeline_timeouts(&d->pipeline, mono)) != 0 && dl < wake)
+			wake = dl;
+		nw = pipeline_pollfds(&d->pipeline, pfd + d->ninboxes,
+		    npfd - d->ninboxes);
 		if (wake < mono)
 			wake = mono;
 		ts.tv_sec = (wake - mono) / 1000;
 		ts.tv_nsec = ((wake - mono) % 1000) * 1000000;
-		if (ppoll(pfd, d->ninboxes, &ts, &empty) == -1 && errno != EINTR)
+		if (ppoll(pfd, d->ninboxes + nw, &ts, &empty) == -1 &&
+		    errno != EINTR)
 			fatal("ppoll: %s", strerror(errno));
 		for (i = 0; i < d->ninboxes; i++)
 			if (pfd[i].revents & POLLIN)
 				d->inboxes[i].dirty = true;
+		pipeline_events(&d->pipeline, pfd + d->ninboxes, nw);
 	}
 	free(pfd);
 	return 0;

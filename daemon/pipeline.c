@@ -1,10 +1,17 @@
 /*
  * pipeline.c - what happens to a delivery once it is in the spool.
  *
- * The decision about a delivery (case, duplicate, refused) is written in
- * one transaction together with the case it opens, so a crash at any
- * point leaves either no decision (and the delivery is decided again on
- * the next start) or the whole of it: never two cases for one delivery.
+ * The daemon hashes it and recognises duplicates and empty or oversized
+ * input itself (reading bytes, never parsing them); everything that parses
+ * delivered bytes is a job for a worker process (worker.c).  The worker's
+ * pages, attachments, manifest and warnings are gathered here, and the
+ * case is opened with all of them in one transaction: a crash at any point
+ * leaves either no decision (the delivery is taken up again on the next
+ * start) or the whole of it, never two cases for one delivery.
+ *
+ * A worker that crashes, hangs past its timeout or talks nonsense costs
+ * the delivery one attempt; after the configured number of attempts the
+ * delivery is quarantined with the reason, and the daemon goes on.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -14,9 +21,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "intake.h"
+#include "pipeline.h"
+#include "proto.h"
 #include "sha256.h"
 
 struct tree_file {
@@ -119,35 +131,110 @@ tree_hash(struct tree *t, bool folder, char *hex, int64_t *size)
 	return 0;
 }
 
-/* Opens the case for a delivery, in one transaction with its decision. */
-static int
-open_case(struct ledger *l, const struct delivery *d, const char *hex,
-    int64_t size, struct tree *t)
-{
-	int64_t case_id = 0;
-	size_t i;
-	int rc;
+/* What a worker reported for the job it runs. */
+struct job_state {
+	int64_t		 delivery_id;
+	char		*name;		/* for messages */
+	char		*pages_dir;	/* spool/<token>/pages */
+	struct page_row	*pages;
+	size_t		 npages;
+	char		**att_names, **att_paths;
+	int64_t		*att_sizes;
+	size_t		 natt;
+	char		*reference, *channel, *sender, *form_hint;
+	char		**warnings;
+	size_t		 nwarnings;
+};
 
-	if ((rc = store_begin(l->store)) != 0)
-		return rc;
-	if ((rc = store_delivery_set_hash(l->store, d->id, hex, size)) != 0 ||
-	    (rc = store_case_create(l->store, d->id, "received", &case_id)) != 0)
-		goto fail;
-	for (i = 0; i < t->n; i++)
-		if ((rc = store_case_add_file(l->store, case_id,
-		    t->files[i].rel, t->files[i].size)) != 0)
-			goto fail;
-	if ((rc = store_delivery_finish(l->store, d->id, DS_CASE, STAGE_DONE,
-	    case_id, 0, NULL, NULL)) != 0 ||
-	    (rc = store_commit(l->store)) != 0)
-		goto fail;
-	log_info("case %lld opened for \"%s\" (%zu file%s, %lld bytes)",
-	    (long long)case_id, d->name, t->n, t->n == 1 ? "" : "s",
-	    (long long)size);
-	return 0;
-fail:
-	store_rollback(l->store);
-	return rc;
+static void
+job_state_free(struct job_state *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < j->npages; i++)
+		page_row_release(&j->pages[i]);
+	free(j->pages);
+	for (i = 0; i < j->natt; i++) {
+		free(j->att_names[i]);
+		free(j->att_paths[i]);
+	}
+	free(j->att_names);
+	free(j->att_paths);
+	free(j->att_sizes);
+	for (i = 0; i < j->nwarnings; i++)
+		free(j->warnings[i]);
+	free(j->warnings);
+	free(j->reference);
+	free(j->channel);
+	free(j->sender);
+	free(j->form_hint);
+	free(j->name);
+	free(j->pages_dir);
+	free(j);
+}
+
+int
+pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
+{
+	memset(p, 0, sizeof(*p));
+	p->ledger = l;
+	p->config = c;
+	return pool_init(&p->pool, c);
+}
+
+void
+pipeline_release(struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->pool.n; i++) {
+		job_state_free(p->pool.w[i].job);
+		p->pool.w[i].job = NULL;
+	}
+	pool_release(&p->pool);
+	free(p->queue);
+	memset(p, 0, sizeof(*p));
+}
+
+bool
+pipeline_idle(const struct pipeline *p)
+{
+	size_t i;
+
+	if (p->nqueue > 0)
+		return false;
+	for (i = 0; i < p->pool.n; i++)
+		if (p->pool.w[i].job != NULL)
+			return false;
+	return true;
+}
+
+static bool
+queued(const struct pipeline *p, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nqueue; i++)
+		if (p->queue[i] == id)
+			return true;
+	for (i = 0; i < p->pool.n; i++)
+		if (p->pool.w[i].job && p->pool.w[i].job->delivery_id == id)
+			return true;
+	return false;
+}
+
+static void
+enqueue(struct pipeline *p, int64_t id)
+{
+	if (queued(p, id))
+		return;
+	if (p->nqueue == p->capqueue) {
+		p->capqueue = p->capqueue ? p->capqueue * 2 : 64;
+		p->queue = xreallocarray(p->queue, p->capqueue, sizeof(*p->queue));
+	}
+	p->queue[p->nqueue++] = id;
 }
 
 static int
@@ -187,8 +274,9 @@ refuse(struct ledger *l, const struct delivery *d, const char *hex,
 }
 
 int
-pipeline_process(struct ledger *l, int64_t id)
+pipeline_submit(struct pipeline *p, int64_t id)
 {
+	struct ledger *l = p->ledger;
 	struct delivery d;
 	struct tree t = { NULL, 0 };
 	char hex[SHA256_HEX_LEN + 1], *path = NULL, *reason;
@@ -197,7 +285,7 @@ pipeline_process(struct ledger *l, int64_t id)
 
 	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
 		return rc;
-	if (d.status != DS_PENDING || d.stage != STAGE_SPOOLED)
+	if (d.status != DS_PENDING || d.stage != STAGE_SPOOLED || queued(p, id))
 		goto out;
 	log_subject("delivery %lld", (long long)id);
 	path = ledger_spool_path(l, &d);
@@ -231,12 +319,475 @@ pipeline_process(struct ledger *l, int64_t id)
 	    &first_case);
 	if (rc == 0)
 		rc = mark_duplicate(l, &d, hex, size, first, first_case);
-	else if (rc == INTAKE_ENOENT)
-		rc = open_case(l, &d, hex, size, &t);
+	else if (rc == INTAKE_ENOENT) {
+		rc = store_delivery_set_hash(l->store, id, hex, size);
+		if (rc == 0)
+			enqueue(p, id);
+	}
 out:
 	log_clear_subject();
 	tree_release(&t);
 	free(path);
 	delivery_release(&d);
 	return rc;
+}
+
+/* Records a failed attempt; quarantines the delivery after the last. */
+static void
+job_failed(struct pipeline *p, int64_t id, const char *why)
+{
+	struct delivery d;
+	char *reason;
+
+	if (store_delivery_get(p->ledger->store, id, &d) != 0)
+		return;
+	log_subject("delivery %lld", (long long)id);
+	store_delivery_set_error(p->ledger->store, id, why);
+	if (d.attempts >= (int)p->config->attempts) {
+		reason = xasprintf("%s (%d attempts)", why, d.attempts);
+		log_warn("\"%s\" quarantined: %s", d.name, reason);
+		ledger_reject(p->ledger, id, DS_QUARANTINED, 0, reason);
+		free(reason);
+	} else {
+		log_warn("\"%s\": %s; trying again", d.name, why);
+		enqueue(p, id);
+	}
+	log_clear_subject();
+	delivery_release(&d);
+}
+
+/* Opens the case with everything the worker found, in one transaction. */
+static int
+open_case(struct pipeline *p, struct job_state *j)
+{
+	struct store *st = p->ledger->store;
+	struct delivery d;
+	struct tree t = { NULL, 0 };
+	int64_t case_id = 0;
+	char *path;
+	size_t i;
+	int rc;
+
+	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
+		return rc;
+	path = ledger_spool_path(p->ledger, &d);
+	tree_collect(&t, path, d.folder ? "" : d.name);
+	free(path);
+	if ((rc = store_begin(st)) != 0)
+		goto out;
+	if ((rc = store_case_create(st, d.id, "received", &case_id)) != 0 ||
+	    (rc = store_case_set_manifest(st, case_id, j->reference,
+	    j->channel, j->sender, j->form_hint)) != 0)
+		goto fail;
+	for (i = 0; i < t.n; i++)
+		if ((rc = store_case_add_file(st, case_id, t.files[i].rel,
+		    t.files[i].size)) != 0)
+			goto fail;
+	for (i = 0; i < j->npages; i++)
+		if ((rc = store_case_add_page(st, case_id, &j->pages[i])) != 0)
+			goto fail;
+	for (i = 0; i < j->natt; i++)
+		if ((rc = store_case_add_attachment(st, case_id, j->att_names[i],
+		    j->att_sizes[i], j->att_paths[i])) != 0)
+			goto fail;
+	for (i = 0; i < j->nwarnings; i++)
+		if ((rc = store_case_add_problem(st, case_id, j->warnings[i])) != 0)
+			goto fail;
+	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
+	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
+		goto fail;
+	log_info("case %lld opened for \"%s\": %zu page%s, %zu attachment%s%s%s",
+	    (long long)case_id, d.name, j->npages, j->npages == 1 ? "" : "s",
+	    j->natt, j->natt == 1 ? "" : "s", j->nwarnings ? ", problems: " : "",
+	    j->nwarnings ? j->warnings[0] : "");
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	tree_release(&t);
+	delivery_release(&d);
+	return rc;
+}
+
+/* The worker finished: a case, or a refusal with the reason. */
+static void
+job_finished(struct pipeline *p, struct job_state *j, const char *refused)
+{
+	char *reason = NULL;
+	size_t i, len = 0;
+
+	log_subject("delivery %lld", (long long)j->delivery_id);
+	if (refused == NULL && j->npages > 0) {
+		if (open_case(p, j) != 0)
+			enqueue(p, j->delivery_id);	/* the database is busy */
+		log_clear_subject();
+		return;
+	}
+	if (refused != NULL)
+		reason = xstrdup(refused);
+	else {
+		/* No page at all: say what was found instead. */
+		reason = xstrdup("no page image in the delivery");
+		for (i = 0; i < j->nwarnings && i < 3; i++) {
+			char *r = xasprintf("%s%s %s", reason, i ? ";" : ":",
+			    j->warnings[i]);
+			free(reason);
+			reason = r;
+		}
+		if (j->nwarnings == 0 && j->natt > 0) {
+			char *r = xasprintf("%s: %s is no scanned page", reason,
+			    j->att_names[0]);
+			free(reason);
+			reason = r;
+		}
+	}
+	len = strlen(reason);
+	if (len > 900)
+		reason[900] = '\0';
+	ledger_reject(p->ledger, j->delivery_id, DS_QUARANTINED, 0, reason);
+	free(reason);
+	log_clear_subject();
+}
+
+/* Opens the job's input and a fresh output folder and sends the job. */
+static int
+job_start(struct pipeline *p, struct worker *w, int64_t id)
+{
+	struct ledger *l = p->ledger;
+	struct job_state *j;
+	struct delivery d;
+	struct msg m;
+	char *in = NULL;
+	int infd = -1, outfd = -1, attempts, rc;
+
+	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
+		return rc;
+	if (d.status != DS_PENDING) {
+		delivery_release(&d);
+		return 0;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->delivery_id = id;
+	j->name = xstrdup(d.name);
+	{
+		char *dir = path_join(l->spool, d.token);
+		j->pages_dir = path_join(dir, "pages");
+		free(dir);
+	}
+	in = ledger_spool_path(l, &d);
+	remove_tree(j->pages_dir);	/* what an earlier attempt left */
+	if (mkdir(j->pages_dir, 0750) == -1 ||
+	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    pool_give(&p->pool, outfd) != 0 ||
+	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+		char *why = xasprintf("cannot prepare the job: %s",
+		    strerror(errno));
+		log_err("delivery %lld: %s", (long long)id, why);
+		store_delivery_attempt(l->store, id, &attempts);
+		job_failed(p, id, why);
+		free(why);
+		rc = INTAKE_ERR;
+		goto out;
+	}
+	if ((rc = store_delivery_attempt(l->store, id, &attempts)) != 0) {
+		enqueue(p, id);
+		goto out;
+	}
+	msg_init(&m, MSG_UNPACK);
+	msg_put_u64(&m, (uint64_t)id);
+	msg_put_str(&m, d.name);
+	msg_put_u32(&m, d.folder);
+	msg_put_u64(&m, p->config->max_unpacked);
+	msg_put_u32(&m, p->config->max_members);
+	msg_put_u32(&m, p->config->max_ratio);
+	msg_put_u32(&m, p->config->max_depth);
+	msg_put_u32(&m, p->config->max_page_width);
+	msg_put_u32(&m, p->config->max_page_height);
+	msg_put_u64(&m, p->config->max_pixels);
+	msg_put_u32(&m, p->config->max_pages);
+	msg_put_u32(&m, p->config->job_timeout_s);
+	m.fds[0] = infd;
+	m.fds[1] = outfd;
+	m.nfds = 2;
+	rc = msg_send(w->sock, &m);
+	msg_release(&m);
+	if (rc != 0) {
+		free(pool_stop(&p->pool, w, true));
+		enqueue(p, id);
+		goto out;
+	}
+	log_debug("delivery %lld: job given to worker %ld (attempt %d)",
+	    (long long)id, (long)w->pid, attempts);
+	w->job = j;
+	j = NULL;
+	w->jobs++;
+	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
+out:
+	if (infd != -1)
+		close(infd);
+	if (outfd != -1)
+		close(outfd);
+	job_state_free(j);
+	free(in);
+	delivery_release(&d);
+	return rc;
+}
+
+void
+pipeline_dispatch(struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->pool.n && p->nqueue > 0; i++) {
+		struct worker *w = &p->pool.w[i];
+		int64_t id;
+
+		if (w->job != NULL)
+			continue;
+		if (w->pid > 0 && w->jobs >= p->config->worker_jobs)
+			free(pool_stop(&p->pool, w, false));	/* recycle */
+		if (w->pid == 0 && pool_start(&p->pool, w) != 0)
+			return;
+		id = p->queue[0];
+		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
+		job_start(p, w, id);
+	}
+}
+
+size_t
+pipeline_pollfds(struct pipeline *p, struct pollfd *pfd, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->pool.n && n < max; i++)
+		if (p->pool.w[i].sock != -1) {
+			pfd[n].fd = p->pool.w[i].sock;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+	return n;
+}
+
+/* A worker ended or broke the protocol in the middle of a job. */
+static void
+worker_lost(struct pipeline *p, struct worker *w, const char *what)
+{
+	char *doing = w->doing ? xstrdup(w->doing) : NULL;
+	char *how = pool_stop(&p->pool, w, true);
+	struct job_state *j = w->job;
+	char *why;
+
+	w->job = NULL;
+	if (j == NULL) {
+		log_warn("an idle worker %s: %s", what ? what : "ended", how);
+		free(how);
+		free(doing);
+		return;
+	}
+	why = xasprintf("worker %s%s%s", what ? what : how,
+	    doing ? " while " : "", doing ? doing : "");
+	job_failed(p, j->delivery_id, why);
+	free(why);
+	free(how);
+	free(doing);
+	job_state_free(j);
+}
+
+static void
+append(char ***v, size_t *n, char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n] = s;
+	(*n)++;
+}
+
+/* Handles one message; false when the worker must be ended. */
+static bool
+worker_message(struct pipeline *p, struct worker *w, struct msg *m)
+{
+	struct job_state *j = w->job;
+
+	if (m->type == MSG_HELLO) {
+		(void)msg_get_u32(m);
+		free(msg_get_str(m));
+		w->ready = msg_end(m);
+		return w->ready;
+	}
+	if (j == NULL)
+		return false;	/* results without a job */
+	switch (m->type) {
+	case MSG_PROGRESS:
+		free(w->doing);
+		w->doing = msg_get_str(m);
+		return msg_end(m) && w->doing != NULL;
+	case MSG_WARNING: {
+		char *s = msg_get_str(m);
+		if (!msg_end(m) || s == NULL) {
+			free(s);
+			return false;
+		}
+		log_info("delivery %lld: %s", (long long)j->delivery_id, s);
+		append(&j->warnings, &j->nwarnings, s);
+		return true;
+	}
+	case MSG_PAGE: {
+		struct page_row pr;
+		char *file;
+
+		memset(&pr, 0, sizeof(pr));
+		pr.seq = msg_get_u32(m);
+		pr.source = msg_get_str(m);
+		pr.member = msg_get_str(m);
+		pr.page_no = msg_get_u32(m);
+		pr.width = msg_get_u32(m);
+		pr.height = msg_get_u32(m);
+		pr.depth = msg_get_u32(m);
+		pr.xres = msg_get_u32(m);
+		pr.yres = msg_get_u32(m);
+		pr.sha256 = msg_get_str(m);
+		file = msg_get_str(m);
+		pr.bytes = (int64_t)msg_get_u64(m);
+		/* The file name is the worker's; check it is one of ours. */
+		if (!msg_end(m) || pr.source == NULL || pr.sha256 == NULL ||
+		    file == NULL || strchr(file, '/') != NULL ||
+		    strncmp(file, "page-", 5) != 0 || pr.seq != j->npages + 1) {
+			free(file);
+			page_row_release(&pr);
+			return false;
+		}
+		pr.path = path_join(j->pages_dir, file);
+		free(file);
+		j->pages = xreallocarray(j->pages, j->npages + 1, sizeof(*j->pages));
+		j->pages[j->npages++] = pr;
+		return true;
+	}
+	case MSG_ATTACHMENT: {
+		char *name = msg_get_str(m), *stored = msg_get_str(m), *sha;
+		uint64_t size = msg_get_u64(m);
+
+		sha = msg_get_str(m);
+		free(sha);
+		if (!msg_end(m) || name == NULL || stored == NULL ||
+		    strchr(stored, '/') != NULL ||
+		    strncmp(stored, "attachment-", 11) != 0) {
+			free(name);
+			free(stored);
+			return false;
+		}
+		j->att_names = xreallocarray(j->att_names, j->natt + 1,
+		    sizeof(*j->att_names));
+		j->att_paths = xreallocarray(j->att_paths, j->natt + 1,
+		    sizeof(*j->att_paths));
+		j->att_sizes = xreallocarray(j->att_sizes, j->natt + 1,
+		    sizeof(*j->att_sizes));
+		j->att_names[j->natt] = name;
+		j->att_paths[j->natt] = path_join(j->pages_dir, stored);
+		j->att_sizes[j->natt] = (int64_t)size;
+		j->natt++;
+		free(stored);
+		return true;
+	}
+	case MSG_MANIFEST:
+		free(j->reference);
+		free(j->channel);
+		free(j->sender);
+		free(j->form_hint);
+		j->reference = msg_get_str(m);
+		j->channel = msg_get_str(m);
+		j->sender = msg_get_str(m);
+		j->form_hint = msg_get_str(m);
+		(void)msg_get_u32(m);
+		return msg_end(m);
+	case MSG_DONE:
+	case MSG_REFUSED: {
+		char *refused = NULL;
+
+		if (m->type == MSG_REFUSED)
+			refused = msg_get_str(m);
+		else {
+			(void)msg_get_u32(m);
+			(void)msg_get_u32(m);
+		}
+		if (!msg_end(m) || (m->type == MSG_REFUSED && refused == NULL)) {
+			free(refused);
+			return false;
+		}
+		w->job = NULL;
+		w->deadline = 0;
+		free(w->doing);
+		w->doing = NULL;
+		job_finished(p, j, refused);
+		job_state_free(j);
+		free(refused);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+void
+pipeline_events(struct pipeline *p, const struct pollfd *pfd, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		struct worker *w = NULL;
+
+		if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+			continue;
+		for (k = 0; k < p->pool.n; k++)
+			if (p->pool.w[k].sock == pfd[i].fd)
+				w = &p->pool.w[k];
+		if (w == NULL)
+			continue;
+		/* Read everything that is there now. */
+		for (;;) {
+			struct pollfd one = { w->sock, POLLIN, 0 };
+			struct msg m;
+			int rc;
+
+			rc = msg_recv(w->sock, &m);
+			if (rc != 0) {
+				worker_lost(p, w, rc == -EPROTO ?
+				    "sent a malformed message" : NULL);
+				break;
+			}
+			if (m.nfds > 0 || !worker_message(p, w, &m)) {
+				for (int f = 0; f < m.nfds; f++)
+					close(m.fds[f]);
+				msg_release(&m);
+				worker_lost(p, w, "sent a malformed message");
+				break;
+			}
+			msg_release(&m);
+			if (poll(&one, 1, 0) <= 0 || w->sock == -1)
+				break;
+		}
+	}
+}
+
+int64_t
+pipeline_timeouts(struct pipeline *p, int64_t mono)
+{
+	int64_t next = 0;
+	size_t i;
+
+	for (i = 0; i < p->pool.n; i++) {
+		struct worker *w = &p->pool.w[i];
+		char *what;
+
+		if (w->job == NULL || w->deadline == 0)
+			continue;
+		if (mono >= w->deadline) {
+			what = xasprintf("timed out after %u s",
+			    p->config->job_timeout_s);
+			worker_lost(p, w, what);
+			free(what);
+		} else if (next == 0 || w->deadline < next)
+			next = w->deadline;
+	}
+	return next;
 }

@@ -34,16 +34,24 @@ enum stmt_id {
 	S_DELIVERY_ALL,
 	S_DELIVERY_PENDING,
 	S_DELIVERY_COUNT_PENDING,
+	S_DELIVERY_ATTEMPT,
+	S_DELIVERY_ERROR,
 	S_CASE_INSERT,
 	S_CASE_FILE,
 	S_CASE_ALL,
 	S_CASE_FILES,
+	S_CASE_MANIFEST,
+	S_CASE_PAGE,
+	S_CASE_PROBLEM,
+	S_CASE_PAGES,
 	S_MAX
 };
 
 #define DELIVERY_COLS \
 	"id, token, inbox, name, folder, size, mtime_ms, sha256, status, " \
-	"stage, case_id, duplicate_of, reason, location, seen_ms, updated_ms"
+	"stage, case_id, duplicate_of, reason, location, seen_ms, updated_ms, " \
+	"attempts, last_error, " \
+	"(SELECT count(*) FROM pages p WHERE p.case_id = deliveries.case_id)"
 
 static const char *const stmt_sql[S_MAX] = {
 	[S_DELIVERY_INSERT] =
@@ -78,16 +86,38 @@ static const char *const stmt_sql[S_MAX] = {
 	    "ORDER BY id",
 	[S_DELIVERY_COUNT_PENDING] =
 	    "SELECT count(*) FROM deliveries WHERE status = 'pending'",
+	[S_DELIVERY_ATTEMPT] =
+	    "UPDATE deliveries SET attempts = attempts + 1, updated_ms = ?2 "
+	    "WHERE id = ?1 RETURNING attempts",
+	[S_DELIVERY_ERROR] =
+	    "UPDATE deliveries SET last_error = ?2, updated_ms = ?3 WHERE id = ?1",
 	[S_CASE_INSERT] =
 	    "INSERT INTO cases (delivery_id, state, created_ms, updated_ms) "
 	    "VALUES (?1, ?2, ?3, ?3)",
 	[S_CASE_FILE] =
-	    "INSERT INTO case_files (case_id, name, size) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO case_files (case_id, name, size, kind, path) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_CASE_ALL] =
 	    "SELECT c.id, c.delivery_id, c.form, c.state, c.reference, "
-	    "c.created_ms, c.updated_ms FROM cases c ORDER BY c.id",
+	    "c.created_ms, c.updated_ms, c.sender, c.channel, c.form_hint, "
+	    "(SELECT count(*) FROM pages p WHERE p.case_id = c.id) "
+	    "FROM cases c ORDER BY c.id",
+	[S_CASE_MANIFEST] =
+	    "UPDATE cases SET reference = ?2, channel = ?3, sender = ?4, "
+	    "form_hint = ?5 WHERE id = ?1",
+	[S_CASE_PAGE] =
+	    "INSERT INTO pages (case_id, seq, source, member, page_no, width, "
+	    "height, depth, xres, yres, sha256, path, bytes) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[S_CASE_PROBLEM] =
+	    "INSERT INTO case_problems (case_id, seq, text) VALUES (?1, "
+	    "(SELECT count(*) + 1 FROM case_problems WHERE case_id = ?1), ?2)",
+	[S_CASE_PAGES] =
+	    "SELECT seq, source, member, page_no, width, height, depth, xres, "
+	    "yres, sha256, path, bytes FROM pages WHERE case_id = ?1 ORDER BY seq",
 	[S_CASE_FILES] =
-	    "SELECT name FROM case_files WHERE case_id = ?1 ORDER BY name",
+	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
+	    "ORDER BY name",
 };
 
 /* Each migration takes the schema from version i to i + 1. */
@@ -132,6 +162,37 @@ static const char *const migrations[] = {
 	"  name TEXT NOT NULL,"
 	"  size INTEGER NOT NULL,"
 	"  PRIMARY KEY (case_id, name)"
+	") WITHOUT ROWID;",
+	/* 2: pages, attachments, manifest facts, problems, worker attempts */
+	"ALTER TABLE deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE deliveries ADD COLUMN last_error TEXT;"
+	"ALTER TABLE cases ADD COLUMN channel TEXT;"
+	"ALTER TABLE cases ADD COLUMN sender TEXT;"
+	"ALTER TABLE cases ADD COLUMN form_hint TEXT;"
+	"ALTER TABLE case_files ADD COLUMN kind TEXT NOT NULL DEFAULT 'delivered'"
+	"  CHECK (kind IN ('delivered', 'attachment'));"
+	"ALTER TABLE case_files ADD COLUMN path TEXT;"
+	"CREATE TABLE pages ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  member TEXT,"
+	"  page_no INTEGER NOT NULL,"
+	"  width INTEGER NOT NULL,"
+	"  height INTEGER NOT NULL,"
+	"  depth INTEGER NOT NULL,"
+	"  xres INTEGER NOT NULL,"
+	"  yres INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, seq)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE case_problems ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (case_id, seq)"
 	") WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -450,6 +511,9 @@ delivery_from_row(sqlite3_stmt *s, struct delivery *d)
 	d->location = col_text(s, 13);
 	d->seen_ms = sqlite3_column_int64(s, 14);
 	d->updated_ms = sqlite3_column_int64(s, 15);
+	d->attempts = sqlite3_column_int(s, 16);
+	d->last_error = col_text(s, 17);
+	d->pages = sqlite3_column_int64(s, 18);
 }
 
 void
@@ -461,6 +525,7 @@ delivery_release(struct delivery *d)
 	free(d->sha256);
 	free(d->reason);
 	free(d->location);
+	free(d->last_error);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -593,12 +658,142 @@ int
 store_case_add_file(struct store *st, int64_t case_id, const char *name,
     int64_t size)
 {
+	return store_case_add_attachment(st, case_id, name, size, NULL);
+}
+
+int
+store_case_add_attachment(struct store *st, int64_t case_id, const char *name,
+    int64_t size, const char *path)
+{
 	sqlite3_stmt *s = st->stmt[S_CASE_FILE];
 
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	sqlite3_bind_int64(s, 3, size);
+	bind_text(s, 4, path ? "attachment" : "delivered");
+	bind_text(s, 5, path);
 	return step_done(st, s, "recording a case file");
+}
+
+int
+store_case_set_manifest(struct store *st, int64_t case_id,
+    const char *reference, const char *channel, const char *sender,
+    const char *form_hint)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_MANIFEST];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, reference);
+	bind_text(s, 3, channel);
+	bind_text(s, 4, sender);
+	bind_text(s, 5, form_hint);
+	return step_done(st, s, "recording the manifest");
+}
+
+int
+store_case_add_page(struct store *st, int64_t case_id, const struct page_row *p)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_PAGE];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int(s, 2, (int)p->seq);
+	bind_text(s, 3, p->source);
+	bind_text(s, 4, p->member);
+	sqlite3_bind_int(s, 5, (int)p->page_no);
+	sqlite3_bind_int(s, 6, (int)p->width);
+	sqlite3_bind_int(s, 7, (int)p->height);
+	sqlite3_bind_int(s, 8, (int)p->depth);
+	sqlite3_bind_int(s, 9, (int)p->xres);
+	sqlite3_bind_int(s, 10, (int)p->yres);
+	bind_text(s, 11, p->sha256);
+	bind_text(s, 12, p->path);
+	sqlite3_bind_int64(s, 13, p->bytes);
+	return step_done(st, s, "recording a page");
+}
+
+int
+store_case_add_problem(struct store *st, int64_t case_id, const char *text)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_PROBLEM];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, text);
+	return step_done(st, s, "recording a problem");
+}
+
+int
+store_case_pages(struct store *st, int64_t case_id,
+    int (*fn)(const struct page_row *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct page_row p;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, stmt_sql[S_CASE_PAGES], -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_fail(st, "listing pages");
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		p.seq = (uint32_t)sqlite3_column_int(s, 0);
+		p.source = col_text(s, 1);
+		p.member = col_text(s, 2);
+		p.page_no = (uint32_t)sqlite3_column_int(s, 3);
+		p.width = (uint32_t)sqlite3_column_int(s, 4);
+		p.height = (uint32_t)sqlite3_column_int(s, 5);
+		p.depth = (uint32_t)sqlite3_column_int(s, 6);
+		p.xres = (uint32_t)sqlite3_column_int(s, 7);
+		p.yres = (uint32_t)sqlite3_column_int(s, 8);
+		p.sha256 = col_text(s, 9);
+		p.path = col_text(s, 10);
+		p.bytes = sqlite3_column_int64(s, 11);
+		r = fn(&p, arg);
+		page_row_release(&p);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(st, "listing pages");
+	sqlite3_finalize(s);
+	return r;
+}
+
+void
+page_row_release(struct page_row *p)
+{
+	free(p->source);
+	free(p->member);
+	free(p->sha256);
+	free(p->path);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+store_delivery_attempt(struct store *st, int64_t id, int *attempts)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_ATTEMPT];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now_ms());
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*attempts = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "counting an attempt");
+	return 0;
+}
+
+int
+store_delivery_set_error(struct store *st, int64_t id, const char *text)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_ERROR];
+
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, text);
+	sqlite3_bind_int64(s, 3, now_ms());
+	return step_done(st, s, "recording an error");
 }
 
 int
@@ -622,6 +817,10 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 		c.reference = col_text(s, 4);
 		c.created_ms = sqlite3_column_int64(s, 5);
 		c.updated_ms = sqlite3_column_int64(s, 6);
+		c.sender = col_text(s, 7);
+		c.channel = col_text(s, 8);
+		c.form_hint = col_text(s, 9);
+		c.npages = sqlite3_column_int64(s, 10);
 		sqlite3_bind_int64(f, 1, c.id);
 		while (sqlite3_step(f) == SQLITE_ROW) {
 			c.files = xreallocarray(c.files, c.nfiles + 1,
@@ -636,6 +835,9 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 		free(c.form);
 		free(c.state);
 		free(c.reference);
+		free(c.sender);
+		free(c.channel);
+		free(c.form_hint);
 		if (r != 0)
 			break;
 	}

@@ -6,6 +6,7 @@
 #endif
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 struct xml_errctx {
 	const char	*name;
 	int		 count;
+	char		*buf;		/* NULL: print to stderr */
+	size_t		 buflen;
 };
 
 /* Refuses every external entity, DTD and XInclude: nothing outside the
@@ -48,7 +51,11 @@ xml_report(void *arg, xmlErrorPtr e)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	if (x->count++ < 20)
+	if (x->buf != NULL) {
+		if (x->count++ == 0)
+			snprintf(x->buf, x->buflen, "line %d: %s",
+			    e->line > 0 ? e->line : 1, msg);
+	} else if (x->count++ < 20)
 		fprintf(stderr, "%s:%d: %s\n", x->name, e->line > 0 ? e->line : 1, msg);
 }
 
@@ -64,17 +71,41 @@ xmlsafe_setup(void)
 	xmlSetExternalEntityLoader(no_external);
 }
 
+/* Reports a problem found outside libxml2's own checks. */
+static void PRINTF_LIKE(3, 4)
+own_error(struct xml_errctx *x, long line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (x->buf != NULL) {
+		if (x->count == 0)
+			snprintf(x->buf, x->buflen, "line %ld: %s", line, msg);
+	} else
+		fprintf(stderr, "%s:%ld: %s\n", x->name, line, msg);
+	x->count++;
+}
+
 xmlDoc *
 xmlsafe_read_memory(const char *buf, size_t len, const char *name)
 {
-	struct xml_errctx x = { name, 0 };
+	return xmlsafe_read_memory_err(buf, len, name, NULL, 0);
+}
+
+xmlDoc *
+xmlsafe_read_memory_err(const char *buf, size_t len, const char *name,
+    char *err, size_t errlen)
+{
+	struct xml_errctx x = { name, 0, err, errlen };
 	xmlParserCtxt *ctxt;
 	xmlDoc *doc;
 
 	xmlsafe_setup();
 	if (len > XMLSAFE_MAX_BYTES) {
-		fprintf(stderr, "%s:1: larger than %u bytes\n", name,
-		    XMLSAFE_MAX_BYTES);
+		own_error(&x, 1, "larger than %u bytes", XMLSAFE_MAX_BYTES);
 		return NULL;
 	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
@@ -86,13 +117,13 @@ xmlsafe_read_memory(const char *buf, size_t len, const char *name)
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	if (doc != NULL && doc->intSubset != NULL) {
-		fprintf(stderr, "%s:%ld: DOCTYPE declarations are not allowed\n",
-		    name, xmlGetLineNo((xmlNode *)doc->intSubset) > 0 ?
-		    xmlGetLineNo((xmlNode *)doc->intSubset) : 1L);
+		own_error(&x, xmlGetLineNo((xmlNode *)doc->intSubset) > 0 ?
+		    xmlGetLineNo((xmlNode *)doc->intSubset) : 1L,
+		    "DOCTYPE declarations are not allowed");
 		xmlFreeDoc(doc);
 		doc = NULL;
 	} else if (doc == NULL && x.count == 0)
-		fprintf(stderr, "%s:1: not well-formed XML\n", name);
+		own_error(&x, 1, "not well-formed XML");
 	else if (doc != NULL && x.count > 0) {
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -146,7 +177,7 @@ out:
 int
 xmlsafe_validate(xmlDoc *doc, const char *path, const char *xsd)
 {
-	struct xml_errctx x = { path, 0 };
+	struct xml_errctx x = { path, 0, NULL, 0 };
 	xmlSchemaParserCtxt *pctxt = NULL;
 	xmlSchemaValidCtxt *vctxt = NULL;
 	xmlSchema *schema = NULL;

@@ -16,6 +16,10 @@
 xmlDoc	*xmlsafe_read_file(const char *path);
 /* Parses a buffer; name is used in messages. */
 xmlDoc	*xmlsafe_read_memory(const char *buf, size_t len, const char *name);
+/* The same, but the first problem goes into err ("line N: message")
+ * instead of stderr; for documents that came with a delivery. */
+xmlDoc	*xmlsafe_read_memory_err(const char *buf, size_t len, const char *name,
+	    char *err, size_t errlen);
 /* Validates doc (read from path) against the schema in xsd; 0 or
  * INTAKE_EINVAL after reporting every violation. */
 int	 xmlsafe_validate(xmlDoc *doc, const char *path, const char *xsd);

@@ -1,0 +1,90 @@
+/*
+ * manifest.c - the scan station's manifest.xml: reference, channel,
+ * sender, a form hint and the page count.  Read with xmlsafe (no network,
+ * no entities, no DTD); a hostile or broken manifest is reported and
+ * ignored, the pages still count.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "worker.h"
+#include "xmlsafe.h"
+
+/* The trimmed text of the first child element called name, or NULL. */
+static char *
+child_text(xmlNode *root, const char *name)
+{
+	xmlNode *n;
+
+	for (n = root->children; n != NULL; n = n->next) {
+		xmlChar *v;
+		char *s, *b, *e;
+
+		if (n->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(n->name, (const xmlChar *)name) != 0)
+			continue;
+		if ((v = xmlNodeGetContent(n)) == NULL)
+			return NULL;
+		for (b = (char *)v; *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'; b++)
+			;
+		s = xstrdup(b);
+		xmlFree(v);
+		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
+			;
+		*e = '\0';
+		if (strlen(s) > 200 || *s == '\0') {
+			free(s);
+			return NULL;
+		}
+		return s;
+	}
+	return NULL;
+}
+
+int
+manifest_read(struct job *j, const char *source, const char *member,
+    const unsigned char *data, size_t len)
+{
+	char *where = member ? xasprintf("%s:%s", source, member) :
+	    xstrdup(source);
+	char err[256] = "";
+	xmlDoc *doc;
+	xmlNode *root;
+	char *ref, *chan, *sender, *hint, *pages;
+	unsigned long np = 0;
+
+	job_progress(j, "reading %s", where);
+	doc = xmlsafe_read_memory_err((const char *)data, len, where, err,
+	    sizeof(err));
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (root == NULL || xmlStrcmp(root->name,
+	    (const xmlChar *)"submission") != 0) {
+		job_warn(j, "%s: manifest ignored: %s", where,
+		    err[0] ? err : "the root element is not <submission>");
+		xmlFreeDoc(doc);
+		free(where);
+		return 0;
+	}
+	ref = child_text(root, "reference");
+	chan = child_text(root, "channel");
+	sender = child_text(root, "sender");
+	hint = child_text(root, "form-hint");
+	pages = child_text(root, "pages");
+	if (pages != NULL)
+		np = strtoul(pages, NULL, 10);
+	job_manifest(j, ref, chan, sender, hint, np > 10000 ? 0 : (uint32_t)np);
+	free(ref);
+	free(chan);
+	free(sender);
+	free(hint);
+	free(pages);
+	xmlFreeDoc(doc);
+	free(where);
+	return 0;
+}

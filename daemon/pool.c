@@ -1,0 +1,161 @@
+/*
+ * pool.c - worker processes: fork and exec of intake-worker with its
+ * socket on descriptor 3, and a word on how each one ended.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pool.h"
+
+static const char *
+worker_path(void)
+{
+	const char *p = getenv("INTAKE_WORKER");
+
+	return p != NULL && *p != '\0' ? p : PKGLIBEXECDIR "/intake-worker";
+}
+
+int
+pool_init(struct pool *p, const struct config *c)
+{
+	struct passwd *pw;
+	size_t i;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(p, 0, sizeof(*p));
+	p->n = c->workers ? c->workers : (size_t)(cores > 0 ? cores : 1);
+	p->w = xcalloc(p->n, sizeof(*p->w));
+	for (i = 0; i < p->n; i++)
+		p->w[i].sock = -1;
+	p->path = xstrdup(worker_path());
+	p->memory_mb = c->worker_memory_mb;
+	if (access(p->path, X_OK) == -1) {
+		log_err("worker program \"%s\": %s: is intake installed? "
+		    "(INTAKE_WORKER names another)", p->path, strerror(errno));
+		return INTAKE_ERR;
+	}
+	p->as_root = geteuid() == 0;
+	if (p->as_root) {
+		p->user = xstrdup(c->user ? c->user : "nobody");
+		if ((pw = getpwnam(p->user)) == NULL) {
+			log_err("user \"%s\" for the workers does not exist: "
+			    "create it or set <user> in intake.conf", p->user);
+			return INTAKE_ERR;
+		}
+		p->uid = pw->pw_uid;
+		p->gid = pw->pw_gid;
+	}
+	return 0;
+}
+
+void
+pool_release(struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->w[i].pid > 0)
+			free(pool_stop(p, &p->w[i], false));
+	free(p->w);
+	free(p->path);
+	free(p->user);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+pool_start(struct pool *p, struct worker *w)
+{
+	int sv[2];
+	pid_t pid;
+	char mem[32];
+	struct timeval tv = { 30, 0 };
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_err("socketpair: %s", strerror(errno));
+		return INTAKE_ERR;
+	}
+	snprintf(mem, sizeof(mem), "%u", p->memory_mb);
+	if ((pid = fork()) == -1) {
+		log_err("fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return INTAKE_ERR;
+	}
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], 3) == -1)
+			_exit(127);
+		closefrom(4);
+		/* OpenMP threads inside parallel workers only slow OCR down. */
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execl(p->path, "intake-worker", "--memory", mem,
+		    p->as_root ? "--user" : NULL, p->user, (char *)NULL);
+		fprintf(stderr, "intake-worker: %s: %s\n", p->path, strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	/* A worker that stops in the middle of a message must not stop us. */
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	w->pid = pid;
+	w->sock = sv[0];
+	w->jobs = 0;
+	w->ready = false;
+	w->deadline = 0;
+	log_debug("worker %ld started", (long)pid);
+	return 0;
+}
+
+char *
+pool_stop(struct pool *p, struct worker *w, bool kill_it)
+{
+	int status = 0;
+	char *how;
+
+	(void)p;
+	if (kill_it && w->pid > 0)
+		kill(w->pid, SIGKILL);
+	if (w->sock != -1)
+		close(w->sock);
+	w->sock = -1;
+	if (w->pid > 0 && waitpid(w->pid, &status, 0) == -1)
+		status = 0;
+	if (WIFSIGNALED(status))
+		how = xasprintf("killed by signal %d (%s)", WTERMSIG(status),
+		    strsignal(WTERMSIG(status)));
+	else
+		how = xasprintf("exited with status %d", WEXITSTATUS(status));
+	w->pid = 0;
+	w->ready = false;
+	w->deadline = 0;
+	free(w->doing);
+	w->doing = NULL;
+	return how;
+}
+
+int
+pool_give(const struct pool *p, int dirfd)
+{
+	if (!p->as_root)
+		return 0;
+	if (fchown(dirfd, p->uid, p->gid) == -1)
+		return -errno;
+	return 0;
+}

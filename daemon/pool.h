@@ -1,0 +1,50 @@
+/*
+ * pool.h - the daemon's worker processes: starting, stopping, and saying
+ * how one ended.  What the workers are told and answer is pipeline.c's.
+ */
+#ifndef INTAKE_POOL_H
+#define INTAKE_POOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "intake.h"
+
+struct job_state;
+
+struct worker {
+	pid_t		 pid;		/* 0: not running */
+	int		 sock;		/* to the worker; -1: none */
+	unsigned	 jobs;		/* jobs started by this process */
+	bool		 ready;		/* its HELLO arrived */
+	struct job_state *job;		/* the job it runs, or NULL */
+	char		*doing;		/* its last progress report */
+	int64_t		 deadline;	/* monotonic ms; 0: none */
+};
+
+struct pool {
+	struct worker	*w;
+	size_t		 n;
+	char		*path;		/* the intake-worker program */
+	char		*user;		/* the worker's user when run as root */
+	uid_t		 uid;		/* that user, for its output folders */
+	gid_t		 gid;
+	bool		 as_root;
+	unsigned	 memory_mb;
+};
+
+/* Sets up n workers (not started yet); 0 or an error already logged. */
+int	pool_init(struct pool *, const struct config *);
+/* Stops every worker and frees the pool. */
+void	pool_release(struct pool *);
+/* Starts w: a socketpair, fork and exec of intake-worker. */
+int	pool_start(struct pool *, struct worker *);
+/* Ends w (SIGKILL when kill is true, else a close and a wait) and returns
+ * how it ended ("killed by signal 11", "exited with status 2"); the caller
+ * frees the string. */
+char	*pool_stop(struct pool *, struct worker *, bool kill);
+/* Gives a folder to the worker user (when the daemon runs as root). */
+int	pool_give(const struct pool *, int dirfd);
+
+#endif

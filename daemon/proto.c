@@ -1,0 +1,286 @@
+/*
+ * proto.c - framing, fields and descriptor passing for proto.h.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "proto.h"
+
+#define HDR_LEN	12
+
+void
+msg_init(struct msg *m, uint16_t type)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->fds[0] = m->fds[1] = -1;
+}
+
+void
+msg_release(struct msg *m)
+{
+	free(m->data);
+	m->data = NULL;
+	m->len = m->cap = m->off = 0;
+}
+
+static void
+put(struct msg *m, const void *p, size_t n)
+{
+	if (n > PROTO_MAX_PAYLOAD || m->len > PROTO_MAX_PAYLOAD - n)
+		fatal("protocol message too large");
+	if (m->len + n > m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		while (m->cap < m->len + n)
+			m->cap *= 2;
+		m->data = xreallocarray(m->data, m->cap, 1);
+	}
+	memcpy(m->data + m->len, p, n);
+	m->len += n;
+}
+
+static void
+be32(unsigned char *b, uint32_t v)
+{
+	b[0] = (unsigned char)(v >> 24);
+	b[1] = (unsigned char)(v >> 16);
+	b[2] = (unsigned char)(v >> 8);
+	b[3] = (unsigned char)v;
+}
+
+static uint32_t
+rd32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+void
+msg_put_u32(struct msg *m, uint32_t v)
+{
+	unsigned char b[4];
+
+	be32(b, v);
+	put(m, b, 4);
+}
+
+void
+msg_put_u64(struct msg *m, uint64_t v)
+{
+	msg_put_u32(m, (uint32_t)(v >> 32));
+	msg_put_u32(m, (uint32_t)v);
+}
+
+void
+msg_put_str(struct msg *m, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		msg_put_u32(m, UINT32_MAX);
+		return;
+	}
+	n = strlen(s);
+	if (n >= PROTO_MAX_PAYLOAD)
+		fatal("protocol string too long");
+	msg_put_u32(m, (uint32_t)n);
+	put(m, s, n);
+}
+
+uint32_t
+msg_get_u32(struct msg *m)
+{
+	uint32_t v;
+
+	if (m->bad || m->len - m->off < 4) {
+		m->bad = true;
+		return 0;
+	}
+	v = rd32(m->data + m->off);
+	m->off += 4;
+	return v;
+}
+
+uint64_t
+msg_get_u64(struct msg *m)
+{
+	uint64_t hi = msg_get_u32(m);
+
+	return hi << 32 | msg_get_u32(m);
+}
+
+char *
+msg_get_str(struct msg *m)
+{
+	uint32_t n = msg_get_u32(m);
+	char *s;
+
+	if (m->bad || n == UINT32_MAX)
+		return NULL;
+	if (n > m->len - m->off || memchr(m->data + m->off, '\0', n) != NULL) {
+		m->bad = true;
+		return NULL;
+	}
+	s = xcalloc((size_t)n + 1, 1);
+	memcpy(s, m->data + m->off, n);
+	m->off += n;
+	return s;
+}
+
+bool
+msg_end(const struct msg *m)
+{
+	return !m->bad && m->off == m->len;
+}
+
+int
+msg_send(int sock, const struct msg *m)
+{
+	unsigned char hdr[HDR_LEN];
+	char cbuf[CMSG_SPACE(sizeof(int) * PROTO_MAX_FDS)];
+	struct iovec iov[2];
+	struct msghdr mh;
+	size_t total, done = 0;
+	ssize_t n;
+	int i, nfds = 0;
+
+	be32(hdr, PROTO_MAGIC);
+	hdr[4] = PROTO_VERSION >> 8;
+	hdr[5] = PROTO_VERSION & 0xff;
+	hdr[6] = (unsigned char)(m->type >> 8);
+	hdr[7] = (unsigned char)m->type;
+	be32(hdr + 8, (uint32_t)m->len);
+	total = HDR_LEN + m->len;
+	while (done < total) {
+		memset(&mh, 0, sizeof(mh));
+		if (done < HDR_LEN) {
+			iov[0].iov_base = hdr + done;
+			iov[0].iov_len = HDR_LEN - done;
+			iov[1].iov_base = m->data;
+			iov[1].iov_len = m->len;
+			mh.msg_iovlen = m->len ? 2 : 1;
+		} else {
+			iov[0].iov_base = m->data + (done - HDR_LEN);
+			iov[0].iov_len = total - done;
+			mh.msg_iovlen = 1;
+		}
+		mh.msg_iov = iov;
+		if (done == 0) {
+			for (i = 0; i < m->nfds && i < PROTO_MAX_FDS; i++)
+				if (m->fds[i] >= 0)
+					nfds++;
+		}
+		if (done == 0 && nfds > 0) {
+			struct cmsghdr *c;
+
+			memset(cbuf, 0, sizeof(cbuf));
+			mh.msg_control = cbuf;
+			mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+			c = CMSG_FIRSTHDR(&mh);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+			memcpy(CMSG_DATA(c), m->fds, sizeof(int) * (size_t)nfds);
+		}
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads exactly len bytes; the first read may carry descriptors. */
+static int
+read_full(int sock, void *buf, size_t len, struct msg *m, bool first)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * PROTO_MAX_FDS)];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		struct iovec iov = { (char *)buf + got, len - got };
+		struct msghdr mh;
+		struct cmsghdr *c;
+
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		if (first && got == 0) {
+			mh.msg_control = cbuf;
+			mh.msg_controllen = sizeof(cbuf);
+		}
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return got == 0 && first ? -EPIPE : -EPROTO;
+		if (first && got == 0)
+			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+				size_t k, cnt;
+
+				if (c->cmsg_level != SOL_SOCKET ||
+				    c->cmsg_type != SCM_RIGHTS)
+					continue;
+				cnt = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				for (k = 0; k < cnt; k++) {
+					int fd;
+
+					memcpy(&fd, CMSG_DATA(c) + k * sizeof(int),
+					    sizeof(int));
+					if (m->nfds < PROTO_MAX_FDS)
+						m->fds[m->nfds++] = fd;
+					else
+						close(fd);
+				}
+			}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+int
+msg_recv(int sock, struct msg *m)
+{
+	unsigned char hdr[HDR_LEN];
+	uint32_t len;
+	int rc;
+
+	msg_init(m, 0);
+	if ((rc = read_full(sock, hdr, HDR_LEN, m, true)) != 0)
+		goto fail;
+	len = rd32(hdr + 8);
+	m->type = (uint16_t)(hdr[6] << 8 | hdr[7]);
+	if (rd32(hdr) != PROTO_MAGIC ||
+	    (hdr[4] << 8 | hdr[5]) != PROTO_VERSION ||
+	    m->type == 0 || m->type >= MSG_MAX || len > PROTO_MAX_PAYLOAD) {
+		rc = -EPROTO;
+		goto fail;
+	}
+	m->data = xcalloc(len ? len : 1, 1);
+	m->len = m->cap = len;
+	if (len > 0 && (rc = read_full(sock, m->data, len, m, false)) != 0)
+		goto fail;
+	return 0;
+fail:
+	for (int i = 0; i < m->nfds; i++)
+		close(m->fds[i]);
+	m->nfds = 0;
+	msg_release(m);
+	return rc;
+}

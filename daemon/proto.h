@@ -1,0 +1,66 @@
+/*
+ * proto.h - the versioned message protocol between intaked and its
+ * worker processes.
+ *
+ * A message is a 12-byte header (magic, protocol version, type, payload
+ * length, all little-endian-independent: written and read byte by byte)
+ * and a payload of typed fields read back in order.  Descriptors travel
+ * beside a message with SCM_RIGHTS.  Every read is bounds-checked; a
+ * malformed message ends the peer that sent it.
+ */
+#ifndef INTAKE_PROTO_H
+#define INTAKE_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_MAGIC		0x494e544bu	/* "INTK" */
+#define PROTO_VERSION		1
+#define PROTO_MAX_PAYLOAD	(1u << 20)
+#define PROTO_MAX_FDS		2
+
+enum msg_type {
+	MSG_HELLO = 1,		/* worker -> daemon: ready (pid) */
+	MSG_UNPACK,		/* daemon -> worker: a job, fds: input, output */
+	MSG_PROGRESS,		/* worker -> daemon: what it is working on */
+	MSG_PAGE,		/* worker -> daemon: one page written */
+	MSG_ATTACHMENT,		/* worker -> daemon: a file kept as attachment */
+	MSG_MANIFEST,		/* worker -> daemon: manifest.xml read */
+	MSG_WARNING,		/* worker -> daemon: a member refused or skipped */
+	MSG_DONE,		/* worker -> daemon: job finished */
+	MSG_REFUSED,		/* worker -> daemon: the delivery is refused */
+	MSG_MAX
+};
+
+struct msg {
+	uint16_t	 type;
+	unsigned char	*data;		/* payload, owned */
+	size_t		 len, cap;
+	size_t		 off;		/* read position */
+	bool		 bad;		/* a read ran past the end */
+	int		 fds[PROTO_MAX_FDS];
+	int		 nfds;
+};
+
+void	msg_init(struct msg *, uint16_t type);
+void	msg_release(struct msg *);	/* frees data; closes no fd */
+void	msg_put_u32(struct msg *, uint32_t);
+void	msg_put_u64(struct msg *, uint64_t);
+void	msg_put_str(struct msg *, const char *);	/* NULL allowed */
+/* Readers: on a short or malformed payload they set m->bad and return
+ * 0 / NULL.  msg_get_str returns a malloc'd string the caller frees. */
+uint32_t msg_get_u32(struct msg *);
+uint64_t msg_get_u64(struct msg *);
+char	*msg_get_str(struct msg *);
+/* True when the payload was read exactly to its end without error. */
+bool	 msg_end(const struct msg *);
+
+/* Sends m with m->fds; 0 or -errno. */
+int	msg_send(int sock, const struct msg *);
+/* Receives one message into m (initialised here); received descriptors
+ * are in m->fds and owned by the caller.  0, -EPIPE at the peer's end,
+ * -EPROTO for a malformed message, or -errno. */
+int	msg_recv(int sock, struct msg *);
+
+#endif
