@@ -197,12 +197,9 @@ size_bytes(const char *v)
 	char *end;
 	uint64_t n = strtoull(v, &end, 10);
 
-	switch (*end) {
-	case 'K': return n << 10;
-	case 'M': return n << 20;
-	case 'G': return n << 30;
-	default: return n;
-	}
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+
+	return n > (UINT64_MAX >> shift) ? UINT64_MAX : n << shift;
 }
 
 static void

@@ -239,7 +239,8 @@ int	store_delivery_first_with_hash(struct store *, const char *sha256,
 bool	store_delivery_token_known(struct store *, const char *token);
 bool	store_delivery_ignored_known(struct store *, const char *inbox,
 	    const char *name);
-/* Calls fn for every delivery in id order (all, or only pending ones);
+/* Calls fn for every delivery in id order (all, or only unfinished ones:
+ * pending, or with a step left such as a refusal being filed);
  * stops early and returns fn's value when it is not 0. */
 int	store_delivery_foreach(struct store *, bool pending_only,
 	    int (*fn)(const struct delivery *, void *), void *arg);

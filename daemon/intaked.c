@@ -176,7 +176,7 @@ process_one(const struct delivery *dv, void *arg)
 {
 	struct daemon *d = arg;
 
-	if (dv->stage == STAGE_SPOOLED)
+	if (dv->status == DS_PENDING && dv->stage == STAGE_SPOOLED)
 		pipeline_submit(&d->pipeline, dv->id);
 	return got_stop ? 1 : 0;
 }
@@ -268,6 +268,7 @@ daemon_loop(struct daemon *d)
 
 		for (i = 0; i < d->ninboxes && !got_stop; i++)
 			scan_due(d, &d->inboxes[i], mono);
+		pipeline_timeouts(&d->pipeline, mono_ms());
 		pipeline_dispatch(&d->pipeline);
 		if (got_hup) {
 			got_hup = 0;

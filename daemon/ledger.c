@@ -100,7 +100,7 @@ same_content(const char *path, const struct delivery *d)
 
 /* Moves a claimed delivery into the spool; resumable from any stage. */
 static int
-ledger_move_in(struct ledger *l, struct delivery *d)
+ledger_move_in(struct ledger *l, struct delivery *d, int *fserr)
 {
 	char *src = path_join(d->inbox, d->name);
 	char *dst = ledger_spool_path(l, d);
@@ -108,24 +108,25 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 	char *dir = path_join(l->spool, d->token);
 	int rc = 0;
 
+	*fserr = 0;
 	if (d->stage == STAGE_CLAIMING) {
 		if (access(dst, F_OK) == 0)
 			goto spooled;		/* the rename was done */
 		remove_tree(tmp);		/* a copy cut short */
 		if ((rc = mkdir_p(dir, 0750)) != 0)
-			goto out;
+			goto fs;
 		if (rename(src, dst) == 0)
 			goto spooled;
 		if (errno != EXDEV) {
 			rc = -errno;
-			goto out;
+			goto fs;
 		}
 		if ((rc = copy_tree(src, tmp)) != 0) {
 			remove_tree(tmp);
-			goto out;
+			goto fs;
 		}
 		if ((rc = fsync_dir(dir)) != 0)
-			goto out;
+			goto fs;
 		if ((rc = store_delivery_set_stage(l->store, d->id,
 		    STAGE_COPIED, NULL)) != 0)
 			goto out;
@@ -134,7 +135,7 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 	if (d->stage == STAGE_COPIED) {
 		if (access(tmp, F_OK) == 0 && rename(tmp, dst) == -1) {
 			rc = -errno;
-			goto out;
+			goto fs;
 		}
 		fsync_dir(dir);
 		if (same_content(src, d))
@@ -145,6 +146,10 @@ spooled:
 	rc = store_delivery_set_stage(l->store, d->id, STAGE_SPOOLED, dst);
 	if (rc == 0)
 		d->stage = STAGE_SPOOLED;
+	goto out;
+fs:
+	*fserr = rc;
+	rc = INTAKE_ERR;
 out:
 	free(src);
 	free(dst);
@@ -185,7 +190,7 @@ ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
     bool folder, int64_t size, int64_t mtime_ms, int64_t *id)
 {
 	struct delivery d;
-	int rc;
+	int rc, fserr;
 
 	memset(&d, 0, sizeof(d));
 	d.token = new_token(l);
@@ -201,11 +206,10 @@ ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
 	*id = d.id;
 	log_subject("delivery %lld", (long long)d.id);
 	log_info("taking \"%s\" from %s", name, in->path);
-	rc = ledger_move_in(l, &d);
-	if (rc < 0 && rc != INTAKE_ERR && rc != INTAKE_EBUSY) {
-		int err = rc;
-		rc = ledger_claim_failed(l, &d, err);
-		if (rc == 0 && err == -ENOENT)
+	rc = ledger_move_in(l, &d, &fserr);
+	if (fserr != 0) {
+		rc = ledger_claim_failed(l, &d, fserr);
+		if (rc == 0 && fserr == -ENOENT)
 			rc = INTAKE_ENOENT;
 	}
 	log_clear_subject();
@@ -363,16 +367,16 @@ recover_one(const struct delivery *cd, void *arg)
 {
 	struct ledger *l = arg;
 	struct delivery d = *cd;
-	int rc = 0;
+	int rc = 0, fserr;
 
 	log_subject("delivery %lld", (long long)d.id);
 	switch (d.stage) {
 	case STAGE_CLAIMING:
 	case STAGE_COPIED:
 		log_info("resuming the claim of \"%s\"", d.name);
-		rc = ledger_move_in(l, &d);
-		if (rc < 0 && rc != INTAKE_ERR && rc != INTAKE_EBUSY)
-			rc = ledger_claim_failed(l, &d, rc);
+		rc = ledger_move_in(l, &d, &fserr);
+		if (fserr != 0)
+			rc = ledger_claim_failed(l, &d, fserr);
 		break;
 	case STAGE_REJECTING:
 		log_info("resuming the refusal of \"%s\"", d.name);
@@ -391,6 +395,7 @@ adopt_orphan(struct ledger *l, const char *token)
 {
 	char *dir = path_join(l->spool, token);
 	struct delivery d;
+	struct stat st;
 	struct dirent *e;
 	char *name = NULL;
 	DIR *dp;
@@ -413,9 +418,10 @@ adopt_orphan(struct ledger *l, const char *token)
 	d.token = (char *)token;
 	d.inbox = (char *)"(recovered)";
 	d.name = name;
+	d.location = path_join(dir, name);
+	d.folder = lstat(d.location, &st) == 0 && S_ISDIR(st.st_mode);
 	d.status = DS_PENDING;
 	d.stage = STAGE_SPOOLED;
-	d.location = path_join(dir, name);
 	rc = store_delivery_insert(l->store, &d);
 	if (rc == 0)
 		log_warn("delivery %lld: adopted \"%s\" found in the spool "

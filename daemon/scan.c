@@ -88,6 +88,8 @@ scan_retry(struct scan *s, const char *name)
 {
 	struct scan_entry key = { .name = (char *)name }, *e;
 
+	if (s->nentries == 0)
+		return;
 	e = bsearch(&key, s->entries, s->nentries, sizeof(*e), entry_cmp);
 	if (e != NULL)
 		e->done = false;
@@ -158,7 +160,8 @@ scan_list(struct scan *s, struct scan_entry **out, size_t *nout)
 		v[n++] = e;
 	}
 	closedir(dp);
-	qsort(v, n, sizeof(*v), entry_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), entry_cmp);
 	*out = v;
 	*nout = n;
 	return 0;

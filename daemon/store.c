@@ -83,7 +83,7 @@ static const char *const stmt_sql[S_MAX] = {
 	    "SELECT " DELIVERY_COLS " FROM deliveries ORDER BY id",
 	[S_DELIVERY_PENDING] =
 	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE status = 'pending' "
-	    "ORDER BY id",
+	    "OR stage <> 'done' ORDER BY id",
 	[S_DELIVERY_COUNT_PENDING] =
 	    "SELECT count(*) FROM deliveries WHERE status = 'pending'",
 	[S_DELIVERY_ATTEMPT] =
@@ -188,6 +188,8 @@ static const char *const migrations[] = {
 	"  bytes INTEGER NOT NULL,"
 	"  PRIMARY KEY (case_id, seq)"
 	") WITHOUT ROWID;"
+	"CREATE INDEX deliveries_unfinished ON deliveries(stage) "
+	"  WHERE stage <> 'done';"
 	"CREATE TABLE case_problems ("
 	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
 	"  seq INTEGER NOT NULL,"

@@ -137,10 +137,13 @@ archive_sniff(const unsigned char *data, size_t len, bool *raw)
 	struct archive *a;
 	struct archive_entry *e;
 	bool yes;
+	int r = ARCHIVE_FATAL;
 
+	/* A first header, not an end: a run of zeros reads as an empty tar. */
 	a = archive_new(false);
 	yes = archive_read_open_memory(a, data, len) == ARCHIVE_OK &&
-	    archive_read_next_header(a, &e) >= ARCHIVE_WARN;
+	    (r = archive_read_next_header(a, &e)) >= ARCHIVE_WARN &&
+	    r != ARCHIVE_EOF;
 	archive_read_free(a);
 	*raw = false;
 	if (yes)
@@ -350,6 +353,8 @@ unpack_buffer(struct job *j, const char *source, const char *member,
 	const char *name = member ? member : source;
 	bool raw;
 
+	job_progress(j, "decoding %s%s%s", source, member ? ":" : "",
+	    member ? member : "");
 	job_fault_point(name);
 	if (len == 0) {
 		job_warn(j, "%s%s%s: empty file skipped", source,

@@ -89,6 +89,19 @@ own_error(struct xml_errctx *x, long line, const char *fmt, ...)
 	x->count++;
 }
 
+/* libxml2 keeps no line for a DOCTYPE: count the lines before it. */
+static long
+doctype_line(const char *buf, size_t len)
+{
+	const char *p = memmem(buf, len, "<!DOCTYPE", 9);
+	long line = 1;
+
+	for (const char *s = buf; p != NULL && s < p; s++)
+		if (*s == '\n')
+			line++;
+	return line;
+}
+
 xmlDoc *
 xmlsafe_read_memory(const char *buf, size_t len, const char *name)
 {
@@ -117,8 +130,7 @@ xmlsafe_read_memory_err(const char *buf, size_t len, const char *name,
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	if (doc != NULL && doc->intSubset != NULL) {
-		own_error(&x, xmlGetLineNo((xmlNode *)doc->intSubset) > 0 ?
-		    xmlGetLineNo((xmlNode *)doc->intSubset) : 1L,
+		own_error(&x, doctype_line(buf, len),
 		    "DOCTYPE declarations are not allowed");
 		xmlFreeDoc(doc);
 		doc = NULL;

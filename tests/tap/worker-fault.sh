@@ -1,0 +1,45 @@
+#!/bin/bash
+# worker-fault.sh - a worker that crashes or hangs costs one attempt on one
+# delivery; after the retries the delivery is quarantined with the reason,
+# and the next delivery still becomes a case.
+. "${top_srcdir}/tests/tap/lib.sh"
+: "${INTAKE_RENDER:?run through make check}"
+command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
+plan 9
+IN=$T/inbox DATA=$T/data
+mkdir -p "$IN" "$DATA"
+GEN=$top_srcdir/tests/gen
+page() { "$INTAKE_RENDER" --layout "$GEN/layouts/ST-1.layout" --values "$GEN/samples/$1.values" --dpi 200 --binarize --out "$2"; }
+page st1-okafor "$IN/a-crashme.png"
+page st1-hughes "$IN/b-fine.png"
+cat > "$T/intake.conf" <<EOF2
+<?xml version="1.0"?>
+<intake xmlns="urn:intake:config:1" version="1">
+  <data-dir>$DATA</data-dir>
+  <workers count="1" timeout="2" attempts="3"/>
+  <inbox path="$IN" settle="0"/>
+</intake>
+EOF2
+
+INTAKE_WORKER_FAULT=crash:crashme "$INTAKED" -c "$T/intake.conf" --once 2> "$T/daemon.log"
+ok $? "intaked --once exits 0 although a worker crashed"
+row=$(sql "$DATA" "SELECT status || '|' || attempts || '|' || reason FROM deliveries WHERE name = 'a-crashme.png'")
+like "$row" "^quarantined\|3\|" "the crashing delivery is quarantined after 3 attempts"
+like "$row" "worker killed by signal 11 \(Segmentation fault\) while decoding a-crashme.png \(3 attempts\)" \
+	"with the signal and what the worker was decoding"
+ok "$([ -f "$IN/_rejected/a-crashme.png.reason.txt" ]; echo $?)" "its reason is filed beside it in _rejected"
+is "$(sql "$DATA" "SELECT status || ' ' || attempts FROM deliveries WHERE name = 'b-fine.png'")" "case 1" \
+	"the next delivery still becomes a case, at the first attempt"
+is "$(grep -c 'trying again' "$T/daemon.log")" 2 "two retries were logged"
+
+# A worker that hangs is killed at the job's timeout.
+page st1-okafor "$IN/c-hangme.png"
+INTAKE_WORKER_FAULT=hang:hangme "$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
+ok $? "intaked --once exits 0 although a worker hung"
+like "$(sql "$DATA" "SELECT status || '|' || reason FROM deliveries WHERE name = 'c-hangme.png'")" \
+	"^quarantined\|worker timed out after 2 s while decoding c-hangme.png \(3 attempts\)" \
+	"the hanging delivery is quarantined after its timeouts"
+left=$(grep -l "hang:hangme" /proc/[0-9]*/environ 2>/dev/null | wc -l)
+is "$left" 0 "no hung worker is left behind"
+[ "$tap_failed" -eq 0 ] || diag "$(tail -20 "$T/daemon.log")"
+done_testing
