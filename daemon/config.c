@@ -49,7 +49,7 @@ config_init(struct config *c)
 	c->max_pages = 500;
 	c->job_timeout_s = 300;
 	c->attempts = 3;
-	c->worker_jobs = 100;
+	c->worker_jobs = 500;
 	c->worker_memory_mb = 2048;
 }
 

@@ -52,10 +52,10 @@ tree_release(struct tree *t)
 	free(t->files);
 }
 
-/* Collects and hashes every regular file under path; symlinks and special
- * files are no content and are left out. */
+/* Collects (and when hash is true, hashes) every regular file under path;
+ * symlinks and special files are no content and are left out. */
 static int
-tree_collect(struct tree *t, const char *path, const char *rel)
+tree_collect(struct tree *t, const char *path, const char *rel, bool hash)
 {
 	struct stat st;
 	struct dirent *e;
@@ -70,7 +70,9 @@ tree_collect(struct tree *t, const char *path, const char *rel)
 
 		t->files = xreallocarray(t->files, t->n + 1, sizeof(*t->files));
 		f = &t->files[t->n];
-		if ((rc = sha256_file(path, f->hex, &size)) != 0)
+		size = (uint64_t)st.st_size;
+		f->hex[0] = '\0';
+		if (hash && (rc = sha256_file(path, f->hex, &size)) != 0)
 			return rc;
 		f->rel = xstrdup(rel);
 		f->size = (int64_t)size;
@@ -87,7 +89,7 @@ tree_collect(struct tree *t, const char *path, const char *rel)
 		char *sub = path_join(path, e->d_name);
 		char *srel = *rel ? xasprintf("%s/%s", rel, e->d_name) :
 		    xstrdup(e->d_name);
-		rc = tree_collect(t, sub, srel);
+		rc = tree_collect(t, sub, srel, hash);
 		free(sub);
 		free(srel);
 	}
@@ -289,7 +291,7 @@ pipeline_submit(struct pipeline *p, int64_t id)
 		goto out;
 	log_subject("delivery %lld", (long long)id);
 	path = ledger_spool_path(l, &d);
-	if ((rc = tree_collect(&t, path, d.folder ? "" : d.name)) != 0) {
+	if ((rc = tree_collect(&t, path, d.folder ? "" : d.name, true)) != 0) {
 		reason = xasprintf("cannot read the spool copy: %s",
 		    strerror(-rc));
 		log_err("%s", reason);
@@ -371,7 +373,7 @@ open_case(struct pipeline *p, struct job_state *j)
 	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
 		return rc;
 	path = ledger_spool_path(p->ledger, &d);
-	tree_collect(&t, path, d.folder ? "" : d.name);
+	tree_collect(&t, path, d.folder ? "" : d.name, false);
 	free(path);
 	if ((rc = store_begin(st)) != 0)
 		goto out;

@@ -18,7 +18,7 @@ like "$err" "no database here" "and says why"
 
 # --json prints one parseable object per line.
 mkdir -p "$T/in" "$T/data"
-printf 'one' > "$T/in/a.tif"; printf 'two' > "$T/in/b.tif"
+pgm 1 > "$T/in/a.pgm"; pgm 2 > "$T/in/b.pgm"
 "$INTAKED" --data-dir "$T/data" --inbox "$T/in" --settle 0 --once 2>/dev/null
 n=$("$INTAKECTL" --data-dir "$T/data" deliveries --json | grep -c '^{"id":[0-9]*,.*"status":"case".*}$')
 is "$n" 2 "deliveries --json: one object per line"

@@ -16,7 +16,9 @@ reader() {
 	done
 }
 for r in 1 2 3 4; do reader > "$T/reader$r.out" 2>&1 & done
-for i in $(seq 1 400); do printf 'doc %s' "$i" > "$IN/doc_$i.tif"; done
+# Written elsewhere and renamed in, as scan stations do (settle is 0 here).
+mkdir -p "$T/stage"
+for i in $(seq 1 400); do pgm "$i" > "$T/stage/doc_$i.tif"; mv "$T/stage/doc_$i.tif" "$IN/"; done
 wait $(jobs -p | grep -v "^$DAEMON_PID$") 2>/dev/null
 all_cases() { [ "$("$INTAKECTL" -c "$T/intake.conf" cases | wc -l)" -eq 401 ]; }
 wait_for 20 all_cases

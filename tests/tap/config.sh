@@ -1,7 +1,7 @@
 #!/bin/bash
 # config.sh - intaked -n checks intake.conf and reports file:line: message.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 16
+plan 14
 mkdir -p "$T/in" "$T/data"
 
 conf "$T/good.conf" "$T/in" "$T/data" 'mode="poll" poll-interval="2" settle="1.5" duplicates="reject"'

@@ -26,9 +26,9 @@ writer() {
 	for i in $(seq 1 500); do
 		name=$(printf 'scan_%04d.tif' "$i")
 		if [ $((i % 100)) -eq 7 ]; then
-			body="duplicate content"		# 5 files, same bytes
+			body=$(pgm 9999)		# 5 files, same bytes
 		else
-			body="page $i $RANDOM$RANDOM"
+			body=$(pgm "$i")
 		fi
 		case $((i % 25)) in
 		3)	# written in two pieces, slower than the poll, faster
@@ -47,7 +47,7 @@ writer() {
 		if [ "$i" -eq 250 ]; then	# a folder, filled file by file
 			mkdir "$IN/application_17"
 			for p in 1 2 3; do
-				echo "folder page $p" > "$IN/application_17/page_$p.tif"
+				pgm "100$p" > "$IN/application_17/page_$p.tif"
 				sleep 0.3
 			done
 		fi

@@ -14,32 +14,32 @@ like "$(cat "$T/daemon.log")" "watching inbox $IN \(local file system, inotify" 
 cases() { sql "$DATA" "SELECT count(*) FROM cases"; }
 has_cases() { [ "$(cases)" -ge "$1" ]; }
 
-printf 'application one' > "$IN/one.tif"
+pgm 1 > "$IN/one.tif"
 wait_for 10 has_cases 1; ok $? "a dropped file becomes a case"
 is "$(sql "$DATA" "SELECT status || ' ' || sha256 FROM deliveries WHERE name = 'one.tif'")" \
-	"case $(printf 'application one' | sha256sum | cut -d' ' -f1)" "its ledger row has status case and its SHA-256"
+	"case $(pgm 1 | sha256sum | cut -d' ' -f1)" "its ledger row has status case and its SHA-256"
 ok "$([ ! -e "$IN/one.tif" ]; echo $?)" "the file has left the inbox"
 
 # A file written slowly (pieces 0.4 s apart, settle 1 s) is taken whole.
-( for i in 1 2 3 4 5; do printf 'part%s ' "$i" >> "$IN/slow.tif"; sleep 0.4; done ) &
+( for part in 'P2' '\n1 1' '\n65535' '\n12' '345\n'; do printf "$part" >> "$IN/slow.tif"; sleep 0.4; done ) &
 wait $!
 wait_for 10 has_cases 2; ok $? "a slowly written file becomes a case"
-is "$(sql "$DATA" "SELECT size FROM deliveries WHERE name = 'slow.tif'")" 30 "it was taken complete (30 bytes)"
+is "$(sql "$DATA" "SELECT size FROM deliveries WHERE name = 'slow.tif'")" 19 "it was taken complete (19 bytes)"
 
 # Renamed into the inbox from a temporary name: taken once, under its name.
-printf 'download' > "$IN/letter.pdf.part"; mv "$IN/letter.pdf.part" "$IN/letter.pdf"
+pgm 3 > "$IN/letter.pdf.part"; mv "$IN/letter.pdf.part" "$IN/letter.pdf"
 wait_for 10 has_cases 3; ok $? "a file renamed into the inbox becomes a case"
 is "$(sql "$DATA" "SELECT count(*) FROM deliveries WHERE name LIKE 'letter.pdf%' AND status != 'ignored'")" 1 "and is taken once"
 
 # A sub-folder of several files is one delivery.
-mkdir "$T/app"; for p in 1 2 3; do printf 'page %s' "$p" > "$T/app/scan_0$p.tif"; done
+mkdir "$T/app"; for p in 1 2 3; do pgm "4$p" > "$T/app/scan_0$p.tif"; done
 mv "$T/app" "$IN/app"
 wait_for 10 has_cases 4; ok $? "a sub-folder becomes one case"
 is "$(sql "$DATA" "SELECT group_concat(name, ',') FROM case_files WHERE case_id = (SELECT case_id FROM deliveries WHERE name = 'app')")" \
 	"scan_01.tif,scan_02.tif,scan_03.tif" "with its three files"
 
 # The same content again is a duplicate: no second case.
-printf 'application one' > "$IN/one-again.tif"
+pgm 1 > "$IN/one-again.tif"
 is_dup() { [ -n "$(sql "$DATA" "SELECT 1 FROM deliveries WHERE name = 'one-again.tif' AND status = 'duplicate'")" ]; }
 wait_for 10 is_dup
 ok $? "the same content again is recorded as a duplicate"

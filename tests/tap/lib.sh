@@ -61,4 +61,8 @@ conf() {
 EOC
 }
 
+# pgm N: a tiny valid page image (a 1x1 grey PGM) whose bytes differ for
+# each N, for tests that need many distinct deliveries that open cases.
+pgm() { printf 'P2\n1 1\n65535\n%s\n' "$1"; }
+
 done_testing() { [ "$tap_failed" -eq 0 ]; exit $?; }

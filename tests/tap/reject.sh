@@ -15,9 +15,9 @@ cat > "$T/intake.conf" <<EOF2
 EOF2
 : > "$IN/empty.tif"
 head -c 2048 /dev/zero > "$IN/huge.tif"
-printf 'scan' > "$IN/a.tif"
+pgm 1 > "$IN/a.tif"
 "$INTAKED" -c "$T/intake.conf" --once 2>/dev/null; ok $? "intaked --once exits 0"
-printf 'scan' > "$IN/a-again.tif"
+pgm 1 > "$IN/a-again.tif"
 "$INTAKED" -c "$T/intake.conf" --once 2>/dev/null
 
 is "$(sql "$DATA" "SELECT status FROM deliveries WHERE name = 'empty.tif'")" quarantined "an empty file is quarantined"
