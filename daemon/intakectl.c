@@ -111,8 +111,10 @@ main(int argc, char *argv[])
 	config_init(&c.config);
 	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
 		conf = CONFIG_FILE_DEFAULT;
-	if (conf != NULL && config_load(&c.config, conf) != 0)
+	if (conf != NULL && config_load(&c.config, conf) != 0) {
+		config_release(&c.config);
 		return 1;
+	}
 	if (data != NULL) {
 		free(c.config.data_dir);
 		c.config.data_dir = xstrdup(data);
@@ -123,6 +125,7 @@ main(int argc, char *argv[])
 	if (i == NCOMMANDS) {
 		fprintf(stderr, "intakectl: unknown command \"%s\": see "
 		    "intakectl --help\n", argv[optind]);
+		config_release(&c.config);
 		return 2;
 	}
 	/* Command options start after the command's name. */

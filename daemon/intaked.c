@@ -393,8 +393,11 @@ main(int argc, char *argv[])
 	config_init(&d.config);
 	if (conf == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
 		conf = CONFIG_FILE_DEFAULT;
-	if (conf != NULL && config_load(&d.config, conf) != 0)
+	if (conf != NULL && config_load(&d.config, conf) != 0) {
+		config_release(&d.config);
+		free(inboxes);
 		return 1;
+	}
 	if (data != NULL) {
 		free(d.config.data_dir);
 		d.config.data_dir = realpath(data, NULL);
@@ -414,8 +417,10 @@ main(int argc, char *argv[])
 		}
 	}
 	free(inboxes);
-	if (config_check(&d.config) != 0)
+	if (config_check(&d.config) != 0) {
+		config_release(&d.config);
 		return 1;
+	}
 	if (check) {
 		printf("%s: configuration OK\n", conf ? conf : "(built-in)");
 		config_release(&d.config);

@@ -209,7 +209,8 @@ read_member(struct job *j, struct archive *a, const char *where,
 			memset(buf + len, 0, need - len);
 			len = need;
 		}
-		memcpy(buf + off, blk, n);
+		if (n > 0)
+			memcpy(buf + off, blk, n);
 		/* A bomb shows as output growing far faster than input. */
 		int64_t in = archive_filter_bytes(a, -1);
 		if (j->bytes > (16u << 20) && in > 0 &&
