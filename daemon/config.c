@@ -37,6 +37,7 @@ config_init(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->data_dir = xstrdup(DATA_DIR_DEFAULT);
 	c->lang = xstrdup("deu+eng");
+	c->pdf = true;
 	c->rescan_s = 60;
 	c->max_delivery = 512ULL << 20;
 	c->max_unpacked = 512ULL << 20;
@@ -263,6 +264,10 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 			if ((v = prop(n, "lang")) != NULL) {
 				free(c->lang);
 				c->lang = v;
+			}
+			if ((v = prop(n, "pdf")) != NULL) {
+				c->pdf = strcmp(v, "yes") == 0;
+				free(v);
 			}
 		} else if (is(n, "limits")) {
 			if ((v = prop(n, "max-delivery")) != NULL) {

@@ -103,7 +103,8 @@ struct config {
 	char		*file;		/* NULL: built-in defaults */
 	char		*data_dir;
 	char		*user;		/* unprivileged user when run as root */
-	char		*lang;		/* OCR languages, "deu+eng" */
+	char		*lang;		/* OCR languages, "deu+eng"; "none" */
+	bool		 pdf;		/* write a searchable PDF per case */
 	unsigned	 workers;	/* 0: number of cores */
 	unsigned	 rescan_s;	/* full rescan of every inbox */
 	uint64_t	 max_delivery;	/* bytes; larger deliveries are refused */
@@ -206,6 +207,22 @@ struct page_row {
 	char		*sha256;
 	char		*path;		/* the stored image */
 	int64_t		 bytes;
+	/* OCR: the corrections applied and what was read */
+	bool		 read;		/* OCR ran on this page */
+	int		 rotation;	/* degrees turned clockwise */
+	double		 skew;		/* degrees straightened */
+	int		 confidence;	/* mean word confidence, 0 .. 100 */
+	char		*text;
+	struct word_row	*words;
+	size_t		 nwords;
+};
+
+/* One word OCR read, in the corrected page's pixels. */
+struct word_row {
+	char		*text;
+	int		 x, y, w, h;
+	double		 conf;		/* 0 .. 100 */
+	int		 block, line;
 };
 void	page_row_release(struct page_row *);
 
@@ -259,6 +276,10 @@ int	store_case_set_manifest(struct store *, int64_t case_id,
 int	store_case_add_page(struct store *, int64_t case_id,
 	    const struct page_row *);
 int	store_case_add_problem(struct store *, int64_t case_id, const char *);
+int	store_case_set_pdf(struct store *, int64_t case_id, const char *path);
+/* Calls fn for each word OCR read on page seq of a case, in reading order. */
+int	store_page_words(struct store *, int64_t case_id, uint32_t seq,
+	    int (*fn)(const struct word_row *, void *), void *arg);
 /* Calls fn for each page of a case in order (rows borrowed for the call). */
 int	store_case_pages(struct store *, int64_t case_id,
 	    int (*fn)(const struct page_row *, void *), void *arg);

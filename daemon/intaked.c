@@ -82,6 +82,39 @@ usage(int status)
 	exit(status);
 }
 
+/* Every OCR language configured must have its models installed, or the
+ * daemon does not start: the message names the Debian package. */
+static int
+check_languages(const struct config *c)
+{
+	char err[512];
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i <= c->ninboxes; i++) {
+		const char *lang = i == 0 ? c->lang : c->inboxes[i - 1].lang;
+		int line = i == 0 ? 0 : c->inboxes[i - 1].line;
+		bool seen = false;
+
+		if (lang == NULL || strcmp(lang, "none") == 0)
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(lang, j == 0 ? c->lang :
+			    (c->inboxes[j - 1].lang ? c->inboxes[j - 1].lang :
+			    "")) == 0;
+		if (seen || pool_check_lang(lang, err, sizeof(err)) == 0)
+			continue;
+		if (c->file != NULL)
+			fprintf(stderr, "%s:%d: OCR language \"%s\": %s\n",
+			    c->file, line > 0 ? line : 1, lang, err);
+		else
+			fprintf(stderr, "intaked: OCR language \"%s\": %s\n",
+			    lang, err);
+		rc = INTAKE_EINVAL;
+	}
+	return rc;
+}
+
 /* Only one daemon may own a data directory. */
 static int
 take_lock(struct daemon *d)
@@ -417,7 +450,7 @@ main(int argc, char *argv[])
 		}
 	}
 	free(inboxes);
-	if (config_check(&d.config) != 0) {
+	if (config_check(&d.config) != 0 || check_languages(&d.config) != 0) {
 		config_release(&d.config);
 		return 1;
 	}

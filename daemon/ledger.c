@@ -323,7 +323,7 @@ ledger_finish_reject(struct ledger *l, struct delivery *d)
 			goto out;
 		}
 	}
-	rmdir(dir);
+	remove_tree(dir);	/* what a worker wrote for it (pages/) too */
 	rc = store_delivery_set_stage(l->store, d->id, STAGE_DONE, NULL);
 	log_info("\"%s\" refused: %s; moved to %s", d->name, d->reason,
 	    d->location);

@@ -144,6 +144,7 @@ struct job_state {
 	int64_t		*att_sizes;
 	size_t		 natt;
 	char		*reference, *channel, *sender, *form_hint;
+	char		*pdf;		/* the searchable PDF, or NULL */
 	char		**warnings;
 	size_t		 nwarnings;
 };
@@ -172,6 +173,7 @@ job_state_free(struct job_state *j)
 	free(j->channel);
 	free(j->sender);
 	free(j->form_hint);
+	free(j->pdf);
 	free(j->name);
 	free(j->pages_dir);
 	free(j);
@@ -192,8 +194,14 @@ pipeline_release(struct pipeline *p)
 	size_t i;
 
 	for (i = 0; i < p->pool.n; i++) {
-		job_state_free(p->pool.w[i].job);
-		p->pool.w[i].job = NULL;
+		struct worker *w = &p->pool.w[i];
+
+		/* A job in progress is ended, not waited for: the delivery
+		 * stays pending and is taken up again on the next start. */
+		if (w->job != NULL && w->pid > 0)
+			free(pool_stop(&p->pool, w, true));
+		job_state_free(w->job);
+		w->job = NULL;
 	}
 	pool_release(&p->pool);
 	free(p->queue);
@@ -395,6 +403,8 @@ open_case(struct pipeline *p, struct job_state *j)
 	for (i = 0; i < j->nwarnings; i++)
 		if ((rc = store_case_add_problem(st, case_id, j->warnings[i])) != 0)
 			goto fail;
+	if (j->pdf != NULL && (rc = store_case_set_pdf(st, case_id, j->pdf)) != 0)
+		goto fail;
 	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
 	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
 		goto fail;
@@ -420,8 +430,13 @@ job_finished(struct pipeline *p, struct job_state *j, const char *refused)
 
 	log_subject("delivery %lld", (long long)j->delivery_id);
 	if (refused == NULL && j->npages > 0) {
-		if (open_case(p, j) != 0)
+		int rc = open_case(p, j);
+
+		if (rc == INTAKE_EBUSY)
 			enqueue(p, j->delivery_id);	/* the database is busy */
+		else if (rc != 0)	/* counts as an attempt: no endless loop */
+			job_failed(p, j->delivery_id, "the case cannot be recorded "
+			    "(see the log)");
 		log_clear_subject();
 		return;
 	}
@@ -446,9 +461,53 @@ job_finished(struct pipeline *p, struct job_state *j, const char *refused)
 	len = strlen(reason);
 	if (len > 900)
 		reason[900] = '\0';
+	remove_tree(j->pages_dir);	/* nothing of a refused delivery is used */
 	ledger_reject(p->ledger, j->delivery_id, DS_QUARANTINED, 0, reason);
 	free(reason);
 	log_clear_subject();
+}
+
+/* The OCR languages of a delivery's inbox; "" when OCR is off. */
+static const char *
+job_lang(const struct pipeline *p, const char *inbox)
+{
+	const struct inbox_conf *in = ledger_inbox(p->ledger, inbox);
+	const char *lang = in && in->lang ? in->lang : p->config->lang;
+
+	return strcmp(lang, "none") == 0 ? "" : lang;
+}
+
+/* Lets the worker's user read a folder delivery's spool copy (it opens the
+ * members itself, by name below the folder it is given).  Only the copy's
+ * own modes change: the spool above it stays closed to everyone else. */
+static void
+share_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+
+	if (lstat(path, &st) == -1 || S_ISLNK(st.st_mode))
+		return;
+	if (S_ISREG(st.st_mode)) {
+		chmod(path, (st.st_mode & 07777) | 0004);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return;
+	chmod(path, (st.st_mode & 07777) | 0005);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = path_join(path, e->d_name);
+		share_tree(sub);
+		free(sub);
+	}
+	closedir(d);
 }
 
 /* Opens the job's input and a fresh output folder and sends the job. */
@@ -477,6 +536,8 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		free(dir);
 	}
 	in = ledger_spool_path(l, &d);
+	if (d.folder && p->pool.as_root)
+		share_tree(in);
 	remove_tree(j->pages_dir);	/* what an earlier attempt left */
 	if (mkdir(j->pages_dir, 0750) == -1 ||
 	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
@@ -509,6 +570,8 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	msg_put_u64(&m, p->config->max_pixels);
 	msg_put_u32(&m, p->config->max_pages);
 	msg_put_u32(&m, p->config->job_timeout_s);
+	msg_put_str(&m, job_lang(p, d.inbox));
+	msg_put_u32(&m, p->config->pdf);
 	m.fds[0] = infd;
 	m.fds[1] = outfd;
 	m.nfds = 2;
@@ -605,6 +668,44 @@ append(char ***v, size_t *n, char *s)
 	(*n)++;
 }
 
+/* A page's text and words, for the page the worker sent just before. */
+static bool
+ocr_message(struct job_state *j, struct msg *m)
+{
+	struct page_row *p;
+	uint32_t seq = msg_get_u32(m), n, i;
+
+	if (seq == 0 || seq != j->npages || j->pages[seq - 1].read)
+		return false;
+	p = &j->pages[seq - 1];
+	p->rotation = (int)msg_get_u32(m);
+	p->skew = (int32_t)msg_get_u32(m) / 100.0;
+	p->confidence = (int)msg_get_u32(m);
+	p->text = msg_get_str(m);
+	n = msg_get_u32(m);
+	if (m->bad || p->text == NULL || n > 20000 || p->rotation % 90 != 0 ||
+	    p->rotation < 0 || p->rotation > 270)
+		return false;
+	p->words = xcalloc(n, sizeof(*p->words));
+	for (i = 0; i < n && !m->bad; i++) {
+		struct word_row *w = &p->words[i];
+
+		w->text = msg_get_str(m);
+		w->x = (int)msg_get_u32(m);
+		w->y = (int)msg_get_u32(m);
+		w->w = (int)msg_get_u32(m);
+		w->h = (int)msg_get_u32(m);
+		w->conf = msg_get_u32(m) / 100.0;
+		w->block = (int)msg_get_u32(m);
+		w->line = (int)msg_get_u32(m);
+		p->nwords = i + 1;
+		if (w->text == NULL)
+			m->bad = true;
+	}
+	p->read = true;
+	return msg_end(m);
+}
+
 /* Handles one message; false when the worker must be ended. */
 static bool
 worker_message(struct pipeline *p, struct worker *w, struct msg *m)
@@ -691,6 +792,8 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		free(stored);
 		return true;
 	}
+	case MSG_OCR:
+		return ocr_message(j, m);
 	case MSG_MANIFEST:
 		free(j->reference);
 		free(j->channel);
@@ -709,8 +812,14 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		if (m->type == MSG_REFUSED)
 			refused = msg_get_str(m);
 		else {
+			char *pdf;
+
 			(void)msg_get_u32(m);
 			(void)msg_get_u32(m);
+			pdf = msg_get_str(m);
+			if (pdf != NULL && strcmp(pdf, "searchable.pdf") == 0)
+				j->pdf = path_join(j->pages_dir, pdf);
+			free(pdf);
 		}
 		if (!msg_end(m) || (m->type == MSG_REFUSED && refused == NULL)) {
 			free(refused);

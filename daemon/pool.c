@@ -151,6 +151,50 @@ pool_stop(struct pool *p, struct worker *w, bool kill_it)
 }
 
 int
+pool_check_lang(const char *lang, char *err, size_t errlen)
+{
+	const char *path = worker_path();
+	int fds[2], status = 0;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	err[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return INTAKE_ERR;
+	}
+	if ((pid = fork()) == -1) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return INTAKE_ERR;
+	}
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execl(path, "intake-worker", "--check-lang", lang, (char *)NULL);
+		fprintf(stderr, "worker program \"%s\": %s\n", path,
+		    strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while (got + 1 < errlen && (n = read(fds[0], err + got,
+	    errlen - 1 - got)) > 0)
+		got += (size_t)n;
+	err[got] = '\0';
+	while (got > 0 && (err[got - 1] == '\n' || err[got - 1] == ' '))
+		err[--got] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (err[0] == '\0')
+		snprintf(err, errlen, "the OCR check of \"%s\" failed", lang);
+	return INTAKE_EINVAL;
+}
+
+int
 pool_give(const struct pool *p, int dirfd)
 {
 	if (!p->as_root)

@@ -44,6 +44,9 @@ int	pool_start(struct pool *, struct worker *);
  * how it ended ("killed by signal 11", "exited with status 2"); the caller
  * frees the string. */
 char	*pool_stop(struct pool *, struct worker *, bool kill);
+/* Asks intake-worker whether the OCR models of lang can be loaded: 0, or
+ * INTAKE_EINVAL with its message (naming the package) in err. */
+int	pool_check_lang(const char *lang, char *err, size_t errlen);
 /* Gives a folder to the worker user (when the daemon runs as root). */
 int	pool_give(const struct pool *, int dirfd);
 

@@ -114,8 +114,9 @@ uint64_t
 msg_get_u64(struct msg *m)
 {
 	uint64_t hi = msg_get_u32(m);
+	uint64_t lo = msg_get_u32(m);
 
-	return hi << 32 | msg_get_u32(m);
+	return m->bad ? 0 : hi << 32 | lo;
 }
 
 char *
@@ -189,7 +190,10 @@ msg_send(int sock, const struct msg *m)
 			c->cmsg_level = SOL_SOCKET;
 			c->cmsg_type = SCM_RIGHTS;
 			c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-			memcpy(CMSG_DATA(c), m->fds, sizeof(int) * (size_t)nfds);
+			for (i = 0, nfds = 0; i < m->nfds && i < PROTO_MAX_FDS; i++)
+				if (m->fds[i] >= 0)
+					memcpy(CMSG_DATA(c) + sizeof(int) *
+					    (size_t)nfds++, &m->fds[i], sizeof(int));
 		}
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 		if (n < 0) {

@@ -30,6 +30,7 @@ enum msg_type {
 	MSG_WARNING,		/* worker -> daemon: a member refused or skipped */
 	MSG_DONE,		/* worker -> daemon: job finished */
 	MSG_REFUSED,		/* worker -> daemon: the delivery is refused */
+	MSG_OCR,		/* worker -> daemon: a page's text and words */
 	MSG_MAX
 };
 

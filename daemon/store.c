@@ -44,6 +44,10 @@ enum stmt_id {
 	S_CASE_PAGE,
 	S_CASE_PROBLEM,
 	S_CASE_PAGES,
+	S_CASE_PDF,
+	S_PAGE_OCR,
+	S_WORD,
+	S_WORDS,
 	S_MAX
 };
 
@@ -112,9 +116,23 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_CASE_PROBLEM] =
 	    "INSERT INTO case_problems (case_id, seq, text) VALUES (?1, "
 	    "(SELECT count(*) + 1 FROM case_problems WHERE case_id = ?1), ?2)",
+	[S_CASE_PDF] =
+	    "UPDATE cases SET pdf = ?2 WHERE id = ?1",
+	[S_PAGE_OCR] =
+	    "INSERT INTO page_text (case_id, seq, rotation, skew, confidence, "
+	    "text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_WORD] =
+	    "INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, "
+	    "conf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_WORDS] =
+	    "SELECT text, x, y, w, h, conf, block, line FROM words "
+	    "WHERE case_id = ?1 AND seq = ?2 ORDER BY n",
 	[S_CASE_PAGES] =
-	    "SELECT seq, source, member, page_no, width, height, depth, xres, "
-	    "yres, sha256, path, bytes FROM pages WHERE case_id = ?1 ORDER BY seq",
+	    "SELECT p.seq, source, member, page_no, width, height, depth, xres, "
+	    "yres, sha256, path, bytes, t.seq IS NOT NULL, t.rotation, t.skew, "
+	    "t.confidence, t.text FROM pages p LEFT JOIN page_text t "
+	    "ON t.case_id = p.case_id AND t.seq = p.seq WHERE p.case_id = ?1 "
+	    "ORDER BY p.seq",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -196,6 +214,48 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL,"
 	"  PRIMARY KEY (case_id, seq)"
 	") WITHOUT ROWID;",
+	/* 3: what OCR read: each page's corrections and text, every word */
+	"ALTER TABLE cases ADD COLUMN pdf TEXT;"
+	"CREATE TABLE page_text ("
+	"  case_id INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  rotation INTEGER NOT NULL,"
+	"  skew REAL NOT NULL,"
+	"  confidence INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (case_id, seq),"
+	"  FOREIGN KEY (case_id, seq) REFERENCES pages(case_id, seq)"
+	"    ON DELETE CASCADE"
+	") WITHOUT ROWID;"
+	"CREATE TABLE words ("
+	"  case_id INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  block INTEGER NOT NULL,"
+	"  line INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  x INTEGER NOT NULL, y INTEGER NOT NULL,"
+	"  w INTEGER NOT NULL, h INTEGER NOT NULL,"
+	"  conf REAL NOT NULL,"
+	"  PRIMARY KEY (case_id, seq, n),"
+	"  FOREIGN KEY (case_id, seq) REFERENCES pages(case_id, seq)"
+	"    ON DELETE CASCADE"
+	") WITHOUT ROWID;",
+	/* 4: a folder's letter.txt is both a delivered file and an
+	 * attachment: the kind is part of the key */
+	"CREATE TABLE case_files_new ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL DEFAULT 'delivered'"
+	"    CHECK (kind IN ('delivered', 'attachment')),"
+	"  path TEXT,"
+	"  PRIMARY KEY (case_id, kind, name)"
+	") WITHOUT ROWID;"
+	"INSERT INTO case_files_new (case_id, name, size, kind, path) "
+	"  SELECT case_id, name, size, kind, path FROM case_files;"
+	"DROP TABLE case_files;"
+	"ALTER TABLE case_files_new RENAME TO case_files;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -693,9 +753,88 @@ store_case_set_manifest(struct store *st, int64_t case_id,
 }
 
 int
+store_case_set_pdf(struct store *st, int64_t case_id, const char *path)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_PDF];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, path);
+	return step_done(st, s, "recording the searchable PDF");
+}
+
+/* The text and words OCR read on a page. */
+static int
+store_page_ocr(struct store *st, int64_t case_id, const struct page_row *p)
+{
+	sqlite3_stmt *s = st->stmt[S_PAGE_OCR], *w = st->stmt[S_WORD];
+	size_t i;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int(s, 2, (int)p->seq);
+	sqlite3_bind_int(s, 3, p->rotation);
+	sqlite3_bind_double(s, 4, p->skew);
+	sqlite3_bind_int(s, 5, p->confidence);
+	bind_text(s, 6, p->text ? p->text : "");
+	if ((rc = step_done(st, s, "recording a page's text")) != 0)
+		return rc;
+	for (i = 0; i < p->nwords; i++) {
+		const struct word_row *wr = &p->words[i];
+
+		sqlite3_bind_int64(w, 1, case_id);
+		sqlite3_bind_int(w, 2, (int)p->seq);
+		sqlite3_bind_int(w, 3, (int)i + 1);
+		sqlite3_bind_int(w, 4, wr->block);
+		sqlite3_bind_int(w, 5, wr->line);
+		bind_text(w, 6, wr->text);
+		sqlite3_bind_int(w, 7, wr->x);
+		sqlite3_bind_int(w, 8, wr->y);
+		sqlite3_bind_int(w, 9, wr->w);
+		sqlite3_bind_int(w, 10, wr->h);
+		sqlite3_bind_double(w, 11, wr->conf);
+		if ((rc = step_done(st, w, "recording a word")) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+store_page_words(struct store *st, int64_t case_id, uint32_t seq,
+    int (*fn)(const struct word_row *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct word_row w;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, stmt_sql[S_WORDS], -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_fail(st, "listing words");
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int(s, 2, (int)seq);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&w, 0, sizeof(w));
+		w.text = (char *)sqlite3_column_text(s, 0);
+		w.x = sqlite3_column_int(s, 1);
+		w.y = sqlite3_column_int(s, 2);
+		w.w = sqlite3_column_int(s, 3);
+		w.h = sqlite3_column_int(s, 4);
+		w.conf = sqlite3_column_double(s, 5);
+		w.block = sqlite3_column_int(s, 6);
+		w.line = sqlite3_column_int(s, 7);
+		if ((r = fn(&w, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(st, "listing words");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
 store_case_add_page(struct store *st, int64_t case_id, const struct page_row *p)
 {
 	sqlite3_stmt *s = st->stmt[S_CASE_PAGE];
+	int rc;
 
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int(s, 2, (int)p->seq);
@@ -710,7 +849,9 @@ store_case_add_page(struct store *st, int64_t case_id, const struct page_row *p)
 	bind_text(s, 11, p->sha256);
 	bind_text(s, 12, p->path);
 	sqlite3_bind_int64(s, 13, p->bytes);
-	return step_done(st, s, "recording a page");
+	if ((rc = step_done(st, s, "recording a page")) != 0)
+		return rc;
+	return p->read ? store_page_ocr(st, case_id, p) : 0;
 }
 
 int
@@ -749,6 +890,11 @@ store_case_pages(struct store *st, int64_t case_id,
 		p.sha256 = col_text(s, 9);
 		p.path = col_text(s, 10);
 		p.bytes = sqlite3_column_int64(s, 11);
+		p.read = sqlite3_column_int(s, 12) != 0;
+		p.rotation = sqlite3_column_int(s, 13);
+		p.skew = sqlite3_column_double(s, 14);
+		p.confidence = sqlite3_column_int(s, 15);
+		p.text = col_text(s, 16);
 		r = fn(&p, arg);
 		page_row_release(&p);
 		if (r != 0)
@@ -763,6 +909,12 @@ store_case_pages(struct store *st, int64_t case_id,
 void
 page_row_release(struct page_row *p)
 {
+	size_t i;
+
+	for (i = 0; i < p->nwords; i++)
+		free(p->words[i].text);
+	free(p->words);
+	free(p->text);
 	free(p->source);
 	free(p->member);
 	free(p->sha256);

@@ -319,7 +319,8 @@ unpack_archive(struct job *j, const char *source, const char *member,
 		rc = archive_members(j, a, where, raw, inner, &m);
 	archive_read_free(a);
 	if (rc == 0 || (rc == INTAKE_ERR && j->refused == NULL)) {
-		qsort(m.v, m.n, sizeof(*m.v), member_cmp);
+		if (m.n > 1)
+			qsort(m.v, m.n, sizeof(*m.v), member_cmp);
 		rc = unpack_members(j, where, &m, depth + 1);
 	}
 	members_release(&m);
@@ -428,8 +429,12 @@ folder_members(struct job *j, int dirfd, const char *prefix, struct members *m,
 			continue;
 		rel = *prefix ? xasprintf("%s/%s", prefix, e->d_name) :
 		    xstrdup(e->d_name);
-		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    is_junk(rel) || e->d_name[0] == '.') {
+		if (is_junk(rel) || e->d_name[0] == '.') {
+			free(rel);
+			continue;
+		}
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			job_warn(j, "%s: cannot be read: %s", rel, strerror(errno));
 			free(rel);
 			continue;
 		}
@@ -444,6 +449,9 @@ folder_members(struct job *j, int dirfd, const char *prefix, struct members *m,
 			    O_NOFOLLOW | O_CLOEXEC);
 			if (fd != -1)
 				rc = folder_members(j, fd, rel, m, level + 1);
+			else
+				job_warn(j, "%s: cannot be read: %s", rel,
+				    strerror(errno));
 		} else if (S_ISREG(st.st_mode)) {
 			unsigned char *data = NULL;
 			size_t len = 0;
@@ -454,7 +462,9 @@ folder_members(struct job *j, int dirfd, const char *prefix, struct members *m,
 				if (read_all(j, fd, rel, &data, &len) == 0)
 					members_add(m, xstrdup(rel), data, len);
 				close(fd);
-			}
+			} else
+				job_warn(j, "%s: cannot be read: %s", rel,
+				    strerror(errno));
 			if (j->refused)
 				rc = INTAKE_EINVAL;
 		} else
@@ -483,7 +493,8 @@ unpack_fd(struct job *j, int fd, const char *name, bool folder)
 	}
 	rc = folder_members(j, dup(fd), "", &m, 0);
 	if (rc == 0) {
-		qsort(m.v, m.n, sizeof(*m.v), member_cmp);
+		if (m.n > 1)
+			qsort(m.v, m.n, sizeof(*m.v), member_cmp);
 		rc = unpack_members(j, name, &m, 0);
 	}
 	members_release(&m);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 
 #include <leptonica/allheaders.h>
 
+#include "ocr.h"
 #include "proto.h"
 #include "sha256.h"
 #include "worker.h"
@@ -154,33 +156,102 @@ normalise(PIX *pix)
 	return p ? p : pixClone(pix);
 }
 
+/* Sends a page's text and words (in the corrected page's pixels). */
+static void
+send_ocr(struct job *j, uint32_t seq, const struct ocr_result *r)
+{
+	struct msg m;
+	size_t i;
+
+	msg_init(&m, MSG_OCR);
+	msg_put_u32(&m, seq);
+	msg_put_u32(&m, (uint32_t)r->rotation);
+	msg_put_u32(&m, (uint32_t)(int32_t)lroundf(r->skew * 100.0f));
+	msg_put_u32(&m, (uint32_t)(r->confidence < 0 ? 0 : r->confidence));
+	msg_put_str(&m, r->text);
+	msg_put_u32(&m, (uint32_t)r->nwords);
+	for (i = 0; i < r->nwords; i++) {
+		const struct ocr_word *w = &r->words[i];
+
+		msg_put_str(&m, w->text);
+		msg_put_u32(&m, (uint32_t)w->x);
+		msg_put_u32(&m, (uint32_t)w->y);
+		msg_put_u32(&m, (uint32_t)w->w);
+		msg_put_u32(&m, (uint32_t)w->h);
+		msg_put_u32(&m, (uint32_t)lroundf(w->conf * 100.0f));
+		msg_put_u32(&m, (uint32_t)w->block);
+		msg_put_u32(&m, (uint32_t)w->line);
+	}
+	send_or_die(j->sock, &m);
+}
+
+/* Reads a page when the job asks for OCR: *p becomes the upright,
+ * deskewed page; the result goes to the daemon after the page itself. */
+static bool
+read_page(struct job *j, PIX **p, struct ocr_result *res, const char *where)
+{
+	PIX *fixed = NULL;
+	int rc;
+
+	if (j->ocr == NULL)
+		return false;
+	job_progress(j, "reading %s", where);
+	rc = ocr_page(j->ocr, *p, pixGetXRes(*p), &fixed, res);
+	if (fixed != NULL) {
+		pixDestroy(p);
+		*p = fixed;
+	}
+	if (rc != 0) {
+		job_warn(j, "%s: OCR failed; the page is kept for a person to "
+		    "read", where);
+		ocr_result_release(res);
+		return false;
+	}
+	return true;
+}
+
 int
 job_page(struct job *j, PIX *pix, const char *source, const char *member,
     uint32_t page_no)
 {
-	char name[32], hex[SHA256_HEX_LEN + 1];
+	char name[32], hex[SHA256_HEX_LEN + 1], *where;
 	unsigned char dig[SHA256_DIGEST_LEN];
+	struct ocr_result res;
 	struct sha256 ctx;
 	l_uint8 *png = NULL;
 	size_t len = 0;
 	struct msg m;
 	PIX *p;
+	bool read, grey;
 	int rc;
 
 	if (j->pages >= j->lim.max_pages)
 		return job_refuse(j, "more than %u pages", j->lim.max_pages);
 	p = normalise(pix);
-	rc = p && pixWriteMemPng(&png, &len, p, 0.0) == 0 ? 0 : INTAKE_ERR;
+	where = xasprintf("%s%s%s page %u", source, member ? ":" : "",
+	    member ? member : "", page_no);
+	read = p != NULL && read_page(j, &p, &res, where);
+	free(where);
+	/* Black and white pages as PNG, grey ones as JPEG: a fraction of
+	 * the time and size of a grey PNG, and what a reviewer needs. */
+	grey = p != NULL && pixGetDepth(p) == 8;
+	rc = p && (grey ? pixWriteMemJpeg(&png, &len, p, 85, 0) :
+	    pixWriteMemPng(&png, &len, p, 0.0)) == 0 ? 0 : INTAKE_ERR;
 	if (rc != 0) {
 		pixDestroy(&p);
+		if (read)
+			ocr_result_release(&res);
 		job_warn(j, "%s%s%s page %u: cannot be stored", source,
 		    member ? ":" : "", member ? member : "", page_no);
 		return rc;
 	}
-	snprintf(name, sizeof(name), "page-%04u.png", j->pages + 1);
+	snprintf(name, sizeof(name), "page-%04u.%s", j->pages + 1,
+	    grey ? "jpg" : "png");
 	if ((rc = write_out(j, name, png, len)) != 0) {
 		free(png);
 		pixDestroy(&p);
+		if (read)
+			ocr_result_release(&res);
 		return job_refuse(j, "cannot write %s: %s", name, strerror(-rc));
 	}
 	sha256_init(&ctx);
@@ -202,6 +273,10 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	msg_put_str(&m, name);
 	msg_put_u64(&m, len);
 	send_or_die(j->sock, &m);
+	if (read) {
+		send_ocr(j, j->pages, &res);
+		ocr_result_release(&res);
+	}
 	free(png);
 	pixDestroy(&p);
 	return 0;
@@ -258,6 +333,29 @@ job_manifest(struct job *j, const char *reference, const char *channel,
 	send_or_die(j->sock, &m);
 }
 
+/* Engines by language set, loaded on first use and kept for every later
+ * job: the model is read once per worker, not per page. */
+static struct ocr *engines[4];
+
+static struct ocr *
+engine(struct job *j, const char *lang)
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < 4 && engines[i] != NULL; i++)
+		if (strcmp(ocr_lang(engines[i]), lang) == 0)
+			return engines[i];
+	if (i == 4) {
+		ocr_close(engines[3]);
+		i = 3;
+	}
+	job_progress(j, "loading the OCR model %s", lang);
+	if ((engines[i] = ocr_open(lang, err, sizeof(err))) == NULL)
+		job_warn(j, "%s; the pages are kept unread", err);
+	return engines[i];
+}
+
 /* Runs one MSG_UNPACK job: fds[0] the delivery, fds[1] the output folder. */
 static void
 run_job(int sock, struct msg *in)
@@ -266,8 +364,8 @@ run_job(int sock, struct msg *in)
 	struct msg out;
 	struct rlimit rl;
 	struct rusage ru;
-	char *name;
-	bool folder;
+	char *name, *lang, base[64];
+	bool folder, pdf;
 	uint32_t cpu;
 
 	memset(&j, 0, sizeof(j));
@@ -284,9 +382,18 @@ run_job(int sock, struct msg *in)
 	j.lim.max_pixels = msg_get_u64(in);
 	j.lim.max_pages = msg_get_u32(in);
 	cpu = msg_get_u32(in);
+	lang = msg_get_str(in);
+	pdf = msg_get_u32(in) != 0;
 	if (!msg_end(in) || in->nfds != 2 || name == NULL)
 		_exit(2);	/* a malformed job: end this worker */
 	j.outfd = in->fds[1];
+	if (lang != NULL && *lang != '\0')
+		j.ocr = engine(&j, lang);
+	/* Tesseract writes the PDF by name: reach the output folder we were
+	 * given through our own descriptor. */
+	snprintf(base, sizeof(base), "/proc/self/fd/%d/searchable", j.outfd);
+	if (j.ocr != NULL && pdf)
+		j.pdf = ocr_pdf_begin(j.ocr, base, name) == 0;
 	/* CPU time counts for the whole process: allow this job its share. */
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + cpu + 1;
@@ -294,6 +401,12 @@ run_job(int sock, struct msg *in)
 		setrlimit(RLIMIT_CPU, &rl);
 	}
 	unpack_fd(&j, in->fds[0], name, folder);
+	if (j.pdf && (ocr_pdf_end(j.ocr) != 0 || j.pages == 0)) {
+		if (j.pages > 0)
+			job_warn(&j, "the searchable PDF could not be written");
+		unlinkat(j.outfd, "searchable.pdf", 0);
+		j.pdf = false;
+	}
 	if (j.refused != NULL) {
 		msg_init(&out, MSG_REFUSED);
 		msg_put_str(&out, j.refused);
@@ -301,9 +414,11 @@ run_job(int sock, struct msg *in)
 		msg_init(&out, MSG_DONE);
 		msg_put_u32(&out, j.pages);
 		msg_put_u32(&out, j.attachments);
+		msg_put_str(&out, j.pdf ? "searchable.pdf" : NULL);
 	}
 	send_or_die(sock, &out);
 	free(j.refused);
+	free(lang);
 	free(name);
 	close(in->fds[0]);
 	close(in->fds[1]);
@@ -345,9 +460,10 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "user", required_argument, NULL, 'u' },
 		{ "memory", required_argument, NULL, 'm' },
+		{ "check-lang", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *user = NULL;
+	const char *user = NULL, *check = NULL;
 	unsigned long long mem = 2048;
 	struct msg m;
 	struct stat st;
@@ -357,11 +473,26 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'u': user = optarg; break;
 		case 'm': mem = strtoull(optarg, NULL, 10); break;
+		case 'l': check = optarg; break;
 		default:
 			fprintf(stderr, "usage: intake-worker [--user NAME] "
-			    "[--memory MB] (started by intaked)\n");
+			    "[--memory MB] (started by intaked)\n"
+			    "       intake-worker --check-lang LANG\n");
 			return 2;
 		}
+	}
+	if (check != NULL) {
+		/* Can the OCR models of LANG be loaded?  (intaked asks this
+		 * before it starts, for every language it is configured with.) */
+		char err[256];
+		struct ocr *o = ocr_open(check, err, sizeof(err));
+
+		if (o == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		ocr_close(o);
+		return 0;
 	}
 	if (fstat(WORKER_SOCK, &st) == -1 || !S_ISSOCK(st.st_mode)) {
 		fprintf(stderr, "intake-worker: run by intaked, not by hand\n");
@@ -397,11 +528,12 @@ main(int argc, char *argv[])
 	send_or_die(WORKER_SOCK, &m);
 	for (;;) {
 		rc = msg_recv(WORKER_SOCK, &m);
-		if (rc == -EPIPE)
-			return 0;	/* the daemon closed: done */
 		if (rc != 0 || m.type != MSG_UNPACK)
-			return 2;
+			break;
 		run_job(WORKER_SOCK, &m);
 		msg_release(&m);
 	}
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++)
+		ocr_close(engines[i]);
+	return rc == -EPIPE ? 0 : 2;	/* EPIPE: the daemon closed, done */
 }

@@ -18,6 +18,7 @@
 #include "intake.h"
 
 struct Pix;
+struct ocr;
 
 /* Limits of one job; sent with every job so the daemon's configuration
  * rules (defaults in config.c). */
@@ -42,6 +43,8 @@ struct job {
 	uint32_t		 pages;
 	uint32_t		 attachments;
 	char			*refused;	/* set: the whole delivery is refused */
+	struct ocr		*ocr;		/* read pages with it; NULL: do not */
+	bool			 pdf;		/* a searchable PDF is being written */
 };
 
 /* worker.c: results and progress go to the daemon. */

@@ -489,7 +489,14 @@ pages_fn(const struct page_row *r, void *arg)
 
 	ck_assert_int_lt(pg->n, 8);
 	c = &pg->row[pg->n++];
-	*c = *r;
+	/* field by field: the row is borrowed, and only these are needed */
+	memset(c, 0, sizeof(*c));
+	c->seq = r->seq;
+	c->page_no = r->page_no;
+	c->width = r->width;
+	c->height = r->height;
+	c->depth = r->depth;
+	c->bytes = r->bytes;
 	c->source = r->source ? xstrdup(r->source) : NULL;
 	c->member = r->member ? xstrdup(r->member) : NULL;
 	c->sha256 = r->sha256 ? xstrdup(r->sha256) : NULL;
@@ -518,31 +525,40 @@ pages_release(struct pages *pg)
 }
 
 /* Asserts that page row r of delivery d is stored where it belongs: as
- * <data>/spool/<token>/pages/page-000<seq>.png, a PNG whose checksum
- * and size the row records. */
+ * <data>/spool/<token>/pages/page-000<seq>.png (or .jpg, should the
+ * worker store JPEG), an image of that kind whose checksum and size the
+ * row records. */
 static void
 assert_page_file(const struct delivery *d, const struct page_row *r)
 {
-	char *want = xasprintf("%s/%s/pages/page-%04u.png", spool, d->token,
+	char *stem = xasprintf("%s/%s/pages/page-%04u.", spool, d->token,
 	    r->seq);
-	unsigned char *buf = xcalloc(1, 1 << 16);
+	unsigned char *buf = xcalloc(1, 1 << 20);
 	char hex[SHA256_HEX_LEN + 1];
+	bool jpeg;
 	FILE *f;
 	size_t n;
 
-	ck_assert_str_eq(r->path, want);
-	ck_assert_msg(exists(want), "no page file %s", want);
-	f = fopen(want, "r");
+	ck_assert_msg(strncmp(r->path, stem, strlen(stem)) == 0 &&
+	    (strcmp(r->path + strlen(stem), "png") == 0 ||
+	    strcmp(r->path + strlen(stem), "jpg") == 0), "page %u stored as %s",
+	    r->seq, r->path);
+	jpeg = strcmp(r->path + strlen(stem), "jpg") == 0;
+	ck_assert_msg(exists(r->path), "no page file %s", r->path);
+	f = fopen(r->path, "r");
 	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, 1 << 16, f);
+	n = fread(buf, 1, 1 << 20, f);
 	fclose(f);
 	ck_assert_uint_ge(n, 8);
-	ck_assert_mem_eq(buf, "\x89PNG\r\n\x1a\n", 8);
+	if (jpeg)
+		ck_assert_mem_eq(buf, "\xff\xd8\xff", 3);
+	else
+		ck_assert_mem_eq(buf, "\x89PNG\r\n\x1a\n", 8);
 	ck_assert_int_eq(r->bytes, (int64_t)n);
 	sha_of_bytes(buf, n, hex);
 	ck_assert_str_eq(r->sha256, hex);
 	free(buf);
-	free(want);
+	free(stem);
 }
 
 /* Asserts that delivery id, the PGM image of seed, opened a case with
@@ -905,7 +921,7 @@ START_TEST(test_folder_delivery)
 	unsigned char img1[PGM_LEN], img2[PGM_LEN];
 	struct pages pg;
 
-	ck_assert_int_eq(mkdir(dir, 0750), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	free(put_pgm(dir, "page_2.pgm", 2));
 	free(put_pgm(dir, "page_1.pgm", 1));
 	id = take("application_17", true);
@@ -951,9 +967,9 @@ START_TEST(test_folder_duplicate)
 	struct delivery d;
 	int64_t ia, ib, ic;
 
-	ck_assert_int_eq(mkdir(a, 0750), 0);
-	ck_assert_int_eq(mkdir(b, 0750), 0);
-	ck_assert_int_eq(mkdir(c, 0750), 0);
+	ck_assert_int_eq(mkdir(a, 0755), 0);
+	ck_assert_int_eq(mkdir(b, 0755), 0);
+	ck_assert_int_eq(mkdir(c, 0755), 0);
 	free(put_pgm(a, "1.pgm", 10));
 	free(put_pgm(a, "2.pgm", 11));
 	free(put_pgm(b, "2.pgm", 11));
@@ -1116,7 +1132,7 @@ START_TEST(test_folder_natural_order)
 	struct pages pg;
 	int64_t id;
 
-	ck_assert_int_eq(mkdir(dir, 0750), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	free(put_pgm(dir, "scan_10.pgm", 40));
 	free(put_pgm(dir, "scan_2.pgm", 41));
 	id = take("batch", true);
@@ -1151,7 +1167,7 @@ START_TEST(test_folder_page_and_attachment)
 	struct pages pg;
 	int64_t id;
 
-	ck_assert_int_eq(mkdir(dir, 0750), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	free(put_pgm(dir, "scan.pgm", 42));
 	free(put(dir, "letter.txt", "Dear Sir or Madam"));
 	free(put(dir, "Thumbs.db", "junk"));
@@ -1175,6 +1191,35 @@ START_TEST(test_folder_page_and_attachment)
 }
 END_TEST
 
+/* A folder dropped with private modes (a scanner's user, umask 077) is
+ * read all the same: the worker, which runs as another user when intaked
+ * runs as root, must be able to read what the daemon hands it, and a
+ * member it cannot read must not vanish without a word. */
+START_TEST(test_folder_private_modes)
+{
+	char *dir = path_join(inbox, "private"), *p;
+	struct delivery d;
+	struct pages pg;
+	int64_t id;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	p = put_pgm(dir, "scan_1.pgm", 44);
+	ck_assert_int_eq(chmod(p, 0600), 0);
+	free(p);
+	id = take("private", true);
+	ck_assert_int_eq(process(id), 0);
+	d = get(id);
+	ck_assert_msg(d.status == DS_CASE, "a folder with mode 0700 is %s (%s)",
+	    delivery_status_name(d.status), d.reason ? d.reason : "");
+	pages_get(d.case_id, &pg);
+	ck_assert_int_eq(pg.n, 1);
+	ck_assert_str_eq(pg.row[0].member, "scan_1.pgm");
+	pages_release(&pg);
+	delivery_release(&d);
+	free(dir);
+}
+END_TEST
+
 /* The scan station's manifest travels from the worker into the case. */
 START_TEST(test_folder_with_manifest)
 {
@@ -1182,7 +1227,7 @@ START_TEST(test_folder_with_manifest)
 	struct delivery d;
 	int64_t id;
 
-	ck_assert_int_eq(mkdir(dir, 0750), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	free(put_pgm(dir, "page.pgm", 43));
 	free(put(dir, "manifest.xml", "<?xml version=\"1.0\"?>\n"
 	    "<submission>\n  <reference> REF-2026-0042 </reference>\n"
@@ -1634,7 +1679,7 @@ START_TEST(test_recover_orphan_folder)
 	struct cases c;
 	struct pages pg;
 
-	ck_assert_int_eq(mkdir_p(sub, 0750), 0);
+	ck_assert_int_eq(mkdir_p(sub, 0755), 0);
 	free(put_pgm(sub, "page_1.pgm", 24));
 	free(put_pgm(sub, "page_2.pgm", 25));
 	ck_assert_int_eq(ledger_recover(&led), 0);
@@ -1798,6 +1843,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_folder_natural_order);
 	tcase_add_test(tc, test_folder_page_and_attachment);
 	tcase_add_test(tc, test_folder_with_manifest);
+	tcase_add_test(tc, test_folder_private_modes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("workers");

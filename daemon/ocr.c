@@ -1,0 +1,351 @@
+/*
+ * ocr.c - the Tesseract C API: the only file that calls Tesseract.
+ *
+ * One engine per language set lives as long as its worker, so the model is
+ * loaded once, not per page.  Before recognition each page is turned
+ * upright (Leptonica's text-orientation detector, cheap, on a reduced
+ * black-and-white copy) and deskewed; the corrections are reported with
+ * the page, and word boxes are in the corrected page's pixels.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#include "ocr.h"
+
+#define ORIENT_MIN_CONF		4.0f	/* Leptonica's recommended minimum */
+#define SKEW_MIN_DEGREES	0.3f	/* below, straightening changes nothing */
+#define REREAD_BELOW		70	/* mean confidence that calls for a
+					   second look the other way up */
+
+struct ocr {
+	TessBaseAPI		*api;
+	char			*lang;
+	TessResultRenderer	*pdf;		/* the searchable PDF, or NULL */
+};
+
+struct ocr *
+ocr_open(const char *lang, char *err, size_t errlen)
+{
+	struct ocr *o = xcalloc(1, sizeof(*o));
+
+	o->lang = xstrdup(lang);
+	o->api = TessBaseAPICreate();
+	/* Tesseract's chatter ("Estimating resolution ...") is not ours. */
+	TessBaseAPISetVariable(o->api, "debug_file", "/dev/null");
+	if (TessBaseAPIInit3(o->api, NULL, lang) != 0) {
+		snprintf(err, errlen, "the Tesseract model \"%s\" is not "
+		    "installed: install %s", lang, ocr_lang_package(lang));
+		ocr_close(o);
+		return NULL;
+	}
+	/* Forms hold no white-on-black text: do not look for it again in
+	 * every line that reads badly, it doubles the time of such lines. */
+	TessBaseAPISetVariable(o->api, "tessedit_do_invert", "0");
+	TessBaseAPISetPageSegMode(o->api, PSM_AUTO);
+	return o;
+}
+
+void
+ocr_close(struct ocr *o)
+{
+	if (o == NULL)
+		return;
+	if (o->pdf != NULL)
+		TessDeleteResultRenderer(o->pdf);
+	if (o->api != NULL) {
+		TessBaseAPIEnd(o->api);
+		TessBaseAPIDelete(o->api);
+	}
+	free(o->lang);
+	free(o);
+}
+
+const char *
+ocr_lang(const struct ocr *o)
+{
+	return o->lang;
+}
+
+const char *
+ocr_lang_package(const char *lang)
+{
+	static char pkg[160];
+	const char *s = lang;
+	size_t n = 0;
+
+	/* "deu+eng" -> "tesseract-ocr-deu tesseract-ocr-eng" */
+	pkg[0] = '\0';
+	while (*s && n < sizeof(pkg) - 20) {
+		size_t len = strcspn(s, "+");
+		n += (size_t)snprintf(pkg + n, sizeof(pkg) - n, "%stesseract-ocr-%.*s",
+		    n ? " " : "", (int)(len > 16 ? 16 : len), s);
+		s += len;
+		if (*s == '+')
+			s++;
+	}
+	for (char *p = pkg; *p; p++)
+		if (*p == '_')
+			*p = '-';	/* chi_sim -> tesseract-ocr-chi-sim */
+	return pkg;
+}
+
+/* A black-and-white copy for the detectors (Otsu over the whole page). */
+static PIX *
+binarize(PIX *p)
+{
+	PIX *g = NULL, *b = NULL;
+
+	if (pixGetDepth(p) == 1)
+		return pixClone(p);
+	g = pixGetDepth(p) == 8 ? pixClone(p) : pixConvertTo8(p, 0);
+	if (g == NULL)
+		return NULL;
+	if (pixOtsuAdaptiveThreshold(g, pixGetWidth(g), pixGetHeight(g), 0, 0,
+	    0.0, NULL, &b) != 0)
+		b = pixConvertTo1(g, 128);
+	pixDestroy(&g);
+	return b;
+}
+
+/* Turns the page upright: returns the clockwise rotation applied.  An
+ * upright form is portrait, so a portrait page is only checked for being
+ * upside down; a landscape one is checked for all four orientations. */
+static int
+orient(PIX **page, PIX **bin, float *upconf)
+{
+	l_float32 up = 0, left = 0;
+	l_int32 orient = L_TEXT_ORIENT_UNKNOWN, quads = 0;
+	PIX *r;
+
+	if (pixGetHeight(*bin) >= pixGetWidth(*bin)) {
+		if (pixUpDownDetect(*bin, &up, 0, 0, 0) == 0 &&
+		    up < -ORIENT_MIN_CONF)
+			orient = L_TEXT_ORIENT_DOWN;
+	} else if (pixOrientDetect(*bin, &up, &left, 0, 0) == 0)
+		makeOrientDecision(up, left, ORIENT_MIN_CONF, 0.0, &orient, 0);
+	*upconf = up;
+	switch (orient) {
+	case L_TEXT_ORIENT_LEFT:	quads = 1; break;	/* turned ccw */
+	case L_TEXT_ORIENT_DOWN:	quads = 2; break;
+	case L_TEXT_ORIENT_RIGHT:	quads = 3; break;
+	default:			return 0;
+	}
+	if ((r = pixRotateOrth(*page, quads)) != NULL) {
+		pixDestroy(page);
+		*page = r;
+	}
+	if (*bin != *page && (r = pixRotateOrth(*bin, quads)) != NULL) {
+		pixDestroy(bin);
+		*bin = r;
+	} else if (*bin == *page) {
+		pixDestroy(bin);
+		*bin = pixClone(*page);
+	}
+	return quads * 90;
+}
+
+/* Measures the skew and straightens the page when it matters (shear
+ * rotation: fast and exact enough for a few degrees); returns the
+ * degrees measured. */
+static float
+deskew(PIX **page, PIX **bin)
+{
+	l_float32 angle = 0, conf = 0;
+	l_float32 rad;
+	PIX *r;
+
+	if (pixFindSkew(*bin, &angle, &conf) != 0 || conf < 2.5 ||
+	    fabsf(angle) > 10.0f)
+		return 0;
+	if (fabsf(angle) < SKEW_MIN_DEGREES)
+		return angle;
+	rad = (l_float32)(M_PI / 180.0) * angle;
+	if ((r = pixRotate(*page, rad, L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0,
+	    0)) != NULL) {
+		pixDestroy(page);
+		*page = r;
+	}
+	if (pixGetDepth(*page) == 1) {
+		pixDestroy(bin);
+		*bin = pixClone(*page);
+	} else if ((r = pixRotate(*bin, rad, L_ROTATE_SHEAR, L_BRING_IN_WHITE,
+	    0, 0)) != NULL) {
+		pixDestroy(bin);
+		*bin = r;
+	}
+	return angle;
+}
+
+static void
+add_word(struct ocr_result *res, char *text, int x1, int y1, int x2, int y2,
+    float conf, int block, int line)
+{
+	struct ocr_word *w;
+
+	res->words = xreallocarray(res->words, res->nwords + 1,
+	    sizeof(*res->words));
+	w = &res->words[res->nwords++];
+	w->text = xstrdup(text);
+	w->x = x1;
+	w->y = y1;
+	w->w = x2 - x1;
+	w->h = y2 - y1;
+	w->conf = conf;
+	w->block = block;
+	w->line = line;
+}
+
+/* Collects every word with its box, confidence, block and line. */
+static void
+collect_words(struct ocr *o, struct ocr_result *res)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(o->api);
+	const TessPageIterator *pit;
+	int block = 0, line = 0;
+
+	if (it == NULL)
+		return;
+	pit = TessResultIteratorGetPageIteratorConst(it);
+	do {
+		int x1, y1, x2, y2;
+		char *t;
+
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_BLOCK))
+			block++;
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE))
+			line++;
+		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		if (t == NULL)
+			continue;
+		if (*t != '\0' && res->nwords < OCR_MAX_WORDS &&
+		    TessPageIteratorBoundingBox(pit, RIL_WORD, &x1, &y1, &x2, &y2))
+			add_word(res, t, x1, y1, x2, y2,
+			    TessResultIteratorConfidence(it, RIL_WORD), block,
+			    line);
+		TessDeleteText(t);
+	} while (TessResultIteratorNext(it, RIL_WORD));
+	TessResultIteratorDelete(it);
+}
+
+/* Recognises the page in the engine and collects text and words. */
+static int
+recognise(struct ocr *o, PIX *page, int ppi, struct ocr_result *res)
+{
+	char *text;
+
+	TessBaseAPISetImage2(o->api, page);
+	TessBaseAPISetSourceResolution(o->api, ppi > 0 ? ppi : 300);
+	if (TessBaseAPIRecognize(o->api, NULL) != 0)
+		return INTAKE_ERR;
+	text = TessBaseAPIGetUTF8Text(o->api);
+	free(res->text);
+	res->text = xstrdup(text ? text : "");
+	TessDeleteText(text);
+	res->confidence = TessBaseAPIMeanTextConf(o->api);
+	for (size_t i = 0; i < res->nwords; i++)
+		free(res->words[i].text);
+	res->nwords = 0;
+	collect_words(o, res);
+	return 0;
+}
+
+int
+ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
+{
+	PIX *page = pixClone(in), *bin, *flip;
+	float up = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	*out = NULL;
+	if ((bin = binarize(page)) == NULL) {
+		pixDestroy(&page);
+		return INTAKE_ERR;
+	}
+	res->rotation = orient(&page, &bin, &up);
+	res->skew = deskew(&page, &bin);
+	rc = recognise(o, page, ppi, res);
+	/* The last resort: a page that reads badly, and that the detector
+	 * thought might be upside down without being sure, is read again
+	 * turned round; the better reading wins. */
+	if (rc == 0 && res->rotation == 0 && up < 0 &&
+	    res->confidence < REREAD_BELOW && (flip = pixRotate180(NULL,
+	    page)) != NULL) {
+		struct ocr_result again;
+
+		memset(&again, 0, sizeof(again));
+		if (recognise(o, flip, ppi, &again) == 0 &&
+		    again.confidence > res->confidence + 10) {
+			again.rotation = 180;
+			again.skew = res->skew;
+			ocr_result_release(res);
+			*res = again;
+			pixDestroy(&page);
+			page = flip;
+			flip = pixRotate180(NULL, bin);
+			pixDestroy(&bin);
+			bin = flip;
+		} else {
+			ocr_result_release(&again);
+			pixDestroy(&flip);
+			recognise(o, page, ppi, res);	/* the engine's page */
+		}
+	}
+	/* The PDF shows the black-and-white page: a fraction of the size
+	 * and time of the grey one.  The input image is Tesseract's to free. */
+	pixSetInputFormat(bin, IFF_UNKNOWN);
+	TessBaseAPISetInputImage(o->api, bin);
+	if (rc == 0 && o->pdf != NULL && !TessResultRendererAddImage(o->pdf,
+	    o->api))
+		rc = INTAKE_ERR;	/* the page is read; only the PDF failed */
+	*out = page;
+	return rc;
+}
+
+void
+ocr_result_release(struct ocr_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nwords; i++)
+		free(res->words[i].text);
+	free(res->words);
+	free(res->text);
+	memset(res, 0, sizeof(*res));
+}
+
+int
+ocr_pdf_begin(struct ocr *o, const char *base, const char *title)
+{
+	if (o->pdf != NULL)
+		TessDeleteResultRenderer(o->pdf);
+	o->pdf = TessPDFRendererCreate(base, TessBaseAPIGetDatapath(o->api), 0);
+	if (o->pdf == NULL || !TessResultRendererBeginDocument(o->pdf, title)) {
+		if (o->pdf != NULL)
+			TessDeleteResultRenderer(o->pdf);
+		o->pdf = NULL;
+		return INTAKE_ERR;
+	}
+	return 0;
+}
+
+int
+ocr_pdf_end(struct ocr *o)
+{
+	int rc;
+
+	if (o->pdf == NULL)
+		return INTAKE_ERR;
+	rc = TessResultRendererEndDocument(o->pdf) ? 0 : INTAKE_ERR;
+	TessDeleteResultRenderer(o->pdf);
+	o->pdf = NULL;
+	return rc;
+}

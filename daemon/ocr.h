@@ -1,0 +1,51 @@
+/*
+ * ocr.h - reading pages with Tesseract (worker side only).
+ */
+#ifndef INTAKE_OCR_H
+#define INTAKE_OCR_H
+
+#include <stddef.h>
+
+#include "intake.h"
+
+struct Pix;
+
+#define OCR_MAX_WORDS	20000
+
+struct ocr_word {
+	char	*text;
+	int	 x, y, w, h;	/* in the corrected page's pixels */
+	float	 conf;		/* 0 .. 100 */
+	int	 block, line;	/* counted from 1 over the page */
+};
+
+struct ocr_result {
+	int		 rotation;	/* degrees turned clockwise: 0, 90, ... */
+	float		 skew;		/* degrees straightened */
+	int		 confidence;	/* Tesseract's mean, 0 .. 100 */
+	char		*text;
+	struct ocr_word	*words;
+	size_t		 nwords;
+};
+
+struct ocr;
+
+/* Loads the models of lang ("deu", "deu+eng"); NULL with a message in err
+ * naming the Debian package when one is missing. */
+struct ocr *ocr_open(const char *lang, char *err, size_t errlen);
+void	ocr_close(struct ocr *);
+const char *ocr_lang(const struct ocr *);
+/* The Debian packages that hold lang's models (a static string). */
+const char *ocr_lang_package(const char *lang);
+/* Turns page upright, deskews and reads it.  *out is the corrected page
+ * (the caller destroys it, also on failure); res is filled (release with
+ * ocr_result_release).  When a searchable PDF is open the page is added. */
+int	ocr_page(struct ocr *, struct Pix *page, int ppi, struct Pix **out,
+	    struct ocr_result *res);
+void	ocr_result_release(struct ocr_result *);
+/* A searchable PDF (the page images with an invisible text layer) written
+ * to base + ".pdf". */
+int	ocr_pdf_begin(struct ocr *, const char *base, const char *title);
+int	ocr_pdf_end(struct ocr *);
+
+#endif
