@@ -97,20 +97,27 @@ ocr_lang_package(const char *lang)
 	return pkg;
 }
 
-/* A black-and-white copy for the detectors (Otsu over the whole page). */
+/* The page in black and white: Otsu's threshold from the page's grey
+ * histogram (what Tesseract would compute itself), so the detectors,
+ * Tesseract and the PDF all work from the same, once-made copy. */
 static PIX *
 binarize(PIX *p)
 {
 	PIX *g = NULL, *b = NULL;
+	NUMA *hist;
+	l_int32 split = 128;
 
 	if (pixGetDepth(p) == 1)
 		return pixClone(p);
 	g = pixGetDepth(p) == 8 ? pixClone(p) : pixConvertTo8(p, 0);
 	if (g == NULL)
 		return NULL;
-	if (pixOtsuAdaptiveThreshold(g, pixGetWidth(g), pixGetHeight(g), 0, 0,
-	    0.0, NULL, &b) != 0)
-		b = pixConvertTo1(g, 128);
+	if ((hist = pixGetGrayHistogram(g, 2)) != NULL) {
+		numaSplitDistribution(hist, 0.1f, &split, NULL, NULL, NULL,
+		    NULL, NULL);
+		numaDestroy(&hist);
+	}
+	b = pixThresholdToBinary(g, split + 1);
 	pixDestroy(&g);
 	return b;
 }

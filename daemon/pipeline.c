@@ -182,10 +182,19 @@ job_state_free(struct job_state *j)
 int
 pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 {
+	size_t i;
+
 	memset(p, 0, sizeof(*p));
 	p->ledger = l;
 	p->config = c;
-	return pool_init(&p->pool, c);
+	if (pool_init(&p->pool, c) != 0)
+		return INTAKE_ERR;
+	/* Start every worker now: each loads its model while the daemon
+	 * looks at the inboxes. */
+	for (i = 0; i < p->pool.n; i++)
+		if (pool_start(&p->pool, &p->pool.w[i]) != 0)
+			return INTAKE_ERR;
+	return 0;
 }
 
 void
@@ -713,10 +722,21 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 	struct job_state *j = w->job;
 
 	if (m->type == MSG_HELLO) {
+		char *sandbox;
+
 		(void)msg_get_u32(m);
-		free(msg_get_str(m));
-		w->ready = msg_end(m);
-		return w->ready;
+		sandbox = msg_get_str(m);
+		if (!msg_end(m) || w->ready) {
+			free(sandbox);
+			return false;
+		}
+		w->ready = true;
+		if (++p->pool.ready == p->pool.n)
+			log_info("%zu worker%s ready (system-call filter: %s)",
+			    p->pool.n, p->pool.n == 1 ? "" : "s",
+			    sandbox ? sandbox : "none");
+		free(sandbox);
+		return true;
 	}
 	if (j == NULL)
 		return false;	/* results without a job */

@@ -42,6 +42,8 @@ pool_init(struct pool *p, const struct config *c)
 		p->w[i].sock = -1;
 	p->path = xstrdup(worker_path());
 	p->memory_mb = c->worker_memory_mb;
+	if (c->lang != NULL && strcmp(c->lang, "none") != 0)
+		p->lang = xstrdup(c->lang);
 	if (access(p->path, X_OK) == -1) {
 		log_err("worker program \"%s\": %s: is intake installed? "
 		    "(INTAKE_WORKER names another)", p->path, strerror(errno));
@@ -72,6 +74,7 @@ pool_release(struct pool *p)
 	free(p->w);
 	free(p->path);
 	free(p->user);
+	free(p->lang);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -105,8 +108,24 @@ pool_start(struct pool *p, struct worker *w)
 		closefrom(4);
 		/* OpenMP threads inside parallel workers only slow OCR down. */
 		setenv("OMP_THREAD_LIMIT", "1", 1);
-		execl(p->path, "intake-worker", "--memory", mem,
-		    p->as_root ? "--user" : NULL, p->user, (char *)NULL);
+		{
+			const char *argv[10];
+			int n = 0;
+
+			argv[n++] = "intake-worker";
+			argv[n++] = "--memory";
+			argv[n++] = mem;
+			if (p->lang != NULL) {
+				argv[n++] = "--lang";
+				argv[n++] = p->lang;
+			}
+			if (p->as_root) {
+				argv[n++] = "--user";
+				argv[n++] = p->user;
+			}
+			argv[n] = NULL;
+			execv(p->path, (char *const *)argv);
+		}
 		fprintf(stderr, "intake-worker: %s: %s\n", p->path, strerror(errno));
 		_exit(127);
 	}
@@ -143,6 +162,8 @@ pool_stop(struct pool *p, struct worker *w, bool kill_it)
 	else
 		how = xasprintf("exited with status %d", WEXITSTATUS(status));
 	w->pid = 0;
+	if (w->ready && p->ready > 0)
+		p->ready--;
 	w->ready = false;
 	w->deadline = 0;
 	free(w->doing);

@@ -32,6 +32,8 @@ struct pool {
 	gid_t		 gid;
 	bool		 as_root;
 	unsigned	 memory_mb;
+	char		*lang;		/* the model a new worker loads at once */
+	size_t		 ready;		/* workers that said hello */
 };
 
 /* Sets up n workers (not started yet); 0 or an error already logged. */

@@ -461,9 +461,10 @@ main(int argc, char *argv[])
 		{ "user", required_argument, NULL, 'u' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "check-lang", required_argument, NULL, 'l' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *user = NULL, *check = NULL;
+	const char *user = NULL, *check = NULL, *warm = NULL;
 	unsigned long long mem = 2048;
 	struct msg m;
 	struct stat st;
@@ -474,6 +475,7 @@ main(int argc, char *argv[])
 		case 'u': user = optarg; break;
 		case 'm': mem = strtoull(optarg, NULL, 10); break;
 		case 'l': check = optarg; break;
+		case 'L': warm = optarg; break;
 		default:
 			fprintf(stderr, "usage: intake-worker [--user NAME] "
 			    "[--memory MB] (started by intaked)\n"
@@ -521,6 +523,13 @@ main(int argc, char *argv[])
 		fprintf(stderr, "intake-worker: cannot enter the sandbox: %s\n",
 		    strerror(errno));
 		return 1;
+	}
+	/* Load the usual model now, so the first page waits for nothing. */
+	if (warm != NULL) {
+		char err[256];
+
+		if ((engines[0] = ocr_open(warm, err, sizeof(err))) == NULL)
+			fprintf(stderr, "intake-worker: %s\n", err);
 	}
 	msg_init(&m, MSG_HELLO);
 	msg_put_u32(&m, (uint32_t)getpid());
