@@ -363,5 +363,6 @@ int	ctl_store(struct ctl *);
 const char *ctl_size(int64_t bytes, char *buf, size_t len);
 int	cmd_deliveries(struct ctl *, int argc, char **argv);
 int	cmd_cases(struct ctl *, int argc, char **argv);
+int	cmd_ocr(struct ctl *, int argc, char **argv);
 
 #endif /* INTAKE_H */

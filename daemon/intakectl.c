@@ -22,7 +22,9 @@ static const struct command {
 	{ "deliveries", cmd_deliveries, "deliveries [--json]",
 	    "the intake ledger: every file ever seen and what became of it" },
 	{ "cases", cmd_cases, "cases [--json]",
-	    "the cases: form, state, reference, files" },
+	    "the cases: form, state, pages, reference, files" },
+	{ "ocr", cmd_ocr, "ocr [--lang L] [--json|--tsv|--hocr] FILE",
+	    "read one file as the daemon would, without a daemon" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -43,7 +45,7 @@ usage(int status)
 "\n"
 "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-22s %s\n", commands[i].usage, commands[i].what);
+		fprintf(f, "  %s\n      %s\n", commands[i].usage, commands[i].what);
 	fprintf(f, "\nExit status: 0 success, 1 refused or not found, 2 usage.\n"
 	    "See intakectl(8).\n");
 	exit(status);

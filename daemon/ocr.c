@@ -232,7 +232,7 @@ collect_words(struct ocr *o, struct ocr_result *res)
 		t = TessResultIteratorGetUTF8Text(it, RIL_WORD);
 		if (t == NULL)
 			continue;
-		if (*t != '\0' && res->nwords < OCR_MAX_WORDS &&
+		if (t[strspn(t, " \t\n")] != '\0' && res->nwords < OCR_MAX_WORDS &&
 		    TessPageIteratorBoundingBox(pit, RIL_WORD, &x1, &y1, &x2, &y2))
 			add_word(res, t, x1, y1, x2, y2,
 			    TessResultIteratorConfidence(it, RIL_WORD), block,

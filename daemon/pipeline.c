@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "jobmsg.h"
 #include "pipeline.h"
 #include "proto.h"
 #include "sha256.h"
@@ -566,21 +567,8 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		enqueue(p, id);
 		goto out;
 	}
-	msg_init(&m, MSG_UNPACK);
-	msg_put_u64(&m, (uint64_t)id);
-	msg_put_str(&m, d.name);
-	msg_put_u32(&m, d.folder);
-	msg_put_u64(&m, p->config->max_unpacked);
-	msg_put_u32(&m, p->config->max_members);
-	msg_put_u32(&m, p->config->max_ratio);
-	msg_put_u32(&m, p->config->max_depth);
-	msg_put_u32(&m, p->config->max_page_width);
-	msg_put_u32(&m, p->config->max_page_height);
-	msg_put_u64(&m, p->config->max_pixels);
-	msg_put_u32(&m, p->config->max_pages);
-	msg_put_u32(&m, p->config->job_timeout_s);
-	msg_put_str(&m, job_lang(p, d.inbox));
-	msg_put_u32(&m, p->config->pdf);
+	jobmsg_unpack(&m, p->config, id, d.name, d.folder,
+	    job_lang(p, d.inbox), p->config->pdf);
 	m.fds[0] = infd;
 	m.fds[1] = outfd;
 	m.nfds = 2;
@@ -677,44 +665,6 @@ append(char ***v, size_t *n, char *s)
 	(*n)++;
 }
 
-/* A page's text and words, for the page the worker sent just before. */
-static bool
-ocr_message(struct job_state *j, struct msg *m)
-{
-	struct page_row *p;
-	uint32_t seq = msg_get_u32(m), n, i;
-
-	if (seq == 0 || seq != j->npages || j->pages[seq - 1].read)
-		return false;
-	p = &j->pages[seq - 1];
-	p->rotation = (int)msg_get_u32(m);
-	p->skew = (int32_t)msg_get_u32(m) / 100.0;
-	p->confidence = (int)msg_get_u32(m);
-	p->text = msg_get_str(m);
-	n = msg_get_u32(m);
-	if (m->bad || p->text == NULL || n > 20000 || p->rotation % 90 != 0 ||
-	    p->rotation < 0 || p->rotation > 270)
-		return false;
-	p->words = xcalloc(n, sizeof(*p->words));
-	for (i = 0; i < n && !m->bad; i++) {
-		struct word_row *w = &p->words[i];
-
-		w->text = msg_get_str(m);
-		w->x = (int)msg_get_u32(m);
-		w->y = (int)msg_get_u32(m);
-		w->w = (int)msg_get_u32(m);
-		w->h = (int)msg_get_u32(m);
-		w->conf = msg_get_u32(m) / 100.0;
-		w->block = (int)msg_get_u32(m);
-		w->line = (int)msg_get_u32(m);
-		p->nwords = i + 1;
-		if (w->text == NULL)
-			m->bad = true;
-	}
-	p->read = true;
-	return msg_end(m);
-}
-
 /* Handles one message; false when the worker must be ended. */
 static bool
 worker_message(struct pipeline *p, struct worker *w, struct msg *m)
@@ -757,31 +707,9 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 	}
 	case MSG_PAGE: {
 		struct page_row pr;
-		char *file;
 
-		memset(&pr, 0, sizeof(pr));
-		pr.seq = msg_get_u32(m);
-		pr.source = msg_get_str(m);
-		pr.member = msg_get_str(m);
-		pr.page_no = msg_get_u32(m);
-		pr.width = msg_get_u32(m);
-		pr.height = msg_get_u32(m);
-		pr.depth = msg_get_u32(m);
-		pr.xres = msg_get_u32(m);
-		pr.yres = msg_get_u32(m);
-		pr.sha256 = msg_get_str(m);
-		file = msg_get_str(m);
-		pr.bytes = (int64_t)msg_get_u64(m);
-		/* The file name is the worker's; check it is one of ours. */
-		if (!msg_end(m) || pr.source == NULL || pr.sha256 == NULL ||
-		    file == NULL || strchr(file, '/') != NULL ||
-		    strncmp(file, "page-", 5) != 0 || pr.seq != j->npages + 1) {
-			free(file);
-			page_row_release(&pr);
+		if (!jobmsg_page(m, j->pages_dir, (uint32_t)j->npages + 1, &pr))
 			return false;
-		}
-		pr.path = path_join(j->pages_dir, file);
-		free(file);
 		j->pages = xreallocarray(j->pages, j->npages + 1, sizeof(*j->pages));
 		j->pages[j->npages++] = pr;
 		return true;
@@ -813,7 +741,8 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		return true;
 	}
 	case MSG_OCR:
-		return ocr_message(j, m);
+		/* the text of the page the worker sent just before */
+		return j->npages > 0 && jobmsg_ocr(m, &j->pages[j->npages - 1]);
 	case MSG_MANIFEST:
 		free(j->reference);
 		free(j->channel);
