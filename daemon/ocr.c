@@ -21,6 +21,7 @@
 #include "ocr.h"
 
 #define ORIENT_MIN_CONF		4.0f	/* Leptonica's recommended minimum */
+#define ORIENT_SURE_CONF	5.0f	/* sure enough on a reduced page */
 #define SKEW_MIN_DEGREES	0.3f	/* below, straightening changes nothing */
 #define REREAD_BELOW		70	/* mean confidence that calls for a
 					   second look the other way up */
@@ -133,8 +134,15 @@ orient(PIX **page, PIX **bin, float *upconf)
 	PIX *r;
 
 	if (pixGetHeight(*bin) >= pixGetWidth(*bin)) {
-		if (pixUpDownDetect(*bin, &up, 0, 0, 0) == 0 &&
-		    up < -ORIENT_MIN_CONF)
+		/* A third of the pixels decide most pages in a sixth of the
+		 * time; only an unclear answer costs the full-size look. */
+		PIX *small = pixReduceRankBinaryCascade(*bin, 3, 0, 0, 0);
+
+		if (small == NULL || pixUpDownDetect(small, &up, 0, 0, 0) != 0 ||
+		    fabsf(up) < ORIENT_SURE_CONF)
+			pixUpDownDetect(*bin, &up, 0, 0, 0);
+		pixDestroy(&small);
+		if (up < -ORIENT_MIN_CONF)
 			orient = L_TEXT_ORIENT_DOWN;
 	} else if (pixOrientDetect(*bin, &up, &left, 0, 0) == 0)
 		makeOrientDecision(up, left, ORIENT_MIN_CONF, 0.0, &orient, 0);
