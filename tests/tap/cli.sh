@@ -6,7 +6,7 @@ plan 14
 out=$("$INTAKED" --help); ok $? "intaked --help exits 0"
 like "$out" "--once" "intaked --help documents --once"
 out=$("$INTAKECTL" --help); ok $? "intakectl --help exits 0"
-like "$out" "deliveries .*ledger" "intakectl --help lists deliveries"
+like "$out" "deliveries \[--json\]" "intakectl --help lists deliveries"
 like "$("$INTAKED" --version)" "^intaked [0-9]" "intaked --version"
 "$INTAKED" --no-such-option 2>/dev/null; is $? 2 "intaked: unknown option is a usage error (2)"
 "$INTAKECTL" 2>/dev/null; is $? 2 "intakectl without a command is a usage error (2)"

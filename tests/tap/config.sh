@@ -1,7 +1,7 @@
 #!/bin/bash
 # config.sh - intaked -n checks intake.conf and reports file:line: message.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 14
+plan 16
 mkdir -p "$T/in" "$T/data"
 
 conf "$T/good.conf" "$T/in" "$T/data" 'mode="poll" poll-interval="2" settle="1.5" duplicates="reject"'
@@ -57,4 +57,8 @@ case "$err" in *"$(cat /etc/hostname 2>/dev/null || echo never-there)"*) ok 1 "n
 out=$("$INTAKED" -n --data-dir "$T/data" --inbox "$T/in" 2>&1); ok $? "no configuration file: built-in defaults with --inbox"
 err=$("$INTAKED" -n --data-dir "$T/data" 2>&1)
 like "$err" "no inbox configured" "built-in defaults without an inbox are refused"
+# A configured OCR language whose model is missing stops the start, and
+# the message names the Debian package.
+conf "$T/lang.conf" "$T/in" "$T/data" 'lang="qqq"'
+check_bad "$T/lang.conf" "lang.conf:4: OCR language \"qqq\": .*install tesseract-ocr-qqq" "a missing OCR model"
 done_testing
