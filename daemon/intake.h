@@ -58,6 +58,13 @@ int	 remove_tree(const char *path);
  * every file and directory written; symlinks and special files are not
  * copied.  0 or -errno. */
 int	 copy_tree(const char *src, const char *dst);
+/* Calls fn for path and, depth first, everything below it (symlinks are
+ * not followed); rel is the name relative to the first path ("" for it).
+ * Stops at the first non-zero return of fn and returns it, or -errno. */
+struct stat;
+int	 tree_walk(const char *path, const char *rel,
+	    int (*fn)(const char *path, const char *rel, const struct stat *,
+	    void *), void *arg);
 /* Sums the regular files under path (or path itself): bytes, count and
  * the latest of their mtimes and ctimes.  0 or -errno. */
 int	 tree_stat(const char *path, int64_t *bytes, int64_t *files,

@@ -53,49 +53,42 @@ tree_release(struct tree *t)
 	free(t->files);
 }
 
-/* Collects (and when hash is true, hashes) every regular file under path;
- * symlinks and special files are no content and are left out. */
+struct collect {
+	struct tree	*t;
+	bool		 hash;
+};
+
+static int
+collect_file(const char *path, const char *rel, const struct stat *st,
+    void *arg)
+{
+	struct collect *c = arg;
+	struct tree_file *f;
+	uint64_t size = (uint64_t)st->st_size;
+	int rc;
+
+	if (!S_ISREG(st->st_mode))
+		return 0;	/* links and special files are no content */
+	c->t->files = xreallocarray(c->t->files, c->t->n + 1,
+	    sizeof(*c->t->files));
+	f = &c->t->files[c->t->n];
+	f->hex[0] = '\0';
+	if (c->hash && (rc = sha256_file(path, f->hex, &size)) != 0)
+		return rc;
+	f->rel = xstrdup(rel);
+	f->size = (int64_t)size;
+	c->t->n++;
+	return 0;
+}
+
+/* Collects (and when hash is true, hashes) every regular file of a
+ * delivery; a single file is named rel. */
 static int
 tree_collect(struct tree *t, const char *path, const char *rel, bool hash)
 {
-	struct stat st;
-	struct dirent *e;
-	DIR *d;
-	int rc = 0;
+	struct collect c = { t, hash };
 
-	if (lstat(path, &st) == -1)
-		return -errno;
-	if (S_ISREG(st.st_mode)) {
-		struct tree_file *f;
-		uint64_t size;
-
-		t->files = xreallocarray(t->files, t->n + 1, sizeof(*t->files));
-		f = &t->files[t->n];
-		size = (uint64_t)st.st_size;
-		f->hex[0] = '\0';
-		if (hash && (rc = sha256_file(path, f->hex, &size)) != 0)
-			return rc;
-		f->rel = xstrdup(rel);
-		f->size = (int64_t)size;
-		t->n++;
-		return 0;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return 0;
-	if ((d = opendir(path)) == NULL)
-		return -errno;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *sub = path_join(path, e->d_name);
-		char *srel = *rel ? xasprintf("%s/%s", rel, e->d_name) :
-		    xstrdup(e->d_name);
-		rc = tree_collect(t, sub, srel, hash);
-		free(sub);
-		free(srel);
-	}
-	closedir(d);
-	return rc;
+	return tree_walk(path, rel, collect_file, &c);
 }
 
 static int

@@ -293,36 +293,62 @@ ts_ms(const struct timespec *t)
 }
 
 int
-tree_stat(const char *path, int64_t *bytes, int64_t *files, int64_t *mtime_ms,
-    int64_t *ctime_ms)
+tree_walk(const char *path, const char *rel,
+    int (*fn)(const char *path, const char *rel, const struct stat *, void *),
+    void *arg)
 {
 	struct stat st;
-	DIR *d;
 	struct dirent *e;
-	int rc = 0;
+	DIR *d;
+	int rc;
 
 	if (lstat(path, &st) == -1)
 		return -errno;
-	if (ts_ms(&st.st_mtim) > *mtime_ms)
-		*mtime_ms = ts_ms(&st.st_mtim);
-	if (ts_ms(&st.st_ctim) > *ctime_ms)
-		*ctime_ms = ts_ms(&st.st_ctim);
-	if (S_ISREG(st.st_mode)) {
-		*bytes += st.st_size;
-		*files += 1;
-		return 0;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return 0;
+	if ((rc = fn(path, rel, &st, arg)) != 0 || !S_ISDIR(st.st_mode))
+		return rc;
 	if ((d = opendir(path)) == NULL)
 		return -errno;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		char *sub = path_join(path, e->d_name);
-		rc = tree_stat(sub, bytes, files, mtime_ms, ctime_ms);
+		char *srel = *rel ? xasprintf("%s/%s", rel, e->d_name) :
+		    xstrdup(e->d_name);
+		rc = tree_walk(sub, srel, fn, arg);
 		free(sub);
+		free(srel);
 	}
 	closedir(d);
 	return rc;
+}
+
+struct tree_sums {
+	int64_t	*bytes, *files, *mtime_ms, *ctime_ms;
+};
+
+static int
+tree_sum(const char *path, const char *rel, const struct stat *st, void *arg)
+{
+	struct tree_sums *t = arg;
+
+	(void)path;
+	(void)rel;
+	if (ts_ms(&st->st_mtim) > *t->mtime_ms)
+		*t->mtime_ms = ts_ms(&st->st_mtim);
+	if (ts_ms(&st->st_ctim) > *t->ctime_ms)
+		*t->ctime_ms = ts_ms(&st->st_ctim);
+	if (S_ISREG(st->st_mode)) {
+		*t->bytes += st->st_size;
+		*t->files += 1;
+	}
+	return 0;
+}
+
+int
+tree_stat(const char *path, int64_t *bytes, int64_t *files, int64_t *mtime_ms,
+    int64_t *ctime_ms)
+{
+	struct tree_sums t = { bytes, files, mtime_ms, ctime_ms };
+
+	return tree_walk(path, "", tree_sum, &t);
 }
