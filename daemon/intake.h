@@ -256,8 +256,9 @@ int	store_delivery_finish(struct store *, int64_t id, enum delivery_status,
 	    const char *reason, const char *location);
 /* Fills *d (released by the caller with delivery_release()). */
 int	store_delivery_get(struct store *, int64_t id, struct delivery *d);
-/* The earliest other delivery with this content that is not itself a
- * duplicate; INTAKE_ENOENT when there is none. */
+/* The earliest delivery before except with this content that opened a
+ * case or is still being processed (its case not yet open: *first_case is
+ * 0); INTAKE_ENOENT when there is none. */
 int	store_delivery_first_with_hash(struct store *, const char *sha256,
 	    int64_t except, int64_t *first_id, int64_t *first_case);
 bool	store_delivery_token_known(struct store *, const char *token);

@@ -258,8 +258,12 @@ mark_duplicate(struct ledger *l, const struct delivery *d, const char *hex,
 	char *reason;
 	int rc;
 
-	reason = xasprintf("same content as delivery %lld (case %lld)",
-	    (long long)first, (long long)first_case);
+	if (first_case != 0)
+		reason = xasprintf("same content as delivery %lld (case %lld)",
+		    (long long)first, (long long)first_case);
+	else
+		reason = xasprintf("same content as delivery %lld, taken in "
+		    "just before", (long long)first);
 	if ((rc = store_delivery_set_hash(l->store, d->id, hex, size)) != 0)
 		goto out;
 	if (in != NULL && in->duplicates == DUP_REJECT)

@@ -77,7 +77,8 @@ static const char *const stmt_sql[S_MAX] = {
 	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE id = ?1",
 	[S_DELIVERY_FIRST_HASH] =
 	    "SELECT id, coalesce(case_id, 0) FROM deliveries WHERE sha256 = ?1 "
-	    "AND id < ?2 AND status = 'case' ORDER BY id LIMIT 1",
+	    "AND id < ?2 AND (status = 'case' OR status = 'pending') "
+	    "ORDER BY id LIMIT 1",
 	[S_DELIVERY_TOKEN] =
 	    "SELECT 1 FROM deliveries WHERE token = ?1",
 	[S_DELIVERY_IGNORED] =

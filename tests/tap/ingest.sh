@@ -2,7 +2,7 @@
 # ingest.sh - a running intaked takes what clerks drop, once, when complete.
 . "${top_srcdir}/tests/tap/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 13
+plan 15
 IN=$T/inbox DATA=$T/data
 mkdir -p "$IN" "$DATA"
 conf "$T/intake.conf" "$IN" "$DATA" 'settle="1"'
@@ -44,6 +44,16 @@ is_dup() { [ -n "$(sql "$DATA" "SELECT 1 FROM deliveries WHERE name = 'one-again
 wait_for 10 is_dup
 ok $? "the same content again is recorded as a duplicate"
 is "$(cases)" 4 "and opens no second case"
+
+# Two copies dropped at the same moment: one case, one duplicate, even
+# while the first is still with a worker.
+pgm 77 > "$T/copy1.tif"; cp "$T/copy1.tif" "$T/copy2.tif"
+mv "$T/copy1.tif" "$T/copy2.tif" "$IN/"
+both_done() { [ "$(sql "$DATA" "SELECT count(*) FROM deliveries WHERE name LIKE 'copy%' AND status <> 'pending'")" -eq 2 ]; }
+wait_for 10 both_done
+is "$(sql "$DATA" "SELECT group_concat(status, ' ') FROM (SELECT status FROM deliveries WHERE name LIKE 'copy%' ORDER BY id)")" \
+	"case duplicate" "two copies dropped together: the first is a case, the second its duplicate"
+is "$(cases)" 5 "and only one case was opened for them"
 
 # A full rescan finds what no event announced (SIGHUP forces one).
 kill -HUP "$DAEMON_PID"

@@ -450,6 +450,20 @@ START_TEST(test_first_with_hash)
 	ck_assert_int_eq(fid, -7);
 	ck_assert_int_eq(store_delivery_first_with_hash(st, other, pending,
 	    &fid, &fcase), INTAKE_ENOENT);
+	/* two copies taken in together: the second finds the first while
+	 * that is still being processed, with no case yet */
+	{
+		int64_t p1 = insert(st, "t6", "p1", DS_PENDING, STAGE_SPOOLED);
+		int64_t p2 = insert(st, "t7", "p2", DS_PENDING, STAGE_SPOOLED);
+
+		ck_assert_int_eq(store_delivery_set_hash(st, p1, "cccc", 1), 0);
+		ck_assert_int_eq(store_delivery_set_hash(st, p2, "cccc", 1), 0);
+		fid = fcase = -7;
+		ck_assert_int_eq(store_delivery_first_with_hash(st, "cccc", p2,
+		    &fid, &fcase), 0);
+		ck_assert_int_eq(fid, p1);
+		ck_assert_int_eq(fcase, 0);
+	}
 	store_close(st);
 }
 END_TEST
