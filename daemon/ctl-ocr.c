@@ -7,18 +7,12 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "intake.h"
-#include "jobmsg.h"
-#include "pool.h"
+#include "ctl-job.h"
 
 enum ocr_format { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_HOCR };
 
@@ -28,10 +22,8 @@ enum ocr_format { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_HOCR };
 struct ocr_run {
 	const char	*file;
 	enum ocr_format	 fmt;
-	struct page_row	*pages;
+	struct page_row	*pages;		/* borrowed from the job */
 	size_t		 npages;
-	char		*refused;
-	int		 warnings;
 };
 
 static void
@@ -145,66 +137,6 @@ print_hocr(const struct ocr_run *r)
 	puts("</body></html>");
 }
 
-/* Reads the worker's answers until the job is done or refused. */
-static int
-collect(struct pool *pool, struct worker *w, const char *dir,
-    struct ocr_run *r)
-{
-	struct msg m;
-	int rc;
-
-	for (;;) {
-		if ((rc = msg_recv(w->sock, &m)) != 0) {
-			char *how = pool_stop(pool, w, true);
-			fprintf(stderr, "intakectl: the worker %s while reading "
-			    "\"%s\"\n", how, r->file);
-			free(how);
-			return 1;
-		}
-		switch (m.type) {
-		case MSG_HELLO:
-		case MSG_PROGRESS:
-		case MSG_ATTACHMENT:
-		case MSG_MANIFEST:
-			break;
-		case MSG_WARNING: {
-			char *s = msg_get_str(&m);
-			fprintf(stderr, "intakectl: %s\n", s ? s : "?");
-			free(s);
-			r->warnings++;
-			break;
-		}
-		case MSG_PAGE:
-			r->pages = xreallocarray(r->pages, r->npages + 1,
-			    sizeof(*r->pages));
-			if (!jobmsg_page(&m, dir, (uint32_t)r->npages + 1,
-			    &r->pages[r->npages]))
-				goto bad;
-			r->npages++;
-			break;
-		case MSG_OCR:
-			if (r->npages == 0 ||
-			    !jobmsg_ocr(&m, &r->pages[r->npages - 1]))
-				goto bad;
-			break;
-		case MSG_REFUSED:
-			r->refused = msg_get_str(&m);
-			msg_release(&m);
-			return 0;
-		case MSG_DONE:
-			msg_release(&m);
-			return 0;
-		default:
-			goto bad;
-		}
-		msg_release(&m);
-	}
-bad:
-	msg_release(&m);
-	fprintf(stderr, "intakectl: the worker sent a malformed message\n");
-	return 1;
-}
-
 int
 cmd_ocr(struct ctl *c, int argc, char **argv)
 {
@@ -217,15 +149,13 @@ cmd_ocr(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ocr_run r;
-	struct pool pool;
-	struct msg m;
-	struct stat st;
-	char tmpl[] = "/tmp/intakectl-ocr.XXXXXX", *dir = NULL;
+	struct ctl_job job;
 	const char *lang = NULL;
-	int ch, infd = -1, outfd = -1, rc = 1;
+	int ch, rc = 1;
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
+	memset(&job, 0, sizeof(job));
 	r.fmt = c->json ? FMT_JSON : FMT_TEXT;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -256,39 +186,13 @@ cmd_ocr(struct ctl *c, int argc, char **argv)
 		free(c->config.lang);
 		c->config.lang = xstrdup(lang);
 	}
-	if ((infd = open(r.file, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(infd, &st) == -1) {
-		fprintf(stderr, "intakectl: \"%s\": %s\n", r.file, strerror(errno));
-		if (infd != -1)
-			close(infd);
+	if (ctl_job_run(c, r.file, NULL, &job) != 0)
 		return 1;
-	}
-	c->config.workers = 1;
-	memset(&pool, 0, sizeof(pool));
-	if (pool_init(&pool, &c->config) != 0 || (dir = mkdtemp(tmpl)) == NULL ||
-	    (outfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    pool_give(&pool, outfd) != 0 || pool_start(&pool, &pool.w[0]) != 0)
-		goto out;
-	{
-		const char *base = strrchr(r.file, '/') ? strrchr(r.file, '/') + 1 :
-		    r.file;
-		jobmsg_unpack(&m, &c->config, 0, base, S_ISDIR(st.st_mode),
-		    strcmp(c->config.lang, "none") == 0 ? "" : c->config.lang,
-		    false);
-	}
-	m.fds[0] = infd;
-	m.fds[1] = outfd;
-	m.nfds = 2;
-	if (msg_send(pool.w[0].sock, &m) != 0) {
-		msg_release(&m);
-		fprintf(stderr, "intakectl: cannot reach the worker\n");
-		goto out;
-	}
-	msg_release(&m);
-	if (collect(&pool, &pool.w[0], dir, &r) != 0)
-		goto out;
-	if (r.refused != NULL) {
-		fprintf(stderr, "intakectl: \"%s\" refused: %s\n", r.file, r.refused);
+	r.pages = job.pages;
+	r.npages = job.npages;
+	if (job.refused != NULL) {
+		fprintf(stderr, "intakectl: \"%s\" refused: %s\n", r.file,
+		    job.refused);
 		goto out;
 	}
 	if (r.npages == 0) {
@@ -309,15 +213,6 @@ cmd_ocr(struct ctl *c, int argc, char **argv)
 	}
 	rc = 0;
 out:
-	for (i = 0; i < r.npages; i++)
-		page_row_release(&r.pages[i]);
-	free(r.pages);
-	free(r.refused);
-	if (outfd != -1)
-		close(outfd);
-	close(infd);
-	pool_release(&pool);
-	if (dir != NULL)
-		remove_tree(dir);
+	ctl_job_release(&job);
 	return rc;
 }

@@ -285,6 +285,13 @@ int	store_case_add_page(struct store *, int64_t case_id,
 	    const struct page_row *);
 int	store_case_add_problem(struct store *, int64_t case_id, const char *);
 int	store_case_set_pdf(struct store *, int64_t case_id, const char *path);
+int	store_case_set_form(struct store *, int64_t case_id, const char *form);
+/* One field of a case as read (page 0: its page was not found; box is
+ * x, y, w, h in the page's pixels). */
+int	store_case_add_field(struct store *, int64_t case_id, const char *name,
+	    const char *type, const char *value, const char *raw,
+	    const char *status, const char *why, double confidence,
+	    uint32_t page, const int box[4]);
 /* Calls fn for each word OCR read on page seq of a case, in reading order. */
 int	store_page_words(struct store *, int64_t case_id, uint32_t seq,
 	    int (*fn)(const struct word_row *, void *), void *arg);
@@ -372,5 +379,7 @@ const char *ctl_size(int64_t bytes, char *buf, size_t len);
 int	cmd_deliveries(struct ctl *, int argc, char **argv);
 int	cmd_cases(struct ctl *, int argc, char **argv);
 int	cmd_ocr(struct ctl *, int argc, char **argv);
+int	cmd_extract(struct ctl *, int argc, char **argv);
+int	cmd_lint(struct ctl *, int argc, char **argv);
 
 #endif /* INTAKE_H */

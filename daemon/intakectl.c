@@ -23,6 +23,10 @@ static const struct command {
 	    "the intake ledger: every file ever seen and what became of it" },
 	{ "cases", cmd_cases, "cases [--json]",
 	    "the cases: form, state, pages, reference, files" },
+	{ "extract", cmd_extract, "extract [--json] [--templates DIR] FILE...",
+	    "recognise the form of files and read their fields, without a daemon" },
+	{ "lint", cmd_lint, "lint FILE...",
+	    "check form templates: schema and meaning, with file:line" },
 	{ "ocr", cmd_ocr, "ocr [--lang L] [--json|--tsv|--hocr] FILE",
 	    "read one file as the daemon would, without a daemon" },
 };

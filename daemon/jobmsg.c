@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "jobmsg.h"
+#include "template.h"
 
 void
 jobmsg_unpack(struct msg *m, const struct config *c, int64_t id,
-    const char *name, bool folder, const char *lang, bool pdf)
+    const char *name, bool folder, const char *lang, bool pdf,
+    const char *templates)
 {
 	msg_init(m, MSG_UNPACK);
 	msg_put_u64(m, (uint64_t)id);
@@ -30,6 +32,7 @@ jobmsg_unpack(struct msg *m, const struct config *c, int64_t id,
 	msg_put_u32(m, c->job_timeout_s);
 	msg_put_str(m, lang);
 	msg_put_u32(m, pdf);
+	msg_put_str(m, templates);
 }
 
 bool
@@ -96,4 +99,121 @@ jobmsg_ocr(struct msg *m, struct page_row *p)
 	}
 	p->read = true;
 	return msg_end(m);
+}
+
+void
+form_reading_release(struct form_reading *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nforms; i++)
+		free(r->forms[i].form);
+	free(r->forms);
+	for (i = 0; i < r->nfields; i++) {
+		struct read_field *f = &r->fields[i];
+
+		free(f->name);
+		free(f->type);
+		free(f->value);
+		free(f->raw);
+		free(f->why);
+		free(f->status);
+	}
+	free(r->fields);
+	memset(r, 0, sizeof(*r));
+}
+
+bool
+jobmsg_fields(struct msg *m, size_t npages, struct form_reading *r)
+{
+	struct form_page *fp;
+	uint32_t seq = msg_get_u32(m), n, i;
+
+	r->forms = xreallocarray(r->forms, r->nforms + 1, sizeof(*r->forms));
+	fp = &r->forms[r->nforms++];
+	fp->page = seq;
+	fp->form = msg_get_str(m);
+	fp->form_page = msg_get_u32(m);
+	fp->score = msg_get_u32(m) / 1000.0;
+	n = msg_get_u32(m);
+	if (m->bad || fp->form == NULL || seq == 0 || seq > npages || n > 1000)
+		return false;
+	for (i = 0; i < n && !m->bad; i++) {
+		struct read_field *f;
+
+		r->fields = xreallocarray(r->fields, r->nfields + 1,
+		    sizeof(*r->fields));
+		f = &r->fields[r->nfields++];
+		memset(f, 0, sizeof(*f));
+		f->page = seq;
+		f->name = msg_get_str(m);
+		f->type = msg_get_str(m);
+		f->value = msg_get_str(m);
+		f->raw = msg_get_str(m);
+		f->why = msg_get_str(m);
+		f->status = msg_get_str(m);
+		f->confidence = msg_get_u32(m) / 1000.0;
+		f->x = (int)msg_get_u32(m);
+		f->y = (int)msg_get_u32(m);
+		f->w = (int)msg_get_u32(m);
+		f->h = (int)msg_get_u32(m);
+		if (f->name == NULL || f->status == NULL || f->value == NULL ||
+		    f->type == NULL)
+			m->bad = true;
+	}
+	return msg_end(m);
+}
+
+const struct template *
+form_choose(struct template *const *tpls, size_t ntpls,
+    const struct form_reading *r)
+{
+	const struct template *best = NULL;
+	size_t bestn = 0, i, k;
+	double bests = 0;
+
+	for (i = 0; i < ntpls; i++) {
+		size_t n = 0;
+		double s = 0;
+
+		for (k = 0; k < r->nforms; k++)
+			if (strcmp(r->forms[k].form, tpls[i]->id) == 0) {
+				n++;
+				s += r->forms[k].score;
+			}
+		if (n > bestn || (n == bestn && n > 0 && s > bests)) {
+			best = tpls[i];
+			bestn = n;
+			bests = s;
+		}
+	}
+	return best;
+}
+
+uint32_t
+form_page_of(const struct form_reading *r, const char *id, int n)
+{
+	uint32_t page = 0;
+	double best = -1;
+	size_t k;
+
+	for (k = 0; k < r->nforms; k++)
+		if (strcmp(r->forms[k].form, id) == 0 &&
+		    (int)r->forms[k].form_page == n && r->forms[k].score > best) {
+			best = r->forms[k].score;
+			page = r->forms[k].page;
+		}
+	return page;
+}
+
+const struct read_field *
+form_field(const struct form_reading *r, uint32_t page, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < r->nfields; k++)
+		if (r->fields[k].page == page &&
+		    strcmp(r->fields[k].name, name) == 0)
+			return &r->fields[k];
+	return NULL;
 }

@@ -28,6 +28,7 @@
 
 #include "intake.h"
 #include "jobmsg.h"
+#include "template.h"
 #include "pipeline.h"
 #include "proto.h"
 #include "sha256.h"
@@ -139,6 +140,7 @@ struct job_state {
 	size_t		 natt;
 	char		*reference, *channel, *sender, *form_hint;
 	char		*pdf;		/* the searchable PDF, or NULL */
+	struct form_reading reading;	/* forms and fields recognised */
 	char		**warnings;
 	size_t		 nwarnings;
 };
@@ -168,6 +170,7 @@ job_state_free(struct job_state *j)
 	free(j->sender);
 	free(j->form_hint);
 	free(j->pdf);
+	form_reading_release(&j->reading);
 	free(j->name);
 	free(j->pages_dir);
 	free(j);
@@ -183,6 +186,19 @@ pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 	p->config = c;
 	if (pool_init(&p->pool, c) != 0)
 		return INTAKE_ERR;
+	/* The installed templates; an inbox may name another folder, which
+	 * the workers then read for its deliveries. */
+	p->tpl_dir = path_join(config_datadir(), "templates");
+	if (access(p->tpl_dir, R_OK | X_OK) == 0) {
+		if (templates_load_dir(p->tpl_dir, &p->tpls, &p->ntpls) != 0)
+			log_warn("templates \"%s\": some could not be read: "
+			    "run intakectl lint on them", p->tpl_dir);
+		log_info("%zu form template%s from %s", p->ntpls,
+		    p->ntpls == 1 ? "" : "s", p->tpl_dir);
+	} else {
+		free(p->tpl_dir);
+		p->tpl_dir = NULL;
+	}
 	/* Start every worker now: each loads its model while the daemon
 	 * looks at the inboxes. */
 	for (i = 0; i < p->pool.n; i++)
@@ -207,6 +223,8 @@ pipeline_release(struct pipeline *p)
 		w->job = NULL;
 	}
 	pool_release(&p->pool);
+	templates_free(p->tpls, p->ntpls);
+	free(p->tpl_dir);
 	free(p->queue);
 	memset(p, 0, sizeof(*p));
 }
@@ -373,6 +391,48 @@ job_failed(struct pipeline *p, int64_t id, const char *why)
 	delivery_release(&d);
 }
 
+/* The form recognised and its fields, as the workers read them; the
+ * fields of a page of the form that the delivery lacks are missing. */
+static int
+store_fields(struct pipeline *p, struct store *st, int64_t case_id,
+    const struct job_state *j)
+{
+	const struct template *t = form_choose(p->tpls, p->ntpls, &j->reading);
+	size_t i, k;
+	int rc;
+
+	if (t == NULL)
+		return 0;	/* no known form: a person classifies it */
+	if ((rc = store_case_set_form(st, case_id, t->id)) != 0)
+		return rc;
+	for (i = 0; i < t->npages; i++) {
+		uint32_t page = form_page_of(&j->reading, t->id, t->pages[i].n);
+
+		for (k = 0; k < t->pages[i].nfields; k++) {
+			const struct tpl_field *tf = &t->pages[i].fields[k];
+			const struct read_field *f = page ?
+			    form_field(&j->reading, page, tf->name) : NULL;
+			int box[4] = { 0, 0, 0, 0 };
+
+			if (f != NULL) {
+				box[0] = f->x; box[1] = f->y;
+				box[2] = f->w; box[3] = f->h;
+				rc = store_case_add_field(st, case_id, tf->name,
+				    f->type, f->value, f->raw, f->status,
+				    f->why, f->confidence, page, box);
+			} else
+				rc = store_case_add_field(st, case_id, tf->name,
+				    field_type_name(tf->type), "", NULL,
+				    tf->required ? "missing" : "empty",
+				    "the page was not found in the delivery",
+				    0, 0, box);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* Opens the case with everything the worker found, in one transaction. */
 static int
 open_case(struct pipeline *p, struct job_state *j)
@@ -411,6 +471,8 @@ open_case(struct pipeline *p, struct job_state *j)
 		if ((rc = store_case_add_problem(st, case_id, j->warnings[i])) != 0)
 			goto fail;
 	if (j->pdf != NULL && (rc = store_case_set_pdf(st, case_id, j->pdf)) != 0)
+		goto fail;
+	if ((rc = store_fields(p, st, case_id, j)) != 0)
 		goto fail;
 	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
 	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
@@ -565,7 +627,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		goto out;
 	}
 	jobmsg_unpack(&m, p->config, id, d.name, d.folder,
-	    job_lang(p, d.inbox), p->config->pdf);
+	    job_lang(p, d.inbox), p->config->pdf, p->tpl_dir);
 	m.fds[0] = infd;
 	m.fds[1] = outfd;
 	m.nfds = 2;
@@ -737,6 +799,8 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		free(stored);
 		return true;
 	}
+	case MSG_FIELDS:
+		return jobmsg_fields(m, j->npages, &j->reading);
 	case MSG_OCR:
 		/* the text of the page the worker sent just before */
 		return j->npages > 0 && jobmsg_ocr(m, &j->pages[j->npages - 1]);

@@ -13,6 +13,9 @@ struct pipeline {
 	struct ledger	*ledger;
 	const struct config *config;
 	struct pool	 pool;
+	struct template	**tpls;		/* the templates the workers use */
+	size_t		 ntpls;
+	char		*tpl_dir;	/* their folder, or NULL: none */
 	int64_t		*queue;		/* deliveries waiting for a worker */
 	size_t		 nqueue, capqueue;
 };

@@ -31,6 +31,7 @@ enum msg_type {
 	MSG_DONE,		/* worker -> daemon: job finished */
 	MSG_REFUSED,		/* worker -> daemon: the delivery is refused */
 	MSG_OCR,		/* worker -> daemon: a page's text and words */
+	MSG_FIELDS,		/* worker -> daemon: the form and fields of a page */
 	MSG_MAX
 };
 

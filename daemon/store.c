@@ -48,6 +48,8 @@ enum stmt_id {
 	S_PAGE_OCR,
 	S_WORD,
 	S_WORDS,
+	S_CASE_FORM,
+	S_CASE_FIELD,
 	S_MAX
 };
 
@@ -125,6 +127,12 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_WORD] =
 	    "INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, "
 	    "conf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_CASE_FORM] =
+	    "UPDATE cases SET form = ?2 WHERE id = ?1",
+	[S_CASE_FIELD] =
+	    "INSERT INTO case_fields (case_id, name, type, value, raw, status, "
+	    "why, confidence, page, x, y, w, h) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[S_WORDS] =
 	    "SELECT text, x, y, w, h, conf, block, line FROM words "
 	    "WHERE case_id = ?1 AND seq = ?2 ORDER BY n",
@@ -257,6 +265,21 @@ static const char *const migrations[] = {
 	"  SELECT case_id, name, size, kind, path FROM case_files;"
 	"DROP TABLE case_files;"
 	"ALTER TABLE case_files_new RENAME TO case_files;",
+	/* 5: the form recognised and every field read, with what OCR saw */
+	"CREATE TABLE case_fields ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  raw TEXT,"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('ok', 'empty', 'missing', 'uncertain', 'invalid')),"
+	"  why TEXT,"
+	"  confidence REAL NOT NULL,"
+	"  page INTEGER,"
+	"  x INTEGER, y INTEGER, w INTEGER, h INTEGER,"
+	"  PRIMARY KEY (case_id, name)"
+	") WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -751,6 +774,41 @@ store_case_set_manifest(struct store *st, int64_t case_id,
 	bind_text(s, 4, sender);
 	bind_text(s, 5, form_hint);
 	return step_done(st, s, "recording the manifest");
+}
+
+int
+store_case_set_form(struct store *st, int64_t case_id, const char *form)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_FORM];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, form);
+	return step_done(st, s, "recording the form");
+}
+
+int
+store_case_add_field(struct store *st, int64_t case_id, const char *name,
+    const char *type, const char *value, const char *raw, const char *status,
+    const char *why, double confidence, uint32_t page, const int box[4])
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_FIELD];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, name);
+	bind_text(s, 3, type);
+	bind_text(s, 4, value ? value : "");
+	bind_text(s, 5, raw);
+	bind_text(s, 6, status);
+	bind_text(s, 7, why && *why ? why : NULL);
+	sqlite3_bind_double(s, 8, confidence);
+	bind_id(s, 9, page);
+	for (int i = 0; i < 4; i++) {
+		if (page)
+			sqlite3_bind_int(s, 10 + i, box[i]);
+		else
+			sqlite3_bind_null(s, 10 + i);
+	}
+	return step_done(st, s, "recording a field");
 }
 
 int

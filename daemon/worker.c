@@ -27,6 +27,7 @@
 
 #include <leptonica/allheaders.h>
 
+#include "extract.h"
 #include "ocr.h"
 #include "proto.h"
 #include "sha256.h"
@@ -185,6 +186,42 @@ send_ocr(struct job *j, uint32_t seq, const struct ocr_result *r)
 	send_or_die(j->sock, &m);
 }
 
+/* Recognises the form of a read page and sends its fields. */
+static void
+send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
+{
+	struct page_match pm;
+	struct extract_field *v = NULL;
+	struct msg m;
+	size_t n = 0, i;
+
+	if (j->ntpls == 0 || !extract_classify(j->tpls, j->ntpls, r, &pm))
+		return;
+	if (extract_fields(&pm, page, pixGetXRes(page), r, &v, &n) != 0)
+		return;
+	msg_init(&m, MSG_FIELDS);
+	msg_put_u32(&m, seq);
+	msg_put_str(&m, pm.t->id);
+	msg_put_u32(&m, (uint32_t)pm.p->n);
+	msg_put_u32(&m, (uint32_t)lround(pm.score * 1000));
+	msg_put_u32(&m, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		msg_put_str(&m, v[i].f->name);
+		msg_put_str(&m, field_type_name(v[i].f->type));
+		msg_put_str(&m, v[i].r.check == FIELD_OK ? v[i].r.value : "");
+		msg_put_str(&m, v[i].raw);
+		msg_put_str(&m, v[i].r.why);
+		msg_put_str(&m, v[i].status);
+		msg_put_u32(&m, (uint32_t)lround(v[i].confidence * 1000));
+		msg_put_u32(&m, (uint32_t)(v[i].x < 0 ? 0 : v[i].x));
+		msg_put_u32(&m, (uint32_t)(v[i].y < 0 ? 0 : v[i].y));
+		msg_put_u32(&m, (uint32_t)v[i].w);
+		msg_put_u32(&m, (uint32_t)v[i].h);
+	}
+	send_or_die(j->sock, &m);
+	extract_fields_free(v, n);
+}
+
 /* Reads a page when the job asks for OCR: *p becomes the upright,
  * deskewed page; the result goes to the daemon after the page itself. */
 static bool
@@ -275,6 +312,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	send_or_die(j->sock, &m);
 	if (read) {
 		send_ocr(j, j->pages, &res);
+		send_fields(j, j->pages, p, &res);
 		ocr_result_release(&res);
 	}
 	free(png);
@@ -337,6 +375,29 @@ job_manifest(struct job *j, const char *reference, const char *channel,
  * job: the model is read once per worker, not per page. */
 static struct ocr *engines[4];
 
+/* The templates of the last folder asked for, kept while it is asked for. */
+static char *tpl_dir;
+static struct template **tpls;
+static size_t ntpls;
+
+static void
+templates_for(struct job *j, const char *dir)
+{
+	if (tpl_dir == NULL || strcmp(tpl_dir, dir) != 0) {
+		templates_free(tpls, ntpls);
+		tpls = NULL;
+		ntpls = 0;
+		free(tpl_dir);
+		tpl_dir = xstrdup(dir);
+		job_progress(j, "loading the templates of %s", dir);
+		if (templates_load_dir(dir, &tpls, &ntpls) != 0)
+			job_warn(j, "some templates in %s could not be read",
+			    dir);
+	}
+	j->tpls = tpls;
+	j->ntpls = ntpls;
+}
+
 static struct ocr *
 engine(struct job *j, const char *lang)
 {
@@ -364,7 +425,7 @@ run_job(int sock, struct msg *in)
 	struct msg out;
 	struct rlimit rl;
 	struct rusage ru;
-	char *name, *lang, base[64];
+	char *name, *lang, *tdir, base[64];
 	bool folder, pdf;
 	uint32_t cpu;
 
@@ -384,11 +445,14 @@ run_job(int sock, struct msg *in)
 	cpu = msg_get_u32(in);
 	lang = msg_get_str(in);
 	pdf = msg_get_u32(in) != 0;
+	tdir = msg_get_str(in);
 	if (!msg_end(in) || in->nfds != 2 || name == NULL)
 		_exit(2);	/* a malformed job: end this worker */
 	j.outfd = in->fds[1];
 	if (lang != NULL && *lang != '\0')
 		j.ocr = engine(&j, lang);
+	if (tdir != NULL && *tdir != '\0')
+		templates_for(&j, tdir);
 	/* Tesseract writes the PDF by name: reach the output folder we were
 	 * given through our own descriptor. */
 	snprintf(base, sizeof(base), "/proc/self/fd/%d/searchable", j.outfd);
@@ -418,6 +482,7 @@ run_job(int sock, struct msg *in)
 	}
 	send_or_die(sock, &out);
 	free(j.refused);
+	free(tdir);
 	free(lang);
 	free(name);
 	close(in->fds[0]);

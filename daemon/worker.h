@@ -19,6 +19,7 @@
 
 struct Pix;
 struct ocr;
+struct template;
 
 /* Limits of one job; sent with every job so the daemon's configuration
  * rules (defaults in config.c). */
@@ -45,6 +46,8 @@ struct job {
 	char			*refused;	/* set: the whole delivery is refused */
 	struct ocr		*ocr;		/* read pages with it; NULL: do not */
 	bool			 pdf;		/* a searchable PDF is being written */
+	struct template *const	*tpls;		/* forms to recognise, or none */
+	size_t			 ntpls;
 };
 
 /* worker.c: results and progress go to the daemon. */

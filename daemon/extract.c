@@ -1,0 +1,545 @@
+/*
+ * extract.c - which form a page is, and what is written in its fields.
+ *
+ * Classification looks for the template's printed phrases among the OCR
+ * words, fuzzily (one misread letter in a few does not break a match).
+ * Registration finds the template's anchors (printed labels at known
+ * millimetre positions) and fits the similarity transform (shift, scale,
+ * rotation) that takes the printed form onto the scan, so that every field
+ * box lands where the scan has it, whatever the scanner did.  Text fields
+ * take the OCR words inside their box; tick boxes and signatures are
+ * judged from the page's ink.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <leptonica/allheaders.h>
+
+#include "extract.h"
+
+#define MATCH_MIN_SCORE	0.5	/* half the phrases of a page found */
+#define TICK_ON		0.06	/* ink in a tick box's middle: ticked */
+#define TICK_UNSURE	0.025	/* between this and TICK_ON: unsure */
+#define SIGNED_INK	0.004	/* ink in a signature box: signed */
+
+/* A word reduced for comparison: lower case letters and digits. */
+static void
+token(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < len; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if (c >= 0x80 || isalnum(c))
+			out[n++] = (char)tolower(c);
+	}
+	out[n] = '\0';
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t *prev, *cur, d;
+
+	if (la > 64 || lb > 64)
+		return la > lb ? la : lb;
+	prev = xcalloc(lb + 1, sizeof(*prev));
+	cur = xcalloc(lb + 1, sizeof(*cur));
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) :
+			    (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(*prev));
+	}
+	d = prev[lb];
+	free(prev);
+	free(cur);
+	return d;
+}
+
+/* The phrase's words, reduced; returns how many. */
+static size_t
+phrase_tokens(const char *phrase, char tok[][64], size_t max)
+{
+	char *copy = xstrdup(phrase), *save = NULL, *w;
+	size_t n = 0;
+
+	for (w = strtok_r(copy, " \t\n", &save); w && n < max;
+	    w = strtok_r(NULL, " \t\n", &save)) {
+		token(w, tok[n], 64);
+		if (tok[n][0] != '\0')
+			n++;
+	}
+	free(copy);
+	return n;
+}
+
+/* Finds the phrase as consecutive OCR words; returns the index of its
+ * first word, or -1.  Among several, the one nearest (ex, ey) wins when
+ * ex >= 0. */
+static long
+find_phrase(const struct ocr_result *r, const char *phrase, double ex,
+    double ey)
+{
+	char tok[12][64], w[64];
+	size_t n = phrase_tokens(phrase, tok, 12), i, k, total = 0;
+	long best = -1;
+	double bestd = 1e18;
+
+	if (n == 0)
+		return -1;
+	for (k = 0; k < n; k++)
+		total += strlen(tok[k]);
+	for (i = 0; i + n <= r->nwords; i++) {
+		size_t dist = 0, wi = i, matched = 0;
+
+		/* words reduced to nothing (a lone dash) are skipped */
+		for (k = 0; k < n && wi < r->nwords; wi++) {
+			token(r->words[wi].text, w, sizeof(w));
+			if (w[0] == '\0') {
+				if (k == 0)
+					break;
+				continue;
+			}
+			dist += edit_distance(tok[k], w);
+			k++;
+			matched++;
+		}
+		if (matched != n || dist > (total >= 6 ? total / 6 : 0) + 1 ||
+		    dist * 3 > total)
+			continue;
+		if (ex < 0)
+			return (long)i;
+		double dx = r->words[i].x - ex, dy = r->words[i].y - ey;
+		if (dx * dx + dy * dy < bestd) {
+			bestd = dx * dx + dy * dy;
+			best = (long)i;
+		}
+	}
+	return best;
+}
+
+bool
+extract_classify(struct template *const *tpls, size_t n,
+    const struct ocr_result *r, struct page_match *m)
+{
+	size_t ti, pi, k;
+
+	memset(m, 0, sizeof(*m));
+	for (ti = 0; ti < n; ti++)
+		for (pi = 0; pi < tpls[ti]->npages; pi++) {
+			const struct tpl_page *p = &tpls[ti]->pages[pi];
+			size_t found = 0;
+			double score;
+
+			for (k = 0; k < p->nphrases; k++)
+				if (find_phrase(r, p->phrases[k], -1, -1) >= 0)
+					found++;
+			score = p->nphrases ? (double)found / p->nphrases : 0;
+			if (score > m->score) {
+				m->t = tpls[ti];
+				m->p = p;
+				m->score = score;
+			}
+		}
+	return m->t != NULL && m->score >= MATCH_MIN_SCORE;
+}
+
+/* mm -> px: x' = a x - b y + tx, y' = b x + a y + ty */
+struct xform {
+	double a, b, tx, ty;
+};
+
+static void
+apply(const struct xform *t, double x, double y, double *px, double *py)
+{
+	*px = t->a * x - t->b * y + t->tx;
+	*py = t->b * x + t->a * y + t->ty;
+}
+
+/* Least squares fit of a similarity transform to point pairs. */
+static void
+fit(const double *mx, const double *my, const double *px, const double *py,
+    size_t n, struct xform *t)
+{
+	double smx = 0, smy = 0, spx = 0, spy = 0, num_a = 0, num_b = 0, den = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		smx += mx[i]; smy += my[i]; spx += px[i]; spy += py[i];
+	}
+	smx /= n; smy /= n; spx /= n; spy /= n;
+	for (i = 0; i < n; i++) {
+		double x = mx[i] - smx, y = my[i] - smy;
+		double u = px[i] - spx, v = py[i] - spy;
+
+		num_a += x * u + y * v;
+		num_b += x * v - y * u;
+		den += x * x + y * y;
+	}
+	if (den > 0) {
+		t->a = num_a / den;
+		t->b = num_b / den;
+	}
+	t->tx = spx - (t->a * smx - t->b * smy);
+	t->ty = spy - (t->b * smx + t->a * smy);
+}
+
+/* Registers the scan against the template page from its anchors. */
+static void
+registration(const struct page_match *m, const struct ocr_result *r, int ppi,
+    struct xform *t)
+{
+	double mx[64], my[64], px[64], py[64], scale = ppi / 25.4;
+	size_t n = 0, i;
+
+	t->a = scale;
+	t->b = t->tx = t->ty = 0;
+	for (i = 0; i < m->p->nanchors && n < 64; i++) {
+		const struct tpl_anchor *a = &m->p->anchors[i];
+		long w = find_phrase(r, a->text, a->x * scale, a->y * scale);
+
+		if (w < 0)
+			continue;
+		/* far from where a scan can have moved it: a namesake */
+		if (fabs(r->words[w].x - a->x * scale) > 25 * scale ||
+		    fabs(r->words[w].y - a->y * scale) > 25 * scale)
+			continue;
+		mx[n] = a->x;
+		my[n] = a->y;
+		px[n] = r->words[w].x;
+		py[n] = r->words[w].y;
+		n++;
+	}
+	if (n == 1) {
+		t->tx = px[0] - scale * mx[0];
+		t->ty = py[0] - scale * my[0];
+		return;
+	}
+	if (n < 2)
+		return;
+	fit(mx, my, px, py, n, t);
+	/* Drop anchors read in the wrong place, one at a time. */
+	while (n > 3) {
+		size_t worst = 0;
+		double wd = 0;
+
+		for (i = 0; i < n; i++) {
+			double x, y;
+			apply(t, mx[i], my[i], &x, &y);
+			double d = hypot(x - px[i], y - py[i]);
+			if (d > wd) {
+				wd = d;
+				worst = i;
+			}
+		}
+		if (wd < 2.0 * scale)
+			break;
+		mx[worst] = mx[n - 1]; my[worst] = my[n - 1];
+		px[worst] = px[n - 1]; py[worst] = py[n - 1];
+		n--;
+		fit(mx, my, px, py, n, t);
+	}
+}
+
+static void
+box_px(const struct xform *t, const struct tpl_box *b, int *x, int *y, int *w,
+    int *h)
+{
+	double xs[4], ys[4], x0, y0, x1, y1;
+	int i;
+
+	apply(t, b->x, b->y, &xs[0], &ys[0]);
+	apply(t, b->x + b->w, b->y, &xs[1], &ys[1]);
+	apply(t, b->x, b->y + b->h, &xs[2], &ys[2]);
+	apply(t, b->x + b->w, b->y + b->h, &xs[3], &ys[3]);
+	x0 = x1 = xs[0];
+	y0 = y1 = ys[0];
+	for (i = 1; i < 4; i++) {
+		x0 = fmin(x0, xs[i]); x1 = fmax(x1, xs[i]);
+		y0 = fmin(y0, ys[i]); y1 = fmax(y1, ys[i]);
+	}
+	*x = (int)lround(x0);
+	*y = (int)lround(y0);
+	*w = (int)lround(x1 - x0);
+	*h = (int)lround(y1 - y0);
+}
+
+/* The share of dark pixels in the middle of a box (its frame left out). */
+static double
+ink(PIX *bin, int x, int y, int w, int h, double inset)
+{
+	int dx = (int)(w * inset), dy = (int)(h * inset);
+	BOX *b = boxCreate(x + dx, y + dy, w - 2 * dx, h - 2 * dy);
+	PIX *c = b ? pixClipRectangle(bin, b, NULL) : NULL;
+	l_int32 count = 0;
+	double share = 0;
+
+	if (c != NULL && pixCountPixels(c, &count, NULL) == 0 &&
+	    pixGetWidth(c) * pixGetHeight(c) > 0)
+		share = (double)count / (pixGetWidth(c) * pixGetHeight(c));
+	pixDestroy(&c);
+	boxDestroy(&b);
+	return share;
+}
+
+static int
+word_cmp_line(const void *a, const void *b)
+{
+	const struct ocr_word *const *x = a, *const *y = b;
+
+	if ((*x)->line != (*y)->line)
+		return (*x)->line - (*y)->line;
+	return (*x)->x - (*y)->x;
+}
+
+/* The words whose middle lies in the box (a little margin for writing
+ * that strays), in reading order; mean confidence in *conf. */
+static char *
+words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
+    int my, double *conf)
+{
+	const struct ocr_word **in = NULL;
+	size_t n = 0, i, len = 0;
+	double sum = 0, min = 100;
+	char *s;
+
+	for (i = 0; i < r->nwords; i++) {
+		const struct ocr_word *wd = &r->words[i];
+		int cx = wd->x + wd->w / 2, cy = wd->y + wd->h / 2;
+
+		if (cx < x - mx || cx > x + w + mx || cy < y - my ||
+		    cy > y + h + my)
+			continue;
+		in = xreallocarray(in, n + 1, sizeof(*in));
+		in[n++] = wd;
+	}
+	if (n > 1)
+		qsort(in, n, sizeof(*in), word_cmp_line);
+	for (i = 0; i < n; i++) {
+		len += strlen(in[i]->text) + 1;
+		sum += in[i]->conf;
+		if (in[i]->conf < min)
+			min = in[i]->conf;
+	}
+	s = xcalloc(len + 1, 1);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, in[i]->text);
+	}
+	/* A value is as sure as its least sure word. */
+	*conf = n ? min / 100.0 : 0;
+	(void)sum;
+	free(in);
+	return s;
+}
+
+static void
+judge(struct extract_field *e, double threshold)
+{
+	const struct tpl_field *f = e->f;
+
+	if (e->r.check == FIELD_EMPTY)
+		e->status = f->required ? "missing" : "empty";
+	else if (e->r.check == FIELD_INVALID)
+		e->status = "invalid";
+	else if (e->confidence < threshold)
+		e->status = "uncertain";
+	else
+		e->status = "ok";
+}
+
+static void
+read_text(struct extract_field *e, const struct xform *t,
+    const struct ocr_result *r, double mm, double threshold)
+{
+	const struct tpl_field *f = e->f;
+	double conf;
+
+	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
+	e->raw = words_in(r, e->x, e->y, e->w, e->h, (int)(1.5 * mm),
+	    (int)(1.0 * mm), &conf);
+	field_normalise(f->type, e->raw, &e->r);
+	if (e->r.check == FIELD_OK) {
+		field_check_range(f->type, f->min, f->max, &e->r);
+		if (f->pattern != NULL)
+			field_check_pattern(f->pattern, &e->r);
+	}
+	e->confidence = conf * (1.0 - e->r.repair);
+	judge(e, threshold);
+}
+
+static void
+read_tick(struct extract_field *e, const struct xform *t, PIX *bin,
+    double threshold)
+{
+	const struct tpl_field *f = e->f;
+	double share;
+
+	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
+	share = ink(bin, e->x, e->y, e->w, e->h, 0.25);
+	e->raw = xasprintf("%.3f", share);
+	e->r.check = FIELD_OK;
+	snprintf(e->r.value, sizeof(e->r.value), "%s",
+	    share >= TICK_ON ? "true" : "false");
+	e->confidence = share >= TICK_ON ? fmin(1, 0.7 + share * 3) :
+	    share < TICK_UNSURE ? 0.95 : 0.5;
+	judge(e, threshold);
+}
+
+static void
+read_choice(struct extract_field *e, const struct xform *t, PIX *bin,
+    double threshold)
+{
+	const struct tpl_field *f = e->f;
+	size_t i, on = 0, unsure = 0, pick = 0;
+	double best = 0;
+	char *raw = xstrdup("");
+
+	for (i = 0; i < f->noptions; i++) {
+		int x, y, w, h;
+		double share;
+		char *r2;
+
+		box_px(t, &f->options[i].box, &x, &y, &w, &h);
+		share = ink(bin, x, y, w, h, 0.25);
+		r2 = xasprintf("%s%s%s=%.3f", raw, i ? " " : "",
+		    f->options[i].key, share);
+		free(raw);
+		raw = r2;
+		if (share >= TICK_ON)
+			on++;
+		else if (share >= TICK_UNSURE)
+			unsure++;
+		if (share > best) {
+			best = share;
+			pick = i;
+			e->x = x; e->y = y; e->w = w; e->h = h;
+		}
+	}
+	e->raw = raw;
+	if (on == 0 && unsure == 0) {
+		e->r.check = FIELD_EMPTY;
+		e->confidence = 0.95;
+	} else if (on > 1) {
+		e->r.check = FIELD_INVALID;
+		snprintf(e->r.why, sizeof(e->r.why), "%zu boxes are ticked", on);
+		e->confidence = 0.5;
+	} else {
+		e->r.check = FIELD_OK;
+		snprintf(e->r.value, sizeof(e->r.value), "%s",
+		    f->options[pick].key);
+		e->confidence = on == 1 && unsure == 0 ? 0.95 : 0.5;
+	}
+	judge(e, threshold);
+}
+
+static void
+read_signature(struct extract_field *e, const struct xform *t, PIX *bin,
+    double threshold)
+{
+	const struct tpl_field *f = e->f;
+	double share;
+
+	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
+	share = ink(bin, e->x, e->y, e->w, e->h, 0.08);
+	e->raw = xasprintf("%.4f", share);
+	e->r.check = FIELD_OK;
+	snprintf(e->r.value, sizeof(e->r.value), "%s",
+	    share >= SIGNED_INK ? "true" : "false");
+	e->confidence = share >= SIGNED_INK * 2 || share < SIGNED_INK / 2 ?
+	    0.95 : 0.5;
+	judge(e, threshold);
+}
+
+/* The page in black and white, speckles removed, for judging ink. */
+static PIX *
+ink_page(PIX *page)
+{
+	PIX *g, *b, *o;
+	NUMA *hist;
+	l_int32 split = 128;
+
+	if (pixGetDepth(page) == 1)
+		b = pixClone(page);
+	else {
+		g = pixGetDepth(page) == 8 ? pixClone(page) : pixConvertTo8(page, 0);
+		if ((hist = pixGetGrayHistogram(g, 2)) != NULL) {
+			numaSplitDistribution(hist, 0.1f, &split, NULL, NULL,
+			    NULL, NULL, NULL);
+			numaDestroy(&hist);
+		}
+		b = pixThresholdToBinary(g, split + 1);
+		pixDestroy(&g);
+	}
+	o = b ? pixOpenBrick(NULL, b, 2, 2) : NULL;
+	pixDestroy(&b);
+	return o;
+}
+
+int
+extract_fields(const struct page_match *m, PIX *page, int ppi,
+    const struct ocr_result *r, struct extract_field **out, size_t *nout)
+{
+	struct extract_field *v;
+	struct xform t;
+	PIX *bin;
+	double mm;
+	size_t i;
+
+	if (ppi <= 0)
+		ppi = 300;
+	registration(m, r, ppi, &t);
+	mm = hypot(t.a, t.b);		/* pixels per millimetre of the scan */
+	bin = ink_page(page);
+	v = xcalloc(m->p->nfields ? m->p->nfields : 1, sizeof(*v));
+	for (i = 0; i < m->p->nfields; i++) {
+		const struct tpl_field *f = &m->p->fields[i];
+		double threshold = f->threshold >= 0 ? f->threshold :
+		    m->t->threshold;
+
+		v[i].f = f;
+		switch (f->type) {
+		case FT_CHOICE:
+			read_choice(&v[i], &t, bin, threshold);
+			break;
+		case FT_CHECKBOX:
+			read_tick(&v[i], &t, bin, threshold);
+			break;
+		case FT_SIGNATURE:
+			read_signature(&v[i], &t, bin, threshold);
+			break;
+		default:
+			read_text(&v[i], &t, r, mm, threshold);
+		}
+	}
+	pixDestroy(&bin);
+	*out = v;
+	*nout = m->p->nfields;
+	return 0;
+}
+
+void
+extract_fields_free(struct extract_field *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].raw);
+	free(v);
+}

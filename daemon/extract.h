@@ -1,0 +1,38 @@
+/*
+ * extract.h - recognising a form on a read page and reading its fields
+ * (worker side: it needs the page's pixels and OCR words).
+ */
+#ifndef INTAKE_EXTRACT_H
+#define INTAKE_EXTRACT_H
+
+#include "fields.h"
+#include "ocr.h"
+#include "template.h"
+
+struct Pix;
+
+struct page_match {
+	const struct template	*t;
+	const struct tpl_page	*p;
+	double			 score;		/* phrases found, 0 .. 1 */
+};
+
+struct extract_field {
+	const struct tpl_field	*f;
+	struct field_result	 r;		/* value and check */
+	char			*raw;		/* what OCR read in the box */
+	double			 confidence;	/* 0 .. 1 */
+	const char		*status;	/* ok empty missing uncertain invalid */
+	int			 x, y, w, h;	/* the box on the page, pixels */
+};
+
+/* The template page that page r best looks like; false when none does. */
+bool	extract_classify(struct template *const *tpls, size_t n,
+	    const struct ocr_result *r, struct page_match *m);
+/* Reads the fields of a matched page; *out (n of them) is the caller's,
+ * freed with extract_fields_free. */
+int	extract_fields(const struct page_match *m, struct Pix *page, int ppi,
+	    const struct ocr_result *r, struct extract_field **out, size_t *n);
+void	extract_fields_free(struct extract_field *, size_t n);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * template.c - reading and checking form templates.  The schema
+ * (intake-template.xsd) checks the form of a template; this file checks
+ * its meaning: unknown types, duplicate names, boxes outside the page,
+ * options on fields that are not choices, too few anchors.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "intake.h"
+#include "template.h"
+#include "xmlsafe.h"
+
+#define TEMPLATE_NS	"urn:intake:template:1"
+
+static bool
+is(xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+static char *
+attr(xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s;
+
+	if (v == NULL)
+		return NULL;
+	s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static double
+num(xmlNode *n, const char *name, double dflt)
+{
+	char *v = attr(n, name);
+	double d = dflt;
+
+	if (v != NULL) {
+		d = strtod(v, NULL);
+		free(v);
+	}
+	return d;
+}
+
+static char *
+content(xmlNode *n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s, *b, *e;
+
+	if (v == NULL)
+		return xstrdup("");
+	for (b = (char *)v; *b == ' ' || *b == '\n' || *b == '\t' || *b == '\r'; b++)
+		;
+	s = xstrdup(b);
+	xmlFree(v);
+	for (e = s + strlen(s); e > s && strchr(" \n\t\r", e[-1]); e--)
+		;
+	*e = '\0';
+	return s;
+}
+
+struct lint {
+	const char	*file;
+	int		 errors;
+};
+
+static void PRINTF_LIKE(3, 4)
+problem(struct lint *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: ", l->file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	l->errors++;
+}
+
+static void
+box_read(xmlNode *n, struct tpl_box *b)
+{
+	b->x = num(n, "x", -1);
+	b->y = num(n, "y", -1);
+	b->w = num(n, "w", 0);
+	b->h = num(n, "h", 0);
+}
+
+static void
+box_check(struct lint *l, int line, const char *what, const struct tpl_box *b,
+    const struct tpl_page *p)
+{
+	if (b->x < 0 || b->y < 0 || b->w <= 0 || b->h <= 0)
+		problem(l, line, "%s: the box needs x, y, w and h, with w and h "
+		    "above 0", what);
+	else if (b->x + b->w > p->width + 0.01 || b->y + b->h > p->height + 0.01)
+		problem(l, line, "%s: the box (%.1f, %.1f, %.1f x %.1f mm) "
+		    "reaches outside the %.0f x %.0f mm page", what, b->x, b->y,
+		    b->w, b->h, p->width, p->height);
+}
+
+static void
+field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
+{
+	struct tpl_field *f;
+	char *v;
+	xmlNode *k;
+	size_t i;
+
+	p->fields = xreallocarray(p->fields, p->nfields + 1, sizeof(*p->fields));
+	f = &p->fields[p->nfields++];
+	memset(f, 0, sizeof(*f));
+	f->line = (int)xmlGetLineNo(n);
+	f->name = attr(n, "name");
+	if (f->name == NULL)
+		f->name = xstrdup("");
+	v = attr(n, "type");
+	if (v == NULL || field_type_parse(v, &f->type) != 0)
+		problem(l, f->line, "field \"%s\": unknown type \"%s\"", f->name,
+		    v ? v : "");
+	free(v);
+	v = attr(n, "required");
+	f->required = v != NULL && strcmp(v, "yes") == 0;
+	free(v);
+	f->threshold = num(n, "threshold", -1);
+	f->min = attr(n, "min");
+	f->max = attr(n, "max");
+	f->pattern = attr(n, "pattern");
+	box_read(n, &f->box);
+	for (k = n->children; k != NULL; k = k->next)
+		if (is(k, "option")) {
+			struct tpl_option *o;
+
+			f->options = xreallocarray(f->options, f->noptions + 1,
+			    sizeof(*f->options));
+			o = &f->options[f->noptions++];
+			o->key = attr(k, "key");
+			o->line = (int)xmlGetLineNo(k);
+			box_read(k, &o->box);
+			if (o->key == NULL)
+				o->key = xstrdup("");
+		}
+	/* Meaning the schema cannot check. */
+	for (size_t pi = 0; pi < t->npages; pi++)
+		for (i = 0; i < t->pages[pi].nfields; i++) {
+			struct tpl_field *g = &t->pages[pi].fields[i];
+			if (g != f && strcmp(g->name, f->name) == 0)
+				problem(l, f->line, "field \"%s\": the name is "
+				    "used again (first on line %d)", f->name,
+				    g->line);
+		}
+	if (f->type == FT_CHOICE) {
+		if (f->noptions < 2)
+			problem(l, f->line, "field \"%s\": a choice needs at "
+			    "least two <option>s", f->name);
+		for (i = 0; i < f->noptions; i++) {
+			char *what = xasprintf("option \"%s\"", f->options[i].key);
+			box_check(l, f->options[i].line, what, &f->options[i].box, p);
+			free(what);
+		}
+	} else {
+		char *what = xasprintf("field \"%s\"", f->name);
+		if (f->noptions > 0)
+			problem(l, f->line, "field \"%s\": only choice fields "
+			    "have <option>s", f->name);
+		box_check(l, f->line, what, &f->box, p);
+		free(what);
+	}
+	if (f->pattern != NULL) {
+		regex_t re;
+		int rc = regcomp(&re, f->pattern, REG_EXTENDED | REG_NOSUB);
+
+		if (rc != 0) {
+			char msg[128];
+			regerror(rc, &re, msg, sizeof(msg));
+			problem(l, f->line, "field \"%s\": pattern \"%s\": %s",
+			    f->name, f->pattern, msg);
+		} else
+			regfree(&re);
+	}
+	if (f->threshold > 1)
+		problem(l, f->line, "field \"%s\": a threshold is between 0 "
+		    "and 1", f->name);
+}
+
+static void
+page_read(struct lint *l, xmlNode *n, struct template *t)
+{
+	struct tpl_page *p;
+	xmlNode *k, *q;
+
+	t->pages = xreallocarray(t->pages, t->npages + 1, sizeof(*t->pages));
+	p = &t->pages[t->npages++];
+	memset(p, 0, sizeof(*p));
+	p->line = (int)xmlGetLineNo(n);
+	p->n = (int)num(n, "n", 0);
+	p->width = num(n, "width", 210);
+	p->height = num(n, "height", 297);
+	if (p->n != (int)t->npages)
+		problem(l, p->line, "page %d: pages are numbered 1, 2, ... in "
+		    "order (expected %zu)", p->n, t->npages);
+	for (k = n->children; k != NULL; k = k->next) {
+		if (is(k, "recognize")) {
+			for (q = k->children; q != NULL; q = q->next)
+				if (is(q, "phrase")) {
+					p->phrases = xreallocarray(p->phrases,
+					    p->nphrases + 1, sizeof(*p->phrases));
+					p->phrases[p->nphrases++] = content(q);
+				}
+		} else if (is(k, "anchor")) {
+			struct tpl_anchor *a;
+
+			p->anchors = xreallocarray(p->anchors, p->nanchors + 1,
+			    sizeof(*p->anchors));
+			a = &p->anchors[p->nanchors++];
+			a->text = attr(k, "text");
+			a->x = num(k, "x", -1);
+			a->y = num(k, "y", -1);
+			a->line = (int)xmlGetLineNo(k);
+			if (a->text == NULL)
+				a->text = xstrdup("");
+			if (a->x < 0 || a->y < 0 || a->x > p->width ||
+			    a->y > p->height)
+				problem(l, a->line, "anchor \"%s\": (%.1f, %.1f) "
+				    "is not on the page", a->text, a->x, a->y);
+		} else if (is(k, "field"))
+			field_read(l, k, p, t);
+	}
+	if (p->nphrases == 0)
+		problem(l, p->line, "page %d: <recognize> needs at least one "
+		    "<phrase>", p->n);
+	if (p->nanchors < 2)
+		problem(l, p->line, "page %d: at least two anchors are needed to "
+		    "register a scan", p->n);
+}
+
+int
+template_load(const char *path, struct template **out)
+{
+	struct lint l = { path, 0 };
+	struct template *t;
+	xmlDoc *doc;
+	xmlNode *root, *n;
+	char *xsd;
+
+	*out = NULL;
+	if ((doc = xmlsafe_read_file(path)) == NULL)
+		return INTAKE_EINVAL;
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || !is(root, "template") || root->ns == NULL ||
+	    xmlStrcmp(root->ns->href, (const xmlChar *)TEMPLATE_NS) != 0) {
+		problem(&l, root ? (int)xmlGetLineNo(root) : 1, "the root element "
+		    "must be <template xmlns=\"%s\">", TEMPLATE_NS);
+		xmlFreeDoc(doc);
+		return INTAKE_EINVAL;
+	}
+	xsd = path_join(config_datadir(), "schema/intake-template.xsd");
+	if (xmlsafe_validate(doc, path, xsd) != 0) {
+		free(xsd);
+		xmlFreeDoc(doc);
+		return INTAKE_EINVAL;
+	}
+	free(xsd);
+	t = xcalloc(1, sizeof(*t));
+	t->file = xstrdup(path);
+	t->id = attr(root, "id");
+	t->version = (int)num(root, "version", 1);
+	t->threshold = 0.8;
+	for (n = root->children; n != NULL; n = n->next) {
+		if (is(n, "title"))
+			t->title = content(n);
+		else if (is(n, "lang"))
+			t->lang = content(n);
+		else if (is(n, "threshold"))
+			t->threshold = strtod((const char *)n->children ?
+			    (const char *)n->children->content : "0.8", NULL);
+		else if (is(n, "page"))
+			page_read(&l, n, t);
+	}
+	if (t->id == NULL)
+		t->id = xstrdup("");
+	if (t->lang == NULL)
+		t->lang = xstrdup("deu");
+	xmlFreeDoc(doc);
+	if (l.errors > 0) {
+		template_free(t);
+		return INTAKE_EINVAL;
+	}
+	*out = t;
+	return 0;
+}
+
+static void
+field_release(struct tpl_field *f)
+{
+	size_t i;
+
+	free(f->name);
+	free(f->min);
+	free(f->max);
+	free(f->pattern);
+	for (i = 0; i < f->noptions; i++)
+		free(f->options[i].key);
+	free(f->options);
+}
+
+void
+template_free(struct template *t)
+{
+	size_t i, k;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->npages; i++) {
+		struct tpl_page *p = &t->pages[i];
+
+		for (k = 0; k < p->nphrases; k++)
+			free(p->phrases[k]);
+		free(p->phrases);
+		for (k = 0; k < p->nanchors; k++)
+			free(p->anchors[k].text);
+		free(p->anchors);
+		for (k = 0; k < p->nfields; k++)
+			field_release(&p->fields[k]);
+		free(p->fields);
+	}
+	free(t->pages);
+	free(t->file);
+	free(t->id);
+	free(t->title);
+	free(t->lang);
+	free(t);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+templates_load_dir(const char *dir, struct template ***out, size_t *n)
+{
+	char **names = NULL;
+	size_t nnames = 0, i;
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "templates \"%s\": %s\n", dir, strerror(errno));
+		return INTAKE_EINVAL;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || len < 5 ||
+		    strcmp(e->d_name + len - 4, ".xml") != 0)
+			continue;
+		names = xreallocarray(names, nnames + 1, sizeof(*names));
+		names[nnames++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, nnames, sizeof(*names), name_cmp);
+	for (i = 0; i < nnames; i++) {
+		char *path = path_join(dir, names[i]);
+		struct template *t;
+
+		if (template_load(path, &t) == 0) {
+			*out = xreallocarray(*out, *n + 1, sizeof(**out));
+			(*out)[(*n)++] = t;
+		} else
+			rc = INTAKE_EINVAL;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+void
+templates_free(struct template **t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		template_free(t[i]);
+	free(t);
+}

@@ -1,0 +1,75 @@
+/*
+ * template.h - XML form templates: how to recognise a form and where its
+ * fields are, as an admin wrote them (intake-template(5)).
+ */
+#ifndef INTAKE_TEMPLATE_H
+#define INTAKE_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fields.h"
+
+struct tpl_box {
+	double	x, y, w, h;		/* millimetres from the page's top left */
+};
+
+struct tpl_option {
+	char		*key;
+	struct tpl_box	 box;
+	int		 line;
+};
+
+struct tpl_field {
+	char		*name;
+	enum field_type	 type;
+	bool		 required;
+	struct tpl_box	 box;
+	double		 threshold;	/* < 0: the template's */
+	char		*min, *max, *pattern;	/* NULL: none */
+	struct tpl_option *options;
+	size_t		 noptions;
+	int		 line;
+};
+
+struct tpl_anchor {
+	char		*text;
+	double		 x, y;		/* top left of its first word, mm */
+	int		 line;
+};
+
+struct tpl_page {
+	int		 n;
+	double		 width, height;
+	char		**phrases;
+	size_t		 nphrases;
+	struct tpl_anchor *anchors;
+	size_t		 nanchors;
+	struct tpl_field *fields;
+	size_t		 nfields;
+	int		 line;
+};
+
+struct template {
+	char		*file;
+	char		*id;
+	int		 version;
+	char		*title;
+	char		*lang;
+	double		 threshold;
+	struct tpl_page	*pages;
+	size_t		 npages;
+};
+
+/* Loads and checks one template (schema and meaning); problems are printed
+ * as "file:line: message" and INTAKE_EINVAL returned.  *out is the
+ * caller's (template_free). */
+int	template_load(const char *path, struct template **out);
+void	template_free(struct template *);
+/* Loads every *.xml of dir, in name order; templates that do not load
+ * are reported and skipped (the return is then INTAKE_EINVAL, but *out
+ * holds the good ones).  Free with templates_free. */
+int	templates_load_dir(const char *dir, struct template ***out, size_t *n);
+void	templates_free(struct template **, size_t n);
+
+#endif
