@@ -390,12 +390,33 @@ config_check(const struct config *c)
 			    "data directory \"%s\"", in->path, c->data_dir);
 			rc = INTAKE_EINVAL;
 		}
-		for (j = 0; j < i; j++)
-			if (strcmp(c->inboxes[j].path, in->path) == 0) {
+		for (j = 0; j < c->ninboxes; j++) {
+			const char *o = c->inboxes[j].path;
+			size_t on = strlen(o);
+
+			if (j < i && strcmp(o, in->path) == 0) {
 				conf_error(file, in->line, "inbox \"%s\": "
 				    "configured twice", in->path);
 				rc = INTAKE_EINVAL;
+			} else if (j != i && strncmp(in->path, o, on) == 0 &&
+			    in->path[on] == '/') {
+				conf_error(file, in->line, "inbox \"%s\": inside "
+				    "the inbox \"%s\", whose deliveries it would "
+				    "be", in->path, o);
+				rc = INTAKE_EINVAL;
 			}
+		}
+		{
+			size_t ip = strlen(in->path);
+
+			if (strncmp(c->data_dir, in->path, ip) == 0 &&
+			    c->data_dir[ip] == '/') {
+				conf_error(file, in->line, "data directory \"%s\": "
+				    "inside the inbox \"%s\"", c->data_dir,
+				    in->path);
+				rc = INTAKE_EINVAL;
+			}
+		}
 	}
 	return rc;
 }

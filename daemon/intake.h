@@ -269,6 +269,8 @@ bool	store_delivery_ignored_known(struct store *, const char *inbox,
  * stops early and returns fn's value when it is not 0. */
 int	store_delivery_foreach(struct store *, bool pending_only,
 	    int (*fn)(const struct delivery *, void *), void *arg);
+/* Deliveries still pending (a refusal whose filing failed is retried at
+ * the next start and does not count). */
 int	store_delivery_count_pending(struct store *, int64_t *n);
 void	delivery_release(struct delivery *d);
 
@@ -301,6 +303,8 @@ int	store_case_pages(struct store *, int64_t case_id,
 /* Counts one more worker job for a delivery; *attempts is the new count. */
 int	store_delivery_attempt(struct store *, int64_t id, int *attempts);
 int	store_delivery_set_error(struct store *, int64_t id, const char *text);
+/* Gives back the attempt of a job whose worker never started. */
+int	store_delivery_refund(struct store *, int64_t id);
 int	store_case_foreach(struct store *,
 	    int (*fn)(const struct case_row *, void *), void *arg);
 
@@ -308,6 +312,10 @@ const char *delivery_status_name(enum delivery_status);
 const char *delivery_stage_name(enum delivery_stage);
 
 /* ledger.c: taking files from inboxes into the spool, exactly once. */
+/* An inbox copy being removed after a copy across file systems: never a
+ * delivery again. */
+#define TAKEN_PREFIX	".intake-taken."
+
 struct ledger {
 	struct store	*store;
 	const struct config *config;
@@ -343,6 +351,7 @@ struct scan {
 	struct scan_entry *entries;	/* what was seen, by name */
 	size_t		 nentries;
 	int64_t		 next_check;	/* monotonic ms of the next needed look */
+	char		*rejected;	/* the rejected folder, absolute */
 };
 struct scan_ready {
 	char		*name;

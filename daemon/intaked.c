@@ -311,6 +311,12 @@ daemon_loop(struct daemon *d)
 		}
 		if (d->once && at_rest(d))
 			break;
+		if (d->once && d->pipeline.start_failures >= 3) {
+			log_err("the workers do not start: giving up; the "
+			    "deliveries stay in the spool for the next run");
+			free(pfd);
+			return INTAKE_ERR;
+		}
 		mono = mono_ms();
 		for (i = 0; i < d->ninboxes; i++) {
 			struct inbox_run *r = &d->inboxes[i];
@@ -327,6 +333,13 @@ daemon_loop(struct daemon *d)
 		}
 		if ((dl = pipeline_timeouts(&d->pipeline, mono)) != 0 && dl < wake)
 			wake = dl;
+		/* Work waits for a worker that is to be started again. */
+		if (d->pipeline.nqueue > 0) {
+			dl = d->pipeline.start_after > mono ?
+			    d->pipeline.start_after : mono + 100;
+			if (dl < wake)
+				wake = dl;
+		}
 		nw = pipeline_pollfds(&d->pipeline, pfd + d->ninboxes,
 		    npfd - d->ninboxes);
 		if (wake < mono)

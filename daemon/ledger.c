@@ -106,6 +106,7 @@ ledger_move_in(struct ledger *l, struct delivery *d, int *fserr)
 	char *dst = ledger_spool_path(l, d);
 	char *tmp = copy_tmp_path(l, d);
 	char *dir = path_join(l->spool, d->token);
+	char *gone;
 	int rc = 0;
 
 	*fserr = 0;
@@ -138,9 +139,13 @@ ledger_move_in(struct ledger *l, struct delivery *d, int *fserr)
 			goto fs;
 		}
 		fsync_dir(dir);
-		if (same_content(src, d))
-			remove_tree(src);
-		fsync_dir(d->inbox);
+		/* Out of the scan's sight in one step, then removed: a kill
+		 * in the middle of removing leaves no half delivery behind. */
+		gone = xasprintf("%s/" TAKEN_PREFIX "%s", d->inbox, d->token);
+		if (same_content(src, d) && rename(src, gone) == 0)
+			fsync_dir(d->inbox);
+		remove_tree(gone);
+		free(gone);
 	}
 spooled:
 	rc = store_delivery_set_stage(l->store, d->id, STAGE_SPOOLED, dst);
@@ -175,8 +180,9 @@ ledger_claim_failed(struct ledger *l, struct delivery *d, int err)
 		reason = xstrdup("removed from the inbox before it was taken");
 	} else {
 		status = DS_QUARANTINED;
-		reason = xasprintf("cannot be taken from the inbox: %s: check "
-		    "its permissions", strerror(-err));
+		reason = xasprintf("cannot be taken from the inbox: %s%s",
+		    strerror(-err), err == -EACCES || err == -EPERM ?
+		    ": check its permissions" : "");
 	}
 	log_warn("\"%s\": %s", d->name, reason);
 	rc = store_delivery_finish(l->store, d->id, status, STAGE_DONE, 0, 0,
@@ -314,10 +320,21 @@ ledger_finish_reject(struct ledger *l, struct delivery *d)
 		goto out;
 	}
 	if (access(src, F_OK) == 0 && rename(src, d->location) == -1) {
-		if (errno != EXDEV ||
-		    (rc = copy_tree(src, d->location)) != 0 ||
-		    (rc = remove_tree(src)) != 0) {
-			rc = rc ? rc : -errno;
+		/* Across file systems: a copy under a temporary name, renamed
+		 * into place when whole; a cut-short copy is started again. */
+		int err = errno;
+		char *part = xasprintf("%s.copying", d->location);
+
+		rc = -err;
+		if (err == EXDEV) {
+			remove_tree(part);
+			if ((rc = copy_tree(src, part)) == 0)
+				rc = rename(part, d->location) == -1 ? -errno : 0;
+			if (rc == 0)
+				rc = remove_tree(src);
+		}
+		free(part);
+		if (rc != 0) {
 			log_err("\"%s\" -> \"%s\": %s", src, d->location,
 			    strerror(-rc));
 			goto out;

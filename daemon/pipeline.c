@@ -226,6 +226,7 @@ pipeline_release(struct pipeline *p)
 	templates_free(p->tpls, p->ntpls);
 	free(p->tpl_dir);
 	free(p->queue);
+	free(p->held);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -234,7 +235,7 @@ pipeline_idle(const struct pipeline *p)
 {
 	size_t i;
 
-	if (p->nqueue > 0)
+	if (p->nqueue > 0 || p->nheld > 0)
 		return false;
 	for (i = 0; i < p->pool.n; i++)
 		if (p->pool.w[i].job != NULL)
@@ -249,6 +250,9 @@ queued(const struct pipeline *p, int64_t id)
 
 	for (i = 0; i < p->nqueue; i++)
 		if (p->queue[i] == id)
+			return true;
+	for (i = 0; i < p->nheld; i++)
+		if (p->held[i] == id)
 			return true;
 	for (i = 0; i < p->pool.n; i++)
 		if (p->pool.w[i].job && p->pool.w[i].job->delivery_id == id)
@@ -352,7 +356,16 @@ pipeline_submit(struct pipeline *p, int64_t id)
 	}
 	rc = store_delivery_first_with_hash(l->store, hex, id, &first,
 	    &first_case);
-	if (rc == 0)
+	if (rc == 0 && first_case == 0) {
+		/* The first copy is still being worked on: this one waits to
+		 * learn whether it opens a case (then this is its duplicate)
+		 * or is refused (then this one is worked on itself). */
+		rc = store_delivery_set_hash(l->store, id, hex, size);
+		p->held = xreallocarray(p->held, p->nheld + 1, sizeof(*p->held));
+		p->held[p->nheld++] = id;
+		log_debug("\"%s\" waits for delivery %lld, its first copy",
+		    d.name, (long long)first);
+	} else if (rc == 0)
 		rc = mark_duplicate(l, &d, hex, size, first, first_case);
 	else if (rc == INTAKE_ENOENT) {
 		rc = store_delivery_set_hash(l->store, id, hex, size);
@@ -365,6 +378,22 @@ out:
 	free(path);
 	delivery_release(&d);
 	return rc;
+}
+
+/* A delivery was decided: copies that waited for it are looked at again. */
+static void
+release_held(struct pipeline *p)
+{
+	int64_t *held = p->held;
+	size_t n = p->nheld, i;
+
+	if (n == 0)
+		return;
+	p->held = NULL;
+	p->nheld = 0;
+	for (i = 0; i < n; i++)
+		pipeline_submit(p, held[i]);
+	free(held);
 }
 
 /* Records a failed attempt; quarantines the delivery after the last. */
@@ -383,6 +412,7 @@ job_failed(struct pipeline *p, int64_t id, const char *why)
 		log_warn("\"%s\" quarantined: %s", d.name, reason);
 		ledger_reject(p->ledger, id, DS_QUARANTINED, 0, reason);
 		free(reason);
+		release_held(p);
 	} else {
 		log_warn("\"%s\": %s; trying again", d.name, why);
 		enqueue(p, id);
@@ -507,6 +537,8 @@ job_finished(struct pipeline *p, struct job_state *j, const char *refused)
 			job_failed(p, j->delivery_id, "the case cannot be recorded "
 			    "(see the log)");
 		log_clear_subject();
+		if (rc == 0)
+			release_held(p);
 		return;
 	}
 	if (refused != NULL)
@@ -534,6 +566,7 @@ job_finished(struct pipeline *p, struct job_state *j, const char *refused)
 	ledger_reject(p->ledger, j->delivery_id, DS_QUARANTINED, 0, reason);
 	free(reason);
 	log_clear_subject();
+	release_held(p);
 }
 
 /* The OCR languages of a delivery's inbox; "" when OCR is off. */
@@ -634,7 +667,19 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	rc = msg_send(w->sock, &m);
 	msg_release(&m);
 	if (rc != 0) {
-		free(pool_stop(&p->pool, w, true));
+		/* The worker is gone before it had the job: not the
+		 * delivery's fault. */
+		bool was_ready = w->ready;
+		char *how = pool_stop(&p->pool, w, true);
+
+		store_delivery_refund(l->store, id);
+		if (!was_ready) {
+			log_err("a worker failed to start (%s): trying again in "
+			    "5 s", how);
+			p->start_after = mono_ms() + 5000;
+			p->start_failures++;
+		}
+		free(how);
 		enqueue(p, id);
 		goto out;
 	}
@@ -667,8 +712,10 @@ pipeline_dispatch(struct pipeline *p)
 		if (w->job != NULL)
 			continue;
 		if (w->pid > 0 && w->jobs >= p->config->worker_jobs)
-			free(pool_stop(&p->pool, w, false));	/* recycle */
-		if (w->pid == 0 && pool_start(&p->pool, w) != 0)
+			free(pool_stop(&p->pool, w, true));	/* recycle: idle,
+								   it holds nothing */
+		if (w->pid == 0 && (mono_ms() < p->start_after ||
+		    pool_start(&p->pool, w) != 0))
 			return;
 		id = p->queue[0];
 		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
@@ -696,11 +743,28 @@ static void
 worker_lost(struct pipeline *p, struct worker *w, const char *what)
 {
 	char *doing = w->doing ? xstrdup(w->doing) : NULL;
+	bool was_ready = w->ready;
 	char *how = pool_stop(&p->pool, w, true);
 	struct job_state *j = w->job;
 	char *why;
 
 	w->job = NULL;
+	if (!was_ready) {
+		/* It died before it could work: the delivery is not to blame.
+		 * Wait a little before starting another. */
+		log_err("a worker failed to start (%s): see its message above; "
+		    "trying again in 5 s", how);
+		p->start_after = mono_ms() + 5000;
+		p->start_failures++;
+		if (j != NULL) {
+			store_delivery_refund(p->ledger->store, j->delivery_id);
+			enqueue(p, j->delivery_id);
+			job_state_free(j);
+		}
+		free(how);
+		free(doing);
+		return;
+	}
 	if (j == NULL) {
 		log_warn("an idle worker %s: %s", what ? what : "ended", how);
 		free(how);
@@ -740,6 +804,7 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 			return false;
 		}
 		w->ready = true;
+		p->start_failures = 0;
 		if (++p->pool.ready == p->pool.n)
 			log_info("%zu worker%s ready (system-call filter: %s)",
 			    p->pool.n, p->pool.n == 1 ? "" : "s",
@@ -792,6 +857,20 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		    sizeof(*j->att_paths));
 		j->att_sizes = xreallocarray(j->att_sizes, j->natt + 1,
 		    sizeof(*j->att_sizes));
+		/* Two members of one name (in two archives) stay two files. */
+		{
+			char *base = name;
+			size_t k, dup = 1;
+
+			name = xstrdup(base);
+			for (k = 0; k < j->natt; k++)
+				if (strcmp(j->att_names[k], name) == 0) {
+					free(name);
+					name = xasprintf("%s (%zu)", base, ++dup);
+					k = (size_t)-1;	/* from the start */
+				}
+			free(base);
+		}
 		j->att_names[j->natt] = name;
 		j->att_paths[j->natt] = path_join(j->pages_dir, stored);
 		j->att_sizes[j->natt] = (int64_t)size;

@@ -18,6 +18,10 @@ struct pipeline {
 	char		*tpl_dir;	/* their folder, or NULL: none */
 	int64_t		*queue;		/* deliveries waiting for a worker */
 	size_t		 nqueue, capqueue;
+	int64_t		*held;		/* copies waiting for their first */
+	size_t		 nheld;
+	int64_t		 start_after;	/* no new worker before (monotonic ms) */
+	unsigned	 start_failures;	/* in a row, reset by a hello */
 };
 
 int	pipeline_init(struct pipeline *, struct ledger *, const struct config *);

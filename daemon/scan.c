@@ -36,6 +36,22 @@ scan_init(struct scan *s, const struct inbox_conf *in, bool network)
 	memset(s, 0, sizeof(*s));
 	s->inbox = in;
 	s->network = network;
+	s->rejected = in->rejected[0] == '/' ? xstrdup(in->rejected) :
+	    path_join(in->path, in->rejected);
+}
+
+/* Is name (in the inbox) the rejected folder, or a folder holding it?
+ * Neither is ever a delivery. */
+static bool
+holds_rejected(const struct scan *s, const char *name)
+{
+	char *full = path_join(s->inbox->path, name);
+	size_t n = strlen(full);
+	bool yes = strncmp(s->rejected, full, n) == 0 &&
+	    (s->rejected[n] == '\0' || s->rejected[n] == '/');
+
+	free(full);
+	return yes;
 }
 
 static void
@@ -52,6 +68,7 @@ void
 scan_release(struct scan *s)
 {
 	entries_free(s->entries, s->nentries);
+	free(s->rejected);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -147,7 +164,8 @@ scan_list(struct scan *s, struct scan_entry **out, size_t *nout)
 		struct scan_entry e;
 
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
-		    strcmp(d->d_name, in->rejected) == 0)
+		    strncmp(d->d_name, TAKEN_PREFIX, strlen(TAKEN_PREFIX)) == 0 ||
+		    holds_rejected(s, d->d_name))
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.name = xstrdup(d->d_name);

@@ -49,6 +49,7 @@ enum stmt_id {
 	S_WORD,
 	S_WORDS,
 	S_CASE_FORM,
+	S_DELIVERY_REFUND,
 	S_CASE_FIELD,
 	S_MAX
 };
@@ -127,6 +128,8 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_WORD] =
 	    "INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, "
 	    "conf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_DELIVERY_REFUND] =
+	    "UPDATE deliveries SET attempts = max(attempts - 1, 0) WHERE id = ?1",
 	[S_CASE_FORM] =
 	    "UPDATE cases SET form = ?2 WHERE id = ?1",
 	[S_CASE_FIELD] =
@@ -996,6 +999,15 @@ store_delivery_attempt(struct store *st, int64_t id, int *attempts)
 	if (rc != SQLITE_ROW)
 		return store_fail(st, "counting an attempt");
 	return 0;
+}
+
+int
+store_delivery_refund(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = st->stmt[S_DELIVERY_REFUND];
+
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(st, s, "giving back an attempt");
 }
 
 int

@@ -467,7 +467,10 @@ folder_members(struct job *j, int dirfd, const char *prefix, struct members *m,
 				    strerror(errno));
 			if (j->refused)
 				rc = INTAKE_EINVAL;
-		} else
+		} else if (S_ISDIR(st.st_mode))
+			job_warn(j, "%s: folders nested deeper than 8 levels "
+			    "skipped", rel);
+		else
 			job_warn(j, "%s: %s skipped", rel, S_ISLNK(st.st_mode) ?
 			    "symbolic link" : "special file");
 		free(rel);

@@ -5,11 +5,14 @@
 . "${top_srcdir}/tests/tap/lib.sh"
 : "${INTAKE_RENDER:?run through make check}"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 9
+plan 14
 IN=$T/inbox DATA=$T/data
 mkdir -p "$IN" "$DATA"
 GEN=$top_srcdir/tests/gen
-page() { "$INTAKE_RENDER" --layout "$GEN/layouts/ST-1.layout" --values "$GEN/samples/$1.values" --dpi 200 --binarize --out "$2"; }
+page() { # page SAMPLE OUT [renderer options]
+	local sample=$1 out=$2; shift 2
+	"$INTAKE_RENDER" --layout "$GEN/layouts/ST-1.layout" --values "$GEN/samples/$sample.values" --dpi 200 --binarize --out "$out" "$@"
+}
 page st1-okafor "$IN/a-crashme.png"
 page st1-hughes "$IN/b-fine.png"
 cat > "$T/intake.conf" <<EOF2
@@ -41,5 +44,25 @@ like "$(sql "$DATA" "SELECT status || '|' || reason FROM deliveries WHERE name =
 	"the hanging delivery is quarantined after its timeouts"
 left=$(grep -l "hang:hangme" /proc/[0-9]*/environ 2>/dev/null | wc -l)
 is "$left" 0 "no hung worker is left behind"
+# Two copies of one page arrive together and the first crashes its worker:
+# the second waited for it and, the first being refused, becomes the case.
+page st1-hughes "$IN/d-copy-crashme.png" --seed 9
+cp "$IN/d-copy-crashme.png" "$T/e-copy-fine.png"; mv "$T/e-copy-fine.png" "$IN/"
+INTAKE_WORKER_FAULT=crash:d-copy-crashme "$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
+is "$(sql "$DATA" "SELECT group_concat(status, ' ') FROM (SELECT status FROM deliveries WHERE name LIKE '%-copy-%' ORDER BY id)")" \
+	"quarantined case" "a copy that waited for a first that failed is worked on itself"
+
+# A worker that cannot start costs no delivery an attempt, and --once
+# gives up with status 1 instead of waiting forever.
+printf '#!/bin/sh\n[ "$1" = --check-lang ] && exit 0\necho "intake-worker: cannot start (test)" >&2\nexit 1\n' > "$T/broken-worker"
+chmod +x "$T/broken-worker"
+page st1-okafor "$IN/f-later.png" --seed 11
+INTAKE_WORKER="$T/broken-worker" "$INTAKED" -c "$T/intake.conf" --once 2> "$T/broken.log"
+is $? 1 "intaked --once ends with status 1 when its workers do not start"
+like "$(cat "$T/broken.log")" "the workers do not start" "and says so"
+is "$(sql "$DATA" "SELECT status || ' ' || attempts FROM deliveries WHERE name = 'f-later.png'")" "pending 0" \
+	"the delivery stays pending, no attempt charged"
+"$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
+is "$(sql "$DATA" "SELECT status FROM deliveries WHERE name = 'f-later.png'")" case "with working workers it becomes a case"
 [ "$tap_failed" -eq 0 ] || diag "$(tail -20 "$T/daemon.log")"
 done_testing
