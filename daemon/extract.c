@@ -27,6 +27,8 @@
 #define TICK_ON		0.06	/* ink in a tick box's middle: ticked */
 #define TICK_UNSURE	0.025	/* between this and TICK_ON: unsure */
 #define SIGNED_INK	0.004	/* ink in a signature box: signed */
+#define REREAD_INK	0.01	/* ink enough in a text box to look again */
+#define REREAD_MIN_CONF	0.6	/* a second look worth taking */
 
 /* A word reduced for comparison: lower case letters and digits. */
 static void
@@ -364,17 +366,64 @@ judge(struct extract_field *e, double threshold)
 		e->status = "ok";
 }
 
+/* OCR splits what cannot hold a space ("a @ b.de", "24/1 1/2027"):
+ * joined again, at a small cost in confidence. */
+static void
+join_split(enum field_type type, char *s, double *repair)
+{
+	char *r = s, *w = s;
+	bool changed = false;
+
+	if (type != FT_EMAIL && type != FT_DATE)
+		return;
+	for (; *r; r++) {
+		if (*r == ' ' && (type == FT_DATE ||
+		    (w > s && (w[-1] == '@' || w[-1] == '.')) ||
+		    r[1] == '@' || r[1] == '.')) {
+			changed = true;
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = '\0';
+	if (changed)
+		*repair += 0.1;
+}
+
 static void
 read_text(struct extract_field *e, const struct xform *t,
-    const struct ocr_result *r, double mm, double threshold)
+    const struct ocr_result *r, PIX *bin, double mm, double threshold,
+    extract_reread reread, void *arg)
 {
 	const struct tpl_field *f = e->f;
-	double conf;
+	double conf, join = 0;
 
 	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
 	e->raw = words_in(r, e->x, e->y, e->w, e->h, (int)(1.5 * mm),
 	    (int)(1.0 * mm), &conf);
+	if (e->raw[0] == '\0' && reread != NULL &&
+	    ink(bin, e->x, e->y, e->w, e->h, 0.12) >= REREAD_INK) {
+		/* The page's layout analysis may miss a lone value in a
+		 * frame: a box with ink in it is read again on its own. */
+		double c2 = 0;
+		char *again = reread(arg, e->x, e->y, e->w, e->h, &c2);
+
+		if (again != NULL && c2 < REREAD_MIN_CONF) {
+			free(again);
+			again = NULL;
+		}
+		if (again != NULL) {
+			conf = c2;
+			char *p = again + strlen(again);
+			while (p > again && strchr(" \n\t", p[-1]))
+				*--p = '\0';
+			free(e->raw);
+			e->raw = again;
+		}
+	}
+	join_split(f->type, e->raw, &join);
 	field_normalise(f->type, e->raw, &e->r);
+	e->r.repair += join;
 	if (e->r.check == FIELD_OK) {
 		field_check_range(f->type, f->min, f->max, &e->r);
 		if (f->pattern != NULL)
@@ -494,7 +543,8 @@ ink_page(PIX *page)
 
 int
 extract_fields(const struct page_match *m, PIX *page, int ppi,
-    const struct ocr_result *r, struct extract_field **out, size_t *nout)
+    const struct ocr_result *r, extract_reread reread, void *arg,
+    struct extract_field **out, size_t *nout)
 {
 	struct extract_field *v;
 	struct xform t;
@@ -525,7 +575,8 @@ extract_fields(const struct page_match *m, PIX *page, int ppi,
 			read_signature(&v[i], &t, bin, threshold);
 			break;
 		default:
-			read_text(&v[i], &t, r, mm, threshold);
+			read_text(&v[i], &t, r, bin, mm, threshold, reread,
+			    arg);
 		}
 	}
 	pixDestroy(&bin);

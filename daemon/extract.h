@@ -29,10 +29,15 @@ struct extract_field {
 /* The template page that page r best looks like; false when none does. */
 bool	extract_classify(struct template *const *tpls, size_t n,
 	    const struct ocr_result *r, struct page_match *m);
+/* Reads a region again on its own (for a field the page's OCR found no
+ * word in); returns a malloc'd text or NULL, its confidence in *conf. */
+typedef char *(*extract_reread)(void *arg, int x, int y, int w, int h,
+    double *conf);
 /* Reads the fields of a matched page; *out (n of them) is the caller's,
- * freed with extract_fields_free. */
+ * freed with extract_fields_free.  reread may be NULL. */
 int	extract_fields(const struct page_match *m, struct Pix *page, int ppi,
-	    const struct ocr_result *r, struct extract_field **out, size_t *n);
+	    const struct ocr_result *r, extract_reread reread, void *arg,
+	    struct extract_field **out, size_t *n);
 void	extract_fields_free(struct extract_field *, size_t n);
 
 #endif

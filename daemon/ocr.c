@@ -325,6 +325,32 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 	return rc;
 }
 
+int
+ocr_region(struct ocr *o, PIX *page, int ppi, int x, int y, int w, int h,
+    char **text, double *conf)
+{
+	char *t;
+	int rc = 0;
+
+	*text = NULL;
+	*conf = 0;
+	if (w <= 0 || h <= 0)
+		return INTAKE_ERR;
+	TessBaseAPISetPageSegMode(o->api, PSM_SINGLE_LINE);
+	TessBaseAPISetImage2(o->api, page);
+	TessBaseAPISetSourceResolution(o->api, ppi > 0 ? ppi : 300);
+	TessBaseAPISetRectangle(o->api, x, y, w, h);
+	if ((t = TessBaseAPIGetUTF8Text(o->api)) == NULL)
+		rc = INTAKE_ERR;
+	else {
+		*text = xstrdup(t);
+		*conf = TessBaseAPIMeanTextConf(o->api) / 100.0;
+		TessDeleteText(t);
+	}
+	TessBaseAPISetPageSegMode(o->api, PSM_AUTO);
+	return rc;
+}
+
 void
 ocr_result_release(struct ocr_result *res)
 {

@@ -43,6 +43,10 @@ const char *ocr_lang_package(const char *lang);
 int	ocr_page(struct ocr *, struct Pix *page, int ppi, struct Pix **out,
 	    struct ocr_result *res);
 void	ocr_result_release(struct ocr_result *);
+/* Reads one region of page alone, as a single line: for a field the page's
+ * layout analysis missed.  *text is the caller's; 0 or INTAKE_ERR. */
+int	ocr_region(struct ocr *, struct Pix *page, int ppi, int x, int y, int w,
+	    int h, char **text, double *conf);
 /* A searchable PDF (the page images with an invisible text layer) written
  * to base + ".pdf". */
 int	ocr_pdf_begin(struct ocr *, const char *base, const char *title);

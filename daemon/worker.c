@@ -186,6 +186,24 @@ send_ocr(struct job *j, uint32_t seq, const struct ocr_result *r)
 	send_or_die(j->sock, &m);
 }
 
+struct reread_ctx {
+	struct ocr	*ocr;
+	PIX		*page;
+	int		 ppi;
+};
+
+static char *
+reread(void *arg, int x, int y, int w, int h, double *conf)
+{
+	struct reread_ctx *c = arg;
+	char *text = NULL;
+
+	if (c->ocr == NULL || ocr_region(c->ocr, c->page, c->ppi, x, y, w, h,
+	    &text, conf) != 0)
+		return NULL;
+	return text;
+}
+
 /* Recognises the form of a read page and sends its fields. */
 static void
 send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
@@ -197,7 +215,10 @@ send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
 
 	if (j->ntpls == 0 || !extract_classify(j->tpls, j->ntpls, r, &pm))
 		return;
-	if (extract_fields(&pm, page, pixGetXRes(page), r, &v, &n) != 0)
+	struct reread_ctx rc = { j->ocr, page, pixGetXRes(page) };
+
+	if (extract_fields(&pm, page, pixGetXRes(page), r, reread, &rc, &v,
+	    &n) != 0)
 		return;
 	msg_init(&m, MSG_FIELDS);
 	msg_put_u32(&m, seq);

@@ -19,7 +19,7 @@ cat > "$T/intake.conf" <<EOF2
 <?xml version="1.0"?>
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$DATA</data-dir>
-  <workers count="1" timeout="2" attempts="3"/>
+  <workers count="1" timeout="300" attempts="3"/>
   <inbox path="$IN" settle="0"/>
 </intake>
 EOF2
@@ -37,7 +37,8 @@ is "$(grep -c 'trying again' "$T/daemon.log")" 2 "two retries were logged"
 
 # A worker that hangs is killed at the job's timeout.
 page st1-okafor "$IN/c-hangme.png"
-INTAKE_WORKER_FAULT=hang:hangme "$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
+sed 's/timeout="300"/timeout="2"/' "$T/intake.conf" > "$T/hang.conf"
+INTAKE_WORKER_FAULT=hang:hangme "$INTAKED" -c "$T/hang.conf" --once 2>> "$T/daemon.log"
 ok $? "intaked --once exits 0 although a worker hung"
 like "$(sql "$DATA" "SELECT status || '|' || reason FROM deliveries WHERE name = 'c-hangme.png'")" \
 	"^quarantined\|worker timed out after 2 s while decoding c-hangme.png \(3 attempts\)" \
