@@ -13,7 +13,9 @@
 #endif
 
 #include <errno.h>
+#include <sched.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
@@ -30,7 +32,9 @@ static const char *const denied[] = {
 	"connect", "bind", "listen", "accept", "accept4", "sendto",
 	"userfaultfd", "io_uring_setup", "open_by_handle_at", "name_to_handle_at",
 	"mknod", "mknodat", "link", "linkat", "symlink", "symlinkat",
-	"chmod", "fchmodat", "chown", "fchownat", "lchown",
+	"chmod", "fchmodat", "chown", "fchownat", "lchown", "tkill",
+	"rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal",
+	"pidfd_open", "pidfd_getfd",
 };
 
 int
@@ -52,6 +56,23 @@ sandbox_filter(void)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
 		    SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+	/* No new namespaces by clone either (clone3's flags cannot be read:
+	 * it reports "not implemented", and the C library falls back). */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+		    SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+		    CLONE_NEWUSER));
+	if (rc == 0 && seccomp_syscall_resolve_name("clone3") != __NR_SCMP_ERROR)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+		    seccomp_syscall_resolve_name("clone3"), 0);
+	/* Signals only to itself: not to the other workers of its user. */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(kill),
+		    1, SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)getpid()));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+		    SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_NE,
+		    (scmp_datum_t)getpid()));
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
