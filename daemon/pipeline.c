@@ -805,6 +805,11 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		}
 		w->ready = true;
 		p->start_failures = 0;
+		/* A job handed over while the worker loaded its model has its
+		 * whole time from now. */
+		if (w->job != NULL)
+			w->deadline = mono_ms() +
+			    (int64_t)p->config->job_timeout_s * 1000;
 		if (++p->pool.ready == p->pool.n)
 			log_info("%zu worker%s ready (system-call filter: %s)",
 			    p->pool.n, p->pool.n == 1 ? "" : "s",
