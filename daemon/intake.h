@@ -334,6 +334,10 @@ int	ledger_ignore(struct ledger *, const struct inbox_conf *, const char *name,
 /* Finishes every step a crash left half-done: claims, rejections, and
  * spool folders the database does not know. */
 int	ledger_recover(struct ledger *);
+/* The same for the rows alone (no spool walk): run now and then while the
+ * daemon runs, so a step that failed (the database busy past its timeout)
+ * is finished without waiting for a restart. */
+int	ledger_resume(struct ledger *);
 /* Moves a refused delivery to its inbox's rejected folder with a
  * <name>.reason.txt beside it, and marks it status (quarantined or
  * duplicate). */

@@ -21,6 +21,8 @@
 #include "pipeline.h"
 #include "watch.h"
 
+#define RESUME_MS	5000	/* how often half-done steps are looked for */
+
 struct inbox_run {
 	struct inbox_conf *conf;
 	struct watch	*watch;
@@ -295,9 +297,20 @@ daemon_loop(struct daemon *d)
 	size_t i, nw;
 
 	sigemptyset(&empty);
+	int64_t next_resume = mono_ms() + RESUME_MS;
+
 	while (!got_stop) {
 		int64_t mono = mono_ms(), wake = mono + 60000, dl;
 		struct timespec ts;
+
+		if (mono >= next_resume) {
+			/* Finish steps that failed for a passing reason. */
+			if (ledger_resume(&d->ledger) == 0)
+				process_pending(d);
+			next_resume = mono + RESUME_MS;
+		}
+		if (next_resume < wake)
+			wake = next_resume;
 
 		for (i = 0; i < d->ninboxes && !got_stop; i++)
 			scan_due(d, &d->inboxes[i], mono);

@@ -451,13 +451,19 @@ out:
 }
 
 int
+ledger_resume(struct ledger *l)
+{
+	return store_delivery_foreach(l->store, true, recover_one, l);
+}
+
+int
 ledger_recover(struct ledger *l)
 {
 	struct dirent *e;
 	DIR *dp;
 	int rc;
 
-	if ((rc = store_delivery_foreach(l->store, true, recover_one, l)) != 0)
+	if ((rc = ledger_resume(l)) != 0)
 		return rc;
 	if ((dp = opendir(l->spool)) == NULL) {
 		log_err("spool \"%s\": %s", l->spool, strerror(errno));
