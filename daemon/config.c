@@ -140,49 +140,11 @@ config_path(const char *file, const char *value)
 	return p;
 }
 
-static char *
-prop(xmlNode *n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	char *s;
-
-	if (v == NULL)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
-static char *
-text(xmlNode *n)
-{
-	xmlChar *v = xmlNodeGetContent(n);
-	char *s, *b, *e;
-
-	if (v == NULL)
-		return xstrdup("");
-	for (b = (char *)v; *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'; b++)
-		;
-	s = xstrdup(b);
-	xmlFree(v);
-	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]) != NULL; e--)
-		;
-	*e = '\0';
-	return s;
-}
-
-static bool
-is(xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
-}
-
 /* The schema has already checked the forms of these values. */
 static unsigned
 seconds_ms(xmlNode *n, const char *name, unsigned dflt)
 {
-	char *v = prop(n, name);
+	char *v = xmlsafe_attr(n, name);
 	unsigned ms = dflt;
 
 	if (v != NULL) {
@@ -210,38 +172,38 @@ load_inbox(struct config *c, const char *file, xmlNode *n)
 	char *v;
 	xmlNode *k;
 
-	v = prop(n, "path");
+	v = xmlsafe_attr(n, "path");
 	in = config_add_inbox(c, "");
 	free(in->path);
 	in->path = config_path(file, v);
 	free(v);
 	in->line = (int)xmlGetLineNo(n);
-	if ((v = prop(n, "mode")) != NULL) {
+	if ((v = xmlsafe_attr(n, "mode")) != NULL) {
 		in->mode = strcmp(v, "poll") == 0 ? WATCH_POLL :
 		    strcmp(v, "inotify") == 0 ? WATCH_INOTIFY : WATCH_AUTO;
 		free(v);
 	}
 	in->poll_ms = seconds_ms(n, "poll-interval", in->poll_ms);
 	in->settle_ms = seconds_ms(n, "settle", in->settle_ms);
-	if ((v = prop(n, "rejected")) != NULL) {
+	if ((v = xmlsafe_attr(n, "rejected")) != NULL) {
 		free(in->rejected);
 		in->rejected = v;
 	}
-	if ((v = prop(n, "duplicates")) != NULL) {
+	if ((v = xmlsafe_attr(n, "duplicates")) != NULL) {
 		in->duplicates = strcmp(v, "reject") == 0 ? DUP_REJECT : DUP_FLAG;
 		free(v);
 	}
-	if ((v = prop(n, "templates")) != NULL) {
+	if ((v = xmlsafe_attr(n, "templates")) != NULL) {
 		in->templates = config_path(file, v);
 		free(v);
 	}
-	in->workflow = prop(n, "workflow");
-	in->lang = prop(n, "lang");
+	in->workflow = xmlsafe_attr(n, "workflow");
+	in->lang = xmlsafe_attr(n, "lang");
 	for (k = n->children; k != NULL; k = k->next)
-		if (is(k, "ignore")) {
+		if (xmlsafe_is(k, "ignore")) {
 			in->ignore = xreallocarray(in->ignore, in->nignore + 1,
 			    sizeof(*in->ignore));
-			in->ignore[in->nignore++] = prop(k, "pattern");
+			in->ignore[in->nignore++] = xmlsafe_attr(k, "pattern");
 		}
 }
 
@@ -252,29 +214,29 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 	char *v;
 
 	for (n = root->children; n != NULL; n = n->next) {
-		if (is(n, "data-dir")) {
-			v = text(n);
+		if (xmlsafe_is(n, "data-dir")) {
+			v = xmlsafe_text(n);
 			free(c->data_dir);
 			c->data_dir = config_path(file, v);
 			free(v);
-		} else if (is(n, "user")) {
+		} else if (xmlsafe_is(n, "user")) {
 			free(c->user);
-			c->user = text(n);
-		} else if (is(n, "ocr")) {
-			if ((v = prop(n, "lang")) != NULL) {
+			c->user = xmlsafe_text(n);
+		} else if (xmlsafe_is(n, "ocr")) {
+			if ((v = xmlsafe_attr(n, "lang")) != NULL) {
 				free(c->lang);
 				c->lang = v;
 			}
-			if ((v = prop(n, "pdf")) != NULL) {
+			if ((v = xmlsafe_attr(n, "pdf")) != NULL) {
 				c->pdf = strcmp(v, "yes") == 0;
 				free(v);
 			}
-		} else if (is(n, "limits")) {
-			if ((v = prop(n, "max-delivery")) != NULL) {
+		} else if (xmlsafe_is(n, "limits")) {
+			if ((v = xmlsafe_attr(n, "max-delivery")) != NULL) {
 				c->max_delivery = size_bytes(v);
 				free(v);
 			}
-			if ((v = prop(n, "max-unpacked")) != NULL) {
+			if ((v = xmlsafe_attr(n, "max-unpacked")) != NULL) {
 				c->max_unpacked = size_bytes(v);
 				free(v);
 			}
@@ -288,16 +250,16 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 			c->max_pixels = (uint64_t)uint_prop(n, "max-megapixels",
 			    (unsigned)(c->max_pixels / 1000000)) * 1000000;
 			c->max_pages = uint_prop(n, "max-pages", c->max_pages);
-		} else if (is(n, "workers")) {
+		} else if (xmlsafe_is(n, "workers")) {
 			c->workers = uint_prop(n, "count", c->workers);
 			c->job_timeout_s = uint_prop(n, "timeout", c->job_timeout_s);
 			c->attempts = uint_prop(n, "attempts", c->attempts);
 			c->worker_jobs = uint_prop(n, "jobs", c->worker_jobs);
 			c->worker_memory_mb = uint_prop(n, "memory",
 			    c->worker_memory_mb);
-		} else if (is(n, "rescan")) {
+		} else if (xmlsafe_is(n, "rescan")) {
 			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
-		} else if (is(n, "inbox"))
+		} else if (xmlsafe_is(n, "inbox"))
 			load_inbox(c, file, n);
 	}
 }
@@ -313,7 +275,7 @@ config_load(struct config *c, const char *path)
 	if ((doc = xmlsafe_read_file(path)) == NULL)
 		goto fail;
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !is(root, "intake") || root->ns == NULL ||
+	if (root == NULL || !xmlsafe_is(root, "intake") || root->ns == NULL ||
 	    xmlStrcmp(root->ns->href, (const xmlChar *)CONFIG_NS) != 0) {
 		fprintf(stderr, "%s:%d: the root element must be <intake "
 		    "xmlns=\"%s\" version=\"1\">\n", path,

@@ -23,30 +23,10 @@
 
 #define TEMPLATE_NS	"urn:intake:template:1"
 
-static bool
-is(xmlNode *n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
-}
-
-static char *
-attr(xmlNode *n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-	char *s;
-
-	if (v == NULL)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
-}
-
 static double
 num(xmlNode *n, const char *name, double dflt)
 {
-	char *v = attr(n, name);
+	char *v = xmlsafe_attr(n, name);
 	double d = dflt;
 
 	if (v != NULL) {
@@ -54,24 +34,6 @@ num(xmlNode *n, const char *name, double dflt)
 		free(v);
 	}
 	return d;
-}
-
-static char *
-content(xmlNode *n)
-{
-	xmlChar *v = xmlNodeGetContent(n);
-	char *s, *b, *e;
-
-	if (v == NULL)
-		return xstrdup("");
-	for (b = (char *)v; *b == ' ' || *b == '\n' || *b == '\t' || *b == '\r'; b++)
-		;
-	s = xstrdup(b);
-	xmlFree(v);
-	for (e = s + strlen(s); e > s && strchr(" \n\t\r", e[-1]); e--)
-		;
-	*e = '\0';
-	return s;
 }
 
 struct lint {
@@ -126,30 +88,30 @@ field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
 	f = &p->fields[p->nfields++];
 	memset(f, 0, sizeof(*f));
 	f->line = (int)xmlGetLineNo(n);
-	f->name = attr(n, "name");
+	f->name = xmlsafe_attr(n, "name");
 	if (f->name == NULL)
 		f->name = xstrdup("");
-	v = attr(n, "type");
+	v = xmlsafe_attr(n, "type");
 	if (v == NULL || field_type_parse(v, &f->type) != 0)
 		problem(l, f->line, "field \"%s\": unknown type \"%s\"", f->name,
 		    v ? v : "");
 	free(v);
-	v = attr(n, "required");
+	v = xmlsafe_attr(n, "required");
 	f->required = v != NULL && strcmp(v, "yes") == 0;
 	free(v);
 	f->threshold = num(n, "threshold", -1);
-	f->min = attr(n, "min");
-	f->max = attr(n, "max");
-	f->pattern = attr(n, "pattern");
+	f->min = xmlsafe_attr(n, "min");
+	f->max = xmlsafe_attr(n, "max");
+	f->pattern = xmlsafe_attr(n, "pattern");
 	box_read(n, &f->box);
 	for (k = n->children; k != NULL; k = k->next)
-		if (is(k, "option")) {
+		if (xmlsafe_is(k, "option")) {
 			struct tpl_option *o;
 
 			f->options = xreallocarray(f->options, f->noptions + 1,
 			    sizeof(*f->options));
 			o = &f->options[f->noptions++];
-			o->key = attr(k, "key");
+			o->key = xmlsafe_attr(k, "key");
 			o->line = (int)xmlGetLineNo(k);
 			box_read(k, &o->box);
 			if (o->key == NULL)
@@ -215,20 +177,20 @@ page_read(struct lint *l, xmlNode *n, struct template *t)
 		problem(l, p->line, "page %d: pages are numbered 1, 2, ... in "
 		    "order (expected %zu)", p->n, t->npages);
 	for (k = n->children; k != NULL; k = k->next) {
-		if (is(k, "recognize")) {
+		if (xmlsafe_is(k, "recognize")) {
 			for (q = k->children; q != NULL; q = q->next)
-				if (is(q, "phrase")) {
+				if (xmlsafe_is(q, "phrase")) {
 					p->phrases = xreallocarray(p->phrases,
 					    p->nphrases + 1, sizeof(*p->phrases));
-					p->phrases[p->nphrases++] = content(q);
+					p->phrases[p->nphrases++] = xmlsafe_text(q);
 				}
-		} else if (is(k, "anchor")) {
+		} else if (xmlsafe_is(k, "anchor")) {
 			struct tpl_anchor *a;
 
 			p->anchors = xreallocarray(p->anchors, p->nanchors + 1,
 			    sizeof(*p->anchors));
 			a = &p->anchors[p->nanchors++];
-			a->text = attr(k, "text");
+			a->text = xmlsafe_attr(k, "text");
 			a->x = num(k, "x", -1);
 			a->y = num(k, "y", -1);
 			a->line = (int)xmlGetLineNo(k);
@@ -238,7 +200,7 @@ page_read(struct lint *l, xmlNode *n, struct template *t)
 			    a->y > p->height)
 				problem(l, a->line, "anchor \"%s\": (%.1f, %.1f) "
 				    "is not on the page", a->text, a->x, a->y);
-		} else if (is(k, "field"))
+		} else if (xmlsafe_is(k, "field"))
 			field_read(l, k, p, t);
 	}
 	if (p->nphrases == 0)
@@ -262,7 +224,7 @@ template_load(const char *path, struct template **out)
 	if ((doc = xmlsafe_read_file(path)) == NULL)
 		return INTAKE_EINVAL;
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !is(root, "template") || root->ns == NULL ||
+	if (root == NULL || !xmlsafe_is(root, "template") || root->ns == NULL ||
 	    xmlStrcmp(root->ns->href, (const xmlChar *)TEMPLATE_NS) != 0) {
 		problem(&l, root ? (int)xmlGetLineNo(root) : 1, "the root element "
 		    "must be <template xmlns=\"%s\">", TEMPLATE_NS);
@@ -278,18 +240,18 @@ template_load(const char *path, struct template **out)
 	free(xsd);
 	t = xcalloc(1, sizeof(*t));
 	t->file = xstrdup(path);
-	t->id = attr(root, "id");
+	t->id = xmlsafe_attr(root, "id");
 	t->version = (int)num(root, "version", 1);
 	t->threshold = 0.8;
 	for (n = root->children; n != NULL; n = n->next) {
-		if (is(n, "title"))
-			t->title = content(n);
-		else if (is(n, "lang"))
-			t->lang = content(n);
-		else if (is(n, "threshold"))
+		if (xmlsafe_is(n, "title"))
+			t->title = xmlsafe_text(n);
+		else if (xmlsafe_is(n, "lang"))
+			t->lang = xmlsafe_text(n);
+		else if (xmlsafe_is(n, "threshold"))
 			t->threshold = strtod((const char *)n->children ?
 			    (const char *)n->children->content : "0.8", NULL);
-		else if (is(n, "page"))
+		else if (xmlsafe_is(n, "page"))
 			page_read(&l, n, t);
 	}
 	if (t->id == NULL)

@@ -218,3 +218,42 @@ out:
 	xmlFreeDoc(sdoc);
 	return rc;
 }
+
+bool
+xmlsafe_is(xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+char *
+xmlsafe_attr(xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s;
+
+	if (v == NULL)
+		return NULL;
+	s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+char *
+xmlsafe_text(xmlNode *n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s, *b, *e;
+
+	if (v == NULL)
+		return xstrdup("");
+	for (b = (char *)v; *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r';
+	    b++)
+		;
+	s = xstrdup(b);
+	xmlFree(v);
+	for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]) != NULL; e--)
+		;
+	*e = '\0';
+	return s;
+}

@@ -7,6 +7,8 @@
 #ifndef INTAKE_XMLSAFE_H
 #define INTAKE_XMLSAFE_H
 
+#include <stdbool.h>
+
 #include <libxml/tree.h>
 
 #define XMLSAFE_MAX_BYTES	(16u << 20)
@@ -23,5 +25,10 @@ xmlDoc	*xmlsafe_read_memory_err(const char *buf, size_t len, const char *name,
 /* Validates doc (read from path) against the schema in xsd; 0 or
  * INTAKE_EINVAL after reporting every violation. */
 int	 xmlsafe_validate(xmlDoc *doc, const char *path, const char *xsd);
+
+/* Small readers for the documents above (results owned by the caller). */
+bool	 xmlsafe_is(xmlNode *, const char *name);	/* an element so named */
+char	*xmlsafe_attr(xmlNode *, const char *name);	/* NULL when absent */
+char	*xmlsafe_text(xmlNode *);	/* its text, trimmed; never NULL */
 
 #endif
