@@ -5,7 +5,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,30 +74,14 @@ print_case(const struct case_row *k, void *arg)
 int
 cmd_cases(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
+	int rc = ctl_json_only(c, argc, argv,
+	    "usage: intakectl cases [--json]\n",
+	    "Lists the cases: id, form, state, pages, reference, when it was\n"
+	    "opened, and its files; with --json also sender, channel, form hint\n"
+	    "and where each page came from.\n");
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': c->json = true; break;
-		case 'h':
-			printf("usage: intakectl cases [--json]\n\n"
-			    "Lists the cases: id, form, state, reference, when "
-			    "it was opened, and its files.\n");
-			return 0;
-		default:
-			fprintf(stderr, "usage: intakectl cases [--json]\n");
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: intakectl cases [--json]\n");
-		return 2;
-	}
+	if (rc >= 0)
+		return rc;
 	if (ctl_store(c) != 0)
 		return 1;
 	if (!c->json)

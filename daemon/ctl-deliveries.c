@@ -5,7 +5,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <string.h>
 
 #include "intake.h"
@@ -67,32 +66,15 @@ print_delivery(const struct delivery *d, void *arg)
 int
 cmd_deliveries(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
+	int rc = ctl_json_only(c, argc, argv,
+	    "usage: intakectl deliveries [--json]\n",
+	    "Lists the intake ledger: every file or folder ever "
+	    "seen in an inbox, its\nSHA-256, size, status (case, "
+	    "quarantined, duplicate, ignored, pending), case\n"
+	    "and the reason for anything not taken.\n");
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': c->json = true; break;
-		case 'h':
-			printf("usage: intakectl deliveries [--json]\n\n"
-			    "Lists the intake ledger: every file or folder ever "
-			    "seen in an inbox, its\nSHA-256, size, status (case, "
-			    "quarantined, duplicate, ignored, pending), case\n"
-			    "and the reason for anything not taken.\n");
-			return 0;
-		default:
-			fprintf(stderr, "usage: intakectl deliveries [--json]\n");
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "usage: intakectl deliveries [--json]\n");
-		return 2;
-	}
+	if (rc >= 0)
+		return rc;
 	if (ctl_store(c) != 0)
 		return 1;
 	if (!c->json)

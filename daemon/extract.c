@@ -317,7 +317,7 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 {
 	const struct ocr_word **in = NULL;
 	size_t n = 0, i, len = 0;
-	double sum = 0, min = 100;
+	double min = 100;
 	char *s;
 
 	for (i = 0; i < r->nwords; i++) {
@@ -334,7 +334,6 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 		qsort(in, n, sizeof(*in), word_cmp_line);
 	for (i = 0; i < n; i++) {
 		len += strlen(in[i]->text) + 1;
-		sum += in[i]->conf;
 		if (in[i]->conf < min)
 			min = in[i]->conf;
 	}
@@ -346,7 +345,6 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 	}
 	/* A value is as sure as its least sure word. */
 	*conf = n ? min / 100.0 : 0;
-	(void)sum;
 	free(in);
 	return s;
 }

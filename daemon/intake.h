@@ -389,6 +389,10 @@ struct ctl {
 int	ctl_store(struct ctl *);
 /* Prints a byte count as "812", "1.2K", "3.4M". */
 const char *ctl_size(int64_t bytes, char *buf, size_t len);
+/* Parses the options of a command that takes --json and --help only:
+ * 0 to go on, or the exit status to return (help printed: 0, usage: 2). */
+int	ctl_json_only(struct ctl *, int argc, char **argv, const char *usage,
+	    const char *help);
 int	cmd_deliveries(struct ctl *, int argc, char **argv);
 int	cmd_cases(struct ctl *, int argc, char **argv);
 int	cmd_ocr(struct ctl *, int argc, char **argv);

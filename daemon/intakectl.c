@@ -84,6 +84,35 @@ ctl_size(int64_t n, char *buf, size_t len)
 }
 
 int
+ctl_json_only(struct ctl *c, int argc, char **argv, const char *usage,
+    const char *help)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': c->json = true; break;
+		case 'h':
+			printf("%s\n%s", usage, help);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return -1;
+}
+
+int
 main(int argc, char *argv[])
 {
 	enum { OPT_DATA = 256, OPT_JSON };

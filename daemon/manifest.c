@@ -16,28 +16,18 @@
 #include "worker.h"
 #include "xmlsafe.h"
 
-/* The trimmed text of the first child element called name, or NULL. */
+/* The trimmed text of the first child element called name; NULL when
+ * absent, empty or too long to be a reference or a name. */
 static char *
 child_text(xmlNode *root, const char *name)
 {
 	xmlNode *n;
+	char *s;
 
 	for (n = root->children; n != NULL; n = n->next) {
-		xmlChar *v;
-		char *s, *b, *e;
-
-		if (n->type != XML_ELEMENT_NODE ||
-		    xmlStrcmp(n->name, (const xmlChar *)name) != 0)
+		if (!xmlsafe_is(n, name))
 			continue;
-		if ((v = xmlNodeGetContent(n)) == NULL)
-			return NULL;
-		for (b = (char *)v; *b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'; b++)
-			;
-		s = xstrdup(b);
-		xmlFree(v);
-		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
-			;
-		*e = '\0';
+		s = xmlsafe_text(n);
 		if (strlen(s) > 200 || *s == '\0') {
 			free(s);
 			return NULL;
