@@ -7,7 +7,9 @@
 #endif
 
 #include <errno.h>
+#include <grp.h>
 #include <libgen.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +104,19 @@ config_release(struct config *c)
 	free(c->data_dir);
 	free(c->user);
 	free(c->lang);
+	free(c->workflows);
+	for (size_t i = 0; i < c->nroles; i++) {
+		struct role_conf *r = &c->roles[i];
+
+		free(r->name);
+		for (size_t k = 0; k < r->nusers; k++)
+			free(r->users[k]);
+		free(r->users);
+		for (size_t k = 0; k < r->ngroups; k++)
+			free(r->groups[k]);
+		free(r->groups);
+	}
+	free(c->roles);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -207,6 +222,104 @@ load_inbox(struct config *c, const char *file, xmlNode *n)
 		}
 }
 
+/* Splits a list of names separated by blanks or commas. */
+static void
+names_split(const char *s, char ***out, size_t *n)
+{
+	while (s != NULL && *s != '\0') {
+		size_t len;
+
+		s += strspn(s, " ,\t\n");
+		if ((len = strcspn(s, " ,\t\n")) == 0)
+			break;
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		if (((*out)[(*n)++] = strndup(s, len)) == NULL)
+			fatal("out of memory");
+		s += len;
+	}
+}
+
+static void
+load_role(struct config *c, xmlNode *n)
+{
+	struct role_conf *r;
+	char *v;
+
+	c->roles = xreallocarray(c->roles, c->nroles + 1, sizeof(*c->roles));
+	r = &c->roles[c->nroles++];
+	memset(r, 0, sizeof(*r));
+	r->line = (int)xmlGetLineNo(n);
+	r->name = xmlsafe_attr(n, "name");
+	if ((v = xmlsafe_attr(n, "users")) != NULL) {
+		names_split(v, &r->users, &r->nusers);
+		free(v);
+	}
+	if ((v = xmlsafe_attr(n, "groups")) != NULL) {
+		names_split(v, &r->groups, &r->ngroups);
+		free(v);
+	}
+}
+
+char *
+config_workflows(const struct config *c)
+{
+	if (c->workflows != NULL)
+		return xstrdup(c->workflows);
+	return path_join(config_datadir(), "workflows");
+}
+
+char **
+config_role_names(const struct config *c, size_t *n)
+{
+	char **v = xcalloc(c->nroles + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < c->nroles; i++)
+		v[i] = c->roles[i].name;
+	*n = c->nroles;
+	return v;
+}
+
+/* Whether user is a member of group (by the group database: primary
+ * group or listed member). */
+static bool
+in_group(const char *user, const char *group)
+{
+	struct group *g = getgrnam(group);
+	struct passwd *pw;
+	size_t i;
+
+	if (g == NULL)
+		return false;
+	for (i = 0; g->gr_mem != NULL && g->gr_mem[i] != NULL; i++)
+		if (strcmp(g->gr_mem[i], user) == 0)
+			return true;
+	pw = getpwnam(user);
+	return pw != NULL && pw->pw_gid == g->gr_gid;
+}
+
+char **
+config_user_roles(const struct config *c, const char *user, size_t *n)
+{
+	char **v = xcalloc(c->nroles + 1, sizeof(*v));
+	size_t i, k;
+
+	*n = 0;
+	for (i = 0; i < c->nroles; i++) {
+		const struct role_conf *r = &c->roles[i];
+		bool has = false;
+
+		for (k = 0; k < r->nusers && !has; k++)
+			has = strcmp(r->users[k], user) == 0 ||
+			    strcmp(r->users[k], "*") == 0;
+		for (k = 0; k < r->ngroups && !has; k++)
+			has = in_group(user, r->groups[k]);
+		if (has)
+			v[(*n)++] = r->name;
+	}
+	return v;
+}
+
 static void
 load_tree(struct config *c, const char *file, xmlNode *root)
 {
@@ -259,6 +372,16 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 			    c->worker_memory_mb);
 		} else if (xmlsafe_is(n, "rescan")) {
 			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
+		} else if (xmlsafe_is(n, "workflows")) {
+			if ((v = xmlsafe_attr(n, "dir")) != NULL) {
+				free(c->workflows);
+				c->workflows = config_path(file, v);
+				free(v);
+			}
+		} else if (xmlsafe_is(n, "roles")) {
+			for (xmlNode *k = n->children; k != NULL; k = k->next)
+				if (xmlsafe_is(k, "role"))
+					load_role(c, k);
 		} else if (xmlsafe_is(n, "inbox"))
 			load_inbox(c, file, n);
 	}

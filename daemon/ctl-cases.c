@@ -78,7 +78,7 @@ cmd_cases(struct ctl *c, int argc, char **argv)
 	    "usage: intakectl cases [--json]\n",
 	    "Lists the cases: id, form, state, pages, reference, when it was\n"
 	    "opened, and its files; with --json also sender, channel, form hint\n"
-	    "and where each page came from.\n");
+	    "and where each page came from.\n", 0);
 
 	if (rc >= 0)
 		return rc;

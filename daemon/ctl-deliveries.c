@@ -71,7 +71,7 @@ cmd_deliveries(struct ctl *c, int argc, char **argv)
 	    "Lists the intake ledger: every file or folder ever "
 	    "seen in an inbox, its\nSHA-256, size, status (case, "
 	    "quarantined, duplicate, ignored, pending), case\n"
-	    "and the reason for anything not taken.\n");
+	    "and the reason for anything not taken.\n", 0);
 
 	if (rc >= 0)
 		return rc;

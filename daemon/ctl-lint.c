@@ -9,25 +9,65 @@
 #include <getopt.h>
 #include <stdlib.h>
 
+#include <string.h>
+
+#include <libxml/tree.h>
+
 #include "intake.h"
 #include "template.h"
+#include "xmlsafe.h"
 
-#define LINT_USAGE "usage: intakectl lint FILE...\n"
+#define LINT_USAGE "usage: intakectl lint [--templates DIR] FILE...\n"
+
+/* A workflow or a template, by the namespace of its root element. */
+static bool
+is_workflow(const char *path)
+{
+	char err[256], *buf;
+	xmlDoc *doc;
+	xmlNode *root;
+	size_t len;
+	bool wf;
+
+	/* Problems are reported by the loader that follows. */
+	if (file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len) != 0)
+		return false;
+	doc = xmlsafe_read_memory_err(buf, len, path, err, sizeof(err));
+	wf = doc == NULL && strstr(buf, "urn:intake:workflow:1") != NULL;
+	free(buf);
+	if (doc == NULL)
+		return wf;
+	root = xmlDocGetRootElement(doc);
+	wf = root != NULL && root->ns != NULL && xmlStrcmp(root->ns->href,
+	    (const xmlChar *)"urn:intake:workflow:1") == 0;
+	xmlFreeDoc(doc);
+	return wf;
+}
 
 int
 cmd_lint(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "templates", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *tpl_dir = NULL;
 	int ch, i, rc = 0;
 
-	(void)c;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "ht:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 't':
+			tpl_dir = optarg;
+			break;
 		case 'h':
-			printf(LINT_USAGE "\nChecks form templates "
+			printf(LINT_USAGE "\nChecks workflows "
+			    "(intake-workflow(5)): the schema, and states that "
+			    "do not\nexist, cannot be reached or left, guards "
+			    "that do not parse or name\nfields the form "
+			    "(--templates DIR: its templates) lacks, durations,\n"
+			    "roles nobody has, deadlines nothing handles.\n"
+			    "\nChecks form templates "
 			    "(intake-template(5)): the schema, and what it "
 			    "cannot see:\nunknown field types, names used "
 			    "twice, boxes outside the page, options on\n"
@@ -49,6 +89,11 @@ cmd_lint(struct ctl *c, int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		struct template *t;
 
+		if (is_workflow(argv[i])) {
+			if (ctl_lint_workflow(c, argv[i], tpl_dir) != 0)
+				rc = 1;
+			continue;
+		}
 		if (template_load(argv[i], &t) != 0) {
 			rc = 1;
 			continue;

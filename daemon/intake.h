@@ -71,6 +71,10 @@ int	 tree_stat(const char *path, int64_t *bytes, int64_t *files,
 	    int64_t *mtime_ms, int64_t *ctime_ms);
 /* Writes a whole file durably under a temporary name, then renames it. */
 int	 write_file_atomic(const char *path, const char *data, size_t len);
+/* Reads a whole regular file of at most max bytes into *buf (the
+ * caller's, NUL-terminated); 0, -EFBIG when larger, -EISDIR when not a
+ * regular file, or -errno. */
+int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
 char	*fmt_time(int64_t ms, char *buf, size_t len);
 
@@ -106,6 +110,16 @@ struct inbox_conf {
 	int		 line;		/* where it was configured */
 };
 
+/* A role and the Unix users and groups that have it. */
+struct role_conf {
+	char		*name;
+	char		**users;
+	size_t		 nusers;
+	char		**groups;
+	size_t		 ngroups;
+	int		 line;
+};
+
 struct config {
 	char		*file;		/* NULL: built-in defaults */
 	char		*data_dir;
@@ -129,6 +143,9 @@ struct config {
 	unsigned	 attempts;	/* tries before a delivery is quarantined */
 	unsigned	 worker_jobs;	/* jobs before a worker is replaced */
 	unsigned	 worker_memory_mb;
+	char		*workflows;	/* NULL: the installed ones */
+	struct role_conf *roles;
+	size_t		 nroles;
 	struct inbox_conf *inboxes;
 	size_t		 ninboxes;
 };
@@ -149,6 +166,14 @@ int	config_check(const struct config *c);
 void	config_release(struct config *c);
 /* Drops every configured inbox (command-line inboxes replace them). */
 void	config_clear_inboxes(struct config *c);
+/* The folder of the workflows: configured, else the installed ones
+ * (caller frees). */
+char	*config_workflows(const struct config *c);
+/* The roles configured: names only (caller frees the vector, not the
+ * strings, which c owns), and those of a user and their groups. */
+char	**config_role_names(const struct config *c, size_t *n);
+char	**config_user_roles(const struct config *c, const char *user,
+	    size_t *n);
 /* The folder holding the schemas and shipped templates and workflows. */
 const char *config_datadir(void);
 
@@ -308,6 +333,97 @@ int	store_delivery_refund(struct store *, int64_t id);
 int	store_case_foreach(struct store *,
 	    int (*fn)(const struct case_row *, void *), void *arg);
 
+/* The workflow engine's view of a case (strings owned: case_wf_release). */
+struct case_wf {
+	int64_t		 id;
+	char		*form;		/* NULL: unclassified */
+	char		*state;
+	char		*workflow;	/* NULL: none yet */
+	int		 version;
+	char		*inbox;		/* the inbox it came from */
+	char		*queue;
+	int64_t		 created_ms, state_since_ms, closed_ms, deadline_ms;
+	int64_t		 pages, problems, flagged;
+};
+int	store_case_wf_get(struct store *, int64_t case_id, struct case_wf *);
+void	case_wf_release(struct case_wf *);
+int	store_case_set_workflow(struct store *, int64_t case_id,
+	    const char *workflow, int version);
+/* Puts a case into a state (deadline_ms 0: none; closed: a final state). */
+int	store_case_enter(struct store *, int64_t case_id, const char *state,
+	    const char *queue, int priority, int64_t since_ms,
+	    int64_t deadline_ms, bool closed);
+/* A field of a case as read or corrected (strings borrowed for the call). */
+struct field_row {
+	const char	*name, *type, *value, *raw, *status, *why;
+	double		 confidence;
+	uint32_t	 page;
+	int		 box[4];
+};
+int	store_case_fields(struct store *, int64_t case_id,
+	    int (*fn)(const struct field_row *, void *), void *arg);
+/* Another open case of form whose fields names[] hold values[] (n >= 1):
+ * 0 with *other set, or INTAKE_ENOENT. */
+int	store_case_duplicate(struct store *, int64_t case_id, const char *form,
+	    const char *const *names, const char *const *values, size_t n,
+	    int64_t *other);
+/* One entry of a case's append-only history (strings borrowed). */
+struct history_row {
+	int64_t		 case_id;
+	int		 seq;
+	int64_t		 at_ms;
+	const char	*actor;		/* a user, or "system" */
+	const char	*kind;		/* start, transition, ignored, action,
+					   note */
+	const char	*event, *from, *to, *why, *comment;
+};
+int	store_history_add(struct store *, const struct history_row *, int *seq);
+int	store_case_history(struct store *, int64_t case_id,
+	    int (*fn)(const struct history_row *, void *), void *arg);
+/* Timers: deadline and warning of the state, overdue and overdue-warning
+ * of the case's statutory clock. */
+struct timer_row {
+	int64_t		 case_id;
+	char		 kind[20];
+	int64_t		 due_ms;
+};
+int	store_timer_set(struct store *, int64_t case_id, const char *kind,
+	    int64_t due_ms);
+/* kind NULL: every timer of the case. */
+int	store_timer_clear(struct store *, int64_t case_id, const char *kind);
+/* Stops (pause) or restarts the statutory clock's timers. */
+int	store_timers_pause(struct store *, int64_t case_id, int64_t now_ms,
+	    bool pause);
+/* Up to limit timers due at now_ms, earliest first (*out the caller's). */
+int	store_timers_due(struct store *, int64_t now_ms, size_t limit,
+	    struct timer_row **out, size_t *n);
+/* Removes a due timer; INTAKE_ENOENT when it is gone or changed. */
+int	store_timer_take(struct store *, const struct timer_row *);
+/* The earliest running timer, 0 when none. */
+int	store_timer_next(struct store *, int64_t *due_ms);
+/* Actions queued by transitions, run after their transaction. */
+struct action_row {
+	int64_t		 id, case_id;
+	int		 history_seq;
+	char		*plugin;
+	char		*params;	/* a JSON object */
+	int		 attempts;
+};
+int	store_action_add(struct store *, int64_t case_id, int history_seq,
+	    const char *plugin, const char *params, int64_t next_ms);
+int	store_actions_due(struct store *, int64_t now_ms, size_t limit,
+	    struct action_row **out, size_t *n);
+void	action_rows_free(struct action_row *, size_t n);
+/* status: pending (next_ms: the retry), done or failed. */
+int	store_action_done(struct store *, int64_t id, const char *status,
+	    const char *error, int64_t next_ms, int64_t now_ms);
+/* The text of a workflow version cases use (outputs the caller's, each
+ * may be NULL); INTAKE_ENOENT when unknown. */
+int	store_workflow_get(struct store *, const char *id, int version,
+	    char **sha256, char **source, char **file);
+int	store_workflow_put(struct store *, const char *id, int version,
+	    const char *file, const char *sha256, const char *source);
+
 const char *delivery_status_name(enum delivery_status);
 const char *delivery_stage_name(enum delivery_stage);
 
@@ -389,14 +505,22 @@ struct ctl {
 int	ctl_store(struct ctl *);
 /* Prints a byte count as "812", "1.2K", "3.4M". */
 const char *ctl_size(int64_t bytes, char *buf, size_t len);
-/* Parses the options of a command that takes --json and --help only:
- * 0 to go on, or the exit status to return (help printed: 0, usage: 2). */
+/* Parses the options of a command that takes --json and --help only,
+ * and nargs arguments after them (-1: one or more): -1 to go on (optind
+ * at the first argument), or the exit status to return (help printed: 0,
+ * usage: 2). */
 int	ctl_json_only(struct ctl *, int argc, char **argv, const char *usage,
-	    const char *help);
+	    const char *help, int nargs);
 int	cmd_deliveries(struct ctl *, int argc, char **argv);
 int	cmd_cases(struct ctl *, int argc, char **argv);
 int	cmd_ocr(struct ctl *, int argc, char **argv);
 int	cmd_extract(struct ctl *, int argc, char **argv);
 int	cmd_lint(struct ctl *, int argc, char **argv);
+int	cmd_graph(struct ctl *, int argc, char **argv);
+int	cmd_why(struct ctl *, int argc, char **argv);
+int	cmd_fire(struct ctl *, int argc, char **argv);
+int	cmd_migrate(struct ctl *, int argc, char **argv);
+/* intakectl lint for one workflow file; 0 or 1. */
+int	ctl_lint_workflow(struct ctl *, const char *path, const char *tpl_dir);
 
 #endif /* INTAKE_H */

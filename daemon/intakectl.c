@@ -25,10 +25,18 @@ static const struct command {
 	    "the cases: form, state, pages, reference, files" },
 	{ "extract", cmd_extract, "extract [--json] [--templates DIR] FILE...",
 	    "recognise the form of files and read their fields, without a daemon" },
-	{ "lint", cmd_lint, "lint FILE...",
-	    "check form templates: schema and meaning, with file:line" },
+	{ "fire", cmd_fire, "fire [--comment TEXT] CASE EVENT",
+	    "fire a manual event on a case, as your roles allow" },
+	{ "graph", cmd_graph, "graph WORKFLOW.xml",
+	    "draw a workflow as a Graphviz digraph" },
+	{ "lint", cmd_lint, "lint [--templates DIR] FILE...",
+	    "check workflows and form templates: schema and meaning, with file:line" },
+	{ "migrate", cmd_migrate, "migrate CASE...",
+	    "move cases to the current version of their workflow" },
 	{ "ocr", cmd_ocr, "ocr [--lang L] [--json|--tsv|--hocr] FILE",
 	    "read one file as the daemon would, without a daemon" },
+	{ "why", cmd_why, "why [--json] CASE",
+	    "explain why a case is where it is: its history in words" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -85,7 +93,7 @@ ctl_size(int64_t n, char *buf, size_t len)
 
 int
 ctl_json_only(struct ctl *c, int argc, char **argv, const char *usage,
-    const char *help)
+    const char *help, int nargs)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -105,7 +113,7 @@ ctl_json_only(struct ctl *c, int argc, char **argv, const char *usage,
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (nargs >= 0 ? argc - optind != nargs : argc - optind < 1) {
 		fputs(usage, stderr);
 		return 2;
 	}

@@ -22,6 +22,7 @@
 #include "watch.h"
 
 #define RESUME_MS	5000	/* how often half-done steps are looked for */
+#define WF_TICK_MS	1000	/* how often timers and actions are looked for */
 
 struct inbox_run {
 	struct inbox_conf *conf;
@@ -297,7 +298,7 @@ daemon_loop(struct daemon *d)
 	size_t i, nw;
 
 	sigemptyset(&empty);
-	int64_t next_resume = mono_ms() + RESUME_MS;
+	int64_t next_resume = mono_ms() + RESUME_MS, next_wf = 0;
 
 	while (!got_stop) {
 		int64_t mono = mono_ms(), wake = mono + 60000, dl;
@@ -316,14 +317,26 @@ daemon_loop(struct daemon *d)
 			scan_due(d, &d->inboxes[i], mono);
 		pipeline_timeouts(&d->pipeline, mono_ms());
 		pipeline_dispatch(&d->pipeline);
+		if (mono >= next_wf) {
+			/* Deadlines that passed, also while the daemon was
+			 * down, and the actions transitions queued. */
+			pipeline_workflows(&d->pipeline);
+			next_wf = mono + WF_TICK_MS;
+		}
+		if (next_wf < wake)
+			wake = next_wf;
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: rescanning every inbox");
+			log_info("SIGHUP: reading the workflows again and "
+			    "rescanning every inbox");
+			pipeline_reload(&d->pipeline);
 			for (i = 0; i < d->ninboxes; i++)
 				d->inboxes[i].next_scan = 0;
 		}
-		if (d->once && at_rest(d))
+		if (d->once && at_rest(d)) {
+			pipeline_workflows(&d->pipeline);
 			break;
+		}
 		if (d->once && d->pipeline.start_failures >= 3) {
 			log_err("the workers do not start: giving up; the "
 			    "deliveries stay in the spool for the next run");

@@ -199,6 +199,26 @@ pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 		free(p->tpl_dir);
 		p->tpl_dir = NULL;
 	}
+	{
+		struct wf_context ctx = { p->tpls, p->ntpls, NULL, 0 };
+		char *dir = config_workflows(c);
+
+		if (c->nroles > 0) {
+			p->roles = config_role_names(c, &p->nroles);
+			ctx.roles = p->roles;
+			ctx.nroles = p->nroles;
+		}
+		if (access(dir, R_OK | X_OK) == 0) {
+			if (wf_init(&p->wf, l->store, dir, &ctx) != 0)
+				log_warn("workflows \"%s\": some could not be "
+				    "used: run intakectl lint on them", dir);
+		} else {
+			log_warn("workflows \"%s\": %s: cases get no workflow",
+			    dir, strerror(errno));
+			(void)wf_init(&p->wf, l->store, NULL, &ctx);
+		}
+		free(dir);
+	}
 	/* Start every worker now: each loads its model while the daemon
 	 * looks at the inboxes. */
 	for (i = 0; i < p->pool.n; i++)
@@ -223,6 +243,8 @@ pipeline_release(struct pipeline *p)
 		w->job = NULL;
 	}
 	pool_release(&p->pool);
+	wf_release(&p->wf);
+	free(p->roles);
 	templates_free(p->tpls, p->ntpls);
 	free(p->tpl_dir);
 	free(p->queue);
@@ -463,6 +485,26 @@ store_fields(struct pipeline *p, struct store *st, int64_t case_id,
 	return 0;
 }
 
+/* The case's workflow starts with what the pipeline found: a form
+ * (extracted), text but no known form (unknown-form), or no text at all
+ * (extraction-failed). */
+static int
+start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
+    const struct job_state *j)
+{
+	const struct inbox_conf *in = ledger_inbox(p->ledger, d->inbox);
+	const char *event = "extraction-failed";
+	size_t i;
+
+	for (i = 0; i < j->npages; i++)
+		if (j->pages[i].read)
+			event = "unknown-form";
+	if (form_choose(p->tpls, p->ntpls, &j->reading) != NULL)
+		event = "extracted";
+	return wf_start(&p->wf, case_id, in ? in->workflow : NULL, event,
+	    now_ms());
+}
+
 /* Opens the case with everything the worker found, in one transaction. */
 static int
 open_case(struct pipeline *p, struct job_state *j)
@@ -502,7 +544,8 @@ open_case(struct pipeline *p, struct job_state *j)
 			goto fail;
 	if (j->pdf != NULL && (rc = store_case_set_pdf(st, case_id, j->pdf)) != 0)
 		goto fail;
-	if ((rc = store_fields(p, st, case_id, j)) != 0)
+	if ((rc = store_fields(p, st, case_id, j)) != 0 ||
+	    (rc = start_workflow(p, case_id, &d, j)) != 0)
 		goto fail;
 	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
 	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
@@ -995,4 +1038,19 @@ pipeline_timeouts(struct pipeline *p, int64_t mono)
 			next = w->deadline;
 	}
 	return next;
+}
+
+void
+pipeline_workflows(struct pipeline *p)
+{
+	size_t n;
+
+	(void)wf_run_timers(&p->wf, now_ms(), &n);
+	(void)wf_run_actions(&p->wf, now_ms(), &n);
+}
+
+void
+pipeline_reload(struct pipeline *p)
+{
+	(void)wf_reload(&p->wf);
 }

@@ -8,6 +8,7 @@
 
 #include "intake.h"
 #include "pool.h"
+#include "wf.h"
 
 struct pipeline {
 	struct ledger	*ledger;
@@ -16,6 +17,9 @@ struct pipeline {
 	struct template	**tpls;		/* the templates the workers use */
 	size_t		 ntpls;
 	char		*tpl_dir;	/* their folder, or NULL: none */
+	struct wf_engine wf;		/* the workflows cases run through */
+	char		**roles;	/* the configured role names */
+	size_t		 nroles;
 	int64_t		*queue;		/* deliveries waiting for a worker */
 	size_t		 nqueue, capqueue;
 	int64_t		*held;		/* copies waiting for their first */
@@ -38,6 +42,10 @@ void	pipeline_events(struct pipeline *, const struct pollfd *pfd, size_t n);
 /* Ends jobs past their deadline; returns the next deadline (monotonic
  * ms) or 0 when no job runs. */
 int64_t	pipeline_timeouts(struct pipeline *, int64_t mono);
+/* Fires due timers and runs due actions of the workflows. */
+void	pipeline_workflows(struct pipeline *);
+/* Reads the workflows again (SIGHUP). */
+void	pipeline_reload(struct pipeline *);
 /* No delivery queued and no job running. */
 bool	pipeline_idle(const struct pipeline *);
 

@@ -51,6 +51,27 @@ enum stmt_id {
 	S_CASE_FORM,
 	S_DELIVERY_REFUND,
 	S_CASE_FIELD,
+	S_CASE_WF,
+	S_CASE_SET_WF,
+	S_CASE_ENTER,
+	S_CASE_FIELDS,
+	S_FIELD_VALUE,
+	S_DUP_CANDIDATES,
+	S_HISTORY_ADD,
+	S_HISTORY,
+	S_TIMER_SET,
+	S_TIMER_CLEAR,
+	S_TIMER_CLEAR_ALL,
+	S_TIMERS_PAUSE,
+	S_TIMERS_RESUME,
+	S_TIMERS_DUE,
+	S_TIMER_TAKE,
+	S_TIMER_NEXT,
+	S_ACTION_ADD,
+	S_ACTIONS_DUE,
+	S_ACTION_DONE,
+	S_WORKFLOW_GET,
+	S_WORKFLOW_PUT,
 	S_MAX
 };
 
@@ -145,6 +166,78 @@ static const char *const stmt_sql[S_MAX] = {
 	    "t.confidence, t.text FROM pages p LEFT JOIN page_text t "
 	    "ON t.case_id = p.case_id AND t.seq = p.seq WHERE p.case_id = ?1 "
 	    "ORDER BY p.seq",
+	[S_CASE_WF] =
+	    "SELECT c.form, c.state, c.workflow, c.workflow_version, "
+	    "c.created_ms, coalesce(c.state_since_ms, c.created_ms), c.closed_ms, "
+	    "(SELECT count(*) FROM pages p WHERE p.case_id = c.id), "
+	    "(SELECT count(*) FROM case_problems p WHERE p.case_id = c.id), "
+	    "(SELECT count(*) FROM case_fields f WHERE f.case_id = c.id AND "
+	    "f.status IN ('uncertain', 'invalid', 'missing')), "
+	    "(SELECT d.inbox FROM deliveries d WHERE d.id = c.delivery_id), "
+	    "c.queue, c.deadline_ms "
+	    "FROM cases c WHERE c.id = ?1",
+	[S_CASE_SET_WF] =
+	    "UPDATE cases SET workflow = ?2, workflow_version = ?3 WHERE id = ?1",
+	[S_CASE_ENTER] =
+	    "UPDATE cases SET state = ?2, queue = ?3, priority = ?4, "
+	    "state_since_ms = ?5, updated_ms = ?5, deadline_ms = ?6, "
+	    "closed_ms = CASE WHEN ?7 THEN ?5 END WHERE id = ?1",
+	[S_CASE_FIELDS] =
+	    "SELECT name, type, value, raw, status, why, confidence, page, "
+	    "x, y, w, h FROM case_fields WHERE case_id = ?1 "
+	    "ORDER BY coalesce(page, 1000000), y, x, name",
+	[S_FIELD_VALUE] =
+	    "SELECT value FROM case_fields WHERE case_id = ?1 AND name = ?2",
+	[S_DUP_CANDIDATES] =
+	    "SELECT f.case_id FROM case_fields f JOIN cases c ON c.id = "
+	    "f.case_id WHERE f.name = ?1 AND f.value = ?2 AND f.case_id <> ?3 "
+	    "AND c.form = ?4 AND c.closed_ms IS NULL ORDER BY f.case_id",
+	[S_HISTORY_ADD] =
+	    "INSERT INTO case_history (case_id, seq, at_ms, actor, kind, event, "
+	    "from_state, to_state, why, comment) VALUES (?1, (SELECT "
+	    "coalesce(max(seq), 0) + 1 FROM case_history WHERE case_id = ?1), "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING seq",
+	[S_HISTORY] =
+	    "SELECT seq, at_ms, actor, kind, event, from_state, to_state, why, "
+	    "comment FROM case_history WHERE case_id = ?1 ORDER BY seq",
+	[S_TIMER_SET] =
+	    "INSERT OR REPLACE INTO timers (case_id, kind, due_ms, left_ms) "
+	    "VALUES (?1, ?2, ?3, NULL)",
+	[S_TIMER_CLEAR] =
+	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2",
+	[S_TIMER_CLEAR_ALL] =
+	    "DELETE FROM timers WHERE case_id = ?1",
+	[S_TIMERS_PAUSE] =
+	    "UPDATE timers SET left_ms = max(due_ms - ?2, 0), due_ms = NULL "
+	    "WHERE case_id = ?1 AND kind IN ('overdue', 'overdue-warning') "
+	    "AND due_ms IS NOT NULL",
+	[S_TIMERS_RESUME] =
+	    "UPDATE timers SET due_ms = ?2 + left_ms, left_ms = NULL "
+	    "WHERE case_id = ?1 AND left_ms IS NOT NULL",
+	[S_TIMERS_DUE] =
+	    "SELECT case_id, kind, due_ms FROM timers WHERE due_ms <= ?1 "
+	    "ORDER BY due_ms LIMIT ?2",
+	[S_TIMER_TAKE] =
+	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2 AND due_ms = ?3",
+	[S_TIMER_NEXT] =
+	    "SELECT min(due_ms) FROM timers WHERE due_ms IS NOT NULL",
+	[S_ACTION_ADD] =
+	    "INSERT INTO case_actions (case_id, history_seq, plugin, params, "
+	    "status, next_ms) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+	[S_ACTIONS_DUE] =
+	    "SELECT id, case_id, history_seq, plugin, params, attempts "
+	    "FROM case_actions WHERE status = 'pending' AND next_ms <= ?1 "
+	    "ORDER BY next_ms, id LIMIT ?2",
+	[S_ACTION_DONE] =
+	    "UPDATE case_actions SET status = ?2, error = ?3, next_ms = "
+	    "coalesce(?4, next_ms), attempts = attempts + 1, done_ms = CASE "
+	    "WHEN ?2 <> 'pending' THEN ?5 END WHERE id = ?1",
+	[S_WORKFLOW_GET] =
+	    "SELECT sha256, source, file FROM workflows WHERE id = ?1 AND "
+	    "version = ?2",
+	[S_WORKFLOW_PUT] =
+	    "INSERT INTO workflows (id, version, file, sha256, source, "
+	    "loaded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -283,6 +376,70 @@ static const char *const migrations[] = {
 	"  x INTEGER, y INTEGER, w INTEGER, h INTEGER,"
 	"  PRIMARY KEY (case_id, name)"
 	") WITHOUT ROWID;",
+	/* 6: workflows: each case's state machine, pinned to the version it
+	 * started with; its append-only history, timers and actions */
+	"ALTER TABLE cases ADD COLUMN workflow TEXT;"
+	"ALTER TABLE cases ADD COLUMN workflow_version INTEGER;"
+	"ALTER TABLE cases ADD COLUMN queue TEXT;"
+	"ALTER TABLE cases ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE cases ADD COLUMN state_since_ms INTEGER;"
+	"ALTER TABLE cases ADD COLUMN deadline_ms INTEGER;"
+	"ALTER TABLE cases ADD COLUMN closed_ms INTEGER;"
+	"ALTER TABLE cases ADD COLUMN assignee TEXT;"
+	"CREATE INDEX cases_queue ON cases(queue, state) "
+	"  WHERE closed_ms IS NULL;"
+	"CREATE INDEX cases_form ON cases(form);"
+	"CREATE INDEX case_fields_value ON case_fields(name, value);"
+	"CREATE TABLE workflows ("
+	"  id TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  loaded_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (id, version)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE case_history ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  seq INTEGER NOT NULL,"
+	"  at_ms INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('start', 'transition', 'ignored', 'action', 'note')),"
+	"  event TEXT,"
+	"  from_state TEXT,"
+	"  to_state TEXT,"
+	"  why TEXT,"
+	"  comment TEXT,"
+	"  PRIMARY KEY (case_id, seq)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER case_history_no_update BEFORE UPDATE ON case_history "
+	"  BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;"
+	"CREATE TRIGGER case_history_no_delete BEFORE DELETE ON case_history "
+	"  BEGIN SELECT RAISE(ABORT, 'the case history is append-only'); END;"
+	"CREATE TABLE timers ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('deadline', 'warning', 'overdue', 'overdue-warning')),"
+	"  due_ms INTEGER,"
+	"  left_ms INTEGER,"
+	"  PRIMARY KEY (case_id, kind)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX timers_due ON timers(due_ms) WHERE due_ms IS NOT NULL;"
+	"CREATE TABLE case_actions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  history_seq INTEGER NOT NULL,"
+	"  plugin TEXT NOT NULL,"
+	"  params TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_ms INTEGER NOT NULL,"
+	"  error TEXT,"
+	"  done_ms INTEGER"
+	");"
+	"CREATE INDEX case_actions_pending ON case_actions(next_ms) "
+	"  WHERE status = 'pending';",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1070,4 +1227,494 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 		r = store_fail(st, "listing cases");
 	sqlite3_finalize(s);
 	return r;
+}
+
+/* --- workflows: the engine's view of a case, history, timers, actions */
+
+/* Runs a prepared-on-the-spot query row by row, so that fn may use the
+ * cached statements while it runs.  bind fills the parameters. */
+static int
+each_row(struct store *st, enum stmt_id id, const char *what,
+    void (*bind)(sqlite3_stmt *, const void *), const void *barg,
+    int (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, r = 0;
+
+	if (sqlite3_prepare_v2(st->db, stmt_sql[id], -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, what);
+	bind(s, barg);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((r = row(s, arg)) != 0)
+			break;
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(st, what);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static void
+bind_case(sqlite3_stmt *s, const void *arg)
+{
+	sqlite3_bind_int64(s, 1, *(const int64_t *)arg);
+}
+
+int
+store_case_wf_get(struct store *st, int64_t case_id, struct case_wf *c)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_WF];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	sqlite3_bind_int64(s, 1, case_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		c->id = case_id;
+		c->form = col_text(s, 0);
+		c->state = col_text(s, 1);
+		c->workflow = col_text(s, 2);
+		c->version = sqlite3_column_int(s, 3);
+		c->created_ms = sqlite3_column_int64(s, 4);
+		c->state_since_ms = sqlite3_column_int64(s, 5);
+		c->closed_ms = sqlite3_column_int64(s, 6);
+		c->pages = sqlite3_column_int64(s, 7);
+		c->problems = sqlite3_column_int64(s, 8);
+		c->flagged = sqlite3_column_int64(s, 9);
+		c->inbox = col_text(s, 10);
+		c->queue = col_text(s, 11);
+		c->deadline_ms = sqlite3_column_int64(s, 12);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? INTAKE_ENOENT : store_fail(st, "reading a case");
+}
+
+void
+case_wf_release(struct case_wf *c)
+{
+	free(c->form);
+	free(c->state);
+	free(c->workflow);
+	free(c->inbox);
+	free(c->queue);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+store_case_set_workflow(struct store *st, int64_t case_id, const char *wf,
+    int version)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_SET_WF];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, wf);
+	sqlite3_bind_int(s, 3, version);
+	return step_done(st, s, "recording the case's workflow");
+}
+
+int
+store_case_enter(struct store *st, int64_t case_id, const char *state,
+    const char *queue, int priority, int64_t since_ms, int64_t deadline_ms,
+    bool closed)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_ENTER];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, state);
+	bind_text(s, 3, queue);
+	sqlite3_bind_int(s, 4, priority);
+	sqlite3_bind_int64(s, 5, since_ms);
+	bind_id(s, 6, deadline_ms);
+	sqlite3_bind_int(s, 7, closed);
+	return step_done(st, s, "moving the case");
+}
+
+struct rows_arg {
+	void	*fn;
+	void	*arg;
+};
+
+static int
+field_row(sqlite3_stmt *s, void *arg)
+{
+	struct rows_arg *a = arg;
+	int (*fn)(const struct field_row *, void *) =
+	    (int (*)(const struct field_row *, void *))a->fn;
+	struct field_row f;
+	int i;
+
+	f.name = (const char *)sqlite3_column_text(s, 0);
+	f.type = (const char *)sqlite3_column_text(s, 1);
+	f.value = (const char *)sqlite3_column_text(s, 2);
+	f.raw = (const char *)sqlite3_column_text(s, 3);
+	f.status = (const char *)sqlite3_column_text(s, 4);
+	f.why = (const char *)sqlite3_column_text(s, 5);
+	f.confidence = sqlite3_column_double(s, 6);
+	f.page = (uint32_t)sqlite3_column_int(s, 7);
+	for (i = 0; i < 4; i++)
+		f.box[i] = sqlite3_column_int(s, 8 + i);
+	return fn(&f, a->arg);
+}
+
+int
+store_case_fields(struct store *st, int64_t case_id,
+    int (*fn)(const struct field_row *, void *), void *arg)
+{
+	struct rows_arg a = { (void *)fn, arg };
+
+	return each_row(st, S_CASE_FIELDS, "listing fields", bind_case,
+	    &case_id, field_row, &a);
+}
+
+struct dup_arg {
+	int64_t		 case_id;
+	const char	*form;
+	const char	*name, *value;
+	int64_t		*ids;
+	size_t		 n;
+};
+
+static void
+bind_dup(sqlite3_stmt *s, const void *arg)
+{
+	const struct dup_arg *d = arg;
+
+	bind_text(s, 1, d->name);
+	bind_text(s, 2, d->value);
+	sqlite3_bind_int64(s, 3, d->case_id);
+	bind_text(s, 4, d->form);
+}
+
+static int
+dup_row(sqlite3_stmt *s, void *arg)
+{
+	struct dup_arg *d = arg;
+
+	d->ids = xreallocarray(d->ids, d->n + 1, sizeof(*d->ids));
+	d->ids[d->n++] = sqlite3_column_int64(s, 0);
+	return d->n >= 1000;	/* enough to decide */
+}
+
+/* Whether field name of case_id holds value. */
+static bool
+field_is(struct store *st, int64_t case_id, const char *name,
+    const char *value)
+{
+	sqlite3_stmt *s = st->stmt[S_FIELD_VALUE];
+	bool same = false;
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, name);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		same = strcmp((const char *)sqlite3_column_text(s, 0), value) == 0;
+	sqlite3_reset(s);
+	return same;
+}
+
+int
+store_case_duplicate(struct store *st, int64_t case_id, const char *form,
+    const char *const *names, const char *const *values, size_t n,
+    int64_t *other)
+{
+	struct dup_arg d = { case_id, form, names[0], values[0], NULL, 0 };
+	size_t i, k;
+	int rc;
+
+	*other = 0;
+	rc = each_row(st, S_DUP_CANDIDATES, "looking for duplicates", bind_dup,
+	    &d, dup_row, &d);
+	if (rc < 0) {
+		free(d.ids);
+		return rc;
+	}
+	for (i = 0; i < d.n && *other == 0; i++) {
+		for (k = 1; k < n; k++)
+			if (!field_is(st, d.ids[i], names[k], values[k]))
+				break;
+		if (k == n)
+			*other = d.ids[i];
+	}
+	free(d.ids);
+	return *other ? 0 : INTAKE_ENOENT;
+}
+
+int
+store_history_add(struct store *st, const struct history_row *h, int *seq)
+{
+	sqlite3_stmt *s = st->stmt[S_HISTORY_ADD];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, h->case_id);
+	sqlite3_bind_int64(s, 2, h->at_ms);
+	bind_text(s, 3, h->actor);
+	bind_text(s, 4, h->kind);
+	bind_text(s, 5, h->event);
+	bind_text(s, 6, h->from);
+	bind_text(s, 7, h->to);
+	bind_text(s, 8, h->why);
+	bind_text(s, 9, h->comment);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && seq != NULL)
+		*seq = sqlite3_column_int(s, 0);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "recording the history");
+}
+
+static int
+history_row(sqlite3_stmt *s, void *arg)
+{
+	struct rows_arg *a = arg;
+	int (*fn)(const struct history_row *, void *) =
+	    (int (*)(const struct history_row *, void *))a->fn;
+	struct history_row h;
+
+	h.case_id = 0;
+	h.seq = sqlite3_column_int(s, 0);
+	h.at_ms = sqlite3_column_int64(s, 1);
+	h.actor = (const char *)sqlite3_column_text(s, 2);
+	h.kind = (const char *)sqlite3_column_text(s, 3);
+	h.event = (const char *)sqlite3_column_text(s, 4);
+	h.from = (const char *)sqlite3_column_text(s, 5);
+	h.to = (const char *)sqlite3_column_text(s, 6);
+	h.why = (const char *)sqlite3_column_text(s, 7);
+	h.comment = (const char *)sqlite3_column_text(s, 8);
+	return fn(&h, a->arg);
+}
+
+int
+store_case_history(struct store *st, int64_t case_id,
+    int (*fn)(const struct history_row *, void *), void *arg)
+{
+	struct rows_arg a = { (void *)fn, arg };
+
+	return each_row(st, S_HISTORY, "reading the history", bind_case,
+	    &case_id, history_row, &a);
+}
+
+int
+store_timer_set(struct store *st, int64_t case_id, const char *kind,
+    int64_t due_ms)
+{
+	sqlite3_stmt *s = st->stmt[S_TIMER_SET];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, kind);
+	sqlite3_bind_int64(s, 3, due_ms);
+	return step_done(st, s, "setting a timer");
+}
+
+int
+store_timer_clear(struct store *st, int64_t case_id, const char *kind)
+{
+	sqlite3_stmt *s = st->stmt[kind ? S_TIMER_CLEAR : S_TIMER_CLEAR_ALL];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	if (kind != NULL)
+		bind_text(s, 2, kind);
+	return step_done(st, s, "clearing a timer");
+}
+
+int
+store_timers_pause(struct store *st, int64_t case_id, int64_t now_ms,
+    bool pause)
+{
+	sqlite3_stmt *s = st->stmt[pause ? S_TIMERS_PAUSE : S_TIMERS_RESUME];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, now_ms);
+	return step_done(st, s, pause ? "pausing the clock" :
+	    "resuming the clock");
+}
+
+struct due_q {
+	int64_t		 now, limit;
+};
+
+struct due_arg {
+	struct due_q	 q;
+	struct timer_row *v;
+	size_t		 n;
+};
+
+static void
+bind_due(sqlite3_stmt *s, const void *arg)
+{
+	const struct due_q *d = arg;
+
+	sqlite3_bind_int64(s, 1, d->now);
+	sqlite3_bind_int64(s, 2, d->limit);
+}
+
+static int
+due_row(sqlite3_stmt *s, void *arg)
+{
+	struct due_arg *d = arg;
+	struct timer_row *t;
+
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	t = &d->v[d->n++];
+	t->case_id = sqlite3_column_int64(s, 0);
+	snprintf(t->kind, sizeof(t->kind), "%s", sqlite3_column_text(s, 1));
+	t->due_ms = sqlite3_column_int64(s, 2);
+	return 0;
+}
+
+int
+store_timers_due(struct store *st, int64_t now_ms, size_t limit,
+    struct timer_row **out, size_t *n)
+{
+	struct due_arg d = { { now_ms, (int64_t)limit }, NULL, 0 };
+	int rc;
+
+	rc = each_row(st, S_TIMERS_DUE, "looking for due timers", bind_due,
+	    &d.q, due_row, &d);
+	*out = d.v;
+	*n = d.n;
+	return rc;
+}
+
+int
+store_timer_take(struct store *st, const struct timer_row *t)
+{
+	sqlite3_stmt *s = st->stmt[S_TIMER_TAKE];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, t->case_id);
+	bind_text(s, 2, t->kind);
+	sqlite3_bind_int64(s, 3, t->due_ms);
+	if ((rc = step_done(st, s, "taking a timer")) != 0)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+}
+
+int
+store_timer_next(struct store *st, int64_t *due_ms)
+{
+	sqlite3_stmt *s = st->stmt[S_TIMER_NEXT];
+	int rc;
+
+	*due_ms = 0;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*due_ms = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "looking for timers");
+}
+
+int
+store_action_add(struct store *st, int64_t case_id, int history_seq,
+    const char *plugin, const char *params, int64_t next_ms)
+{
+	sqlite3_stmt *s = st->stmt[S_ACTION_ADD];
+
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int(s, 2, history_seq);
+	bind_text(s, 3, plugin);
+	bind_text(s, 4, params);
+	sqlite3_bind_int64(s, 5, next_ms);
+	return step_done(st, s, "queueing an action");
+}
+
+struct act_arg {
+	struct due_q	 q;
+	struct action_row *v;
+	size_t		 n;
+};
+
+static int
+action_row_read(sqlite3_stmt *s, void *arg)
+{
+	struct act_arg *d = arg;
+	struct action_row *a;
+
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	a = &d->v[d->n++];
+	a->id = sqlite3_column_int64(s, 0);
+	a->case_id = sqlite3_column_int64(s, 1);
+	a->history_seq = sqlite3_column_int(s, 2);
+	a->plugin = col_text(s, 3);
+	a->params = col_text(s, 4);
+	a->attempts = sqlite3_column_int(s, 5);
+	return 0;
+}
+
+int
+store_actions_due(struct store *st, int64_t now_ms, size_t limit,
+    struct action_row **out, size_t *n)
+{
+	struct act_arg d = { { now_ms, (int64_t)limit }, NULL, 0 };
+	int rc;
+
+	rc = each_row(st, S_ACTIONS_DUE, "looking for actions", bind_due,
+	    &d.q, action_row_read, &d);
+	*out = d.v;
+	*n = d.n;
+	return rc;
+}
+
+void
+action_rows_free(struct action_row *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].plugin);
+		free(v[i].params);
+	}
+	free(v);
+}
+
+int
+store_action_done(struct store *st, int64_t id, const char *status,
+    const char *error, int64_t next_ms, int64_t now_ms)
+{
+	sqlite3_stmt *s = st->stmt[S_ACTION_DONE];
+
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status);
+	bind_text(s, 3, error);
+	bind_id(s, 4, next_ms);
+	sqlite3_bind_int64(s, 5, now_ms);
+	return step_done(st, s, "recording an action");
+}
+
+int
+store_workflow_get(struct store *st, const char *id, int version,
+    char **sha256, char **source, char **file)
+{
+	sqlite3_stmt *s = st->stmt[S_WORKFLOW_GET];
+	int rc;
+
+	bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, version);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sha256 != NULL)
+			*sha256 = col_text(s, 0);
+		if (source != NULL)
+			*source = col_text(s, 1);
+		if (file != NULL)
+			*file = col_text(s, 2);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? INTAKE_ENOENT :
+	    store_fail(st, "reading a workflow");
+}
+
+int
+store_workflow_put(struct store *st, const char *id, int version,
+    const char *file, const char *sha256, const char *source)
+{
+	sqlite3_stmt *s = st->stmt[S_WORKFLOW_PUT];
+
+	bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, version);
+	bind_text(s, 3, file);
+	bind_text(s, 4, sha256);
+	bind_text(s, 5, source);
+	sqlite3_bind_int64(s, 6, now_ms());
+	return step_done(st, s, "recording a workflow version");
 }

@@ -286,6 +286,49 @@ out:
 	return rc;
 }
 
+int
+file_read_all(const char *path, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t off = 0;
+	int fd, rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	if (fstat(fd, &st) == -1) {
+		rc = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		rc = -EFBIG;
+		goto out;
+	}
+	*buf = xcalloc((size_t)st.st_size + 1, 1);
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, *buf + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			free(*buf);
+			*buf = NULL;
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	*len = off;
+out:
+	close(fd);
+	return rc;
+}
+
 static int64_t
 ts_ms(const struct timespec *t)
 {

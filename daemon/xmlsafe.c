@@ -148,41 +148,23 @@ xmlsafe_read_memory_err(const char *buf, size_t len, const char *name,
 xmlDoc *
 xmlsafe_read_file(const char *path)
 {
-	struct stat st;
-	char *buf = NULL;
-	xmlDoc *doc = NULL;
-	size_t off = 0;
-	int fd;
+	xmlDoc *doc;
+	char *buf;
+	size_t len;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+	if ((rc = file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len)) != 0) {
+		if (rc == -EFBIG)
+			fprintf(stderr, "%s:1: larger than %u bytes\n", path,
+			    XMLSAFE_MAX_BYTES);
+		else if (rc == -EISDIR)
+			fprintf(stderr, "%s: not a regular file\n", path);
+		else
+			fprintf(stderr, "%s: %s\n", path, strerror(-rc));
 		return NULL;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "%s: not a regular file\n", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > XMLSAFE_MAX_BYTES) {
-		fprintf(stderr, "%s:1: larger than %u bytes\n", path,
-		    XMLSAFE_MAX_BYTES);
-		goto out;
-	}
-	buf = xcalloc((size_t)st.st_size + 1, 1);
-	while (off < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			fprintf(stderr, "%s: %s\n", path,
-			    n < 0 ? strerror(errno) : "shorter than expected");
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	doc = xmlsafe_read_memory(buf, off, path);
-out:
+	doc = xmlsafe_read_memory(buf, len, path);
 	free(buf);
-	close(fd);
 	return doc;
 }
 

@@ -1,0 +1,70 @@
+/*
+ * wf.h - the workflow engine: moves cases through the workflows admins
+ * wrote (workflow.h), keeps their clocks and explains every step in the
+ * case's history.
+ *
+ * Every change of a case happens in one short write transaction: the
+ * transition, the history entry, the timers and the actions it queues.
+ * Actions run after it, each recorded when done.
+ */
+#ifndef INTAKE_WF_H
+#define INTAKE_WF_H
+
+#include "intake.h"
+#include "workflow.h"
+
+struct wf_engine {
+	struct store	*store;
+	struct wf_context ctx;		/* borrowed templates and roles */
+	char		*dir;
+	struct workflow	**wfs;		/* what new cases start with */
+	size_t		 nwfs;
+	struct workflow	**pinned;	/* older versions cases still use */
+	size_t		 npinned;
+};
+
+/* Who fires an event: a user with roles, or intake itself (user NULL). */
+struct wf_actor {
+	const char	*user;
+	char *const	*roles;
+	size_t		 nroles;
+};
+
+/* Loads the workflows of dir and records each version in the database;
+ * a version whose text changed since cases started with it is refused
+ * (the recorded text is kept).  Problems are printed; returns 0, or
+ * INTAKE_EINVAL when some workflow could not be used (the others are). */
+int	wf_init(struct wf_engine *, struct store *, const char *dir,
+	    const struct wf_context *);
+/* Reads dir again (SIGHUP): new versions apply to new cases. */
+int	wf_reload(struct wf_engine *);
+void	wf_release(struct wf_engine *);
+/* The workflow version a case runs (pinned ones read back from the
+ * database); NULL after reporting when it cannot be had. */
+const struct workflow *wf_get(struct wf_engine *, const char *id,
+	    int version);
+
+/* Inside the caller's transaction, gives a new case its workflow (the
+ * inbox's, else the one for its form), puts it in the initial state and
+ * fires "received" and then event (extracted, unknown-form or
+ * extraction-failed).  A case no workflow applies to is left as it is
+ * and the reason recorded. */
+int	wf_start(struct wf_engine *, int64_t case_id, const char *workflow,
+	    const char *event, int64_t now_ms);
+/* Fires event on a case in its own transaction.  Returns 0 when a
+ * transition was taken; INTAKE_ENOENT for an unknown case; INTAKE_EINVAL
+ * when refused (a role missing, no such event in the state, no condition
+ * holding, the case closed) with the reason in *msg (the caller's; may
+ * be NULL). */
+int	wf_fire(struct wf_engine *, int64_t case_id, const char *event,
+	    const struct wf_actor *, const char *comment, int64_t now_ms,
+	    char **msg);
+/* Moves a case to the current version of its workflow (same state). */
+int	wf_migrate(struct wf_engine *, int64_t case_id,
+	    const struct wf_actor *, int64_t now_ms, char **msg);
+/* Fires the timers due at now_ms, each once; *fired counts them. */
+int	wf_run_timers(struct wf_engine *, int64_t now_ms, size_t *fired);
+/* Runs the actions due at now_ms; *ran counts them. */
+int	wf_run_actions(struct wf_engine *, int64_t now_ms, size_t *ran);
+
+#endif
