@@ -84,6 +84,10 @@ void	json_key_str(FILE *, bool *first, const char *key, const char *val);
 void	json_key_int(FILE *, bool *first, const char *key, int64_t val);
 void	json_key_null(FILE *, bool *first, const char *key);
 void	json_key_raw(FILE *, bool *first, const char *key, const char *raw);
+/* The value of key in a flat object of string values, as the writers
+ * above make it; a new string (the caller's), or NULL when absent or
+ * malformed. */
+char	*json_get_str(const char *obj, const char *key);
 
 /* match.c: the ignore list of an inbox. */
 /* Returns the default or configured pattern that name matches, or NULL. */

@@ -7,6 +7,8 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "intake.h"
 
@@ -73,4 +75,82 @@ json_key_raw(FILE *f, bool *first, const char *key, const char *raw)
 {
 	json_key(f, first, key);
 	fputs(raw, f);
+}
+
+/* Reads one JSON string starting at the quote *p points to into a new
+ * string; NULL when it is malformed.  Only the escapes json_str writes
+ * (and \/) are understood; \uXXXX of a control character becomes it. */
+static char *
+read_string(const char **p)
+{
+	const char *s = *p + 1;
+	char *out = xcalloc(strlen(s) + 1, 1), *o = out;
+
+	for (; *s != '\0' && *s != '"'; s++) {
+		if (*s != '\\') {
+			*o++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case '"': case '\\': case '/': *o++ = *s; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u':
+			if (strspn(s + 1, "0123456789abcdefABCDEF") < 4)
+				goto bad;
+			{
+				char hex[5] = { s[1], s[2], s[3], s[4], '\0' };
+				unsigned long c = strtoul(hex, NULL, 16);
+
+				if (c == 0 || c > 0x7f)
+					goto bad;
+				*o++ = (char)c;
+			}
+			s += 4;
+			break;
+		default:
+			goto bad;
+		}
+	}
+	if (*s != '"')
+		goto bad;
+	*p = s + 1;
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+char *
+json_get_str(const char *obj, const char *key)
+{
+	const char *p = obj;
+
+	if (p == NULL || *(p += strspn(p, " \t\n")) != '{')
+		return NULL;
+	p++;
+	for (;;) {
+		char *k, *v;
+
+		p += strspn(p, " \t\n,");
+		if (*p != '"' || (k = read_string(&p)) == NULL)
+			return NULL;
+		p += strspn(p, " \t\n");
+		if (*p++ != ':') {
+			free(k);
+			return NULL;
+		}
+		p += strspn(p, " \t\n");
+		if (*p != '"' || (v = read_string(&p)) == NULL) {
+			free(k);
+			return NULL;
+		}
+		if (strcmp(k, key) == 0) {
+			free(k);
+			return v;
+		}
+		free(k);
+		free(v);
+	}
 }

@@ -661,22 +661,10 @@ wf_run_timers(struct wf_engine *e, int64_t now, size_t *fired)
 
 /* The built-in action "log": a line in the log and the history. */
 static int
-action_log(struct wf_engine *e, const struct action_row *a, int64_t now,
-    char **note)
+action_log(const struct action_row *a, char **note)
 {
-	const char *p = strstr(a->params, "\"message\":");
-	char *msg = NULL;
+	char *msg = json_get_str(a->params, "message");
 
-	(void)e;
-	(void)now;
-	if (p != NULL) {
-		/* The parameters were written by action_params(): a plain
-		 * JSON string follows. */
-		const char *s = strchr(p + 10, '"'), *q;
-
-		if (s != NULL && (q = strchr(s + 1, '"')) != NULL)
-			msg = strndup(s + 1, (size_t)(q - s - 1));
-	}
 	log_info("case %lld: %s", (long long)a->case_id, msg ? msg : "(log)");
 	*note = xasprintf("log: %s", msg ? msg : "");
 	free(msg);
@@ -699,7 +687,7 @@ wf_run_actions(struct wf_engine *e, int64_t now, size_t *ran)
 		bool ok = false;
 
 		if (strcmp(v[i].plugin, "log") == 0)
-			ok = action_log(e, &v[i], now, &note) == 0;
+			ok = action_log(&v[i], &note) == 0;
 		else
 			note = xasprintf("%s: no such action", v[i].plugin);
 		if ((rc = store_begin(e->store)) != 0)
