@@ -551,6 +551,8 @@ parse_call(struct parser *p, enum func f)
 		return parse_missing(p, at);
 	if (f == F_DUPLICATE)
 		return parse_duplicate(p, at);
+	if (p->tok.kind == T_END)
+		return expected(p, "')'");
 	if (p->tok.kind != T_RP)
 		return perr(p, p->tok.start, "%s() takes no arguments",
 		    funcs[f].name);
@@ -674,7 +676,7 @@ parse_unary(struct parser *p)
 	n = NODE(p, a);
 	if (n->kind != K_NUM)
 		return mkop(p, K_NEG, EXPR_NUMBER, a, -1, at);
-	n->num = -n->num;
+	n->num = n->num == 0 ? 0 : -n->num;
 	n->col = (int)at + 1;
 	fmt_num(n->num, buf, sizeof(buf));
 	free(n->str);

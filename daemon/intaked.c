@@ -19,6 +19,7 @@
 
 #include "intake.h"
 #include "pipeline.h"
+#include "template.h"
 #include "watch.h"
 
 #define RESUME_MS	5000	/* how often half-done steps are looked for */
@@ -87,6 +88,43 @@ usage(int status)
 
 /* Every OCR language configured must have its models installed, or the
  * daemon does not start: the message names the Debian package. */
+/* -n: the workflows load, and every inbox's workflow is one of them. */
+static int
+check_workflows(const struct config *c)
+{
+	struct template **tpls = NULL;
+	struct workflow **wfs = NULL;
+	struct wf_context ctx;
+	char *tdir = path_join(config_datadir(), "templates");
+	char *dir = config_workflows(c);
+	size_t ntpls = 0, nwfs = 0, i;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (access(tdir, R_OK | X_OK) == 0)
+		(void)templates_load_dir(tdir, &tpls, &ntpls);
+	ctx.tpls = tpls;
+	ctx.ntpls = ntpls;
+	if (c->nroles > 0)
+		ctx.roles = config_role_names(c, &ctx.nroles);
+	rc = workflows_load_dir(dir, &ctx, &wfs, &nwfs);
+	for (i = 0; i < c->ninboxes; i++)
+		if (c->inboxes[i].workflow != NULL &&
+		    workflows_by_id(wfs, nwfs, c->inboxes[i].workflow) == NULL) {
+			fprintf(stderr, "%s:%d: inbox \"%s\": no workflow \"%s\" "
+			    "in %s\n", c->file ? c->file : "intake.conf",
+			    c->inboxes[i].line, c->inboxes[i].path,
+			    c->inboxes[i].workflow, dir);
+			rc = INTAKE_EINVAL;
+		}
+	workflows_free(wfs, nwfs);
+	templates_free(tpls, ntpls);
+	free(ctx.roles);
+	free(tdir);
+	free(dir);
+	return rc;
+}
+
 static int
 check_languages(const struct config *c)
 {
@@ -489,7 +527,8 @@ main(int argc, char *argv[])
 		}
 	}
 	free(inboxes);
-	if (config_check(&d.config) != 0 || check_languages(&d.config) != 0) {
+	if (config_check(&d.config) != 0 || check_languages(&d.config) != 0 ||
+	    (check && check_workflows(&d.config) != 0)) {
 		config_release(&d.config);
 		return 1;
 	}

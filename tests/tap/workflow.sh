@@ -9,7 +9,7 @@
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx eng || skip_all "tesseract-ocr-eng is not installed"
-plan 37
+plan 39
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -123,6 +123,11 @@ EOF
     "$T"/wf/*.xml >/dev/null
 ok $? "the test's workflows pass lint"
 
+"$INTAKED" -n -c "$T/intake.conf" >/dev/null
+ok $? "intaked -n accepts the configuration and its workflows"
+sed 's|settle="0"|settle="0" workflow="nope"|' "$T/intake.conf" > "$T/bad.conf"
+like "$("$INTAKED" -n -c "$T/bad.conf" 2>&1)" 'bad.conf:11: inbox ".*": no workflow "nope"' \
+    "intaked -n names an inbox's workflow that does not exist"
 "$INTAKED" -c "$T/intake.conf" --once 2>"$T/log"
 ok $? "intaked --once takes in the eight deliveries"
 D=$T/data
