@@ -126,7 +126,7 @@ ok $? "the test's workflows pass lint"
 "$INTAKED" -n -c "$T/intake.conf" >/dev/null
 ok $? "intaked -n accepts the configuration and its workflows"
 sed 's|settle="0"|settle="0" workflow="nope"|' "$T/intake.conf" > "$T/bad.conf"
-like "$("$INTAKED" -n -c "$T/bad.conf" 2>&1)" 'bad.conf:11: inbox ".*": no workflow "nope"' \
+like "$("$INTAKED" -n -c "$T/bad.conf" 2>&1)" 'bad.conf:9: inbox ".*": no workflow "nope"' \
     "intaked -n names an inbox's workflow that does not exist"
 "$INTAKED" -c "$T/intake.conf" --once 2>"$T/log"
 ok $? "intaked --once takes in the eight deliveries"
