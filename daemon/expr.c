@@ -621,7 +621,7 @@ parse_word(struct parser *p)
 	    (int)(t->len < SHOW_MAX ? t->len : SHOW_MAX), w);
 }
 
-/* primary: number | string | word | '(' or ')' */
+/* primary: number | string | word | '(' disjunction ')' */
 static int
 parse_primary(struct parser *p)
 {
@@ -688,6 +688,7 @@ parse_unary(struct parser *p)
 static int
 parse_add(struct parser *p)
 {
+	const char *what;
 	enum kind kind;
 	size_t at;
 	int a, b;
@@ -699,13 +700,11 @@ parse_add(struct parser *p)
 		at = p->tok.start;
 		if (lex(p) == -1 || (b = parse_unary(p)) == -1)
 			return -1;
-		if (need(p, a, EXPR_NUMBER, kind == K_ADD ? "'+' needs "
-		    "numbers on both sides" : "'-' needs numbers on both "
-		    "sides") == -1 || need(p, b, EXPR_NUMBER, kind == K_ADD ?
-		    "'+' needs numbers on both sides" : "'-' needs numbers on "
-		    "both sides") == -1)
-			return -1;
-		if ((a = mkop(p, kind, EXPR_NUMBER, a, b, at)) == -1)
+		what = kind == K_ADD ? "'+' needs numbers on both sides" :
+		    "'-' needs numbers on both sides";
+		if (need(p, a, EXPR_NUMBER, what) == -1 ||
+		    need(p, b, EXPR_NUMBER, what) == -1 ||
+		    (a = mkop(p, kind, EXPR_NUMBER, a, b, at)) == -1)
 			return -1;
 	}
 	return a;
@@ -764,50 +763,35 @@ parse_not(struct parser *p)
 	return mkop(p, K_NOT, EXPR_BOOL, a, -1, at);
 }
 
-/* conjunction: negation ('and' negation)* */
+/* conjunction: negation ('and' negation)*, for kind K_AND;
+ * disjunction: conjunction ('or' conjunction)*, for kind K_OR */
 static int
-parse_and(struct parser *p)
+parse_logic(struct parser *p, enum kind kind)
 {
+	const char *what = kind == K_AND ? "'and' needs true/false on both "
+	    "sides" : "'or' needs true/false on both sides";
 	size_t at;
 	int a, b;
 
-	if ((a = parse_not(p)) == -1)
+	if ((a = kind == K_AND ? parse_not(p) : parse_logic(p, K_AND)) == -1)
 		return -1;
-	while (tok_is(p, "and")) {
+	while (tok_is(p, kind == K_AND ? "and" : "or")) {
 		at = p->tok.start;
-		if (lex(p) == -1 || (b = parse_not(p)) == -1)
+		if (lex(p) == -1 || (b = kind == K_AND ? parse_not(p) :
+		    parse_logic(p, K_AND)) == -1)
 			return -1;
-		if (need(p, a, EXPR_BOOL, "'and' needs true/false on both "
-		    "sides") == -1 || need(p, b, EXPR_BOOL, "'and' needs "
-		    "true/false on both sides") == -1)
-			return -1;
-		if ((a = mkop(p, K_AND, EXPR_BOOL, a, b, at)) == -1)
+		if (need(p, a, EXPR_BOOL, what) == -1 ||
+		    need(p, b, EXPR_BOOL, what) == -1 ||
+		    (a = mkop(p, kind, EXPR_BOOL, a, b, at)) == -1)
 			return -1;
 	}
 	return a;
 }
 
-/* disjunction: conjunction ('or' conjunction)* */
 static int
 parse_or(struct parser *p)
 {
-	size_t at;
-	int a, b;
-
-	if ((a = parse_and(p)) == -1)
-		return -1;
-	while (tok_is(p, "or")) {
-		at = p->tok.start;
-		if (lex(p) == -1 || (b = parse_and(p)) == -1)
-			return -1;
-		if (need(p, a, EXPR_BOOL, "'or' needs true/false on both "
-		    "sides") == -1 || need(p, b, EXPR_BOOL, "'or' needs "
-		    "true/false on both sides") == -1)
-			return -1;
-		if ((a = mkop(p, K_OR, EXPR_BOOL, a, b, at)) == -1)
-			return -1;
-	}
-	return a;
+	return parse_logic(p, K_OR);
 }
 
 int

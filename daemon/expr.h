@@ -73,7 +73,7 @@ struct expr_env {
 struct expr;
 
 /* Parses text.  On error returns INTAKE_EINVAL and writes a message
- * ("unknown field \"x\"", "'and' needs true/false on its left, not a
+ * ("unknown field \"x\"", "'and' needs true/false on both sides, not a
  * number") to err and the 1-based column where it was found to *col. */
 int	expr_parse(const char *text, const struct expr_schema *,
 	    struct expr **out, char *err, size_t errlen, int *col);
