@@ -19,7 +19,7 @@
 
 #define LINT_USAGE "usage: intakectl lint [--templates DIR] FILE...\n"
 
-/* A workflow or a template, by the namespace of its root element. */
+/* A workflow or a template, by its root element. */
 static bool
 is_workflow(const char *path)
 {
@@ -33,13 +33,16 @@ is_workflow(const char *path)
 	if (file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len) != 0)
 		return false;
 	doc = xmlsafe_read_memory_err(buf, len, path, err, sizeof(err));
-	wf = doc == NULL && strstr(buf, "urn:intake:workflow:1") != NULL;
+	wf = doc == NULL && (strstr(buf, "urn:intake:workflow:1") != NULL ||
+	    strstr(buf, "<workflow") != NULL);
 	free(buf);
 	if (doc == NULL)
 		return wf;
 	root = xmlDocGetRootElement(doc);
-	wf = root != NULL && root->ns != NULL && xmlStrcmp(root->ns->href,
-	    (const xmlChar *)"urn:intake:workflow:1") == 0;
+	/* A <workflow> in another namespace is a workflow gone wrong:
+	 * the workflow loader says what the root must be. */
+	wf = root != NULL && xmlStrcmp(root->name,
+	    (const xmlChar *)"workflow") == 0;
 	xmlFreeDoc(doc);
 	return wf;
 }

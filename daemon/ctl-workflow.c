@@ -89,6 +89,7 @@ cmd_graph(struct ctl *c, int argc, char **argv)
 	    "  intakectl graph building-permit.xml | dot -Tsvg > bp.svg\n",
 	    1)) >= 0)
 		return rc;
+	rc = 0;
 	ctl_wf_init(c, &w, NULL);
 	if (workflow_load(argv[optind], &w.ctx, &wf) != 0)
 		rc = 1;

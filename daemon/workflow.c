@@ -293,16 +293,20 @@ transition_read(struct lint *l, xmlNode *n, struct wf_state *s)
 		struct expr_schema schema = { NULL, l };
 		char err[300];
 		int col = 0;
+		/* Long guards are quoted by their start only. */
+		bool cut = strlen(t->guard_text) > 60;
+		int q = cut ? 57 : 60;
+		const char *more = cut ? "..." : "";
 
 		if (forms_known(l))
 			schema.field = schema_field;
 		if (expr_parse(t->guard_text, &schema, &t->guard, err,
 		    sizeof(err), &col) != 0)
-			problem(l, t->line, "if=\"%s\": column %d: %s",
-			    t->guard_text, col, err);
+			problem(l, t->line, "if=\"%.*s%s\": column %d: %s", q,
+			    t->guard_text, more, col, err);
 		else if (expr_type(t->guard) != EXPR_BOOL)
-			problem(l, t->line, "if=\"%s\": a condition must be true "
-			    "or false, this is a %s", t->guard_text,
+			problem(l, t->line, "if=\"%.*s%s\": a condition must be "
+			    "true or false, this is a %s", q, t->guard_text, more,
 			    expr_type(t->guard) == EXPR_NUMBER ? "number" :
 			    "text");
 	}
@@ -633,8 +637,11 @@ workflow_load(const char *path, const struct wf_context *ctx,
 
 	*out = NULL;
 	if ((rc = file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len)) != 0) {
-		fprintf(stderr, "%s: %s\n", path, rc == -EFBIG ?
-		    "larger than 16 MB" : strerror(-rc));
+		if (rc == -EFBIG)
+			fprintf(stderr, "%s:1: larger than %u bytes\n", path,
+			    XMLSAFE_MAX_BYTES);
+		else
+			fprintf(stderr, "%s: %s\n", path, strerror(-rc));
 		return INTAKE_EINVAL;
 	}
 	rc = workflow_load_memory(buf, len, path, ctx, out);
