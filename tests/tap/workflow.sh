@@ -9,7 +9,7 @@
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx eng || skip_all "tesseract-ocr-eng is not installed"
-plan 39
+plan 42
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -218,6 +218,29 @@ err=$("$INTAKECTL" -c "$T/norole.conf" fire "$letter" classified 2>&1)
 is $? 1 "a user without a role cannot fire events"
 "$INTAKECTL" -c "$T/intake.conf" fire "$letter" classified >/dev/null
 is "$(state_of "$letter")" done "the clerk classifies the letter"
+
+# A new version read on SIGHUP applies to new cases; the cases already
+# open keep the version they started with.
+"$INTAKED" -f -c "$T/intake.conf" 2>"$T/hup.log" &
+pid=$!
+wait_for 20 grep -q "watching inbox" "$T/hup.log"
+sed -e 's/version="1"/version="2"/' -e 's/"poststelle"/"poststelle-2"/' \
+    "$T/wf/other.xml" > "$T/other2" && mv "$T/other2" "$T/wf/other.xml"
+kill -HUP "$pid"
+wait_for 20 grep -q "reloaded" "$T/hup.log"
+"$INTAKE_RENDER" --layout "$T/letter.layout" --out "$T/letter2.png" --seed 3 \
+    --shift-x 2 2>/dev/null
+mv "$T/letter2.png" "$T/in/"
+wait_for 60 test "$(sql "$D" "SELECT count(*) FROM cases")" = 9
+new=$(case_of letter2.png)
+[ -n "$new" ] || diag "$(tail -20 "$T/hup.log")"
+is "$(sql "$D" "SELECT workflow_version || ' ' || queue FROM cases WHERE id = $new")" \
+    "2 poststelle-2" "after SIGHUP a new case gets the new version"
+is "$(sql "$D" "SELECT workflow_version FROM cases WHERE id = $letter")" 1 \
+    "the earlier case keeps version 1"
+is "$(sql "$D" "SELECT count(*) FROM workflows WHERE id = 'other'")" 2 \
+    "both versions are kept in the database"
+kill "$pid"; wait "$pid"
 
 # The history is append-only.
 sqlite3 "$D/intake.db" "UPDATE case_history SET actor = 'x' WHERE case_id = $big" 2>"$T/err"
