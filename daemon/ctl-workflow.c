@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -101,10 +102,16 @@ cmd_graph(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
+/* Local time for people reading a case: "2026-12-01 00:00". */
 static const char *
 hm(int64_t ms, char *buf, size_t len)
 {
-	fmt_time(ms, buf, len);
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, len, "?");
 	return buf;
 }
 
@@ -115,8 +122,8 @@ print_history(const struct history_row *h, void *arg)
 	char t[32];
 	bool first = true;
 
-	hm(h->at_ms, t, sizeof(t));
 	if (c->json) {
+		fmt_time(h->at_ms, t, sizeof(t));
 		putchar('{');
 		json_key_int(stdout, &first, "seq", h->seq);
 		json_key_str(stdout, &first, "at", t);
@@ -130,7 +137,7 @@ print_history(const struct history_row *h, void *arg)
 		puts("}");
 		return 0;
 	}
-	printf("%s  %s: ", t, h->actor);
+	printf("%s  %s: ", hm(h->at_ms, t, sizeof(t)), h->actor);
 	if (strcmp(h->kind, "start") == 0)
 		printf("started in \"%s\" (%s)", h->to, h->why ? h->why : "");
 	else if (strcmp(h->kind, "transition") == 0 && h->event != NULL)

@@ -1135,6 +1135,19 @@ eval_node(struct eval *ev, int i)
 		set_bool(v, b != NULL ? truth(b) : truth(a));
 		break;
 	case K_CMP:
+		/* An untyped field ordered against a number must be one:
+		 * 'abc' > 5 is not true by the bytes of "abc". */
+		if (!a->null && !b->null && n->op != C_EQ && n->op != C_NE &&
+		    a->isnum != b->isnum &&
+		    (ev->e->nodes[n->a].type == EXPR_NUMBER ||
+		    ev->e->nodes[n->b].type == EXPR_NUMBER)) {
+			const struct val *t = a->isnum ? b : a;
+
+			set_bool(v, false);
+			v->why = keep(ev, xasprintf("'%s' is not a number",
+			    t->text));
+			break;
+		}
 		set_bool(v, !a->null && !b->null && compare(n->op, a, b));
 		break;
 	case K_ADD:
@@ -1365,6 +1378,11 @@ explain(struct eval *ev, int i)
 		b = &ev->vals[n->b];
 		if (a->null || b->null) {
 			out(ev, a->null ? a->why : b->why);
+			break;
+		}
+		if (ev->vals[i].why != NULL) {	/* text ordered against a number */
+			show(ev, a->isnum ? n->b : n->a, false);
+			out(ev, " is not a number");
 			break;
 		}
 		show(ev, n->a, false);

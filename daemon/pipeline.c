@@ -186,8 +186,8 @@ pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 	p->config = c;
 	if (pool_init(&p->pool, c) != 0)
 		return INTAKE_ERR;
-	/* The installed templates; an inbox may name another folder, which
-	 * the workers then read for its deliveries. */
+	/* The installed templates, for every inbox (an inbox's own
+	 * templates folder is not used yet). */
 	p->tpl_dir = path_join(config_datadir(), "templates");
 	if (access(p->tpl_dir, R_OK | X_OK) == 0) {
 		if (templates_load_dir(p->tpl_dir, &p->tpls, &p->ntpls) != 0)

@@ -1367,11 +1367,12 @@ store_case_fields(struct store *st, int64_t case_id,
 }
 
 struct dup_arg {
+	struct store	*st;
 	int64_t		 case_id;
 	const char	*form;
-	const char	*name, *value;
-	int64_t		*ids;
+	const char *const *names, *const *values;
 	size_t		 n;
+	int64_t		 other;
 };
 
 static void
@@ -1379,20 +1380,10 @@ bind_dup(sqlite3_stmt *s, const void *arg)
 {
 	const struct dup_arg *d = arg;
 
-	bind_text(s, 1, d->name);
-	bind_text(s, 2, d->value);
+	bind_text(s, 1, d->names[0]);
+	bind_text(s, 2, d->values[0]);
 	sqlite3_bind_int64(s, 3, d->case_id);
 	bind_text(s, 4, d->form);
-}
-
-static int
-dup_row(sqlite3_stmt *s, void *arg)
-{
-	struct dup_arg *d = arg;
-
-	d->ids = xreallocarray(d->ids, d->n + 1, sizeof(*d->ids));
-	d->ids[d->n++] = sqlite3_column_int64(s, 0);
-	return d->n >= 1000;	/* enough to decide */
 }
 
 /* Whether field name of case_id holds value. */
@@ -1411,31 +1402,36 @@ field_is(struct store *st, int64_t case_id, const char *name,
 	return same;
 }
 
+/* A case with the first value: does it have the others too? */
+static int
+dup_row(sqlite3_stmt *s, void *arg)
+{
+	struct dup_arg *d = arg;
+	int64_t id = sqlite3_column_int64(s, 0);
+	size_t k;
+
+	for (k = 1; k < d->n; k++)
+		if (!field_is(d->st, id, d->names[k], d->values[k]))
+			return 0;
+	d->other = id;
+	return 1;
+}
+
 int
 store_case_duplicate(struct store *st, int64_t case_id, const char *form,
     const char *const *names, const char *const *values, size_t n,
     int64_t *other)
 {
-	struct dup_arg d = { case_id, form, names[0], values[0], NULL, 0 };
-	size_t i, k;
+	struct dup_arg d = { st, case_id, form, names, values, n, 0 };
 	int rc;
 
 	*other = 0;
 	rc = each_row(st, S_DUP_CANDIDATES, "looking for duplicates", bind_dup,
 	    &d, dup_row, &d);
-	if (rc < 0) {
-		free(d.ids);
+	if (rc < 0)
 		return rc;
-	}
-	for (i = 0; i < d.n && *other == 0; i++) {
-		for (k = 1; k < n; k++)
-			if (!field_is(st, d.ids[i], names[k], values[k]))
-				break;
-		if (k == n)
-			*other = d.ids[i];
-	}
-	free(d.ids);
-	return *other ? 0 : INTAKE_ENOENT;
+	*other = d.other;
+	return d.other ? 0 : INTAKE_ENOENT;
 }
 
 int

@@ -6,8 +6,8 @@
  * then leaves its state (on-exit actions), takes the transition (its
  * actions) and enters the next (on-enter actions, queue, deadline timers,
  * the statutory clock paused or running), after which transitions without
- * an event are decided, first match in document order, at most as many
- * steps as the workflow has states.  Each step is one history entry that
+ * an event are decided, first match in document order, at most one step
+ * more than the workflow has states (more would visit a state twice).  Each step is one history entry that
  * says why, with the values the guard read.
  */
 #ifdef HAVE_CONFIG_H
@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "intake.h"
 #include "wf.h"
@@ -364,7 +365,8 @@ settle(struct run *r)
 			break;
 		}
 		why_add(&path, from->id);
-		r->actor = "system";
+		r->actor = "system";	/* the steps that follow are intake's */
+		r->comment = NULL;
 		rc = take(r, from, t, NULL, why ? why : "decided on entry");
 		free(why);
 		if (rc != 0)
@@ -580,8 +582,10 @@ wf_migrate(struct wf_engine *e, int64_t case_id, const struct wf_actor *actor,
     int64_t now, char **msg)
 {
 	const struct workflow *to;
+	const struct wf_state *from, *into;
+	char *why = NULL, *sha = NULL;
 	struct run r;
-	char *why;
+	int64_t deadline;
 	int rc;
 
 	*msg = NULL;
@@ -590,33 +594,66 @@ wf_migrate(struct wf_engine *e, int64_t case_id, const struct wf_actor *actor,
 	if ((rc = run_open(e, case_id, actor ? actor->user : NULL, NULL, now,
 	    &r, msg)) != 0)
 		goto fail;
+	rc = INTAKE_EINVAL;
 	to = workflows_by_id(e->wfs, e->nwfs, r.c.workflow);
-	if (to == NULL || to->version == r.c.version) {
-		*msg = xasprintf("case %lld already runs the current version "
-		    "of workflow \"%s\"", (long long)case_id, r.c.workflow);
-		rc = INTAKE_EINVAL;
+	if (to == NULL) {
+		*msg = xasprintf("case %lld: workflow \"%s\" is no longer in the "
+		    "workflow folder", (long long)case_id, r.c.workflow);
 		goto fail;
 	}
-	if (workflow_state(to, r.c.state) == NULL) {
+	if (to->version <= r.c.version) {
+		*msg = xasprintf("case %lld already runs version %d of workflow "
+		    "\"%s\", the folder's is %d", (long long)case_id,
+		    r.c.version, to->id, to->version);
+		goto fail;
+	}
+	if (r.c.closed_ms != 0) {
+		*msg = xasprintf("case %lld is closed (final state \"%s\")",
+		    (long long)case_id, r.c.state);
+		goto fail;
+	}
+	if ((into = workflow_state(to, r.c.state)) == NULL) {
 		*msg = xasprintf("case %lld: version %d of workflow \"%s\" has "
 		    "no state \"%s\"; move the case to a state both versions "
 		    "have first", (long long)case_id, to->version, to->id,
 		    r.c.state);
-		rc = INTAKE_EINVAL;
 		goto fail;
 	}
+	/* The version must be the one recorded, or be recorded now. */
+	if ((rc = store_workflow_get(e->store, to->id, to->version, &sha, NULL,
+	    NULL)) == INTAKE_ENOENT)
+		rc = store_workflow_put(e->store, to->id, to->version, to->file,
+		    to->sha256, to->source);
+	else if (rc == 0 && strcmp(sha, to->sha256) != 0) {
+		*msg = xasprintf("case %lld: %s differs from the recorded "
+		    "version %d of workflow \"%s\": raise its version",
+		    (long long)case_id, to->file, to->version, to->id);
+		rc = INTAKE_EINVAL;
+	}
+	if (rc != 0)
+		goto fail;
+	/* The case enters its state as the new version defines it. */
+	from = workflow_state(r.wf, r.c.state);
 	why = xasprintf("migrated from version %d to version %d of workflow "
 	    "\"%s\"", r.c.version, to->version, to->id);
-	rc = store_case_set_workflow(e->store, case_id, to->id, to->version);
-	if (rc == 0)
-		rc = history(&r, "note", NULL, r.c.state, r.c.state, why, NULL);
+	r.wf = to;
+	if ((rc = store_case_set_workflow(e->store, case_id, to->id,
+	    to->version)) != 0 ||
+	    (rc = history(&r, "note", NULL, r.c.state, r.c.state, why,
+	    NULL)) != 0 ||
+	    (rc = enter_clocks(&r, from, into, &deadline)) != 0 ||
+	    (rc = store_case_enter(e->store, case_id, into->id, into->queue,
+	    into->priority, now, deadline, into->final)) != 0 ||
+	    (rc = store_commit(e->store)) != 0)
+		goto fail;
 	free(why);
-	if (rc == 0 && (rc = store_commit(e->store)) == 0) {
-		run_release(&r);
-		return 0;
-	}
+	free(sha);
+	run_release(&r);
+	return 0;
 fail:
 	store_rollback(e->store);
+	free(why);
+	free(sha);
 	run_release(&r);
 	return rc;
 }
@@ -743,7 +780,7 @@ register_versions(struct wf_engine *e)
 			    wf->file, wf->sha256, wf->source);
 		else if (rc == 0 && strcmp(sha, wf->sha256) != 0) {
 			fprintf(stderr, "%s:1: workflow \"%s\" version %d differs "
-			    "from the version %d cases already use: raise "
+			    "from the version %d recorded earlier: raise "
 			    "version= for a new version; the recorded text is "
 			    "used meanwhile\n", wf->file, wf->id, wf->version,
 			    wf->version);
@@ -795,6 +832,18 @@ wf_init(struct wf_engine *e, struct store *st, const char *dir,
 	return rc;
 }
 
+/* Whether wf is among v by id and version. */
+static bool
+still_current(struct workflow **v, size_t n, const struct workflow *wf)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i]->version == wf->version && strcmp(v[i]->id, wf->id) == 0)
+			return true;
+	return false;
+}
+
 int
 wf_reload(struct wf_engine *e)
 {
@@ -807,14 +856,35 @@ wf_reload(struct wf_engine *e)
 	e->wfs = NULL;
 	e->nwfs = 0;
 	rc = workflows_load_dir(e->dir, &e->ctx, &e->wfs, &e->nwfs);
+	for (i = 0; i < nold; i++) {
+		struct workflow *wf = old[i];
+
+		if (workflows_by_id(e->wfs, e->nwfs, wf->id) == NULL &&
+		    access(wf->file, F_OK) == 0) {
+			/* Its file is still there but no longer loads (an
+			 * edit half done): new cases keep this version. */
+			log_warn("workflow \"%s\": %s does not load; version %d "
+			    "stays in use", wf->id, wf->file, wf->version);
+			e->wfs = xreallocarray(e->wfs, e->nwfs + 1,
+			    sizeof(*e->wfs));
+			e->wfs[e->nwfs++] = wf;
+			old[i] = NULL;
+		}
+	}
 	if (e->store != NULL) {
 		int r2 = register_versions(e);
 
 		if (rc == 0)
 			rc = r2;
 	}
-	/* Keep the old versions: cases in flight may still use them. */
+	/* Versions replaced stay known: cases in flight may use them. */
 	for (i = 0; i < nold; i++) {
+		if (old[i] == NULL)
+			continue;
+		if (still_current(e->wfs, e->nwfs, old[i])) {
+			workflow_free(old[i]);
+			continue;
+		}
 		e->pinned = xreallocarray(e->pinned, e->npinned + 1,
 		    sizeof(*e->pinned));
 		e->pinned[e->npinned++] = old[i];

@@ -31,8 +31,8 @@ struct wf_actor {
 };
 
 /* Loads the workflows of dir and records each version in the database;
- * a version whose text changed since cases started with it is refused
- * (the recorded text is kept).  Problems are printed; returns 0, or
+ * a version whose text changed since it was recorded is refused (the
+ * recorded text is kept).  Problems are printed; returns 0, or
  * INTAKE_EINVAL when some workflow could not be used (the others are). */
 int	wf_init(struct wf_engine *, struct store *, const char *dir,
 	    const struct wf_context *);
@@ -52,14 +52,18 @@ const struct workflow *wf_get(struct wf_engine *, const char *id,
 int	wf_start(struct wf_engine *, int64_t case_id, const char *workflow,
 	    const char *event, int64_t now_ms);
 /* Fires event on a case in its own transaction.  Returns 0 when a
- * transition was taken; INTAKE_ENOENT for an unknown case; INTAKE_EINVAL
+ * transition was taken (or, for an event intake raises, when nothing
+ * waited for it: that is recorded in the history); INTAKE_ENOENT for an unknown case; INTAKE_EINVAL
  * when refused (a role missing, no such event in the state, no condition
  * holding, the case closed) with the reason in *msg (the caller's; may
  * be NULL). */
 int	wf_fire(struct wf_engine *, int64_t case_id, const char *event,
 	    const struct wf_actor *, const char *comment, int64_t now_ms,
 	    char **msg);
-/* Moves a case to the current version of its workflow (same state). */
+/* Moves an open case to the current version of its workflow, into the
+ * same state as that version defines it (queue, deadline, clock); the
+ * version is recorded if it was not yet.  INTAKE_EINVAL with *msg when
+ * refused. */
 int	wf_migrate(struct wf_engine *, int64_t case_id,
 	    const struct wf_actor *, int64_t now_ms, char **msg);
 /* Fires the timers due at now_ms, each once; *fired counts them. */

@@ -898,9 +898,10 @@ workflow_graph(const struct workflow *wf, FILE *f)
 			const struct wf_transition *t = &s->trans[k];
 
 			strv_join(roles, sizeof(roles), t->roles, t->nroles);
-			label = xasprintf("%s%s%s%s%s%s",
-			    t->label ? t->label : t->on ? t->on : "",
-			    t->guard_text ? "\n[" : "",
+			const char *ev = t->label ? t->label : t->on ? t->on : "";
+
+			label = xasprintf("%s%s%s%s%s%s", ev,
+			    t->guard_text ? *ev ? "\n[" : "[" : "",
 			    t->guard_text ? t->guard_text : "",
 			    t->guard_text ? "]" : "",
 			    t->nroles ? "\nroles: " : "", t->nroles ? roles : "");

@@ -145,9 +145,15 @@ main(int argc, char **argv)
 		t0 = usec();
 		/* In-review and data-entry cases take one of these. */
 		if (wf_fire(&e, 1 + (i * 97) % n, "verified", &a, NULL, now,
-		    &msg) == 0 || wf_fire(&e, 1 + (i * 97) % n,
-		    "request-documents", &a, NULL, now, &msg) == 0)
+		    &msg) == 0)
 			fired_events++;
+		else {
+			free(msg);
+			msg = NULL;
+			if (wf_fire(&e, 1 + (i * 97) % n, "request-documents",
+			    &a, NULL, now, &msg) == 0)
+				fired_events++;
+		}
 		free(msg);
 		t_fire += usec() - t0;
 	}

@@ -384,7 +384,7 @@ is "$missing" "" "every state is a node"
 like "$dot_out" '"received" -> "check" \[label="extracted"\];' "an edge labelled with its event"
 like "$dot_out" '"in-review" -> "approved" \[label="approve\\nroles: supervisor"\];' \
     "an edge labelled with its event and roles"
-like "$dot_out" '"check" -> "major-review" \[label="\\n\[field\.estimated_cost > 500000\]", style=dashed\];' \
+like "$dot_out" '"check" -> "major-review" \[label="\[field\.estimated_cost > 500000\]", style=dashed\];' \
     "a decision on entry: its condition, dashed"
 if command -v dot >/dev/null; then
 	printf '%s\n' "$dot_out" | dot -Tsvg > "$T/bp.svg" 2>"$T/dot.err"

@@ -308,7 +308,11 @@ static const struct row rows[] = {
 	  "field.small = 9 < field.big = 10" },
 	{ "field.small != field.big", false, true, NULL },
 	{ "field.word < 'abd'", false, true, "field.word = 'abc' < 'abd'" },
-	{ "field.word > 5", false, true, "field.word = 'abc' > 5" },
+	/* text is not ordered against numbers by its bytes */
+	{ "field.word > 5", false, false, "field.word = 'abc' is not a number" },
+	{ "field.word <= 5", false, false, "field.word = 'abc' is not a number" },
+	{ "5 < field.word", false, false, "field.word = 'abc' is not a number" },
+	{ "field.word != 5", false, true, "field.word = 'abc' != 5" },
 	{ "field.small == '9'", false, true, "field.small = 9 == '9'" },
 	{ "field.small + 1 == 10", false, true,
 	  "(field.small = 9) + 1 == 10" },
