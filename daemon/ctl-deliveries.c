@@ -75,7 +75,7 @@ cmd_deliveries(struct ctl *c, int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (ctl_store(c) != 0)
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
 		return 1;
 	if (!c->json)
 		printf("%-6s %-11s %-6s %-5s %-7s %-12s %s\n", "ID", "STATUS",

@@ -7,7 +7,6 @@
 #endif
 
 #include <getopt.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -160,16 +159,6 @@ print_history(const struct history_row *h, void *arg)
 	return 0;
 }
 
-/* Parses a case id argument; 0 when it is none. */
-static int64_t
-case_arg(const char *s)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-
-	return *s != '\0' && *end == '\0' && v > 0 ? v : 0;
-}
-
 #define WHY_USAGE "usage: intakectl why [--json] CASE\n"
 
 int
@@ -184,11 +173,11 @@ cmd_why(struct ctl *c, int argc, char **argv)
 	    "history,\nwho or what took it, and the values the conditions "
 	    "read.\n", 1)) >= 0)
 		return rc;
-	if ((id = case_arg(argv[optind])) == 0) {
+	if ((id = ctl_case_arg(argv[optind])) == 0) {
 		fputs(WHY_USAGE, stderr);
 		return 2;
 	}
-	if (ctl_store(c) != 0)
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
 		return 1;
 	if ((rc = store_case_wf_get(c->store, id, &k)) != 0) {
 		if (rc == INTAKE_ENOENT)
@@ -214,16 +203,6 @@ cmd_why(struct ctl *c, int argc, char **argv)
 	case_wf_release(&k);
 	rc = store_case_history(c->store, id, print_history, c);
 	return rc == 0 ? 0 : 1;
-}
-
-/* The calling user and the roles the configuration gives them. */
-static char **
-caller(struct ctl *c, const char **user, size_t *nroles)
-{
-	struct passwd *pw = getpwuid(getuid());
-
-	*user = pw ? pw->pw_name : "unknown";
-	return config_user_roles(&c->config, *user, nroles);
 }
 
 /* The engine over the database; cases run the versions recorded there.
@@ -282,7 +261,7 @@ cmd_fire(struct ctl *c, int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind + 2 != argc || (id = case_arg(argv[optind])) == 0) {
+	if (optind + 2 != argc || (id = ctl_case_arg(argv[optind])) == 0) {
 		fputs(FIRE_USAGE, stderr);
 		return 2;
 	}
@@ -291,7 +270,7 @@ cmd_fire(struct ctl *c, int argc, char **argv)
 		    "not by people\n", argv[optind + 1]);
 		return 1;
 	}
-	roles = caller(c, &user, &nroles);
+	roles = ctl_caller(c, &user, &nroles);
 	if (nroles == 0) {
 		fprintf(stderr, "intakectl: %s has no role in %s: ask an admin "
 		    "to add you to <roles>\n", user, c->config.file ?
@@ -345,7 +324,7 @@ cmd_migrate(struct ctl *c, int argc, char **argv)
 	    "admin role.\n", -1)) >= 0)
 		return rc;
 	rc = 0;
-	roles = caller(c, &user, &nroles);
+	roles = ctl_caller(c, &user, &nroles);
 	for (i = 0; i < (int)nroles && strcmp(roles[i], "admin") != 0; i++)
 		;
 	if (i == (int)nroles) {
@@ -362,7 +341,7 @@ cmd_migrate(struct ctl *c, int argc, char **argv)
 	actor.roles = roles;
 	actor.nroles = nroles;
 	for (i = optind; i < argc; i++) {
-		int64_t id = case_arg(argv[i]);
+		int64_t id = ctl_case_arg(argv[i]);
 		char *msg = NULL;
 
 		if (id == 0) {

@@ -231,6 +231,28 @@ struct case_row {
 	int64_t		 npages;
 	char		**files;
 	size_t		 nfiles;
+	/* its workflow */
+	char		*workflow;
+	int		 version;
+	char		*queue;
+	int		 priority;
+	char		*assignee;
+	char		*pdf;
+	int64_t		 state_since_ms, deadline_ms, closed_ms;
+	int64_t		 flagged;	/* fields a person must check */
+	char		*stuck;		/* why a supervisor must look, or NULL */
+};
+
+/* Which cases to list; NULL members and 0 are "any". */
+struct case_filter {
+	int64_t		 id;
+	const char	*state, *queue, *form;
+	int64_t		 since_ms;	/* opened at or after */
+	bool		 open;		/* not in a final state */
+	bool		 overdue;	/* deadline or statutory clock passed */
+	bool		 stuck;		/* needs a supervisor: see intakectl(8) */
+	int64_t		 now_ms;
+	unsigned	 limit;
 };
 
 /* One page image of a case, as a worker stored it. */
@@ -336,6 +358,10 @@ int	store_delivery_set_error(struct store *, int64_t id, const char *text);
 int	store_delivery_refund(struct store *, int64_t id);
 int	store_case_foreach(struct store *,
 	    int (*fn)(const struct case_row *, void *), void *arg);
+/* The same for the cases f selects (with their stuck reasons when
+ * f->stuck), most urgent first: priority, then deadline, then id. */
+int	store_cases(struct store *, const struct case_filter *f,
+	    int (*fn)(const struct case_row *, void *), void *arg);
 
 /* The workflow engine's view of a case (strings owned: case_wf_release). */
 struct case_wf {
@@ -427,6 +453,16 @@ int	store_workflow_get(struct store *, const char *id, int version,
 	    char **sha256, char **source, char **file);
 int	store_workflow_put(struct store *, const char *id, int version,
 	    const char *file, const char *sha256, const char *source);
+
+/* A person's correction: value, status, why (confidence 1); ENOENT when
+ * the case has no such field. */
+int	store_case_field_set(struct store *, int64_t case_id, const char *name,
+	    const char *value, const char *status, const char *why);
+/* user NULL: nobody. */
+int	store_case_assign(struct store *, int64_t case_id, const char *user);
+/* A consistent copy of the database into path (SQLite online backup),
+ * while others write. */
+int	store_backup(struct store *, const char *path);
 
 const char *delivery_status_name(enum delivery_status);
 const char *delivery_stage_name(enum delivery_stage);
@@ -524,6 +560,19 @@ int	cmd_graph(struct ctl *, int argc, char **argv);
 int	cmd_why(struct ctl *, int argc, char **argv);
 int	cmd_fire(struct ctl *, int argc, char **argv);
 int	cmd_migrate(struct ctl *, int argc, char **argv);
+int	cmd_show(struct ctl *, int argc, char **argv);
+int	cmd_set(struct ctl *, int argc, char **argv);
+int	cmd_assign(struct ctl *, int argc, char **argv);
+int	cmd_page(struct ctl *, int argc, char **argv);
+int	cmd_backup(struct ctl *, int argc, char **argv);
+/* The calling user and the roles intake.conf gives them (the vector is
+ * the caller's, the strings the configuration's). */
+char	**ctl_caller(struct ctl *, const char **user, size_t *nroles);
+/* Reading is for people with a role, when roles are configured: 0, or 1
+ * after saying why not. */
+int	ctl_may_read(struct ctl *);
+/* A case number argument; 0 when it is none. */
+int64_t	ctl_case_arg(const char *s);
 /* intakectl lint for one workflow file; 0 or 1. */
 int	ctl_lint_workflow(struct ctl *, const char *path, const char *tpl_dir);
 

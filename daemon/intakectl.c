@@ -7,6 +7,7 @@
 #endif
 
 #include <getopt.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,10 +20,15 @@ static const struct command {
 	const char	*usage;
 	const char	*what;
 } commands[] = {
+	{ "assign", cmd_assign, "assign CASE USER|--nobody",
+	    "put a case on a person's desk" },
+	{ "backup", cmd_backup, "backup FILE",
+	    "a consistent copy of the database, also while the daemon runs" },
+	{ "cases", cmd_cases, "cases [--json] [--state S] [--queue Q] [--form F] "
+	    "[--open]\n    [--stuck] [--overdue] [--since T] [--limit N]",
+	    "work lists: a team's queue, stuck and overdue cases, ..." },
 	{ "deliveries", cmd_deliveries, "deliveries [--json]",
 	    "the intake ledger: every file ever seen and what became of it" },
-	{ "cases", cmd_cases, "cases [--json]",
-	    "the cases: form, state, pages, reference, files" },
 	{ "extract", cmd_extract, "extract [--json] [--templates DIR] FILE...",
 	    "recognise the form of files and read their fields, without a daemon" },
 	{ "fire", cmd_fire, "fire [--comment TEXT] CASE EVENT",
@@ -35,6 +41,12 @@ static const struct command {
 	    "move cases to the current version of their workflow" },
 	{ "ocr", cmd_ocr, "ocr [--lang L] [--json|--tsv|--hocr] FILE",
 	    "read one file as the daemon would, without a daemon" },
+	{ "page", cmd_page, "page [--pdf] CASE [N] [--out FILE]",
+	    "a page image (or the searchable PDF) of a case, for a reviewer" },
+	{ "set", cmd_set, "set [--comment TEXT] CASE FIELD VALUE",
+	    "correct a field, validated by its type" },
+	{ "show", cmd_show, "show [--json] CASE",
+	    "a case: fields, pages, files, state, queue, deadline, history" },
 	{ "why", cmd_why, "why [--json] CASE",
 	    "explain why a case is where it is: its history in words" },
 };
@@ -75,6 +87,43 @@ ctl_store(struct ctl *c)
 	rc = store_open(db, STORE_EXISTING, &c->store);
 	free(db);
 	return rc;
+}
+
+int64_t
+ctl_case_arg(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	return *s != '\0' && *end == '\0' && v > 0 ? v : 0;
+}
+
+char **
+ctl_caller(struct ctl *c, const char **user, size_t *nroles)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	*user = pw ? pw->pw_name : "unknown";
+	return config_user_roles(&c->config, *user, nroles);
+}
+
+int
+ctl_may_read(struct ctl *c)
+{
+	const char *user;
+	size_t n;
+	char **roles;
+
+	if (c->config.nroles == 0)
+		return 0;	/* no roles configured: the files decide */
+	roles = ctl_caller(c, &user, &n);
+	free(roles);
+	if (n > 0)
+		return 0;
+	fprintf(stderr, "intakectl: %s has no role in %s: ask an admin to add "
+	    "you to <roles>\n", user, c->config.file ? c->config.file :
+	    "the configuration");
+	return 1;
 }
 
 const char *

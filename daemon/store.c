@@ -38,7 +38,6 @@ enum stmt_id {
 	S_DELIVERY_ERROR,
 	S_CASE_INSERT,
 	S_CASE_FILE,
-	S_CASE_ALL,
 	S_CASE_FILES,
 	S_CASE_MANIFEST,
 	S_CASE_PAGE,
@@ -72,6 +71,8 @@ enum stmt_id {
 	S_ACTION_DONE,
 	S_WORKFLOW_GET,
 	S_WORKFLOW_PUT,
+	S_FIELD_SET,
+	S_CASE_ASSIGN,
 	S_MAX
 };
 
@@ -126,11 +127,6 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_CASE_FILE] =
 	    "INSERT INTO case_files (case_id, name, size, kind, path) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_CASE_ALL] =
-	    "SELECT c.id, c.delivery_id, c.form, c.state, c.reference, "
-	    "c.created_ms, c.updated_ms, c.sender, c.channel, c.form_hint, "
-	    "(SELECT count(*) FROM pages p WHERE p.case_id = c.id) "
-	    "FROM cases c ORDER BY c.id",
 	[S_CASE_MANIFEST] =
 	    "UPDATE cases SET reference = ?2, channel = ?3, sender = ?4, "
 	    "form_hint = ?5 WHERE id = ?1",
@@ -238,6 +234,11 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_WORKFLOW_PUT] =
 	    "INSERT INTO workflows (id, version, file, sha256, source, "
 	    "loaded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_FIELD_SET] =
+	    "UPDATE case_fields SET value = ?3, status = ?4, why = ?5, "
+	    "confidence = 1.0 WHERE case_id = ?1 AND name = ?2",
+	[S_CASE_ASSIGN] =
+	    "UPDATE cases SET assignee = ?2, updated_ms = ?3 WHERE id = ?1",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -439,7 +440,17 @@ static const char *const migrations[] = {
 	"  done_ms INTEGER"
 	");"
 	"CREATE INDEX case_actions_pending ON case_actions(next_ms) "
-	"  WHERE status = 'pending';",
+	"  WHERE status = 'pending';"
+	"CREATE INDEX case_actions_failed ON case_actions(case_id) "
+	"  WHERE status = 'failed';"
+	"CREATE INDEX cases_deadline ON cases(deadline_ms) "
+	"  WHERE closed_ms IS NULL;"
+	"CREATE INDEX case_history_overdue ON case_history(case_id) "
+	"  WHERE event = 'overdue';"
+	"CREATE INDEX case_history_loops ON case_history(case_id) "
+	"  WHERE kind = 'note';"
+	"CREATE INDEX deliveries_failed ON deliveries(case_id) "
+	"  WHERE last_error IS NOT NULL;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1178,18 +1189,85 @@ store_delivery_set_error(struct store *st, int64_t id, const char *text)
 	return step_done(st, s, "recording an error");
 }
 
-int
-store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
-    void *arg)
+/* Why an open case needs a supervisor, one row per reason. */
+#define STUCK_SQL \
+	"SELECT id AS case_id, 'deadline passed' AS reason FROM cases " \
+	"  WHERE closed_ms IS NULL AND deadline_ms < ?5 " \
+	"UNION ALL SELECT id, 'deadline within a day' FROM cases " \
+	"  WHERE closed_ms IS NULL AND deadline_ms >= ?5 " \
+	"  AND deadline_ms < ?5 + 86400000 " \
+	"UNION ALL SELECT DISTINCT case_id, 'statutory clock ran out' " \
+	"  FROM case_history WHERE event = 'overdue' " \
+	"UNION ALL SELECT case_id, 'action ' || plugin || ' failed: ' || " \
+	"  coalesce(error, '') FROM case_actions WHERE status = 'failed' " \
+	"UNION ALL SELECT case_id, 'a worker failed on the delivery: ' || " \
+	"  last_error FROM deliveries WHERE case_id IS NOT NULL " \
+	"  AND last_error IS NOT NULL " \
+	"UNION ALL SELECT id, 'unclassified' FROM cases " \
+	"  WHERE form IS NULL AND closed_ms IS NULL " \
+	"UNION ALL SELECT id, 'no workflow' FROM cases " \
+	"  WHERE workflow IS NULL AND closed_ms IS NULL " \
+	"UNION ALL SELECT case_id, 'automatic decisions loop' FROM " \
+	"  case_history WHERE kind = 'note' AND why LIKE 'stopped after %'"
+
+/* The listing: fixed text chosen by which filters are set, every value
+ * bound (?1 state, ?2 queue, ?3 form, ?4 since, ?5 now, ?6 id, ?7 limit). */
+static char *
+cases_sql(const struct case_filter *f)
 {
-	sqlite3_stmt *s, *f = st->stmt[S_CASE_FILES];
+	char *sql = xasprintf("SELECT c.id, c.delivery_id, c.form, c.state, "
+	    "c.reference, c.created_ms, c.updated_ms, c.sender, c.channel, "
+	    "c.form_hint, (SELECT count(*) FROM pages p WHERE p.case_id = c.id), "
+	    "c.workflow, c.workflow_version, c.queue, c.priority, c.assignee, "
+	    "c.pdf, c.state_since_ms, c.deadline_ms, c.closed_ms, "
+	    "(SELECT count(*) FROM case_fields f WHERE f.case_id = c.id AND "
+	    "f.status IN ('uncertain', 'invalid', 'missing')), %s "
+	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s "
+	    "ORDER BY %s LIMIT ?7",
+	    f->stuck ? "s.reasons" : "NULL",
+	    f->stuck ? "(SELECT case_id, group_concat(reason, '; ') AS reasons "
+	    "FROM (" STUCK_SQL ") GROUP BY case_id) s JOIN" : "",
+	    f->stuck ? "AND c.id = s.case_id AND c.closed_ms IS NULL " : "",
+	    f->state ? "AND c.state = ?1 " : "",
+	    f->queue ? "AND c.queue = ?2 AND c.closed_ms IS NULL " : "",
+	    f->form ? "AND c.form = ?3 " : "",
+	    f->since_ms ? "AND c.created_ms >= ?4 " : "",
+	    f->open || f->overdue ? "AND c.closed_ms IS NULL " : "",
+	    f->overdue ? "AND (c.deadline_ms < ?5 OR EXISTS (SELECT 1 FROM "
+	    "case_history h WHERE h.case_id = c.id AND h.event = 'overdue')) " :
+	    "", f->id ? "AND c.id = ?6 " : "",
+	    f->queue || f->stuck || f->overdue ?
+	    "c.priority DESC, coalesce(c.deadline_ms, 9e18), c.id" : "c.id");
+	return sql;
+}
+
+int
+store_cases(struct store *st, const struct case_filter *f,
+    int (*fn)(const struct case_row *, void *), void *arg)
+{
+	struct case_filter all;
+	sqlite3_stmt *s, *fl = st->stmt[S_CASE_FILES];
 	struct case_row c;
+	char *sql;
 	int rc, r = 0;
 	size_t i;
 
-	if (sqlite3_prepare_v2(st->db, stmt_sql[S_CASE_ALL], -1, &s, NULL) !=
-	    SQLITE_OK)
+	if (f == NULL) {
+		memset(&all, 0, sizeof(all));
+		f = &all;
+	}
+	sql = cases_sql(f);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
 		return store_fail(st, "listing cases");
+	bind_text(s, 1, f->state);
+	bind_text(s, 2, f->queue);
+	bind_text(s, 3, f->form);
+	sqlite3_bind_int64(s, 4, f->since_ms);
+	sqlite3_bind_int64(s, 5, f->now_ms);
+	sqlite3_bind_int64(s, 6, f->id);
+	sqlite3_bind_int64(s, 7, f->limit ? (int64_t)f->limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof(c));
 		c.id = sqlite3_column_int64(s, 0);
@@ -1203,13 +1281,24 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 		c.channel = col_text(s, 8);
 		c.form_hint = col_text(s, 9);
 		c.npages = sqlite3_column_int64(s, 10);
-		sqlite3_bind_int64(f, 1, c.id);
-		while (sqlite3_step(f) == SQLITE_ROW) {
+		c.workflow = col_text(s, 11);
+		c.version = sqlite3_column_int(s, 12);
+		c.queue = col_text(s, 13);
+		c.priority = sqlite3_column_int(s, 14);
+		c.assignee = col_text(s, 15);
+		c.pdf = col_text(s, 16);
+		c.state_since_ms = sqlite3_column_int64(s, 17);
+		c.deadline_ms = sqlite3_column_int64(s, 18);
+		c.closed_ms = sqlite3_column_int64(s, 19);
+		c.flagged = sqlite3_column_int64(s, 20);
+		c.stuck = col_text(s, 21);
+		sqlite3_bind_int64(fl, 1, c.id);
+		while (sqlite3_step(fl) == SQLITE_ROW) {
 			c.files = xreallocarray(c.files, c.nfiles + 1,
 			    sizeof(*c.files));
-			c.files[c.nfiles++] = col_text(f, 0);
+			c.files[c.nfiles++] = col_text(fl, 0);
 		}
-		sqlite3_reset(f);
+		sqlite3_reset(fl);
 		r = fn(&c, arg);
 		for (i = 0; i < c.nfiles; i++)
 			free(c.files[i]);
@@ -1220,6 +1309,11 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 		free(c.sender);
 		free(c.channel);
 		free(c.form_hint);
+		free(c.workflow);
+		free(c.queue);
+		free(c.assignee);
+		free(c.pdf);
+		free(c.stuck);
 		if (r != 0)
 			break;
 	}
@@ -1227,6 +1321,13 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 		r = store_fail(st, "listing cases");
 	sqlite3_finalize(s);
 	return r;
+}
+
+int
+store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
+    void *arg)
+{
+	return store_cases(st, NULL, fn, arg);
 }
 
 /* --- workflows: the engine's view of a case, history, timers, actions */
@@ -1713,4 +1814,69 @@ store_workflow_put(struct store *st, const char *id, int version,
 	bind_text(s, 5, source);
 	sqlite3_bind_int64(s, 6, now_ms());
 	return step_done(st, s, "recording a workflow version");
+}
+
+int
+store_case_field_set(struct store *st, int64_t case_id, const char *name,
+    const char *value, const char *status, const char *why)
+{
+	sqlite3_stmt *s = st->stmt[S_FIELD_SET];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, name);
+	bind_text(s, 3, value);
+	bind_text(s, 4, status);
+	bind_text(s, 5, why);
+	if ((rc = step_done(st, s, "correcting a field")) != 0)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+}
+
+int
+store_case_assign(struct store *st, int64_t case_id, const char *user)
+{
+	sqlite3_stmt *s = st->stmt[S_CASE_ASSIGN];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, case_id);
+	bind_text(s, 2, user);
+	sqlite3_bind_int64(s, 3, now_ms());
+	if ((rc = step_done(st, s, "assigning a case")) != 0)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+}
+
+int
+store_backup(struct store *st, const char *path)
+{
+	sqlite3 *to;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_err("%s: %s", path, to ? sqlite3_errmsg(to) : "cannot open");
+		sqlite3_close(to);
+		return INTAKE_ERR;
+	}
+	/* A reader's snapshot, page by page: the daemon keeps writing. */
+	if ((b = sqlite3_backup_init(to, "main", st->db, "main")) == NULL) {
+		log_err("%s: %s", path, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return INTAKE_ERR;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_err("%s: backup failed: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(to);
+		return INTAKE_ERR;
+	}
+	rc = sqlite3_close(to) == SQLITE_OK ? 0 : INTAKE_ERR;
+	return rc;
 }
