@@ -220,8 +220,12 @@ main(int argc, char *argv[])
 		config_release(&c.config);
 		return 2;
 	}
-	/* Command options start after the command's name. */
-	optind++;
+	/* The command parses its own options, anywhere among its
+	 * arguments: getopt starts afresh (optind 0) on argv from the
+	 * command's name on. */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	rc = commands[i].fn(&c, argc, argv);
 	store_close(c.store);
 	config_release(&c.config);

@@ -1,0 +1,121 @@
+#!/bin/bash
+# clerk.sh - intakectl for clerks and supervisors, on cases intaked --once
+# opened: work lists by queue, state and form; stuck and overdue cases
+# with their reason; show; set (validated, the machine's reading kept);
+# assign; page; backup; and refusals for people without a role.
+. "${top_srcdir}/tests/tap/lib.sh"
+: "${INTAKE_RENDER:?run through make check}"
+command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
+tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
+plan 43
+GEN=$top_srcdir/tests/gen
+export OMP_THREAD_LIMIT=1
+me=$(id -un)
+
+mkdir -p "$T/in" "$T/data"
+for v in mueller oezdemir; do
+	"$INTAKE_RENDER" --layout "$GEN/layouts/BA-1.layout" \
+	    --values "$GEN/samples/ba1-$v.values" --out "$T/ba1-$v.png" 2>/dev/null
+	mv "$T/ba1-$v.png" "$T/in/"
+done
+pgm 1 > "$T/in/blank.pgm"
+cat > "$T/intake.conf" <<EOF
+<?xml version="1.0"?>
+<intake xmlns="urn:intake:config:1" version="1">
+  <data-dir>$T/data</data-dir>
+  <roles>
+    <role name="clerk" users="$me"/>
+    <role name="supervisor" users="somebody-else"/>
+  </roles>
+  <inbox path="$T/in" settle="0"/>
+</intake>
+EOF
+sed "s|users=\"$me\"|users=\"somebody-else\"|" "$T/intake.conf" > "$T/norole.conf"
+C() { "$INTAKECTL" -c "$T/intake.conf" "$@"; }
+D=$T/data
+
+"$INTAKED" -c "$T/intake.conf" --once 2>"$T/log"
+ok $? "intaked --once opens the cases"
+case_of() { sql "$D" "SELECT case_id FROM deliveries WHERE name = '$1'"; }
+a=$(case_of ba1-mueller.png)
+b=$(case_of ba1-oezdemir.png)
+blank=$(case_of blank.pgm)
+qa=$(sql "$D" "SELECT queue FROM cases WHERE id = $a")
+
+# Work lists.
+is "$(C cases | wc -l)" 4 "cases: a header and three cases"
+is "$(C cases --form BA-1 --json | wc -l)" 2 "--form BA-1: the two applications"
+like "$(C cases --queue "$qa")" "^CASE .*
+$a +BA-1 " "--queue: the case on its team's list"
+is "$(C cases --queue poststelle --json | grep -c "\"id\":$blank,")" 1 \
+    "the blank page is on the mail room's list"
+is "$(C cases --state classify --json | wc -l)" 1 "--state classify"
+is "$(C cases --since 1d --json | wc -l)" 3 "--since 1d: all of today's"
+is "$(C cases --since 2999-01-01 --json | wc -l)" 0 "--since a future date: none"
+C cases --since yesterday-ish >/dev/null 2>&1
+is $? 2 "a --since that does not parse is a usage error"
+is "$(C cases --open --limit 1 --json | wc -l)" 1 "--limit"
+
+# Stuck and overdue: a deadline that passed, an unclassified delivery.
+sql "$D" "UPDATE cases SET deadline_ms = 1000 WHERE id = $a"
+stuck=$(C cases --stuck)
+like "$stuck" "$a +BA-1 .*deadline passed" "--stuck: a passed deadline, with the reason"
+like "$stuck" "$blank +- .*unclassified" "--stuck: an unclassified delivery"
+is "$(C cases --stuck --json | grep -c '"stuck":')" 2 "--stuck --json: one object per stuck case"
+is "$(C cases --overdue --json | grep -c "\"id\":$a,")" 1 "--overdue lists the case past its deadline"
+is "$(C cases --overdue --json | grep -c "\"id\":$b,")" 0 "... not the others"
+
+# One case.
+out=$(C show "$a")
+ok $? "show"
+like "$out" "case $a: BA-1, in \"" "show: form and state"
+like "$out" "estimated_cost +[a-z]+ +[0-9.]+ +1 +466000.50" "show: each field with status, confidence, page"
+like "$out" "1 +ba1-mueller.png#1 +2480x3507" "show: each page and where it came from"
+like "$out" "HISTORY" "show: the history"
+is "$(C show --json "$a" | head -1 | cut -c1-9)" '{"case":{' "show --json: the case first"
+C show 99999 2>"$T/err"
+is $? 1 "show of a case that does not exist: exit 1"
+like "$(cat "$T/err")" "case 99999: no such case" "... saying so"
+
+# Corrections, validated by the field's type.
+C set "$a" estimated_cost "612.000,00 EUR" >/dev/null
+ok $? "set corrects an amount"
+is "$(sql "$D" "SELECT value || ' ' || status || ' ' || confidence FROM case_fields WHERE case_id = $a AND name = 'estimated_cost'")" \
+    "612000.00 ok 1.0" "... normalised, ok, confidence 1"
+like "$(C why "$a")" "$me: field estimated_cost: \"466000.50\" \\([a-z]+, confidence 0\\.[0-9]+\\) -> \"612000.00\", set by $me" \
+    "the machine's reading stays in the history"
+err=$(C set "$a" birth_date 31.02.1980 2>&1)
+is $? 1 "an impossible date is refused"
+like "$err" 'no valid date for field "birth_date": .*does not exist' "... saying why"
+err=$(C set "$a" parcel_flur 99999 2>&1)
+is $? 1 "a value outside the template's range is refused"
+err=$(C set "$a" colour blue 2>&1)
+is $? 1 "an unknown field is refused"
+like "$err" "case $a has no field \"colour\"" "... by name"
+C set "$a" signature maybe >/dev/null 2>&1
+is $? 1 "a signature is true or false"
+"$INTAKECTL" -c "$T/norole.conf" set "$a" storeys 3 2>"$T/err"
+is $? 1 "a user without a role cannot correct"
+"$INTAKECTL" -c "$T/norole.conf" cases >/dev/null 2>"$T/err"
+is $? 1 "nor read the work lists"
+like "$(cat "$T/err")" "$me has no role" "... and is told why"
+
+# Assignment, pages, backup.
+C assign "$a" anna >/dev/null
+is "$(sql "$D" "SELECT assignee FROM cases WHERE id = $a")" anna "assign puts the case on anna's desk"
+C assign "$a" --nobody >/dev/null
+is "$(sql "$D" "SELECT assignee IS NULL FROM cases WHERE id = $a")" 1 "--nobody takes it off again"
+C page --out "$T/p1.img" "$a" 1 && [ -s "$T/p1.img" ]
+ok $? "page writes the page image"
+is "$(head -c 4 "$T/p1.pdf" 2>/dev/null; C page --pdf --out - "$a" | head -c 4)" "%PDF" \
+    "page --pdf writes the searchable PDF"
+C page "$a" 9 >/dev/null 2>&1
+is $? 1 "a page the case does not have: exit 1"
+C backup "$T/copy.db" >/dev/null
+is "$(sqlite3 "$T/copy.db" "SELECT count(*) FROM cases; PRAGMA integrity_check")" "3
+ok" "backup: a consistent copy"
+C backup "$T/copy.db" >/dev/null 2>&1
+is $? 1 "backup never overwrites a file"
+C set "$a" >/dev/null 2>&1
+is $? 2 "set without its arguments: usage (2)"
+done_testing
