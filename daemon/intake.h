@@ -464,6 +464,23 @@ int	store_case_assign(struct store *, int64_t case_id, const char *user);
  * while others write. */
 int	store_backup(struct store *, const char *path);
 
+/* Counts for intakectl status, as (a, b, n) rows: deliveries not done by
+ * (status, stage); open cases by (state, queue); and (what, NULL, n) for
+ * "deliveries" and "pages" of the last hour, "overdue" and "open". */
+enum store_count { COUNT_STAGES, COUNT_OPEN, COUNT_RECENT };
+int	store_counts(struct store *, enum store_count, int64_t now_ms,
+	    int (*fn)(const char *a, const char *b, int64_t n, void *),
+	    void *arg);
+/* Cases received and completed per local day or week since since_ms. */
+int	store_stats_periods(struct store *, bool weeks, int64_t since_ms,
+	    int (*fn)(const char *period, int64_t received, int64_t completed,
+	    void *), void *arg);
+/* Cases completed since since_ms per form, with the median time from
+ * opening to completion. */
+int	store_stats_completion(struct store *, int64_t since_ms,
+	    int (*fn)(const char *form, int64_t n, int64_t median_ms, void *),
+	    void *arg);
+
 const char *delivery_status_name(enum delivery_status);
 const char *delivery_stage_name(enum delivery_stage);
 
@@ -565,6 +582,8 @@ int	cmd_set(struct ctl *, int argc, char **argv);
 int	cmd_assign(struct ctl *, int argc, char **argv);
 int	cmd_page(struct ctl *, int argc, char **argv);
 int	cmd_backup(struct ctl *, int argc, char **argv);
+int	cmd_status(struct ctl *, int argc, char **argv);
+int	cmd_stats(struct ctl *, int argc, char **argv);
 /* The calling user and the roles intake.conf gives them (the vector is
  * the caller's, the strings the configuration's). */
 char	**ctl_caller(struct ctl *, const char **user, size_t *nroles);

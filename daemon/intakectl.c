@@ -47,6 +47,10 @@ static const struct command {
 	    "correct a field, validated by its type" },
 	{ "show", cmd_show, "show [--json] CASE",
 	    "a case: fields, pages, files, state, queue, deadline, history" },
+	{ "stats", cmd_stats, "stats [--json] [--by day|week] [--days N]",
+	    "received, completed, backlog and time to completion" },
+	{ "status", cmd_status, "status [--json]",
+	    "the daemon, its workers, queues, throughput, open and overdue cases" },
 	{ "why", cmd_why, "why [--json] CASE",
 	    "explain why a case is where it is: its history in words" },
 };

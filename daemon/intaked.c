@@ -24,6 +24,7 @@
 
 #define RESUME_MS	5000	/* how often half-done steps are looked for */
 #define WF_TICK_MS	1000	/* how often timers and actions are looked for */
+#define STATUS_MS	2000	/* how often intaked.status is written */
 
 struct inbox_run {
 	struct inbox_conf *conf;
@@ -241,8 +242,14 @@ daemon_close(struct daemon *d)
 		pipeline_release(&d->pipeline);
 	ledger_release(&d->ledger);
 	store_close(d->store);
-	if (d->lockfd > 0)
+	if (d->lockfd > 0) {
+		/* The gauge of a daemon that is gone says nothing. */
+		char *status = path_join(d->config.data_dir, "intaked.status");
+
+		(void)unlink(status);
+		free(status);
 		close(d->lockfd);
+	}
 }
 
 static int
@@ -327,6 +334,35 @@ at_rest(struct daemon *d)
 	return pending == 0;
 }
 
+/* What only the running daemon knows, for intakectl status: written
+ * every few seconds as one JSON line (no fsync: it is a gauge, not a
+ * record). */
+static void
+write_status(struct daemon *d)
+{
+	struct pipeline *p = &d->pipeline;
+	char *path = path_join(d->config.data_dir, "intaked.status");
+	char *tmp = xasprintf("%s.tmp", path);
+	size_t i, busy = 0, ready = 0;
+	char now[32];
+	FILE *f;
+
+	for (i = 0; i < p->pool.n; i++) {
+		busy += p->pool.w[i].job != NULL;
+		ready += p->pool.w[i].ready;
+	}
+	if ((f = fopen(tmp, "w")) != NULL) {
+		fprintf(f, "{\"pid\":%ld,\"updated\":\"%s\",\"workers\":%zu,"
+		    "\"ready\":%zu,\"busy\":%zu,\"queued\":%zu,\"held\":%zu}\n",
+		    (long)getpid(), fmt_time(now_ms(), now, sizeof(now)),
+		    p->pool.n, ready, busy, p->nqueue, p->nheld);
+		if (fclose(f) == 0)
+			(void)rename(tmp, path);
+	}
+	free(tmp);
+	free(path);
+}
+
 static int
 daemon_loop(struct daemon *d)
 {
@@ -336,7 +372,7 @@ daemon_loop(struct daemon *d)
 	size_t i, nw;
 
 	sigemptyset(&empty);
-	int64_t next_resume = mono_ms() + RESUME_MS, next_wf = 0;
+	int64_t next_resume = mono_ms() + RESUME_MS, next_wf = 0, next_status = 0;
 
 	while (!got_stop) {
 		int64_t mono = mono_ms(), wake = mono + 60000, dl;
@@ -359,6 +395,10 @@ daemon_loop(struct daemon *d)
 			/* Deadlines that passed, also while the daemon was
 			 * down, and the actions transitions queued. */
 			pipeline_workflows(&d->pipeline);
+			if (mono >= next_status) {
+				write_status(d);
+				next_status = mono + STATUS_MS;
+			}
 			next_wf = mono + WF_TICK_MS;
 		}
 		if (next_wf < wake)

@@ -73,6 +73,11 @@ enum stmt_id {
 	S_WORKFLOW_PUT,
 	S_FIELD_SET,
 	S_CASE_ASSIGN,
+	S_COUNT_STAGES,
+	S_COUNT_OPEN,
+	S_COUNT_RECENT,
+	S_STATS_PERIODS,
+	S_STATS_DURATIONS,
 	S_MAX
 };
 
@@ -239,6 +244,30 @@ static const char *const stmt_sql[S_MAX] = {
 	    "confidence = 1.0 WHERE case_id = ?1 AND name = ?2",
 	[S_CASE_ASSIGN] =
 	    "UPDATE cases SET assignee = ?2, updated_ms = ?3 WHERE id = ?1",
+	[S_COUNT_STAGES] =
+	    "SELECT status, stage, count(*) FROM deliveries WHERE status = "
+	    "'pending' OR stage <> 'done' GROUP BY status, stage",
+	[S_COUNT_OPEN] =
+	    "SELECT state, coalesce(queue, ''), count(*) FROM cases WHERE "
+	    "closed_ms IS NULL GROUP BY state, queue ORDER BY 3 DESC",
+	[S_COUNT_RECENT] =
+	    "SELECT 'deliveries', NULL, count(*) FROM deliveries WHERE "
+	    "updated_ms >= ?1 - 3600000 AND status <> 'pending' "
+	    "UNION ALL SELECT 'pages', NULL, count(*) FROM pages p JOIN cases c "
+	    "ON c.id = p.case_id WHERE c.created_ms >= ?1 - 3600000 "
+	    "UNION ALL SELECT 'overdue', NULL, count(*) FROM cases WHERE "
+	    "closed_ms IS NULL AND deadline_ms < ?1 "
+	    "UNION ALL SELECT 'open', NULL, count(*) FROM cases WHERE "
+	    "closed_ms IS NULL",
+	[S_STATS_PERIODS] =
+	    "WITH ev(t, r, c) AS ("
+	    "  SELECT created_ms, 1, 0 FROM cases WHERE created_ms >= ?1 "
+	    "  UNION ALL SELECT closed_ms, 0, 1 FROM cases WHERE closed_ms >= ?1) "
+	    "SELECT strftime(?2, t / 1000, 'unixepoch', 'localtime'), sum(r), "
+	    "sum(c) FROM ev GROUP BY 1 ORDER BY 1",
+	[S_STATS_DURATIONS] =
+	    "SELECT form, closed_ms - created_ms FROM cases WHERE closed_ms "
+	    "IS NOT NULL AND closed_ms >= ?1 ORDER BY form, 2",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -1878,5 +1907,135 @@ store_backup(struct store *st, const char *path)
 		return INTAKE_ERR;
 	}
 	rc = sqlite3_close(to) == SQLITE_OK ? 0 : INTAKE_ERR;
+	return rc;
+}
+
+/* --- status and statistics for supervisors */
+
+static int
+count_row(sqlite3_stmt *s, void *arg)
+{
+	struct rows_arg *a = arg;
+	int (*fn)(const char *, const char *, int64_t, void *) =
+	    (int (*)(const char *, const char *, int64_t, void *))a->fn;
+
+	return fn((const char *)sqlite3_column_text(s, 0),
+	    (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2),
+	    a->arg);
+}
+
+static void
+bind_now(sqlite3_stmt *s, const void *arg)
+{
+	sqlite3_bind_int64(s, 1, *(const int64_t *)arg);
+}
+
+int
+store_counts(struct store *st, enum store_count what, int64_t now_ms,
+    int (*fn)(const char *a, const char *b, int64_t n, void *), void *arg)
+{
+	static const enum stmt_id ids[] = {
+		[COUNT_STAGES] = S_COUNT_STAGES,
+		[COUNT_OPEN] = S_COUNT_OPEN,
+		[COUNT_RECENT] = S_COUNT_RECENT,
+	};
+	struct rows_arg a = { (void *)fn, arg };
+
+	return each_row(st, ids[what], "counting", bind_now, &now_ms, count_row,
+	    &a);
+}
+
+struct period_arg {
+	int64_t		 since;
+	const char	*fmt;
+};
+
+static void
+bind_period(sqlite3_stmt *s, const void *arg)
+{
+	const struct period_arg *p = arg;
+
+	sqlite3_bind_int64(s, 1, p->since);
+	sqlite3_bind_text(s, 2, p->fmt, -1, SQLITE_STATIC);
+}
+
+static int
+period_row(sqlite3_stmt *s, void *arg)
+{
+	struct rows_arg *a = arg;
+	int (*fn)(const char *, int64_t, int64_t, void *) =
+	    (int (*)(const char *, int64_t, int64_t, void *))a->fn;
+
+	return fn((const char *)sqlite3_column_text(s, 0),
+	    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), a->arg);
+}
+
+int
+store_stats_periods(struct store *st, bool weeks, int64_t since_ms,
+    int (*fn)(const char *period, int64_t received, int64_t completed,
+    void *), void *arg)
+{
+	struct period_arg p = { since_ms, weeks ? "%Y-W%W" : "%Y-%m-%d" };
+	struct rows_arg a = { (void *)fn, arg };
+
+	return each_row(st, S_STATS_PERIODS, "counting by period", bind_period,
+	    &p, period_row, &a);
+}
+
+struct dur_arg {
+	int	(*fn)(const char *, int64_t, int64_t, void *);
+	void	*arg;
+	char	*form;
+	int64_t	*v;
+	size_t	 n;
+	int	 rc;
+};
+
+static int
+dur_flush(struct dur_arg *d)
+{
+	int rc = 0;
+
+	if (d->n > 0)
+		rc = d->fn(d->form ? d->form : "", (int64_t)d->n,
+		    d->n % 2 ? d->v[d->n / 2] :
+		    (d->v[d->n / 2 - 1] + d->v[d->n / 2]) / 2, d->arg);
+	free(d->form);
+	d->form = NULL;
+	d->n = 0;
+	return rc;
+}
+
+static int
+dur_row(sqlite3_stmt *s, void *arg)
+{
+	struct dur_arg *d = arg;
+	const char *form = (const char *)sqlite3_column_text(s, 0);
+	int rc;
+
+	if (d->n > 0 && strcmp(d->form ? d->form : "", form ? form : "") != 0 &&
+	    (rc = dur_flush(d)) != 0)
+		return rc;
+	if (d->n == 0)
+		d->form = form ? xstrdup(form) : NULL;
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	d->v[d->n++] = sqlite3_column_int64(s, 1);
+	return 0;
+}
+
+int
+store_stats_completion(struct store *st, int64_t since_ms,
+    int (*fn)(const char *form, int64_t n, int64_t median_ms, void *),
+    void *arg)
+{
+	struct dur_arg d = { fn, arg, NULL, NULL, 0, 0 };
+	int rc;
+
+	rc = each_row(st, S_STATS_DURATIONS, "timing completions", bind_now,
+	    &since_ms, dur_row, &d);
+	if (rc == 0)
+		rc = dur_flush(&d);
+	free(d.form);
+	free(d.v);
 	return rc;
 }

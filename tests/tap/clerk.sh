@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 43
+plan 48
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -118,4 +118,17 @@ C backup "$T/copy.db" >/dev/null 2>&1
 is $? 1 "backup never overwrites a file"
 C set "$a" >/dev/null 2>&1
 is $? 2 "set without its arguments: usage (2)"
+
+# The supervisor's overview.
+like "$(C status)" "intaked: down
+.*open cases: 3, overdue: 1" "status: the daemon is down; open and overdue cases"
+"$INTAKED" -f -c "$T/intake.conf" 2>"$T/run.log" &
+pid=$!
+wait_for 20 grep -q "watching inbox" "$T/run.log"
+wait_for 20 test -s "$D/intaked.status"
+like "$(C status)" "intaked: up \(pid $pid\), workers \{\"pid\":$pid," "status: up, with its workers"
+like "$(C status --json)" '^\{"daemon":"up",.*"open_by_state":\[\{"state":' "status --json: one object"
+kill "$pid"; wait "$pid"
+like "$(C stats)" "$(date +%Y-%m-%d) +3 +0 +\+3" "stats: today's received, completed and backlog"
+is "$(C stats --by week --json | grep -c '"received":3')" 1 "stats --by week --json"
 done_testing
