@@ -703,3 +703,82 @@ cmd_backup(struct ctl *c, int argc, char **argv)
 	printf("%s: database copied\n", argv[optind]);
 	return 0;
 }
+
+#define RETRY_USAGE "usage: intakectl retry [--comment TEXT] CASE\n"
+
+int
+cmd_retry(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "comment", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct history_row h;
+	struct case_wf k;
+	const char *comment = NULL, *user;
+	char *why = NULL;
+	int64_t id;
+	int ch, n = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'm': comment = optarg; break;
+		case 'h':
+			printf(RETRY_USAGE "\nRuns the failed steps of a case "
+			    "again: its actions that failed after\nall their "
+			    "attempts go back to the queue with fresh attempts "
+			    "(the daemon\nruns them within a second).  Needs a "
+			    "role that works the case in its\nstate, or "
+			    "supervisor.\n");
+			return 0;
+		default:
+			fputs(RETRY_USAGE, stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc || (id = ctl_case_arg(argv[optind])) == 0) {
+		fputs(RETRY_USAGE, stderr);
+		return 2;
+	}
+	if (ctl_store(c) != 0)
+		return 1;
+	if (store_case_wf_get(c->store, id, &k) != 0) {
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+		return 1;
+	}
+	if (may_change(c, id, &user) != 0) {
+		case_wf_release(&k);
+		return 1;
+	}
+	if ((rc = store_begin(c->store)) == 0) {
+		rc = store_case_retry_actions(c->store, id, now_ms(), &n);
+		if (rc == 0 && n > 0) {
+			why = xasprintf("%d failed action%s queued again", n,
+			    n == 1 ? "" : "s");
+			memset(&h, 0, sizeof(h));
+			h.case_id = id;
+			h.at_ms = now_ms();
+			h.actor = user;
+			h.kind = "note";
+			h.from = k.state;
+			h.why = why;
+			h.comment = comment;
+			rc = store_history_add(c->store, &h, NULL);
+		}
+		if (rc == 0)
+			rc = store_commit(c->store);
+		else
+			store_rollback(c->store);
+	}
+	case_wf_release(&k);
+	if (rc == 0 && n == 0) {
+		fprintf(stderr, "intakectl: case %lld has no failed step to "
+		    "retry\n", (long long)id);
+		rc = 1;
+	} else if (rc == 0)
+		printf("case %lld: %s\n", (long long)id, why);
+	free(why);
+	return rc == 0 ? 0 : 1;
+}

@@ -458,6 +458,9 @@ int	store_workflow_put(struct store *, const char *id, int version,
  * the case has no such field. */
 int	store_case_field_set(struct store *, int64_t case_id, const char *name,
 	    const char *value, const char *status, const char *why);
+/* Puts the failed actions of a case back in the queue; *n: how many. */
+int	store_case_retry_actions(struct store *, int64_t case_id,
+	    int64_t now_ms, int *n);
 /* user NULL: nobody. */
 int	store_case_assign(struct store *, int64_t case_id, const char *user);
 /* A consistent copy of the database into path (SQLite online backup),
@@ -583,6 +586,7 @@ int	cmd_assign(struct ctl *, int argc, char **argv);
 int	cmd_page(struct ctl *, int argc, char **argv);
 int	cmd_backup(struct ctl *, int argc, char **argv);
 int	cmd_status(struct ctl *, int argc, char **argv);
+int	cmd_retry(struct ctl *, int argc, char **argv);
 int	cmd_stats(struct ctl *, int argc, char **argv);
 /* The calling user and the roles intake.conf gives them (the vector is
  * the caller's, the strings the configuration's). */

@@ -43,6 +43,8 @@ static const struct command {
 	    "read one file as the daemon would, without a daemon" },
 	{ "page", cmd_page, "page [--pdf] CASE [N] [--out FILE]",
 	    "a page image (or the searchable PDF) of a case, for a reviewer" },
+	{ "retry", cmd_retry, "retry [--comment TEXT] CASE",
+	    "run the failed steps of a case again" },
 	{ "set", cmd_set, "set [--comment TEXT] CASE FIELD VALUE",
 	    "correct a field, validated by its type" },
 	{ "show", cmd_show, "show [--json] CASE",

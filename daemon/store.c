@@ -78,6 +78,7 @@ enum stmt_id {
 	S_COUNT_RECENT,
 	S_STATS_PERIODS,
 	S_STATS_DURATIONS,
+	S_ACTIONS_RETRY,
 	S_MAX
 };
 
@@ -268,6 +269,10 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_STATS_DURATIONS] =
 	    "SELECT form, closed_ms - created_ms FROM cases WHERE closed_ms "
 	    "IS NOT NULL AND closed_ms >= ?1 ORDER BY form, 2",
+	[S_ACTIONS_RETRY] =
+	    "UPDATE case_actions SET status = 'pending', attempts = 0, "
+	    "next_ms = ?2, error = NULL WHERE case_id = ?1 AND status = 'failed' "
+	    "RETURNING plugin",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -2038,4 +2043,20 @@ store_stats_completion(struct store *st, int64_t since_ms,
 	free(d.form);
 	free(d.v);
 	return rc;
+}
+
+int
+store_case_retry_actions(struct store *st, int64_t case_id, int64_t now_ms,
+    int *n)
+{
+	sqlite3_stmt *s = st->stmt[S_ACTIONS_RETRY];
+	int rc;
+
+	*n = 0;
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, now_ms);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		(*n)++;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "retrying actions");
 }

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 48
+plan 52
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -118,6 +118,17 @@ C backup "$T/copy.db" >/dev/null 2>&1
 is $? 1 "backup never overwrites a file"
 C set "$a" >/dev/null 2>&1
 is $? 2 "set without its arguments: usage (2)"
+
+# A step that failed is run again on request.
+sql "$D" "INSERT INTO case_actions (case_id, history_seq, plugin, params, status, attempts, next_ms, error) VALUES ($b, 1, 'log', '{\"message\":\"once more\"}', 'failed', 5, 0, 'the outbox was full')"
+like "$(C cases --stuck)" "$b +BA-1 .*action log failed: the outbox was full" \
+    "--stuck: a failed action, with its error"
+like "$(C retry --comment "outbox emptied" "$b")" "case $b: 1 failed action queued again" \
+    "retry queues it again"
+"$INTAKED" -c "$T/intake.conf" --once 2>>"$T/log"
+like "$(C why "$b")" "action log: once more" "the daemon runs it"
+C retry "$b" >/dev/null 2>&1
+is $? 1 "retry with nothing failed: exit 1"
 
 # The supervisor's overview.
 like "$(C status)" "intaked: down
