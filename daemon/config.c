@@ -40,6 +40,7 @@ config_init(struct config *c)
 	c->data_dir = xstrdup(DATA_DIR_DEFAULT);
 	c->lang = xstrdup("deu+eng");
 	c->pdf = true;
+	c->control = xstrdup(CONTROL_DEFAULT);
 	c->rescan_s = 60;
 	c->max_delivery = 512ULL << 20;
 	c->max_unpacked = 512ULL << 20;
@@ -105,6 +106,7 @@ config_release(struct config *c)
 	free(c->user);
 	free(c->lang);
 	free(c->workflows);
+	free(c->control);
 	for (size_t i = 0; i < c->nroles; i++) {
 		struct role_conf *r = &c->roles[i];
 
@@ -372,6 +374,12 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 			    c->worker_memory_mb);
 		} else if (xmlsafe_is(n, "rescan")) {
 			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
+		} else if (xmlsafe_is(n, "control")) {
+			if ((v = xmlsafe_attr(n, "socket")) != NULL) {
+				free(c->control);
+				c->control = config_path(file, v);
+				free(v);
+			}
 		} else if (xmlsafe_is(n, "workflows")) {
 			if ((v = xmlsafe_attr(n, "dir")) != NULL) {
 				free(c->workflows);

@@ -652,6 +652,11 @@ cmd_page(struct ctl *c, int argc, char **argv)
 		fputs(PAGE_USAGE, stderr);
 		return 2;
 	}
+	if (out != NULL && strcmp(out, "-") != 0 && ctl_served(c)) {
+		fprintf(stderr, "intakectl: through the daemon, page writes to "
+		    "standard output only: say --out - > FILE\n");
+		return 1;
+	}
 	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
 		return 1;
 	if (pdf) {

@@ -148,6 +148,7 @@ struct config {
 	unsigned	 worker_jobs;	/* jobs before a worker is replaced */
 	unsigned	 worker_memory_mb;
 	char		*workflows;	/* NULL: the installed ones */
+	char		*control;	/* the control socket */
 	struct role_conf *roles;
 	size_t		 nroles;
 	struct inbox_conf *inboxes;
@@ -156,6 +157,7 @@ struct config {
 
 #define CONFIG_FILE_DEFAULT	SYSCONFDIR "/intake/intake.conf"
 #define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
+#define CONTROL_DEFAULT		LOCALSTATEDIR "/run/intake/intaked.sock"
 
 /* Fills c with the built-in defaults (no inbox). */
 void	config_init(struct config *c);
@@ -591,6 +593,9 @@ int	cmd_stats(struct ctl *, int argc, char **argv);
 /* The calling user and the roles intake.conf gives them (the vector is
  * the caller's, the strings the configuration's). */
 char	**ctl_caller(struct ctl *, const char **user, size_t *nroles);
+/* Whether this intakectl runs for a user of the daemon's control socket
+ * (it may then touch no file by name). */
+bool	ctl_served(const struct ctl *);
 /* Reading is for people with a role, when roles are configured: 0, or 1
  * after saying why not. */
 int	ctl_may_read(struct ctl *);

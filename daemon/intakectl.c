@@ -6,13 +6,16 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "intake.h"
+#include "control.h"
 
 static const struct command {
 	const char	*name;
@@ -70,6 +73,8 @@ usage(int status)
 "  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ")\n"
 "      --data-dir DIR  the daemon's data directory (default " DATA_DIR_DEFAULT ")\n"
 "      --json          print one JSON object per line\n"
+"      --remote        go through the daemon's control socket (the default\n"
+"                      when the database is not readable by you)\n"
 "  -h, --help          show this help; intakectl COMMAND --help for one command\n"
 "  -V, --version       show the version\n"
 "\n"
@@ -104,13 +109,37 @@ ctl_case_arg(const char *s)
 	return *s != '\0' && *end == '\0' && v > 0 ? v : 0;
 }
 
+/* Run by the daemon for a user of its control socket: the daemon's
+ * user (the data directory's owner) acts in their name. */
+static const char *
+served_user(const struct ctl *c)
+{
+	const char *u = getenv("INTAKE_CTL_USER");
+	struct stat st;
+
+	if (u == NULL || getenv("INTAKE_CTL_SERVED") == NULL ||
+	    stat(c->config.data_dir, &st) == -1 || st.st_uid != getuid() ||
+	    getuid() != geteuid())
+		return NULL;
+	return u;
+}
+
 char **
 ctl_caller(struct ctl *c, const char **user, size_t *nroles)
 {
-	struct passwd *pw = getpwuid(getuid());
+	struct passwd *pw;
 
-	*user = pw ? pw->pw_name : "unknown";
+	if ((*user = served_user(c)) == NULL) {
+		pw = getpwuid(getuid());
+		*user = pw ? pw->pw_name : "unknown";
+	}
 	return config_user_roles(&c->config, *user, nroles);
+}
+
+bool
+ctl_served(const struct ctl *c)
+{
+	return served_user(c) != NULL;
 }
 
 int
@@ -175,20 +204,46 @@ ctl_json_only(struct ctl *c, int argc, char **argv, const char *usage,
 	return -1;
 }
 
+/* The command through the daemon; a global --json goes along as the
+ * command's own option where it has one. */
+static int
+remote_run(struct ctl *c, int argc, char **argv)
+{
+	static const char *const json_cmds[] = {
+		"cases", "deliveries", "show", "stats", "status", "why",
+	};
+	char **v = xcalloc((size_t)argc + 2, sizeof(*v));
+	int n = 0, i, rc;
+
+	v[n++] = argv[0];
+	for (i = 0; c->json && i < (int)(sizeof(json_cmds) /
+	    sizeof(*json_cmds)); i++)
+		if (strcmp(argv[0], json_cmds[i]) == 0)
+			v[n++] = (char *)"--json";
+	for (i = 1; i < argc; i++)
+		v[n++] = argv[i];
+	rc = ctl_remote(&c->config, n, v);
+	free(v);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_DATA = 256, OPT_JSON };
+	enum { OPT_DATA = 256, OPT_JSON, OPT_REMOTE };
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "data-dir", required_argument, NULL, OPT_DATA },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "remote", no_argument, NULL, OPT_REMOTE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctl c;
 	const char *conf = NULL, *data = NULL;
+	bool remote = false;
+	char *db;
 	size_t i;
 	int ch, rc;
 
@@ -198,6 +253,7 @@ main(int argc, char *argv[])
 		case 'c': conf = optarg; break;
 		case OPT_DATA: data = optarg; break;
 		case OPT_JSON: c.json = true; break;
+		case OPT_REMOTE: remote = true; break;
 		case 'h': usage(0);
 		case 'V': printf("intakectl %s\n", PACKAGE_VERSION); return 0;
 		default: usage(2);
@@ -225,6 +281,30 @@ main(int argc, char *argv[])
 		    "intakectl --help\n", argv[optind]);
 		config_release(&c.config);
 		return 2;
+	}
+	if (ctl_served(&c) && !control_serves(argv[optind])) {
+		fprintf(stderr, "intakectl: \"%s\" is not run for users of the "
+		    "control socket\n", argv[optind]);
+		config_release(&c.config);
+		return 1;
+	}
+	/* People who may not read the database go through the daemon. */
+	db = path_join(c.config.data_dir, "intake.db");
+	if (!remote && control_serves(argv[optind]) &&
+	    access(db, R_OK | W_OK) == -1 && errno == EACCES)
+		remote = true;
+	free(db);
+	if (remote) {
+		if (!control_serves(argv[optind])) {
+			fprintf(stderr, "intakectl: \"%s\" is not run by the "
+			    "daemon: it reads or writes your files; run it as "
+			    "yourself\n", argv[optind]);
+			config_release(&c.config);
+			return 1;
+		}
+		rc = remote_run(&c, argc - optind, argv + optind);
+		config_release(&c.config);
+		return rc;
 	}
 	/* The command parses its own options, anywhere among its
 	 * arguments: getopt starts afresh (optind 0) on argv from the

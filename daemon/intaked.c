@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "control.h"
 #include "pipeline.h"
 #include "template.h"
 #include "watch.h"
@@ -41,6 +42,7 @@ struct daemon {
 	struct store	*store;
 	struct ledger	 ledger;
 	struct pipeline	 pipeline;
+	struct control	 control;
 	bool		 pipeline_up;
 	struct inbox_run *inboxes;
 	size_t		 ninboxes;
@@ -211,6 +213,8 @@ daemon_open(struct daemon *d)
 	if (pipeline_init(&d->pipeline, &d->ledger, &d->config) != 0)
 		return INTAKE_ERR;
 	d->pipeline_up = true;
+	if (!d->once)
+		(void)control_open(&d->control, &d->config);
 	d->ninboxes = d->config.ninboxes;
 	d->inboxes = xcalloc(d->ninboxes, sizeof(*d->inboxes));
 	for (i = 0; i < d->ninboxes; i++) {
@@ -233,6 +237,7 @@ daemon_close(struct daemon *d)
 {
 	size_t i;
 
+	control_close(&d->control);
 	for (i = 0; i < d->ninboxes; i++) {
 		watch_close(d->inboxes[i].watch);
 		scan_release(&d->inboxes[i].scan);
@@ -366,7 +371,7 @@ write_status(struct daemon *d)
 static int
 daemon_loop(struct daemon *d)
 {
-	size_t npfd = d->ninboxes + d->pipeline.pool.n;
+	size_t npfd = d->ninboxes + d->pipeline.pool.n + 1;
 	struct pollfd *pfd = xcalloc(npfd, sizeof(*pfd));
 	sigset_t empty;
 	size_t i, nw;
@@ -445,18 +450,28 @@ daemon_loop(struct daemon *d)
 				wake = dl;
 		}
 		nw = pipeline_pollfds(&d->pipeline, pfd + d->ninboxes,
-		    npfd - d->ninboxes);
+		    npfd - d->ninboxes - 1);
+		/* The control socket last; its children are collected on
+		 * every turn (SIGCHLD ends the wait). */
+		control_reap(&d->control);
+		pfd[d->ninboxes + nw].fd = d->control.fd;
+		pfd[d->ninboxes + nw].events = POLLIN;
+		pfd[d->ninboxes + nw].revents = 0;
+		if (d->control.nkids > 0 && mono + 200 < wake)
+			wake = mono + 200;
 		if (wake < mono)
 			wake = mono;
 		ts.tv_sec = (wake - mono) / 1000;
 		ts.tv_nsec = ((wake - mono) % 1000) * 1000000;
-		if (ppoll(pfd, d->ninboxes + nw, &ts, &empty) == -1 &&
+		if (ppoll(pfd, d->ninboxes + nw + 1, &ts, &empty) == -1 &&
 		    errno != EINTR)
 			fatal("ppoll: %s", strerror(errno));
 		for (i = 0; i < d->ninboxes; i++)
 			if (pfd[i].revents & POLLIN)
 				d->inboxes[i].dirty = true;
 		pipeline_events(&d->pipeline, pfd + d->ninboxes, nw);
+		if (pfd[d->ninboxes + nw].revents & POLLIN)
+			control_accept(&d->control);
 	}
 	free(pfd);
 	return 0;
@@ -510,6 +525,7 @@ main(int argc, char *argv[])
 	int ch, rc;
 
 	memset(&d, 0, sizeof(d));
+	d.control.fd = -1;
 	while ((ch = getopt_long(argc, argv, "c:fnvhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf = optarg; break;

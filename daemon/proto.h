@@ -18,7 +18,7 @@
 #define PROTO_MAGIC		0x494e544bu	/* "INTK" */
 #define PROTO_VERSION		1
 #define PROTO_MAX_PAYLOAD	(1u << 20)
-#define PROTO_MAX_FDS		2
+#define PROTO_MAX_FDS		3
 
 enum msg_type {
 	MSG_HELLO = 1,		/* worker -> daemon: ready (pid) */
@@ -32,6 +32,9 @@ enum msg_type {
 	MSG_REFUSED,		/* worker -> daemon: the delivery is refused */
 	MSG_OCR,		/* worker -> daemon: a page's text and words */
 	MSG_FIELDS,		/* worker -> daemon: the form and fields of a page */
+	MSG_CTL_REQUEST,	/* intakectl -> daemon: argv; fds: stdin, stdout,
+				   stderr */
+	MSG_CTL_STATUS,		/* daemon -> intakectl: the command's exit status */
 	MSG_MAX
 };
 
