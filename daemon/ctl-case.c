@@ -232,7 +232,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = ctl_json_only(c, argc, argv, SHOW_USAGE,
-	    "\nShows a case: form, state, workflow, queue, deadline, "
+	    "Shows a case: form, state, workflow, queue, deadline, "
 	    "reference, files;\nevery field (status, confidence, page, "
 	    "value); every page (where it came\nfrom, size, how it was "
 	    "turned, OCR confidence); the history.  With --json,\none "
@@ -303,8 +303,14 @@ may_change(struct ctl *c, int64_t id, const char **user)
 	free(roles);
 	if (ok)
 		return 0;
-	fprintf(stderr, "intakectl: case %lld: %s has no role that works "
-	    "this case in its state; ask a supervisor\n", (long long)id, *user);
+	if (c->config.nroles == 0)
+		fprintf(stderr, "intakectl: case %lld: changing cases needs "
+		    "<roles> in %s\n", (long long)id, c->config.file ?
+		    c->config.file : "intake.conf");
+	else
+		fprintf(stderr, "intakectl: case %lld: %s has no role that "
+		    "works this case in its state; ask a supervisor\n",
+		    (long long)id, *user);
 	return 1;
 }
 
@@ -412,24 +418,41 @@ cmd_set(struct ctl *c, int argc, char **argv)
 		goto out;
 	if (field_type_parse(o.type, &type) != 0)
 		type = FT_TEXT;
+	dir = path_join(config_datadir(), "templates");
+	if (access(dir, R_OK | X_OK) == 0)
+		(void)templates_load_dir(dir, &tpls, &ntpls);
+	free(dir);
+	tf = template_field(tpls, ntpls, k.form, o.name);
 	if (type == FT_CHOICE || type == FT_CHECKBOX || type == FT_SIGNATURE) {
 		/* Decided from pixels by the machine; a person says it. */
 		memset(&r, 0, sizeof(r));
-		r.check = FIELD_OK;
+		r.check = *argv[optind + 2] ? FIELD_OK : FIELD_EMPTY;
 		snprintf(r.value, sizeof(r.value), "%s", argv[optind + 2]);
 		if (type != FT_CHOICE && strcmp(r.value, "true") != 0 &&
 		    strcmp(r.value, "false") != 0) {
-			fprintf(stderr, "intakectl: field \"%s\" is a %s: say "
-			    "true or false\n", o.name, o.type);
+			fprintf(stderr, "intakectl: case %lld: field \"%s\" is a "
+			    "%s: say true or false\n", (long long)id, o.name,
+			    o.type);
 			goto out;
+		}
+		if (type == FT_CHOICE && tf != NULL && r.check == FIELD_OK) {
+			size_t i;
+
+			for (i = 0; i < tf->noptions; i++)
+				if (strcmp(tf->options[i].key, r.value) == 0)
+					break;
+			if (i == tf->noptions) {
+				fprintf(stderr, "intakectl: case %lld: field "
+				    "\"%s\" is one of:", (long long)id, o.name);
+				for (i = 0; i < tf->noptions; i++)
+					fprintf(stderr, " %s", tf->options[i].key);
+				fputc('\n', stderr);
+				goto out;
+			}
 		}
 	} else {
 		field_normalise(type, argv[optind + 2], &r);
-		dir = path_join(config_datadir(), "templates");
-		if (access(dir, R_OK | X_OK) == 0)
-			(void)templates_load_dir(dir, &tpls, &ntpls);
-		free(dir);
-		if ((tf = template_field(tpls, ntpls, k.form, o.name)) != NULL) {
+		if (tf != NULL) {
 			if (tf->min != NULL || tf->max != NULL)
 				field_check_range(type, tf->min, tf->max, &r);
 			if (tf->pattern != NULL)
@@ -689,7 +712,7 @@ cmd_backup(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = ctl_json_only(c, argc, argv, BACKUP_USAGE,
-	    "\nWrites a consistent copy of the database to FILE, also while "
+	    "Writes a consistent copy of the database to FILE, also while "
 	    "the daemon\nruns (SQLite's online backup).  FILE must not "
 	    "exist.  The spool (page\nimages, PDFs) is copied separately.\n",
 	    1)) >= 0)

@@ -174,9 +174,18 @@ cmd_cases(struct ctl *c, int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'n':
-			f.limit = (unsigned)strtoul(optarg, NULL, 10);
+		case 'n': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end != '\0' || n == 0 || n > 10000000) {
+				fprintf(stderr, "intakectl: --limit \"%s\": say a "
+				    "number of cases\n", optarg);
+				return 2;
+			}
+			f.limit = (unsigned)n;
 			break;
+		}
 		case 'h':
 			printf(CASES_USAGE "\nLists cases, most urgent first in "
 			    "work lists: case, form, state, the team's\nqueue, "

@@ -127,7 +127,7 @@ cmd_status(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = ctl_json_only(c, argc, argv, STATUS_USAGE,
-	    "\nWhether intaked runs (and its workers: ready, busy; deliveries "
+	    "Whether intaked runs (and its workers: ready, busy; deliveries "
 	    "queued for\nthem), deliveries not yet done by stage, deliveries "
 	    "and pages per minute\nover the last hour, open cases per state "
 	    "and queue, and how many are\noverdue.\n", 0)) >= 0)
@@ -153,8 +153,17 @@ cmd_status(struct ctl *c, int argc, char **argv)
 		printf("intaked: %s", up ? "up" : "down");
 		if (up)
 			printf(" (pid %ld)", pid);
-		if (gauge != NULL)
-			printf(", workers %s", gauge);
+		if (gauge != NULL) {
+			const char *w = strstr(gauge, "\"workers\":");
+			unsigned nw, ready, busy, queued, held;
+
+			if (w != NULL && sscanf(w, "\"workers\":%u,\"ready\":%u,"
+			    "\"busy\":%u,\"queued\":%u,\"held\":%u", &nw,
+			    &ready, &busy, &queued, &held) == 5)
+				printf(", %u workers (%u ready, %u busy), %u "
+				    "deliveries waiting for one", nw, ready, busy,
+				    queued + held);
+		}
 		printf("\nlast hour: %.1f deliveries/min, %.1f pages/min\n"
 		    "open cases: %lld, overdue: %lld\n\ndeliveries not done:\n",
 		    (double)s.deliveries / 60.0, (double)s.pages / 60.0,
@@ -200,7 +209,7 @@ period_row(const char *period, int64_t received, int64_t completed, void *arg)
 		json_key_int(stdout, &first, "backlog_change", s->backlog);
 		puts("}");
 	} else
-		printf("%-12s %9lld %10lld %+8lld\n", period, (long long)received,
+		printf("%-18s %9lld %10lld %+8lld\n", period, (long long)received,
 		    (long long)completed, (long long)s->backlog);
 	return 0;
 }
@@ -220,7 +229,7 @@ form_row(const char *form, int64_t n, int64_t median_ms, void *arg)
 		    (median_ms + 1800000) / 3600000);
 		puts("}");
 	} else
-		printf("%-12s %9lld %10.1f days\n", *form ? form : "-",
+		printf("%-18s %9lld %10.1f days\n", *form ? form : "-",
 		    (long long)n, (double)median_ms / 86400000.0);
 	return 0;
 }
@@ -240,6 +249,7 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 	struct stats s = { c, 0 };
 	bool weeks = false;
 	long days = 30;
+	char *end;
 	int64_t since;
 	int ch, rc;
 
@@ -255,8 +265,8 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 			}
 			break;
 		case 'd':
-			days = strtol(optarg, NULL, 10);
-			if (days <= 0 || days > 3660) {
+			days = strtol(optarg, &end, 10);
+			if (*end != '\0' || days <= 0 || days > 3660) {
 				fputs(STATS_USAGE, stderr);
 				return 2;
 			}
@@ -280,11 +290,11 @@ cmd_stats(struct ctl *c, int argc, char **argv)
 		return 1;
 	since = now_ms() - days * 86400000LL;
 	if (!c->json)
-		printf("%-12s %9s %10s %8s\n", weeks ? "WEEK" : "DAY",
+		printf("%-18s %9s %10s %8s\n", weeks ? "WEEK" : "DAY",
 		    "RECEIVED", "COMPLETED", "BACKLOG");
 	rc = store_stats_periods(c->store, weeks, since, period_row, &s);
 	if (rc == 0 && !c->json)
-		printf("\n%-12s %9s %10s\n", "FORM", "COMPLETED", "MEDIAN");
+		printf("\n%-18s %9s %10s\n", "FORM", "COMPLETED", "MEDIAN");
 	if (rc == 0)
 		rc = store_stats_completion(c->store, since, form_row, &s);
 	return rc == 0 ? 0 : 1;

@@ -82,7 +82,7 @@ cmd_graph(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = ctl_json_only(c, argc, argv, GRAPH_USAGE,
-	    "\nPrints the workflow as a Graphviz digraph: states (queue, "
+	    "Prints the workflow as a Graphviz digraph: states (queue, "
 	    "deadline, paused\nclock; final states doubly framed), "
 	    "transitions labelled with their event,\ncondition and roles "
 	    "(dashed: decided on entry).  For a picture:\n"
@@ -169,7 +169,7 @@ cmd_why(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if ((rc = ctl_json_only(c, argc, argv, WHY_USAGE,
-	    "\nExplains in words why a case is where it is: every step of its "
+	    "Explains in words why a case is where it is: every step of its "
 	    "history,\nwho or what took it, and the values the conditions "
 	    "read.\n", 1)) >= 0)
 		return rc;
@@ -318,7 +318,7 @@ cmd_migrate(struct ctl *c, int argc, char **argv)
 	int i, rc;
 
 	if ((rc = ctl_json_only(c, argc, argv, MIGRATE_USAGE,
-	    "\nMoves cases to the current version of their workflow, keeping "
+	    "Moves cases to the current version of their workflow, keeping "
 	    "their state\n(which the new version must have).  A case keeps "
 	    "the version it started\nwith until it is migrated.  Needs the "
 	    "admin role.\n", -1)) >= 0)

@@ -149,7 +149,7 @@ ctl_may_read(struct ctl *c)
 	size_t n;
 	char **roles;
 
-	if (c->config.nroles == 0)
+	if (c->config.nroles == 0 && !ctl_served(c))
 		return 0;	/* no roles configured: the files decide */
 	roles = ctl_caller(c, &user, &n);
 	free(roles);

@@ -595,6 +595,8 @@ main(int argc, char *argv[])
 	}
 	if (!fg && !d.once && daemon(0, 0) == -1)
 		fatal("daemon: %s", strerror(errno));
+	/* The database, spool and pages are for the daemon and its group. */
+	umask(027);
 	signals_setup();
 	if (daemon_open(&d) != 0) {
 		daemon_close(&d);

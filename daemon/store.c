@@ -256,16 +256,19 @@ static const char *const stmt_sql[S_MAX] = {
 	    "updated_ms >= ?1 - 3600000 AND status <> 'pending' "
 	    "UNION ALL SELECT 'pages', NULL, count(*) FROM pages p JOIN cases c "
 	    "ON c.id = p.case_id WHERE c.created_ms >= ?1 - 3600000 "
-	    "UNION ALL SELECT 'overdue', NULL, count(*) FROM cases WHERE "
-	    "closed_ms IS NULL AND deadline_ms < ?1 "
+	    "UNION ALL SELECT 'overdue', NULL, count(*) FROM cases c WHERE "
+	    "closed_ms IS NULL AND (deadline_ms < ?1 OR EXISTS (SELECT 1 FROM "
+	    "case_history h WHERE h.case_id = c.id AND h.event = 'overdue')) "
 	    "UNION ALL SELECT 'open', NULL, count(*) FROM cases WHERE "
 	    "closed_ms IS NULL",
 	[S_STATS_PERIODS] =
 	    "WITH ev(t, r, c) AS ("
 	    "  SELECT created_ms, 1, 0 FROM cases WHERE created_ms >= ?1 "
 	    "  UNION ALL SELECT closed_ms, 0, 1 FROM cases WHERE closed_ms >= ?1) "
-	    "SELECT strftime(?2, t / 1000, 'unixepoch', 'localtime'), sum(r), "
-	    "sum(c) FROM ev GROUP BY 1 ORDER BY 1",
+	    "SELECT CASE WHEN ?2 = 'week' THEN 'week of ' || date(t / 1000, "
+	    "'unixepoch', 'localtime', '-6 days', 'weekday 1') ELSE date(t / "
+	    "1000, 'unixepoch', 'localtime') END, sum(r), sum(c) FROM ev "
+	    "GROUP BY 1 ORDER BY 1",
 	[S_STATS_DURATIONS] =
 	    "SELECT form, closed_ms - created_ms FROM cases WHERE closed_ms "
 	    "IS NOT NULL AND closed_ms >= ?1 ORDER BY form, 2",
@@ -483,8 +486,7 @@ static const char *const migrations[] = {
 	"  WHERE event = 'overdue';"
 	"CREATE INDEX case_history_loops ON case_history(case_id) "
 	"  WHERE kind = 'note';"
-	"CREATE INDEX deliveries_failed ON deliveries(case_id) "
-	"  WHERE last_error IS NOT NULL;",
+	"CREATE INDEX case_problems_case ON case_problems(case_id);",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1234,9 +1236,7 @@ store_delivery_set_error(struct store *st, int64_t id, const char *text)
 	"  FROM case_history WHERE event = 'overdue' " \
 	"UNION ALL SELECT case_id, 'action ' || plugin || ' failed: ' || " \
 	"  coalesce(error, '') FROM case_actions WHERE status = 'failed' " \
-	"UNION ALL SELECT case_id, 'a worker failed on the delivery: ' || " \
-	"  last_error FROM deliveries WHERE case_id IS NOT NULL " \
-	"  AND last_error IS NOT NULL " \
+	"UNION ALL SELECT case_id, 'unpacking: ' || text FROM case_problems " \
 	"UNION ALL SELECT id, 'unclassified' FROM cases " \
 	"  WHERE form IS NULL AND closed_ms IS NULL " \
 	"UNION ALL SELECT id, 'no workflow' FROM cases " \
@@ -1980,7 +1980,7 @@ store_stats_periods(struct store *st, bool weeks, int64_t since_ms,
     int (*fn)(const char *period, int64_t received, int64_t completed,
     void *), void *arg)
 {
-	struct period_arg p = { since_ms, weeks ? "%Y-W%W" : "%Y-%m-%d" };
+	struct period_arg p = { since_ms, weeks ? "week" : "day" };
 	struct rows_arg a = { (void *)fn, arg };
 
 	return each_row(st, S_STATS_PERIODS, "counting by period", bind_period,

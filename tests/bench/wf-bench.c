@@ -3,8 +3,10 @@
  * on a case (guards, duplicate check, history, timers, in SQLite), and of
  * looking for due timers among many open cases.
  *
- * usage: wf-bench CASES WORKFLOW-DIR TEMPLATE-DIR
+ * usage: wf-bench CASES WORKFLOW-DIR TEMPLATE-DIR [KEEP-DIR]
  * Prints figures; never fails on a figure (a benchmark, not a test).
+ * With KEEP-DIR the database is made as KEEP-DIR/intake.db and kept, for
+ * benchmarks that query a full database (tests/bench/worklists).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "intake.h"
 #include "template.h"
@@ -96,17 +99,25 @@ main(int argc, char **argv)
 	double due_none = 0, due_some;
 	int rc;
 
-	if (argc != 4 || (n = atol(argv[1])) <= 0) {
+	if ((argc != 4 && argc != 5) || (n = atol(argv[1])) <= 0) {
 		fprintf(stderr, "usage: wf-bench CASES WORKFLOW-DIR "
-		    "TEMPLATE-DIR\n");
+		    "TEMPLATE-DIR [KEEP-DIR]\n");
 		return 2;
 	}
 	log_init("wf-bench", true, LOG_LEVEL_ERR);
-	tmp = xasprintf("%s/wf-bench.XXXXXX", getenv("TMPDIR") ?
-	    getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmp) == NULL)
-		fatal("mkdtemp: cannot create %s", tmp);
+	if (argc == 5) {
+		tmp = xstrdup(argv[4]);
+		if (mkdir_p(tmp, 0700) != 0)
+			fatal("%s: cannot create the directory", tmp);
+	} else {
+		tmp = xasprintf("%s/wf-bench.XXXXXX", getenv("TMPDIR") ?
+		    getenv("TMPDIR") : "/tmp");
+		if (mkdtemp(tmp) == NULL)
+			fatal("mkdtemp: cannot create %s", tmp);
+	}
 	db = path_join(tmp, "intake.db");
+	if (argc == 5 && access(db, F_OK) == 0)
+		fatal("%s exists: choose a new directory", db);
 	if (store_open(db, STORE_CREATE, &st) != 0)
 		return 1;
 	(void)templates_load_dir(argv[3], &tpls, &ntpls);
@@ -178,7 +189,8 @@ main(int argc, char **argv)
 	wf_release(&e);
 	templates_free(tpls, ntpls);
 	store_close(st);
-	remove_tree(tmp);
+	if (argc != 5)
+		remove_tree(tmp);
 	free(db);
 	free(tmp);
 	return 0;

@@ -137,7 +137,7 @@ like "$(C status)" "intaked: down
 pid=$!
 wait_for 20 grep -q "watching inbox" "$T/run.log"
 wait_for 20 test -s "$D/intaked.status"
-like "$(C status)" "intaked: up \(pid $pid\), workers \{\"pid\":$pid," "status: up, with its workers"
+like "$(C status)" "intaked: up \\(pid $pid\\), [0-9]+ workers \\([0-9]+ ready, [0-9]+ busy\\)" "status: up, with its workers"
 like "$(C status --json)" '^\{"daemon":"up",.*"open_by_state":\[\{"state":' "status --json: one object"
 kill "$pid"; wait "$pid"
 like "$(C stats)" "$(date +%Y-%m-%d) +3 +0 +\+3" "stats: today's received, completed and backlog"

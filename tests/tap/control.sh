@@ -4,7 +4,7 @@
 # read or write files by name with the daemon's rights are refused; as
 # root, also a user who cannot read the database at all.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 19
+plan 22
 me=$(id -un)
 
 chmod 711 "$T"
@@ -80,4 +80,14 @@ else
 fi
 kill "$pid"; wait "$pid"
 ok "$([ ! -e "$T/pub/intaked.sock" ]; echo $?)" "the socket is removed when the daemon stops"
+
+# Without <roles>, the daemon serves nobody: reading needs a role there.
+sed '/<roles>/,/<\/roles>/d' "$T/pub/intake.conf" > "$T/pub/noroles.conf"
+"$INTAKED" -f -c "$T/pub/noroles.conf" 2>>"$T/log" &
+pid=$!
+wait_for 20 test -S "$T/pub/intaked.sock"
+"$INTAKECTL" -c "$T/pub/noroles.conf" --remote cases >/dev/null 2>"$T/err"
+is $? 1 "without roles configured, the daemon lists no case"
+like "$(cat "$T/err")" "$me has no role" "... saying a role is needed"
+kill "$pid"; wait "$pid"
 done_testing
