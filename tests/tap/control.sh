@@ -15,11 +15,11 @@ cat > "$T/pub/intake.conf" <<EOF
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$T/data</data-dir>
   <ocr lang="none"/>
-  <control socket="$T/pub/intaked.sock"/>
   <roles>
     <role name="clerk" users="$me nobody"/>
     <role name="supervisor" users="somebody-else"/>
   </roles>
+  <control socket="$T/pub/intaked.sock"/>
   <inbox path="$T/in" settle="0"/>
 </intake>
 EOF
