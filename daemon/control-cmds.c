@@ -12,8 +12,8 @@
 #include "control.h"
 
 static const char *const served[] = {
-	"assign", "cases", "deliveries", "fire", "migrate", "page", "retry",
-	"set", "show", "stats", "status", "why",
+	"assign", "cases", "classify", "deliveries", "fire", "migrate", "page",
+	"reprocess", "retry", "set", "show", "stats", "status", "why",
 };
 
 bool

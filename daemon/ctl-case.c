@@ -266,8 +266,8 @@ cmd_show(struct ctl *c, int argc, char **argv)
 /* May the caller change this case?  Its workflow's current state names
  * the roles that work it (its own and its transitions'); supervisors and
  * admins may always.  0, or 1 after saying why not. */
-static int
-may_change(struct ctl *c, int64_t id, const char **user)
+int
+ctl_may_change(struct ctl *c, int64_t id, const char **user)
 {
 	struct case_wf k;
 	struct wf_engine e;
@@ -414,7 +414,7 @@ cmd_set(struct ctl *c, int argc, char **argv)
 		    (long long)id, o.name);
 		goto out;
 	}
-	if (may_change(c, id, &user) != 0)
+	if (ctl_may_change(c, id, &user) != 0)
 		goto out;
 	if (field_type_parse(o.type, &type) != 0)
 		type = FT_TEXT;
@@ -546,7 +546,7 @@ cmd_assign(struct ctl *c, int argc, char **argv)
 		    (long long)id);
 		return 1;
 	}
-	if (may_change(c, id, &user) != 0) {
+	if (ctl_may_change(c, id, &user) != 0) {
 		case_wf_release(&k);
 		return 1;
 	}
@@ -776,7 +776,7 @@ cmd_retry(struct ctl *c, int argc, char **argv)
 		    (long long)id);
 		return 1;
 	}
-	if (may_change(c, id, &user) != 0) {
+	if (ctl_may_change(c, id, &user) != 0) {
 		case_wf_release(&k);
 		return 1;
 	}

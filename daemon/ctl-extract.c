@@ -141,7 +141,7 @@ cmd_extract(struct ctl *c, int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++) {
 		struct ctl_job j;
-		bool failed = ctl_job_run(c, argv[i], dir, &j) != 0;
+		bool failed = ctl_job_run(c, argv[i], dir, NULL, &j) != 0;
 
 		if (failed)
 			rc = 1;

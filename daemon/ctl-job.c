@@ -105,7 +105,7 @@ collect(struct pool *pool, struct worker *w, const char *dir, const char *file,
 
 int
 ctl_job_run(struct ctl *c, const char *file, const char *templates,
-    struct ctl_job *j)
+    const char *form, struct ctl_job *j)
 {
 	struct pool pool;
 	struct msg m;
@@ -130,7 +130,7 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 		goto out;
 	jobmsg_unpack(&m, &c->config, 0, base, S_ISDIR(st.st_mode),
 	    strcmp(c->config.lang, "none") == 0 ? "" : c->config.lang, false,
-	    templates);
+	    templates, form);
 	m.fds[0] = infd;
 	m.fds[1] = outfd;
 	m.nfds = 2;

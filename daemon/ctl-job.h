@@ -19,10 +19,11 @@ struct ctl_job {
 };
 
 /* Runs file through a worker (OCR in c->config.lang; templates: NULL for
- * none) and collects what it reports into *j (released with
- * ctl_job_release).  0, or 1 after a message on stderr. */
+ * none; form: NULL, or the template every page is read as) and collects
+ * what it reports into *j (released with ctl_job_release).  0, or 1 after
+ * a message on stderr. */
 int	ctl_job_run(struct ctl *c, const char *file, const char *templates,
-	    struct ctl_job *j);
+	    const char *form, struct ctl_job *j);
 void	ctl_job_release(struct ctl_job *);
 
 #endif

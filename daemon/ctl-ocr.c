@@ -186,7 +186,7 @@ cmd_ocr(struct ctl *c, int argc, char **argv)
 		free(c->config.lang);
 		c->config.lang = xstrdup(lang);
 	}
-	if (ctl_job_run(c, r.file, NULL, &job) != 0)
+	if (ctl_job_run(c, r.file, NULL, NULL, &job) != 0)
 		return 1;
 	r.pages = job.pages;
 	r.npages = job.npages;

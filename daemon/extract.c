@@ -161,6 +161,34 @@ extract_classify(struct template *const *tpls, size_t n,
 	return m->t != NULL && m->score >= MATCH_MIN_SCORE;
 }
 
+bool
+extract_classify_as(const struct template *t, const struct ocr_result *r,
+    uint32_t seq, struct page_match *m)
+{
+	size_t pi, k;
+
+	memset(m, 0, sizeof(*m));
+	if (t->npages == 0)
+		return false;
+	m->t = t;
+	m->p = &t->pages[(seq > 0 && seq <= t->npages ? seq : t->npages) - 1];
+	for (pi = 0; pi < t->npages; pi++) {
+		const struct tpl_page *p = &t->pages[pi];
+		size_t found = 0;
+		double score;
+
+		for (k = 0; k < p->nphrases; k++)
+			if (find_phrase(r, p->phrases[k], -1, -1) >= 0)
+				found++;
+		score = p->nphrases ? (double)found / p->nphrases : 0;
+		if (score > m->score) {
+			m->p = p;
+			m->score = score;
+		}
+	}
+	return true;
+}
+
 /* mm -> px: x' = a x - b y + tx, y' = b x + a y + ty */
 struct xform {
 	double a, b, tx, ty;

@@ -29,6 +29,12 @@ struct extract_field {
 /* The template page that page r best looks like; false when none does. */
 bool	extract_classify(struct template *const *tpls, size_t n,
 	    const struct ocr_result *r, struct page_match *m);
+/* The page of template t that a page of a delivery is, when a person
+ * said it is that form: the one with most of its phrases found, else the
+ * seq'th page (the last for more).  False only for a template without
+ * pages. */
+bool	extract_classify_as(const struct template *t,
+	    const struct ocr_result *r, uint32_t seq, struct page_match *m);
 /* Reads a region again on its own (for a field the page's OCR found no
  * word in); returns a malloc'd text or NULL, its confidence in *conf. */
 typedef char *(*extract_reread)(void *arg, int x, int y, int w, int h,

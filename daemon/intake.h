@@ -460,6 +460,10 @@ int	store_workflow_put(struct store *, const char *id, int version,
  * the case has no such field. */
 int	store_case_field_set(struct store *, int64_t case_id, const char *name,
 	    const char *value, const char *status, const char *why);
+/* Forgets what OCR and extraction read for a case (words, page texts,
+ * fields) and records what pages (the same pages, read again) hold. */
+int	store_case_reread(struct store *, int64_t case_id,
+	    const struct page_row *pages, size_t n);
 /* Puts the failed actions of a case back in the queue; *n: how many. */
 int	store_case_retry_actions(struct store *, int64_t case_id,
 	    int64_t now_ms, int *n);
@@ -599,6 +603,11 @@ bool	ctl_served(const struct ctl *);
 /* Reading is for people with a role, when roles are configured: 0, or 1
  * after saying why not. */
 int	ctl_may_read(struct ctl *);
+/* May the caller change case id?  A role that works it in its state, or
+ * supervisor or admin.  0, or 1 after saying why not. */
+int	ctl_may_change(struct ctl *, int64_t id, const char **user);
+int	cmd_classify(struct ctl *, int argc, char **argv);
+int	cmd_reprocess(struct ctl *, int argc, char **argv);
 /* A case number argument; 0 when it is none. */
 int64_t	ctl_case_arg(const char *s);
 /* intakectl lint for one workflow file; 0 or 1. */

@@ -30,6 +30,8 @@ static const struct command {
 	{ "cases", cmd_cases, "cases [--json] [--state S] [--queue Q] [--form F] "
 	    "[--open]\n    [--stuck] [--overdue] [--since T] [--limit N]",
 	    "work lists: a team's queue, stuck and overdue cases, ..." },
+	{ "classify", cmd_classify, "classify [--comment TEXT] CASE FORM",
+	    "say which form a delivery is: read again as that form" },
 	{ "deliveries", cmd_deliveries, "deliveries [--json]",
 	    "the intake ledger: every file ever seen and what became of it" },
 	{ "extract", cmd_extract, "extract [--json] [--templates DIR] FILE...",
@@ -46,6 +48,8 @@ static const struct command {
 	    "read one file as the daemon would, without a daemon" },
 	{ "page", cmd_page, "page [--pdf] CASE [N] [--out FILE]",
 	    "a page image (or the searchable PDF) of a case, for a reviewer" },
+	{ "reprocess", cmd_reprocess, "reprocess [--comment TEXT] CASE",
+	    "OCR and extraction again, e.g. after a template changed" },
 	{ "retry", cmd_retry, "retry [--comment TEXT] CASE",
 	    "run the failed steps of a case again" },
 	{ "set", cmd_set, "set [--comment TEXT] CASE FIELD VALUE",

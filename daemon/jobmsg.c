@@ -15,7 +15,7 @@
 void
 jobmsg_unpack(struct msg *m, const struct config *c, int64_t id,
     const char *name, bool folder, const char *lang, bool pdf,
-    const char *templates)
+    const char *templates, const char *form)
 {
 	msg_init(m, MSG_UNPACK);
 	msg_put_u64(m, (uint64_t)id);
@@ -33,6 +33,7 @@ jobmsg_unpack(struct msg *m, const struct config *c, int64_t id,
 	msg_put_str(m, lang);
 	msg_put_u32(m, pdf);
 	msg_put_str(m, templates);
+	msg_put_str(m, form);
 }
 
 bool

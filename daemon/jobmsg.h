@@ -8,10 +8,11 @@
 #include "intake.h"
 #include "proto.h"
 
-/* Builds a MSG_UNPACK job for a delivery (fds are the caller's to set). */
+/* Builds a MSG_UNPACK job for a delivery (fds are the caller's to set);
+ * form (NULL: recognise it) makes every page read as that template's. */
 void	jobmsg_unpack(struct msg *, const struct config *, int64_t id,
 	    const char *name, bool folder, const char *lang, bool pdf,
-	    const char *templates);
+	    const char *templates, const char *form);
 /* Decodes a MSG_PAGE into p (released by the caller); the stored file's
  * name is checked to be the worker's own ("page-...") and joined to dir.
  * False for a malformed message. */

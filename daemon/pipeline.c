@@ -445,11 +445,11 @@ job_failed(struct pipeline *p, int64_t id, const char *why)
 
 /* The form recognised and its fields, as the workers read them; the
  * fields of a page of the form that the delivery lacks are missing. */
-static int
-store_fields(struct pipeline *p, struct store *st, int64_t case_id,
-    const struct job_state *j)
+int
+pipeline_store_fields(struct store *st, int64_t case_id,
+    struct template *const *tpls, size_t ntpls, const struct form_reading *rd)
 {
-	const struct template *t = form_choose(p->tpls, p->ntpls, &j->reading);
+	const struct template *t = form_choose(tpls, ntpls, rd);
 	size_t i, k;
 	int rc;
 
@@ -458,12 +458,12 @@ store_fields(struct pipeline *p, struct store *st, int64_t case_id,
 	if ((rc = store_case_set_form(st, case_id, t->id)) != 0)
 		return rc;
 	for (i = 0; i < t->npages; i++) {
-		uint32_t page = form_page_of(&j->reading, t->id, t->pages[i].n);
+		uint32_t page = form_page_of(rd, t->id, t->pages[i].n);
 
 		for (k = 0; k < t->pages[i].nfields; k++) {
 			const struct tpl_field *tf = &t->pages[i].fields[k];
 			const struct read_field *f = page ?
-			    form_field(&j->reading, page, tf->name) : NULL;
+			    form_field(rd, page, tf->name) : NULL;
 			int box[4] = { 0, 0, 0, 0 };
 
 			if (f != NULL) {
@@ -544,7 +544,8 @@ open_case(struct pipeline *p, struct job_state *j)
 			goto fail;
 	if (j->pdf != NULL && (rc = store_case_set_pdf(st, case_id, j->pdf)) != 0)
 		goto fail;
-	if ((rc = store_fields(p, st, case_id, j)) != 0 ||
+	if ((rc = pipeline_store_fields(st, case_id, p->tpls, p->ntpls,
+	    &j->reading)) != 0 ||
 	    (rc = start_workflow(p, case_id, &d, j)) != 0)
 		goto fail;
 	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
@@ -703,7 +704,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		goto out;
 	}
 	jobmsg_unpack(&m, p->config, id, d.name, d.folder,
-	    job_lang(p, d.inbox), p->config->pdf, p->tpl_dir);
+	    job_lang(p, d.inbox), p->config->pdf, p->tpl_dir, NULL);
 	m.fds[0] = infd;
 	m.fds[1] = outfd;
 	m.nfds = 2;

@@ -42,6 +42,12 @@ void	pipeline_events(struct pipeline *, const struct pollfd *pfd, size_t n);
 /* Ends jobs past their deadline; returns the next deadline (monotonic
  * ms) or 0 when no job runs. */
 int64_t	pipeline_timeouts(struct pipeline *, int64_t mono);
+/* Records the form recognised in rd and every field of it (those of a
+ * page the delivery lacks as missing or empty); nothing when no form. */
+struct form_reading;
+int	pipeline_store_fields(struct store *, int64_t case_id,
+	    struct template *const *tpls, size_t ntpls,
+	    const struct form_reading *rd);
 /* Fires due timers and runs due actions of the workflows. */
 void	pipeline_workflows(struct pipeline *);
 /* Reads the workflows again (SIGHUP). */

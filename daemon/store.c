@@ -79,6 +79,9 @@ enum stmt_id {
 	S_STATS_PERIODS,
 	S_STATS_DURATIONS,
 	S_ACTIONS_RETRY,
+	S_CLEAR_WORDS,
+	S_CLEAR_TEXT,
+	S_CLEAR_FIELDS,
 	S_MAX
 };
 
@@ -276,6 +279,9 @@ static const char *const stmt_sql[S_MAX] = {
 	    "UPDATE case_actions SET status = 'pending', attempts = 0, "
 	    "next_ms = ?2, error = NULL WHERE case_id = ?1 AND status = 'failed' "
 	    "RETURNING plugin",
+	[S_CLEAR_WORDS] = "DELETE FROM words WHERE case_id = ?1",
+	[S_CLEAR_TEXT] = "DELETE FROM page_text WHERE case_id = ?1",
+	[S_CLEAR_FIELDS] = "DELETE FROM case_fields WHERE case_id = ?1",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -2059,4 +2065,27 @@ store_case_retry_actions(struct store *st, int64_t case_id, int64_t now_ms,
 		(*n)++;
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "retrying actions");
+}
+
+int
+store_case_reread(struct store *st, int64_t case_id,
+    const struct page_row *pages, size_t n)
+{
+	static const enum stmt_id clear[] = {
+		S_CLEAR_WORDS, S_CLEAR_TEXT, S_CLEAR_FIELDS
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(clear) / sizeof(*clear); i++) {
+		sqlite3_bind_int64(st->stmt[clear[i]], 1, case_id);
+		if ((rc = step_done(st, st->stmt[clear[i]],
+		    "clearing what was read")) != 0)
+			return rc;
+	}
+	for (i = 0; i < n; i++)
+		if (pages[i].read &&
+		    (rc = store_page_ocr(st, case_id, &pages[i])) != 0)
+			return rc;
+	return 0;
 }

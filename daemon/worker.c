@@ -213,7 +213,18 @@ send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
 	struct msg m;
 	size_t n = 0, i;
 
-	if (j->ntpls == 0 || !extract_classify(j->tpls, j->ntpls, r, &pm))
+	if (j->form != NULL && *j->form != '\0') {
+		/* A person said which form it is. */
+		size_t t;
+
+		for (t = 0; t < j->ntpls; t++)
+			if (strcmp(j->tpls[t]->id, j->form) == 0)
+				break;
+		if (t == j->ntpls || !extract_classify_as(j->tpls[t], r, seq,
+		    &pm))
+			return;
+	} else if (j->ntpls == 0 || !extract_classify(j->tpls, j->ntpls, r,
+	    &pm))
 		return;
 	struct reread_ctx rc = { j->ocr, page, pixGetXRes(page) };
 
@@ -467,6 +478,7 @@ run_job(int sock, struct msg *in)
 	lang = msg_get_str(in);
 	pdf = msg_get_u32(in) != 0;
 	tdir = msg_get_str(in);
+	j.form = msg_get_str(in);
 	if (!msg_end(in) || in->nfds != 2 || name == NULL)
 		_exit(2);	/* a malformed job: end this worker */
 	j.outfd = in->fds[1];
@@ -504,6 +516,7 @@ run_job(int sock, struct msg *in)
 	send_or_die(sock, &out);
 	free(j.refused);
 	free(tdir);
+	free(j.form);
 	free(lang);
 	free(name);
 	close(in->fds[0]);

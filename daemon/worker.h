@@ -48,6 +48,8 @@ struct job {
 	bool			 pdf;		/* a searchable PDF is being written */
 	struct template *const	*tpls;		/* forms to recognise, or none */
 	size_t			 ntpls;
+	char			*form;		/* every page is this form; NULL:
+						   recognise it */
 };
 
 /* worker.c: results and progress go to the daemon. */

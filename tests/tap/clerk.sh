@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 52
+plan 58
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -118,6 +118,21 @@ C backup "$T/copy.db" >/dev/null 2>&1
 is $? 1 "backup never overwrites a file"
 C set "$a" >/dev/null 2>&1
 is $? 2 "set without its arguments: usage (2)"
+
+# Reading again: as the form a person names, or after a template changed.
+out=$(C classify --comment "a BA-1 scanned blank" "$blank" BA-1)
+ok $? "classify reads an unclassified delivery again as BA-1"
+is "$(sql "$D" "SELECT form || ' ' || workflow FROM cases WHERE id = $blank")" \
+    "BA-1 building-permit" "... and the case moves on to the form's workflow"
+like "$(C why "$blank")" "classified by $me: BA-1, 17 fields to check -- \"a BA-1 scanned blank\".*
+.*started in \"received\" \(workflow \"building-permit\"" "why tells the classification and the new start"
+C classify "$blank" XX-9 >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" 'no template for form "XX-9"; the forms are: BA-1 GA-1 ST-1' \
+    "classify names the forms there are"
+like "$(C reprocess "$a")" "case $a: read again by $me: BA-1, [0-9]+ fields? to check, corrections kept" \
+    "reprocess reads the case again"
+is "$(sql "$D" "SELECT value FROM case_fields WHERE case_id = $a AND name = 'estimated_cost'")" \
+    612000.00 "... keeping what a person corrected"
 
 # A step that failed is run again on request.
 sql "$D" "INSERT INTO case_actions (case_id, history_seq, plugin, params, status, attempts, next_ms, error) VALUES ($b, 1, 'log', '{\"message\":\"once more\"}', 'failed', 5, 0, 'the outbox was full')"

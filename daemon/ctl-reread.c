@@ -1,0 +1,268 @@
+/*
+ * ctl-reread.c - intakectl classify and reprocess: a case's delivery read
+ * again by a worker, as the form a person names or after its template
+ * changed, and what was read replaced in one transaction.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "ctl-job.h"
+#include "pipeline.h"
+#include "template.h"
+#include "wf.h"
+
+static int
+case_row_get(const struct case_row *k, void *arg)
+{
+	struct case_row *out = arg;
+
+	out->id = k->id;
+	out->delivery_id = k->delivery_id;
+	out->npages = k->npages;
+	return 0;
+}
+
+/* Fields a person set, kept across a new reading of the same form. */
+struct kept {
+	char	**name, **value, **status, **why;
+	size_t	 n;
+};
+
+static int
+keep_corrected(const struct field_row *f, void *arg)
+{
+	struct kept *k = arg;
+
+	if (f->why == NULL || strncmp(f->why, "set by ", 7) != 0)
+		return 0;
+	k->name = xreallocarray(k->name, k->n + 1, sizeof(*k->name));
+	k->value = xreallocarray(k->value, k->n + 1, sizeof(*k->value));
+	k->status = xreallocarray(k->status, k->n + 1, sizeof(*k->status));
+	k->why = xreallocarray(k->why, k->n + 1, sizeof(*k->why));
+	k->name[k->n] = xstrdup(f->name);
+	k->value[k->n] = xstrdup(f->value ? f->value : "");
+	k->status[k->n] = xstrdup(f->status);
+	k->why[k->n] = xstrdup(f->why);
+	k->n++;
+	return 0;
+}
+
+static void
+kept_release(struct kept *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++) {
+		free(k->name[i]);
+		free(k->value[i]);
+		free(k->status[i]);
+		free(k->why[i]);
+	}
+	free(k->name);
+	free(k->value);
+	free(k->status);
+	free(k->why);
+}
+
+static int
+count_flagged(const struct field_row *f, void *arg)
+{
+	int *n = arg;
+
+	if (strcmp(f->status, "uncertain") == 0 ||
+	    strcmp(f->status, "invalid") == 0 || strcmp(f->status, "missing") == 0)
+		(*n)++;
+	return 0;
+}
+
+/* Reads case id's delivery again (as form, or recognising it) and
+ * replaces what was read; classify also starts the form's workflow. */
+static int
+reread(struct ctl *c, int64_t id, const char *form, const char *comment)
+{
+	struct template **tpls = NULL;
+	struct wf_engine e;
+	struct wf_context ctx;
+	struct case_filter f;
+	struct case_row k;
+	struct delivery d;
+	struct ctl_job j;
+	struct history_row h;
+	const struct template *t;
+	const char *user;
+	char *tdir, *wdir, *path = NULL, *why = NULL;
+	struct kept kept = { NULL, NULL, NULL, NULL, 0 };
+	size_t ntpls = 0, i;
+	int flagged = 0, rc = 1;
+
+	memset(&e, 0, sizeof(e));
+	memset(&j, 0, sizeof(j));
+	memset(&d, 0, sizeof(d));
+	if (ctl_store(c) != 0)
+		return 1;
+	memset(&f, 0, sizeof(f));
+	memset(&k, 0, sizeof(k));
+	f.id = id;
+	if (store_cases(c->store, &f, case_row_get, &k) != 0 || k.id == 0) {
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+		return 1;
+	}
+	if (ctl_may_change(c, id, &user) != 0)
+		return 1;
+	tdir = path_join(config_datadir(), "templates");
+	if (access(tdir, R_OK | X_OK) == 0)
+		(void)templates_load_dir(tdir, &tpls, &ntpls);
+	for (i = 0; form != NULL && i < ntpls; i++)
+		if (strcmp(tpls[i]->id, form) == 0)
+			break;
+	if (form != NULL && i == ntpls) {
+		fprintf(stderr, "intakectl: no template for form \"%s\"; the "
+		    "forms are:", form);
+		for (i = 0; i < ntpls; i++)
+			fprintf(stderr, " %s", tpls[i]->id);
+		fputc('\n', stderr);
+		goto out;
+	}
+	if (store_delivery_get(c->store, k.delivery_id, &d) != 0)
+		goto out;
+	path = xasprintf("%s/spool/%s/%s", c->config.data_dir, d.token, d.name);
+	if (ctl_job_run(c, path, tdir, form, &j) != 0)
+		goto out;
+	if (j.refused != NULL || (int64_t)j.npages != k.npages) {
+		fprintf(stderr, "intakectl: case %lld: the delivery now gives %zu "
+		    "page%s, the case has %lld%s%s; nothing changed\n",
+		    (long long)id, j.npages, j.npages == 1 ? "" : "s",
+		    (long long)k.npages, j.refused ? ": " : "",
+		    j.refused ? j.refused : "");
+		goto out;
+	}
+	/* The workflows are recorded before the case's transaction. */
+	if (form != NULL) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.tpls = tpls;
+		ctx.ntpls = ntpls;
+		wdir = config_workflows(&c->config);
+		(void)wf_init(&e, c->store, wdir, &ctx);
+		free(wdir);
+	}
+	if (store_begin(c->store) != 0)
+		goto out;
+	/* Corrections people made stay when the form does. */
+	if (form == NULL && store_case_fields(c->store, id, keep_corrected,
+	    &kept) != 0)
+		goto fail;
+	if (store_case_reread(c->store, id, j.pages, j.npages) != 0 ||
+	    store_case_set_form(c->store, id, NULL) != 0 ||
+	    pipeline_store_fields(c->store, id, tpls, ntpls, &j.reading) != 0)
+		goto fail;
+	for (i = 0; i < kept.n; i++)
+		if (store_case_field_set(c->store, id, kept.name[i],
+		    kept.value[i], kept.status[i], kept.why[i]) < 0)
+			goto fail;
+	if (store_case_fields(c->store, id, count_flagged, &flagged) != 0)
+		goto fail;
+	t = form_choose(tpls, ntpls, &j.reading);
+	why = xasprintf("%s by %s: %s, %d field%s to check%s",
+	    form ? "classified" : "read again", user,
+	    t ? t->id : "no known form", flagged, flagged == 1 ? "" : "s",
+	    kept.n ? ", corrections kept" : "");
+	memset(&h, 0, sizeof(h));
+	h.case_id = id;
+	h.at_ms = now_ms();
+	h.actor = user;
+	h.kind = "note";
+	h.why = why;
+	h.comment = comment;
+	if (store_history_add(c->store, &h, NULL) != 0)
+		goto fail;
+	/* A classified case leaves its workflow for its form's. */
+	if (form != NULL && (store_timer_clear(c->store, id, NULL) != 0 ||
+	    wf_start(&e, id, NULL, t ? "extracted" : "unknown-form",
+	    now_ms()) != 0))
+		goto fail;
+	if (store_commit(c->store) != 0)
+		goto fail;
+	printf("case %lld: %s\n", (long long)id, why);
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(c->store);
+out:
+	kept_release(&kept);
+	wf_release(&e);
+	ctl_job_release(&j);
+	delivery_release(&d);
+	templates_free(tpls, ntpls);
+	free(tdir);
+	free(path);
+	free(why);
+	return rc;
+}
+
+static int
+reread_cmd(struct ctl *c, int argc, char **argv, bool classify)
+{
+	static const struct option opts[] = {
+		{ "comment", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *usage = classify ?
+	    "usage: intakectl classify [--comment TEXT] CASE FORM\n" :
+	    "usage: intakectl reprocess [--comment TEXT] CASE\n";
+	const char *comment = NULL;
+	int64_t id;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'm':
+			comment = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			fputs(classify ? "\nSays which form a delivery is (one no "
+			    "template recognised): a worker\nreads its pages "
+			    "again as that form's, the fields replace what was "
+			    "read,\nand the case leaves its workflow for the "
+			    "form's, starting with\n\"extracted\".  Needs a role "
+			    "that works the case in its state, or\nsupervisor.\n"
+			    : "\nReads a case's delivery again (OCR and "
+			    "extraction), e.g. after its template\nchanged: the "
+			    "words and fields replace what was read; the case "
+			    "stays\nwhere it is in its workflow (fire an event "
+			    "to move it).  Needs a role\nthat works the case in "
+			    "its state, or supervisor.\n", stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind + (classify ? 2 : 1) != argc ||
+	    (id = ctl_case_arg(argv[optind])) == 0) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return reread(c, id, classify ? argv[optind + 1] : NULL, comment);
+}
+
+int
+cmd_classify(struct ctl *c, int argc, char **argv)
+{
+	return reread_cmd(c, argc, argv, true);
+}
+
+int
+cmd_reprocess(struct ctl *c, int argc, char **argv)
+{
+	return reread_cmd(c, argc, argv, false);
+}
