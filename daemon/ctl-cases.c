@@ -98,7 +98,8 @@ print_case(const struct case_row *k, void *arg)
 			json_str(stdout, k->files[i]);
 		}
 		fputs("],\"page_sources\":[", stdout);
-		store_case_pages(c->store, k->id, print_page_source, &pfirst);
+		store_case_page_sources(c->store, k->id, print_page_source,
+		    &pfirst);
 		puts("]}");
 		return 0;
 	}

@@ -350,6 +350,10 @@ int	store_case_add_field(struct store *, int64_t case_id, const char *name,
 /* Calls fn for each word OCR read on page seq of a case, in reading order. */
 int	store_page_words(struct store *, int64_t case_id, uint32_t seq,
 	    int (*fn)(const struct word_row *, void *), void *arg);
+/* The same with only where each page came from (seq, source, member,
+ * page_no), quickly; fn must not use the store. */
+int	store_case_page_sources(struct store *, int64_t case_id,
+	    int (*fn)(const struct page_row *, void *), void *arg);
 /* Calls fn for each page of a case in order (rows borrowed for the call). */
 int	store_case_pages(struct store *, int64_t case_id,
 	    int (*fn)(const struct page_row *, void *), void *arg);

@@ -82,6 +82,7 @@ enum stmt_id {
 	S_CLEAR_WORDS,
 	S_CLEAR_TEXT,
 	S_CLEAR_FIELDS,
+	S_PAGE_SOURCES,
 	S_MAX
 };
 
@@ -260,8 +261,9 @@ static const char *const stmt_sql[S_MAX] = {
 	    "UNION ALL SELECT 'pages', NULL, count(*) FROM pages p JOIN cases c "
 	    "ON c.id = p.case_id WHERE c.created_ms >= ?1 - 3600000 "
 	    "UNION ALL SELECT 'overdue', NULL, count(*) FROM cases c WHERE "
-	    "closed_ms IS NULL AND (deadline_ms < ?1 OR EXISTS (SELECT 1 FROM "
-	    "case_history h WHERE h.case_id = c.id AND h.event = 'overdue')) "
+	    "closed_ms IS NULL AND c.id IN (SELECT id FROM cases WHERE "
+	    "closed_ms IS NULL AND deadline_ms < ?1 UNION ALL SELECT case_id "
+	    "FROM case_history WHERE event = 'overdue') "
 	    "UNION ALL SELECT 'open', NULL, count(*) FROM cases WHERE "
 	    "closed_ms IS NULL",
 	[S_STATS_PERIODS] =
@@ -282,6 +284,9 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_CLEAR_WORDS] = "DELETE FROM words WHERE case_id = ?1",
 	[S_CLEAR_TEXT] = "DELETE FROM page_text WHERE case_id = ?1",
 	[S_CLEAR_FIELDS] = "DELETE FROM case_fields WHERE case_id = ?1",
+	[S_PAGE_SOURCES] =
+	    "SELECT seq, source, member, page_no FROM pages WHERE case_id = ?1 "
+	    "ORDER BY seq",
 	[S_CASE_FILES] =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name",
@@ -492,7 +497,10 @@ static const char *const migrations[] = {
 	"  WHERE event = 'overdue';"
 	"CREATE INDEX case_history_loops ON case_history(case_id) "
 	"  WHERE kind = 'note';"
-	"CREATE INDEX case_problems_case ON case_problems(case_id);",
+	"CREATE INDEX cases_worklist ON cases(queue, priority DESC, "
+	"  coalesce(deadline_ms, 9e18)) WHERE closed_ms IS NULL;"
+	"CREATE INDEX cases_no_workflow ON cases(id) "
+	"  WHERE workflow IS NULL AND closed_ms IS NULL;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1273,8 +1281,9 @@ cases_sql(const struct case_filter *f)
 	    f->form ? "AND c.form = ?3 " : "",
 	    f->since_ms ? "AND c.created_ms >= ?4 " : "",
 	    f->open || f->overdue ? "AND c.closed_ms IS NULL " : "",
-	    f->overdue ? "AND (c.deadline_ms < ?5 OR EXISTS (SELECT 1 FROM "
-	    "case_history h WHERE h.case_id = c.id AND h.event = 'overdue')) " :
+	    f->overdue ? "AND c.id IN (SELECT id FROM cases WHERE closed_ms "
+	    "IS NULL AND deadline_ms < ?5 UNION ALL SELECT case_id FROM "
+	    "case_history WHERE event = 'overdue') " :
 	    "", f->id ? "AND c.id = ?6 " : "",
 	    f->queue || f->stuck || f->overdue ?
 	    "c.priority DESC, coalesce(c.deadline_ms, 9e18), c.id" : "c.id");
@@ -2088,4 +2097,28 @@ store_case_reread(struct store *st, int64_t case_id,
 		    (rc = store_page_ocr(st, case_id, &pages[i])) != 0)
 			return rc;
 	return 0;
+}
+
+int
+store_case_page_sources(struct store *st, int64_t case_id,
+    int (*fn)(const struct page_row *, void *), void *arg)
+{
+	sqlite3_stmt *s = st->stmt[S_PAGE_SOURCES];
+	struct page_row p;
+	int rc, r = 0;
+
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof(p));
+		p.seq = (uint32_t)sqlite3_column_int(s, 0);
+		p.source = (char *)sqlite3_column_text(s, 1);
+		p.member = (char *)sqlite3_column_text(s, 2);
+		p.page_no = (uint32_t)sqlite3_column_int(s, 3);
+		if ((r = fn(&p, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = store_fail(st, "listing pages");
+	sqlite3_reset(s);
+	return r;
 }
