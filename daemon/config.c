@@ -377,7 +377,8 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 		} else if (xmlsafe_is(n, "control")) {
 			if ((v = xmlsafe_attr(n, "socket")) != NULL) {
 				free(c->control);
-				c->control = config_path(file, v);
+				c->control = *v ? config_path(file, v) :
+				    xstrdup("");	/* none */
 				free(v);
 			}
 		} else if (xmlsafe_is(n, "workflows")) {

@@ -18,6 +18,7 @@
 #endif
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
@@ -35,7 +36,9 @@
 
 #define CTL_MAX_ARGS	64
 #define CTL_MAX_CHILDREN 32
+#define CTL_MAX_PER_USER 4	/* requests one user may have at once */
 #define CTL_READ_S	10	/* a client has this long to say what it wants */
+#define CTL_RUN_S	900	/* and the command this long to run */
 
 static const char *
 ctl_program(void)
@@ -52,10 +55,13 @@ control_open(struct control *ct, const struct config *c)
 	char *dir, *slash;
 	int fd;
 
+	struct stat st;
+	char *conf;
+
 	memset(ct, 0, sizeof(*ct));
 	ct->fd = -1;
 	if (c->control == NULL || *c->control == '\0')
-		return 0;
+		return 0;	/* <control socket=""/>: none */
 	if (strlen(c->control) >= sizeof(sa.sun_path)) {
 		log_warn("control socket \"%s\": the path is too long; intakectl "
 		    "works only for users who can read the database",
@@ -65,7 +71,10 @@ control_open(struct control *ct, const struct config *c)
 	dir = xstrdup(c->control);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		(void)mkdir_p(dir, 0755);
+		/* A folder made here must let everyone reach the socket,
+		 * whatever the daemon's umask. */
+		if (stat(dir, &st) == -1 && mkdir_p(dir, 0755) == 0)
+			(void)chmod(dir, 0755);
 	}
 	free(dir);
 	memset(&sa, 0, sizeof(sa));
@@ -74,8 +83,33 @@ control_open(struct control *ct, const struct config *c)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) == -1)
 		fatal("socket: %s", strerror(errno));
-	/* The data directory's lock is held: a socket left here is stale. */
-	(void)unlink(c->control);
+	/* A socket left by a daemon that is gone is removed; one that
+	 * answers belongs to another daemon, and anything else is not
+	 * ours to remove. */
+	if (lstat(c->control, &st) == 0) {
+		int probe;
+
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warn("control socket \"%s\": something else is "
+			    "there; running without a control socket",
+			    c->control);
+			close(fd);
+			return 0;
+		}
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe != -1 && connect(probe, (struct sockaddr *)&sa,
+		    sizeof(sa)) == 0) {
+			log_warn("control socket \"%s\": another daemon "
+			    "answers there; running without a control socket",
+			    c->control);
+			close(probe);
+			close(fd);
+			return 0;
+		}
+		if (probe != -1)
+			close(probe);
+		(void)unlink(c->control);
+	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
 	    chmod(c->control, 0666) == -1 || listen(fd, 16) == -1) {
 		log_warn("control socket \"%s\": %s; intakectl works only for "
@@ -86,7 +120,10 @@ control_open(struct control *ct, const struct config *c)
 	}
 	ct->fd = fd;
 	ct->path = xstrdup(c->control);
-	ct->config = c->file ? xstrdup(c->file) : NULL;
+	/* After daemon() the working folder is "/": the path must not be
+	 * relative. */
+	conf = c->file ? realpath(c->file, NULL) : NULL;
+	ct->config = conf ? conf : c->file ? xstrdup(c->file) : NULL;
 	ct->data_dir = xstrdup(c->data_dir);
 	log_info("control socket %s", ct->path);
 	return 0;
@@ -103,10 +140,19 @@ serve(struct control *ct, int sock)
 	struct msg m, reply;
 	char *argv[CTL_MAX_ARGS + 6];
 	uint32_t argc, i;
-	int status = 1, n = 0, w;
+	int status = 1, n = 0, w, waited = 0;
 	pid_t pid;
-
 	sigset_t none;
+
+	/* Keep nothing of the daemon's: its lock, database, workers'
+	 * sockets and inotify stay with it alone. */
+	if (sock != 3) {
+		if (dup2(sock, 3) == -1)
+			_exit(1);
+		sock = 3;
+	}
+	(void)close_range(4, ~0U, 0);
+	memset(&m, 0, sizeof(m));
 
 	/* The daemon blocks its signals outside ppoll(); intakectl must
 	 * not inherit that. */
@@ -157,18 +203,36 @@ serve(struct control *ct, int sock)
 		if (setenv("INTAKE_CTL_USER", pw->pw_name, 1) == -1 ||
 		    setenv("INTAKE_CTL_SERVED", "1", 1) == -1)
 			_exit(1);
+		close(sock);
+		signal(SIGPIPE, SIG_DFL);
 		execv(ctl_program(), argv);
 		dprintf(2, "intakectl: the daemon cannot run %s: %s\n",
 		    ctl_program(), strerror(errno));
 		_exit(1);
 	}
-	while (waitpid(pid, &w, 0) == -1 && errno == EINTR)
-		;
+	/* The command ends, the caller hangs up, or its time is up. */
+	for (;;) {
+		struct pollfd p = { sock, POLLIN, 0 };
+		pid_t r = waitpid(pid, &w, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR)
+			_exit(1);
+		if ((poll(&p, 1, 200) > 0 && (p.revents & (POLLHUP | POLLERR |
+		    POLLIN))) || ++waited > CTL_RUN_S * 5) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &w, 0) == -1 && errno == EINTR)
+				;
+			break;
+		}
+	}
 	status = WIFEXITED(w) ? WEXITSTATUS(w) : 1;
 	goto report;
 refuse:
-	dprintf(m.nfds == 3 ? m.fds[2] : sock, "intakectl: the daemon did not "
-	    "understand the request\n");
+	if (m.nfds == 3)
+		dprintf(m.fds[2], "intakectl: the daemon did not understand "
+		    "the request\n");
 	status = 2;
 report:
 	msg_init(&reply, MSG_CTL_STATUS);
@@ -180,14 +244,29 @@ report:
 void
 control_accept(struct control *ct)
 {
+	struct ucred cred;
+	socklen_t len;
+	size_t i, mine, turn;
 	pid_t pid;
 	int sock;
 
-	while ((sock = accept4(ct->fd, NULL, NULL, SOCK_CLOEXEC)) != -1) {
+	for (turn = 0; turn < 8 && (sock = accept4(ct->fd, NULL, NULL,
+	    SOCK_CLOEXEC)) != -1; turn++) {
 		control_reap(ct);
-		if (ct->nkids >= CTL_MAX_CHILDREN) {
-			log_warn("control: %d requests at once; refusing more",
-			    CTL_MAX_CHILDREN);
+		len = sizeof(cred);
+		if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+			close(sock);
+			continue;
+		}
+		for (i = 0, mine = 0; i < ct->nkids; i++)
+			mine += ct->kid_uid[i] == cred.uid;
+		if (ct->nkids >= CTL_MAX_CHILDREN || mine >= CTL_MAX_PER_USER) {
+			if (mono_ms() - ct->warned > 60000) {
+				log_warn("control: uid %ld has %zu requests "
+				    "running, %zu in all: refusing more",
+				    (long)cred.uid, mine, ct->nkids);
+				ct->warned = mono_ms();
+			}
 			close(sock);
 			continue;
 		}
@@ -201,6 +280,7 @@ control_accept(struct control *ct)
 			serve(ct, sock);
 		}
 		close(sock);
+		ct->kid_uid[ct->nkids] = cred.uid;
 		ct->kids[ct->nkids++] = pid;
 	}
 }
@@ -212,9 +292,11 @@ control_reap(struct control *ct)
 	int w;
 
 	while (i < ct->nkids) {
-		if (waitpid(ct->kids[i], &w, WNOHANG) == ct->kids[i])
-			ct->kids[i] = ct->kids[--ct->nkids];
-		else
+		if (waitpid(ct->kids[i], &w, WNOHANG) == ct->kids[i]) {
+			ct->nkids--;
+			ct->kids[i] = ct->kids[ct->nkids];
+			ct->kid_uid[i] = ct->kid_uid[ct->nkids];
+		} else
 			i++;
 	}
 }
@@ -222,6 +304,11 @@ control_reap(struct control *ct)
 void
 control_close(struct control *ct)
 {
+	size_t i;
+
+	/* Requests still running end with the daemon. */
+	for (i = 0; i < ct->nkids; i++)
+		kill(ct->kids[i], SIGTERM);
 	if (ct->fd != -1) {
 		close(ct->fd);
 		(void)unlink(ct->path);

@@ -16,7 +16,9 @@ struct control {
 	char		*config;	/* the daemon's intake.conf, or NULL */
 	char		*data_dir;
 	pid_t		 kids[32];	/* requests being served */
+	uid_t		 kid_uid[32];	/* for whom */
 	size_t		 nkids;
+	int64_t		 warned;	/* last "too many" warning (mono ms) */
 };
 
 /* Listens on the configured socket (mode 0666: the roles decide);

@@ -7,7 +7,9 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +18,35 @@
 
 #include "intake.h"
 
-/* Whether an intaked holds the data directory's lock; *pid from its
- * pid file. */
+/* Whether the intaked of the data directory runs: the process its pid
+ * file names is alive and is an intaked.  (Taking the lock to see would
+ * stop a daemon that starts at that moment.) */
 static bool
 daemon_up(const struct ctl *c, long *pid)
 {
-	char *path = path_join(c->config.data_dir, "intaked.pid");
-	char buf[32];
+	char *path = path_join(c->config.data_dir, "intaked.pid"), *buf;
+	char comm[32];
+	size_t len;
 	bool up = false;
-	ssize_t n;
-	int fd;
+	FILE *f;
 
 	*pid = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-		if (flock(fd, LOCK_SH | LOCK_NB) == -1) {
-			up = true;
-			if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-				buf[n] = '\0';
-				*pid = strtol(buf, NULL, 10);
-			}
-		}
-		close(fd);
+	if (file_read_all(path, 64, &buf, &len) == 0) {
+		*pid = strtol(buf, NULL, 10);
+		free(buf);
 	}
 	free(path);
+	if (*pid <= 0 || (kill((pid_t)*pid, 0) == -1 && errno != EPERM))
+		return false;
+	path = xasprintf("/proc/%ld/comm", *pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		up = fgets(comm, sizeof(comm), f) != NULL &&
+		    strncmp(comm, "intaked", 7) == 0;
+		fclose(f);
+	}
+	free(path);
+	if (!up)
+		*pid = 0;
 	return up;
 }
 

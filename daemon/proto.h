@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define PROTO_MAGIC		0x494e544bu	/* "INTK" */
-#define PROTO_VERSION		1
+#define PROTO_VERSION		2
 #define PROTO_MAX_PAYLOAD	(1u << 20)
 #define PROTO_MAX_FDS		3
 

@@ -4,7 +4,7 @@
 # read or write files by name with the daemon's rights are refused; as
 # root, also a user who cannot read the database at all.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 22
+plan 24
 me=$(id -un)
 
 chmod 711 "$T"
@@ -82,12 +82,17 @@ kill "$pid"; wait "$pid"
 ok "$([ ! -e "$T/pub/intaked.sock" ]; echo $?)" "the socket is removed when the daemon stops"
 
 # Without <roles>, the daemon serves nobody: reading needs a role there.
-sed '/<roles>/,/<\/roles>/d' "$T/pub/intake.conf" > "$T/pub/noroles.conf"
+sed -e '/<roles>/,/<\/roles>/d' -e "s|$T/pub/intaked.sock|$T/pub/run/intaked.sock|" \
+    "$T/pub/intake.conf" > "$T/pub/noroles.conf"
 "$INTAKED" -f -c "$T/pub/noroles.conf" 2>>"$T/log" &
 pid=$!
-wait_for 20 test -S "$T/pub/intaked.sock"
+wait_for 20 test -S "$T/pub/run/intaked.sock"
+is "$(stat -c %a "$T/pub/run")" 755 "a socket folder the daemon makes lets everyone reach the socket"
 "$INTAKECTL" -c "$T/pub/noroles.conf" --remote cases >/dev/null 2>"$T/err"
 is $? 1 "without roles configured, the daemon lists no case"
 like "$(cat "$T/err")" "$me has no role" "... saying a role is needed"
 kill "$pid"; wait "$pid"
+INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=$me "$INTAKECTL" -c "$T/pub/intake.conf" \
+    page --out "$T/y.img" 2 2>/dev/null
+is $? 1 "a command run for the socket writes no file by name, whoever owns the data"
 done_testing
