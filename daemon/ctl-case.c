@@ -240,7 +240,7 @@ cmd_show(struct ctl *c, int argc, char **argv)
 	    "{\"page\":...},\n{\"history\":...}.\n", 1)) >= 0)
 		return rc;
 	if ((s.id = id = one_case(argv[optind])) == 0)
-		return 1;
+		return 2;
 	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
 		return 1;
 	memset(&f, 0, sizeof(f));
@@ -400,7 +400,7 @@ cmd_set(struct ctl *c, int argc, char **argv)
 		fputs(SET_USAGE, stderr);
 		return 2;
 	}
-	if (ctl_store(c) != 0)
+	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
 		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",
@@ -414,8 +414,6 @@ cmd_set(struct ctl *c, int argc, char **argv)
 		    (long long)id, o.name);
 		goto out;
 	}
-	if (ctl_may_change(c, id, &user) != 0)
-		goto out;
 	if (field_type_parse(o.type, &type) != 0)
 		type = FT_TEXT;
 	dir = path_join(config_datadir(), "templates");
@@ -539,15 +537,11 @@ cmd_assign(struct ctl *c, int argc, char **argv)
 	}
 	if (!nobody)
 		to = argv[optind + 1];
-	if (ctl_store(c) != 0)
+	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
 		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",
 		    (long long)id);
-		return 1;
-	}
-	if (ctl_may_change(c, id, &user) != 0) {
-		case_wf_release(&k);
 		return 1;
 	}
 	why = to ? xasprintf("assigned to %s", to) : xstrdup("assigned to "
@@ -670,8 +664,9 @@ cmd_page(struct ctl *c, int argc, char **argv)
 	}
 	if ((id = one_case(argv[optind])) == 0)
 		return 2;
-	if (optind + 2 == argc &&
-	    (w.seq = (uint32_t)ctl_case_arg(argv[optind + 1])) == 0) {
+	if (optind + 2 == argc && (ctl_case_arg(argv[optind + 1]) == 0 ||
+	    ctl_case_arg(argv[optind + 1]) > 100000 ||
+	    (w.seq = (uint32_t)ctl_case_arg(argv[optind + 1])) == 0)) {
 		fputs(PAGE_USAGE, stderr);
 		return 2;
 	}
@@ -769,15 +764,11 @@ cmd_retry(struct ctl *c, int argc, char **argv)
 		fputs(RETRY_USAGE, stderr);
 		return 2;
 	}
-	if (ctl_store(c) != 0)
+	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
 		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",
 		    (long long)id);
-		return 1;
-	}
-	if (ctl_may_change(c, id, &user) != 0) {
-		case_wf_release(&k);
 		return 1;
 	}
 	if ((rc = store_begin(c->store)) == 0) {

@@ -18,6 +18,13 @@
 #include "template.h"
 #include "wf.h"
 
+static bool
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
+	    strcmp(a, b) == 0);
+}
+
 static int
 case_row_get(const struct case_row *k, void *arg)
 {
@@ -99,12 +106,15 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	const char *user;
 	char *tdir, *wdir, *path = NULL, *why = NULL;
 	struct kept kept = { NULL, NULL, NULL, NULL, 0 };
+	struct case_wf before, now;
 	size_t ntpls = 0, i;
 	int flagged = 0, rc = 1;
 
 	memset(&e, 0, sizeof(e));
 	memset(&j, 0, sizeof(j));
 	memset(&d, 0, sizeof(d));
+	memset(&before, 0, sizeof(before));
+	memset(&now, 0, sizeof(now));
 	if (ctl_store(c) != 0)
 		return 1;
 	memset(&f, 0, sizeof(f));
@@ -115,7 +125,8 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 		    (long long)id);
 		return 1;
 	}
-	if (ctl_may_change(c, id, &user) != 0)
+	if (ctl_may_change(c, id, &user) != 0 ||
+	    store_case_wf_get(c->store, id, &before) != 0)
 		return 1;
 	tdir = path_join(config_datadir(), "templates");
 	if (access(tdir, R_OK | X_OK) == 0)
@@ -131,9 +142,19 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 		fputc('\n', stderr);
 		goto out;
 	}
-	if (store_delivery_get(c->store, k.delivery_id, &d) != 0)
+	if (store_delivery_get(c->store, k.delivery_id, &d) != 0) {
+		fprintf(stderr, "intakectl: case %lld: its delivery cannot be "
+		    "read from the database\n", (long long)id);
 		goto out;
+	}
 	path = xasprintf("%s/spool/%s/%s", c->config.data_dir, d.token, d.name);
+	/* Read in the languages its inbox reads in. */
+	for (i = 0; i < c->config.ninboxes; i++)
+		if (c->config.inboxes[i].lang != NULL &&
+		    strcmp(c->config.inboxes[i].path, d.inbox) == 0) {
+			free(c->config.lang);
+			c->config.lang = xstrdup(c->config.inboxes[i].lang);
+		}
 	if (ctl_job_run(c, path, tdir, form, &j) != 0)
 		goto out;
 	if (j.refused != NULL || (int64_t)j.npages != k.npages) {
@@ -153,8 +174,22 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 		(void)wf_init(&e, c->store, wdir, &ctx);
 		free(wdir);
 	}
+	if (form != NULL && workflows_for_form(e.wfs, e.nwfs, form) == NULL) {
+		fprintf(stderr, "intakectl: case %lld: no workflow applies to form "
+		    "\"%s\"; nothing changed\n", (long long)id, form);
+		goto out;
+	}
 	if (store_begin(c->store) != 0)
 		goto out;
+	/* The reading took its time: the case must be as it was. */
+	if (store_case_wf_get(c->store, id, &now) != 0 ||
+	    !same_str(now.state, before.state) ||
+	    !same_str(now.workflow, before.workflow) ||
+	    now.closed_ms != before.closed_ms) {
+		fprintf(stderr, "intakectl: case %lld changed while it was read "
+		    "again; nothing changed, try again\n", (long long)id);
+		goto fail;
+	}
 	/* Corrections people made stay when the form does. */
 	if (form == NULL && store_case_fields(c->store, id, keep_corrected,
 	    &kept) != 0)
@@ -163,13 +198,26 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	    store_case_set_form(c->store, id, NULL) != 0 ||
 	    pipeline_store_fields(c->store, id, tpls, ntpls, &j.reading) != 0)
 		goto fail;
-	for (i = 0; i < kept.n; i++)
-		if (store_case_field_set(c->store, id, kept.name[i],
-		    kept.value[i], kept.status[i], kept.why[i]) < 0)
+	for (i = 0; i < kept.n; i++) {
+		int r = store_case_field_set(c->store, id, kept.name[i],
+		    kept.value[i], kept.status[i], kept.why[i]);
+
+		if (r == INTAKE_ENOENT)
+			fprintf(stderr, "intakectl: case %lld: the correction of "
+			    "\"%s\" is dropped: the form has no such field "
+			    "now\n", (long long)id, kept.name[i]);
+		else if (r != 0)
 			goto fail;
+	}
 	if (store_case_fields(c->store, id, count_flagged, &flagged) != 0)
 		goto fail;
 	t = form_choose(tpls, ntpls, &j.reading);
+	if (form != NULL && (t == NULL || strcmp(t->id, form) != 0)) {
+		fprintf(stderr, "intakectl: case %lld: its pages could not be "
+		    "read as %s (is OCR off?); nothing changed\n", (long long)id,
+		    form);
+		goto fail;
+	}
 	why = xasprintf("%s by %s: %s, %d field%s to check%s",
 	    form ? "classified" : "read again", user,
 	    t ? t->id : "no known form", flagged, flagged == 1 ? "" : "s",
@@ -196,6 +244,8 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 fail:
 	store_rollback(c->store);
 out:
+	case_wf_release(&before);
+	case_wf_release(&now);
 	kept_release(&kept);
 	wf_release(&e);
 	ctl_job_release(&j);

@@ -258,8 +258,7 @@ take(struct run *r, const struct wf_state *from, const struct wf_transition *t,
 	free(r->c.state);
 	r->c.state = xstrdup(to->id);
 	r->c.state_since_ms = r->now;
-	if (to->final)
-		r->c.closed_ms = r->now;
+	r->c.closed_ms = to->final ? r->now : 0;
 	log_info("case %lld: %s%s%s -> %s%s%s", (long long)r->c.id,
 	    from ? from->id : "start", event ? " on " : "", event ? event : "",
 	    to->id, why ? ": " : "", why ? why : "");
@@ -567,7 +566,7 @@ wf_fire(struct wf_engine *e, int64_t case_id, const char *event,
 		rc = fire_locked(&r, event, actor, &m);
 	if (rc == 0)
 		rc = store_commit(e->store);
-	else
+	if (rc != 0)
 		store_rollback(e->store);
 	run_release(&r);
 	if (msg != NULL)
@@ -684,9 +683,10 @@ wf_run_timers(struct wf_engine *e, int64_t now, size_t *fired)
 		if (rc == 0 || rc == INTAKE_EINVAL) {
 			if (msg != NULL)
 				log_warn("%s", msg);
-			rc = store_commit(e->store);
-			(*fired)++;
-		} else
+			if ((rc = store_commit(e->store)) == 0)
+				(*fired)++;
+		}
+		if (rc != 0)
 			store_rollback(e->store);
 		free(msg);
 		if (rc == INTAKE_EBUSY)
@@ -723,15 +723,20 @@ wf_run_actions(struct wf_engine *e, int64_t now, size_t *ran)
 		char *note = NULL, *msg = NULL;
 		bool ok = false;
 
-		if (strcmp(v[i].plugin, "log") == 0)
-			ok = action_log(&v[i], &note) == 0;
-		else
-			note = xasprintf("%s: no such action", v[i].plugin);
 		if ((rc = store_begin(e->store)) != 0)
 			break;
+		/* Run it only with its case and workflow at hand, so that
+		 * it is recorded in the same turn. */
 		if ((rc = run_open(e, v[i].case_id, NULL, NULL, now, &r,
 		    &msg)) == 0) {
-			bool last = !ok && v[i].attempts + 1 >= ACTION_TRIES;
+			bool last;
+
+			if (strcmp(v[i].plugin, "log") == 0)
+				ok = action_log(&v[i], &note) == 0;
+			else
+				note = xasprintf("%s: no such action",
+				    v[i].plugin);
+			last = !ok && v[i].attempts + 1 >= ACTION_TRIES;
 
 			rc = store_action_done(e->store, v[i].id, ok ? "done" :
 			    last ? "failed" : "pending", ok ? NULL : note, ok ||
@@ -743,10 +748,9 @@ wf_run_actions(struct wf_engine *e, int64_t now, size_t *ran)
 				rc = fire_locked(&r, "action-failed", NULL, &msg);
 			run_release(&r);
 		}
-		if (rc == 0) {
-			rc = store_commit(e->store);
+		if (rc == 0 && (rc = store_commit(e->store)) == 0)
 			(*ran)++;
-		} else
+		if (rc != 0)
 			store_rollback(e->store);
 		if (msg != NULL)
 			log_warn("%s", msg);
@@ -802,7 +806,7 @@ register_versions(struct wf_engine *e)
 	}
 	if (rc == 0)
 		rc = store_commit(e->store);
-	else
+	if (rc != 0)
 		store_rollback(e->store);
 	return rc != 0 ? rc : bad ? INTAKE_EINVAL : 0;
 }
@@ -900,8 +904,31 @@ wf_release(struct wf_engine *e)
 {
 	workflows_free(e->wfs, e->nwfs);
 	workflows_free(e->pinned, e->npinned);
+	for (size_t i = 0; i < e->nfailed; i++)
+		free(e->failed[i].id);
+	free(e->failed);
 	free(e->dir);
 	memset(e, 0, sizeof(*e));
+}
+
+/* Remembers a version that cannot be had, to try again in a minute. */
+static void
+failed(struct wf_engine *e, const char *id, int version)
+{
+	size_t i;
+
+	for (i = 0; i < e->nfailed; i++)
+		if (e->failed[i].version == version &&
+		    strcmp(e->failed[i].id, id) == 0)
+			break;
+	if (i == e->nfailed) {
+		e->failed = xreallocarray(e->failed, e->nfailed + 1,
+		    sizeof(*e->failed));
+		e->failed[i].id = xstrdup(id);
+		e->failed[i].version = version;
+		e->nfailed++;
+	}
+	e->failed[i].retry_ms = mono_ms() + 60000;
 }
 
 const struct workflow *
@@ -918,14 +945,24 @@ wf_get(struct wf_engine *e, const char *id, int version)
 		if (e->pinned[i]->version == version &&
 		    strcmp(e->pinned[i]->id, id) == 0)
 			return e->pinned[i];
+	for (i = 0; i < e->nfailed; i++)
+		if (e->failed[i].version == version &&
+		    strcmp(e->failed[i].id, id) == 0 &&
+		    mono_ms() < e->failed[i].retry_ms)
+			return NULL;	/* said a minute ago */
 	if (e->store == NULL || store_workflow_get(e->store, id, version, &sha,
 	    &src, &file) != 0) {
 		log_err("workflow \"%s\" version %d is not recorded", id, version);
+		failed(e, id, version);
 		return NULL;
 	}
-	if (workflow_load_memory(src, strlen(src), file, &e->ctx, &wf) != 0) {
-		log_err("workflow \"%s\" version %d as recorded no longer loads",
-		    id, version);
+	/* It was checked when recorded: roles and templates changed since
+	 * do not stop the cases that run it. */
+	if (workflow_load_memory(src, strlen(src), file, &e->ctx, &wf) != 0 &&
+	    workflow_load_memory(src, strlen(src), file, NULL, &wf) != 0) {
+		log_err("workflow \"%s\" version %d as recorded no longer loads "
+		    "(see above); its cases wait", id, version);
+		failed(e, id, version);
 		wf = NULL;
 	} else {
 		e->pinned = xreallocarray(e->pinned, e->npinned + 1,

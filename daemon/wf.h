@@ -21,6 +21,12 @@ struct wf_engine {
 	size_t		 nwfs;
 	struct workflow	**pinned;	/* older versions cases still use */
 	size_t		 npinned;
+	struct wf_failed {		/* versions that could not be read */
+		char	*id;
+		int	 version;
+		int64_t	 retry_ms;	/* monotonic */
+	}		*failed;
+	size_t		 nfailed;
 };
 
 /* Who fires an event: a user with roles, or intake itself (user NULL). */
