@@ -904,6 +904,72 @@ START_TEST(test_workflow_choice)
 }
 END_TEST
 
+/* A closed case given another workflow (intakectl classify) is open
+ * again and takes its first events there. */
+START_TEST(test_closed_case_restarted)
+{
+	struct store *st = store_new(STORE_CREATE);
+	struct wf_engine e;
+	struct case_wf c;
+	char *msg = NULL;
+	int64_t a;
+
+	wf_file("trade.xml", wf_trade);
+	wf_file("post.xml", wf_any);
+	engine_init(&e, st);
+	a = case_start(&e, NULL, NULL, 0, "unknown-form", MON_1000);
+	ck_assert_int_eq(wf_fire(&e, a, "done", &bob, NULL, MON_1000, &msg), 0);
+	case_get(st, a, &c);
+	ck_assert_int_gt(c.closed_ms, 0);
+	case_wf_release(&c);
+	ck_assert_int_eq(store_begin(st), 0);
+	ck_assert_int_eq(store_case_set_form(st, a, "GA-1"), 0);
+	ck_assert_int_eq(wf_start(&e, a, NULL, "extracted", MON_1000 + 1000), 0);
+	ck_assert_int_eq(store_commit(st), 0);
+	case_get(st, a, &c);
+	ck_assert_str_eq(c.workflow, "trade");
+	ck_assert_str_eq(c.state, "review");
+	ck_assert_int_eq(c.closed_ms, 0);
+	ck_assert_int_gt(c.deadline_ms, 0);
+	case_wf_release(&c);
+	ck_assert_int_eq(wf_fire(&e, a, "request-documents", &bob, NULL,
+	    MON_1000 + 2000, &msg), 0);
+	assert_state(st, a, "waiting");
+	wf_release(&e);
+	store_close(st);
+}
+END_TEST
+
+/* A recorded version runs its cases whatever the roles became: it was
+ * checked when it was recorded. */
+START_TEST(test_recorded_version_outlives_its_roles)
+{
+	static char *auditor[] = { (char *)"auditor" };
+	const struct wf_context roles_now = { NULL, 0, auditor, 1 };
+	struct store *st = store_new(STORE_CREATE);
+	struct wf_engine e;
+	char *msg = NULL, *path;
+	int64_t a;
+
+	wf_file("trade.xml", wf_trade);
+	engine_init(&e, st);
+	a = case_start(&e, "GA-1", NULL, 0, "extracted", MON_1000);
+	wf_release(&e);
+	/* The file is gone and "clerk" is given to nobody any more. */
+	path = path_join(wfdir, "trade.xml");
+	ck_assert_int_eq(unlink(path), 0);
+	free(path);
+	ck_assert_int_eq(wf_init(&e, st, wfdir, &roles_now), 0);
+	capture_begin();
+	ck_assert_int_eq(wf_fire(&e, a, "request-documents", &bob, NULL,
+	    MON_1000 + 1000, &msg), 0);
+	free(capture_end());
+	assert_state(st, a, "waiting");
+	wf_release(&e);
+	store_close(st);
+}
+END_TEST
+
 /* ---- 3. conditions that loop -------------------------------------------- */
 
 static const char wf_loop[] = WF("loop", "1",
@@ -1996,6 +2062,8 @@ wf_suite(void)
 	tc = tcase_create("versions");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_version_pinning);
+	tcase_add_test(tc, test_closed_case_restarted);
+	tcase_add_test(tc, test_recorded_version_outlives_its_roles);
 	tcase_add_test(tc, test_reload_unchanged_pins_nothing);
 	tcase_add_test(tc, test_reload_keeps_last_good);
 	tcase_add_test(tc, test_migrate_takes_new_state);
