@@ -60,19 +60,6 @@ static const struct unit {
 #define NUNITS	(sizeof(units) / sizeof(units[0]))
 
 /* Prints "file:line: message", or the message alone without a file. */
-static void PRINTF_LIKE(3, 4)
-report(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (file != NULL)
-		fprintf(stderr, "%s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* Howard Hinnant's days_from_civil and civil_from_days. */
 static int64_t
 day_number(int64_t y, unsigned m, unsigned d)
@@ -283,13 +270,13 @@ workdays_parse(const char *spec, unsigned *mask, const char *file, int line)
 		len[1] = dash == end ? len[0] : (size_t)(end - dash - 1);
 		for (k = 0; k < 2; k++) {
 			if (len[k] == 0) {
-				report(file, line, "workdays \"%s\": a day is "
+				report_at(file, line, "workdays \"%s\": a day is "
 				    "missing, say days like \"mon-fri\" or "
 				    "\"mon,tue,thu\"", spec);
 				return INTAKE_EINVAL;
 			}
 			if ((day[k] = day_index(name[k], len[k])) == -1) {
-				report(file, line, "workdays \"%s\": unknown "
+				report_at(file, line, "workdays \"%s\": unknown "
 				    "day \"%.*s\", say mon, tue, wed, thu, "
 				    "fri, sat or sun", spec, (int)len[k],
 				    name[k]);
@@ -297,7 +284,7 @@ workdays_parse(const char *spec, unsigned *mask, const char *file, int line)
 			}
 		}
 		if (day[0] > day[1]) {
-			report(file, line, "workdays \"%s\": \"%s-%s\" runs "
+			report_at(file, line, "workdays \"%s\": \"%s-%s\" runs "
 			    "backwards, a week runs from mon to sun (say "
 			    "\"%s%s,%s%s\")", spec, day_names[day[0]],
 			    day_names[day[1]], day[1] > 0 ? "mon-" : "",
@@ -366,7 +353,7 @@ holidays_read(struct calendar *cal, const char *path)
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || !xmlsafe_is(root, "holidays") || root->ns == NULL ||
 	    xmlStrcmp(root->ns->href, (const xmlChar *)HOLIDAYS_NS) != 0) {
-		report(path, root ? (int)xmlGetLineNo(root) : 1, "the root "
+		report_at(path, root ? (int)xmlGetLineNo(root) : 1, "the root "
 		    "element must be <holidays xmlns=\"%s\">", HOLIDAYS_NS);
 		goto fail;
 	}
@@ -378,7 +365,7 @@ holidays_read(struct calendar *cal, const char *path)
 			continue;
 		line = (int)xmlGetLineNo(n);
 		if (nh == HOLIDAYS_MAX) {
-			report(path, line, "more than %d holidays",
+			report_at(path, line, "more than %d holidays",
 			    HOLIDAYS_MAX);
 			errors++;
 			break;
@@ -386,11 +373,11 @@ holidays_read(struct calendar *cal, const char *path)
 		if ((v = xmlsafe_attr(n, "date")) == NULL)
 			v = xstrdup("");
 		if (date_parse(v, &day, &year) != 0) {
-			report(path, line, "holiday \"%s\": not a date, say "
+			report_at(path, line, "holiday \"%s\": not a date, say "
 			    "YYYY-MM-DD", v);
 			errors++;
 		} else if (year < YEAR_MIN || year > YEAR_MAX) {
-			report(path, line, "holiday \"%s\": out of range, say "
+			report_at(path, line, "holiday \"%s\": out of range, say "
 			    "a date from %d to %d", v, YEAR_MIN, YEAR_MAX);
 			errors++;
 		} else {
@@ -411,7 +398,7 @@ holidays_read(struct calendar *cal, const char *path)
 			continue;
 		}
 		day_civil(h[i].day, &y, &m, &d);
-		report(path, h[i].line, "holiday \"%04lld-%02u-%02u\": listed "
+		report_at(path, h[i].line, "holiday \"%04lld-%02u-%02u\": listed "
 		    "again (first on line %d)", (long long)y, m, d,
 		    h[first].line);
 		errors++;
@@ -466,7 +453,7 @@ calendar_load(const char *workdays, const char *holidays, const char *srcfile,
 	if (holidays != NULL) {
 		path = holidays_path(holidays, srcfile);
 		if (stat(path, &st) == -1) {
-			report(srcfile, line, "holidays \"%s\": %s", path,
+			report_at(srcfile, line, "holidays \"%s\": %s", path,
 			    errno == ENOENT ? "no such file" : strerror(errno));
 			goto fail;
 		}

@@ -429,19 +429,6 @@ fail:
 
 /* Prints "file:line: message", or the message alone for settings that came
  * from the command line (file NULL). */
-static void PRINTF_LIKE(3, 4)
-conf_error(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (file != NULL)
-		fprintf(stderr, "%s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static int
 check_dir(const char *file, int line, const char *what, const char *dir)
 {
@@ -456,7 +443,7 @@ check_dir(const char *file, int line, const char *what, const char *dir)
 		why = "not readable and writable by this user";
 	if (why == NULL)
 		return 0;
-	conf_error(file, line, "%s \"%s\": %s", what, dir, why);
+	report_at(file, line, "%s \"%s\": %s", what, dir, why);
 	return INTAKE_EINVAL;
 }
 
@@ -467,7 +454,7 @@ config_check(const struct config *c)
 	int rc = 0;
 
 	if (c->ninboxes == 0) {
-		conf_error(c->file, 1, "no inbox configured: add <inbox "
+		report_at(c->file, 1, "no inbox configured: add <inbox "
 		    "path=\"...\"/> or use --inbox DIR");
 		rc = INTAKE_EINVAL;
 	}
@@ -480,7 +467,7 @@ config_check(const struct config *c)
 			rc = INTAKE_EINVAL;
 		else if (strncmp(in->path, c->data_dir, n) == 0 &&
 		    (in->path[n] == '/' || in->path[n] == '\0')) {
-			conf_error(file, in->line, "inbox \"%s\": inside the "
+			report_at(file, in->line, "inbox \"%s\": inside the "
 			    "data directory \"%s\"", in->path, c->data_dir);
 			rc = INTAKE_EINVAL;
 		}
@@ -489,12 +476,12 @@ config_check(const struct config *c)
 			size_t on = strlen(o);
 
 			if (j < i && strcmp(o, in->path) == 0) {
-				conf_error(file, in->line, "inbox \"%s\": "
+				report_at(file, in->line, "inbox \"%s\": "
 				    "configured twice", in->path);
 				rc = INTAKE_EINVAL;
 			} else if (j != i && strncmp(in->path, o, on) == 0 &&
 			    in->path[on] == '/') {
-				conf_error(file, in->line, "inbox \"%s\": inside "
+				report_at(file, in->line, "inbox \"%s\": inside "
 				    "the inbox \"%s\", whose deliveries it would "
 				    "be", in->path, o);
 				rc = INTAKE_EINVAL;
@@ -505,7 +492,7 @@ config_check(const struct config *c)
 
 			if (strncmp(c->data_dir, in->path, ip) == 0 &&
 			    c->data_dir[ip] == '/') {
-				conf_error(file, in->line, "data directory \"%s\": "
+				report_at(file, in->line, "data directory \"%s\": "
 				    "inside the inbox \"%s\"", c->data_dir,
 				    in->path);
 				rc = INTAKE_EINVAL;

@@ -17,18 +17,6 @@
 #include "template.h"
 #include "wf.h"
 
-static const char *
-local_time(int64_t ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, len, "-");
-	return buf;
-}
-
 /* The case number of a command's argument; 0 after saying why not. */
 static int64_t
 one_case(const char *arg)
@@ -98,12 +86,12 @@ show_case(const struct case_row *k, void *arg)
 		    k->assignee ? ", assigned to " : "",
 		    k->assignee ? k->assignee : "");
 	if (k->closed_ms)
-		printf("  closed:    %s\n", local_time(k->closed_ms, t,
+		printf("  closed:    %s\n", ctl_time(k->closed_ms, t,
 		    sizeof(t)));
 	else if (k->deadline_ms)
-		printf("  deadline:  %s\n", local_time(k->deadline_ms, t,
+		printf("  deadline:  %s\n", ctl_time(k->deadline_ms, t,
 		    sizeof(t)));
-	printf("  opened:    %s\n", local_time(k->created_ms, t, sizeof(t)));
+	printf("  opened:    %s\n", ctl_time(k->created_ms, t, sizeof(t)));
 	if (k->reference)
 		printf("  reference: %s%s%s\n", k->reference,
 		    k->sender ? ", from " : "", k->sender ? k->sender : "");
@@ -210,7 +198,7 @@ show_history(const struct history_row *h, void *arg)
 		printf("\nHISTORY (intakectl why %lld explains it)\n",
 		    (long long)s->id);
 	s->first = false;
-	printf("  %s  %-10s ", local_time(h->at_ms, t, sizeof(t)), h->actor);
+	printf("  %s  %-10s ", ctl_time(h->at_ms, t, sizeof(t)), h->actor);
 	if (strcmp(h->kind, "start") == 0 || strcmp(h->kind, "transition") == 0)
 		printf("%s%s%s -> %s", h->event ? h->event : "",
 		    h->event ? ": " : "", h->from ? h->from : "start", h->to);
@@ -314,6 +302,24 @@ ctl_may_change(struct ctl *c, int64_t id, const char **user)
 	return 1;
 }
 
+/* A person's note in a case's history, inside the caller's transaction. */
+static int
+note(struct ctl *c, int64_t id, const char *state, const char *user,
+    const char *why, const char *comment)
+{
+	struct history_row h;
+
+	memset(&h, 0, sizeof(h));
+	h.case_id = id;
+	h.at_ms = now_ms();
+	h.actor = user;
+	h.kind = "note";
+	h.from = state;
+	h.why = why;
+	h.comment = comment;
+	return store_history_add(c->store, &h, NULL);
+}
+
 /* The template field of a form, for validating a correction. */
 static const struct tpl_field *
 template_field(struct template **tpls, size_t n, const char *form,
@@ -369,7 +375,6 @@ cmd_set(struct ctl *c, int argc, char **argv)
 	size_t ntpls = 0;
 	const struct tpl_field *tf;
 	struct case_wf k;
-	struct history_row h;
 	enum field_type type;
 	const char *comment = NULL, *user;
 	char *dir, *why = NULL, *by = NULL;
@@ -465,20 +470,12 @@ cmd_set(struct ctl *c, int argc, char **argv)
 	}
 	why = xasprintf("field %s: \"%s\" (%s, confidence %.2f) -> \"%s\", set "
 	    "by %s", o.name, o.value, o.status, o.conf, r.value, user);
-	memset(&h, 0, sizeof(h));
-	h.case_id = id;
-	h.at_ms = now_ms();
-	h.actor = user;
-	h.kind = "note";
-	h.from = k.state;
-	h.why = why;
-	h.comment = comment;
 	if (store_begin(c->store) != 0)
 		goto out;
 	by = xasprintf("set by %s", user);
 	if (store_case_field_set(c->store, id, o.name, r.value,
 	    r.check == FIELD_EMPTY ? "empty" : "ok", by) != 0 ||
-	    store_history_add(c->store, &h, NULL) != 0 ||
+	    note(c, id, k.state, user, why, comment) != 0 ||
 	    store_commit(c->store) != 0) {
 		store_rollback(c->store);
 		goto out;
@@ -507,7 +504,6 @@ cmd_assign(struct ctl *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct history_row h;
 	struct case_wf k;
 	const char *comment = NULL, *user, *to = NULL;
 	bool nobody = false;
@@ -546,17 +542,9 @@ cmd_assign(struct ctl *c, int argc, char **argv)
 	}
 	why = to ? xasprintf("assigned to %s", to) : xstrdup("assigned to "
 	    "nobody");
-	memset(&h, 0, sizeof(h));
-	h.case_id = id;
-	h.at_ms = now_ms();
-	h.actor = user;
-	h.kind = "note";
-	h.from = k.state;
-	h.why = why;
-	h.comment = comment;
 	rc = store_begin(c->store);
 	if (rc == 0 && ((rc = store_case_assign(c->store, id, to)) != 0 ||
-	    (rc = store_history_add(c->store, &h, NULL)) != 0 ||
+	    (rc = note(c, id, k.state, user, why, comment)) != 0 ||
 	    (rc = store_commit(c->store)) != 0))
 		store_rollback(c->store);
 	if (rc == 0)
@@ -737,7 +725,6 @@ cmd_retry(struct ctl *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct history_row h;
 	struct case_wf k;
 	const char *comment = NULL, *user;
 	char *why = NULL;
@@ -776,15 +763,7 @@ cmd_retry(struct ctl *c, int argc, char **argv)
 		if (rc == 0 && n > 0) {
 			why = xasprintf("%d failed action%s queued again", n,
 			    n == 1 ? "" : "s");
-			memset(&h, 0, sizeof(h));
-			h.case_id = id;
-			h.at_ms = now_ms();
-			h.actor = user;
-			h.kind = "note";
-			h.from = k.state;
-			h.why = why;
-			h.comment = comment;
-			rc = store_history_add(c->store, &h, NULL);
+			rc = note(c, id, k.state, user, why, comment);
 		}
 		if (rc == 0)
 			rc = store_commit(c->store);

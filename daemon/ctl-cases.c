@@ -34,18 +34,6 @@ print_page_source(const struct page_row *p, void *arg)
 	return 0;
 }
 
-/* "2026-12-01 00:00" in local time, or "-". */
-static const char *
-local_time(int64_t ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (ms == 0 || localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, len, "-");
-	return buf;
-}
 
 static void
 json_time(bool *first, const char *key, int64_t ms)
@@ -106,9 +94,9 @@ print_case(const struct case_row *k, void *arg)
 	printf("%-6lld %-7s %-16s %-14s %-16s %-5lld %-16s %s\n",
 	    (long long)k->id, k->form ? k->form : "-", k->state,
 	    k->queue ? k->queue : "-",
-	    k->closed_ms ? "closed" : local_time(k->deadline_ms, due,
+	    k->closed_ms ? "closed" : ctl_time(k->deadline_ms, due,
 	    sizeof(due)), (long long)k->npages,
-	    local_time(k->created_ms, created, sizeof(created)),
+	    ctl_time(k->created_ms, created, sizeof(created)),
 	    k->stuck ? k->stuck : k->reference ? k->reference : "");
 	return 0;
 }

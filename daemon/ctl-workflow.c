@@ -101,19 +101,6 @@ cmd_graph(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-/* Local time for people reading a case: "2026-12-01 00:00". */
-static const char *
-hm(int64_t ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
 static int
 print_history(const struct history_row *h, void *arg)
 {
@@ -136,7 +123,7 @@ print_history(const struct history_row *h, void *arg)
 		puts("}");
 		return 0;
 	}
-	printf("%s  %s: ", hm(h->at_ms, t, sizeof(t)), h->actor);
+	printf("%s  %s: ", ctl_time(h->at_ms, t, sizeof(t)), h->actor);
 	if (strcmp(h->kind, "start") == 0)
 		printf("started in \"%s\" (%s)", h->to, h->why ? h->why : "");
 	else if (strcmp(h->kind, "transition") == 0 && h->event != NULL)
@@ -197,7 +184,7 @@ cmd_why(struct ctl *c, int argc, char **argv)
 		if (k.closed_ms != 0)
 			printf(", closed");
 		else if (k.deadline_ms != 0)
-			printf(", due %s", hm(k.deadline_ms, d, sizeof(d)));
+			printf(", due %s", ctl_time(k.deadline_ms, d, sizeof(d)));
 		puts("");
 	}
 	case_wf_release(&k);

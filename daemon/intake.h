@@ -36,6 +36,12 @@ void	log_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_info(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A problem in a file an admin wrote, to stderr: "file:line: message"
+ * (the message alone when file is NULL). */
+void	report_at(const char *file, int line, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+void	vreport_at(const char *file, int line, const char *fmt, va_list ap)
+	    PRINTF_LIKE(3, 0);
 /* A broken invariant or out of memory: logs and exits with status 3. */
 void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
 
@@ -75,6 +81,9 @@ int	 write_file_atomic(const char *path, const char *data, size_t len);
  * caller's, NUL-terminated); 0, -EFBIG when larger, -EISDIR when not a
  * regular file, or -errno. */
 int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
+/* The names of the *.xml files of dir (no hidden ones), sorted; the
+ * vector and names are the caller's.  0 or -errno. */
+int	 xml_files(const char *dir, char ***names, size_t *n);
 /* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
 char	*fmt_time(int64_t ms, char *buf, size_t len);
 
@@ -612,6 +621,8 @@ int	ctl_may_read(struct ctl *);
 int	ctl_may_change(struct ctl *, int64_t id, const char **user);
 int	cmd_classify(struct ctl *, int argc, char **argv);
 int	cmd_reprocess(struct ctl *, int argc, char **argv);
+/* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
+const char *ctl_time(int64_t ms, char *buf, size_t len);
 /* A case number argument; 0 when it is none. */
 int64_t	ctl_case_arg(const char *s);
 /* intakectl lint for one workflow file; 0 or 1. */

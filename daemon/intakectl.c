@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -102,6 +103,18 @@ ctl_store(struct ctl *c)
 	rc = store_open(db, STORE_EXISTING, &c->store);
 	free(db);
 	return rc;
+}
+
+const char *
+ctl_time(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms == 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, len, "-");
+	return buf;
 }
 
 int64_t

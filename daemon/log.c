@@ -98,3 +98,22 @@ fatal(const char *fmt, ...)
 	va_end(ap);
 	exit(3);
 }
+
+void
+vreport_at(const char *file, int line, const char *fmt, va_list ap)
+{
+	if (file != NULL)
+		fprintf(stderr, "%s:%d: ", file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+report_at(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(file, line, fmt, ap);
+	va_end(ap);
+}

@@ -8,7 +8,6 @@
 #include "config.h"
 #endif
 
-#include <dirent.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdarg.h>
@@ -46,11 +45,9 @@ problem(struct lint *l, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s:%d: ", l->file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport_at(l->file, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	l->errors++;
 }
 
@@ -309,38 +306,20 @@ template_free(struct template *t)
 	free(t);
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 templates_load_dir(const char *dir, struct template ***out, size_t *n)
 {
 	char **names = NULL;
 	size_t nnames = 0, i;
-	struct dirent *e;
-	DIR *d;
-	int rc = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "templates \"%s\": %s\n", dir, strerror(errno));
+	if ((rc = xml_files(dir, &names, &nnames)) != 0) {
+		fprintf(stderr, "templates \"%s\": %s\n", dir,
+		    strerror(-rc));
 		return INTAKE_EINVAL;
 	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-
-		if (e->d_name[0] == '.' || len < 5 ||
-		    strcmp(e->d_name + len - 4, ".xml") != 0)
-			continue;
-		names = xreallocarray(names, nnames + 1, sizeof(*names));
-		names[nnames++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, nnames, sizeof(*names), name_cmp);
 	for (i = 0; i < nnames; i++) {
 		char *path = path_join(dir, names[i]);
 		struct template *t;
