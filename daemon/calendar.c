@@ -59,7 +59,6 @@ static const struct unit {
 };
 #define NUNITS	(sizeof(units) / sizeof(units[0]))
 
-/* Prints "file:line: message", or the message alone without a file. */
 /* Howard Hinnant's days_from_civil and civil_from_days. */
 static int64_t
 day_number(int64_t y, unsigned m, unsigned d)

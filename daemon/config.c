@@ -427,8 +427,8 @@ fail:
 	return rc;
 }
 
-/* Prints "file:line: message", or the message alone for settings that came
- * from the command line (file NULL). */
+/* A folder the configuration names must exist and be ours to use; the
+ * problem is reported at file:line (file NULL: the command line). */
 static int
 check_dir(const char *file, int line, const char *what, const char *dir)
 {
