@@ -262,6 +262,7 @@ struct case_filter {
 	bool		 open;		/* not in a final state */
 	bool		 overdue;	/* deadline or statutory clock passed */
 	bool		 stuck;		/* needs a supervisor: see intakectl(8) */
+	bool		 no_workflow;	/* open and without a workflow */
 	int64_t		 now_ms;
 	unsigned	 limit;
 };

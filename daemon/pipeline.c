@@ -176,6 +176,60 @@ job_state_free(struct job_state *j)
 	free(j);
 }
 
+struct orphans {
+	int64_t		*id;
+	char		**form;
+	size_t		 n;
+};
+
+static int
+orphan_add(const struct case_row *k, void *arg)
+{
+	struct orphans *o = arg;
+
+	o->id = xreallocarray(o->id, o->n + 1, sizeof(*o->id));
+	o->form = xreallocarray(o->form, o->n + 1, sizeof(*o->form));
+	o->id[o->n] = k->id;
+	o->form[o->n++] = k->form ? xstrdup(k->form) : NULL;
+	return 0;
+}
+
+/* Open cases without a workflow (opened before there was one for them,
+ * or by an intake without workflows) start the one that applies now. */
+static void
+adopt_cases(struct pipeline *p)
+{
+	struct store *st = p->ledger->store;
+	struct orphans o = { NULL, NULL, 0 };
+	struct case_filter f;
+	size_t i, n = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.no_workflow = true;
+	if (p->wf.nwfs == 0 || store_cases(st, &f, orphan_add, &o) != 0)
+		goto out;
+	for (i = 0; i < o.n; i++) {
+		if (workflows_for_form(p->wf.wfs, p->wf.nwfs, o.form[i]) == NULL)
+			continue;
+		if (store_begin(st) != 0)
+			break;
+		if (wf_start(&p->wf, o.id[i], NULL, o.form[i] ? "extracted" :
+		    "unknown-form", now_ms()) != 0 || store_commit(st) != 0) {
+			store_rollback(st);
+			continue;
+		}
+		n++;
+	}
+	if (n > 0)
+		log_info("%zu open case%s without a workflow started the one "
+		    "for their form", n, n == 1 ? "" : "s");
+out:
+	for (i = 0; i < o.n; i++)
+		free(o.form[i]);
+	free(o.form);
+	free(o.id);
+}
+
 int
 pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 {
@@ -219,6 +273,7 @@ pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 		}
 		free(dir);
 	}
+	adopt_cases(p);
 	/* Start every worker now: each loads its model while the daemon
 	 * looks at the inboxes. */
 	for (i = 0; i < p->pool.n; i++)

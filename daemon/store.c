@@ -1289,7 +1289,7 @@ cases_sql(const struct case_filter *f)
 	    "c.form_hint, c.npages, c.workflow, c.workflow_version, c.queue, "
 	    "c.priority, c.assignee, c.pdf, c.state_since_ms, c.deadline_ms, "
 	    "c.closed_ms, c.nflagged, %s "
-	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s "
+	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s%s "
 	    "ORDER BY %s LIMIT ?7",
 	    f->stuck ? "s.reasons" : "NULL",
 	    f->stuck ? "(SELECT case_id, group_concat(reason, '; ') AS reasons "
@@ -1304,6 +1304,8 @@ cases_sql(const struct case_filter *f)
 	    "IS NULL AND deadline_ms < ?5 UNION ALL SELECT case_id FROM "
 	    "case_history WHERE event = 'overdue') " :
 	    "", f->id ? "AND c.id = ?6 " : "",
+	    f->no_workflow ? "AND c.workflow IS NULL AND c.closed_ms IS NULL " :
+	    "",
 	    f->queue || f->stuck || f->overdue ?
 	    "c.priority DESC, coalesce(c.deadline_ms, 9e18), c.id" : "c.id");
 	return sql;

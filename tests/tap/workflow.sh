@@ -9,7 +9,7 @@
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx eng || skip_all "tesseract-ocr-eng is not installed"
-plan 42
+plan 45
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -241,6 +241,21 @@ is "$(sql "$D" "SELECT workflow_version FROM cases WHERE id = $letter")" 1 \
 is "$(sql "$D" "SELECT count(*) FROM workflows WHERE id = 'other'")" 2 \
     "both versions are kept in the database"
 kill "$pid"; wait "$pid"
+
+# Cases opened while no workflow applied (or by an intake without
+# workflows) start the one that applies when the daemon next starts.
+mkdir -p "$T/none" "$T/in3" "$T/data3"
+pgm 7 > "$T/in3/blank.pgm"
+sed -e "s|$T/data|$T/data3|" -e "s|$T/wf|$T/none|" -e "s|$T/in\"|$T/in3\"|" \
+    "$T/intake.conf" > "$T/later.conf"
+"$INTAKED" -c "$T/later.conf" --once 2>/dev/null
+is "$(sql "$T/data3" "SELECT coalesce(workflow, '-') || ' ' || state FROM cases")" "- received" \
+    "with no workflow, a case waits in \"received\""
+sed -i "s|$T/none|$T/wf|" "$T/later.conf"
+"$INTAKED" -c "$T/later.conf" --once 2>"$T/later.log"
+is "$(sql "$T/data3" "SELECT workflow || ' ' || state FROM cases")" "other classify" \
+    "once there is one, the next start gives it to the case"
+like "$(cat "$T/later.log")" "1 open case without a workflow started the one for their form" "... and says so"
 
 # The history is append-only.
 sqlite3 "$D/intake.db" "UPDATE case_history SET actor = 'x' WHERE case_id = $big" 2>"$T/err"
