@@ -364,11 +364,6 @@ find_old(const struct field_row *f, void *arg)
 int
 cmd_set(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "comment", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct old_field o;
 	struct field_result r;
 	struct template **tpls = NULL;
@@ -379,32 +374,19 @@ cmd_set(struct ctl *c, int argc, char **argv)
 	const char *comment = NULL, *user;
 	char *dir, *why = NULL, *by = NULL;
 	int64_t id;
-	int ch, rc = 1;
+	int rc = 1;
 
-	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			comment = optarg;
-			break;
-		case 'h':
-			printf(SET_USAGE "\nCorrects a field of a case: the value "
-			    "is normalised and validated as\nits type and "
-			    "template say (a date \"3.4.1985\" becomes "
-			    "1985-04-03, an IBAN\nmust pass its checksum); an "
-			    "empty VALUE clears it.  The field becomes\n\"ok\" "
-			    "with confidence 1; what the machine read stays in "
-			    "the history.\nNeeds a role that works the case in "
-			    "its state, or supervisor.\n");
-			return 0;
-		default:
-			fputs(SET_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind + 3 != argc || (id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(SET_USAGE, stderr);
-		return 2;
-	}
+	if ((rc = ctl_case_opts(c, argc, argv, SET_USAGE,
+	    "\nCorrects a field of a case: the value "
+	    "is normalised and validated as\nits type and "
+	    "template say (a date \"3.4.1985\" becomes "
+	    "1985-04-03, an IBAN\nmust pass its checksum); an "
+	    "empty VALUE clears it.  The field becomes\n\"ok\" "
+	    "with confidence 1; what the machine read stays in "
+	    "the history.\nNeeds a role that works the case in "
+	    "its state, or supervisor.\n", 3, &comment, &id)) >= 0)
+		return rc;
+	rc = 1;
 	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
 		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
@@ -720,37 +702,20 @@ cmd_backup(struct ctl *c, int argc, char **argv)
 int
 cmd_retry(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "comment", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct case_wf k;
 	const char *comment = NULL, *user;
 	char *why = NULL;
 	int64_t id;
-	int ch, n = 0, rc;
+	int n = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm': comment = optarg; break;
-		case 'h':
-			printf(RETRY_USAGE "\nRuns the failed steps of a case "
-			    "again: its actions that failed after\nall their "
-			    "attempts go back to the queue with fresh attempts "
-			    "(the daemon\nruns them within a second).  Needs a "
-			    "role that works the case in its\nstate, or "
-			    "supervisor.\n");
-			return 0;
-		default:
-			fputs(RETRY_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc || (id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(RETRY_USAGE, stderr);
-		return 2;
-	}
+	if ((rc = ctl_case_opts(c, argc, argv, RETRY_USAGE,
+	    "\nRuns the failed steps of a case "
+	    "again: its actions that failed after\nall their "
+	    "attempts go back to the queue with fresh attempts "
+	    "(the daemon\nruns them within a second).  Needs a "
+	    "role that works the case in its\nstate, or "
+	    "supervisor.\n", 1, &comment, &id)) >= 0)
+		return rc;
 	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
 		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {

@@ -7,7 +7,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -260,48 +259,26 @@ out:
 static int
 reread_cmd(struct ctl *c, int argc, char **argv, bool classify)
 {
-	static const struct option opts[] = {
-		{ "comment", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *usage = classify ?
 	    "usage: intakectl classify [--comment TEXT] CASE FORM\n" :
 	    "usage: intakectl reprocess [--comment TEXT] CASE\n";
-	const char *comment = NULL;
+	const char *help = classify ? "\nSays which form a delivery is (one "
+	    "no template recognised): a worker\nreads its pages again as that "
+	    "form's, the fields replace what was read,\nand the case leaves "
+	    "its workflow for the form's, starting with\n\"extracted\".  "
+	    "Needs a role that works the case in its state, or\nsupervisor.\n"
+	    : "\nReads a case's delivery again (OCR and extraction), e.g. after "
+	    "its template\nchanged: the words and fields replace what was "
+	    "read, except fields a\nperson corrected; the case stays where it "
+	    "is in its workflow (fire an\nevent to move it).  Needs a role "
+	    "that works the case in its state, or\nsupervisor.\n";
+	const char *comment;
 	int64_t id;
-	int ch;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			comment = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			fputs(classify ? "\nSays which form a delivery is (one no "
-			    "template recognised): a worker\nreads its pages "
-			    "again as that form's, the fields replace what was "
-			    "read,\nand the case leaves its workflow for the "
-			    "form's, starting with\n\"extracted\".  Needs a role "
-			    "that works the case in its state, or\nsupervisor.\n"
-			    : "\nReads a case's delivery again (OCR and "
-			    "extraction), e.g. after its template\nchanged: the "
-			    "words and fields replace what was read; the case "
-			    "stays\nwhere it is in its workflow (fire an event "
-			    "to move it).  Needs a role\nthat works the case in "
-			    "its state, or supervisor.\n", stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (optind + (classify ? 2 : 1) != argc ||
-	    (id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if ((rc = ctl_case_opts(c, argc, argv, usage, help, classify ? 2 : 1,
+	    &comment, &id)) >= 0)
+		return rc;
 	return reread(c, id, classify ? argv[optind + 1] : NULL, comment);
 }
 

@@ -216,11 +216,6 @@ open_engine(struct ctl *c, struct ctl_wf *w, struct wf_engine *e,
 int
 cmd_fire(struct ctl *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "comment", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct wf_actor actor;
 	struct wf_engine e;
 	struct ctl_wf w;
@@ -228,30 +223,16 @@ cmd_fire(struct ctl *c, int argc, char **argv)
 	char **roles, *msg = NULL;
 	size_t nroles;
 	int64_t id;
-	int ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			comment = optarg;
-			break;
-		case 'h':
-			printf(FIRE_USAGE "\nFires a manual event on a case "
-			    "(\"approve\", \"verified\", ...): the\ntransition "
-			    "its state has for it is taken if one of your roles "
-			    "may fire\nit and its condition holds; you and the "
-			    "comment go into the history.\nRoles come from "
-			    "<roles> in intake.conf(5).\n");
-			return 0;
-		default:
-			fputs(FIRE_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind + 2 != argc || (id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(FIRE_USAGE, stderr);
-		return 2;
-	}
+	if ((rc = ctl_case_opts(c, argc, argv, FIRE_USAGE,
+	    "\nFires a manual event on a case "
+	    "(\"approve\", \"verified\", ...): the\ntransition "
+	    "its state has for it is taken if one of your roles "
+	    "may fire\nit and its condition holds; you and the "
+	    "comment go into the history.\nRoles come from "
+	    "<roles> in intake.conf(5).\n", 2, &comment, &id)) >= 0)
+		return rc;
 	if (wf_event_is_system(argv[optind + 1])) {
 		fprintf(stderr, "intakectl: \"%s\" is raised by intake itself, "
 		    "not by people\n", argv[optind + 1]);

@@ -622,6 +622,12 @@ int	ctl_may_read(struct ctl *);
 int	ctl_may_change(struct ctl *, int64_t id, const char **user);
 int	cmd_classify(struct ctl *, int argc, char **argv);
 int	cmd_reprocess(struct ctl *, int argc, char **argv);
+/* Parses the options of a command on one case that takes --comment
+ * (-m) and --help: nargs arguments, the first a case number (*id).
+ * -1 to go on (optind at the case), or the exit status (help: 0,
+ * usage: 2). */
+int	ctl_case_opts(struct ctl *, int argc, char **argv, const char *usage,
+	    const char *help, int nargs, const char **comment, int64_t *id);
 /* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
 const char *ctl_time(int64_t ms, char *buf, size_t len);
 /* A case number argument; 0 when it is none. */

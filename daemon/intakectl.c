@@ -245,6 +245,39 @@ remote_run(struct ctl *c, int argc, char **argv)
 }
 
 int
+ctl_case_opts(struct ctl *c, int argc, char **argv, const char *usage,
+    const char *help, int nargs, const char **comment, int64_t *id)
+{
+	static const struct option opts[] = {
+		{ "comment", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	(void)c;
+	*comment = NULL;
+	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'm':
+			*comment = optarg;
+			break;
+		case 'h':
+			printf("%s%s", usage, help);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind != nargs || (*id = ctl_case_arg(argv[optind])) == 0) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return -1;
+}
+
+int
 main(int argc, char *argv[])
 {
 	enum { OPT_DATA = 256, OPT_JSON, OPT_REMOTE };
