@@ -386,7 +386,6 @@ struct case_wf {
 	char		*state;
 	char		*workflow;	/* NULL: none yet */
 	int		 version;
-	char		*inbox;		/* the inbox it came from */
 	char		*queue;
 	int64_t		 created_ms, state_since_ms, closed_ms, deadline_ms;
 	int64_t		 pages, problems, flagged;
@@ -445,8 +444,6 @@ int	store_timers_due(struct store *, int64_t now_ms, size_t limit,
 	    struct timer_row **out, size_t *n);
 /* Removes a due timer; INTAKE_ENOENT when it is gone or changed. */
 int	store_timer_take(struct store *, const struct timer_row *);
-/* The earliest running timer, 0 when none. */
-int	store_timer_next(struct store *, int64_t *due_ms);
 /* Actions queued by transitions, run after their transaction. */
 struct action_row {
 	int64_t		 id, case_id;

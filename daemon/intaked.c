@@ -70,7 +70,8 @@ usage(int status)
 "usage: intaked [-fnv] [-c file] [--once] [--data-dir dir] [--inbox dir]...\n"
 "\n"
 "Watches inboxes for scanned applications, takes each complete delivery\n"
-"exactly once into its spool and opens a case for it.\n"
+"exactly once into its spool and opens a case for it, which then runs\n"
+"through the workflow for its form (deadlines, work lists, history).\n"
 "\n"
 "  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ",\n"
 "                      built-in defaults when it does not exist)\n"
@@ -80,12 +81,16 @@ usage(int status)
 "      --data-dir DIR  database and spool (default " DATA_DIR_DEFAULT ")\n"
 "      --inbox DIR     watch DIR (repeatable; replaces configured inboxes)\n"
 "      --settle SECS   seconds a file must stay unchanged (with --inbox)\n"
-"  -n, --check         check the configuration and exit (0: OK, 1: not)\n"
+"  -n, --check         check the configuration and the workflows and exit\n"
+"                      (0: OK, 1: not)\n"
 "  -v, --verbose       log debugging detail\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
-"See intaked(8) and intake.conf(5).\n");
+"SIGHUP reads the workflows again and rescans the inboxes.  People who may\n"
+"not read the database use intakectl through the daemon's control socket.\n"
+"\n"
+"See intaked(8), intake.conf(5) and intake-workflow(5).\n");
 	exit(status);
 }
 

@@ -65,7 +65,6 @@ enum stmt_id {
 	S_TIMERS_RESUME,
 	S_TIMERS_DUE,
 	S_TIMER_TAKE,
-	S_TIMER_NEXT,
 	S_ACTION_ADD,
 	S_ACTIONS_DUE,
 	S_ACTION_DONE,
@@ -178,7 +177,6 @@ static const char *const stmt_sql[S_MAX] = {
 	    "c.npages, "
 	    "(SELECT count(*) FROM case_problems p WHERE p.case_id = c.id), "
 	    "c.nflagged, "
-	    "(SELECT d.inbox FROM deliveries d WHERE d.id = c.delivery_id), "
 	    "c.queue, c.deadline_ms "
 	    "FROM cases c WHERE c.id = ?1",
 	[S_CASE_SET_WF] =
@@ -224,8 +222,6 @@ static const char *const stmt_sql[S_MAX] = {
 	    "ORDER BY due_ms LIMIT ?2",
 	[S_TIMER_TAKE] =
 	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2 AND due_ms = ?3",
-	[S_TIMER_NEXT] =
-	    "SELECT min(due_ms) FROM timers WHERE due_ms IS NOT NULL",
 	[S_ACTION_ADD] =
 	    "INSERT INTO case_actions (case_id, history_seq, plugin, params, "
 	    "status, next_ms) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
@@ -1450,9 +1446,8 @@ store_case_wf_get(struct store *st, int64_t case_id, struct case_wf *c)
 		c->pages = sqlite3_column_int64(s, 7);
 		c->problems = sqlite3_column_int64(s, 8);
 		c->flagged = sqlite3_column_int64(s, 9);
-		c->inbox = col_text(s, 10);
-		c->queue = col_text(s, 11);
-		c->deadline_ms = sqlite3_column_int64(s, 12);
+		c->queue = col_text(s, 10);
+		c->deadline_ms = sqlite3_column_int64(s, 11);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
@@ -1466,7 +1461,6 @@ case_wf_release(struct case_wf *c)
 	free(c->form);
 	free(c->state);
 	free(c->workflow);
-	free(c->inbox);
 	free(c->queue);
 	memset(c, 0, sizeof(*c));
 }
@@ -1754,19 +1748,6 @@ store_timer_take(struct store *st, const struct timer_row *t)
 	if ((rc = step_done(st, s, "taking a timer")) != 0)
 		return rc;
 	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
-}
-
-int
-store_timer_next(struct store *st, int64_t *due_ms)
-{
-	sqlite3_stmt *s = st->stmt[S_TIMER_NEXT];
-	int rc;
-
-	*due_ms = 0;
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*due_ms = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, "looking for timers");
 }
 
 int
