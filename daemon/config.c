@@ -41,6 +41,11 @@ config_init(struct config *c)
 	c->lang = xstrdup("deu+eng");
 	c->pdf = true;
 	c->control = xstrdup(CONTROL_DEFAULT);
+	c->plugins = xstrdup(PLUGINS_DEFAULT);
+	c->action_timeout_ms = 60000;
+	c->action_tries = 5;
+	c->action_backoff_ms = 30000;
+	c->action_parallel = 2;
 	c->rescan_s = 60;
 	c->max_delivery = 512ULL << 20;
 	c->max_unpacked = 512ULL << 20;
@@ -107,6 +112,7 @@ config_release(struct config *c)
 	free(c->lang);
 	free(c->workflows);
 	free(c->control);
+	free(c->plugins);
 	for (size_t i = 0; i < c->nroles; i++) {
 		struct role_conf *r = &c->roles[i];
 
@@ -387,6 +393,19 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 				c->workflows = config_path(file, v);
 				free(v);
 			}
+		} else if (xmlsafe_is(n, "actions")) {
+			if ((v = xmlsafe_attr(n, "plugins")) != NULL) {
+				free(c->plugins);
+				c->plugins = config_path(file, v);
+				free(v);
+			}
+			c->action_timeout_ms = seconds_ms(n, "timeout",
+			    c->action_timeout_ms);
+			c->action_tries = uint_prop(n, "tries", c->action_tries);
+			c->action_backoff_ms = seconds_ms(n, "backoff",
+			    c->action_backoff_ms);
+			c->action_parallel = uint_prop(n, "parallel",
+			    c->action_parallel);
 		} else if (xmlsafe_is(n, "roles")) {
 			for (xmlNode *k = n->children; k != NULL; k = k->next)
 				if (xmlsafe_is(k, "role"))

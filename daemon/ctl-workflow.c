@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "actions.h"
 #include "template.h"
 #include "wf.h"
 
@@ -62,7 +63,10 @@ ctl_lint_workflow(struct ctl *c, const char *path, const char *tpl_dir)
 	ctl_wf_init(c, &w, tpl_dir);
 	if (workflow_load(path, &w.ctx, &wf) != 0)
 		rc = 1;
-	else {
+	else if (actions_check(&wf, 1, c->config.plugins) != 0) {
+		workflow_free(wf);
+		rc = 1;
+	} else {
 		printf("%s: workflow %s version %d \"%s\", %zu state%s: OK\n",
 		    path, wf->id, wf->version, wf->title ? wf->title : "",
 		    wf->nstates, wf->nstates == 1 ? "" : "s");

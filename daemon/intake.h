@@ -97,6 +97,10 @@ void	json_key_raw(FILE *, bool *first, const char *key, const char *raw);
  * above make it; a new string (the caller's), or NULL when absent or
  * malformed. */
 char	*json_get_str(const char *obj, const char *key);
+/* Every key and value of such an object, in order (vectors and strings
+ * the caller's: json_pairs_free); 0 or INTAKE_EINVAL when malformed. */
+int	json_pairs(const char *obj, char ***keys, char ***vals, size_t *n);
+void	json_pairs_free(char **keys, char **vals, size_t n);
 
 /* match.c: the ignore list of an inbox. */
 /* Returns the default or configured pattern that name matches, or NULL. */
@@ -157,6 +161,12 @@ struct config {
 	unsigned	 worker_jobs;	/* jobs before a worker is replaced */
 	unsigned	 worker_memory_mb;
 	char		*workflows;	/* NULL: the installed ones */
+	/* actions: intake-action runs each attempt with its plugins */
+	char		*plugins;	/* the loadable plugins' folder */
+	unsigned	 action_timeout_ms;	/* one attempt's limit */
+	unsigned	 action_tries;	/* attempts before action-failed */
+	unsigned	 action_backoff_ms;	/* before the first retry */
+	unsigned	 action_parallel;	/* attempts running at once */
 	char		*control;	/* the control socket */
 	struct role_conf *roles;
 	size_t		 nroles;
@@ -167,6 +177,7 @@ struct config {
 #define CONFIG_FILE_DEFAULT	SYSCONFDIR "/intake/intake.conf"
 #define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
 #define CONTROL_DEFAULT		LOCALSTATEDIR "/run/intake/intaked.sock"
+#define PLUGINS_DEFAULT		PKGLIBDIR "/plugins"
 
 /* Fills c with the built-in defaults (no inbox). */
 void	config_init(struct config *c);
@@ -454,8 +465,17 @@ struct action_row {
 };
 int	store_action_add(struct store *, int64_t case_id, int history_seq,
 	    const char *plugin, const char *params, int64_t next_ms);
+/* Pending actions due at now_ms that no intake-action runs. */
 int	store_actions_due(struct store *, int64_t now_ms, size_t limit,
 	    struct action_row **out, size_t *n);
+/* One action (*out the caller's, an array of one); INTAKE_ENOENT. */
+int	store_action_get(struct store *, int64_t id, struct action_row **out);
+/* Marks a pending action as being run; INTAKE_ENOENT when it is not
+ * pending or already claimed.  store_action_done() ends the claim. */
+int	store_action_claim(struct store *, int64_t id, int64_t now_ms);
+/* Ends the claims of a daemon that stopped while actions ran, so that
+ * they run again; *n: how many. */
+int	store_actions_unclaim(struct store *, size_t *n);
 void	action_rows_free(struct action_row *, size_t n);
 /* status: pending (next_ms: the retry), done or failed. */
 int	store_action_done(struct store *, int64_t id, const char *status,
@@ -594,6 +614,7 @@ int	cmd_ocr(struct ctl *, int argc, char **argv);
 int	cmd_extract(struct ctl *, int argc, char **argv);
 int	cmd_lint(struct ctl *, int argc, char **argv);
 int	cmd_graph(struct ctl *, int argc, char **argv);
+int	cmd_plugins(struct ctl *, int argc, char **argv);
 int	cmd_why(struct ctl *, int argc, char **argv);
 int	cmd_fire(struct ctl *, int argc, char **argv);
 int	cmd_migrate(struct ctl *, int argc, char **argv);

@@ -49,6 +49,8 @@ static const struct command {
 	    "read one file as the daemon would, without a daemon" },
 	{ "page", cmd_page, "page [--pdf] CASE [N] [--out FILE]",
 	    "a page image (or the searchable PDF) of a case, for a reviewer" },
+	{ "plugins", cmd_plugins, "plugins [--json]",
+	    "the plugins actions can use, and those refused and why" },
 	{ "reprocess", cmd_reprocess, "reprocess [--comment TEXT] CASE",
 	    "OCR and extraction again, e.g. after a template changed" },
 	{ "retry", cmd_retry, "retry [--comment TEXT] CASE",

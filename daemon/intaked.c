@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "actions.h"
 #include "control.h"
 #include "pipeline.h"
 #include "template.h"
@@ -43,6 +44,7 @@ struct daemon {
 	struct ledger	 ledger;
 	struct pipeline	 pipeline;
 	struct control	 control;
+	struct actions	 actions;
 	bool		 pipeline_up;
 	struct inbox_run *inboxes;
 	size_t		 ninboxes;
@@ -116,6 +118,8 @@ check_workflows(const struct config *c)
 	if (c->nroles > 0)
 		ctx.roles = config_role_names(c, &ctx.nroles);
 	rc = workflows_load_dir(dir, &ctx, &wfs, &nwfs);
+	if (actions_check(wfs, nwfs, c->plugins) != 0)
+		rc = INTAKE_EINVAL;
 	for (i = 0; i < c->ninboxes; i++)
 		if (c->inboxes[i].workflow != NULL &&
 		    workflows_by_id(wfs, nwfs, c->inboxes[i].workflow) == NULL) {
@@ -218,6 +222,13 @@ daemon_open(struct daemon *d)
 	if (pipeline_init(&d->pipeline, &d->ledger, &d->config) != 0)
 		return INTAKE_ERR;
 	d->pipeline_up = true;
+	d->pipeline.wf.tries = d->config.action_tries;
+	d->pipeline.wf.backoff_ms = d->config.action_backoff_ms;
+	actions_init(&d->actions, &d->config);
+	/* Attempts cut short when the daemon last stopped run again. */
+	if (store_actions_unclaim(d->store, &i) == 0 && i > 0)
+		log_info("%zu action%s cut short by the last stop will run "
+		    "again", i, i == 1 ? "" : "s");
 	if (!d->once)
 		(void)control_open(&d->control, &d->config);
 	d->ninboxes = d->config.ninboxes;
@@ -243,6 +254,8 @@ daemon_close(struct daemon *d)
 	size_t i;
 
 	control_close(&d->control);
+	if (d->actions.run != NULL)
+		actions_release(&d->actions);
 	for (i = 0; i < d->ninboxes; i++) {
 		watch_close(d->inboxes[i].watch);
 		scan_release(&d->inboxes[i].scan);
@@ -405,6 +418,8 @@ daemon_loop(struct daemon *d)
 			/* Deadlines that passed, also while the daemon was
 			 * down, and the actions transitions queued. */
 			pipeline_workflows(&d->pipeline);
+			(void)actions_start(&d->actions, &d->pipeline.wf,
+			    now_ms());
 			if (mono >= next_status) {
 				write_status(d);
 				next_status = mono + STATUS_MS;
@@ -422,8 +437,11 @@ daemon_loop(struct daemon *d)
 				d->inboxes[i].next_scan = 0;
 		}
 		if (d->once && at_rest(d)) {
+			/* Then the actions due now, to their end. */
 			pipeline_workflows(&d->pipeline);
-			break;
+			if (actions_start(&d->actions, &d->pipeline.wf,
+			    now_ms()) == 0 && d->actions.nrun == 0)
+				break;
 		}
 		if (d->once && d->pipeline.start_failures >= 3) {
 			log_err("the workers do not start: giving up; the "
@@ -446,6 +464,9 @@ daemon_loop(struct daemon *d)
 			pfd[i].revents = 0;
 		}
 		if ((dl = pipeline_timeouts(&d->pipeline, mono)) != 0 && dl < wake)
+			wake = dl;
+		if ((dl = actions_reap(&d->actions, &d->pipeline.wf)) != 0 &&
+		    dl < wake)
 			wake = dl;
 		/* Work waits for a worker that is to be started again. */
 		if (d->pipeline.nqueue > 0) {

@@ -122,35 +122,71 @@ bad:
 	return NULL;
 }
 
-char *
-json_get_str(const char *obj, const char *key)
+int
+json_pairs(const char *obj, char ***keys, char ***vals, size_t *n)
 {
 	const char *p = obj;
 
+	*keys = *vals = NULL;
+	*n = 0;
 	if (p == NULL || *(p += strspn(p, " \t\n")) != '{')
-		return NULL;
+		return INTAKE_EINVAL;
 	p++;
 	for (;;) {
 		char *k, *v;
 
 		p += strspn(p, " \t\n,");
+		if (*p == '}')
+			return 0;
 		if (*p != '"' || (k = read_string(&p)) == NULL)
-			return NULL;
+			break;
 		p += strspn(p, " \t\n");
 		if (*p++ != ':') {
 			free(k);
-			return NULL;
+			break;
 		}
 		p += strspn(p, " \t\n");
 		if (*p != '"' || (v = read_string(&p)) == NULL) {
 			free(k);
-			return NULL;
+			break;
 		}
-		if (strcmp(k, key) == 0) {
-			free(k);
-			return v;
-		}
-		free(k);
-		free(v);
+		*keys = xreallocarray(*keys, *n + 1, sizeof(**keys));
+		*vals = xreallocarray(*vals, *n + 1, sizeof(**vals));
+		(*keys)[*n] = k;
+		(*vals)[(*n)++] = v;
 	}
+	json_pairs_free(*keys, *vals, *n);
+	*keys = *vals = NULL;
+	*n = 0;
+	return INTAKE_EINVAL;
+}
+
+void
+json_pairs_free(char **keys, char **vals, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(keys[i]);
+		free(vals[i]);
+	}
+	free(keys);
+	free(vals);
+}
+
+char *
+json_get_str(const char *obj, const char *key)
+{
+	char **k, **v, *found = NULL;
+	size_t n, i;
+
+	if (json_pairs(obj, &k, &v, &n) != 0)
+		return NULL;
+	for (i = 0; i < n && found == NULL; i++)
+		if (strcmp(k[i], key) == 0) {
+			found = v[i];
+			v[i] = NULL;
+		}
+	json_pairs_free(k, v, n);
+	return found;
 }

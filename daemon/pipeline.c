@@ -1102,7 +1102,6 @@ pipeline_workflows(struct pipeline *p)
 	size_t n;
 
 	(void)wf_run_timers(&p->wf, now_ms(), &n);
-	(void)wf_run_actions(&p->wf, now_ms(), &n);
 }
 
 void

@@ -48,7 +48,7 @@ struct form_reading;
 int	pipeline_store_fields(struct store *, int64_t case_id,
 	    struct template *const *tpls, size_t ntpls,
 	    const struct form_reading *rd);
-/* Fires due timers and runs due actions of the workflows. */
+/* Fires the workflows' due timers (actions.c runs their actions). */
 void	pipeline_workflows(struct pipeline *);
 /* Reads the workflows again (SIGHUP). */
 void	pipeline_reload(struct pipeline *);

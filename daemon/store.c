@@ -68,6 +68,9 @@ enum stmt_id {
 	S_ACTION_ADD,
 	S_ACTIONS_DUE,
 	S_ACTION_DONE,
+	S_ACTION_CLAIM,
+	S_ACTION_GET,
+	S_ACTIONS_UNCLAIM,
 	S_WORKFLOW_GET,
 	S_WORKFLOW_PUT,
 	S_FIELD_SET,
@@ -228,11 +231,20 @@ static const char *const stmt_sql[S_MAX] = {
 	[S_ACTIONS_DUE] =
 	    "SELECT id, case_id, history_seq, plugin, params, attempts "
 	    "FROM case_actions WHERE status = 'pending' AND next_ms <= ?1 "
-	    "ORDER BY next_ms, id LIMIT ?2",
+	    "AND started_ms IS NULL ORDER BY next_ms, id LIMIT ?2",
 	[S_ACTION_DONE] =
 	    "UPDATE case_actions SET status = ?2, error = ?3, next_ms = "
 	    "coalesce(?4, next_ms), attempts = attempts + 1, done_ms = CASE "
-	    "WHEN ?2 <> 'pending' THEN ?5 END WHERE id = ?1",
+	    "WHEN ?2 <> 'pending' THEN ?5 END, started_ms = NULL WHERE id = ?1",
+	[S_ACTION_CLAIM] =
+	    "UPDATE case_actions SET started_ms = ?2 WHERE id = ?1 AND "
+	    "status = 'pending' AND started_ms IS NULL",
+	[S_ACTION_GET] =
+	    "SELECT id, case_id, history_seq, plugin, params, attempts "
+	    "FROM case_actions WHERE id = ?1",
+	[S_ACTIONS_UNCLAIM] =
+	    "UPDATE case_actions SET started_ms = NULL WHERE status = 'pending' "
+	    "AND started_ms IS NOT NULL",
 	[S_WORKFLOW_GET] =
 	    "SELECT sha256, source, file FROM workflows WHERE id = ?1 AND "
 	    "version = ?2",
@@ -518,6 +530,8 @@ static const char *const migrations[] = {
 	"  coalesce(deadline_ms, 9e18)) WHERE closed_ms IS NULL;"
 	"CREATE INDEX cases_no_workflow ON cases(id) "
 	"  WHERE workflow IS NULL AND closed_ms IS NULL;",
+	/* 7: an action being run by intake-action, since when */
+	"ALTER TABLE case_actions ADD COLUMN started_ms INTEGER;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1798,6 +1812,49 @@ store_actions_due(struct store *st, int64_t now_ms, size_t limit,
 	    &d.q, action_row_read, &d);
 	*out = d.v;
 	*n = d.n;
+	return rc;
+}
+
+int
+store_action_get(struct store *st, int64_t id, struct action_row **out)
+{
+	struct act_arg d = { { 0, 0 }, NULL, 0 };
+	int rc;
+
+	*out = NULL;
+	rc = each_row(st, S_ACTION_GET, "reading an action", bind_case,
+	    &id, action_row_read, &d);
+	if (rc == 0 && d.n == 0)
+		rc = INTAKE_ENOENT;
+	if (rc == 0)
+		*out = d.v;
+	else
+		action_rows_free(d.v, d.n);
+	return rc;
+}
+
+int
+store_action_claim(struct store *st, int64_t id, int64_t now_ms)
+{
+	sqlite3_stmt *s = st->stmt[S_ACTION_CLAIM];
+	int rc;
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now_ms);
+	if ((rc = step_done(st, s, "claiming an action")) != 0)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+}
+
+int
+store_actions_unclaim(struct store *st, size_t *n)
+{
+	int rc;
+
+	*n = 0;
+	if ((rc = step_done(st, st->stmt[S_ACTIONS_UNCLAIM],
+	    "releasing interrupted actions")) == 0)
+		*n = (size_t)sqlite3_changes(st->db);
 	return rc;
 }
 

@@ -22,7 +22,6 @@
 #include "wf.h"
 
 #define WF_BATCH	256	/* timers or actions taken per call */
-#define ACTION_TRIES	5
 
 /* One event being handled on one case, inside a transaction. */
 struct run {
@@ -705,59 +704,104 @@ action_log(const struct action_row *a, char **note)
 	log_info("case %lld: %s", (long long)a->case_id, msg ? msg : "(log)");
 	*note = xasprintf("log: %s", msg ? msg : "");
 	free(msg);
-	return 0;
+	return WF_ACTION_OK;
+}
+
+/* The pause before retry number n (1, 2, ...): the backoff, doubling,
+ * at most a day. */
+static int64_t
+backoff(const struct wf_engine *e, int n)
+{
+	int64_t ms = e->backoff_ms > 0 ? e->backoff_ms : 30000;
+
+	while (--n > 0 && ms < 86400000)
+		ms *= 2;
+	return ms < 86400000 ? ms : 86400000;
 }
 
 int
-wf_run_actions(struct wf_engine *e, int64_t now, size_t *ran)
+wf_action_done(struct wf_engine *e, const struct action_row *a, int result,
+    const char *note, int64_t now)
+{
+	struct run r;
+	char *msg = NULL;
+	unsigned tries = e->tries > 0 ? e->tries : 5;
+	bool ok = result == WF_ACTION_OK, last;
+	int rc;
+
+	last = !ok && (result == WF_ACTION_FAIL ||
+	    (unsigned)a->attempts + 1 >= tries);
+	if ((rc = store_begin(e->store)) != 0)
+		return rc;
+	/* Recorded only with its case and workflow at hand, so that
+	 * action-failed is raised in the same turn. */
+	if ((rc = run_open(e, a->case_id, NULL, NULL, now, &r, &msg)) == 0) {
+		rc = store_action_done(e->store, a->id, ok ? "done" : last ?
+		    "failed" : "pending", ok ? NULL : note, ok || last ? 0 :
+		    now + backoff(e, a->attempts + 1), now);
+		if (rc == 0)
+			rc = history(&r, "action", NULL, r.c.state, NULL, note,
+			    NULL);
+		if (rc == 0 && last)
+			rc = fire_locked(&r, "action-failed", NULL, &msg);
+		run_release(&r);
+	} else if (rc == INTAKE_ENOENT) {
+		/* The case is gone: the action with it. */
+		rc = store_action_done(e->store, a->id, "failed", note, 0, now);
+	}
+	if (rc == 0)
+		rc = store_commit(e->store);
+	if (rc != 0)
+		store_rollback(e->store);
+	if (msg != NULL)
+		log_warn("%s", msg);
+	free(msg);
+	if (ok)
+		log_info("case %lld: action %lld (%s) done", (long long)a->case_id,
+		    (long long)a->id, a->plugin);
+	else
+		log_warn("case %lld: action %lld (%s) %s: %s",
+		    (long long)a->case_id, (long long)a->id, a->plugin, last ?
+		    "failed for good" : "failed, to be tried again",
+		    note ? note : "");
+	return rc;
+}
+
+int
+wf_run_actions(struct wf_engine *e, int64_t now, size_t max,
+    struct action_row **out, size_t *nout)
 {
 	struct action_row *v = NULL;
 	size_t n = 0, i;
 	int rc;
 
-	*ran = 0;
+	*out = NULL;
+	*nout = 0;
 	if ((rc = store_actions_due(e->store, now, WF_BATCH, &v, &n)) != 0)
 		return rc;
-	for (i = 0; i < n; i++) {
-		struct run r;
-		char *note = NULL, *msg = NULL;
-		bool ok = false;
+	*out = xcalloc(n > 0 ? n : 1, sizeof(**out));
+	for (i = 0; i < n && rc != INTAKE_EBUSY; i++) {
+		char *note = NULL;
 
+		if (strcmp(v[i].plugin, "log") == 0) {
+			int result = action_log(&v[i], &note);
+
+			rc = wf_action_done(e, &v[i], result, note, now);
+			free(note);
+			continue;
+		}
+		if (*nout >= max)
+			continue;
 		if ((rc = store_begin(e->store)) != 0)
 			break;
-		/* Run it only with its case and workflow at hand, so that
-		 * it is recorded in the same turn. */
-		if ((rc = run_open(e, v[i].case_id, NULL, NULL, now, &r,
-		    &msg)) == 0) {
-			bool last;
-
-			if (strcmp(v[i].plugin, "log") == 0)
-				ok = action_log(&v[i], &note) == 0;
-			else
-				note = xasprintf("%s: no such action",
-				    v[i].plugin);
-			last = !ok && v[i].attempts + 1 >= ACTION_TRIES;
-
-			rc = store_action_done(e->store, v[i].id, ok ? "done" :
-			    last ? "failed" : "pending", ok ? NULL : note, ok ||
-			    last ? 0 : now + (1000LL << v[i].attempts), now);
-			if (rc == 0)
-				rc = history(&r, "action", NULL, r.c.state, NULL,
-				    note, NULL);
-			if (rc == 0 && last)
-				rc = fire_locked(&r, "action-failed", NULL, &msg);
-			run_release(&r);
+		if ((rc = store_action_claim(e->store, v[i].id, now)) == 0 &&
+		    (rc = store_commit(e->store)) == 0) {
+			/* Handed over: the caller's now. */
+			(*out)[(*nout)++] = v[i];
+			v[i].plugin = v[i].params = NULL;
+			continue;
 		}
-		if (rc == 0 && (rc = store_commit(e->store)) == 0)
-			(*ran)++;
-		if (rc != 0)
-			store_rollback(e->store);
-		if (msg != NULL)
-			log_warn("%s", msg);
-		free(msg);
-		free(note);
-		if (rc == INTAKE_EBUSY)
-			break;
+		store_rollback(e->store);
 	}
 	action_rows_free(v, n);
 	return rc == INTAKE_EBUSY ? rc : 0;

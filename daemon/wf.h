@@ -27,6 +27,8 @@ struct wf_engine {
 		int64_t	 retry_ms;	/* monotonic */
 	}		*failed;
 	size_t		 nfailed;
+	unsigned	 tries;		/* an action's attempts; 0: 5 */
+	int64_t		 backoff_ms;	/* before its first retry; 0: 30 s */
 };
 
 /* Who fires an event: a user with roles, or intake itself (user NULL). */
@@ -74,7 +76,21 @@ int	wf_migrate(struct wf_engine *, int64_t case_id,
 	    const struct wf_actor *, int64_t now_ms, char **msg);
 /* Fires the timers due at now_ms, each once; *fired counts them. */
 int	wf_run_timers(struct wf_engine *, int64_t now_ms, size_t *fired);
-/* Runs the actions due at now_ms; *ran counts them. */
-int	wf_run_actions(struct wf_engine *, int64_t now_ms, size_t *ran);
+/* What an attempt at an action came to: the plugin API's
+ * INTAKE_PLUGIN_OK, _RETRY and _FAIL. */
+#define WF_ACTION_OK	0
+#define WF_ACTION_RETRY	(-1)
+#define WF_ACTION_FAIL	(-2)
+/* Runs the built-in actions due at now_ms ("log") and claims up to max
+ * of the others for intake-action: *out (the caller's, freed with
+ * action_rows_free) holds *n of them, each to be ended by
+ * wf_action_done(). */
+int	wf_run_actions(struct wf_engine *, int64_t now_ms, size_t max,
+	    struct action_row **out, size_t *n);
+/* Records an attempt at action a: done, or failed with note to be tried
+ * again after a backoff; the last try (or WF_ACTION_FAIL) fails it and
+ * raises "action-failed" on its case. */
+int	wf_action_done(struct wf_engine *, const struct action_row *a,
+	    int result, const char *note, int64_t now_ms);
 
 #endif

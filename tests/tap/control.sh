@@ -30,7 +30,7 @@ pgm 1 > "$T/in/a.pgm"; pgm 2 > "$T/in/b.pgm"; pgm 3 > "$T/in/c.pgm"
 pid=$!
 wait_for 20 test -S "$T/pub/intaked.sock"
 ok $? "the daemon listens on its control socket"
-wait_for 30 test "$(sql "$T/data" "SELECT count(*) FROM cases")" = 3
+sql_is 30 "$T/data" "SELECT count(*) FROM cases" 3
 is "$(stat -c %a "$T/pub/intaked.sock")" 666 "anyone may connect: the roles decide"
 
 out=$(C --remote cases --json)

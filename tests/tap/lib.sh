@@ -65,4 +65,13 @@ EOC
 # each N, for tests that need many distinct deliveries that open cases.
 pgm() { printf 'P2\n1 1\n65535\n%s\n' "$1"; }
 
+# sql_is SECONDS DATADIR QUERY VALUE: polls until QUERY gives VALUE.
+sql_is() {
+	local limit=$(( $1 * 10 )) i=0
+	while [ "$(sql "$2" "$3" 2>/dev/null)" != "$4" ]; do
+		i=$((i + 1)); [ "$i" -ge "$limit" ] && return 1
+		sleep 0.1
+	done
+}
+
 done_testing() { [ "$tap_failed" -eq 0 ]; exit $?; }

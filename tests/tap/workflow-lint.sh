@@ -190,7 +190,7 @@ wf action <<'EOX'
   </state>
   <state id="done" final="yes"/>
 EOX
-broken action '6: action "frobnicate": no such action' "an unknown action"
+broken action '6: action "frobnicate": no plugin is called "frobnicate"' "an unknown action"
 
 wf element <<'EOX'
   <state id="a" initial="yes">

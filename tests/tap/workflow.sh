@@ -231,7 +231,7 @@ wait_for 20 grep -q "reloaded" "$T/hup.log"
 "$INTAKE_RENDER" --layout "$T/letter.layout" --out "$T/letter2.png" --seed 3 \
     --shift-x 2 2>/dev/null
 mv "$T/letter2.png" "$T/in/"
-wait_for 60 test "$(sql "$D" "SELECT count(*) FROM cases")" = 9
+sql_is 60 "$D" "SELECT count(*) FROM cases" 9
 new=$(case_of letter2.png)
 [ -n "$new" ] || diag "$(tail -20 "$T/hup.log")"
 is "$(sql "$D" "SELECT workflow_version || ' ' || queue FROM cases WHERE id = $new")" \

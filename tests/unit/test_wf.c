@@ -1713,7 +1713,8 @@ START_TEST(test_actions_log)
 	struct store *st = store_new(STORE_CREATE);
 	struct wf_engine e;
 	struct hist h;
-	size_t ran = 99, i, k;
+	struct action_row *out;
+	size_t n, i, k;
 	int64_t id;
 	const char *want[] = {
 		"log: leaving", "log: say \"hi\" \\ back", "log: hello",
@@ -1728,10 +1729,16 @@ START_TEST(test_actions_log)
 	ck_assert_uint_eq(hist_count(&h, "action", NULL), 0);
 	hist_free(&h);
 
-	ck_assert_int_eq(wf_run_actions(&e, MON_1000 - 1, &ran), 0);
-	ck_assert_uint_eq(ran, 0);
-	ck_assert_int_eq(wf_run_actions(&e, MON_1000, &ran), 0);
-	ck_assert_uint_eq(ran, 3);
+	ck_assert_int_eq(wf_run_actions(&e, MON_1000 - 1, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	action_rows_free(out, n);
+	hist_read(st, id, &h);
+	ck_assert_uint_eq(hist_count(&h, "action", NULL), 0);
+	hist_free(&h);
+	/* built in: run at once, nothing handed to intake-action */
+	ck_assert_int_eq(wf_run_actions(&e, MON_1000, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	action_rows_free(out, n);
 
 	/* exit, transition, entry: in that order */
 	hist_read(st, id, &h);
@@ -1748,14 +1755,15 @@ START_TEST(test_actions_log)
 	hist_free(&h);
 
 	/* each runs once */
-	ck_assert_int_eq(wf_run_actions(&e, MON_1000 + DAY_MS, &ran), 0);
-	ck_assert_uint_eq(ran, 0);
+	ck_assert_int_eq(wf_run_actions(&e, MON_1000 + DAY_MS, 4, &out, &n), 0);
+	action_rows_free(out, n);
 	wf_release(&e);
 	store_close(st);
 	st = store_new(STORE_EXISTING);
 	engine_init(&e, st);
-	ck_assert_int_eq(wf_run_actions(&e, MON_1000 + DAY_MS, &ran), 0);
-	ck_assert_uint_eq(ran, 0);
+	ck_assert_int_eq(wf_run_actions(&e, MON_1000 + DAY_MS, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	action_rows_free(out, n);
 	ck_assert_uint_eq(hist_len(st, id), 5);	/* start, move, 3 actions */
 	wf_release(&e);
 	store_close(st);
@@ -1776,41 +1784,110 @@ static const char wf_fail[] = WF("fail", "1",
 "  </state>\n"
 "  <state id=\"done\" final=\"yes\"/>\n");
 
-/* An action that keeps failing (a plugin no longer installed, queued
- * through the store) is retried with growing pauses, then given up with
- * the event "action-failed". */
+/* An action that keeps failing is handed to intake-action once per
+ * attempt, retried after growing pauses, then given up with the event
+ * "action-failed". */
 START_TEST(test_action_fails_after_retries)
 {
 	struct store *st = store_new(STORE_CREATE);
 	struct wf_engine e;
+	struct action_row *out;
 	struct hist h;
-	size_t ran = 99, i;
+	size_t n, i;
 	int64_t id, t = MON_1000;
 
 	wf_file("fail.xml", wf_fail);
 	engine_init(&e, st);
+	e.backoff_ms = 1000;
 	id = case_start(&e, "BA-1", NULL, 0, "extracted", MON_1000);
 	ck_assert_int_eq(store_action_add(st, id, 2, "mail",
 	    "{\"to\":\"applicant\"}", MON_1000), 0);
 
 	for (i = 0; i < 5; i++) {
-		ck_assert_int_eq(wf_run_actions(&e, t - 1, &ran), 0);
-		ck_assert_uint_eq(ran, 0);
-		ck_assert_int_eq(wf_run_actions(&e, t, &ran), 0);
-		ck_assert_uint_eq(ran, 1);
+		ck_assert_int_eq(wf_run_actions(&e, t - 1, 4, &out, &n), 0);
+		ck_assert_uint_eq(n, 0);
+		action_rows_free(out, n);
+		ck_assert_int_eq(wf_run_actions(&e, t, 4, &out, &n), 0);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_str_eq(out[0].plugin, "mail");
+		ck_assert_str_eq(out[0].params, "{\"to\":\"applicant\"}");
+		ck_assert_int_eq(out[0].attempts, (int)i);
+		/* claimed: not handed out twice while it runs */
+		{
+			struct action_row *again;
+			size_t m;
+
+			ck_assert_int_eq(wf_run_actions(&e, t + DAY_MS, 4,
+			    &again, &m), 0);
+			ck_assert_uint_eq(m, 0);
+			action_rows_free(again, m);
+		}
+		ck_assert_int_eq(wf_action_done(&e, &out[0], WF_ACTION_RETRY,
+		    "mail: sendmail: exit 75", t), 0);
+		action_rows_free(out, n);
 		assert_state(st, id, i < 4 ? "review" : "trouble");
 		t += 1000LL << i;
 	}
-	ck_assert_int_eq(wf_run_actions(&e, t + DAY_MS, &ran), 0);
-	ck_assert_uint_eq(ran, 0);
+	ck_assert_int_eq(wf_run_actions(&e, t + DAY_MS, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	action_rows_free(out, n);
 	hist_read(st, id, &h);
 	ck_assert_uint_eq(hist_count(&h, "action", NULL), 5);
 	for (i = 0; i < h.n; i++)
 		if (same(h.v[i].kind, "action"))
-			ck_assert_str_eq(h.v[i].why, "mail: no such action");
+			ck_assert_str_eq(h.v[i].why, "mail: sendmail: exit 75");
 	assert_row(hist_last(&h), "transition", "action-failed", "review",
 	    "trouble", "system");
 	hist_free(&h);
+	wf_release(&e);
+	store_close(st);
+}
+END_TEST
+
+/* A failure that will not get better fails at once; a claim left by a
+ * daemon that stopped is released so that the action runs again; a
+ * success is final. */
+START_TEST(test_action_fail_claim_done)
+{
+	struct store *st = store_new(STORE_CREATE);
+	struct wf_engine e;
+	struct action_row *out;
+	size_t n, released;
+	int64_t id, t = MON_1000;
+
+	wf_file("fail.xml", wf_fail);
+	engine_init(&e, st);
+	id = case_start(&e, "BA-1", NULL, 0, "extracted", MON_1000);
+	ck_assert_int_eq(store_action_add(st, id, 2, "webhook", "{}", t), 0);
+	ck_assert_int_eq(store_action_add(st, id, 2, "export", "{}", t), 0);
+
+	ck_assert_int_eq(wf_run_actions(&e, t, 1, &out, &n), 0);
+	ck_assert_uint_eq(n, 1);	/* no more than asked for */
+	ck_assert_str_eq(out[0].plugin, "webhook");
+	ck_assert_int_eq(wf_action_done(&e, &out[0], WF_ACTION_FAIL,
+	    "webhook: 404", t), 0);
+	action_rows_free(out, n);
+	assert_state(st, id, "trouble");
+
+	ck_assert_int_eq(wf_run_actions(&e, t, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(out[0].plugin, "export");
+	action_rows_free(out, n);
+	/* the daemon stops while export runs, and starts again */
+	ck_assert_int_eq(store_actions_unclaim(st, &released), 0);
+	ck_assert_uint_eq(released, 1);
+	ck_assert_int_eq(wf_run_actions(&e, t, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(out[0].plugin, "export");
+	ck_assert_int_eq(out[0].attempts, 0);
+	ck_assert_int_eq(wf_action_done(&e, &out[0], WF_ACTION_OK,
+	    "export: case-1", t), 0);
+	action_rows_free(out, n);
+	ck_assert_int_eq(store_actions_unclaim(st, &released), 0);
+	ck_assert_uint_eq(released, 0);
+	ck_assert_int_eq(wf_run_actions(&e, t + DAY_MS, 4, &out, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	action_rows_free(out, n);
 	wf_release(&e);
 	store_close(st);
 }
@@ -2076,6 +2153,7 @@ wf_suite(void)
 	tcase_add_test(tc, test_history_append_only);
 	tcase_add_test(tc, test_actions_log);
 	tcase_add_test(tc, test_action_fails_after_retries);
+	tcase_add_test(tc, test_action_fail_claim_done);
 	tcase_add_test(tc, test_duplicate);
 	tcase_add_test(tc, test_duplicate_among_many);
 	suite_add_tcase(s, tc);

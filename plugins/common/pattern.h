@@ -1,0 +1,36 @@
+/*
+ * pattern.h - names and texts made from a case, for the built-in plugins:
+ * "{form}/{year}/{case}" or "Ihr Antrag {reference}".
+ *
+ * Placeholders: {case} (the case number), {form} ("unclassified" when no
+ * form was recognised), {state}, {workflow}, {reference} ("" when none),
+ * {key} (intake_case_key()), {year}, {month}, {day} (when the case was
+ * opened, UTC, zero-padded) and {field.NAME} (the field's value, "" when
+ * empty; an unknown field is an error).  "{{" and "}}" stand for braces.
+ */
+#ifndef INTAKE_PLUGIN_PATTERN_H
+#define INTAKE_PLUGIN_PATTERN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "intake/plugin.h"
+
+enum pattern_mode {
+	PATTERN_TEXT,	/* values as they are (a message body) */
+	PATTERN_HEADER,	/* values without control characters (CR, LF,
+			 * ...): one header line, never a second header */
+	PATTERN_PATH	/* each value one safe file-name component: no "/",
+			 * no leading ".", no control characters, at most
+			 * 100 bytes; "" becomes "_" */
+};
+
+/* Checks a pattern's syntax when an action is configured (unbalanced
+ * braces, unknown placeholders); false after writing why into err. */
+bool	pattern_check(const char *pattern, char *err, size_t errlen);
+/* Expands pattern for case c.  Returns a string the caller frees, or NULL
+ * after writing why into err (an unknown field, out of memory). */
+char	*pattern_expand(const char *pattern, const struct intake_case *c,
+	    enum pattern_mode mode, char *err, size_t errlen);
+
+#endif
