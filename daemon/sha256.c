@@ -272,3 +272,46 @@ int sha256_file(const char *path, char *hex, uint64_t *size)
 	errno = saved;
 	return ret;
 }
+
+/* memset through a volatile pointer, so wiping key material that is not
+ * read again is not optimised away. */
+static void *(*const volatile wipe)(void *, int, size_t) = memset;
+
+void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
+                 uint8_t out[SHA256_DIGEST_LEN])
+{
+	unsigned char k[SHA256_BLOCK_LEN], pad[SHA256_BLOCK_LEN];
+	unsigned char inner[SHA256_DIGEST_LEN];
+	struct sha256 ctx;
+	size_t i;
+
+	/* RFC 2104 section 2: K padded with zeros to the block length, or
+	 * H(K) padded when K is longer than a block. */
+	memset(k, 0, sizeof(k));
+	if (keylen > SHA256_BLOCK_LEN) {
+		sha256_init(&ctx);
+		sha256_update(&ctx, key, keylen);
+		sha256_final(&ctx, k);
+	} else if (keylen > 0)
+		memcpy(k, key, keylen);
+
+	/* H(K XOR ipad, text) */
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x36;
+	sha256_init(&ctx);
+	sha256_update(&ctx, pad, sizeof(pad));
+	sha256_update(&ctx, msg, len);
+	sha256_final(&ctx, inner);
+
+	/* H(K XOR opad, inner) */
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha256_init(&ctx);
+	sha256_update(&ctx, pad, sizeof(pad));
+	sha256_update(&ctx, inner, sizeof(inner));
+	sha256_final(&ctx, out);
+
+	wipe(k, 0, sizeof(k));
+	wipe(pad, 0, sizeof(pad));
+	wipe(inner, 0, sizeof(inner));
+}

@@ -8,6 +8,7 @@
  * embedded in another struct); it holds no external resources, so there is
  * no destructor.  sha256_fd() does not close the descriptor it is given;
  * sha256_file() closes the descriptor it opens itself before returning.
+ * hmac_sha256() copies what it needs of the key and forgets it.
  *
  * The functions are reentrant; a single struct sha256 must not be used
  * from several threads at once without external locking.
@@ -64,5 +65,15 @@ int sha256_fd(int fd, char *hex, uint64_t *size);
  * descriptor is closed before returning.
  */
 int sha256_file(const char *path, char *hex, uint64_t *size);
+
+/*
+ * HMAC-SHA256 (RFC 2104) of len bytes at msg under keylen bytes of key,
+ * written as 32 bytes to caller-owned out.  A key longer than the 64-byte
+ * block is hashed first, as the RFC says.  key and msg may be NULL when
+ * their length is 0.  The key material copied to the stack is wiped
+ * before returning.
+ */
+void hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
+                 uint8_t out[SHA256_DIGEST_LEN]);
 
 #endif /* INTAKE_SHA256_H */

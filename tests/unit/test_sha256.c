@@ -261,6 +261,116 @@ START_TEST(test_hex_format)
 }
 END_TEST
 
+/* ---- HMAC-SHA256 (RFC 4231) -------------------------------------------- */
+
+#define RFC4231_BIGKEY_LEN 131
+
+static const char rfc4231_msg6[] =
+    "Test Using Larger Than Block-Size Key - Hash Key First";
+static const char rfc4231_msg7[] =
+    "This is a test using a larger than block-size key and a larger than "
+    "block-size data. The key needs to be hashed before being used by the "
+    "HMAC algorithm.";
+
+/* The RFC's test cases 1, 2, 3, 4, 6 and 7 (5 is a truncated output). */
+static const struct {
+	int number;
+	const char *hex;
+} rfc4231[] = {
+	{ 1, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+	{ 2, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+	{ 3, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+	{ 4, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+	{ 6, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	{ 7, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+};
+#define N_RFC4231 ((int)(sizeof(rfc4231) / sizeof(rfc4231[0])))
+
+static void hmac_hex(const void *key, size_t keylen, const void *msg,
+                     size_t len, char hex[SHA256_HEX_LEN + 1])
+{
+	uint8_t mac[SHA256_DIGEST_LEN];
+
+	hmac_sha256(key, keylen, msg, len, mac);
+	sha256_hex(mac, hex);
+}
+
+/* Looped over rfc4231 via tcase_add_loop_test. */
+START_TEST(test_hmac_rfc4231)
+{
+	unsigned char key[RFC4231_BIGKEY_LEN], msg[50];
+	const void *m;
+	char hex[SHA256_HEX_LEN + 1];
+	size_t keylen, len, i;
+
+	switch (rfc4231[_i].number) {
+	case 1:
+		keylen = 20;
+		memset(key, 0x0b, keylen);
+		m = "Hi There";
+		len = 8;
+		break;
+	case 2:
+		keylen = 4;
+		memcpy(key, "Jefe", keylen);
+		m = "what do ya want for nothing?";
+		len = 28;
+		break;
+	case 3:
+		keylen = 20;
+		memset(key, 0xaa, keylen);
+		memset(msg, 0xdd, sizeof(msg));
+		m = msg;
+		len = sizeof(msg);
+		break;
+	case 4:
+		keylen = 25;
+		for (i = 0; i < keylen; i++)
+			key[i] = (unsigned char)(i + 1);
+		memset(msg, 0xcd, sizeof(msg));
+		m = msg;
+		len = sizeof(msg);
+		break;
+	case 6:
+		keylen = RFC4231_BIGKEY_LEN;
+		memset(key, 0xaa, keylen);
+		m = rfc4231_msg6;
+		len = strlen(rfc4231_msg6);
+		break;
+	default:
+		keylen = RFC4231_BIGKEY_LEN;
+		memset(key, 0xaa, keylen);
+		m = rfc4231_msg7;
+		len = strlen(rfc4231_msg7);
+		break;
+	}
+	hmac_hex(key, keylen, m, len, hex);
+	ck_assert_msg(strcmp(hex, rfc4231[_i].hex) == 0,
+	              "test case %d: got %s, want %s",
+	              rfc4231[_i].number, hex, rfc4231[_i].hex);
+}
+END_TEST
+
+/* Keys at the block edge: 64 bytes are used as they are, 65 are hashed
+ * first; and the empty key and message.  Values from Python's hmac. */
+START_TEST(test_hmac_key_edges)
+{
+	unsigned char key[65];
+	char hex[SHA256_HEX_LEN + 1];
+
+	memset(key, 'k', sizeof(key));
+	hmac_hex(key, 64, "abc", 3, hex);
+	ck_assert_str_eq(hex, "ae0c0e4a2340cf50185eb46aaa8723f4"
+	                      "769153661612e212fb0d1fa3170c6202");
+	hmac_hex(key, 65, "abc", 3, hex);
+	ck_assert_str_eq(hex, "ed378e5dfa30dc98814ba09b2e610d9b"
+	                      "6af66054922ceef9480da094a3f11b2d");
+	hmac_hex(NULL, 0, NULL, 0, hex);
+	ck_assert_str_eq(hex, "b613679a0814d9ec772f95d778c35fc5"
+	                      "ff1697c493715653c6c712144292c5ad");
+}
+END_TEST
+
 /* ---- files -------------------------------------------------------------- */
 
 START_TEST(test_file_abc)
@@ -432,6 +542,11 @@ static Suite *sha256_suite(void)
 
 	tc = tcase_create("incremental");
 	tcase_add_loop_test(tc, test_incremental_chunks, 0, N_CHUNK_SIZES);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hmac");
+	tcase_add_loop_test(tc, test_hmac_rfc4231, 0, N_RFC4231);
+	tcase_add_test(tc, test_hmac_key_edges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("files");
