@@ -79,6 +79,7 @@ actions_check(struct workflow *const *wfs, size_t n, const char *plugins)
 	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
 		fprintf(stderr, "intake: cannot check the workflows' actions: "
 		    "%s\n", strerror(errno));
+		rc = INTAKE_EINVAL;
 		goto done;
 	}
 	if (pid == 0) {
@@ -88,7 +89,8 @@ actions_check(struct workflow *const *wfs, size_t n, const char *plugins)
 		execl(runner, "intake-action", "-P", plugins, "--check",
 		    (char *)NULL);
 		fprintf(stderr, "intake: cannot check the workflows' actions: "
-		    "\"%s\": %s\n", runner, strerror(errno));
+		    "\"%s\": %s: is intake installed? (INTAKE_ACTION names "
+		    "another)\n", runner, strerror(errno));
 		_exit(127);
 	}
 	close(p[0]);
@@ -109,8 +111,15 @@ actions_check(struct workflow *const *wfs, size_t n, const char *plugins)
 	}
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+	/* 1: refusals printed; anything else: the check did not run, and
+	 * the actions could not run either. */
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 1)
+			fprintf(stderr, "intake: \"%s\" did not check the "
+			    "workflows' actions: without it no action runs\n",
+			    runner);
 		rc = INTAKE_EINVAL;
+	}
 done:
 	free(buf);
 	free(runner);

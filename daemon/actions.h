@@ -55,7 +55,7 @@ int64_t	actions_reap(struct actions *, struct wf_engine *);
 char	*actions_runner(void);
 /* Has intake-action check every action of the workflows against its
  * plugin in plugins: refusals are printed as "file:line: ..." on stderr
- * and make it INTAKE_EINVAL; a check that cannot run is only said. */
+ * and make it INTAKE_EINVAL, as does an intake-action that cannot run. */
 int	actions_check(struct workflow *const *wfs, size_t n,
 	    const char *plugins);
 
