@@ -74,4 +74,74 @@ sql_is() {
 	done
 }
 
+# --- the tests of actions (plugin-*.sh), each scenario in $T/NAME
+# act_conf NAME [TRIES]: a data folder, an inbox, a workflows folder and
+# a configuration (attempts retried after 0.2 s; the role clerk for
+# whoever runs the test).
+act_conf() {
+	local d=$T/$1
+	mkdir -p "$d/in" "$d/data" "$d/wf"
+	cat > "$d/intake.conf" <<EOC
+<?xml version="1.0"?>
+<intake xmlns="urn:intake:config:1" version="1">
+  <data-dir>$d/data</data-dir>
+  <workflows dir="$d/wf"/>
+  <actions timeout="10" tries="${2:-3}" backoff="0.2"/>
+  <roles><role name="clerk" users="$(id -un)"/></roles>
+  <inbox path="$d/in" settle="0"/>
+</intake>
+EOC
+}
+# act_setup NAME SEND-ACTIONS [AGAIN-ACTIONS] [TRIES]: act_conf, and a
+# workflow for any form: a case waits in "hold" until a clerk fires
+# "send", which runs SEND-ACTIONS; "again" then runs AGAIN-ACTIONS; an
+# action given up takes the case to "stuck".
+act_setup() {
+	act_conf "$1" "${4:-3}"
+	cat > "$T/$1/wf/act.xml" <<EOC
+<?xml version="1.0"?>
+<workflow xmlns="urn:intake:workflow:1" id="act" version="1">
+  <applies-to form="*"/>
+  <state id="received" initial="yes">
+    <transition on="unknown-form" to="hold"/>
+    <transition on="extracted" to="hold"/>
+  </state>
+  <state id="hold" roles="clerk">
+    <transition on="send" to="sent">$2</transition>
+  </state>
+  <state id="sent" roles="clerk">
+    <transition on="again" to="done">${3:-}</transition>
+    <transition on="action-failed" to="stuck"/>
+  </state>
+  <state id="done">
+    <transition on="action-failed" to="stuck"/>
+  </state>
+  <state id="stuck" final="yes"/>
+</workflow>
+EOC
+}
+# act_start NAME: starts the daemon of $T/NAME (DAEMON_PID), delivers a
+# blank page (scan.pgm) and has a clerk classify its case as BA-1; CASE
+# is the case, waiting in "hold".
+act_start() {
+	local d=$T/$1
+	"$INTAKED" -f -c "$d/intake.conf" 2>"$d/daemon.log" &
+	DAEMON_PID=$!
+	pgm 7 > "$d/scan.pgm" && mv "$d/scan.pgm" "$d/in/"
+	wait_for 20 act_in "$1" hold
+	CASE=$(sql "$d/data" "SELECT id FROM cases")
+	act_ctl "$1" classify "$CASE" BA-1 >/dev/null 2>>"$d/ctl.err"
+	wait_for 20 act_in "$1" hold
+}
+act_stop() {
+	kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+act_ctl() { "$INTAKECTL" -c "$T/$1/intake.conf" "${@:2}"; }
+act_in() { [ "$(sql "$T/$1/data" "SELECT state FROM cases")" = "$2" ]; }
+# act_settled NAME [N]: N actions (default 1) are no longer pending.
+act_settled() {
+	[ "$(sql "$T/$1/data" "SELECT count(*) FROM case_actions WHERE status <> 'pending'")" -ge "${2:-1}" ]
+}
+
 done_testing() { [ "$tap_failed" -eq 0 ]; exit $?; }

@@ -11,7 +11,6 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 plan 29
 export OMP_THREAD_LIMIT=1
-me=$(id -un)
 
 # scenario NAME ACTION-ATTRIBUTES: a daemon with its own data, inbox and
 # workflow; a blank page opens a case, a clerk classifies it as BA-1,
@@ -19,55 +18,14 @@ me=$(id -un)
 # the exec action.  Returns once the action is no longer pending (or
 # after 25 s), the daemon stopped; CASE is the case.
 scenario() {
-	local d=$T/$1
-	mkdir -p "$d/in" "$d/data" "$d/wf"
-	cat > "$d/intake.conf" <<EOF
-<?xml version="1.0"?>
-<intake xmlns="urn:intake:config:1" version="1">
-  <data-dir>$d/data</data-dir>
-  <workflows dir="$d/wf"/>
-  <actions timeout="10" tries="3" backoff="0.2"/>
-  <roles><role name="clerk" users="$me"/></roles>
-  <inbox path="$d/in" settle="0"/>
-</intake>
-EOF
-	cat > "$d/wf/run.xml" <<EOF
-<?xml version="1.0"?>
-<workflow xmlns="urn:intake:workflow:1" id="run" version="1">
-  <applies-to form="*"/>
-  <state id="received" initial="yes">
-    <transition on="unknown-form" to="hold"/>
-    <transition on="extracted" to="hold"/>
-  </state>
-  <state id="hold" roles="clerk">
-    <transition on="send" to="sent"><action use="exec" $2/></transition>
-  </state>
-  <state id="sent">
-    <transition on="action-failed" to="stuck"/>
-  </state>
-  <state id="stuck" final="yes"/>
-</workflow>
-EOF
-	"$INTAKED" -f -c "$d/intake.conf" 2>"$d/daemon.log" &
-	DAEMON_PID=$!
-	pgm 1 > "$d/a.pgm" && mv "$d/a.pgm" "$d/in/"
-	wait_for 20 in_state "$d" hold
-	CASE=$(sql "$d/data" "SELECT id FROM cases")
-	C "$1" classify "$CASE" BA-1 >/dev/null 2>>"$d/ctl.err"
-	wait_for 20 in_state "$d" hold
-	C "$1" set "$CASE" applicant_name "$VALUE" >/dev/null 2>>"$d/ctl.err"
-	C "$1" fire "$CASE" send >/dev/null 2>>"$d/ctl.err"
-	wait_for 25 settled "$d/data"
-	kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=
+	act_setup "$1" "<action use=\"exec\" $2/>"
+	act_start "$1"
+	C "$1" set "$CASE" applicant_name "$VALUE" >/dev/null 2>>"$T/$1/ctl.err"
+	C "$1" fire "$CASE" send >/dev/null 2>>"$T/$1/ctl.err"
+	wait_for 25 act_settled "$1"
+	act_stop
 }
-in_state() {
-	[ "$(sql "$1/data" "SELECT state FROM cases")" = "$2" ]
-}
-settled() {
-	[ -n "$(sql "$1" "SELECT id FROM case_actions WHERE status <> 'pending'")" ]
-}
-C() { "$INTAKECTL" -c "$T/$1/intake.conf" "${@:2}"; }
+C() { act_ctl "$@"; }
 
 # The program records how it was called, then answers.
 mkdir -p "$T/victim"
@@ -101,7 +59,7 @@ is "$(sort "$T/env" | grep -v '^PWD=' | cut -d= -f1 | tr '\n' ' ')" \
     "INTAKE_CASE_ID INTAKE_FORM INTAKE_KEY INTAKE_STATE INTAKE_WORKFLOW LANG PATH " \
     "the environment has these variables and no others (PWD is the shell's)"
 is "$(grep -E '^(PATH|LANG|INTAKE_CASE_ID|INTAKE_FORM|INTAKE_WORKFLOW)=' "$T/env" | sort | tr '\n' ' ')" \
-    "INTAKE_CASE_ID=$CASE INTAKE_FORM=BA-1 INTAKE_WORKFLOW=run LANG=C.UTF-8 PATH=/usr/bin:/bin " \
+    "INTAKE_CASE_ID=$CASE INTAKE_FORM=BA-1 INTAKE_WORKFLOW=act LANG=C.UTF-8 PATH=/usr/bin:/bin " \
     "... with the case's id, form and workflow, and a fixed PATH and LANG"
 key=$(sed -n 's/^INTAKE_KEY=//p' "$T/env")
 like "$key" '^[A-Za-z0-9._-]+$' "INTAKE_KEY is a name ($key)"
@@ -177,16 +135,16 @@ for p in $(cat "$T/sleeps.pids"); do running "$p" && alive="$alive $p:$(tr '\0' 
 is "$alive" "" "no program nor what it started is left running"
 
 # 4. A program that does not exist is refused before anything runs.
-sed "s|program=\"$T/prog\"|program=\"$T/nonexistent\"|" "$T/one/wf/run.xml" > "$T/missing.xml"
+sed "s|program=\"$T/prog\"|program=\"$T/nonexistent\"|" "$T/one/wf/act.xml" > "$T/missing.xml"
 grep -q "$T/nonexistent" "$T/missing.xml"
 ok $? "a workflow whose exec names a program that does not exist"
 out=$(C one lint "$T/missing.xml" 2>&1)
 ok "$([ $? -ne 0 ]; echo $?)" "lint refuses it"
 like "$out" "missing\\.xml:9: .*program \"$T/nonexistent\"" \
     "... naming the file, the line and the program"
-sed "s|program=\"$T/prog\"|program=\"relative/prog\"|" "$T/one/wf/run.xml" > "$T/relative.xml"
+sed "s|program=\"$T/prog\"|program=\"relative/prog\"|" "$T/one/wf/act.xml" > "$T/relative.xml"
 like "$(C one lint "$T/relative.xml" 2>&1)" "relative\\.xml:9: .*absolute" \
     "lint refuses a relative program path"
-out=$(C one lint "$T/one/wf/run.xml" 2>&1)
+out=$(C one lint "$T/one/wf/act.xml" 2>&1)
 ok $? "lint accepts the good one"
 done_testing

@@ -12,7 +12,6 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 plan 33
 export OMP_THREAD_LIMIT=1
-me=$(id -un)
 
 # stub NAME EXIT...: a sendmail in $T/NAME/ that exits with the codes
 # given, one per call (the last one ever after), recording its arguments
@@ -42,58 +41,17 @@ EOF
 # set, is written into the database as it is, for the plugin to get a
 # value no validation has touched.
 scenario() {
-	local d=$T/$1
-	mkdir -p "$d/in" "$d/data" "$d/wf"
-	cat > "$d/intake.conf" <<EOF
-<?xml version="1.0"?>
-<intake xmlns="urn:intake:config:1" version="1">
-  <data-dir>$d/data</data-dir>
-  <workflows dir="$d/wf"/>
-  <actions timeout="10" tries="3" backoff="0.2"/>
-  <roles><role name="clerk" users="$me"/></roles>
-  <inbox path="$d/in" settle="0"/>
-</intake>
-EOF
-	cat > "$d/wf/tell.xml" <<EOF
-<?xml version="1.0"?>
-<workflow xmlns="urn:intake:workflow:1" id="tell" version="1">
-  <applies-to form="*"/>
-  <state id="received" initial="yes">
-    <transition on="unknown-form" to="hold"/>
-    <transition on="extracted" to="hold"/>
-  </state>
-  <state id="hold" roles="clerk">
-    <transition on="send" to="sent"><action use="mail" $2/></transition>
-  </state>
-  <state id="sent">
-    <transition on="action-failed" to="stuck"/>
-  </state>
-  <state id="stuck" final="yes"/>
-</workflow>
-EOF
-	"$INTAKED" -f -c "$d/intake.conf" 2>"$d/daemon.log" &
-	DAEMON_PID=$!
-	pgm 1 > "$d/a.pgm" && mv "$d/a.pgm" "$d/in/"
-	wait_for 20 in_state "$d" hold
-	CASE=$(sql "$d/data" "SELECT id FROM cases")
-	C "$1" classify "$CASE" BA-1 >/dev/null 2>>"$d/ctl.err"
-	wait_for 20 in_state "$d" hold
-	C "$1" set "$CASE" applicant_name "$NAME" >/dev/null 2>>"$d/ctl.err"
-	C "$1" set "$CASE" email "$EMAIL" >/dev/null 2>>"$d/ctl.err"
-	[ -z "${RAW_NAME:-}" ] || sql "$d/data" "UPDATE case_fields SET value = \
+	act_setup "$1" "<action use=\"mail\" $2/>"
+	act_start "$1"
+	C "$1" set "$CASE" applicant_name "$NAME" >/dev/null 2>>"$T/$1/ctl.err"
+	C "$1" set "$CASE" email "$EMAIL" >/dev/null 2>>"$T/$1/ctl.err"
+	[ -z "${RAW_NAME:-}" ] || sql "$T/$1/data" "UPDATE case_fields SET value = \
 	    '${RAW_NAME//\'/\'\'}' WHERE case_id = $CASE AND name = 'applicant_name'"
-	C "$1" fire "$CASE" send >/dev/null 2>>"$d/ctl.err"
-	wait_for 25 settled "$d/data"
-	kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=
+	C "$1" fire "$CASE" send >/dev/null 2>>"$T/$1/ctl.err"
+	wait_for 25 act_settled "$1"
+	act_stop
 }
-in_state() {
-	[ "$(sql "$1/data" "SELECT state FROM cases")" = "$2" ]
-}
-settled() {
-	[ -n "$(sql "$1" "SELECT id FROM case_actions WHERE status <> 'pending'")" ]
-}
-C() { "$INTAKECTL" -c "$T/$1/intake.conf" "${@:2}"; }
+C() { act_ctl "$@"; }
 
 # headers FILE: the names of the message's header fields, in order.
 headers() { sed -n '/^$/q;p' "$1" | grep -v '^[ 	]' | cut -d: -f1 | tr '\n' ' '; }
@@ -188,11 +146,11 @@ like "$(sql "$T/three/data" "SELECT error FROM case_actions")" \
     'mail: to ".*": ".*" is not an e-mail address' "... the error says so"
 
 # 4. Settings are checked before anything runs.
-sed 's|<action use="mail" .*/>|<action use="mail" subject="x" body="x"/>|' "$T/one/wf/tell.xml" > "$T/noto.xml"
+sed 's|<action use="mail" .*/>|<action use="mail" subject="x" body="x"/>|' "$T/one/wf/act.xml" > "$T/noto.xml"
 like "$(C one lint "$T/noto.xml" 2>&1)" 'noto\.xml:9: .*to= is required' "lint refuses a mail without to="
-sed "s|$T/ok/sendmail|$T/nonexistent|" "$T/one/wf/tell.xml" > "$T/nosm.xml"
+sed "s|$T/ok/sendmail|$T/nonexistent|" "$T/one/wf/act.xml" > "$T/nosm.xml"
 like "$(C one lint "$T/nosm.xml" 2>&1)" "nosm\\.xml:9: .*sendmail \"$T/nonexistent\"" \
     "lint refuses a sendmail that does not exist"
-C one lint "$T/one/wf/tell.xml" >/dev/null 2>&1
+C one lint "$T/one/wf/act.xml" >/dev/null 2>&1
 ok $? "lint accepts the good one"
 done_testing

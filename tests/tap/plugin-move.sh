@@ -10,7 +10,6 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 plan 27
 export OMP_THREAD_LIMIT=1
-me=$(id -un)
 year=$(date -u +%Y)
 
 # start NAME SEND-ACTION [AGAIN-ACTION]: a daemon whose one case (a blank
@@ -19,63 +18,15 @@ year=$(date -u +%Y)
 # it.  Returns once the action is no longer pending (or after 25 s),
 # with the daemon running; CASE is the case, ORIG its delivered file.
 start() {
-	local d=$T/$1
-	mkdir -p "$d/in" "$d/data" "$d/wf"
-	cat > "$d/intake.conf" <<EOF
-<?xml version="1.0"?>
-<intake xmlns="urn:intake:config:1" version="1">
-  <data-dir>$d/data</data-dir>
-  <workflows dir="$d/wf"/>
-  <actions timeout="10" tries="3" backoff="0.2"/>
-  <roles><role name="clerk" users="$me"/></roles>
-  <inbox path="$d/in" settle="0"/>
-</intake>
-EOF
-	cat > "$d/wf/file.xml" <<EOF
-<?xml version="1.0"?>
-<workflow xmlns="urn:intake:workflow:1" id="file" version="1">
-  <applies-to form="*"/>
-  <state id="received" initial="yes">
-    <transition on="unknown-form" to="hold"/>
-    <transition on="extracted" to="hold"/>
-  </state>
-  <state id="hold" roles="clerk">
-    <transition on="send" to="sent">$2</transition>
-  </state>
-  <state id="sent" roles="clerk">
-    <transition on="again" to="done">${3:-}</transition>
-    <transition on="action-failed" to="stuck"/>
-  </state>
-  <state id="done">
-    <transition on="action-failed" to="stuck"/>
-  </state>
-  <state id="stuck" final="yes"/>
-</workflow>
-EOF
-	"$INTAKED" -f -c "$d/intake.conf" 2>"$d/daemon.log" &
-	DAEMON_PID=$!
-	pgm 7 > "$d/scan.pgm" && mv "$d/scan.pgm" "$d/in/"
-	wait_for 20 in_state "$d" hold
-	CASE=$(sql "$d/data" "SELECT id FROM cases")
-	ORIG=$(find "$d/data/spool" -name scan.pgm)
-	C "$1" classify "$CASE" BA-1 >/dev/null 2>>"$d/ctl.err"
-	wait_for 20 in_state "$d" hold
-	C "$1" set "$CASE" applicant_name "$NAME" >/dev/null 2>>"$d/ctl.err"
-	C "$1" fire "$CASE" send >/dev/null 2>>"$d/ctl.err"
-	wait_for 25 settled "$d/data" 1
+	act_setup "$1" "$2" "${3:-}"
+	act_start "$1"
+	ORIG=$(find "$T/$1/data/spool" -name scan.pgm)
+	C "$1" set "$CASE" applicant_name "$NAME" >/dev/null 2>>"$T/$1/ctl.err"
+	C "$1" fire "$CASE" send >/dev/null 2>>"$T/$1/ctl.err"
+	wait_for 25 act_settled "$1" 1
 }
-stop() {
-	kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=
-}
-in_state() {
-	[ "$(sql "$1/data" "SELECT state FROM cases")" = "$2" ]
-}
-# settled DATA N: N actions are no longer pending.
-settled() {
-	[ "$(sql "$1" "SELECT count(*) FROM case_actions WHERE status <> 'pending'")" -ge "$2" ]
-}
-C() { "$INTAKECTL" -c "$T/$1/intake.conf" "${@:2}"; }
+stop() { act_stop; }
+C() { act_ctl "$@"; }
 hist() { C "$1" show --json "$CASE" | grep '"history"'; }
 
 # 1. copy, then copy again.
@@ -93,7 +44,7 @@ is "$(stat -c %a "$A/BA-1/$year")" 750 "... in folders made with mode 750"
 like "$(hist one)" "\"why\":\"copy: filed 1 item into \\\\\"$dest\\\\\"\"" \
     "the history says where it was filed"
 C one fire "$CASE" again >/dev/null 2>>"$T/one/ctl.err"
-wait_for 25 settled "$T/one/data" 2
+wait_for 25 act_settled one 2
 stop
 is "$(sql "$T/one/data" "SELECT group_concat(status || ':' || attempts, ' ') FROM case_actions")" \
     "done:1 done:1" "copying again: done too"
@@ -147,7 +98,7 @@ is "$(cat "$M/$CASE/scan.pgm")" "$orig_bytes" "... and is in the folder, the sam
 like "$(hist four)" "\"why\":\"move: filed 1 item into \\\\\"$M/$CASE\\\\\"\"" \
     "... which the history says"
 C four fire "$CASE" again >/dev/null 2>>"$T/four/ctl.err"
-wait_for 25 settled "$T/four/data" 2
+wait_for 25 act_settled four 2
 stop
 is "$(sql "$T/four/data" "SELECT group_concat(status, ' ') FROM case_actions")" "done done" \
     "moving again: the original gone, its copy there: done"
@@ -157,10 +108,10 @@ is "$(ls -A "$M/$CASE")" scan.pgm "... the one file still there"
 
 # 5. Settings are checked before anything runs.
 sed 's|<action use="copy" to="[^"]*"/>|<action use="copy" to="archive/{case}"/>|' \
-    "$T/one/wf/file.xml" > "$T/rel.xml"
+    "$T/one/wf/act.xml" > "$T/rel.xml"
 like "$(C one lint "$T/rel.xml" 2>&1)" 'rel\.xml:9: .*absolute path' \
     "lint refuses a relative folder"
-sed 's|{form}/{year}|{form}/{yaer}|' "$T/one/wf/file.xml" > "$T/typo.xml"
+sed 's|{form}/{year}|{form}/{yaer}|' "$T/one/wf/act.xml" > "$T/typo.xml"
 like "$(C one lint "$T/typo.xml" 2>&1)" 'typo\.xml:9: .*unknown placeholder "\{yaer\}"' \
     "lint refuses an unknown placeholder"
 done_testing

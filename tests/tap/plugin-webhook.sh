@@ -13,7 +13,6 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 plan 40
 export OMP_THREAD_LIMIT=1
-me=$(id -un)
 
 # The stubs are stopped with the test, then the daemon and the files.
 STUBS=
@@ -34,17 +33,7 @@ stub() {
 # the action is no longer pending (or after 20 s) with the daemon stopped.
 scenario() {
 	local d=$T/$1
-	mkdir -p "$d/in" "$d/data" "$d/wf"
-	cat > "$d/intake.conf" <<EOF
-<?xml version="1.0"?>
-<intake xmlns="urn:intake:config:1" version="1">
-  <data-dir>$d/data</data-dir>
-  <workflows dir="$d/wf"/>
-  <actions timeout="10" tries="$2" backoff="0.2"/>
-  <roles><role name="clerk" users="$me"/></roles>
-  <inbox path="$d/in" settle="0"/>
-</intake>
-EOF
+	act_conf "$1" "$2"
 	cat > "$d/wf/hook.xml" <<EOF
 <?xml version="1.0"?>
 <workflow xmlns="urn:intake:workflow:1" id="hook" version="1">
@@ -71,14 +60,10 @@ EOF
 	"$INTAKED" -f -c "$d/intake.conf" 2>"$d/daemon.log" &
 	DAEMON_PID=$!
 	pgm 1 > "$d/a.pgm" && mv "$d/a.pgm" "$d/in/"
-	wait_for 20 settled "$d/data"
-	kill "$DAEMON_PID" 2>/dev/null; wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=
+	wait_for 20 act_settled "$1"
+	act_stop
 }
-settled() {
-	[ -n "$(sql "$1" "SELECT id FROM case_actions WHERE status <> 'pending'")" ]
-}
-C() { "$INTAKECTL" -c "$T/$1/intake.conf" "${@:2}"; }
+C() { act_ctl "$@"; }
 
 # header FILE NAME: the value of a header field in a logged request.
 header() {
