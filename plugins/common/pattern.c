@@ -29,15 +29,8 @@ static const char *const pattern_names[] = {
 	"month", "day", NULL
 };
 
-/* A growing string; on out of memory s becomes NULL and stays so. */
-struct pattern_buf {
-	char	*s;
-	size_t	 len, cap;
-	bool	 oom;
-};
-
-static void
-buf_add(struct pattern_buf *b, const char *p, size_t n)
+void
+pattern_buf_add(struct pattern_buf *b, const char *p, size_t n)
 {
 	char *s;
 	size_t cap;
@@ -118,13 +111,13 @@ add_path_value(struct pattern_buf *b, const char *v)
 		    *p == '/' || *p == '\\' || (leading && *p == '.')))) {
 			if (out + 1 > PATTERN_NAME_MAX)
 				break;
-			buf_add(b, "_", 1);
+			pattern_buf_add(b, "_", 1);
 			out++;
 			k = k == 0 ? 1 : k;
 		} else {
 			if (out + k > PATTERN_NAME_MAX)
 				break;
-			buf_add(b, (const char *)p, k);
+			pattern_buf_add(b, (const char *)p, k);
 			out += k;
 		}
 		leading = leading && *p == '.';
@@ -132,7 +125,7 @@ add_path_value(struct pattern_buf *b, const char *v)
 		n -= k;
 	}
 	if (out == 0)
-		buf_add(b, "_", 1);
+		pattern_buf_add(b, "_", 1);
 }
 
 /*
@@ -150,13 +143,13 @@ add_header_value(struct pattern_buf *b, const char *v)
 		for (run = 0; p[run] != '\0' && p[run] >= 0x20 &&
 		    p[run] != 0x7f; run++)
 			;
-		buf_add(b, (const char *)p, run);
+		pattern_buf_add(b, (const char *)p, run);
 		p += run;
 		if (*p == '\0')
 			break;
 		while (*p != '\0' && (*p < 0x20 || *p == 0x7f))
 			p++;
-		buf_add(b, " ", 1);
+		pattern_buf_add(b, " ", 1);
 	}
 }
 
@@ -165,7 +158,7 @@ add_value(struct pattern_buf *b, const char *v, enum pattern_mode mode)
 {
 	switch (mode) {
 	case PATTERN_TEXT:
-		buf_add(b, v, strlen(v));
+		pattern_buf_add(b, v, strlen(v));
 		break;
 	case PATTERN_HEADER:
 		add_header_value(b, v);
@@ -277,13 +270,13 @@ pattern_walk(const char *pattern, const struct intake_case *c,
 	while (*p != '\0') {
 		n = strcspn(p, "{}");
 		if (b != NULL)
-			buf_add(b, p, n);
+			pattern_buf_add(b, p, n);
 		p += n;
 		if (*p == '\0')
 			break;
 		if (p[0] == p[1]) {	/* "{{" or "}}" */
 			if (b != NULL)
-				buf_add(b, p, 1);
+				pattern_buf_add(b, p, 1);
 			p += 2;
 			continue;
 		}
@@ -326,7 +319,7 @@ pattern_expand(const char *pattern, const struct intake_case *c,
 {
 	struct pattern_buf b = { NULL, 0, 0, false };
 
-	buf_add(&b, "", 0);
+	pattern_buf_add(&b, "", 0);
 	if (!pattern_walk(pattern, c, mode, &b, err, errlen)) {
 		free(b.s);
 		return NULL;

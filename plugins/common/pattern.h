@@ -25,6 +25,16 @@ enum pattern_mode {
 			 * 100 bytes; "" becomes "_" */
 };
 
+/* A growing string, also for the plugins' own texts: s is NUL-terminated;
+ * when memory runs out, s becomes NULL and oom true, and adding does
+ * nothing more.  s is the caller's to free. */
+struct pattern_buf {
+	char	*s;
+	size_t	 len, cap;
+	bool	 oom;
+};
+void	pattern_buf_add(struct pattern_buf *, const char *p, size_t n);
+
 /* Checks a pattern's syntax when an action is configured (unbalanced
  * braces, unknown placeholders); false after writing why into err. */
 bool	pattern_check(const char *pattern, char *err, size_t errlen);

@@ -72,40 +72,11 @@ mail_free(struct mail *m)
 	free(m);
 }
 
-/* A growing string; oom is set when memory ran out. */
-struct mail_buf {
-	char	*s;
-	size_t	 len, cap;
-	bool	 oom;
-};
-
 static void
-mail_add(struct mail_buf *b, const char *p, size_t n)
+mail_adds(struct pattern_buf *b, const char *s)
 {
-	size_t cap;
-	char *s;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		for (cap = b->cap ? b->cap : 1024; cap < b->len + n + 1; )
-			cap *= 2;
-		if ((s = realloc(b->s, cap)) == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-mail_adds(struct mail_buf *b, const char *s)
-{
-	mail_add(b, s, strlen(s));
+	if (s != NULL)
+		pattern_buf_add(b, s, strlen(s));
 }
 
 /*
@@ -142,7 +113,7 @@ mail_address_ok(const char *a)
  * after writing which one is not an address into err.
  */
 static bool
-mail_recipients(const char *list, struct mail_buf *out, char *err,
+mail_recipients(const char *list, struct pattern_buf *out, char *err,
     size_t errlen)
 {
 	char *copy, *p, *one, *end;
@@ -222,7 +193,7 @@ mail_ascii(const char *s)
  * whole characters.
  */
 static void
-mail_encode_words(struct mail_buf *b, const char *s)
+mail_encode_words(struct pattern_buf *b, const char *s)
 {
 	static const char b64[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -267,20 +238,20 @@ mail_encode_words(struct mail_buf *b, const char *s)
 /* The body's lines end in LF alone, as sendmail reads them, and it ends
  * with one. */
 static void
-mail_add_body(struct mail_buf *b, const char *body)
+mail_add_body(struct pattern_buf *b, const char *body)
 {
 	const char *p;
 
 	for (p = body; *p != '\0'; p++) {
 		if (*p == '\r') {
-			mail_add(b, "\n", 1);
+			pattern_buf_add(b, "\n", 1);
 			if (p[1] == '\n')
 				p++;
 		} else
-			mail_add(b, p, 1);
+			pattern_buf_add(b, p, 1);
 	}
-	if (b->len == 0 || b->s[b->len - 1] != '\n')
-		mail_add(b, "\n", 1);
+	if (!b->oom && (b->len == 0 || b->s[b->len - 1] != '\n'))
+		pattern_buf_add(b, "\n", 1);
 }
 
 /* "Thu, 05 Mar 2026 23:59:59 +0000", whatever the locale. */
@@ -303,7 +274,7 @@ mail_date(char *buf, size_t len)
 /* The Message-ID's left part: the key, with anything that is not a
  * letter, digit, "-", "_" or "." replaced. */
 static void
-mail_id(struct mail_buf *b, const char *key)
+mail_id(struct pattern_buf *b, const char *key)
 {
 	char ch;
 
@@ -313,7 +284,7 @@ mail_id(struct mail_buf *b, const char *key)
 		    !(ch >= '0' && ch <= '9') && ch != '-' && ch != '_' &&
 		    ch != '.')
 			ch = '_';
-		mail_add(b, &ch, 1);
+		pattern_buf_add(b, &ch, 1);
 	}
 }
 
@@ -324,7 +295,7 @@ mail_id(struct mail_buf *b, const char *key)
  */
 static bool
 mail_message(const struct mail *m, const struct intake_case *c,
-    struct mail_buf *b, struct mail_buf *to, char *err, size_t errlen)
+    struct pattern_buf *b, struct pattern_buf *to, char *err, size_t errlen)
 {
 	char *list = NULL, *subject = NULL, *body = NULL, date[64];
 	const char *lt;
@@ -472,7 +443,7 @@ mail_configure(const struct intake_action_args *a, void **state, char *err,
 	const char *template = intake_action_arg(a, "template");
 	const char *sendmail = intake_action_arg(a, "sendmail");
 	const char *timeout = intake_action_arg(a, "timeout");
-	struct mail_buf list = { NULL, 0, 0, false };
+	struct pattern_buf list = { NULL, 0, 0, false };
 	struct mail *m = NULL;
 	struct stat sb;
 	char *end, sub[512];
@@ -593,7 +564,7 @@ static int
 mail_run(void *state, const struct intake_case *c, char *msg, size_t msglen)
 {
 	const struct mail *m = state;
-	struct mail_buf b = { NULL, 0, 0, false }, to = { NULL, 0, 0, false };
+	struct pattern_buf b = { NULL, 0, 0, false }, to = { NULL, 0, 0, false };
 	struct spawn_result *r = NULL;
 	char *argv[] = { m->sendmail, (char *)"-t", (char *)"-i", NULL };
 	char *envp[] = { (char *)"PATH=/usr/bin:/bin:/usr/sbin:/sbin",
