@@ -87,7 +87,12 @@ spawn(struct actions *a, struct action_run *r)
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
+		sigset_t none;
 
+		/* Signals as a new program expects them, not the daemon's. */
+		sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		(void)signal(SIGPIPE, SIG_DFL);
 		/* Its own process group, so that the time limit ends what
 		 * it started too; and it dies with the daemon, so that an
 		 * action never runs twice at once. */

@@ -465,7 +465,8 @@ struct action_row {
 };
 int	store_action_add(struct store *, int64_t case_id, int history_seq,
 	    const char *plugin, const char *params, int64_t next_ms);
-/* Pending actions due at now_ms that no intake-action runs. */
+/* Pending actions due at now_ms that no intake-action runs, each the
+ * first pending one of its case: a case's actions run in order. */
 int	store_actions_due(struct store *, int64_t now_ms, size_t limit,
 	    struct action_row **out, size_t *n);
 /* One action (*out the caller's, an array of one); INTAKE_ENOENT. */

@@ -230,8 +230,10 @@ static const char *const stmt_sql[S_MAX] = {
 	    "status, next_ms) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
 	[S_ACTIONS_DUE] =
 	    "SELECT id, case_id, history_seq, plugin, params, attempts "
-	    "FROM case_actions WHERE status = 'pending' AND next_ms <= ?1 "
-	    "AND started_ms IS NULL ORDER BY next_ms, id LIMIT ?2",
+	    "FROM case_actions a WHERE status = 'pending' AND next_ms <= ?1 "
+	    "AND started_ms IS NULL AND NOT EXISTS (SELECT 1 FROM case_actions "
+	    "b WHERE b.case_id = a.case_id AND b.status = 'pending' AND "
+	    "b.id < a.id) ORDER BY next_ms, id LIMIT ?2",
 	[S_ACTION_DONE] =
 	    "UPDATE case_actions SET status = ?2, error = ?3, next_ms = "
 	    "coalesce(?4, next_ms), attempts = attempts + 1, done_ms = CASE "
@@ -530,8 +532,11 @@ static const char *const migrations[] = {
 	"  coalesce(deadline_ms, 9e18)) WHERE closed_ms IS NULL;"
 	"CREATE INDEX cases_no_workflow ON cases(id) "
 	"  WHERE workflow IS NULL AND closed_ms IS NULL;",
-	/* 7: an action being run by intake-action, since when */
-	"ALTER TABLE case_actions ADD COLUMN started_ms INTEGER;",
+	/* 7: an action being run by intake-action, since when; a case's
+	 * actions run one after another */
+	"ALTER TABLE case_actions ADD COLUMN started_ms INTEGER;"
+	"CREATE INDEX case_actions_case ON case_actions(case_id, id) "
+	"  WHERE status = 'pending';",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 

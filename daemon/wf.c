@@ -22,6 +22,7 @@
 #include "wf.h"
 
 #define WF_BATCH	256	/* timers or actions taken per call */
+#define WF_ROUNDS	16	/* rounds of a case's built-in actions per call */
 
 /* One event being handled on one case, inside a transaction. */
 struct run {
@@ -772,38 +773,48 @@ wf_run_actions(struct wf_engine *e, int64_t now, size_t max,
     struct action_row **out, size_t *nout)
 {
 	struct action_row *v = NULL;
-	size_t n = 0, i;
-	int rc;
+	size_t n = 0, i, round;
+	bool again = true;
+	int rc = 0;
 
 	*out = NULL;
 	*nout = 0;
-	if ((rc = store_actions_due(e->store, now, WF_BATCH, &v, &n)) != 0)
-		return rc;
-	*out = xcalloc(n > 0 ? n : 1, sizeof(**out));
-	for (i = 0; i < n && rc != INTAKE_EBUSY; i++) {
-		char *note = NULL;
-
-		if (strcmp(v[i].plugin, "log") == 0) {
-			int result = action_log(&v[i], &note);
-
-			rc = wf_action_done(e, &v[i], result, note, now);
-			free(note);
-			continue;
-		}
-		if (*nout >= max)
-			continue;
-		if ((rc = store_begin(e->store)) != 0)
+	/* A case's actions run in order: one done here in the daemon lets
+	 * the next of its case be looked at in the next round. */
+	for (round = 0; again && round < WF_ROUNDS && rc == 0; round++) {
+		again = false;
+		if ((rc = store_actions_due(e->store, now, WF_BATCH, &v,
+		    &n)) != 0)
 			break;
-		if ((rc = store_action_claim(e->store, v[i].id, now)) == 0 &&
-		    (rc = store_commit(e->store)) == 0) {
-			/* Handed over: the caller's now. */
-			(*out)[(*nout)++] = v[i];
-			v[i].plugin = v[i].params = NULL;
-			continue;
+		*out = xreallocarray(*out, *nout + n + 1, sizeof(**out));
+		for (i = 0; i < n && rc != INTAKE_EBUSY; i++) {
+			char *note = NULL;
+
+			if (strcmp(v[i].plugin, "log") == 0) {
+				int result = action_log(&v[i], &note);
+
+				rc = wf_action_done(e, &v[i], result, note, now);
+				free(note);
+				again = rc == 0;
+				continue;
+			}
+			if (*nout >= max)
+				continue;
+			if ((rc = store_begin(e->store)) != 0)
+				break;
+			if ((rc = store_action_claim(e->store, v[i].id,
+			    now)) == 0 && (rc = store_commit(e->store)) == 0) {
+				/* Handed over: the caller's now. */
+				(*out)[(*nout)++] = v[i];
+				v[i].plugin = v[i].params = NULL;
+				continue;
+			}
+			store_rollback(e->store);
+			rc = rc == INTAKE_ENOENT ? 0 : rc;
 		}
-		store_rollback(e->store);
+		action_rows_free(v, n);
+		v = NULL;
 	}
-	action_rows_free(v, n);
 	return rc == INTAKE_EBUSY ? rc : 0;
 }
 

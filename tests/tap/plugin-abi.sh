@@ -99,7 +99,7 @@ cat > "$T/intake.conf" <<EOF
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$T/data</data-dir>
   <workflows dir="$T/wf"/>
-  <actions plugins="$T/plugins" tries="2" backoff="0.1" parallel="1"/>
+  <actions plugins="$T/plugins" tries="2" backoff="0.1"/>
   <inbox path="$T/in" settle="0"/>
 </intake>
 EOF
@@ -169,7 +169,7 @@ is $? 1 "intaked -n refuses the workflow whose action uses a refused plugin"
 pgm 1 > "$T/in/a.pgm"
 "$INTAKED" -c "$T/intake.conf" --once 2>"$T/log"
 like "$(cat "$T/stamps")" "^case=1 form=- state=stamped workflow=stamp key=case-1-action-1 pages=1 files=1 json=1$" \
-    "the admin's plugin ran in intake-action and saw the case"
+    "the admin's plugin ran in intake-action and saw the case, before the next action of the case"
 is "$(sql "$T/data" "SELECT plugin || ' ' || status || ' ' || attempts FROM case_actions ORDER BY id" | tr '\n' ,)" \
     "stamp done 1,wrongabi failed 1," "the refused plugin's action failed at once, not retried"
 is "$(sql "$T/data" "SELECT state FROM cases WHERE id = 1")" stuck "the case got action-failed"
