@@ -15,10 +15,12 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "caseview.h"
 #include "plugins.h"
@@ -78,6 +80,10 @@ finish(struct plugin *p, void *state)
 	plugin_close(p);
 }
 
+/* Where the answer goes: the daemon's pipe, kept from what plugins and
+ * the libraries they use might print on standard output. */
+static FILE *answer_to;
+
 /* One line of answer for the daemon: no newline inside. */
 static int
 answer(const char *word, const char *plugin, const char *msg)
@@ -92,8 +98,8 @@ answer(const char *word, const char *plugin, const char *msg)
 	for (c = line; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			*c = ' ';
-	printf("%s %s\n", word, line);
-	return fflush(stdout) == 0 ? 0 : 1;
+	fprintf(answer_to, "%s %s\n", word, line);
+	return fflush(answer_to) == 0 ? 0 : 1;
 }
 
 static int
@@ -106,9 +112,16 @@ run_action(const char *data, const char *dir, int64_t id)
 	struct plugin p;
 	void *state;
 	char *db, err[MSG_MAX];
-	int rc;
+	int rc, fd;
 
 	memset(&g, 0, sizeof(g));
+	/* Standard output becomes standard error for the plugin. */
+	fflush(stdout);
+	if ((fd = dup(1)) == -1 || (answer_to = fdopen(fd, "w")) == NULL ||
+	    dup2(2, 1) == -1) {
+		fprintf(stderr, "intake-action: %s\n", strerror(errno));
+		return 1;
+	}
 	db = path_join(data, "intake.db");
 	rc = store_open(db, STORE_EXISTING, &st);
 	free(db);
