@@ -54,6 +54,7 @@ struct status {
 	struct ctl	*c;
 	bool		 first;
 	int64_t		 deliveries, pages, overdue, open;
+	int64_t		 running, waiting, failed;	/* actions */
 };
 
 static int
@@ -92,12 +93,15 @@ open_row(const char *state, const char *queue, int64_t n, void *arg)
 }
 
 static int
-recent_row(const char *what, const char *unused, int64_t n, void *arg)
+recent_row(const char *what, const char *which, int64_t n, void *arg)
 {
 	struct status *s = arg;
 
-	(void)unused;
-	if (strcmp(what, "deliveries") == 0)
+	if (strcmp(what, "actions") == 0)
+		*(strcmp(which, "running") == 0 ? &s->running :
+		    strcmp(which, "waiting") == 0 ? &s->waiting :
+		    &s->failed) = n;
+	else if (strcmp(what, "deliveries") == 0)
 		s->deliveries = n;
 	else if (strcmp(what, "pages") == 0)
 		s->pages = n;
@@ -138,7 +142,9 @@ cmd_status(struct ctl *c, int argc, char **argv)
 	    "Whether intaked runs (and its workers: ready, busy; deliveries "
 	    "queued for\nthem), deliveries not yet done by stage, deliveries "
 	    "and pages per minute\nover the last hour, open cases per state "
-	    "and queue, and how many are\noverdue.\n", 0)) >= 0)
+	    "and queue, how many are overdue,\nand the workflows' actions: "
+	    "running, waiting (queued or to be tried\nagain) and failed.\n",
+	    0)) >= 0)
 		return rc;
 	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
 		return 1;
@@ -153,10 +159,14 @@ cmd_status(struct ctl *c, int argc, char **argv)
 	if (c->json) {
 		printf("{\"daemon\":%s,\"pid\":%ld,\"workers\":%s,"
 		    "\"deliveries_per_minute\":%.1f,\"pages_per_minute\":%.1f,"
-		    "\"open\":%lld,\"overdue\":%lld,\"unfinished\":[",
-		    up ? "\"up\"" : "\"down\"", pid, gauge ? gauge : "null",
+		    "\"open\":%lld,\"overdue\":%lld,\"actions\":{\"running\":%lld,"
+		    "\"waiting\":%lld,\"failed\":%lld},\"unfinished\":[",
+		    up ? "\"up\"" : "\"down\"", up ? pid : 0, gauge ? gauge :
+		    "null",
 		    (double)s.deliveries / 60.0, (double)s.pages / 60.0,
-		    (long long)s.open, (long long)s.overdue);
+		    (long long)s.open, (long long)s.overdue,
+		    (long long)s.running, (long long)s.waiting,
+		    (long long)s.failed);
 	} else {
 		printf("intaked: %s", up ? "up" : "down");
 		if (up)
@@ -173,9 +183,14 @@ cmd_status(struct ctl *c, int argc, char **argv)
 				    queued + held);
 		}
 		printf("\nlast hour: %.1f deliveries/min, %.1f pages/min\n"
-		    "open cases: %lld, overdue: %lld\n\ndeliveries not done:\n",
+		    "open cases: %lld, overdue: %lld\n"
+		    "actions: %lld running, %lld waiting, %lld failed%s\n"
+		    "\ndeliveries not done:\n",
 		    (double)s.deliveries / 60.0, (double)s.pages / 60.0,
-		    (long long)s.open, (long long)s.overdue);
+		    (long long)s.open, (long long)s.overdue,
+		    (long long)s.running, (long long)s.waiting,
+		    (long long)s.failed, s.failed ? " (intakectl cases --stuck)" :
+		    "");
 	}
 	free(gauge);
 	rc = store_counts(c->store, COUNT_STAGES, now_ms(), stage_row, &s);

@@ -274,7 +274,12 @@ static const char *const stmt_sql[S_MAX] = {
 	    "closed_ms IS NULL AND deadline_ms < ?1 UNION ALL SELECT case_id "
 	    "FROM case_history WHERE event = 'overdue') "
 	    "UNION ALL SELECT 'open', NULL, count(*) FROM cases WHERE "
-	    "closed_ms IS NULL",
+	    "closed_ms IS NULL "
+	    "UNION ALL SELECT 'actions', CASE WHEN started_ms IS NULL THEN "
+	    "'waiting' ELSE 'running' END, count(*) FROM case_actions WHERE "
+	    "status = 'pending' GROUP BY 2 "
+	    "UNION ALL SELECT 'actions', 'failed', count(*) FROM case_actions "
+	    "WHERE status = 'failed'",
 	[S_STATS_PERIODS] =
 	    "WITH ev(t, r, c) AS ("
 	    "  SELECT created_ms, 1, 0 FROM cases WHERE created_ms >= ?1 "

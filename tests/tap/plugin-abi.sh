@@ -7,7 +7,7 @@
 . "${top_srcdir:?run through make check}/tests/tap/lib.sh" || exit 1
 : "${MAKE:=make}" "${CC:=cc}"
 command -v pkg-config >/dev/null || skip_all "pkg-config is not installed"
-plan 21
+plan 23
 
 # Install the plugin API (header and pkg-config file) only.
 $MAKE -s -C "$top_builddir" install-intakeincludeHEADERS install-pkgconfigDATA \
@@ -176,5 +176,8 @@ is "$(sql "$T/data" "SELECT plugin || ' ' || status || ' ' || attempts FROM case
 is "$(sql "$T/data" "SELECT state FROM cases WHERE id = 1")" stuck "the case got action-failed"
 like "$(C cases --stuck)" "action wrongabi failed: plugin \"$T/plugins/wrongabi.so\": built for plugin ABI 99" \
     "the stuck list says why"
+like "$(C status)" "actions: 0 running, 0 waiting, 1 failed \(intakectl cases --stuck\)" \
+    "status counts the failed action"
+like "$(C status --json)" '"actions":\{"running":0,"waiting":0,"failed":1\}' "status --json too"
 
 done_testing
