@@ -316,6 +316,46 @@ START_TEST(test_load_sizes)
 }
 END_TEST
 
+/* <actions>: defaults, every setting (the folder relative to the file),
+ * and a parallel beyond the schema's limit refused at its line. */
+START_TEST(test_load_actions)
+{
+	struct config c;
+	char *path, *err, *want;
+
+	config_init(&c);
+	ck_assert_str_eq(c.plugins, PLUGINS_DEFAULT);
+	ck_assert_uint_eq(c.action_timeout_ms, 60000);
+	ck_assert_uint_eq(c.action_tries, 5);
+	ck_assert_uint_eq(c.action_backoff_ms, 30000);
+	ck_assert_uint_eq(c.action_parallel, 2);
+	config_release(&c);
+
+	path = conf_file("actions.conf", XML_DECL NS_ROOT
+	    "  <actions plugins=\"plug\" timeout=\"2.5\" tries=\"7\" "
+	    "backoff=\"0.2\" parallel=\"3\"/>\n</intake>\n");
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_OK);
+	want = xasprintf("%.*s/plug", (int)(strrchr(path, '/') - path), path);
+	ck_assert_str_eq(c.plugins, want);
+	ck_assert_uint_eq(c.action_timeout_ms, 2500);
+	ck_assert_uint_eq(c.action_tries, 7);
+	ck_assert_uint_eq(c.action_backoff_ms, 200);
+	ck_assert_uint_eq(c.action_parallel, 3);
+	free(want);
+	free(err);
+	free(path);
+	config_release(&c);
+
+	path = conf_file("parallel.conf", XML_DECL NS_ROOT
+	    "  <actions parallel=\"65\"/>\n</intake>\n");	/* 3 */
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
+	assert_reported(err, path, 3, "parallel");
+	free(err);
+	free(path);
+	config_release(&c);
+}
+END_TEST
+
 /* The schema allows 15 digits and a unit; a size too large for 64 bits must
  * be refused or kept as large, never wrap around to a tiny limit that
  * would refuse every delivery. */
@@ -868,6 +908,7 @@ config_suite(void)
 	tcase_add_test(tc, test_load_full);
 	tcase_add_test(tc, test_load_minimal);
 	tcase_add_test(tc, test_load_sizes);
+	tcase_add_test(tc, test_load_actions);
 	tcase_add_test(tc, test_load_size_no_wrap);
 	suite_add_tcase(s, tc);
 
