@@ -33,6 +33,10 @@
 #include "proto.h"
 #include "sha256.h"
 
+/* A worker begun on a message has this long to send the rest: a hijacked
+ * one trickling bytes must not hold the daemon. */
+#define WORKER_MSG_MS	5000
+
 struct tree_file {
 	char	*rel;		/* path inside the delivery */
 	int64_t	 size;
@@ -1053,10 +1057,12 @@ pipeline_events(struct pipeline *p, const struct pollfd *pfd, size_t n)
 			struct msg m;
 			int rc;
 
-			rc = msg_recv(w->sock, &m);
+			rc = msg_recv_within(w->sock, &m, WORKER_MSG_MS);
 			if (rc != 0) {
 				worker_lost(p, w, rc == -EPROTO ?
-				    "sent a malformed message" : NULL);
+				    "sent a malformed message" : rc ==
+				    -ETIMEDOUT ? "sent half a message and "
+				    "stopped" : NULL);
 				break;
 			}
 			if (m.nfds > 0 || !worker_message(p, w, &m)) {

@@ -6,6 +6,7 @@
 #endif
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -206,9 +207,12 @@ msg_send(int sock, const struct msg *m)
 	return 0;
 }
 
-/* Reads exactly len bytes; the first read may carry descriptors. */
+/* Reads exactly len bytes; the first read may carry descriptors.  With
+ * a deadline (monotonic ms, 0: none), bytes that are not there by then
+ * make it -ETIMEDOUT. */
 static int
-read_full(int sock, void *buf, size_t len, struct msg *m, bool first)
+read_full(int sock, void *buf, size_t len, struct msg *m, bool first,
+    int64_t deadline)
 {
 	char cbuf[CMSG_SPACE(sizeof(int) * PROTO_MAX_FDS)];
 	size_t got = 0;
@@ -218,6 +222,22 @@ read_full(int sock, void *buf, size_t len, struct msg *m, bool first)
 		struct iovec iov = { (char *)buf + got, len - got };
 		struct msghdr mh;
 		struct cmsghdr *c;
+
+		if (deadline != 0) {
+			struct pollfd one = { sock, POLLIN, 0 };
+			int64_t left = deadline - mono_ms();
+			int k;
+
+			if (left < 0)
+				left = 0;
+			if ((k = poll(&one, 1, (int)left)) < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			if (k == 0)
+				return -ETIMEDOUT;
+		}
 
 		memset(&mh, 0, sizeof(mh));
 		mh.msg_iov = &iov;
@@ -258,15 +278,15 @@ read_full(int sock, void *buf, size_t len, struct msg *m, bool first)
 	return 0;
 }
 
-int
-msg_recv(int sock, struct msg *m)
+static int
+recv_until(int sock, struct msg *m, int64_t deadline)
 {
 	unsigned char hdr[HDR_LEN];
 	uint32_t len;
 	int rc;
 
 	msg_init(m, 0);
-	if ((rc = read_full(sock, hdr, HDR_LEN, m, true)) != 0)
+	if ((rc = read_full(sock, hdr, HDR_LEN, m, true, deadline)) != 0)
 		goto fail;
 	len = rd32(hdr + 8);
 	m->type = (uint16_t)(hdr[6] << 8 | hdr[7]);
@@ -278,7 +298,8 @@ msg_recv(int sock, struct msg *m)
 	}
 	m->data = xcalloc(len ? len : 1, 1);
 	m->len = m->cap = len;
-	if (len > 0 && (rc = read_full(sock, m->data, len, m, false)) != 0)
+	if (len > 0 && (rc = read_full(sock, m->data, len, m, false,
+	    deadline)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -287,4 +308,16 @@ fail:
 	m->nfds = 0;
 	msg_release(m);
 	return rc;
+}
+
+int
+msg_recv(int sock, struct msg *m)
+{
+	return recv_until(sock, m, 0);
+}
+
+int
+msg_recv_within(int sock, struct msg *m, int ms)
+{
+	return recv_until(sock, m, mono_ms() + ms);
 }

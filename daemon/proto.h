@@ -67,5 +67,9 @@ int	msg_send(int sock, const struct msg *);
  * are in m->fds and owned by the caller.  0, -EPIPE at the peer's end,
  * -EPROTO for a malformed message, or -errno. */
 int	msg_recv(int sock, struct msg *);
+/* The same for a peer that is not trusted to finish what it began: the
+ * whole message must be there within ms, else -ETIMEDOUT, so that a
+ * peer sending a byte now and then cannot hold the reader. */
+int	msg_recv_within(int sock, struct msg *, int ms);
 
 #endif

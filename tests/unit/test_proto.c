@@ -569,6 +569,49 @@ START_TEST(test_truncated_header)
 }
 END_TEST
 
+/* A peer that begins a message and stops (or sends a byte now and then)
+ * holds the reader no longer than the time it was given; one that sends
+ * the whole message in time is read as usual. */
+START_TEST(test_recv_within)
+{
+	unsigned char h[HDR_LEN];
+	struct msg m;
+	int64_t t0;
+	size_t i;
+
+	header(h, PROTO_MAGIC, PROTO_VERSION, MSG_DONE, 0);
+	write_all(sv[0], h, 3);
+	t0 = mono_ms();
+	ck_assert_int_eq(msg_recv_within(sv[1], &m, 200), -ETIMEDOUT);
+	ck_assert_int_ge(mono_ms() - t0, 150);
+	ck_assert_int_lt(mono_ms() - t0, 2000);
+	ck_assert_int_eq(m.nfds, 0);
+	teardown();
+	setup();
+
+	/* A byte every 60 ms never finishes within 200 ms. */
+	header(h, PROTO_MAGIC, PROTO_VERSION, MSG_PROGRESS, 8);
+	if (fork() == 0) {
+		for (i = 0; i < HDR_LEN; i++) {
+			write_all(sv[0], h + i, 1);
+			usleep(60000);
+		}
+		_exit(0);
+	}
+	t0 = mono_ms();
+	ck_assert_int_eq(msg_recv_within(sv[1], &m, 200), -ETIMEDOUT);
+	ck_assert_int_lt(mono_ms() - t0, 1000);
+	teardown();
+	setup();
+
+	header(h, PROTO_MAGIC, PROTO_VERSION, MSG_DONE, 0);
+	write_all(sv[0], h, HDR_LEN);
+	ck_assert_int_eq(msg_recv_within(sv[1], &m, 200), 0);
+	ck_assert_int_eq(m.type, MSG_DONE);
+	msg_release(&m);
+}
+END_TEST
+
 START_TEST(test_truncated_payload)
 {
 	ck_assert_int_eq(recv_raw(PROTO_MAGIC, PROTO_VERSION, MSG_WARNING, 10,
@@ -826,6 +869,7 @@ proto_suite(void)
 	tcase_add_test(tc, test_too_long_max);
 	tcase_add_test(tc, test_eof_before_message);
 	tcase_add_test(tc, test_truncated_header);
+	tcase_add_test(tc, test_recv_within);
 	tcase_add_test(tc, test_truncated_payload);
 	tcase_add_test(tc, test_missing_payload);
 	tcase_add_test(tc, test_payload_length_respected);
