@@ -37,17 +37,17 @@ static void
 put_actions(FILE *f, const struct workflow *wf, const struct wf_action *v,
     size_t n)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		bool first = true;
+		char *params;
 
 		if (strcmp(v[i].use, "log") == 0)
 			continue;
-		fprintf(f, "%d\t%s\t%s\t{", v[i].line, wf->file, v[i].use);
-		for (k = 0; k < v[i].nparams; k++)
-			json_key_str(f, &first, v[i].keys[k], v[i].vals[k]);
-		fputs("}\n", f);
+		params = wf_action_json(&v[i]);
+		fprintf(f, "%d\t%s\t%s\t%s\n", v[i].line, wf->file, v[i].use,
+		    params);
+		free(params);
 	}
 }
 

@@ -15,10 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
-#ifdef HAVE_SYS_PRCTL_H
 #include <sys/prctl.h>
-#endif
+#include <unistd.h>
 
 #include "actions.h"
 #include "wf.h"
@@ -87,19 +85,13 @@ spawn(struct actions *a, struct action_run *r)
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
-		sigset_t none;
 
-		/* Signals as a new program expects them, not the daemon's. */
-		sigemptyset(&none);
-		(void)sigprocmask(SIG_SETMASK, &none, NULL);
-		(void)signal(SIGPIPE, SIG_DFL);
+		child_signals_default();
 		/* Its own process group, so that the time limit ends what
 		 * it started too; and it dies with the daemon, so that an
 		 * action never runs twice at once. */
 		(void)setpgid(0, 0);
-#ifdef HAVE_SYS_PRCTL_H
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
 		if (getppid() != parent)
 			_exit(127);	/* the daemon is gone already */
 		if (null == -1 || dup2(null, 0) == -1 || dup2(p[1], 1) == -1)
@@ -182,18 +174,19 @@ static void
 finish(struct actions *a, struct wf_engine *e, struct action_run *r,
     int status)
 {
+	char out[ACTION_OUT_MAX], *note;
 	const char *msg;
-	char *note;
+	size_t len = 0;
 	ssize_t k;
 	int result;
 
-	while (r->len < sizeof(r->out) - 1 && (k = read(r->fd, r->out + r->len,
-	    sizeof(r->out) - 1 - r->len)) > 0)
-		r->len += (size_t)k;
-	result = actions_answer(r->out, r->len, &msg);
+	while (len < sizeof(out) - 1 && (k = read(r->fd, out + len,
+	    sizeof(out) - 1 - len)) > 0)
+		len += (size_t)k;
+	result = actions_answer(out, len, &msg);
 	if (r->killed)
-		note = xasprintf("%s: no answer within %lld s: stopped",
-		    r->row.plugin, (long long)(a->timeout_ms / 1000));
+		note = xasprintf("%s: no answer within %g s: stopped",
+		    r->row.plugin, (double)a->timeout_ms / 1000.0);
 	else if (msg != NULL)
 		note = xstrdup(msg);
 	else if (WIFSIGNALED(status))

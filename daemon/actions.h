@@ -33,8 +33,6 @@ struct actions {
 		int		 fd;		/* its standard output */
 		int64_t		 deadline;	/* monotonic ms */
 		bool		 killed;	/* for its time */
-		char		 out[ACTION_OUT_MAX];
-		size_t		 len;
 	}		*run;
 	size_t		 nrun;
 };

@@ -39,8 +39,11 @@ item_new(struct items *l)
 static void
 item_put(struct item *it, const char *name, const char *val)
 {
-	if (val == NULL || it->n + 2 > sizeof(it->kv) / sizeof(it->kv[0]))
+	if (val == NULL)
 		return;
+	if (it->n + 2 > sizeof(it->kv) / sizeof(it->kv[0]))
+		fatal("case-doc: more than %zu values in one item",
+		    sizeof(it->kv) / sizeof(it->kv[0]) / 2);
 	it->kv[it->n++] = xstrdup(name);
 	it->kv[it->n++] = xstrdup(val);
 }

@@ -42,7 +42,7 @@ load_field(const struct field_row *f, void *arg)
 	struct intake_case *c = arg;
 	size_t n = c->nfields;
 
-	push(&c->names, &n, f->name);
+	push(&c->names, &n, f->name);		/* the same index */
 	push(&c->values, &c->nfields, f->value);
 	return 0;
 }

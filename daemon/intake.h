@@ -54,6 +54,9 @@ char	*xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 char	*path_join(const char *dir, const char *name);
 int64_t	 now_ms(void);		/* CLOCK_REALTIME in milliseconds */
 int64_t	 mono_ms(void);		/* CLOCK_MONOTONIC in milliseconds */
+/* In a child about to exec: the signal mask and SIGPIPE as a new program
+ * expects them, not as the daemon keeps them (blocked, ignored). */
+void	 child_signals_default(void);
 /* Creates dir and its parents with mode; 0 or -errno. */
 int	 mkdir_p(const char *dir, mode_t mode);
 /* fsync(2) on a directory so a rename or unlink in it is durable. */

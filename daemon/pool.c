@@ -98,11 +98,7 @@ pool_start(struct pool *p, struct worker *w)
 		return INTAKE_ERR;
 	}
 	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
+		child_signals_default();
 		if (dup2(sv[1], 3) == -1)
 			_exit(127);
 		closefrom(4);

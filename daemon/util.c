@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -425,4 +426,14 @@ xml_files(const char *dir, char ***names, size_t *n)
 	if (*n > 0)
 		qsort(*names, *n, sizeof(**names), name_cmp);
 	return 0;
+}
+
+void
+child_signals_default(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	(void)signal(SIGPIPE, SIG_DFL);
 }

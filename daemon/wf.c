@@ -154,26 +154,6 @@ history(struct run *r, const char *kind, const char *event, const char *from,
 	return store_history_add(r->e->store, &h, seq);
 }
 
-/* The parameters of an action as a JSON object. */
-static char *
-action_params(const struct wf_action *a)
-{
-	char *buf = NULL;
-	size_t len = 0, i;
-	bool first = true;
-	FILE *f;
-
-	if ((f = open_memstream(&buf, &len)) == NULL)
-		fatal("out of memory");
-	fputc('{', f);
-	for (i = 0; i < a->nparams; i++)
-		json_key_str(f, &first, a->keys[i], a->vals[i]);
-	fputc('}', f);
-	if (fclose(f) != 0)
-		fatal("out of memory");
-	return buf;
-}
-
 static int
 queue_actions(struct run *r, const struct wf_action *v, size_t n, int seq)
 {
@@ -181,7 +161,7 @@ queue_actions(struct run *r, const struct wf_action *v, size_t n, int seq)
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
-		char *params = action_params(&v[i]);
+		char *params = wf_action_json(&v[i]);
 
 		rc = store_action_add(r->e->store, r->c.id, seq, v[i].use,
 		    params, r->now);
@@ -713,7 +693,7 @@ action_log(const struct action_row *a, char **note)
 static int64_t
 backoff(const struct wf_engine *e, int n)
 {
-	int64_t ms = e->backoff_ms > 0 ? e->backoff_ms : 30000;
+	int64_t ms = e->backoff_ms;
 
 	while (--n > 0 && ms < 86400000)
 		ms *= 2;
@@ -726,12 +706,11 @@ wf_action_done(struct wf_engine *e, const struct action_row *a, int result,
 {
 	struct run r;
 	char *msg = NULL;
-	unsigned tries = e->tries > 0 ? e->tries : 5;
 	bool ok = result == WF_ACTION_OK, last;
 	int rc;
 
 	last = !ok && (result == WF_ACTION_FAIL ||
-	    (unsigned)a->attempts + 1 >= tries);
+	    (unsigned)a->attempts + 1 >= e->tries);
 	if ((rc = store_begin(e->store)) != 0)
 		return rc;
 	/* Recorded only with its case and workflow at hand, so that
@@ -757,9 +736,13 @@ wf_action_done(struct wf_engine *e, const struct action_row *a, int result,
 	if (msg != NULL)
 		log_warn("%s", msg);
 	free(msg);
-	if (ok)
-		log_info("case %lld: action %lld (%s) done", (long long)a->case_id,
+	if (rc != 0)
+		log_warn("case %lld: action %lld (%s): its end could not be "
+		    "recorded; it runs again", (long long)a->case_id,
 		    (long long)a->id, a->plugin);
+	else if (ok)
+		log_debug("case %lld: action %lld (%s) done",
+		    (long long)a->case_id, (long long)a->id, a->plugin);
 	else
 		log_warn("case %lld: action %lld (%s) %s: %s",
 		    (long long)a->case_id, (long long)a->id, a->plugin, last ?
@@ -874,6 +857,8 @@ wf_init(struct wf_engine *e, struct store *st, const char *dir,
 
 	memset(e, 0, sizeof(*e));
 	e->store = st;
+	e->tries = 5;
+	e->backoff_ms = 30000;
 	if (ctx != NULL)
 		e->ctx = *ctx;
 	e->dir = dir ? xstrdup(dir) : NULL;

@@ -27,8 +27,8 @@ struct wf_engine {
 		int64_t	 retry_ms;	/* monotonic */
 	}		*failed;
 	size_t		 nfailed;
-	unsigned	 tries;		/* an action's attempts; 0: 5 */
-	int64_t		 backoff_ms;	/* before its first retry; 0: 30 s */
+	unsigned	 tries;		/* an action's attempts (5) */
+	int64_t		 backoff_ms;	/* before its first retry (30 s) */
 };
 
 /* Who fires an event: a user with roles, or intake itself (user NULL). */

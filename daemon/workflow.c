@@ -166,6 +166,25 @@ action_read(struct lint *l, xmlNode *n, struct wf_action **v, size_t *nv)
 	 * intake-action to say (actions_check()). */
 }
 
+char *
+wf_action_json(const struct wf_action *a)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	bool first = true;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("out of memory");
+	fputc('{', f);
+	for (i = 0; i < a->nparams; i++)
+		json_key_str(f, &first, a->keys[i], a->vals[i]);
+	fputc('}', f);
+	if (fclose(f) != 0)
+		fatal("out of memory");
+	return buf;
+}
+
 static void
 actions_read(struct lint *l, xmlNode *n, struct wf_action **v, size_t *nv)
 {

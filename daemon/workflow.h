@@ -25,6 +25,10 @@ struct wf_action {
 	int		 line;
 };
 
+/* An action's parameters as one JSON object of strings (the caller's):
+ * how they are queued and handed to intake-action. */
+char	*wf_action_json(const struct wf_action *);
+
 struct wf_transition {
 	char		*on;		/* the event; NULL: decided on entry */
 	char		*to;

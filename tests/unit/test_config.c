@@ -353,6 +353,22 @@ START_TEST(test_load_actions)
 	free(err);
 	free(path);
 	config_release(&c);
+
+	path = conf_file("timeout.conf", XML_DECL NS_ROOT
+	    "  <actions timeout=\"0\"/>\n</intake>\n");	/* 3 */
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
+	assert_reported(err, path, 3, "timeout");
+	free(err);
+	free(path);
+	config_release(&c);
+
+	path = conf_file("backoff.conf", XML_DECL NS_ROOT
+	    "  <actions backoff=\"0\"/>\n</intake>\n");
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_OK);
+	ck_assert_uint_eq(c.action_backoff_ms, 0);
+	free(err);
+	free(path);
+	config_release(&c);
 }
 END_TEST
 
