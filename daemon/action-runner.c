@@ -275,6 +275,8 @@ main(int argc, char *argv[])
 	}
 	log_init("intake-action", true, LOG_LEVEL_INFO);
 	if (list) {
+		/* Line by line: what was listed stays if a plugin crashes. */
+		setvbuf(stdout, NULL, _IOLBF, 0);
 		plugin_list(dir, list_one, &l);
 		return l.bad ? 1 : 0;
 	}

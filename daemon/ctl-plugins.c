@@ -54,5 +54,11 @@ cmd_plugins(struct ctl *c, int argc, char **argv)
 	free(runner);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
+	/* A plugin that crashes as it loads takes the lister with it. */
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "intakectl: listing the plugins ended with "
+		    "signal %d (%s): a plugin in %s crashed as it loaded\n",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)),
+		    c->config.plugins);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
