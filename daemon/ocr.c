@@ -5,7 +5,10 @@
  * loaded once, not per page.  Before recognition each page is turned
  * upright (Leptonica's text-orientation detector, cheap, on a reduced
  * black-and-white copy) and deskewed; the corrections are reported with
- * the page, and word boxes are in the corrected page's pixels.
+ * the page, and word boxes are in the corrected page's pixels.  Tesseract
+ * is shown only the part of the page that holds ink: the work of its
+ * layout analysis grows with the area it is given, and a form's margins
+ * are a quarter of the page.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,6 +28,7 @@
 #define SKEW_MIN_DEGREES	0.3f	/* below, straightening changes nothing */
 #define REREAD_BELOW		70	/* mean confidence that calls for a
 					   second look the other way up */
+#define MARGIN_INCH_DIV		8	/* white kept round the ink: 1/8 inch */
 
 struct ocr {
 	TessBaseAPI		*api;
@@ -250,14 +254,49 @@ collect_words(struct ocr *o, struct ocr_result *res)
 	TessResultIteratorDelete(it);
 }
 
-/* Recognises the page in the engine and collects text and words. */
+/* The part of the page that holds ink, with a white margin round it,
+ * in page pixels: found on a copy reduced four times in which any black
+ * pixel counts, with specks of dust opened away.  The whole page when it
+ * holds no ink at all. */
+static void
+ink_box(PIX *bin, int ppi, l_int32 box[4])
+{
+	l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
+	l_int32 bx, by, bw, bh, pad = (ppi > 0 ? ppi : 300) / MARGIN_INCH_DIV;
+	PIX *small = pixReduceRankBinaryCascade(bin, 1, 1, 0, 0), *open;
+	BOX *b = NULL;
+
+	box[0] = box[1] = 0;
+	box[2] = w;
+	box[3] = h;
+	open = small ? pixOpenBrick(NULL, small, 2, 2) : NULL;
+	if (open != NULL && pixClipToForeground(open, NULL, &b) == 0 &&
+	    b != NULL && boxGetGeometry(b, &bx, &by, &bw, &bh) == 0) {
+		l_int32 x0 = bx * 4 - pad, y0 = by * 4 - pad;
+		l_int32 x1 = (bx + bw) * 4 + pad, y1 = (by + bh) * 4 + pad;
+
+		box[0] = x0 < 0 ? 0 : x0;
+		box[1] = y0 < 0 ? 0 : y0;
+		box[2] = (x1 > w ? w : x1) - box[0];
+		box[3] = (y1 > h ? h : y1) - box[1];
+	}
+	boxDestroy(&b);
+	pixDestroy(&open);
+	pixDestroy(&small);
+}
+
+/* Recognises the inked box of the page in the engine and collects text
+ * and words (Tesseract gives them in the whole page's pixels). */
 static int
-recognise(struct ocr *o, PIX *page, int ppi, struct ocr_result *res)
+recognise(struct ocr *o, PIX *page, const l_int32 box[4], int ppi,
+    struct ocr_result *res)
 {
 	char *text;
 
 	TessBaseAPISetImage2(o->api, page);
 	TessBaseAPISetSourceResolution(o->api, ppi > 0 ? ppi : 300);
+	if (box[2] > 0 && box[3] > 0)
+		TessBaseAPISetRectangle(o->api, box[0], box[1], box[2], box[3]);
 	if (TessBaseAPIRecognize(o->api, NULL) != 0)
 		return INTAKE_ERR;
 	text = TessBaseAPIGetUTF8Text(o->api);
@@ -276,6 +315,7 @@ int
 ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 {
 	PIX *page = pixClone(in), *bin, *flip;
+	l_int32 box[4], turned[4];
 	float up = 0;
 	int rc;
 
@@ -287,7 +327,8 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 	}
 	res->rotation = orient(&page, &bin, &up);
 	res->skew = deskew(&page, &bin);
-	rc = recognise(o, page, ppi, res);
+	ink_box(bin, ppi, box);
+	rc = recognise(o, page, box, ppi, res);
 	/* The last resort: a page that reads badly, and that the detector
 	 * thought might be upside down without being sure, is read again
 	 * turned round; the better reading wins. */
@@ -297,7 +338,11 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 		struct ocr_result again;
 
 		memset(&again, 0, sizeof(again));
-		if (recognise(o, flip, ppi, &again) == 0 &&
+		turned[0] = pixGetWidth(page) - box[0] - box[2];
+		turned[1] = pixGetHeight(page) - box[1] - box[3];
+		turned[2] = box[2];
+		turned[3] = box[3];
+		if (recognise(o, flip, turned, ppi, &again) == 0 &&
 		    again.confidence > res->confidence + 10) {
 			again.rotation = 180;
 			again.skew = res->skew;
@@ -311,7 +356,7 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 		} else {
 			ocr_result_release(&again);
 			pixDestroy(&flip);
-			recognise(o, page, ppi, res);	/* the engine's page */
+			recognise(o, page, box, ppi, res); /* the engine's page */
 		}
 	}
 	/* The PDF shows the black-and-white page: a fraction of the size

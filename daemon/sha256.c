@@ -8,6 +8,7 @@
 #endif
 
 #include "sha256.h"
+#include "sha256-x86.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,6 +129,24 @@ static void sha256_blocks(uint32_t H[8], const unsigned char *p, size_t nblocks)
 	}
 }
 
+/* The SHA extensions when the processor has them: -1 until first asked. */
+static int use_x86 = -1;
+
+void sha256_portable(int on)
+{
+	use_x86 = on ? 0 : -1;
+}
+
+static void compress(uint32_t H[8], const unsigned char *p, size_t nblocks)
+{
+	if (use_x86 < 0)
+		use_x86 = sha256_x86_available();
+	if (use_x86)
+		sha256_x86_blocks(H, K, p, nblocks);
+	else
+		sha256_blocks(H, p, nblocks);
+}
+
 void sha256_init(struct sha256 *ctx)
 {
 	memcpy(ctx->h, H0, sizeof(ctx->h));
@@ -154,14 +173,14 @@ void sha256_update(struct sha256 *ctx, const void *data, size_t len)
 		len -= take;
 		if (ctx->used < SHA256_BLOCK_LEN)
 			return;
-		sha256_blocks(ctx->h, ctx->buf, 1);
+		compress(ctx->h, ctx->buf, 1);
 		ctx->used = 0;
 	}
 
 	if (len >= SHA256_BLOCK_LEN) {
 		size_t n = len / SHA256_BLOCK_LEN;
 
-		sha256_blocks(ctx->h, p, n);
+		compress(ctx->h, p, n);
 		p += n * SHA256_BLOCK_LEN;
 		len -= n * SHA256_BLOCK_LEN;
 	}
@@ -181,13 +200,13 @@ void sha256_final(struct sha256 *ctx, unsigned char out[SHA256_DIGEST_LEN])
 	ctx->buf[ctx->used++] = 0x80;
 	if (ctx->used > SHA256_BLOCK_LEN - 8) {
 		memset(ctx->buf + ctx->used, 0, SHA256_BLOCK_LEN - ctx->used);
-		sha256_blocks(ctx->h, ctx->buf, 1);
+		compress(ctx->h, ctx->buf, 1);
 		ctx->used = 0;
 	}
 	memset(ctx->buf + ctx->used, 0, SHA256_BLOCK_LEN - 8 - ctx->used);
 	store_be32(ctx->buf + 56, (uint32_t)(bits >> 32));
 	store_be32(ctx->buf + 60, (uint32_t)bits);
-	sha256_blocks(ctx->h, ctx->buf, 1);
+	compress(ctx->h, ctx->buf, 1);
 
 	for (i = 0; i < 8; i++)
 		store_be32(out + 4 * i, ctx->h[i]);

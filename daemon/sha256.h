@@ -30,6 +30,10 @@ struct sha256 {
 	size_t used;            /* bytes currently held in buf (0..63) */
 };
 
+/* With on, the portable code even where the processor's SHA extensions
+ * would be used (for the tests, which check both); off, the default. */
+void sha256_portable(int on);
+
 /* Start a new digest in caller-owned *ctx. */
 void sha256_init(struct sha256 *ctx);
 

@@ -34,6 +34,7 @@
 #include "worker.h"
 
 #define WORKER_SOCK	3
+#define PNG_ZLIB_LEVEL	3	/* for black-and-white page images */
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WORKER_LIMIT_AS	0	/* ASan reserves terabytes of address space */
@@ -302,8 +303,12 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	read = p != NULL && read_page(j, &p, &res, where);
 	free(where);
 	/* Black and white pages as PNG, grey ones as JPEG: a fraction of
-	 * the time and size of a grey PNG, and what a reviewer needs. */
+	 * the time and size of a grey PNG, and what a reviewer needs.  The
+	 * PNG is packed lightly: zlib's default takes four times as long
+	 * for a fifth less. */
 	grey = p != NULL && pixGetDepth(p) == 8;
+	if (p != NULL && !grey)
+		pixSetZlibCompression(p, PNG_ZLIB_LEVEL);
 	rc = p && (grey ? pixWriteMemJpeg(&png, &len, p, 85, 0) :
 	    pixWriteMemPng(&png, &len, p, 0.0)) == 0 ? 0 : INTAKE_ERR;
 	if (rc != 0) {

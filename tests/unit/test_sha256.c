@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sha256.h"
+#include "sha256-x86.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -521,6 +522,34 @@ START_TEST(test_file_symlink_refused)
 }
 END_TEST
 
+/* The processor's SHA extensions (when it has them) and the portable code
+ * give the same digest for every length round the block boundaries and
+ * for long inputs, from every alignment. */
+START_TEST(test_paths_agree)
+{
+	static const size_t lens[] = { 0, 1, 55, 56, 63, 64, 65, 119, 120,
+	    127, 128, 129, 1000, 4096, 65536 + 17, 1000003 };
+	unsigned char *buf = malloc(1000003 + 16);
+	char fast[SHA256_HEX_LEN + 1], slow[SHA256_HEX_LEN + 1];
+	size_t i, off;
+
+	ck_assert_ptr_nonnull(buf);
+	fill_pattern(buf, 1000003 + 16);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		for (off = 0; off < 16; off += 5) {
+			sha256_portable(0);
+			hash_hex(buf + off, lens[i], fast);
+			sha256_portable(1);
+			hash_hex(buf + off, lens[i], slow);
+			sha256_portable(0);
+			ck_assert_msg(strcmp(fast, slow) == 0,
+			    "length %zu at offset %zu: %s != %s", lens[i], off,
+			    fast, slow);
+		}
+	free(buf);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *sha256_suite(void)
@@ -537,6 +566,11 @@ static Suite *sha256_suite(void)
 	tcase_add_test(tc, test_padding_boundaries);
 	tcase_add_test(tc, test_hex_format);
 	/* million-'a' twice under sanitizers / valgrind can be slow */
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("paths");
+	tcase_add_test(tc, test_paths_agree);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
@@ -565,12 +599,20 @@ static Suite *sha256_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sha256_suite());
-	int failed;
+	int failed = 0, portable;
 
-	/* Fork mode is the default; CK_FORK=no in the environment overrides. */
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	/* Every test twice: with the processor's SHA extensions where it has
+	 * them, then with the portable code. */
+	printf("sha256: this processor %s the SHA extensions\n",
+	    sha256_x86_available() ? "has" : "lacks");
+	for (portable = 0; portable <= 1; portable++) {
+		SRunner *sr = srunner_create(sha256_suite());
+
+		sha256_portable(portable);
+		/* Fork mode is the default; CK_FORK=no overrides. */
+		srunner_run_all(sr, CK_NORMAL);
+		failed += srunner_ntests_failed(sr);
+		srunner_free(sr);
+	}
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
