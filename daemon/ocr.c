@@ -127,11 +127,54 @@ binarize(PIX *p)
 	return b;
 }
 
+/* The part of the page that holds ink, with a white margin round it,
+ * in page pixels: found on a copy reduced four times in which any black
+ * pixel counts, with specks of dust opened away.  The whole page when it
+ * holds no ink at all. */
+static void
+ink_box(PIX *bin, int ppi, l_int32 box[4])
+{
+	l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
+	l_int32 bx, by, bw, bh, pad = (ppi > 0 ? ppi : 300) / MARGIN_INCH_DIV;
+	PIX *small = pixReduceRankBinaryCascade(bin, 1, 1, 0, 0), *open;
+	BOX *b = NULL;
+
+	box[0] = box[1] = 0;
+	box[2] = w;
+	box[3] = h;
+	open = small ? pixOpenBrick(NULL, small, 2, 2) : NULL;
+	if (open != NULL && pixClipToForeground(open, NULL, &b) == 0 &&
+	    b != NULL && boxGetGeometry(b, &bx, &by, &bw, &bh) == 0) {
+		l_int32 x0 = bx * 4 - pad, y0 = by * 4 - pad;
+		l_int32 x1 = (bx + bw) * 4 + pad, y1 = (by + bh) * 4 + pad;
+
+		box[0] = x0 < 0 ? 0 : x0;
+		box[1] = y0 < 0 ? 0 : y0;
+		box[2] = (x1 > w ? w : x1) - box[0];
+		box[3] = (y1 > h ? h : y1) - box[1];
+	}
+	boxDestroy(&b);
+	pixDestroy(&open);
+	pixDestroy(&small);
+}
+
+/* The inked part of a black-and-white page, for the detectors: the
+ * margins hold nothing they need. */
+static PIX *
+inked(PIX *bin, const l_int32 box[4])
+{
+	BOX *b = boxCreate(box[0], box[1], box[2], box[3]);
+	PIX *p = b ? pixClipRectangle(bin, b, NULL) : NULL;
+
+	boxDestroy(&b);
+	return p ? p : pixClone(bin);
+}
+
 /* Turns the page upright: returns the clockwise rotation applied.  An
  * upright form is portrait, so a portrait page is only checked for being
  * upside down; a landscape one is checked for all four orientations. */
 static int
-orient(PIX **page, PIX **bin, float *upconf)
+orient(PIX **page, PIX **bin, PIX *look, float *upconf)
 {
 	l_float32 up = 0, left = 0;
 	l_int32 orient = L_TEXT_ORIENT_UNKNOWN, quads = 0;
@@ -140,15 +183,15 @@ orient(PIX **page, PIX **bin, float *upconf)
 	if (pixGetHeight(*bin) >= pixGetWidth(*bin)) {
 		/* A third of the pixels decide most pages in a sixth of the
 		 * time; only an unclear answer costs the full-size look. */
-		PIX *small = pixReduceRankBinaryCascade(*bin, 3, 0, 0, 0);
+		PIX *small = pixReduceRankBinaryCascade(look, 3, 0, 0, 0);
 
 		if (small == NULL || pixUpDownDetect(small, &up, 0, 0, 0) != 0 ||
 		    fabsf(up) < ORIENT_SURE_CONF)
-			pixUpDownDetect(*bin, &up, 0, 0, 0);
+			pixUpDownDetect(look, &up, 0, 0, 0);
 		pixDestroy(&small);
 		if (up < -ORIENT_MIN_CONF)
 			orient = L_TEXT_ORIENT_DOWN;
-	} else if (pixOrientDetect(*bin, &up, &left, 0, 0) == 0)
+	} else if (pixOrientDetect(look, &up, &left, 0, 0) == 0)
 		makeOrientDecision(up, left, ORIENT_MIN_CONF, 0.0, &orient, 0);
 	*upconf = up;
 	switch (orient) {
@@ -175,13 +218,13 @@ orient(PIX **page, PIX **bin, float *upconf)
  * rotation: fast and exact enough for a few degrees); returns the
  * degrees measured. */
 static float
-deskew(PIX **page, PIX **bin)
+deskew(PIX **page, PIX **bin, PIX *look)
 {
 	l_float32 angle = 0, conf = 0;
 	l_float32 rad;
 	PIX *r;
 
-	if (pixFindSkew(*bin, &angle, &conf) != 0 || conf < 2.5 ||
+	if (pixFindSkew(look, &angle, &conf) != 0 || conf < 2.5 ||
 	    fabsf(angle) > 10.0f)
 		return 0;
 	if (fabsf(angle) < SKEW_MIN_DEGREES)
@@ -254,37 +297,6 @@ collect_words(struct ocr *o, struct ocr_result *res)
 	TessResultIteratorDelete(it);
 }
 
-/* The part of the page that holds ink, with a white margin round it,
- * in page pixels: found on a copy reduced four times in which any black
- * pixel counts, with specks of dust opened away.  The whole page when it
- * holds no ink at all. */
-static void
-ink_box(PIX *bin, int ppi, l_int32 box[4])
-{
-	l_int32 w = pixGetWidth(bin), h = pixGetHeight(bin);
-	l_int32 bx, by, bw, bh, pad = (ppi > 0 ? ppi : 300) / MARGIN_INCH_DIV;
-	PIX *small = pixReduceRankBinaryCascade(bin, 1, 1, 0, 0), *open;
-	BOX *b = NULL;
-
-	box[0] = box[1] = 0;
-	box[2] = w;
-	box[3] = h;
-	open = small ? pixOpenBrick(NULL, small, 2, 2) : NULL;
-	if (open != NULL && pixClipToForeground(open, NULL, &b) == 0 &&
-	    b != NULL && boxGetGeometry(b, &bx, &by, &bw, &bh) == 0) {
-		l_int32 x0 = bx * 4 - pad, y0 = by * 4 - pad;
-		l_int32 x1 = (bx + bw) * 4 + pad, y1 = (by + bh) * 4 + pad;
-
-		box[0] = x0 < 0 ? 0 : x0;
-		box[1] = y0 < 0 ? 0 : y0;
-		box[2] = (x1 > w ? w : x1) - box[0];
-		box[3] = (y1 > h ? h : y1) - box[1];
-	}
-	boxDestroy(&b);
-	pixDestroy(&open);
-	pixDestroy(&small);
-}
-
 /* Recognises the inked box of the page in the engine and collects text
  * and words (Tesseract gives them in the whole page's pixels). */
 static int
@@ -314,7 +326,7 @@ recognise(struct ocr *o, PIX *page, const l_int32 box[4], int ppi,
 int
 ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 {
-	PIX *page = pixClone(in), *bin, *flip;
+	PIX *page = pixClone(in), *bin, *flip, *look;
 	l_int32 box[4], turned[4];
 	float up = 0;
 	int rc;
@@ -325,9 +337,20 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 		pixDestroy(&page);
 		return INTAKE_ERR;
 	}
-	res->rotation = orient(&page, &bin, &up);
-	res->skew = deskew(&page, &bin);
+	/* The detectors look at the inked part only, found again when the
+	 * page has been turned or straightened. */
 	ink_box(bin, ppi, box);
+	look = inked(bin, box);
+	res->rotation = orient(&page, &bin, look, &up);
+	if (res->rotation != 0) {
+		pixDestroy(&look);
+		ink_box(bin, ppi, box);
+		look = inked(bin, box);
+	}
+	res->skew = deskew(&page, &bin, look);
+	pixDestroy(&look);
+	if (fabsf(res->skew) >= SKEW_MIN_DEGREES)
+		ink_box(bin, ppi, box);
 	rc = recognise(o, page, box, ppi, res);
 	/* The last resort: a page that reads badly, and that the detector
 	 * thought might be upside down without being sure, is read again
