@@ -309,9 +309,12 @@ take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
 		}
 		rc = ledger_take(&d->ledger, r->conf, ready[i].name,
 		    ready[i].folder, ready[i].size, ready[i].mtime_ms, &id);
-		if (rc == 0)
+		if (rc == 0) {
+			/* An idle worker starts on it now, not once the
+			 * whole batch has been taken. */
 			pipeline_submit(&d->pipeline, id);
-		else if (rc != INTAKE_ENOENT)
+			pipeline_dispatch(&d->pipeline);
+		} else if (rc != INTAKE_ENOENT)
 			scan_retry(&r->scan, ready[i].name);
 	}
 }
