@@ -7,7 +7,7 @@
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 15
+plan 17
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 render() { # render OUT [options]: the filled-in BA-1 form
@@ -39,6 +39,19 @@ diff -u "$T/cli.lines" "$T/ours.lines" > "$T/diff" &&
 ok $? "the same words as the tesseract command, each line word for word"
 [ -s "$T/diff" ] && diag "$(head -20 "$T/diff")"
 like "$(cat "$T/ours")" "Baugenehmigung" "the form's title is among them"
+
+# Boxes are in the whole page's pixels, wherever the ink lies on it: the
+# page printed 8 mm further right and down has the title 94 pixels (8 mm
+# at 300 dpi) further right and down.
+box_of() { awk -F'\t' -v w="$2" 'NR > 1 && $12 == w { print $7, $8; exit }' "$1"; }
+render "$T/shifted.png" --shift-x 8 --shift-y 8
+"$INTAKECTL" ocr --lang deu --tsv "$T/shifted.png" > "$T/shifted.tsv"
+read -r x0 y0 <<< "$(box_of "$T/ours.tsv" Baugenehmigung)"
+read -r x1 y1 <<< "$(box_of "$T/shifted.tsv" Baugenehmigung)"
+ok "$(awk -v a="$x0" -v b="$x1" 'BEGIN { d = b - a; exit !(a != "" && d >= 91 && d <= 98) }'; echo $?)" \
+	"a word's box moves right with the ink (${x0:-?} -> ${x1:-?})"
+ok "$(awk -v a="$y0" -v b="$y1" 'BEGIN { d = b - a; exit !(a != "" && d >= 91 && d <= 98) }'; echo $?)" \
+	"and down with it (${y0:-?} -> ${y1:-?})"
 
 # Turned pages come out with the same text as the upright one.
 for r in 180 90 270; do
