@@ -309,16 +309,19 @@ box_px(const struct xform *t, const struct tpl_box *b, int *x, int *y, int *w,
 	*h = (int)lround(y1 - y0);
 }
 
-/* The share of dark pixels in the middle of a box (its frame left out). */
+/* The share of dark pixels in the middle of a box (its frame left out),
+ * speckles smaller than 2 x 2 pixels opened away. */
 static double
 ink(PIX *bin, int x, int y, int w, int h, double inset)
 {
 	int dx = (int)(w * inset), dy = (int)(h * inset);
 	BOX *b = boxCreate(x + dx, y + dy, w - 2 * dx, h - 2 * dy);
-	PIX *c = b ? pixClipRectangle(bin, b, NULL) : NULL;
+	PIX *clip = b ? pixClipRectangle(bin, b, NULL) : NULL;
+	PIX *c = clip ? pixOpenBrick(NULL, clip, 2, 2) : NULL;
 	l_int32 count = 0;
 	double share = 0;
 
+	pixDestroy(&clip);
 	if (c != NULL && pixCountPixels(c, &count, NULL) == 0 &&
 	    pixGetWidth(c) * pixGetHeight(c) > 0)
 		share = (double)count / (pixGetWidth(c) * pixGetHeight(c));
@@ -542,39 +545,13 @@ read_signature(struct extract_field *e, const struct xform *t, PIX *bin,
 	judge(e, threshold);
 }
 
-/* The page in black and white, speckles removed, for judging ink. */
-static PIX *
-ink_page(PIX *page)
-{
-	PIX *g, *b, *o;
-	NUMA *hist;
-	l_int32 split = 128;
-
-	if (pixGetDepth(page) == 1)
-		b = pixClone(page);
-	else {
-		g = pixGetDepth(page) == 8 ? pixClone(page) : pixConvertTo8(page, 0);
-		if ((hist = pixGetGrayHistogram(g, 2)) != NULL) {
-			numaSplitDistribution(hist, 0.1f, &split, NULL, NULL,
-			    NULL, NULL, NULL);
-			numaDestroy(&hist);
-		}
-		b = pixThresholdToBinary(g, split + 1);
-		pixDestroy(&g);
-	}
-	o = b ? pixOpenBrick(NULL, b, 2, 2) : NULL;
-	pixDestroy(&b);
-	return o;
-}
-
 int
-extract_fields(const struct page_match *m, PIX *page, int ppi,
+extract_fields(const struct page_match *m, PIX *bin, int ppi,
     const struct ocr_result *r, extract_reread reread, void *arg,
     struct extract_field **out, size_t *nout)
 {
 	struct extract_field *v;
 	struct xform t;
-	PIX *bin;
 	double mm;
 	size_t i;
 
@@ -582,7 +559,6 @@ extract_fields(const struct page_match *m, PIX *page, int ppi,
 		ppi = 300;
 	registration(m, r, ppi, &t);
 	mm = hypot(t.a, t.b);		/* pixels per millimetre of the scan */
-	bin = ink_page(page);
 	v = xcalloc(m->p->nfields ? m->p->nfields : 1, sizeof(*v));
 	for (i = 0; i < m->p->nfields; i++) {
 		const struct tpl_field *f = &m->p->fields[i];
@@ -605,7 +581,6 @@ extract_fields(const struct page_match *m, PIX *page, int ppi,
 			    arg);
 		}
 	}
-	pixDestroy(&bin);
 	*out = v;
 	*nout = m->p->nfields;
 	return 0;

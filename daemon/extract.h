@@ -39,9 +39,10 @@ bool	extract_classify_as(const struct template *t,
  * word in); returns a malloc'd text or NULL, its confidence in *conf. */
 typedef char *(*extract_reread)(void *arg, int x, int y, int w, int h,
     double *conf);
-/* Reads the fields of a matched page; *out (n of them) is the caller's,
- * freed with extract_fields_free.  reread may be NULL. */
-int	extract_fields(const struct page_match *m, struct Pix *page, int ppi,
+/* Reads the fields of a matched page, given in black and white (bw, 1 bit
+ * per pixel, the caller's); *out (n of them) is the caller's, freed with
+ * extract_fields_free.  reread may be NULL. */
+int	extract_fields(const struct page_match *m, struct Pix *bw, int ppi,
 	    const struct ocr_result *r, extract_reread reread, void *arg,
 	    struct extract_field **out, size_t *n);
 void	extract_fields_free(struct extract_field *, size_t n);

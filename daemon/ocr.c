@@ -324,7 +324,8 @@ recognise(struct ocr *o, PIX *page, const l_int32 box[4], int ppi,
 }
 
 int
-ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
+ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
+    struct ocr_result *res)
 {
 	PIX *page = pixClone(in), *bin, *flip, *look;
 	l_int32 box[4], turned[4];
@@ -333,6 +334,8 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 
 	memset(res, 0, sizeof(*res));
 	*out = NULL;
+	if (bw != NULL)
+		*bw = NULL;
 	if ((bin = binarize(page)) == NULL) {
 		pixDestroy(&page);
 		return INTAKE_ERR;
@@ -385,6 +388,8 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, struct ocr_result *res)
 	/* The PDF shows the black-and-white page: a fraction of the size
 	 * and time of the grey one.  The input image is Tesseract's to free. */
 	pixSetInputFormat(bin, IFF_UNKNOWN);
+	if (bw != NULL)
+		*bw = pixClone(bin);
 	TessBaseAPISetInputImage(o->api, bin);
 	if (rc == 0 && o->pdf != NULL && !TessResultRendererAddImage(o->pdf,
 	    o->api))

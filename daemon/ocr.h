@@ -38,10 +38,12 @@ const char *ocr_lang(const struct ocr *);
 /* The Debian packages that hold lang's models (a static string). */
 const char *ocr_lang_package(const char *lang);
 /* Turns page upright, deskews and reads it.  *out is the corrected page
- * (the caller destroys it, also on failure); res is filled (release with
- * ocr_result_release).  When a searchable PDF is open the page is added. */
+ * and, when bw is not NULL, *bw the same in black and white (the caller
+ * destroys both, also on failure; either may be NULL then); res is filled
+ * (release with ocr_result_release).  When a searchable PDF is open the
+ * page is added. */
 int	ocr_page(struct ocr *, struct Pix *page, int ppi, struct Pix **out,
-	    struct ocr_result *res);
+	    struct Pix **bw, struct ocr_result *res);
 void	ocr_result_release(struct ocr_result *);
 /* Reads one region of page alone, as a single line: for a field the page's
  * layout analysis missed.  *text is the caller's; 0 or INTAKE_ERR. */

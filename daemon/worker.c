@@ -205,15 +205,19 @@ reread(void *arg, int x, int y, int w, int h, double *conf)
 	return text;
 }
 
-/* Recognises the form of a read page and sends its fields. */
+/* Recognises the form of a read page (page, and bw in black and white)
+ * and sends its fields. */
 static void
-send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
+send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
+    const struct ocr_result *r)
 {
 	struct page_match pm;
 	struct extract_field *v = NULL;
 	struct msg m;
 	size_t n = 0, i;
 
+	if (bw == NULL)
+		return;
 	if (j->form != NULL && *j->form != '\0') {
 		/* A person said which form it is. */
 		size_t t;
@@ -229,7 +233,7 @@ send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
 		return;
 	struct reread_ctx rc = { j->ocr, page, pixGetXRes(page) };
 
-	if (extract_fields(&pm, page, pixGetXRes(page), r, reread, &rc, &v,
+	if (extract_fields(&pm, bw, pixGetXRes(page), r, reread, &rc, &v,
 	    &n) != 0)
 		return;
 	msg_init(&m, MSG_FIELDS);
@@ -256,9 +260,11 @@ send_fields(struct job *j, uint32_t seq, PIX *page, const struct ocr_result *r)
 }
 
 /* Reads a page when the job asks for OCR: *p becomes the upright,
- * deskewed page; the result goes to the daemon after the page itself. */
+ * deskewed page and *bw the same in black and white (the caller's); the
+ * result goes to the daemon after the page itself. */
 static bool
-read_page(struct job *j, PIX **p, struct ocr_result *res, const char *where)
+read_page(struct job *j, PIX **p, PIX **bw, struct ocr_result *res,
+    const char *where)
 {
 	PIX *fixed = NULL;
 	int rc;
@@ -266,12 +272,13 @@ read_page(struct job *j, PIX **p, struct ocr_result *res, const char *where)
 	if (j->ocr == NULL)
 		return false;
 	job_progress(j, "reading %s", where);
-	rc = ocr_page(j->ocr, *p, pixGetXRes(*p), &fixed, res);
+	rc = ocr_page(j->ocr, *p, pixGetXRes(*p), &fixed, bw, res);
 	if (fixed != NULL) {
 		pixDestroy(p);
 		*p = fixed;
 	}
 	if (rc != 0) {
+		pixDestroy(bw);
 		job_warn(j, "%s: OCR failed; the page is kept for a person to "
 		    "read", where);
 		ocr_result_release(res);
@@ -291,7 +298,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	l_uint8 *png = NULL;
 	size_t len = 0;
 	struct msg m;
-	PIX *p;
+	PIX *p, *bw = NULL;
 	bool read, grey;
 	int rc;
 
@@ -300,7 +307,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	p = normalise(pix);
 	where = xasprintf("%s%s%s page %u", source, member ? ":" : "",
 	    member ? member : "", page_no);
-	read = p != NULL && read_page(j, &p, &res, where);
+	read = p != NULL && read_page(j, &p, &bw, &res, where);
 	free(where);
 	/* Black and white pages as PNG, grey ones as JPEG: a fraction of
 	 * the time and size of a grey PNG, and what a reviewer needs.  The
@@ -313,6 +320,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	    pixWriteMemPng(&png, &len, p, 0.0)) == 0 ? 0 : INTAKE_ERR;
 	if (rc != 0) {
 		pixDestroy(&p);
+		pixDestroy(&bw);
 		if (read)
 			ocr_result_release(&res);
 		job_warn(j, "%s%s%s page %u: cannot be stored", source,
@@ -324,6 +332,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	if ((rc = write_out(j, name, png, len)) != 0) {
 		free(png);
 		pixDestroy(&p);
+		pixDestroy(&bw);
 		if (read)
 			ocr_result_release(&res);
 		return job_refuse(j, "cannot write %s: %s", name, strerror(-rc));
@@ -349,11 +358,12 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	send_or_die(j->sock, &m);
 	if (read) {
 		send_ocr(j, j->pages, &res);
-		send_fields(j, j->pages, p, &res);
+		send_fields(j, j->pages, p, bw, &res);
 		ocr_result_release(&res);
 	}
 	free(png);
 	pixDestroy(&p);
+	pixDestroy(&bw);
 	return 0;
 }
 
