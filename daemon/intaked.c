@@ -275,13 +275,22 @@ daemon_close(struct daemon *d)
 	}
 }
 
+/* Queues a delivery and gives it to an idle worker at once, not once the
+ * whole batch being taken or resumed has been queued. */
+static void
+submit(struct daemon *d, int64_t id)
+{
+	pipeline_submit(&d->pipeline, id);
+	pipeline_dispatch(&d->pipeline);
+}
+
 static int
 process_one(const struct delivery *dv, void *arg)
 {
 	struct daemon *d = arg;
 
 	if (dv->status == DS_PENDING && dv->stage == STAGE_SPOOLED)
-		pipeline_submit(&d->pipeline, dv->id);
+		submit(d, dv->id);
 	return got_stop ? 1 : 0;
 }
 
@@ -309,12 +318,9 @@ take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
 		}
 		rc = ledger_take(&d->ledger, r->conf, ready[i].name,
 		    ready[i].folder, ready[i].size, ready[i].mtime_ms, &id);
-		if (rc == 0) {
-			/* An idle worker starts on it now, not once the
-			 * whole batch has been taken. */
-			pipeline_submit(&d->pipeline, id);
-			pipeline_dispatch(&d->pipeline);
-		} else if (rc != INTAKE_ENOENT)
+		if (rc == 0)
+			submit(d, id);
+		else if (rc != INTAKE_ENOENT)
 			scan_retry(&r->scan, ready[i].name);
 	}
 }

@@ -214,21 +214,23 @@ orient(PIX **page, PIX **bin, PIX *look, float *upconf)
 	return quads * 90;
 }
 
-/* Measures the skew and straightens the page when it matters (shear
- * rotation: fast and exact enough for a few degrees); returns the
- * degrees measured. */
-static float
-deskew(PIX **page, PIX **bin, PIX *look)
+/* Measures the skew on look and straightens page and bin when it
+ * matters (shear rotation: fast and exact enough for a few degrees);
+ * *degrees is what was measured.  True when the page was straightened. */
+static bool
+deskew(PIX **page, PIX **bin, PIX *look, float *degrees)
 {
 	l_float32 angle = 0, conf = 0;
 	l_float32 rad;
 	PIX *r;
 
+	*degrees = 0;
 	if (pixFindSkew(look, &angle, &conf) != 0 || conf < 2.5 ||
 	    fabsf(angle) > 10.0f)
-		return 0;
+		return false;
+	*degrees = angle;
 	if (fabsf(angle) < SKEW_MIN_DEGREES)
-		return angle;
+		return false;
 	rad = (l_float32)(M_PI / 180.0) * angle;
 	if ((r = pixRotate(*page, rad, L_ROTATE_SHEAR, L_BRING_IN_WHITE, 0,
 	    0)) != NULL) {
@@ -243,7 +245,7 @@ deskew(PIX **page, PIX **bin, PIX *look)
 		pixDestroy(bin);
 		*bin = r;
 	}
-	return angle;
+	return true;
 }
 
 static void
@@ -307,8 +309,7 @@ recognise(struct ocr *o, PIX *page, const l_int32 box[4], int ppi,
 
 	TessBaseAPISetImage2(o->api, page);
 	TessBaseAPISetSourceResolution(o->api, ppi > 0 ? ppi : 300);
-	if (box[2] > 0 && box[3] > 0)
-		TessBaseAPISetRectangle(o->api, box[0], box[1], box[2], box[3]);
+	TessBaseAPISetRectangle(o->api, box[0], box[1], box[2], box[3]);
 	if (TessBaseAPIRecognize(o->api, NULL) != 0)
 		return INTAKE_ERR;
 	text = TessBaseAPIGetUTF8Text(o->api);
@@ -330,6 +331,7 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
 	PIX *page = pixClone(in), *bin, *flip, *look;
 	l_int32 box[4], turned[4];
 	float up = 0;
+	bool straightened;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -350,9 +352,9 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
 		ink_box(bin, ppi, box);
 		look = inked(bin, box);
 	}
-	res->skew = deskew(&page, &bin, look);
+	straightened = deskew(&page, &bin, look, &res->skew);
 	pixDestroy(&look);
-	if (fabsf(res->skew) >= SKEW_MIN_DEGREES)
+	if (straightened)
 		ink_box(bin, ppi, box);
 	rc = recognise(o, page, box, ppi, res);
 	/* The last resort: a page that reads badly, and that the detector

@@ -129,7 +129,8 @@ static void sha256_blocks(uint32_t H[8], const unsigned char *p, size_t nblocks)
 	}
 }
 
-/* The SHA extensions when the processor has them: -1 until first asked. */
+/* The SHA extensions when the processor has them: -1 until first asked
+ * (two threads asking at once both store the same answer). */
 static int use_x86 = -1;
 
 void sha256_portable(int on)

@@ -216,8 +216,6 @@ send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
 	struct msg m;
 	size_t n = 0, i;
 
-	if (bw == NULL)
-		return;
 	if (j->form != NULL && *j->form != '\0') {
 		/* A person said which form it is. */
 		size_t t;

@@ -14,8 +14,9 @@ render() { # render OUT [options]: the filled-in BA-1 form
 	local out=$1; shift
 	"$INTAKE_RENDER" --layout "$GEN/layouts/BA-1.layout" --values "$GEN/samples/ba1-mueller.values" --out "$out" "$@"
 }
-words_ocr() { "$INTAKECTL" ocr --lang deu --tsv "$1" | awk -F'\t' 'NR > 1 { print $12 }'; }
-words_cli() { tesseract "$1" - -l deu tsv 2>/dev/null | awk -F'\t' 'NR > 1 && $1 == 5 && $12 ~ /[^ ]/ { print $12 }'; }
+# words TSV: the words of a Tesseract TSV, in its order
+words() { awk -F'\t' 'NR > 1 && $1 == 5 && $12 ~ /[^ ]/ { print $12 }' "$1"; }
+words_ocr() { "$INTAKECTL" ocr --lang deu --tsv "$1" > "$1.tsv" && words "$1.tsv"; }
 # lines TSV: each line of words (block, paragraph, line), the lines sorted
 lines() { awk -F'\t' 'NR > 1 && $1 == 5 && $12 ~ /[^ ]/ {
 	k = $3 " " $4 " " $5; if (k != p && p != "") printf "\n"; printf "%s ", $12; p = k }
@@ -24,16 +25,15 @@ lines() { awk -F'\t' 'NR > 1 && $1 == 5 && $12 ~ /[^ ]/ {
 render "$T/upright.png"
 words_ocr "$T/upright.png" > "$T/ours"
 ok $? "intakectl ocr reads a page without a daemon"
-words_cli "$T/upright.png" > "$T/cli"
+tesseract "$T/upright.png" - -l deu tsv > "$T/cli.tsv" 2>/dev/null
+words "$T/cli.tsv" > "$T/cli"
 n=$(wc -l < "$T/cli")
 ok "$([ "$n" -gt 50 ]; echo $?)" "the tesseract command reads $n words"
 # Tesseract is given only the inked part of the page, and the order in
 # which it lists blocks depends on the width it is given: every line must
 # be the command's, word for word; the blocks may come in another order.
-"$INTAKECTL" ocr --lang deu --tsv "$T/upright.png" > "$T/ours.tsv"
-tesseract "$T/upright.png" - -l deu tsv > "$T/cli.tsv" 2>/dev/null
 lines "$T/cli.tsv" > "$T/cli.lines"
-lines "$T/ours.tsv" > "$T/ours.lines"
+lines "$T/upright.png.tsv" > "$T/ours.lines"
 diff -u "$T/cli.lines" "$T/ours.lines" > "$T/diff" &&
 	cmp -s <(sort "$T/cli") <(sort "$T/ours")
 ok $? "the same words as the tesseract command, each line word for word"
@@ -44,14 +44,13 @@ like "$(cat "$T/ours")" "Baugenehmigung" "the form's title is among them"
 # page printed 8 mm further right and down has the title 94 pixels (8 mm
 # at 300 dpi) further right and down.
 box_of() { awk -F'\t' -v w="$2" 'NR > 1 && $12 == w { print $7, $8; exit }' "$1"; }
+moved() { awk -v a="$1" -v b="$2" 'BEGIN { d = b - a; exit !(a != "" && d >= 91 && d <= 98) }'; echo $?; }
 render "$T/shifted.png" --shift-x 8 --shift-y 8
 "$INTAKECTL" ocr --lang deu --tsv "$T/shifted.png" > "$T/shifted.tsv"
-read -r x0 y0 <<< "$(box_of "$T/ours.tsv" Baugenehmigung)"
+read -r x0 y0 <<< "$(box_of "$T/upright.png.tsv" Baugenehmigung)"
 read -r x1 y1 <<< "$(box_of "$T/shifted.tsv" Baugenehmigung)"
-ok "$(awk -v a="$x0" -v b="$x1" 'BEGIN { d = b - a; exit !(a != "" && d >= 91 && d <= 98) }'; echo $?)" \
-	"a word's box moves right with the ink (${x0:-?} -> ${x1:-?})"
-ok "$(awk -v a="$y0" -v b="$y1" 'BEGIN { d = b - a; exit !(a != "" && d >= 91 && d <= 98) }'; echo $?)" \
-	"and down with it (${y0:-?} -> ${y1:-?})"
+ok "$(moved "$x0" "$x1")" "a word's box moves right with the ink (${x0:-?} -> ${x1:-?})"
+ok "$(moved "$y0" "$y1")" "and down with it (${y0:-?} -> ${y1:-?})"
 
 # Turned pages come out with the same text as the upright one.
 for r in 180 90 270; do
