@@ -19,7 +19,8 @@
 
 #include "intake.h"
 #include "template.h"
-#include "wf.h"
+#include "engine.h"
+#include "store.h"
 
 #define BATCH	500
 
@@ -89,7 +90,7 @@ int
 main(int argc, char **argv)
 {
 	struct template **tpls = NULL;
-	struct wf_engine e;
+	struct engine e;
 	struct wf_context ctx;
 	struct store *st;
 	char *tmp, *db;
@@ -124,7 +125,7 @@ main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.tpls = tpls;
 	ctx.ntpls = ntpls;
-	if (wf_init(&e, st, argv[2], &ctx) != 0 || e.nwfs == 0)
+	if (engine_init(&e, st, argv[2], &ctx) != 0 || e.nwfs == 0)
 		fatal("the workflows of %s do not load", argv[2]);
 
 	/* Cases opened as the pipeline opens them: every start runs the
@@ -136,7 +137,7 @@ main(int argc, char **argv)
 			if (add_case(st, j, now, &id) != 0)
 				return 1;
 			t0 = usec();
-			rc = wf_start(&e, id, NULL, "extracted", now);
+			rc = engine_start(&e, id, NULL, "extracted", now);
 			t_start += usec() - t0;
 			if (rc != 0)
 				return 1;
@@ -146,7 +147,7 @@ main(int argc, char **argv)
 	}
 	/* Manual events, each in its own transaction. */
 	for (i = 0; i < 1000 && i < n; i++) {
-		struct wf_actor a;
+		struct engine_actor a;
 		char *roles[] = { (char *)"clerk", (char *)"supervisor" };
 		char *msg = NULL;
 
@@ -155,13 +156,13 @@ main(int argc, char **argv)
 		a.nroles = 2;
 		t0 = usec();
 		/* In-review and data-entry cases take one of these. */
-		if (wf_fire(&e, 1 + (i * 97) % n, "verified", &a, NULL, now,
+		if (engine_fire(&e, 1 + (i * 97) % n, "verified", &a, NULL, now,
 		    &msg) == 0)
 			fired_events++;
 		else {
 			free(msg);
 			msg = NULL;
-			if (wf_fire(&e, 1 + (i * 97) % n, "request-documents",
+			if (engine_fire(&e, 1 + (i * 97) % n, "request-documents",
 			    &a, NULL, now, &msg) == 0)
 				fired_events++;
 		}
@@ -171,12 +172,12 @@ main(int argc, char **argv)
 	/* Looking for due timers when none is due, then with some. */
 	for (k = 0; k < 20; k++) {
 		t0 = usec();
-		(void)wf_run_timers(&e, now + 1000, &fired);
+		(void)engine_run_timers(&e, now + 1000, &fired);
 		due_none += (double)(usec() - t0) / 1000.0;
 	}
 	due_none /= 20;
 	t0 = usec();
-	(void)wf_run_timers(&e, now + 3LL * 86400000, &fired);
+	(void)engine_run_timers(&e, now + 3LL * 86400000, &fired);
 	due_some = (double)(usec() - t0) / 1000.0;
 	printf("open cases:                   %ld (BA-1, shipped workflow)\n", n);
 	printf("case start (4 to 5 events):   %.3f ms per case\n",
@@ -186,7 +187,7 @@ main(int argc, char **argv)
 	printf("due-timer check, none due:    %.3f ms\n", due_none);
 	printf("due timers fired (one batch): %zu in %.1f ms (%.3f ms each)\n",
 	    fired, due_some, fired ? due_some / (double)fired : 0.0);
-	wf_release(&e);
+	engine_release(&e);
 	templates_free(tpls, ntpls);
 	store_close(st);
 	if (argc != 5)

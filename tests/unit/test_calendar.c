@@ -1,5 +1,5 @@
 /*
- * test_calendar.c - unit tests for daemon/calendar.c.
+ * test_calendar.c - unit tests for daemon/libintake/calendar.c.
  *
  * Deadlines are counted in the process's time zone: main() sets TZ to
  * Europe/Berlin, so the changes to and from summer time (2026-03-29 and

@@ -1,5 +1,5 @@
 /*
- * test_config.c - unit tests for daemon/config.c and daemon/match.c.
+ * test_config.c - unit tests for daemon/libintake/config.c and daemon/libintake/match.c.
  *
  * config_load() validates against workflows/schema/intake-config.xsd,
  * found through INTAKE_DATADIR; make check exports it.  Run by hand from
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "store.h"
 
 #define NS_ROOT	"<intake xmlns=\"urn:intake:config:1\" version=\"1\">\n"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -1,5 +1,5 @@
 /*
- * test_expr.c - unit tests for daemon/expr.c (Check framework).
+ * test_expr.c - unit tests for daemon/libintake/expr.c (Check framework).
  *
  * A schema stub (a small building-permit form) and a case stub that lends
  * its field values from one buffer overwritten at each call, as the real

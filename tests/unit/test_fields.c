@@ -1,5 +1,5 @@
 /*
- * test_fields.c - unit tests for daemon/fields.c (Check framework).
+ * test_fields.c - unit tests for daemon/libintake/fields.c (Check framework).
  *
  * Tables of raw OCR readings and what each must become.  The good values
  * include every value shape of the development set's truth files, written

@@ -1,5 +1,5 @@
 /*
- * test_ledger.c - unit tests for daemon/ledger.c and daemon/pipeline.c.
+ * test_ledger.c - unit tests for daemon/intaked/ledger.c and daemon/intaked/pipeline.c.
  *
  * Each test gets a temporary inbox and data directory, a configuration
  * built by hand and a fresh store.  The crash-recovery tests build every
@@ -32,6 +32,8 @@
 #include "pipeline.h"
 #include "sha256.h"
 #include "unit.h"
+#include "store.h"
+#include "ledger.h"
 
 #define PGM_HEAD	"P5\n4 4\n255\n"
 #define PGM_LEN		(sizeof(PGM_HEAD) - 1 + 16)	/* 27 bytes */

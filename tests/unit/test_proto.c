@@ -1,5 +1,5 @@
 /*
- * test_proto.c - unit tests for daemon/proto.c, the framing between
+ * test_proto.c - unit tests for daemon/libintake/proto.c, the framing between
  * intaked and its workers.
  *
  * Every test talks over a fresh socketpair: well-formed messages go

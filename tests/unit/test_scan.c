@@ -1,5 +1,5 @@
 /*
- * test_scan.c - unit tests for daemon/scan.c.
+ * test_scan.c - unit tests for daemon/intaked/scan.c.
  *
  * A delivery is ready once unchanged for the inbox's settle time: on a
  * local file system by its mtime and ctime, on a network file system only
@@ -20,6 +20,9 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "store.h"
+#include "ledger.h"
+#include "scan.h"
 
 #define SETTLE_MS	600		/* the inboxes' settle time */
 #define HALF_MS		(SETTLE_MS / 2)

@@ -1,5 +1,5 @@
 /*
- * test_sha256.c - unit tests for daemon/sha256.c (Check framework).
+ * test_sha256.c - unit tests for daemon/libintake/sha256.c (Check framework).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

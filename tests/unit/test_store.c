@@ -1,5 +1,5 @@
 /*
- * test_store.c - unit tests for daemon/store.c.
+ * test_store.c - unit tests for daemon/store/.
  *
  * Each test opens a database in its own temporary folder.  Where a test
  * needs to look past the store's API (the schema version, the journal
@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "unit.h"
+#include "store.h"
 
 static char *tmp;		/* the test's own folder */
 static char *db;		/* tmp/intake.db */

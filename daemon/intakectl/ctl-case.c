@@ -1,0 +1,749 @@
+/*
+ * ctl-case.c - intakectl show, set, assign, page and backup: one case as
+ * a clerk works it, and a copy of the database for the admin.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "fields.h"
+#include "template.h"
+#include "engine.h"
+#include "store.h"
+#include "ctl.h"
+
+/* The case number of a command's argument; 0 after saying why not. */
+static int64_t
+one_case(const char *arg)
+{
+	int64_t id = ctl_case_arg(arg);
+
+	if (id == 0)
+		fprintf(stderr, "intakectl: \"%s\" is no case number\n", arg);
+	return id;
+}
+
+struct show {
+	struct ctl	*c;
+	bool		 first;
+	int		 n;
+	int64_t		 id;
+};
+
+static int
+show_case(const struct case_row *k, void *arg)
+{
+	struct show *s = arg;
+	char t[32];
+	size_t i;
+
+	s->n++;
+	if (s->c->json) {
+		bool first = true;
+
+		fputs("{\"case\":{", stdout);
+		json_key_int(stdout, &first, "id", k->id);
+		json_key_str(stdout, &first, "form", k->form);
+		json_key_str(stdout, &first, "state", k->state);
+		json_key_str(stdout, &first, "workflow", k->workflow);
+		json_key_int(stdout, &first, "workflow_version", k->version);
+		json_key_str(stdout, &first, "queue", k->queue);
+		json_key_int(stdout, &first, "priority", k->priority);
+		json_key_str(stdout, &first, "assignee", k->assignee);
+		if (k->deadline_ms)
+			json_key_str(stdout, &first, "deadline",
+			    fmt_time(k->deadline_ms, t, sizeof(t)));
+		if (k->closed_ms)
+			json_key_str(stdout, &first, "closed",
+			    fmt_time(k->closed_ms, t, sizeof(t)));
+		json_key_str(stdout, &first, "reference", k->reference);
+		json_key_str(stdout, &first, "sender", k->sender);
+		json_key_str(stdout, &first, "channel", k->channel);
+		json_key_str(stdout, &first, "pdf", k->pdf);
+		json_key_str(stdout, &first, "created",
+		    fmt_time(k->created_ms, t, sizeof(t)));
+		json_key_raw(stdout, &first, "files", "[");
+		for (i = 0; i < k->nfiles; i++) {
+			if (i > 0)
+				putchar(',');
+			json_str(stdout, k->files[i]);
+		}
+		puts("]}}");
+		return 0;
+	}
+	printf("case %lld: %s, in \"%s\"", (long long)k->id,
+	    k->form ? k->form : "unclassified", k->state);
+	if (k->workflow)
+		printf(" of workflow \"%s\" version %d", k->workflow, k->version);
+	putchar('\n');
+	if (k->queue)
+		printf("  queue:     %s%s%s\n", k->queue,
+		    k->assignee ? ", assigned to " : "",
+		    k->assignee ? k->assignee : "");
+	if (k->closed_ms)
+		printf("  closed:    %s\n", ctl_time(k->closed_ms, t,
+		    sizeof(t)));
+	else if (k->deadline_ms)
+		printf("  deadline:  %s\n", ctl_time(k->deadline_ms, t,
+		    sizeof(t)));
+	printf("  opened:    %s\n", ctl_time(k->created_ms, t, sizeof(t)));
+	if (k->reference)
+		printf("  reference: %s%s%s\n", k->reference,
+		    k->sender ? ", from " : "", k->sender ? k->sender : "");
+	for (i = 0; i < k->nfiles; i++)
+		printf("  %s %s\n", i ? "          " : "files:    ", k->files[i]);
+	if (k->pdf)
+		printf("  PDF:       %s\n", k->pdf);
+	return 0;
+}
+
+static int
+show_field(const struct field_row *f, void *arg)
+{
+	struct show *s = arg;
+
+	if (s->c->json) {
+		bool first = true;
+
+		fputs("{\"field\":{", stdout);
+		json_key_str(stdout, &first, "name", f->name);
+		json_key_str(stdout, &first, "type", f->type);
+		json_key_str(stdout, &first, "value", f->value);
+		json_key_str(stdout, &first, "status", f->status);
+		json_key_raw(stdout, &first, "confidence", "");
+		printf("%.3f", f->confidence);
+		json_key_int(stdout, &first, "page", f->page);
+		json_key_str(stdout, &first, "raw", f->raw);
+		json_key_str(stdout, &first, "why", f->why);
+		puts("}}");
+		return 0;
+	}
+	if (s->first)
+		printf("\n%-20s %-10s %-5s %-4s %s\n", "FIELD", "STATUS", "CONF",
+		    "PAGE", "VALUE");
+	s->first = false;
+	printf("%-20s %-10s %-5.2f %-4u %s%s%s%s\n", f->name, f->status,
+	    f->confidence, f->page, f->value, f->why && *f->why ? "  (" : "",
+	    f->why && *f->why ? f->why : "", f->why && *f->why ? ")" : "");
+	return 0;
+}
+
+static int
+show_page(const struct page_row *p, void *arg)
+{
+	struct show *s = arg;
+
+	if (s->c->json) {
+		bool first = true;
+
+		fputs("{\"page\":{", stdout);
+		json_key_int(stdout, &first, "seq", p->seq);
+		json_key_str(stdout, &first, "source", p->source);
+		json_key_str(stdout, &first, "member", p->member);
+		json_key_int(stdout, &first, "page", p->page_no);
+		json_key_int(stdout, &first, "width", p->width);
+		json_key_int(stdout, &first, "height", p->height);
+		json_key_int(stdout, &first, "rotation", p->rotation);
+		json_key_int(stdout, &first, "confidence", p->confidence);
+		json_key_str(stdout, &first, "path", p->path);
+		puts("}}");
+		return 0;
+	}
+	if (s->first)
+		printf("\n%-4s %-40s %-11s %-8s %s\n", "PAGE", "FROM", "SIZE",
+		    "TURNED", "OCR");
+	s->first = false;
+	{
+		char *from = xasprintf("%s%s%s#%u", p->source, p->member ? ":" :
+		    "", p->member ? p->member : "", p->page_no);
+		char size[24];
+
+		snprintf(size, sizeof(size), "%ux%u", p->width, p->height);
+		printf("%-4u %-40s %-11s %-8d %d%%\n", p->seq, from, size,
+		    p->rotation, p->confidence);
+		free(from);
+	}
+	return 0;
+}
+
+static int
+show_history(const struct history_row *h, void *arg)
+{
+	struct show *s = arg;
+	char t[32];
+
+	if (s->c->json) {
+		bool first = true;
+
+		fputs("{\"history\":{", stdout);
+		json_key_int(stdout, &first, "seq", h->seq);
+		json_key_str(stdout, &first, "at", fmt_time(h->at_ms, t,
+		    sizeof(t)));
+		json_key_str(stdout, &first, "actor", h->actor);
+		json_key_str(stdout, &first, "kind", h->kind);
+		json_key_str(stdout, &first, "event", h->event);
+		json_key_str(stdout, &first, "from", h->from);
+		json_key_str(stdout, &first, "to", h->to);
+		json_key_str(stdout, &first, "why", h->why);
+		json_key_str(stdout, &first, "comment", h->comment);
+		puts("}}");
+		return 0;
+	}
+	if (s->first)
+		printf("\nHISTORY (intakectl why %lld explains it)\n",
+		    (long long)s->id);
+	s->first = false;
+	printf("  %s  %-10s ", ctl_time(h->at_ms, t, sizeof(t)), h->actor);
+	if (strcmp(h->kind, "start") == 0 || strcmp(h->kind, "transition") == 0)
+		printf("%s%s%s -> %s", h->event ? h->event : "",
+		    h->event ? ": " : "", h->from ? h->from : "start", h->to);
+	else
+		printf("%s", h->why ? h->why : h->kind);
+	printf("%s%s%s\n", h->comment ? " -- \"" : "",
+	    h->comment ? h->comment : "", h->comment ? "\"" : "");
+	return 0;
+}
+
+#define SHOW_USAGE "usage: intakectl show [--json] CASE\n"
+
+int
+cmd_show(struct ctl *c, int argc, char **argv)
+{
+	struct case_filter f;
+	struct show s = { c, true, 0, 0 };
+	int64_t id;
+	int rc;
+
+	if ((rc = ctl_json_only(c, argc, argv, SHOW_USAGE,
+	    "Shows a case: form, state, workflow, queue, deadline, "
+	    "reference, files;\nevery field (status, confidence, page, "
+	    "value); every page (where it came\nfrom, size, how it was "
+	    "turned, OCR confidence); the history.  With --json,\none "
+	    "object per line: {\"case\":...}, then {\"field\":...}, "
+	    "{\"page\":...},\n{\"history\":...}.\n", 1)) >= 0)
+		return rc;
+	if ((s.id = id = one_case(argv[optind])) == 0)
+		return 2;
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	if (store_cases(c->store, &f, show_case, &s) != 0)
+		return 1;
+	if (s.n == 0) {
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+		return 1;
+	}
+	s.first = true;
+	rc = store_case_fields(c->store, id, show_field, &s);
+	s.first = true;
+	if (rc == 0)
+		rc = store_case_pages(c->store, id, show_page, &s);
+	s.first = true;
+	if (rc == 0)
+		rc = store_case_history(c->store, id, show_history, &s);
+	return rc == 0 ? 0 : 1;
+}
+
+/* May the caller change this case?  Its workflow's current state names
+ * the roles that work it (its own and its transitions'); supervisors and
+ * admins may always.  0, or 1 after saying why not. */
+int
+ctl_may_change(struct ctl *c, int64_t id, const char **user)
+{
+	struct case_wf k;
+	struct engine e;
+	const struct workflow *wf;
+	const struct wf_state *s;
+	char **roles;
+	size_t n, i, r, t;
+	int ok = 0;
+
+	roles = ctl_caller(c, user, &n);
+	for (i = 0; i < n; i++)
+		if (strcmp(roles[i], "supervisor") == 0 ||
+		    strcmp(roles[i], "admin") == 0)
+			ok = 1;
+	if (!ok && n > 0 && store_case_wf_get(c->store, id, &k) == 0) {
+		memset(&e, 0, sizeof(e));
+		e.store = c->store;
+		if (k.workflow != NULL &&
+		    (wf = engine_get(&e, k.workflow, k.version)) != NULL &&
+		    (s = workflow_state(wf, k.state)) != NULL) {
+			for (i = 0; i < n && !ok; i++) {
+				for (r = 0; r < s->nroles; r++)
+					ok |= strcmp(s->roles[r], roles[i]) == 0;
+				for (t = 0; t < s->ntrans; t++)
+					for (r = 0; r < s->trans[t].nroles; r++)
+						ok |= strcmp(s->trans[t].roles[r],
+						    roles[i]) == 0;
+			}
+		}
+		engine_release(&e);
+		case_wf_release(&k);
+	}
+	free(roles);
+	if (ok)
+		return 0;
+	if (c->config.nroles == 0)
+		fprintf(stderr, "intakectl: case %lld: changing cases needs "
+		    "<roles> in %s\n", (long long)id, c->config.file ?
+		    c->config.file : "intake.conf");
+	else
+		fprintf(stderr, "intakectl: case %lld: %s has no role that "
+		    "works this case in its state; ask a supervisor\n",
+		    (long long)id, *user);
+	return 1;
+}
+
+/* A person's note in a case's history, inside the caller's transaction. */
+static int
+note(struct ctl *c, int64_t id, const char *state, const char *user,
+    const char *why, const char *comment)
+{
+	struct history_row h;
+
+	memset(&h, 0, sizeof(h));
+	h.case_id = id;
+	h.at_ms = now_ms();
+	h.actor = user;
+	h.kind = "note";
+	h.from = state;
+	h.why = why;
+	h.comment = comment;
+	return store_history_add(c->store, &h, NULL);
+}
+
+/* The template field of a form, for validating a correction. */
+static const struct tpl_field *
+template_field(struct template **tpls, size_t n, const char *form,
+    const char *name)
+{
+	size_t i, p, k;
+
+	for (i = 0; form != NULL && i < n; i++) {
+		if (strcmp(tpls[i]->id, form) != 0)
+			continue;
+		for (p = 0; p < tpls[i]->npages; p++)
+			for (k = 0; k < tpls[i]->pages[p].nfields; k++)
+				if (strcmp(tpls[i]->pages[p].fields[k].name,
+				    name) == 0)
+					return &tpls[i]->pages[p].fields[k];
+	}
+	return NULL;
+}
+
+struct old_field {
+	const char	*name;
+	char		*value, *status, *type;
+	double		 conf;
+};
+
+static int
+find_old(const struct field_row *f, void *arg)
+{
+	struct old_field *o = arg;
+
+	if (strcmp(f->name, o->name) != 0)
+		return 0;
+	o->value = xstrdup(f->value ? f->value : "");
+	o->status = xstrdup(f->status);
+	o->type = xstrdup(f->type);
+	o->conf = f->confidence;
+	return 1;
+}
+
+#define SET_USAGE "usage: intakectl set [--comment TEXT] CASE FIELD VALUE\n"
+
+int
+cmd_set(struct ctl *c, int argc, char **argv)
+{
+	struct old_field o;
+	struct field_result r;
+	struct template **tpls = NULL;
+	size_t ntpls = 0;
+	const struct tpl_field *tf;
+	struct case_wf k;
+	enum field_type type;
+	const char *comment = NULL, *user;
+	char *dir, *why = NULL, *by = NULL;
+	int64_t id;
+	int rc = 1;
+
+	if ((rc = ctl_case_opts(c, argc, argv, SET_USAGE,
+	    "\nCorrects a field of a case: the value "
+	    "is normalised and validated as\nits type and "
+	    "template say (a date \"3.4.1985\" becomes "
+	    "1985-04-03, an IBAN\nmust pass its checksum); an "
+	    "empty VALUE clears it.  The field becomes\n\"ok\" "
+	    "with confidence 1; what the machine read stays in "
+	    "the history.\nNeeds a role that works the case in "
+	    "its state, or supervisor.\n", 3, &comment, &id)) >= 0)
+		return rc;
+	rc = 1;
+	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
+		return 1;
+	if (store_case_wf_get(c->store, id, &k) != 0) {
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+		return 1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.name = argv[optind + 1];
+	if (store_case_fields(c->store, id, find_old, &o) < 0 || o.type == NULL) {
+		fprintf(stderr, "intakectl: case %lld has no field \"%s\"\n",
+		    (long long)id, o.name);
+		goto out;
+	}
+	if (field_type_parse(o.type, &type) != 0)
+		type = FT_TEXT;
+	dir = path_join(config_datadir(), "templates");
+	if (access(dir, R_OK | X_OK) == 0)
+		(void)templates_load_dir(dir, &tpls, &ntpls);
+	free(dir);
+	tf = template_field(tpls, ntpls, k.form, o.name);
+	if (type == FT_CHOICE || type == FT_CHECKBOX || type == FT_SIGNATURE) {
+		/* Decided from pixels by the machine; a person says it. */
+		memset(&r, 0, sizeof(r));
+		r.check = *argv[optind + 2] ? FIELD_OK : FIELD_EMPTY;
+		snprintf(r.value, sizeof(r.value), "%s", argv[optind + 2]);
+		if (type != FT_CHOICE && strcmp(r.value, "true") != 0 &&
+		    strcmp(r.value, "false") != 0) {
+			fprintf(stderr, "intakectl: case %lld: field \"%s\" is a "
+			    "%s: say true or false\n", (long long)id, o.name,
+			    o.type);
+			goto out;
+		}
+		if (type == FT_CHOICE && tf != NULL && r.check == FIELD_OK) {
+			size_t i;
+
+			for (i = 0; i < tf->noptions; i++)
+				if (strcmp(tf->options[i].key, r.value) == 0)
+					break;
+			if (i == tf->noptions) {
+				fprintf(stderr, "intakectl: case %lld: field "
+				    "\"%s\" is one of:", (long long)id, o.name);
+				for (i = 0; i < tf->noptions; i++)
+					fprintf(stderr, " %s", tf->options[i].key);
+				fputc('\n', stderr);
+				goto out;
+			}
+		}
+	} else {
+		field_normalise(type, argv[optind + 2], &r);
+		if (tf != NULL) {
+			if (tf->min != NULL || tf->max != NULL)
+				field_check_range(type, tf->min, tf->max, &r);
+			if (tf->pattern != NULL)
+				field_check_pattern(tf->pattern, &r);
+		}
+		if (r.check == FIELD_INVALID) {
+			fprintf(stderr, "intakectl: case %lld: \"%s\" is no valid "
+			    "%s for field \"%s\": %s\n", (long long)id,
+			    argv[optind + 2], o.type, o.name, r.why);
+			goto out;
+		}
+	}
+	why = xasprintf("field %s: \"%s\" (%s, confidence %.2f) -> \"%s\", set "
+	    "by %s", o.name, o.value, o.status, o.conf, r.value, user);
+	if (store_begin(c->store) != 0)
+		goto out;
+	by = xasprintf("set by %s", user);
+	if (store_case_field_set(c->store, id, o.name, r.value,
+	    r.check == FIELD_EMPTY ? "empty" : "ok", by) != 0 ||
+	    note(c, id, k.state, user, why, comment) != 0 ||
+	    store_commit(c->store) != 0) {
+		store_rollback(c->store);
+		goto out;
+	}
+	printf("case %lld: %s = %s\n", (long long)id, o.name, r.value);
+	rc = 0;
+out:
+	free(why);
+	free(by);
+	free(o.value);
+	free(o.status);
+	free(o.type);
+	templates_free(tpls, ntpls);
+	case_wf_release(&k);
+	return rc;
+}
+
+#define ASSIGN_USAGE "usage: intakectl assign [--comment TEXT] CASE USER|--nobody\n"
+
+int
+cmd_assign(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "comment", required_argument, NULL, 'm' },
+		{ "nobody", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct case_wf k;
+	const char *comment = NULL, *user, *to = NULL;
+	bool nobody = false;
+	char *why;
+	int64_t id;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'm': comment = optarg; break;
+		case 'n': nobody = true; break;
+		case 'h':
+			printf(ASSIGN_USAGE "\nPuts a case on a person's desk "
+			    "(or takes it off with --nobody);\nthe history "
+			    "records who did it.  Needs a role that works the "
+			    "case in\nits state, or supervisor.\n");
+			return 0;
+		default:
+			fputs(ASSIGN_USAGE, stderr);
+			return 2;
+		}
+	}
+	if (optind + (nobody ? 1 : 2) != argc ||
+	    (id = ctl_case_arg(argv[optind])) == 0) {
+		fputs(ASSIGN_USAGE, stderr);
+		return 2;
+	}
+	if (!nobody)
+		to = argv[optind + 1];
+	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
+		return 1;
+	if (store_case_wf_get(c->store, id, &k) != 0) {
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+		return 1;
+	}
+	why = to ? xasprintf("assigned to %s", to) : xstrdup("assigned to "
+	    "nobody");
+	rc = store_begin(c->store);
+	if (rc == 0 && ((rc = store_case_assign(c->store, id, to)) != 0 ||
+	    (rc = note(c, id, k.state, user, why, comment)) != 0 ||
+	    (rc = store_commit(c->store)) != 0))
+		store_rollback(c->store);
+	if (rc == 0)
+		printf("case %lld: %s\n", (long long)id, why);
+	free(why);
+	case_wf_release(&k);
+	return rc == 0 ? 0 : 1;
+}
+
+struct page_want {
+	uint32_t	 seq;
+	char		*path;
+};
+
+static int
+page_pdf(const struct case_row *k, void *arg)
+{
+	struct page_want *w = arg;
+
+	if (k->pdf != NULL)
+		w->path = xstrdup(k->pdf);
+	return 0;
+}
+
+static int
+find_page(const struct page_row *p, void *arg)
+{
+	struct page_want *w = arg;
+
+	if (p->seq != w->seq)
+		return 0;
+	w->path = xstrdup(p->path);
+	return 1;
+}
+
+/* Copies a stored file to out ("-": standard output). */
+static int
+copy_out(const char *from, const char *out)
+{
+	FILE *in, *to;
+	char buf[65536];
+	size_t n;
+	int rc = 0;
+
+	if ((in = fopen(from, "rb")) == NULL) {
+		fprintf(stderr, "intakectl: %s: cannot be read\n", from);
+		return 1;
+	}
+	to = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
+	if (to == NULL) {
+		fprintf(stderr, "intakectl: %s: cannot be written\n", out);
+		fclose(in);
+		return 1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, to) != n)
+			rc = 1;
+	if (ferror(in))
+		rc = 1;
+	fclose(in);
+	if (to != stdout && fclose(to) != 0)
+		rc = 1;
+	if (rc != 0)
+		fprintf(stderr, "intakectl: %s: copy failed\n", out);
+	return rc;
+}
+
+#define PAGE_USAGE "usage: intakectl page [--pdf] [--out FILE] CASE [N]\n"
+
+int
+cmd_page(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "pdf", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct page_want w = { 1, NULL };
+	struct case_filter f;
+	const char *out = NULL;
+	bool pdf = false;
+	int64_t id;
+	int ch, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': out = optarg; break;
+		case 'p': pdf = true; break;
+		case 'h':
+			printf(PAGE_USAGE "\nWrites page N (default 1) of a case "
+			    "as the worker stored it, turned\nupright and "
+			    "straightened, to FILE (\"-\": standard output), "
+			    "or prints\nwhere it is stored; --pdf: the "
+			    "searchable PDF of the whole delivery.\n");
+			return 0;
+		default:
+			fputs(PAGE_USAGE, stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc && optind + 2 != argc) {
+		fputs(PAGE_USAGE, stderr);
+		return 2;
+	}
+	if ((id = one_case(argv[optind])) == 0)
+		return 2;
+	if (optind + 2 == argc && (ctl_case_arg(argv[optind + 1]) == 0 ||
+	    ctl_case_arg(argv[optind + 1]) > 100000 ||
+	    (w.seq = (uint32_t)ctl_case_arg(argv[optind + 1])) == 0)) {
+		fputs(PAGE_USAGE, stderr);
+		return 2;
+	}
+	if (out != NULL && strcmp(out, "-") != 0 && ctl_served(c)) {
+		fprintf(stderr, "intakectl: through the daemon, page writes to "
+		    "standard output only: say --out - > FILE\n");
+		return 1;
+	}
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	if (pdf) {
+		memset(&f, 0, sizeof(f));
+		f.id = id;
+		if (store_cases(c->store, &f, page_pdf, &w) != 0)
+			return 1;
+	} else if (store_case_pages(c->store, id, find_page, &w) < 0)
+		return 1;
+	if (w.path == NULL) {
+		fprintf(stderr, "intakectl: case %lld has no %s%.0u\n",
+		    (long long)id, pdf ? "searchable PDF" : "page ",
+		    pdf ? 0 : w.seq);
+		return 1;
+	}
+	if (out == NULL) {
+		puts(w.path);
+		rc = 0;
+	} else
+		rc = copy_out(w.path, out);
+	free(w.path);
+	return rc;
+}
+
+#define BACKUP_USAGE "usage: intakectl backup FILE\n"
+
+int
+cmd_backup(struct ctl *c, int argc, char **argv)
+{
+	int rc;
+
+	if ((rc = ctl_json_only(c, argc, argv, BACKUP_USAGE,
+	    "Writes a consistent copy of the database to FILE, also while "
+	    "the daemon\nruns (SQLite's online backup).  FILE must not "
+	    "exist.  The spool (page\nimages, PDFs) is copied separately.\n",
+	    1)) >= 0)
+		return rc;
+	if (access(argv[optind], F_OK) == 0) {
+		fprintf(stderr, "intakectl: %s exists: choose a new file\n",
+		    argv[optind]);
+		return 1;
+	}
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	if (store_backup(c->store, argv[optind]) != 0) {
+		unlink(argv[optind]);
+		return 1;
+	}
+	printf("%s: database copied\n", argv[optind]);
+	return 0;
+}
+
+#define RETRY_USAGE "usage: intakectl retry [--comment TEXT] CASE\n"
+
+int
+cmd_retry(struct ctl *c, int argc, char **argv)
+{
+	struct case_wf k;
+	const char *comment = NULL, *user;
+	char *why = NULL;
+	int64_t id;
+	int n = 0, rc;
+
+	if ((rc = ctl_case_opts(c, argc, argv, RETRY_USAGE,
+	    "\nRuns the failed steps of a case "
+	    "again: its actions that failed after\nall their "
+	    "attempts go back to the queue with fresh attempts "
+	    "(the daemon\nruns them within a second).  Needs a "
+	    "role that works the case in its\nstate, or "
+	    "supervisor.\n", 1, &comment, &id)) >= 0)
+		return rc;
+	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
+		return 1;
+	if (store_case_wf_get(c->store, id, &k) != 0) {
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+		return 1;
+	}
+	if ((rc = store_begin(c->store)) == 0) {
+		rc = store_case_retry_actions(c->store, id, now_ms(), &n);
+		if (rc == 0 && n > 0) {
+			why = xasprintf("%d failed action%s queued again", n,
+			    n == 1 ? "" : "s");
+			rc = note(c, id, k.state, user, why, comment);
+		}
+		if (rc == 0)
+			rc = store_commit(c->store);
+		else
+			store_rollback(c->store);
+	}
+	case_wf_release(&k);
+	if (rc == 0 && n == 0) {
+		fprintf(stderr, "intakectl: case %lld has no failed step to "
+		    "retry\n", (long long)id);
+		rc = 1;
+	} else if (rc == 0)
+		printf("case %lld: %s\n", (long long)id, why);
+	free(why);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,222 @@
+/*
+ * ctl-cases.c - intakectl cases: work lists.  All cases, a team's queue,
+ * the cases of a state or form, and the ones a supervisor must look at.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "intake.h"
+#include "store.h"
+#include "ctl.h"
+
+#define CASES_USAGE \
+"usage: intakectl cases [--json] [--state S] [--queue Q] [--form F] [--open]\n" \
+"                       [--stuck] [--overdue] [--since T] [--limit N]\n"
+
+/* Prints one page's origin as a JSON string: "file:member#page". */
+static int
+print_page_source(const struct page_row *p, void *arg)
+{
+	bool *first = arg;
+	char *s;
+
+	if (!*first)
+		putchar(',');
+	*first = false;
+	s = xasprintf("%s%s%s#%u", p->source, p->member ? ":" : "",
+	    p->member ? p->member : "", p->page_no);
+	json_str(stdout, s);
+	free(s);
+	return 0;
+}
+
+
+static void
+json_time(bool *first, const char *key, int64_t ms)
+{
+	char buf[32];
+
+	if (ms == 0)
+		json_key_null(stdout, first, key);
+	else
+		json_key_str(stdout, first, key, fmt_time(ms, buf, sizeof(buf)));
+}
+
+static int
+print_case(const struct case_row *k, void *arg)
+{
+	struct ctl *c = arg;
+	char created[32], due[32];
+	bool first = true, pfirst = true;
+	size_t i;
+
+	if (c->json) {
+		putchar('{');
+		json_key_int(stdout, &first, "id", k->id);
+		json_key_int(stdout, &first, "delivery", k->delivery_id);
+		json_key_str(stdout, &first, "form", k->form);
+		json_key_str(stdout, &first, "state", k->state);
+		json_key_str(stdout, &first, "workflow", k->workflow);
+		if (k->workflow != NULL)
+			json_key_int(stdout, &first, "workflow_version",
+			    k->version);
+		json_key_str(stdout, &first, "queue", k->queue);
+		json_key_int(stdout, &first, "priority", k->priority);
+		json_key_str(stdout, &first, "assignee", k->assignee);
+		json_time(&first, "deadline", k->deadline_ms);
+		json_time(&first, "closed", k->closed_ms);
+		json_key_int(stdout, &first, "flagged_fields", k->flagged);
+		if (k->stuck != NULL)
+			json_key_str(stdout, &first, "stuck", k->stuck);
+		json_key_str(stdout, &first, "reference", k->reference);
+		json_key_str(stdout, &first, "sender", k->sender);
+		json_key_str(stdout, &first, "channel", k->channel);
+		json_key_str(stdout, &first, "form_hint", k->form_hint);
+		json_key_int(stdout, &first, "pages", k->npages);
+		json_time(&first, "created", k->created_ms);
+		json_time(&first, "updated", k->updated_ms);
+		json_key_raw(stdout, &first, "files", "[");
+		for (i = 0; i < k->nfiles; i++) {
+			if (i > 0)
+				putchar(',');
+			json_str(stdout, k->files[i]);
+		}
+		fputs("],\"page_sources\":[", stdout);
+		store_case_page_sources(c->store, k->id, print_page_source,
+		    &pfirst);
+		puts("]}");
+		return 0;
+	}
+	printf("%-6lld %-7s %-16s %-14s %-16s %-5lld %-16s %s\n",
+	    (long long)k->id, k->form ? k->form : "-", k->state,
+	    k->queue ? k->queue : "-",
+	    k->closed_ms ? "closed" : ctl_time(k->deadline_ms, due,
+	    sizeof(due)), (long long)k->npages,
+	    ctl_time(k->created_ms, created, sizeof(created)),
+	    k->stuck ? k->stuck : k->reference ? k->reference : "");
+	return 0;
+}
+
+/* --since: "2026-11-01", "2026-11-01T08:00" (local time), or "7d",
+ * "12h" ago; 0 when it does not parse. */
+static int64_t
+since_arg(const char *s)
+{
+	struct tm tm;
+	char *end;
+	long long n;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_isdst = -1;
+	if (((end = strptime(s, "%Y-%m-%dT%H:%M", &tm)) != NULL && *end == '\0') ||
+	    ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL && *end == '\0'))
+		return (int64_t)mktime(&tm) * 1000;
+	n = strtoll(s, &end, 10);
+	if (n <= 0 || n > 100000 || end == s)
+		return 0;
+	if (strcmp(end, "d") == 0)
+		return now_ms() - n * 86400000LL;
+	if (strcmp(end, "h") == 0)
+		return now_ms() - n * 3600000LL;
+	return 0;
+}
+
+int
+cmd_cases(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "state", required_argument, NULL, 's' },
+		{ "queue", required_argument, NULL, 'q' },
+		{ "form", required_argument, NULL, 'f' },
+		{ "open", no_argument, NULL, 'o' },
+		{ "stuck", no_argument, NULL, 'S' },
+		{ "overdue", no_argument, NULL, 'O' },
+		{ "since", required_argument, NULL, 't' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct case_filter f;
+	int ch;
+
+	memset(&f, 0, sizeof(f));
+	f.now_ms = now_ms();
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': c->json = true; break;
+		case 's': f.state = optarg; break;
+		case 'q': f.queue = optarg; break;
+		case 'f': f.form = optarg; break;
+		case 'o': f.open = true; break;
+		case 'S': f.stuck = true; break;
+		case 'O': f.overdue = true; break;
+		case 't':
+			if ((f.since_ms = since_arg(optarg)) == 0) {
+				fprintf(stderr, "intakectl: --since \"%s\": say "
+				    "2026-11-01, 2026-11-01T08:00, 7d or 12h\n",
+				    optarg);
+				return 2;
+			}
+			break;
+		case 'n': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end != '\0' || n == 0 || n > 10000000) {
+				fprintf(stderr, "intakectl: --limit \"%s\": say a "
+				    "number of cases\n", optarg);
+				return 2;
+			}
+			f.limit = (unsigned)n;
+			break;
+		}
+		case 'h':
+			printf(CASES_USAGE "\nLists cases, most urgent first in "
+			    "work lists: case, form, state, the team's\nqueue, "
+			    "the deadline of its state (local time), pages, when "
+			    "it was opened,\nand its reference (with --stuck: "
+			    "why a supervisor must look).\n\n"
+			    "  --state S    cases in state S\n"
+			    "  --queue Q    open cases on team Q's work list\n"
+			    "  --form F     cases of form F\n"
+			    "  --open       cases not in a final state\n"
+			    "  --stuck      open cases a supervisor must look "
+			    "at: deadline passed or within\n"
+			    "               a day, statutory clock ran out, an "
+			    "action failed, a worker\n"
+			    "               failed on the delivery, "
+			    "unclassified, no workflow, decisions\n"
+			    "               that loop\n"
+			    "  --overdue    open cases past their deadline or "
+			    "statutory clock\n"
+			    "  --since T    opened since T: 2026-11-01, "
+			    "2026-11-01T08:00, 7d, 12h\n"
+			    "  --limit N    at most N cases\n"
+			    "  --json       one object per case, with workflow, "
+			    "fields to check, files\n"
+			    "               and where each page came from\n");
+			return 0;
+		default:
+			fputs(CASES_USAGE, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(CASES_USAGE, stderr);
+		return 2;
+	}
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	if (!c->json)
+		printf("%-6s %-7s %-16s %-14s %-16s %-5s %-16s %s\n", "CASE",
+		    "FORM", "STATE", "QUEUE", "DUE", "PAGES", "OPENED",
+		    f.stuck ? "WHY" : "REFERENCE");
+	return store_cases(c->store, &f, print_case, c) ? 1 : 0;
+}

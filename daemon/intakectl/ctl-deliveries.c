@@ -1,0 +1,87 @@
+/*
+ * ctl-deliveries.c - intakectl deliveries: the intake ledger.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "intake.h"
+#include "store.h"
+#include "ctl.h"
+
+static int
+print_delivery(const struct delivery *d, void *arg)
+{
+	struct ctl *c = arg;
+	char when[32], size[16];
+	bool first = true;
+
+	if (c->json) {
+		putchar('{');
+		json_key_int(stdout, &first, "id", d->id);
+		json_key_str(stdout, &first, "inbox", d->inbox);
+		json_key_str(stdout, &first, "name", d->name);
+		json_key_raw(stdout, &first, "folder", d->folder ? "true" : "false");
+		json_key_str(stdout, &first, "status",
+		    delivery_status_name(d->status));
+		json_key_str(stdout, &first, "stage",
+		    delivery_stage_name(d->stage));
+		json_key_str(stdout, &first, "sha256", d->sha256);
+		json_key_int(stdout, &first, "size", d->size);
+		if (d->case_id)
+			json_key_int(stdout, &first, "case", d->case_id);
+		else
+			json_key_null(stdout, &first, "case");
+		if (d->duplicate_of)
+			json_key_int(stdout, &first, "duplicate_of",
+			    d->duplicate_of);
+		else
+			json_key_null(stdout, &first, "duplicate_of");
+		json_key_int(stdout, &first, "pages", d->pages);
+		json_key_int(stdout, &first, "attempts", d->attempts);
+		json_key_str(stdout, &first, "reason", d->reason);
+		json_key_str(stdout, &first, "last_error", d->last_error);
+		json_key_str(stdout, &first, "location", d->location);
+		json_key_str(stdout, &first, "seen",
+		    fmt_time(d->seen_ms, when, sizeof(when)));
+		json_key_str(stdout, &first, "updated",
+		    fmt_time(d->updated_ms, when, sizeof(when)));
+		puts("}");
+		return 0;
+	}
+	char casebuf[24] = "-";
+	if (d->case_id)
+		snprintf(casebuf, sizeof(casebuf), "%lld", (long long)d->case_id);
+	char pages[16] = "-";
+	if (d->status == DS_CASE)
+		snprintf(pages, sizeof(pages), "%lld", (long long)d->pages);
+	printf("%-6lld %-11s %-6s %-5s %-7s %-12.12s %s%s%s%s\n", (long long)d->id,
+	    delivery_status_name(d->status), casebuf, pages,
+	    d->status == DS_IGNORED ? "-" : ctl_size(d->size, size, sizeof(size)),
+	    d->sha256 ? d->sha256 : "-", d->name, d->folder ? "/" : "",
+	    d->reason ? "  -- " : "", d->reason ? d->reason : "");
+	return 0;
+}
+
+int
+cmd_deliveries(struct ctl *c, int argc, char **argv)
+{
+	int rc = ctl_json_only(c, argc, argv,
+	    "usage: intakectl deliveries [--json]\n",
+	    "Lists the intake ledger: every file or folder ever "
+	    "seen in an inbox, its\nSHA-256, size, status (case, "
+	    "quarantined, duplicate, ignored, pending), case\n"
+	    "and the reason for anything not taken.\n", 0);
+
+	if (rc >= 0)
+		return rc;
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	if (!c->json)
+		printf("%-6s %-11s %-6s %-5s %-7s %-12s %s\n", "ID", "STATUS",
+		    "CASE", "PAGES", "SIZE", "SHA-256", "NAME");
+	return store_delivery_foreach(c->store, false, print_delivery, c) ?
+	    1 : 0;
+}

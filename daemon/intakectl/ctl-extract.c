@@ -1,0 +1,155 @@
+/*
+ * ctl-extract.c - intakectl extract: unpack, OCR, recognise the form and
+ * read its fields, for files given on the command line, without a daemon
+ * or a database; one JSON object per file (the format of FORMS.md).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl-job.h"
+#include "intake.h"
+#include "template.h"
+#include "ctl.h"
+
+#define EXTRACT_USAGE \
+	"usage: intakectl extract [--json] [--templates DIR] FILE...\n"
+
+static void
+print_field(const struct tpl_field *tf, const struct read_field *f,
+    uint32_t page, bool *first)
+{
+	bool boolean = tf->type == FT_CHECKBOX || tf->type == FT_SIGNATURE;
+
+	printf("%s", *first ? "" : ",");
+	*first = false;
+	json_str(stdout, tf->name);
+	putchar(':');
+	if (f == NULL) {
+		/* its page was not found in the delivery */
+		printf("{\"value\":\"\",\"status\":\"%s\",\"confidence\":0,"
+		    "\"page\":null,\"raw\":\"\"}", tf->required ? "missing" :
+		    "empty");
+		return;
+	}
+	fputs("{\"value\":", stdout);
+	if (boolean && (strcmp(f->value, "true") == 0 ||
+	    strcmp(f->value, "false") == 0))
+		fputs(f->value, stdout);
+	else
+		json_str(stdout, f->value);
+	fputs(",\"status\":", stdout);
+	json_str(stdout, f->status);
+	printf(",\"confidence\":%.2f,\"page\":%u,\"raw\":", f->confidence, page);
+	json_str(stdout, f->raw ? f->raw : "");
+	if (f->why != NULL && *f->why) {
+		fputs(",\"why\":", stdout);
+		json_str(stdout, f->why);
+	}
+	printf(",\"box\":[%d,%d,%d,%d]}", f->x, f->y, f->w, f->h);
+}
+
+static void
+print_result(const char *file, struct template *const *tpls, size_t ntpls,
+    const struct ctl_job *j, bool failed)
+{
+	const struct template *t = failed ? NULL :
+	    form_choose(tpls, ntpls, &j->reading);
+	bool first = true;
+	size_t i, k;
+
+	fputs("{\"file\":", stdout);
+	json_str(stdout, file);
+	fputs(",\"form\":", stdout);
+	json_str(stdout, t ? t->id : NULL);
+	printf(",\"pages\":%zu,\"fields\":{", j->npages);
+	for (i = 0; t != NULL && i < t->npages; i++) {
+		uint32_t page = form_page_of(&j->reading, t->id, t->pages[i].n);
+
+		for (k = 0; k < t->pages[i].nfields; k++) {
+			const struct tpl_field *tf = &t->pages[i].fields[k];
+			print_field(tf, page ? form_field(&j->reading, page,
+			    tf->name) : NULL, page, &first);
+		}
+	}
+	fputs("},\"errors\":[", stdout);
+	first = true;
+	if (j->refused != NULL) {
+		json_str(stdout, j->refused);
+		first = false;
+	}
+	for (i = 0; i < j->nwarnings; i++) {
+		if (!first)
+			putchar(',');
+		first = false;
+		json_str(stdout, j->warnings[i]);
+	}
+	puts("]}");
+	fflush(stdout);
+}
+
+int
+cmd_extract(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "templates", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct template **tpls = NULL;
+	size_t ntpls = 0;
+	char *dir = NULL;
+	int ch, i, rc = 0;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': c->json = true; break;
+		case 't': free(dir); dir = xstrdup(optarg); break;
+		case 'h':
+			printf(EXTRACT_USAGE "\nRuns unpacking, OCR, form "
+			    "recognition and field reading on each FILE,\nas "
+			    "the daemon does, without a daemon or a database, "
+			    "and prints one JSON\nobject per file: the form "
+			    "(null when no template matches), the pages, and\n"
+			    "every field with its value, status (ok, empty, "
+			    "missing, uncertain,\ninvalid), confidence, page "
+			    "and what OCR read.  --templates: a folder of\n"
+			    "templates instead of the installed ones.\n");
+			free(dir);
+			return 0;
+		default:
+			fputs(EXTRACT_USAGE, stderr);
+			free(dir);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fputs(EXTRACT_USAGE, stderr);
+		free(dir);
+		return 2;
+	}
+	if (dir == NULL)
+		dir = path_join(config_datadir(), "templates");
+	if (templates_load_dir(dir, &tpls, &ntpls) != 0 && ntpls == 0) {
+		fprintf(stderr, "intakectl: no usable template in \"%s\"\n", dir);
+		free(dir);
+		return 1;
+	}
+	for (i = optind; i < argc; i++) {
+		struct ctl_job j;
+		bool failed = ctl_job_run(c, argv[i], dir, NULL, &j) != 0;
+
+		if (failed)
+			rc = 1;
+		print_result(argv[i], tpls, ntpls, &j, failed);
+		ctl_job_release(&j);
+	}
+	templates_free(tpls, ntpls);
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,326 @@
+/*
+ * ctl-status.c - intakectl status and stats: what the daemon is doing
+ * now, and how the work went over days and weeks, for supervisors who
+ * want to see a queue grow before deadlines slip.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "store.h"
+#include "ctl.h"
+
+/* Whether the intaked of the data directory runs: the process its pid
+ * file names is alive and is an intaked.  (Taking the lock to see would
+ * stop a daemon that starts at that moment.) */
+static bool
+daemon_up(const struct ctl *c, long *pid)
+{
+	char *path = path_join(c->config.data_dir, "intaked.pid"), *buf;
+	char comm[32];
+	size_t len;
+	bool up = false;
+	FILE *f;
+
+	*pid = 0;
+	if (file_read_all(path, 64, &buf, &len) == 0) {
+		*pid = strtol(buf, NULL, 10);
+		free(buf);
+	}
+	free(path);
+	if (*pid <= 0 || (kill((pid_t)*pid, 0) == -1 && errno != EPERM))
+		return false;
+	path = xasprintf("/proc/%ld/comm", *pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		up = fgets(comm, sizeof(comm), f) != NULL &&
+		    strncmp(comm, "intaked", 7) == 0;
+		fclose(f);
+	}
+	free(path);
+	if (!up)
+		*pid = 0;
+	return up;
+}
+
+struct status {
+	struct ctl	*c;
+	bool		 first;
+	int64_t		 deliveries, pages, overdue, open;
+	int64_t		 running, waiting, failed;	/* actions */
+};
+
+static int
+stage_row(const char *status, const char *stage, int64_t n, void *arg)
+{
+	struct status *s = arg;
+
+	if (s->c->json) {
+		printf("%s{\"status\":", s->first ? "" : ",");
+		json_str(stdout, status);
+		fputs(",\"stage\":", stdout);
+		json_str(stdout, stage);
+		printf(",\"n\":%lld}", (long long)n);
+	} else
+		printf("  %-12s %-10s %lld\n", status, stage, (long long)n);
+	s->first = false;
+	return 0;
+}
+
+static int
+open_row(const char *state, const char *queue, int64_t n, void *arg)
+{
+	struct status *s = arg;
+
+	if (s->c->json) {
+		printf("%s{\"state\":", s->first ? "" : ",");
+		json_str(stdout, state);
+		fputs(",\"queue\":", stdout);
+		json_str(stdout, *queue ? queue : NULL);
+		printf(",\"n\":%lld}", (long long)n);
+	} else
+		printf("  %-20s %-16s %lld\n", state, *queue ? queue : "-",
+		    (long long)n);
+	s->first = false;
+	return 0;
+}
+
+static int
+recent_row(const char *what, const char *which, int64_t n, void *arg)
+{
+	struct status *s = arg;
+
+	if (strcmp(what, "actions") == 0)
+		*(strcmp(which, "running") == 0 ? &s->running :
+		    strcmp(which, "waiting") == 0 ? &s->waiting :
+		    &s->failed) = n;
+	else if (strcmp(what, "deliveries") == 0)
+		s->deliveries = n;
+	else if (strcmp(what, "pages") == 0)
+		s->pages = n;
+	else if (strcmp(what, "overdue") == 0)
+		s->overdue = n;
+	else
+		s->open = n;
+	return 0;
+}
+
+/* The daemon's own gauge, one JSON line, or NULL. */
+static char *
+daemon_gauge(const struct ctl *c)
+{
+	char *path = path_join(c->config.data_dir, "intaked.status"), *buf;
+	size_t len;
+
+	if (file_read_all(path, 4096, &buf, &len) != 0)
+		buf = NULL;
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	free(path);
+	return buf;
+}
+
+#define STATUS_USAGE "usage: intakectl status [--json]\n"
+
+int
+cmd_status(struct ctl *c, int argc, char **argv)
+{
+	struct status s;
+	char *gauge = NULL;
+	long pid;
+	bool up;
+	int rc;
+
+	if ((rc = ctl_json_only(c, argc, argv, STATUS_USAGE,
+	    "Whether intaked runs (and its workers: ready, busy; deliveries "
+	    "queued for\nthem), deliveries not yet done by stage, deliveries "
+	    "and pages per minute\nover the last hour, open cases per state "
+	    "and queue, how many are overdue,\nand the workflows' actions: "
+	    "running, waiting (queued or to be tried\nagain) and failed.\n",
+	    0)) >= 0)
+		return rc;
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.first = true;
+	up = daemon_up(c, &pid);
+	if (up)
+		gauge = daemon_gauge(c);
+	if (store_counts(c->store, COUNT_RECENT, now_ms(), recent_row, &s) != 0)
+		return 1;
+	if (c->json) {
+		printf("{\"daemon\":%s,\"pid\":%ld,\"workers\":%s,"
+		    "\"deliveries_per_minute\":%.1f,\"pages_per_minute\":%.1f,"
+		    "\"open\":%lld,\"overdue\":%lld,\"actions\":{\"running\":%lld,"
+		    "\"waiting\":%lld,\"failed\":%lld},\"unfinished\":[",
+		    up ? "\"up\"" : "\"down\"", up ? pid : 0, gauge ? gauge :
+		    "null",
+		    (double)s.deliveries / 60.0, (double)s.pages / 60.0,
+		    (long long)s.open, (long long)s.overdue,
+		    (long long)s.running, (long long)s.waiting,
+		    (long long)s.failed);
+	} else {
+		printf("intaked: %s", up ? "up" : "down");
+		if (up)
+			printf(" (pid %ld)", pid);
+		if (gauge != NULL) {
+			const char *w = strstr(gauge, "\"workers\":");
+			unsigned nw, ready, busy, queued, held;
+
+			if (w != NULL && sscanf(w, "\"workers\":%u,\"ready\":%u,"
+			    "\"busy\":%u,\"queued\":%u,\"held\":%u", &nw,
+			    &ready, &busy, &queued, &held) == 5)
+				printf(", %u workers (%u ready, %u busy), %u "
+				    "deliveries waiting for one", nw, ready, busy,
+				    queued + held);
+		}
+		printf("\nlast hour: %.1f deliveries/min, %.1f pages/min\n"
+		    "open cases: %lld, overdue: %lld\n"
+		    "actions: %lld running, %lld waiting, %lld failed%s\n"
+		    "\ndeliveries not done:\n",
+		    (double)s.deliveries / 60.0, (double)s.pages / 60.0,
+		    (long long)s.open, (long long)s.overdue,
+		    (long long)s.running, (long long)s.waiting,
+		    (long long)s.failed, s.failed ? " (intakectl cases --stuck)" :
+		    "");
+	}
+	free(gauge);
+	rc = store_counts(c->store, COUNT_STAGES, now_ms(), stage_row, &s);
+	if (c->json)
+		fputs("],\"open_by_state\":[", stdout);
+	else {
+		if (s.first)
+			puts("  none");
+		puts("\nopen cases by state and queue:");
+	}
+	s.first = true;
+	if (rc == 0)
+		rc = store_counts(c->store, COUNT_OPEN, now_ms(), open_row, &s);
+	if (c->json)
+		puts("]}");
+	else if (s.first)
+		puts("  none");
+	return rc == 0 ? 0 : 1;
+}
+
+struct stats {
+	struct ctl	*c;
+	int64_t		 backlog;
+};
+
+static int
+period_row(const char *period, int64_t received, int64_t completed, void *arg)
+{
+	struct stats *s = arg;
+
+	s->backlog += received - completed;
+	if (s->c->json) {
+		bool first = true;
+
+		putchar('{');
+		json_key_str(stdout, &first, "period", period);
+		json_key_int(stdout, &first, "received", received);
+		json_key_int(stdout, &first, "completed", completed);
+		json_key_int(stdout, &first, "backlog_change", s->backlog);
+		puts("}");
+	} else
+		printf("%-18s %9lld %10lld %+8lld\n", period, (long long)received,
+		    (long long)completed, (long long)s->backlog);
+	return 0;
+}
+
+static int
+form_row(const char *form, int64_t n, int64_t median_ms, void *arg)
+{
+	struct stats *s = arg;
+
+	if (s->c->json) {
+		bool first = true;
+
+		putchar('{');
+		json_key_str(stdout, &first, "form", *form ? form : NULL);
+		json_key_int(stdout, &first, "completed", n);
+		json_key_int(stdout, &first, "median_hours",
+		    (median_ms + 1800000) / 3600000);
+		puts("}");
+	} else
+		printf("%-18s %9lld %10.1f days\n", *form ? form : "-",
+		    (long long)n, (double)median_ms / 86400000.0);
+	return 0;
+}
+
+#define STATS_USAGE "usage: intakectl stats [--json] [--by day|week] [--days N]\n"
+
+int
+cmd_stats(struct ctl *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct stats s = { c, 0 };
+	bool weeks = false;
+	long days = 30;
+	char *end;
+	int64_t since;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': c->json = true; break;
+		case 'b':
+			if (strcmp(optarg, "week") == 0)
+				weeks = true;
+			else if (strcmp(optarg, "day") != 0) {
+				fputs(STATS_USAGE, stderr);
+				return 2;
+			}
+			break;
+		case 'd':
+			days = strtol(optarg, &end, 10);
+			if (*end != '\0' || days <= 0 || days > 3660) {
+				fputs(STATS_USAGE, stderr);
+				return 2;
+			}
+			break;
+		case 'h':
+			printf(STATS_USAGE "\nCases received and completed per "
+			    "day (or week) over the last N days\n(default 30), "
+			    "the change of the backlog since then, and per form "
+			    "the\nmedian time from receipt to completion.\n");
+			return 0;
+		default:
+			fputs(STATS_USAGE, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(STATS_USAGE, stderr);
+		return 2;
+	}
+	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+		return 1;
+	since = now_ms() - days * 86400000LL;
+	if (!c->json)
+		printf("%-18s %9s %10s %8s\n", weeks ? "WEEK" : "DAY",
+		    "RECEIVED", "COMPLETED", "BACKLOG");
+	rc = store_stats_periods(c->store, weeks, since, period_row, &s);
+	if (rc == 0 && !c->json)
+		printf("\n%-18s %9s %10s\n", "FORM", "COMPLETED", "MEDIAN");
+	if (rc == 0)
+		rc = store_stats_completion(c->store, since, form_row, &s);
+	return rc == 0 ? 0 : 1;
+}

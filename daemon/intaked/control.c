@@ -1,0 +1,322 @@
+/*
+ * control.c - the daemon's control socket: intakectl for people who may
+ * not read the database themselves.
+ *
+ * A client connects, sends one MSG_CTL_REQUEST (the command and its
+ * arguments, and its standard input, output and error as descriptors)
+ * and waits for MSG_CTL_STATUS.  The kernel says who it is (SO_PEERCRED);
+ * the daemon runs intakectl as itself on the client's descriptors, with
+ * that user's name, so the roles of intake.conf decide what they may do.
+ * Only commands that work on the database are served: a command that
+ * reads or writes files by name would do so with the daemon's rights.
+ *
+ * The daemon forks at once for each connection and never reads from a
+ * client itself: a slow or silent client stalls only its own child.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "control.h"
+#include "proto.h"
+#include "control-cmds.h"
+
+#define CTL_MAX_ARGS	64
+#define CTL_MAX_CHILDREN 32
+#define CTL_MAX_PER_USER 4	/* requests one user may have at once */
+#define CTL_READ_S	10	/* a client has this long to say what it wants */
+#define CTL_RUN_S	900	/* and the command this long to run */
+
+static const char *
+ctl_program(void)
+{
+	const char *p = getenv("INTAKECTL");
+
+	return p != NULL && *p != '\0' ? p : BINDIR "/intakectl";
+}
+
+int
+control_open(struct control *ct, const struct config *c)
+{
+	struct sockaddr_un sa;
+	char *dir, *slash;
+	int fd;
+
+	struct stat st;
+	char *conf;
+
+	memset(ct, 0, sizeof(*ct));
+	ct->fd = -1;
+	if (c->control == NULL || *c->control == '\0')
+		return 0;	/* <control socket=""/>: none */
+	if (strlen(c->control) >= sizeof(sa.sun_path)) {
+		log_warn("control socket \"%s\": the path is too long; intakectl "
+		    "works only for users who can read the database",
+		    c->control);
+		return 0;
+	}
+	dir = xstrdup(c->control);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		/* A folder made here must let everyone reach the socket,
+		 * whatever the daemon's umask. */
+		if (stat(dir, &st) == -1 && mkdir_p(dir, 0755) == 0)
+			(void)chmod(dir, 0755);
+	}
+	free(dir);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, c->control, strlen(c->control));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		fatal("socket: %s", strerror(errno));
+	/* A socket left by a daemon that is gone is removed; one that
+	 * answers belongs to another daemon, and anything else is not
+	 * ours to remove. */
+	if (lstat(c->control, &st) == 0) {
+		int probe;
+
+		if (!S_ISSOCK(st.st_mode)) {
+			log_warn("control socket \"%s\": something else is "
+			    "there; running without a control socket",
+			    c->control);
+			close(fd);
+			return 0;
+		}
+		probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe != -1 && connect(probe, (struct sockaddr *)&sa,
+		    sizeof(sa)) == 0) {
+			log_warn("control socket \"%s\": another daemon "
+			    "answers there; running without a control socket",
+			    c->control);
+			close(probe);
+			close(fd);
+			return 0;
+		}
+		if (probe != -1)
+			close(probe);
+		(void)unlink(c->control);
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    chmod(c->control, 0666) == -1 || listen(fd, 16) == -1) {
+		log_warn("control socket \"%s\": %s; intakectl works only for "
+		    "users who can read the database", c->control,
+		    strerror(errno));
+		close(fd);
+		return 0;
+	}
+	ct->fd = fd;
+	ct->path = xstrdup(c->control);
+	/* After daemon() the working folder is "/": the path must not be
+	 * relative. */
+	conf = c->file ? realpath(c->file, NULL) : NULL;
+	ct->config = conf ? conf : c->file ? xstrdup(c->file) : NULL;
+	ct->data_dir = xstrdup(c->data_dir);
+	log_info("control socket %s", ct->path);
+	return 0;
+}
+
+/* In the child: read the request, run intakectl for the peer, report
+ * its exit status.  Never returns. */
+static void NORETURN
+serve(struct control *ct, int sock)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct passwd *pw;
+	struct msg m, reply;
+	char *argv[CTL_MAX_ARGS + 6];
+	uint32_t argc, i;
+	int status = 1, n = 0, w, waited = 0;
+	pid_t pid;
+	sigset_t none;
+
+	/* Keep nothing of the daemon's: its lock, database, workers'
+	 * sockets and inotify stay with it alone. */
+	if (sock != 3) {
+		if (dup2(sock, 3) == -1)
+			_exit(1);
+		sock = 3;
+	}
+	(void)close_range(4, ~0U, 0);
+	memset(&m, 0, sizeof(m));
+
+	/* The daemon blocks its signals outside ppoll(); intakectl must
+	 * not inherit that. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	alarm(CTL_READ_S);
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    (pw = getpwuid(cred.uid)) == NULL)
+		_exit(1);
+	if (fcntl(sock, F_SETFL, 0) == -1 || msg_recv(sock, &m) != 0)
+		_exit(1);
+	alarm(0);
+	argc = msg_get_u32(&m);
+	if (m.type != MSG_CTL_REQUEST || m.nfds != 3 || argc == 0 ||
+	    argc > CTL_MAX_ARGS)
+		goto refuse;
+	argv[n++] = (char *)"intakectl";
+	if (ct->config != NULL) {
+		argv[n++] = (char *)"-c";
+		argv[n++] = ct->config;
+	}
+	argv[n++] = (char *)"--data-dir";
+	argv[n++] = ct->data_dir;
+	for (i = 0; i < argc; i++)
+		if ((argv[n++] = msg_get_str(&m)) == NULL)
+			goto refuse;
+	argv[n] = NULL;
+	if (!msg_end(&m))
+		goto refuse;
+	if (!control_serves(argv[n - (int)argc])) {
+		dprintf(m.fds[2], "intakectl: \"%s\" is not run by the daemon: "
+		    "it reads or writes files by name; run it as yourself\n",
+		    argv[n - (int)argc]);
+		goto report;
+	}
+	log_info("control: %s (uid %ld) runs intakectl %s", pw->pw_name,
+	    (long)cred.uid, argv[n - (int)argc]);
+	if ((pid = fork()) == -1)
+		goto refuse;
+	if (pid == 0) {
+		if (dup2(m.fds[0], 0) == -1 || dup2(m.fds[1], 1) == -1 ||
+		    dup2(m.fds[2], 2) == -1)
+			_exit(1);
+		if (setenv("INTAKE_CTL_USER", pw->pw_name, 1) == -1 ||
+		    setenv("INTAKE_CTL_SERVED", "1", 1) == -1)
+			_exit(1);
+		close(sock);
+		signal(SIGPIPE, SIG_DFL);
+		execv(ctl_program(), argv);
+		dprintf(2, "intakectl: the daemon cannot run %s: %s\n",
+		    ctl_program(), strerror(errno));
+		_exit(1);
+	}
+	/* The command ends, the caller hangs up, or its time is up. */
+	for (;;) {
+		struct pollfd p = { sock, POLLIN, 0 };
+		pid_t r = waitpid(pid, &w, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR)
+			_exit(1);
+		if ((poll(&p, 1, 200) > 0 && (p.revents & (POLLHUP | POLLERR |
+		    POLLIN))) || ++waited > CTL_RUN_S * 5) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &w, 0) == -1 && errno == EINTR)
+				;
+			break;
+		}
+	}
+	status = WIFEXITED(w) ? WEXITSTATUS(w) : 1;
+	goto report;
+refuse:
+	if (m.nfds == 3)
+		dprintf(m.fds[2], "intakectl: the daemon did not understand "
+		    "the request\n");
+	status = 2;
+report:
+	msg_init(&reply, MSG_CTL_STATUS);
+	msg_put_u32(&reply, (uint32_t)status);
+	(void)msg_send(sock, &reply);
+	_exit(0);
+}
+
+void
+control_accept(struct control *ct)
+{
+	struct ucred cred;
+	socklen_t len;
+	size_t i, mine, turn;
+	pid_t pid;
+	int sock;
+
+	for (turn = 0; turn < 8 && (sock = accept4(ct->fd, NULL, NULL,
+	    SOCK_CLOEXEC)) != -1; turn++) {
+		control_reap(ct);
+		len = sizeof(cred);
+		if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+			close(sock);
+			continue;
+		}
+		for (i = 0, mine = 0; i < ct->nkids; i++)
+			mine += ct->kid_uid[i] == cred.uid;
+		if (ct->nkids >= CTL_MAX_CHILDREN || mine >= CTL_MAX_PER_USER) {
+			if (mono_ms() - ct->warned > 60000) {
+				log_warn("control: uid %ld has %zu requests "
+				    "running, %zu in all: refusing more",
+				    (long)cred.uid, mine, ct->nkids);
+				ct->warned = mono_ms();
+			}
+			close(sock);
+			continue;
+		}
+		if ((pid = fork()) == -1) {
+			log_warn("control: fork: %s", strerror(errno));
+			close(sock);
+			continue;
+		}
+		if (pid == 0) {
+			close(ct->fd);
+			serve(ct, sock);
+		}
+		close(sock);
+		ct->kid_uid[ct->nkids] = cred.uid;
+		ct->kids[ct->nkids++] = pid;
+	}
+}
+
+void
+control_reap(struct control *ct)
+{
+	size_t i = 0;
+	int w;
+
+	while (i < ct->nkids) {
+		if (waitpid(ct->kids[i], &w, WNOHANG) == ct->kids[i]) {
+			ct->nkids--;
+			ct->kids[i] = ct->kids[ct->nkids];
+			ct->kid_uid[i] = ct->kid_uid[ct->nkids];
+		} else
+			i++;
+	}
+}
+
+void
+control_close(struct control *ct)
+{
+	size_t i;
+
+	/* Requests still running end with the daemon. */
+	for (i = 0; i < ct->nkids; i++)
+		kill(ct->kids[i], SIGTERM);
+	if (ct->fd != -1) {
+		close(ct->fd);
+		(void)unlink(ct->path);
+	}
+	free(ct->path);
+	free(ct->config);
+	free(ct->data_dir);
+	memset(ct, 0, sizeof(*ct));
+	ct->fd = -1;
+}

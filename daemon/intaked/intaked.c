@@ -1,0 +1,655 @@
+/*
+ * intaked.c - the intake daemon: watches the inboxes, takes every complete
+ * delivery into the spool exactly once and opens its case.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "actions.h"
+#include "control.h"
+#include "pipeline.h"
+#include "template.h"
+#include "watch.h"
+#include "store.h"
+#include "ledger.h"
+#include "scan.h"
+#include "action-check.h"
+
+#define RESUME_MS	5000	/* how often half-done steps are looked for */
+#define WF_TICK_MS	1000	/* how often timers and actions are looked for */
+#define STATUS_MS	2000	/* how often intaked.status is written */
+
+struct inbox_run {
+	struct inbox_conf *conf;
+	struct watch	*watch;
+	struct scan	 scan;
+	bool		 polled;
+	bool		 dirty;
+	int64_t		 last_scan;	/* monotonic ms; 0: never */
+	int64_t		 next_scan;	/* the next poll or full rescan */
+};
+
+struct daemon {
+	struct config	 config;
+	struct store	*store;
+	struct ledger	 ledger;
+	struct pipeline	 pipeline;
+	struct control	 control;
+	struct actions	 actions;
+	bool		 pipeline_up;
+	struct inbox_run *inboxes;
+	size_t		 ninboxes;
+	bool		 once;
+	int		 lockfd;
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static void NORETURN
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+"usage: intaked [-fnv] [-c file] [--once] [--data-dir dir] [--inbox dir]...\n"
+"\n"
+"Watches inboxes for scanned applications, takes each complete delivery\n"
+"exactly once into its spool and opens a case for it, which then runs\n"
+"through the workflow for its form (deadlines, work lists, history).\n"
+"\n"
+"  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ",\n"
+"                      built-in defaults when it does not exist)\n"
+"  -f, --foreground    stay in the foreground and log to stderr\n"
+"      --once          take in and process what is in the inboxes now, wait\n"
+"                      until every case is at rest, then exit 0\n"
+"      --data-dir DIR  database and spool (default " DATA_DIR_DEFAULT ")\n"
+"      --inbox DIR     watch DIR (repeatable; replaces configured inboxes)\n"
+"      --settle SECS   seconds a file must stay unchanged (with --inbox)\n"
+"  -n, --check         check the configuration and the workflows and exit\n"
+"                      (0: OK, 1: not)\n"
+"  -v, --verbose       log debugging detail\n"
+"  -h, --help          show this help\n"
+"  -V, --version       show the version\n"
+"\n"
+"SIGHUP reads the workflows again and rescans the inboxes.  People who may\n"
+"not read the database use intakectl through the daemon's control socket.\n"
+"\n"
+"See intaked(8), intake.conf(5) and intake-workflow(5).\n");
+	exit(status);
+}
+
+/* Every OCR language configured must have its models installed, or the
+ * daemon does not start: the message names the Debian package. */
+/* -n: the workflows load, and every inbox's workflow is one of them. */
+static int
+check_workflows(const struct config *c)
+{
+	struct template **tpls = NULL;
+	struct workflow **wfs = NULL;
+	struct wf_context ctx;
+	char *tdir = path_join(config_datadir(), "templates");
+	char *dir = config_workflows(c);
+	size_t ntpls = 0, nwfs = 0, i;
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (access(tdir, R_OK | X_OK) == 0)
+		(void)templates_load_dir(tdir, &tpls, &ntpls);
+	ctx.tpls = tpls;
+	ctx.ntpls = ntpls;
+	if (c->nroles > 0)
+		ctx.roles = config_role_names(c, &ctx.nroles);
+	rc = workflows_load_dir(dir, &ctx, &wfs, &nwfs);
+	if (actions_check(wfs, nwfs, c->plugins) != 0)
+		rc = INTAKE_EINVAL;
+	for (i = 0; i < c->ninboxes; i++)
+		if (c->inboxes[i].workflow != NULL &&
+		    workflows_by_id(wfs, nwfs, c->inboxes[i].workflow) == NULL) {
+			fprintf(stderr, "%s:%d: inbox \"%s\": no workflow \"%s\" "
+			    "in %s\n", c->file ? c->file : "intake.conf",
+			    c->inboxes[i].line, c->inboxes[i].path,
+			    c->inboxes[i].workflow, dir);
+			rc = INTAKE_EINVAL;
+		}
+	workflows_free(wfs, nwfs);
+	templates_free(tpls, ntpls);
+	free(ctx.roles);
+	free(tdir);
+	free(dir);
+	return rc;
+}
+
+static int
+check_languages(const struct config *c)
+{
+	char err[512];
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i <= c->ninboxes; i++) {
+		const char *lang = i == 0 ? c->lang : c->inboxes[i - 1].lang;
+		int line = i == 0 ? 0 : c->inboxes[i - 1].line;
+		bool seen = false;
+
+		if (lang == NULL || strcmp(lang, "none") == 0)
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(lang, j == 0 ? c->lang :
+			    (c->inboxes[j - 1].lang ? c->inboxes[j - 1].lang :
+			    "")) == 0;
+		if (seen || pool_check_lang(lang, err, sizeof(err)) == 0)
+			continue;
+		if (c->file != NULL)
+			fprintf(stderr, "%s:%d: OCR language \"%s\": %s\n",
+			    c->file, line > 0 ? line : 1, lang, err);
+		else
+			fprintf(stderr, "intaked: OCR language \"%s\": %s\n",
+			    lang, err);
+		rc = INTAKE_EINVAL;
+	}
+	return rc;
+}
+
+/* Only one daemon may own a data directory. */
+static int
+take_lock(struct daemon *d)
+{
+	char *path = path_join(d->config.data_dir, "intaked.pid");
+	char buf[32];
+	int fd, n;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		free(path);
+		return INTAKE_ERR;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		n = (int)read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		log_err("data directory \"%s\" is in use by another intaked "
+		    "(pid %s)", d->config.data_dir, buf[0] ? buf : "unknown");
+		close(fd);
+		free(path);
+		return INTAKE_ERR;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warn("%s: %s", path, strerror(errno));
+	free(path);
+	d->lockfd = fd;
+	return 0;
+}
+
+static int
+daemon_open(struct daemon *d)
+{
+	char *db;
+	size_t i;
+	int rc;
+
+	if ((rc = mkdir_p(d->config.data_dir, 0750)) != 0) {
+		log_err("data directory \"%s\": %s", d->config.data_dir,
+		    strerror(-rc));
+		return INTAKE_ERR;
+	}
+	if (take_lock(d) != 0)
+		return INTAKE_ERR;
+	db = path_join(d->config.data_dir, "intake.db");
+	rc = store_open(db, STORE_CREATE, &d->store);
+	free(db);
+	if (rc != 0 || ledger_init(&d->ledger, d->store, &d->config) != 0)
+		return INTAKE_ERR;
+	if (pipeline_init(&d->pipeline, &d->ledger, &d->config) != 0)
+		return INTAKE_ERR;
+	d->pipeline_up = true;
+	d->pipeline.wf.tries = d->config.action_tries;
+	d->pipeline.wf.backoff_ms = d->config.action_backoff_ms;
+	actions_init(&d->actions, &d->config);
+	/* Attempts cut short when the daemon last stopped run again. */
+	if (store_actions_unclaim(d->store, &i) == 0 && i > 0)
+		log_info("%zu action%s cut short by the last stop will run "
+		    "again", i, i == 1 ? "" : "s");
+	if (!d->once)
+		(void)control_open(&d->control, &d->config);
+	d->ninboxes = d->config.ninboxes;
+	d->inboxes = xcalloc(d->ninboxes, sizeof(*d->inboxes));
+	for (i = 0; i < d->ninboxes; i++) {
+		struct inbox_run *r = &d->inboxes[i];
+		const char *fstype;
+
+		r->conf = &d->config.inboxes[i];
+		watch_open(r->conf->path, r->conf->mode, &r->watch, &r->polled,
+		    &fstype);
+		scan_init(&r->scan, r->conf, r->polled);
+		log_info("watching inbox %s (%s file system, %s, settle %.1f s)",
+		    r->conf->path, fstype, r->polled ? "polled" : "inotify",
+		    r->conf->settle_ms / 1000.0);
+	}
+	return 0;
+}
+
+static void
+daemon_close(struct daemon *d)
+{
+	size_t i;
+
+	control_close(&d->control);
+	if (d->actions.run != NULL)
+		actions_release(&d->actions);
+	for (i = 0; i < d->ninboxes; i++) {
+		watch_close(d->inboxes[i].watch);
+		scan_release(&d->inboxes[i].scan);
+	}
+	free(d->inboxes);
+	if (d->pipeline_up)
+		pipeline_release(&d->pipeline);
+	ledger_release(&d->ledger);
+	store_close(d->store);
+	if (d->lockfd > 0) {
+		/* The gauge of a daemon that is gone says nothing. */
+		char *status = path_join(d->config.data_dir, "intaked.status");
+
+		(void)unlink(status);
+		free(status);
+		close(d->lockfd);
+	}
+}
+
+/* Queues a delivery and gives it to an idle worker at once, not once the
+ * whole batch being taken or resumed has been queued. */
+static void
+submit(struct daemon *d, int64_t id)
+{
+	pipeline_submit(&d->pipeline, id);
+	pipeline_dispatch(&d->pipeline);
+}
+
+static int
+process_one(const struct delivery *dv, void *arg)
+{
+	struct daemon *d = arg;
+
+	if (dv->status == DS_PENDING && dv->stage == STAGE_SPOOLED)
+		submit(d, dv->id);
+	return got_stop ? 1 : 0;
+}
+
+/* Decides every delivery that is in the spool but not yet decided. */
+static void
+process_pending(struct daemon *d)
+{
+	store_delivery_foreach(d->store, true, process_one, d);
+}
+
+static void
+take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
+    size_t n)
+{
+	size_t i;
+	int64_t id;
+	int rc;
+
+	for (i = 0; i < n && !got_stop; i++) {
+		if (ready[i].ignored) {
+			if (ledger_ignore(&d->ledger, r->conf, ready[i].name,
+			    ready[i].pattern) != 0)
+				scan_retry(&r->scan, ready[i].name);
+			continue;
+		}
+		rc = ledger_take(&d->ledger, r->conf, ready[i].name,
+		    ready[i].folder, ready[i].size, ready[i].mtime_ms, &id);
+		if (rc == 0)
+			submit(d, id);
+		else if (rc != INTAKE_ENOENT)
+			scan_retry(&r->scan, ready[i].name);
+	}
+}
+
+static void
+scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
+{
+	struct scan_ready *ready;
+	size_t n;
+
+	if (r->watch != NULL && watch_read(r->watch))
+		r->dirty = true;
+	if (!(r->last_scan == 0 || mono >= r->next_scan ||
+	    (r->scan.next_check != 0 && mono >= r->scan.next_check) ||
+	    (r->dirty && mono >= r->last_scan + 50)))
+		return;
+	r->dirty = false;
+	r->last_scan = mono;
+	r->next_scan = mono + (r->polled ? (int64_t)r->conf->poll_ms :
+	    (int64_t)d->config.rescan_s * 1000);
+	if (scan_inbox(&r->scan, &d->ledger, &ready, &n) != 0)
+		return;
+	take_ready(d, r, ready, n);
+	scan_ready_free(ready, n);
+}
+
+/* True when --once may stop: every inbox looked at, nothing settling,
+ * nothing undecided. */
+static bool
+at_rest(struct daemon *d)
+{
+	int64_t pending = 0;
+	size_t i;
+
+	for (i = 0; i < d->ninboxes; i++)
+		if (d->inboxes[i].last_scan == 0 ||
+		    scan_pending(&d->inboxes[i].scan) > 0)
+			return false;
+	if (!pipeline_idle(&d->pipeline))
+		return false;
+	if (store_delivery_count_pending(d->store, &pending) != 0)
+		return false;
+	return pending == 0;
+}
+
+/* What only the running daemon knows, for intakectl status: written
+ * every few seconds as one JSON line (no fsync: it is a gauge, not a
+ * record). */
+static void
+write_status(struct daemon *d)
+{
+	struct pipeline *p = &d->pipeline;
+	char *path = path_join(d->config.data_dir, "intaked.status");
+	char *tmp = xasprintf("%s.tmp", path);
+	size_t i, busy = 0, ready = 0;
+	char now[32];
+	FILE *f;
+
+	for (i = 0; i < p->pool.n; i++) {
+		busy += p->pool.w[i].job != NULL;
+		ready += p->pool.w[i].ready;
+	}
+	if ((f = fopen(tmp, "w")) != NULL) {
+		fprintf(f, "{\"pid\":%ld,\"updated\":\"%s\",\"workers\":%zu,"
+		    "\"ready\":%zu,\"busy\":%zu,\"queued\":%zu,\"held\":%zu}\n",
+		    (long)getpid(), fmt_time(now_ms(), now, sizeof(now)),
+		    p->pool.n, ready, busy, p->nqueue, p->nheld);
+		if (fclose(f) == 0)
+			(void)rename(tmp, path);
+	}
+	free(tmp);
+	free(path);
+}
+
+static int
+daemon_loop(struct daemon *d)
+{
+	size_t npfd = d->ninboxes + d->pipeline.pool.n + 1;
+	struct pollfd *pfd = xcalloc(npfd, sizeof(*pfd));
+	sigset_t empty;
+	size_t i, nw;
+
+	sigemptyset(&empty);
+	int64_t next_resume = mono_ms() + RESUME_MS, next_wf = 0, next_status = 0;
+
+	while (!got_stop) {
+		int64_t mono = mono_ms(), wake = mono + 60000, dl;
+		struct timespec ts;
+
+		if (mono >= next_resume) {
+			/* Finish steps that failed for a passing reason. */
+			if (ledger_resume(&d->ledger) == 0)
+				process_pending(d);
+			next_resume = mono + RESUME_MS;
+		}
+		if (next_resume < wake)
+			wake = next_resume;
+
+		for (i = 0; i < d->ninboxes && !got_stop; i++)
+			scan_due(d, &d->inboxes[i], mono);
+		pipeline_timeouts(&d->pipeline, mono_ms());
+		pipeline_dispatch(&d->pipeline);
+		if (mono >= next_wf) {
+			/* Deadlines that passed, also while the daemon was
+			 * down, and the actions transitions queued. */
+			pipeline_workflows(&d->pipeline);
+			(void)actions_start(&d->actions, &d->pipeline.wf,
+			    now_ms());
+			if (mono >= next_status) {
+				write_status(d);
+				next_status = mono + STATUS_MS;
+			}
+			next_wf = mono + WF_TICK_MS;
+		}
+		if (next_wf < wake)
+			wake = next_wf;
+		if (got_hup) {
+			got_hup = 0;
+			log_info("SIGHUP: reading the workflows again and "
+			    "rescanning every inbox");
+			pipeline_reload(&d->pipeline);
+			for (i = 0; i < d->ninboxes; i++)
+				d->inboxes[i].next_scan = 0;
+		}
+		if (d->once && at_rest(d)) {
+			/* Then the actions due now, to their end. */
+			pipeline_workflows(&d->pipeline);
+			if (actions_start(&d->actions, &d->pipeline.wf,
+			    now_ms()) == 0 && d->actions.nrun == 0)
+				break;
+		}
+		if (d->once && d->pipeline.start_failures >= 3) {
+			log_err("the workers do not start: giving up; the "
+			    "deliveries stay in the spool for the next run");
+			free(pfd);
+			return INTAKE_ERR;
+		}
+		mono = mono_ms();
+		for (i = 0; i < d->ninboxes; i++) {
+			struct inbox_run *r = &d->inboxes[i];
+
+			if (r->next_scan < wake)
+				wake = r->next_scan;
+			if (r->scan.next_check != 0 && r->scan.next_check < wake)
+				wake = r->scan.next_check;
+			if (r->dirty && r->last_scan + 50 < wake)
+				wake = r->last_scan + 50;
+			pfd[i].fd = watch_fd(r->watch);
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		if ((dl = pipeline_timeouts(&d->pipeline, mono)) != 0 && dl < wake)
+			wake = dl;
+		if ((dl = actions_reap(&d->actions, &d->pipeline.wf)) != 0 &&
+		    dl < wake)
+			wake = dl;
+		/* Work waits for a worker that is to be started again. */
+		if (d->pipeline.nqueue > 0) {
+			dl = d->pipeline.start_after > mono ?
+			    d->pipeline.start_after : mono + 100;
+			if (dl < wake)
+				wake = dl;
+		}
+		nw = pipeline_pollfds(&d->pipeline, pfd + d->ninboxes,
+		    npfd - d->ninboxes - 1);
+		/* The control socket last; its children are collected on
+		 * every turn (SIGCHLD ends the wait). */
+		control_reap(&d->control);
+		pfd[d->ninboxes + nw].fd = d->control.fd;
+		pfd[d->ninboxes + nw].events = POLLIN;
+		pfd[d->ninboxes + nw].revents = 0;
+		if (d->control.nkids > 0 && mono + 200 < wake)
+			wake = mono + 200;
+		if (wake < mono)
+			wake = mono;
+		ts.tv_sec = (wake - mono) / 1000;
+		ts.tv_nsec = ((wake - mono) % 1000) * 1000000;
+		if (ppoll(pfd, d->ninboxes + nw + 1, &ts, &empty) == -1 &&
+		    errno != EINTR)
+			fatal("ppoll: %s", strerror(errno));
+		for (i = 0; i < d->ninboxes; i++)
+			if (pfd[i].revents & POLLIN)
+				d->inboxes[i].dirty = true;
+		pipeline_events(&d->pipeline, pfd + d->ninboxes, nw);
+		if (pfd[d->ninboxes + nw].revents & POLLIN)
+			control_accept(&d->control);
+	}
+	free(pfd);
+	return 0;
+}
+
+static void
+signals_setup(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Signals arrive only while waiting in ppoll(). */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_ONCE = 256, OPT_DATA, OPT_INBOX, OPT_SETTLE };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "data-dir", required_argument, NULL, OPT_DATA },
+		{ "inbox", required_argument, NULL, OPT_INBOX },
+		{ "settle", required_argument, NULL, OPT_SETTLE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct daemon d;
+	const char *conf = NULL, *data = NULL;
+	char **inboxes = NULL, *end;
+	size_t ninboxes = 0, i;
+	bool fg = false, check = false;
+	double settle = -1;
+	enum log_level level = LOG_LEVEL_INFO;
+	int ch, rc;
+
+	memset(&d, 0, sizeof(d));
+	d.control.fd = -1;
+	while ((ch = getopt_long(argc, argv, "c:fnvhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'f': fg = true; break;
+		case 'n': check = true; break;
+		case 'v': level = LOG_LEVEL_DEBUG; break;
+		case 'h': usage(0);
+		case 'V': printf("intaked %s\n", PACKAGE_VERSION); return 0;
+		case OPT_ONCE: d.once = true; break;
+		case OPT_DATA: data = optarg; break;
+		case OPT_INBOX:
+			inboxes = xreallocarray(inboxes, ninboxes + 1,
+			    sizeof(*inboxes));
+			inboxes[ninboxes++] = optarg;
+			break;
+		case OPT_SETTLE:
+			settle = strtod(optarg, &end);
+			if (*end != '\0' || settle < 0 || settle > 86400) {
+				fprintf(stderr, "intaked: --settle \"%s\": not "
+				    "a number of seconds\n", optarg);
+				return 2;
+			}
+			break;
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	log_init("intaked", fg || d.once || check, level);
+
+	config_init(&d.config);
+	if (conf == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
+		conf = CONFIG_FILE_DEFAULT;
+	if (conf != NULL && config_load(&d.config, conf) != 0) {
+		config_release(&d.config);
+		free(inboxes);
+		return 1;
+	}
+	if (data != NULL) {
+		free(d.config.data_dir);
+		d.config.data_dir = realpath(data, NULL);
+		if (d.config.data_dir == NULL)
+			d.config.data_dir = xstrdup(data);
+	}
+	if (ninboxes > 0) {
+		config_clear_inboxes(&d.config);
+		for (i = 0; i < ninboxes; i++) {
+			char *real = realpath(inboxes[i], NULL);
+			struct inbox_conf *in = config_add_inbox(&d.config,
+			    real ? real : inboxes[i]);
+
+			free(real);
+			if (settle >= 0)
+				in->settle_ms = (unsigned)(settle * 1000);
+		}
+	}
+	free(inboxes);
+	if (config_check(&d.config) != 0 || check_languages(&d.config) != 0 ||
+	    (check && check_workflows(&d.config) != 0)) {
+		config_release(&d.config);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", conf ? conf : "(built-in)");
+		config_release(&d.config);
+		return 0;
+	}
+	if (!fg && !d.once && daemon(0, 0) == -1)
+		fatal("daemon: %s", strerror(errno));
+	/* The database, spool and pages are for the daemon and its group. */
+	umask(027);
+	signals_setup();
+	if (daemon_open(&d) != 0) {
+		daemon_close(&d);
+		config_release(&d.config);
+		return 1;
+	}
+	rc = ledger_recover(&d.ledger);
+	if (rc == 0) {
+		process_pending(&d);
+		rc = daemon_loop(&d);
+	}
+	log_info("%s", got_stop ? "stopping on signal" : "all deliveries "
+	    "are at rest");
+	daemon_close(&d);
+	config_release(&d.config);
+	return rc == 0 ? 0 : 1;
+}

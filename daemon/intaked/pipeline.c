@@ -1,0 +1,1078 @@
+/*
+ * pipeline.c - what happens to a delivery once it is in the spool.
+ *
+ * The daemon hashes it and recognises duplicates and empty or oversized
+ * input itself (reading bytes, never parsing them); everything that parses
+ * delivered bytes is a job for a worker process (worker.c).  The worker's
+ * pages, attachments, manifest and warnings are gathered here, and the
+ * case is opened with all of them in one transaction: a crash at any point
+ * leaves either no decision (the delivery is taken up again on the next
+ * start) or the whole of it, never two cases for one delivery.
+ *
+ * A worker that crashes, hangs past its timeout or talks nonsense costs
+ * the delivery one attempt; after the configured number of attempts the
+ * delivery is quarantined with the reason, and the daemon goes on.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "jobmsg.h"
+#include "template.h"
+#include "pipeline.h"
+#include "reading.h"
+#include "proto.h"
+#include "sha256.h"
+#include "store.h"
+#include "ledger.h"
+
+/* A worker begun on a message has this long to send the rest: a hijacked
+ * one trickling bytes must not hold the daemon. */
+#define WORKER_MSG_MS	5000
+
+struct tree_file {
+	char	*rel;		/* path inside the delivery */
+	int64_t	 size;
+	char	 hex[SHA256_HEX_LEN + 1];
+};
+
+struct tree {
+	struct tree_file *files;
+	size_t		 n;
+};
+
+static void
+tree_release(struct tree *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->files[i].rel);
+	free(t->files);
+}
+
+struct collect {
+	struct tree	*t;
+	bool		 hash;
+};
+
+static int
+collect_file(const char *path, const char *rel, const struct stat *st,
+    void *arg)
+{
+	struct collect *c = arg;
+	struct tree_file *f;
+	uint64_t size = (uint64_t)st->st_size;
+	int rc;
+
+	if (!S_ISREG(st->st_mode))
+		return 0;	/* links and special files are no content */
+	c->t->files = xreallocarray(c->t->files, c->t->n + 1,
+	    sizeof(*c->t->files));
+	f = &c->t->files[c->t->n];
+	f->hex[0] = '\0';
+	if (c->hash && (rc = sha256_file(path, f->hex, &size)) != 0)
+		return rc;
+	f->rel = xstrdup(rel);
+	f->size = (int64_t)size;
+	c->t->n++;
+	return 0;
+}
+
+/* Collects (and when hash is true, hashes) every regular file of a
+ * delivery; a single file is named rel. */
+static int
+tree_collect(struct tree *t, const char *path, const char *rel, bool hash)
+{
+	struct collect c = { t, hash };
+
+	return tree_walk(path, rel, collect_file, &c);
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tree_file *)a)->rel,
+	    ((const struct tree_file *)b)->rel);
+}
+
+/* The checksum of a delivery: of the file itself, or for a folder of its
+ * sorted list of (relative name, file checksum). */
+static int
+tree_hash(struct tree *t, bool folder, char *hex, int64_t *size)
+{
+	struct sha256 ctx;
+	unsigned char dig[SHA256_DIGEST_LEN];
+	size_t i;
+
+	*size = 0;
+	for (i = 0; i < t->n; i++)
+		*size += t->files[i].size;
+	if (!folder) {
+		if (t->n != 1)
+			return INTAKE_EINVAL;
+		memcpy(hex, t->files[0].hex, SHA256_HEX_LEN + 1);
+		return 0;
+	}
+	qsort(t->files, t->n, sizeof(*t->files), file_cmp);
+	sha256_init(&ctx);
+	for (i = 0; i < t->n; i++) {
+		sha256_update(&ctx, t->files[i].rel, strlen(t->files[i].rel) + 1);
+		sha256_update(&ctx, t->files[i].hex, SHA256_HEX_LEN + 1);
+	}
+	sha256_final(&ctx, dig);
+	sha256_hex(dig, hex);
+	return 0;
+}
+
+/* What a worker reported for the job it runs. */
+struct job_state {
+	int64_t		 delivery_id;
+	char		*name;		/* for messages */
+	char		*pages_dir;	/* spool/<token>/pages */
+	struct page_row	*pages;
+	size_t		 npages;
+	char		**att_names, **att_paths;
+	int64_t		*att_sizes;
+	size_t		 natt;
+	char		*reference, *channel, *sender, *form_hint;
+	char		*pdf;		/* the searchable PDF, or NULL */
+	struct form_reading reading;	/* forms and fields recognised */
+	char		**warnings;
+	size_t		 nwarnings;
+};
+
+static void
+job_state_free(struct job_state *j)
+{
+	size_t i;
+
+	if (j == NULL)
+		return;
+	for (i = 0; i < j->npages; i++)
+		page_row_release(&j->pages[i]);
+	free(j->pages);
+	for (i = 0; i < j->natt; i++) {
+		free(j->att_names[i]);
+		free(j->att_paths[i]);
+	}
+	free(j->att_names);
+	free(j->att_paths);
+	free(j->att_sizes);
+	for (i = 0; i < j->nwarnings; i++)
+		free(j->warnings[i]);
+	free(j->warnings);
+	free(j->reference);
+	free(j->channel);
+	free(j->sender);
+	free(j->form_hint);
+	free(j->pdf);
+	form_reading_release(&j->reading);
+	free(j->name);
+	free(j->pages_dir);
+	free(j);
+}
+
+struct orphans {
+	int64_t		*id;
+	char		**form;
+	size_t		 n;
+};
+
+static int
+orphan_add(const struct case_row *k, void *arg)
+{
+	struct orphans *o = arg;
+
+	o->id = xreallocarray(o->id, o->n + 1, sizeof(*o->id));
+	o->form = xreallocarray(o->form, o->n + 1, sizeof(*o->form));
+	o->id[o->n] = k->id;
+	o->form[o->n++] = k->form ? xstrdup(k->form) : NULL;
+	return 0;
+}
+
+/* Open cases without a workflow (opened before there was one for them,
+ * or by an intake without workflows) start the one that applies now. */
+static void
+adopt_cases(struct pipeline *p)
+{
+	struct store *st = p->ledger->store;
+	struct orphans o = { NULL, NULL, 0 };
+	struct case_filter f;
+	size_t i, n = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.no_workflow = true;
+	if (p->wf.nwfs == 0 || store_cases(st, &f, orphan_add, &o) != 0)
+		goto out;
+	for (i = 0; i < o.n; i++) {
+		if (workflows_for_form(p->wf.wfs, p->wf.nwfs, o.form[i]) == NULL)
+			continue;
+		if (store_begin(st) != 0)
+			break;
+		if (engine_start(&p->wf, o.id[i], NULL, o.form[i] ? "extracted" :
+		    "unknown-form", now_ms()) != 0 || store_commit(st) != 0) {
+			store_rollback(st);
+			continue;
+		}
+		n++;
+	}
+	if (n > 0)
+		log_info("%zu open case%s without a workflow started the one "
+		    "for their form", n, n == 1 ? "" : "s");
+out:
+	for (i = 0; i < o.n; i++)
+		free(o.form[i]);
+	free(o.form);
+	free(o.id);
+}
+
+int
+pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->ledger = l;
+	p->config = c;
+	if (pool_init(&p->pool, c) != 0)
+		return INTAKE_ERR;
+	/* The installed templates, for every inbox (an inbox's own
+	 * templates folder is not used yet). */
+	p->tpl_dir = path_join(config_datadir(), "templates");
+	if (access(p->tpl_dir, R_OK | X_OK) == 0) {
+		if (templates_load_dir(p->tpl_dir, &p->tpls, &p->ntpls) != 0)
+			log_warn("templates \"%s\": some could not be read: "
+			    "run intakectl lint on them", p->tpl_dir);
+		log_info("%zu form template%s from %s", p->ntpls,
+		    p->ntpls == 1 ? "" : "s", p->tpl_dir);
+	} else {
+		free(p->tpl_dir);
+		p->tpl_dir = NULL;
+	}
+	{
+		struct wf_context ctx = { p->tpls, p->ntpls, NULL, 0 };
+		char *dir = config_workflows(c);
+
+		if (c->nroles > 0) {
+			p->roles = config_role_names(c, &p->nroles);
+			ctx.roles = p->roles;
+			ctx.nroles = p->nroles;
+		}
+		if (access(dir, R_OK | X_OK) == 0) {
+			if (engine_init(&p->wf, l->store, dir, &ctx) != 0)
+				log_warn("workflows \"%s\": some could not be "
+				    "used: run intakectl lint on them", dir);
+		} else {
+			log_warn("workflows \"%s\": %s: cases get no workflow",
+			    dir, strerror(errno));
+			(void)engine_init(&p->wf, l->store, NULL, &ctx);
+		}
+		free(dir);
+	}
+	adopt_cases(p);
+	/* Start every worker now: each loads its model while the daemon
+	 * looks at the inboxes. */
+	for (i = 0; i < p->pool.n; i++)
+		if (pool_start(&p->pool, &p->pool.w[i]) != 0)
+			return INTAKE_ERR;
+	return 0;
+}
+
+void
+pipeline_release(struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->pool.n; i++) {
+		struct worker *w = &p->pool.w[i];
+
+		/* A job in progress is ended, not waited for: the delivery
+		 * stays pending and is taken up again on the next start. */
+		if (w->job != NULL && w->pid > 0)
+			free(pool_stop(&p->pool, w, true));
+		job_state_free(w->job);
+		w->job = NULL;
+	}
+	pool_release(&p->pool);
+	engine_release(&p->wf);
+	free(p->roles);
+	templates_free(p->tpls, p->ntpls);
+	free(p->tpl_dir);
+	free(p->queue);
+	free(p->held);
+	memset(p, 0, sizeof(*p));
+}
+
+bool
+pipeline_idle(const struct pipeline *p)
+{
+	size_t i;
+
+	if (p->nqueue > 0 || p->nheld > 0)
+		return false;
+	for (i = 0; i < p->pool.n; i++)
+		if (p->pool.w[i].job != NULL)
+			return false;
+	return true;
+}
+
+static bool
+queued(const struct pipeline *p, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nqueue; i++)
+		if (p->queue[i] == id)
+			return true;
+	for (i = 0; i < p->nheld; i++)
+		if (p->held[i] == id)
+			return true;
+	for (i = 0; i < p->pool.n; i++)
+		if (p->pool.w[i].job && p->pool.w[i].job->delivery_id == id)
+			return true;
+	return false;
+}
+
+static void
+enqueue(struct pipeline *p, int64_t id)
+{
+	if (queued(p, id))
+		return;
+	if (p->nqueue == p->capqueue) {
+		p->capqueue = p->capqueue ? p->capqueue * 2 : 64;
+		p->queue = xreallocarray(p->queue, p->capqueue, sizeof(*p->queue));
+	}
+	p->queue[p->nqueue++] = id;
+}
+
+static int
+mark_duplicate(struct ledger *l, const struct delivery *d, const char *hex,
+    int64_t size, int64_t first, int64_t first_case)
+{
+	const struct inbox_conf *in = ledger_inbox(l, d->inbox);
+	char *reason;
+	int rc;
+
+	if (first_case != 0)
+		reason = xasprintf("same content as delivery %lld (case %lld)",
+		    (long long)first, (long long)first_case);
+	else
+		reason = xasprintf("same content as delivery %lld, taken in "
+		    "just before", (long long)first);
+	if ((rc = store_delivery_set_hash(l->store, d->id, hex, size)) != 0)
+		goto out;
+	if (in != NULL && in->duplicates == DUP_REJECT)
+		rc = ledger_reject(l, d->id, DS_DUPLICATE, first, reason);
+	else {
+		rc = store_delivery_finish(l->store, d->id, DS_DUPLICATE,
+		    STAGE_DONE, 0, first, reason, NULL);
+		if (rc == 0)
+			log_info("\"%s\" is a duplicate: %s", d->name, reason);
+	}
+out:
+	free(reason);
+	return rc;
+}
+
+static int
+refuse(struct ledger *l, const struct delivery *d, const char *hex,
+    int64_t size, const char *reason)
+{
+	int rc = store_delivery_set_hash(l->store, d->id, hex, size);
+
+	if (rc == 0)
+		rc = ledger_reject(l, d->id, DS_QUARANTINED, 0, reason);
+	return rc;
+}
+
+int
+pipeline_submit(struct pipeline *p, int64_t id)
+{
+	struct ledger *l = p->ledger;
+	struct delivery d;
+	struct tree t = { NULL, 0 };
+	char hex[SHA256_HEX_LEN + 1], *path = NULL, *reason;
+	int64_t size = 0, first, first_case;
+	int rc;
+
+	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
+		return rc;
+	if (d.status != DS_PENDING || d.stage != STAGE_SPOOLED || queued(p, id))
+		goto out;
+	log_subject("delivery %lld", (long long)id);
+	path = ledger_spool_path(l, &d);
+	if ((rc = tree_collect(&t, path, d.folder ? "" : d.name, true)) != 0) {
+		reason = xasprintf("cannot read the spool copy: %s",
+		    strerror(-rc));
+		log_err("%s", reason);
+		rc = store_delivery_finish(l->store, id, DS_QUARANTINED,
+		    STAGE_DONE, 0, 0, reason, NULL);
+		free(reason);
+		goto out;
+	}
+	if (t.n == 0 || tree_hash(&t, d.folder, hex, &size) != 0) {
+		rc = refuse(l, &d, NULL, 0, d.folder ? "the folder holds no "
+		    "files" : "not a regular file");
+		goto out;
+	}
+	if (size == 0) {
+		rc = refuse(l, &d, hex, size, "the file is empty (0 bytes)");
+		goto out;
+	}
+	if ((uint64_t)size > l->config->max_delivery) {
+		reason = xasprintf("%lld bytes is more than the limit of %llu "
+		    "bytes", (long long)size,
+		    (unsigned long long)l->config->max_delivery);
+		rc = refuse(l, &d, hex, size, reason);
+		free(reason);
+		goto out;
+	}
+	rc = store_delivery_first_with_hash(l->store, hex, id, &first,
+	    &first_case);
+	if (rc == 0 && first_case == 0) {
+		/* The first copy is still being worked on: this one waits to
+		 * learn whether it opens a case (then this is its duplicate)
+		 * or is refused (then this one is worked on itself). */
+		rc = store_delivery_set_hash(l->store, id, hex, size);
+		p->held = xreallocarray(p->held, p->nheld + 1, sizeof(*p->held));
+		p->held[p->nheld++] = id;
+		log_debug("\"%s\" waits for delivery %lld, its first copy",
+		    d.name, (long long)first);
+	} else if (rc == 0)
+		rc = mark_duplicate(l, &d, hex, size, first, first_case);
+	else if (rc == INTAKE_ENOENT) {
+		rc = store_delivery_set_hash(l->store, id, hex, size);
+		if (rc == 0)
+			enqueue(p, id);
+	}
+out:
+	log_clear_subject();
+	tree_release(&t);
+	free(path);
+	delivery_release(&d);
+	return rc;
+}
+
+/* A delivery was decided: copies that waited for it are looked at again. */
+static void
+release_held(struct pipeline *p)
+{
+	int64_t *held = p->held;
+	size_t n = p->nheld, i;
+
+	if (n == 0)
+		return;
+	p->held = NULL;
+	p->nheld = 0;
+	for (i = 0; i < n; i++)
+		pipeline_submit(p, held[i]);
+	free(held);
+}
+
+/* Records a failed attempt; quarantines the delivery after the last. */
+static void
+job_failed(struct pipeline *p, int64_t id, const char *why)
+{
+	struct delivery d;
+	char *reason;
+
+	if (store_delivery_get(p->ledger->store, id, &d) != 0)
+		return;
+	log_subject("delivery %lld", (long long)id);
+	store_delivery_set_error(p->ledger->store, id, why);
+	if (d.attempts >= (int)p->config->attempts) {
+		reason = xasprintf("%s (%d attempts)", why, d.attempts);
+		log_warn("\"%s\" quarantined: %s", d.name, reason);
+		ledger_reject(p->ledger, id, DS_QUARANTINED, 0, reason);
+		free(reason);
+		release_held(p);
+	} else {
+		log_warn("\"%s\": %s; trying again", d.name, why);
+		enqueue(p, id);
+	}
+	log_clear_subject();
+	delivery_release(&d);
+}
+
+/* The case's workflow starts with what the pipeline found: a form
+ * (extracted), text but no known form (unknown-form), or no text at all
+ * (extraction-failed). */
+static int
+start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
+    const struct job_state *j)
+{
+	const struct inbox_conf *in = ledger_inbox(p->ledger, d->inbox);
+	const char *event = "extraction-failed";
+	size_t i;
+
+	for (i = 0; i < j->npages; i++)
+		if (j->pages[i].read)
+			event = "unknown-form";
+	if (form_choose(p->tpls, p->ntpls, &j->reading) != NULL)
+		event = "extracted";
+	return engine_start(&p->wf, case_id, in ? in->workflow : NULL, event,
+	    now_ms());
+}
+
+/* Opens the case with everything the worker found, in one transaction. */
+static int
+open_case(struct pipeline *p, struct job_state *j)
+{
+	struct store *st = p->ledger->store;
+	struct delivery d;
+	struct tree t = { NULL, 0 };
+	int64_t case_id = 0;
+	char *path;
+	size_t i;
+	int rc;
+
+	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
+		return rc;
+	path = ledger_spool_path(p->ledger, &d);
+	tree_collect(&t, path, d.folder ? "" : d.name, false);
+	free(path);
+	if ((rc = store_begin(st)) != 0)
+		goto out;
+	if ((rc = store_case_create(st, d.id, "received", &case_id)) != 0 ||
+	    (rc = store_case_set_manifest(st, case_id, j->reference,
+	    j->channel, j->sender, j->form_hint)) != 0)
+		goto fail;
+	for (i = 0; i < t.n; i++)
+		if ((rc = store_case_add_file(st, case_id, t.files[i].rel,
+		    t.files[i].size)) != 0)
+			goto fail;
+	for (i = 0; i < j->npages; i++)
+		if ((rc = store_case_add_page(st, case_id, &j->pages[i])) != 0)
+			goto fail;
+	for (i = 0; i < j->natt; i++)
+		if ((rc = store_case_add_attachment(st, case_id, j->att_names[i],
+		    j->att_sizes[i], j->att_paths[i])) != 0)
+			goto fail;
+	for (i = 0; i < j->nwarnings; i++)
+		if ((rc = store_case_add_problem(st, case_id, j->warnings[i])) != 0)
+			goto fail;
+	if (j->pdf != NULL && (rc = store_case_set_pdf(st, case_id, j->pdf)) != 0)
+		goto fail;
+	if ((rc = reading_store_fields(st, case_id, p->tpls, p->ntpls,
+	    &j->reading)) != 0 ||
+	    (rc = start_workflow(p, case_id, &d, j)) != 0)
+		goto fail;
+	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
+	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
+		goto fail;
+	log_info("case %lld opened for \"%s\": %zu page%s, %zu attachment%s%s%s",
+	    (long long)case_id, d.name, j->npages, j->npages == 1 ? "" : "s",
+	    j->natt, j->natt == 1 ? "" : "s", j->nwarnings ? ", problems: " : "",
+	    j->nwarnings ? j->warnings[0] : "");
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	tree_release(&t);
+	delivery_release(&d);
+	return rc;
+}
+
+/* The worker finished: a case, or a refusal with the reason. */
+static void
+job_finished(struct pipeline *p, struct job_state *j, const char *refused)
+{
+	char *reason = NULL;
+	size_t i, len = 0;
+
+	log_subject("delivery %lld", (long long)j->delivery_id);
+	if (refused == NULL && j->npages > 0) {
+		int rc = open_case(p, j);
+
+		if (rc == INTAKE_EBUSY)
+			enqueue(p, j->delivery_id);	/* the database is busy */
+		else if (rc != 0)	/* counts as an attempt: no endless loop */
+			job_failed(p, j->delivery_id, "the case cannot be recorded "
+			    "(see the log)");
+		log_clear_subject();
+		if (rc == 0)
+			release_held(p);
+		return;
+	}
+	if (refused != NULL)
+		reason = xstrdup(refused);
+	else {
+		/* No page at all: say what was found instead. */
+		reason = xstrdup("no page image in the delivery");
+		for (i = 0; i < j->nwarnings && i < 3; i++) {
+			char *r = xasprintf("%s%s %s", reason, i ? ";" : ":",
+			    j->warnings[i]);
+			free(reason);
+			reason = r;
+		}
+		if (j->nwarnings == 0 && j->natt > 0) {
+			char *r = xasprintf("%s: %s is no scanned page", reason,
+			    j->att_names[0]);
+			free(reason);
+			reason = r;
+		}
+	}
+	len = strlen(reason);
+	if (len > 900)
+		reason[900] = '\0';
+	remove_tree(j->pages_dir);	/* nothing of a refused delivery is used */
+	ledger_reject(p->ledger, j->delivery_id, DS_QUARANTINED, 0, reason);
+	free(reason);
+	log_clear_subject();
+	release_held(p);
+}
+
+/* The OCR languages of a delivery's inbox; "" when OCR is off. */
+static const char *
+job_lang(const struct pipeline *p, const char *inbox)
+{
+	const struct inbox_conf *in = ledger_inbox(p->ledger, inbox);
+	const char *lang = in && in->lang ? in->lang : p->config->lang;
+
+	return strcmp(lang, "none") == 0 ? "" : lang;
+}
+
+/* Lets the worker's user read a folder delivery's spool copy (it opens the
+ * members itself, by name below the folder it is given).  Only the copy's
+ * own modes change: the spool above it stays closed to everyone else. */
+static void
+share_tree(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+
+	if (lstat(path, &st) == -1 || S_ISLNK(st.st_mode))
+		return;
+	if (S_ISREG(st.st_mode)) {
+		chmod(path, (st.st_mode & 07777) | 0004);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return;
+	chmod(path, (st.st_mode & 07777) | 0005);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = path_join(path, e->d_name);
+		share_tree(sub);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* Opens the job's input and a fresh output folder and sends the job. */
+static int
+job_start(struct pipeline *p, struct worker *w, int64_t id)
+{
+	struct ledger *l = p->ledger;
+	struct job_state *j;
+	struct delivery d;
+	struct msg m;
+	char *in = NULL;
+	int infd = -1, outfd = -1, attempts, rc;
+
+	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
+		return rc;
+	if (d.status != DS_PENDING) {
+		delivery_release(&d);
+		return 0;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->delivery_id = id;
+	j->name = xstrdup(d.name);
+	{
+		char *dir = path_join(l->spool, d.token);
+		j->pages_dir = path_join(dir, "pages");
+		free(dir);
+	}
+	in = ledger_spool_path(l, &d);
+	if (d.folder && p->pool.as_root)
+		share_tree(in);
+	remove_tree(j->pages_dir);	/* what an earlier attempt left */
+	if (mkdir(j->pages_dir, 0750) == -1 ||
+	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    pool_give(&p->pool, outfd) != 0 ||
+	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+		char *why = xasprintf("cannot prepare the job: %s",
+		    strerror(errno));
+		log_err("delivery %lld: %s", (long long)id, why);
+		store_delivery_attempt(l->store, id, &attempts);
+		job_failed(p, id, why);
+		free(why);
+		rc = INTAKE_ERR;
+		goto out;
+	}
+	if ((rc = store_delivery_attempt(l->store, id, &attempts)) != 0) {
+		enqueue(p, id);
+		goto out;
+	}
+	jobmsg_unpack(&m, p->config, id, d.name, d.folder,
+	    job_lang(p, d.inbox), p->config->pdf, p->tpl_dir, NULL);
+	m.fds[0] = infd;
+	m.fds[1] = outfd;
+	m.nfds = 2;
+	rc = msg_send(w->sock, &m);
+	msg_release(&m);
+	if (rc != 0) {
+		/* The worker is gone before it had the job: not the
+		 * delivery's fault. */
+		bool was_ready = w->ready;
+		char *how = pool_stop(&p->pool, w, true);
+
+		store_delivery_refund(l->store, id);
+		if (!was_ready) {
+			log_err("a worker failed to start (%s): trying again in "
+			    "5 s", how);
+			p->start_after = mono_ms() + 5000;
+			p->start_failures++;
+		}
+		free(how);
+		enqueue(p, id);
+		goto out;
+	}
+	log_debug("delivery %lld: job given to worker %ld (attempt %d)",
+	    (long long)id, (long)w->pid, attempts);
+	w->job = j;
+	j = NULL;
+	w->jobs++;
+	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
+out:
+	if (infd != -1)
+		close(infd);
+	if (outfd != -1)
+		close(outfd);
+	job_state_free(j);
+	free(in);
+	delivery_release(&d);
+	return rc;
+}
+
+void
+pipeline_dispatch(struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->pool.n && p->nqueue > 0; i++) {
+		struct worker *w = &p->pool.w[i];
+		int64_t id;
+
+		if (w->job != NULL)
+			continue;
+		if (w->pid > 0 && w->jobs >= p->config->worker_jobs)
+			free(pool_stop(&p->pool, w, true));	/* recycle: idle,
+								   it holds nothing */
+		if (w->pid == 0 && (mono_ms() < p->start_after ||
+		    pool_start(&p->pool, w) != 0))
+			return;
+		id = p->queue[0];
+		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
+		job_start(p, w, id);
+	}
+}
+
+size_t
+pipeline_pollfds(struct pipeline *p, struct pollfd *pfd, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->pool.n && n < max; i++)
+		if (p->pool.w[i].sock != -1) {
+			pfd[n].fd = p->pool.w[i].sock;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			n++;
+		}
+	return n;
+}
+
+/* A worker ended or broke the protocol in the middle of a job. */
+static void
+worker_lost(struct pipeline *p, struct worker *w, const char *what)
+{
+	char *doing = w->doing ? xstrdup(w->doing) : NULL;
+	bool was_ready = w->ready;
+	char *how = pool_stop(&p->pool, w, true);
+	struct job_state *j = w->job;
+	char *why;
+
+	w->job = NULL;
+	if (!was_ready) {
+		/* It died before it could work: the delivery is not to blame.
+		 * Wait a little before starting another. */
+		log_err("a worker failed to start (%s): see its message above; "
+		    "trying again in 5 s", how);
+		p->start_after = mono_ms() + 5000;
+		p->start_failures++;
+		if (j != NULL) {
+			store_delivery_refund(p->ledger->store, j->delivery_id);
+			enqueue(p, j->delivery_id);
+			job_state_free(j);
+		}
+		free(how);
+		free(doing);
+		return;
+	}
+	if (j == NULL) {
+		log_warn("an idle worker %s: %s", what ? what : "ended", how);
+		free(how);
+		free(doing);
+		return;
+	}
+	why = xasprintf("worker %s%s%s", what ? what : how,
+	    doing ? " while " : "", doing ? doing : "");
+	job_failed(p, j->delivery_id, why);
+	free(why);
+	free(how);
+	free(doing);
+	job_state_free(j);
+}
+
+static void
+append(char ***v, size_t *n, char *s)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[*n] = s;
+	(*n)++;
+}
+
+/* Handles one message; false when the worker must be ended. */
+static bool
+worker_message(struct pipeline *p, struct worker *w, struct msg *m)
+{
+	struct job_state *j = w->job;
+
+	if (m->type == MSG_HELLO) {
+		char *sandbox;
+
+		(void)msg_get_u32(m);
+		sandbox = msg_get_str(m);
+		if (!msg_end(m) || w->ready) {
+			free(sandbox);
+			return false;
+		}
+		w->ready = true;
+		p->start_failures = 0;
+		/* A job handed over while the worker loaded its model has its
+		 * whole time from now. */
+		if (w->job != NULL)
+			w->deadline = mono_ms() +
+			    (int64_t)p->config->job_timeout_s * 1000;
+		if (++p->pool.ready == p->pool.n)
+			log_info("%zu worker%s ready (system-call filter: %s)",
+			    p->pool.n, p->pool.n == 1 ? "" : "s",
+			    sandbox ? sandbox : "none");
+		free(sandbox);
+		return true;
+	}
+	if (j == NULL)
+		return false;	/* results without a job */
+	switch (m->type) {
+	case MSG_PROGRESS:
+		free(w->doing);
+		w->doing = msg_get_str(m);
+		return msg_end(m) && w->doing != NULL;
+	case MSG_WARNING: {
+		char *s = msg_get_str(m);
+		if (!msg_end(m) || s == NULL) {
+			free(s);
+			return false;
+		}
+		log_info("delivery %lld: %s", (long long)j->delivery_id, s);
+		append(&j->warnings, &j->nwarnings, s);
+		return true;
+	}
+	case MSG_PAGE: {
+		struct page_row pr;
+
+		if (!jobmsg_page(m, j->pages_dir, (uint32_t)j->npages + 1, &pr))
+			return false;
+		j->pages = xreallocarray(j->pages, j->npages + 1, sizeof(*j->pages));
+		j->pages[j->npages++] = pr;
+		return true;
+	}
+	case MSG_ATTACHMENT: {
+		char *name = msg_get_str(m), *stored = msg_get_str(m), *sha;
+		uint64_t size = msg_get_u64(m);
+
+		sha = msg_get_str(m);
+		free(sha);
+		if (!msg_end(m) || name == NULL || stored == NULL ||
+		    strchr(stored, '/') != NULL ||
+		    strncmp(stored, "attachment-", 11) != 0) {
+			free(name);
+			free(stored);
+			return false;
+		}
+		j->att_names = xreallocarray(j->att_names, j->natt + 1,
+		    sizeof(*j->att_names));
+		j->att_paths = xreallocarray(j->att_paths, j->natt + 1,
+		    sizeof(*j->att_paths));
+		j->att_sizes = xreallocarray(j->att_sizes, j->natt + 1,
+		    sizeof(*j->att_sizes));
+		/* Two members of one name (in two archives) stay two files. */
+		{
+			char *base = name;
+			size_t k, dup = 1;
+
+			name = xstrdup(base);
+			for (k = 0; k < j->natt; k++)
+				if (strcmp(j->att_names[k], name) == 0) {
+					free(name);
+					name = xasprintf("%s (%zu)", base, ++dup);
+					k = (size_t)-1;	/* from the start */
+				}
+			free(base);
+		}
+		j->att_names[j->natt] = name;
+		j->att_paths[j->natt] = path_join(j->pages_dir, stored);
+		j->att_sizes[j->natt] = (int64_t)size;
+		j->natt++;
+		free(stored);
+		return true;
+	}
+	case MSG_FIELDS:
+		return jobmsg_fields(m, j->npages, &j->reading);
+	case MSG_OCR:
+		/* the text of the page the worker sent just before */
+		return j->npages > 0 && jobmsg_ocr(m, &j->pages[j->npages - 1]);
+	case MSG_MANIFEST:
+		free(j->reference);
+		free(j->channel);
+		free(j->sender);
+		free(j->form_hint);
+		j->reference = msg_get_str(m);
+		j->channel = msg_get_str(m);
+		j->sender = msg_get_str(m);
+		j->form_hint = msg_get_str(m);
+		(void)msg_get_u32(m);
+		return msg_end(m);
+	case MSG_DONE:
+	case MSG_REFUSED: {
+		char *refused = NULL;
+
+		if (m->type == MSG_REFUSED)
+			refused = msg_get_str(m);
+		else {
+			char *pdf;
+
+			(void)msg_get_u32(m);
+			(void)msg_get_u32(m);
+			pdf = msg_get_str(m);
+			if (pdf != NULL && strcmp(pdf, "searchable.pdf") == 0)
+				j->pdf = path_join(j->pages_dir, pdf);
+			free(pdf);
+		}
+		if (!msg_end(m) || (m->type == MSG_REFUSED && refused == NULL)) {
+			free(refused);
+			return false;
+		}
+		w->job = NULL;
+		w->deadline = 0;
+		free(w->doing);
+		w->doing = NULL;
+		job_finished(p, j, refused);
+		job_state_free(j);
+		free(refused);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+void
+pipeline_events(struct pipeline *p, const struct pollfd *pfd, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		struct worker *w = NULL;
+
+		if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+			continue;
+		for (k = 0; k < p->pool.n; k++)
+			if (p->pool.w[k].sock == pfd[i].fd)
+				w = &p->pool.w[k];
+		if (w == NULL)
+			continue;
+		/* Read everything that is there now. */
+		for (;;) {
+			struct pollfd one = { w->sock, POLLIN, 0 };
+			struct msg m;
+			int rc;
+
+			rc = msg_recv_within(w->sock, &m, WORKER_MSG_MS);
+			if (rc != 0) {
+				worker_lost(p, w, rc == -EPROTO ?
+				    "sent a malformed message" : rc ==
+				    -ETIMEDOUT ? "sent half a message and "
+				    "stopped" : NULL);
+				break;
+			}
+			if (m.nfds > 0 || !worker_message(p, w, &m)) {
+				for (int f = 0; f < m.nfds; f++)
+					close(m.fds[f]);
+				msg_release(&m);
+				worker_lost(p, w, "sent a malformed message");
+				break;
+			}
+			msg_release(&m);
+			if (poll(&one, 1, 0) <= 0 || w->sock == -1)
+				break;
+		}
+	}
+}
+
+int64_t
+pipeline_timeouts(struct pipeline *p, int64_t mono)
+{
+	int64_t next = 0;
+	size_t i;
+
+	for (i = 0; i < p->pool.n; i++) {
+		struct worker *w = &p->pool.w[i];
+		char *what;
+
+		if (w->job == NULL || w->deadline == 0)
+			continue;
+		if (mono >= w->deadline) {
+			what = xasprintf("timed out after %u s",
+			    p->config->job_timeout_s);
+			worker_lost(p, w, what);
+			free(what);
+		} else if (next == 0 || w->deadline < next)
+			next = w->deadline;
+	}
+	return next;
+}
+
+void
+pipeline_workflows(struct pipeline *p)
+{
+	size_t n;
+
+	(void)engine_run_timers(&p->wf, now_ms(), &n);
+}
+
+void
+pipeline_reload(struct pipeline *p)
+{
+	(void)engine_reload(&p->wf);
+}

@@ -1,0 +1,53 @@
+/*
+ * pipeline.h - from a spooled delivery to a case, with worker processes.
+ */
+#ifndef INTAKE_PIPELINE_H
+#define INTAKE_PIPELINE_H
+
+#include <poll.h>
+
+#include "intake.h"
+#include "pool.h"
+#include "engine.h"
+#include "ledger.h"
+
+struct pipeline {
+	struct ledger	*ledger;
+	const struct config *config;
+	struct pool	 pool;
+	struct template	**tpls;		/* the templates the workers use */
+	size_t		 ntpls;
+	char		*tpl_dir;	/* their folder, or NULL: none */
+	struct engine wf;		/* the workflows cases run through */
+	char		**roles;	/* the configured role names */
+	size_t		 nroles;
+	int64_t		*queue;		/* deliveries waiting for a worker */
+	size_t		 nqueue, capqueue;
+	int64_t		*held;		/* copies waiting for their first */
+	size_t		 nheld;
+	int64_t		 start_after;	/* no new worker before (monotonic ms) */
+	unsigned	 start_failures;	/* in a row, reset by a hello */
+};
+
+int	pipeline_init(struct pipeline *, struct ledger *, const struct config *);
+void	pipeline_release(struct pipeline *);
+/* Checks a spooled delivery (checksum, duplicates, limits) and queues it
+ * for a worker; safe to call again for the same delivery. */
+int	pipeline_submit(struct pipeline *, int64_t delivery_id);
+/* Hands queued deliveries to idle workers, starting workers as needed. */
+void	pipeline_dispatch(struct pipeline *);
+/* Fills pfd with the workers' sockets; returns how many. */
+size_t	pipeline_pollfds(struct pipeline *, struct pollfd *pfd, size_t max);
+/* Reads what the workers sent (pfd as filled and polled). */
+void	pipeline_events(struct pipeline *, const struct pollfd *pfd, size_t n);
+/* Ends jobs past their deadline; returns the next deadline (monotonic
+ * ms) or 0 when no job runs. */
+int64_t	pipeline_timeouts(struct pipeline *, int64_t mono);
+/* Fires the workflows' due timers (actions.c runs their actions). */
+void	pipeline_workflows(struct pipeline *);
+/* Reads the workflows again (SIGHUP). */
+void	pipeline_reload(struct pipeline *);
+/* No delivery queued and no job running. */
+bool	pipeline_idle(const struct pipeline *);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * intake.h - the declarations every intake program shares: errors,
+ * logging, utilities, JSON, the configuration and the pages workers report.
+ *
+ * One section per implementing file.  Nothing here is installed: the only
+ * public interface is the plugin API in include/intake/.  Nothing here
+ * speaks SQL: the store has its own header (store/store.h), which the
+ * worker cannot see.
+ */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define PRINTF_LIKE(f, a)	__attribute__((format(printf, f, a)))
+#define NORETURN		__attribute__((noreturn))
+
+/* Error returns: 0 success, a negative value on failure. */
+#define INTAKE_OK	0
+#define INTAKE_ERR	(-1)	/* failed; the message has been logged */
+#define INTAKE_EBUSY	(-2)	/* the database stayed locked past busy_timeout */
+#define INTAKE_ENOENT	(-3)	/* the object asked for does not exist */
+#define INTAKE_EINVAL	(-4)	/* the input was refused (bad value, bad file) */
+
+/* log.c */
+enum log_level { LOG_LEVEL_ERR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+/* Sends log lines to stderr (foreground) or syslog.  progname is borrowed. */
+void	log_init(const char *progname, bool foreground, enum log_level);
+/* Sets the subject printed at the head of every following line
+ * ("delivery 12", "case 7"); NULL clears it.  The text is copied. */
+void	log_subject(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_clear_subject(void);
+void	log_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_info(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void	log_debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A problem in a file an admin wrote, to stderr: "file:line: message"
+ * (the message alone when file is NULL). */
+void	report_at(const char *file, int line, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+void	vreport_at(const char *file, int line, const char *fmt, va_list ap)
+	    PRINTF_LIKE(3, 0);
+/* A broken invariant or out of memory: logs and exits with status 3. */
+void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
+
+/* util.c */
+void	*xcalloc(size_t n, size_t size);
+void	*xreallocarray(void *p, size_t n, size_t size);
+char	*xstrdup(const char *s);
+/* Returns a malloc'd string owned by the caller. */
+char	*xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char	*path_join(const char *dir, const char *name);
+int64_t	 now_ms(void);		/* CLOCK_REALTIME in milliseconds */
+int64_t	 mono_ms(void);		/* CLOCK_MONOTONIC in milliseconds */
+/* In a child about to exec: the signal mask and SIGPIPE as a new program
+ * expects them, not as the daemon keeps them (blocked, ignored). */
+void	 child_signals_default(void);
+/* Creates dir and its parents with mode; 0 or -errno. */
+int	 mkdir_p(const char *dir, mode_t mode);
+/* fsync(2) on a directory so a rename or unlink in it is durable. */
+int	 fsync_dir(const char *dir);
+/* Removes a file or a whole tree (no symlinks followed); 0 or -errno. */
+int	 remove_tree(const char *path);
+/* Copies a file or tree from src to dst (which must not exist), fsyncing
+ * every file and directory written; symlinks and special files are not
+ * copied.  0 or -errno. */
+int	 copy_tree(const char *src, const char *dst);
+/* Calls fn for path and, depth first, everything below it (symlinks are
+ * not followed); rel is the name relative to the first path ("" for it).
+ * Stops at the first non-zero return of fn and returns it, or -errno. */
+struct stat;
+int	 tree_walk(const char *path, const char *rel,
+	    int (*fn)(const char *path, const char *rel, const struct stat *,
+	    void *), void *arg);
+/* Sums the regular files under path (or path itself): bytes, count and
+ * the latest of their mtimes and ctimes.  0 or -errno. */
+int	 tree_stat(const char *path, int64_t *bytes, int64_t *files,
+	    int64_t *mtime_ms, int64_t *ctime_ms);
+/* Writes a whole file durably under a temporary name, then renames it. */
+int	 write_file_atomic(const char *path, const char *data, size_t len);
+/* Reads a whole regular file of at most max bytes into *buf (the
+ * caller's, NUL-terminated); 0, -EFBIG when larger, -EISDIR when not a
+ * regular file, or -errno. */
+int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
+/* The names of the *.xml files of dir (no hidden ones), sorted; the
+ * vector and names are the caller's.  0 or -errno. */
+int	 xml_files(const char *dir, char ***names, size_t *n);
+/* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
+char	*fmt_time(int64_t ms, char *buf, size_t len);
+
+/* json.c: writers for one JSON object per line. */
+void	json_str(FILE *, const char *s);	/* quoted and escaped, or null */
+void	json_key_str(FILE *, bool *first, const char *key, const char *val);
+void	json_key_int(FILE *, bool *first, const char *key, int64_t val);
+void	json_key_null(FILE *, bool *first, const char *key);
+void	json_key_raw(FILE *, bool *first, const char *key, const char *raw);
+/* The value of key in a flat object of string values, as the writers
+ * above make it; a new string (the caller's), or NULL when absent or
+ * malformed. */
+char	*json_get_str(const char *obj, const char *key);
+/* Every key and value of such an object, in order (vectors and strings
+ * the caller's: json_pairs_free); 0 or INTAKE_EINVAL when malformed. */
+int	json_pairs(const char *obj, char ***keys, char ***vals, size_t *n);
+void	json_pairs_free(char **keys, char **vals, size_t n);
+
+/* match.c: the ignore list of an inbox. */
+/* Returns the default or configured pattern that name matches, or NULL. */
+const char *match_ignored(const char *name, char *const *extra, size_t nextra);
+/* Names inside a delivery that are junk rather than content. */
+bool	 match_junk(const char *name);
+
+/* config.c */
+enum watch_mode { WATCH_AUTO, WATCH_INOTIFY, WATCH_POLL };
+enum dup_policy { DUP_FLAG, DUP_REJECT };
+
+struct inbox_conf {
+	char		*path;
+	enum watch_mode	 mode;
+	unsigned	 poll_ms;	/* polling interval */
+	unsigned	 settle_ms;	/* unchanged for this long = complete */
+	char		**ignore;	/* patterns added to the defaults */
+	size_t		 nignore;
+	char		*rejected;	/* folder for refused files */
+	enum dup_policy	 duplicates;
+	char		*workflow;	/* workflow id; NULL: by form */
+	char		*templates;	/* template folder; NULL: default */
+	char		*lang;		/* OCR languages; NULL: global */
+	int		 line;		/* where it was configured */
+};
+
+/* A role and the Unix users and groups that have it. */
+struct role_conf {
+	char		*name;
+	char		**users;
+	size_t		 nusers;
+	char		**groups;
+	size_t		 ngroups;
+	int		 line;
+};
+
+struct config {
+	char		*file;		/* NULL: built-in defaults */
+	char		*data_dir;
+	char		*user;		/* unprivileged user when run as root */
+	char		*lang;		/* OCR languages, "deu+eng"; "none" */
+	bool		 pdf;		/* write a searchable PDF per case */
+	unsigned	 workers;	/* 0: number of cores */
+	unsigned	 rescan_s;	/* full rescan of every inbox */
+	uint64_t	 max_delivery;	/* bytes; larger deliveries are refused */
+	/* unpacking: what a worker may take on for one delivery */
+	uint64_t	 max_unpacked;	/* uncompressed bytes in all */
+	unsigned	 max_members;	/* archive members in all */
+	unsigned	 max_ratio;	/* compression ratio of a bomb */
+	unsigned	 max_depth;	/* archives inside archives */
+	unsigned	 max_page_width;
+	unsigned	 max_page_height;
+	uint64_t	 max_pixels;
+	unsigned	 max_pages;
+	/* workers */
+	unsigned	 job_timeout_s;	/* one job's wall-clock limit */
+	unsigned	 attempts;	/* tries before a delivery is quarantined */
+	unsigned	 worker_jobs;	/* jobs before a worker is replaced */
+	unsigned	 worker_memory_mb;
+	char		*workflows;	/* NULL: the installed ones */
+	/* actions: intake-action runs each attempt with its plugins */
+	char		*plugins;	/* the loadable plugins' folder */
+	unsigned	 action_timeout_ms;	/* one attempt's limit */
+	unsigned	 action_tries;	/* attempts before action-failed */
+	unsigned	 action_backoff_ms;	/* before the first retry */
+	unsigned	 action_parallel;	/* attempts running at once */
+	char		*control;	/* the control socket */
+	struct role_conf *roles;
+	size_t		 nroles;
+	struct inbox_conf *inboxes;
+	size_t		 ninboxes;
+};
+
+#define CONFIG_FILE_DEFAULT	SYSCONFDIR "/intake/intake.conf"
+#define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
+#define CONTROL_DEFAULT		LOCALSTATEDIR "/run/intake/intaked.sock"
+#define PLUGINS_DEFAULT		PKGLIBDIR "/plugins"
+
+/* Fills c with the built-in defaults (no inbox). */
+void	config_init(struct config *c);
+/* Loads and validates path against the schema; on error prints
+ * "file:line: message" lines to stderr and returns INTAKE_EINVAL. */
+int	config_load(struct config *c, const char *path);
+/* Adds an inbox with default settings; path is copied. */
+struct inbox_conf *config_add_inbox(struct config *c, const char *path);
+/* Checks what the schema cannot (folders exist, no inbox inside the data
+ * directory); prints problems, returns 0 or INTAKE_EINVAL. */
+int	config_check(const struct config *c);
+void	config_release(struct config *c);
+/* Drops every configured inbox (command-line inboxes replace them). */
+void	config_clear_inboxes(struct config *c);
+/* The folder of the workflows: configured, else the installed ones
+ * (caller frees). */
+char	*config_workflows(const struct config *c);
+/* The roles configured: names only (caller frees the vector, not the
+ * strings, which c owns), and those of a user and their groups. */
+char	**config_role_names(const struct config *c, size_t *n);
+char	**config_user_roles(const struct config *c, const char *user,
+	    size_t *n);
+/* The folder holding the schemas and shipped templates and workflows. */
+const char *config_datadir(void);
+
+/* jobmsg.c: the pages a worker reports, as the daemon records them. */
+/* One page image of a case, as a worker stored it. */
+struct page_row {
+	uint32_t	 seq;		/* 1, 2, ... in the case's order */
+	char		*source;	/* the delivered file */
+	char		*member;	/* the name inside an archive, or NULL */
+	uint32_t	 page_no;	/* the page inside source/member */
+	uint32_t	 width, height, depth, xres, yres;
+	char		*sha256;
+	char		*path;		/* the stored image */
+	int64_t		 bytes;
+	/* OCR: the corrections applied and what was read */
+	bool		 read;		/* OCR ran on this page */
+	int		 rotation;	/* degrees turned clockwise */
+	double		 skew;		/* degrees straightened */
+	int		 confidence;	/* mean word confidence, 0 .. 100 */
+	char		*text;
+	struct word_row	*words;
+	size_t		 nwords;
+};
+
+/* One word OCR read, in the corrected page's pixels. */
+struct word_row {
+	char		*text;
+	int		 x, y, w, h;
+	double		 conf;		/* 0 .. 100 */
+	int		 block, line;
+};
+void	page_row_release(struct page_row *);
+
+#endif /* INTAKE_H */
