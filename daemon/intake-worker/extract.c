@@ -462,19 +462,31 @@ read_text(struct extract_field *e, const struct xform *t,
 	judge(e, threshold);
 }
 
-static void
-read_tick(struct extract_field *e, const struct xform *t, PIX *bin,
-    double threshold)
+/* A mark in the field's box (a tick, a signature): its share of ink,
+ * specks smaller than speck of the box left out, is the raw value (with
+ * digits decimals), and the value is "true" from the share on. */
+static double
+read_mark(struct extract_field *e, const struct xform *t, PIX *bin,
+    double speck, double on, int digits)
 {
 	const struct tpl_field *f = e->f;
 	double share;
 
 	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
-	share = ink(bin, e->x, e->y, e->w, e->h, 0.25);
-	e->raw = xasprintf("%.3f", share);
+	share = ink(bin, e->x, e->y, e->w, e->h, speck);
+	e->raw = xasprintf("%.*f", digits, share);
 	e->r.check = FIELD_OK;
 	snprintf(e->r.value, sizeof(e->r.value), "%s",
-	    share >= TICK_ON ? "true" : "false");
+	    share >= on ? "true" : "false");
+	return share;
+}
+
+static void
+read_tick(struct extract_field *e, const struct xform *t, PIX *bin,
+    double threshold)
+{
+	double share = read_mark(e, t, bin, 0.25, TICK_ON, 3);
+
 	e->confidence = share >= TICK_ON ? fmin(1, 0.7 + share * 3) :
 	    share < TICK_UNSURE ? 0.95 : 0.5;
 	judge(e, threshold);
@@ -531,15 +543,8 @@ static void
 read_signature(struct extract_field *e, const struct xform *t, PIX *bin,
     double threshold)
 {
-	const struct tpl_field *f = e->f;
-	double share;
+	double share = read_mark(e, t, bin, 0.08, SIGNED_INK, 4);
 
-	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
-	share = ink(bin, e->x, e->y, e->w, e->h, 0.08);
-	e->raw = xasprintf("%.4f", share);
-	e->r.check = FIELD_OK;
-	snprintf(e->r.value, sizeof(e->r.value), "%s",
-	    share >= SIGNED_INK ? "true" : "false");
 	e->confidence = share >= SIGNED_INK * 2 || share < SIGNED_INK / 2 ?
 	    0.95 : 0.5;
 	judge(e, threshold);
