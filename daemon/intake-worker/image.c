@@ -101,8 +101,7 @@ int
 image_pages(struct job *j, const char *source, const char *member,
     const unsigned char *data, size_t len)
 {
-	char *where = member ? xasprintf("%s:%s", source, member) :
-	    xstrdup(source);
+	char *where = unpack_where(source, member);
 	l_int32 fmt, w, h, bps, spp, cmap;
 	PIX *pix;
 	int rc;

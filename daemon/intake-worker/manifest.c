@@ -41,8 +41,7 @@ int
 manifest_read(struct job *j, const char *source, const char *member,
     const unsigned char *data, size_t len)
 {
-	char *where = member ? xasprintf("%s:%s", source, member) :
-	    xstrdup(source);
+	char *where = unpack_where(source, member);
 	char err[256] = "";
 	xmlDoc *doc;
 	xmlNode *root;

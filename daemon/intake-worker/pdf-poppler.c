@@ -59,8 +59,7 @@ int
 pdf_pages(struct job *j, const char *source, const char *member,
     const unsigned char *data, size_t len)
 {
-	char *where = member ? xasprintf("%s:%s", source, member) :
-	    xstrdup(source);
+	char *where = unpack_where(source, member);
 	GBytes *bytes = g_bytes_new_static(data, len);
 	GError *err = NULL;
 	PopplerDocument *doc;

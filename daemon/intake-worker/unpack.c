@@ -62,6 +62,13 @@ members_add(struct members *m, char *name, unsigned char *data, size_t len)
 	m->n++;
 }
 
+/* The name of a delivered file or archive member in messages. */
+char *
+unpack_where(const char *source, const char *member)
+{
+	return member ? xasprintf("%s:%s", source, member) : xstrdup(source);
+}
+
 int
 unpack_name_cmp(const char *a, const char *b)
 {
@@ -297,7 +304,7 @@ unpack_archive(struct job *j, const char *source, const char *member,
 	char *where, *inner = NULL;
 	int rc;
 
-	where = member ? xasprintf("%s:%s", source, member) : xstrdup(source);
+	where = unpack_where(source, member);
 	if (depth > j->lim.max_depth) {
 		rc = job_refuse(j, "%s: archives nested deeper than %u levels",
 		    where, j->lim.max_depth);

@@ -74,6 +74,9 @@ void	job_fault_point(const char *name);
 int	unpack_buffer(struct job *, const char *source, const char *member,
 	    const unsigned char *data, size_t len, uint32_t depth);
 int	unpack_fd(struct job *, int fd, const char *name, bool folder);
+/* How messages name a delivered file, or a member inside it:
+ * "source" or "source:member" (the caller frees it). */
+char	*unpack_where(const char *source, const char *member);
 /* Natural order of member names: scan_2 before scan_10. */
 int	unpack_name_cmp(const char *a, const char *b);
 
