@@ -410,6 +410,17 @@ need(struct parser *p, int i, enum expr_type want, const char *what)
 	    type_name(t));
 }
 
+/* The node of operator kind over a and b, both of type (what says what the
+ * operator needs when one is not). */
+static int
+binary(struct parser *p, enum kind kind, enum expr_type type, int a, int b,
+    size_t at, const char *what)
+{
+	if (need(p, a, type, what) == -1 || need(p, b, type, what) == -1)
+		return -1;
+	return mkop(p, kind, type, a, b, at);
+}
+
 /* The type of a field for the schema, or an error for a field it lacks. */
 static int
 field_type(struct parser *p, int i, size_t at)
@@ -702,9 +713,7 @@ parse_add(struct parser *p)
 			return -1;
 		what = kind == K_ADD ? "'+' needs numbers on both sides" :
 		    "'-' needs numbers on both sides";
-		if (need(p, a, EXPR_NUMBER, what) == -1 ||
-		    need(p, b, EXPR_NUMBER, what) == -1 ||
-		    (a = mkop(p, kind, EXPR_NUMBER, a, b, at)) == -1)
+		if ((a = binary(p, kind, EXPR_NUMBER, a, b, at, what)) == -1)
 			return -1;
 	}
 	return a;
@@ -780,9 +789,7 @@ parse_logic(struct parser *p, enum kind kind)
 		if (lex(p) == -1 || (b = kind == K_AND ? parse_not(p) :
 		    parse_logic(p, K_AND)) == -1)
 			return -1;
-		if (need(p, a, EXPR_BOOL, what) == -1 ||
-		    need(p, b, EXPR_BOOL, what) == -1 ||
-		    (a = mkop(p, kind, EXPR_BOOL, a, b, at)) == -1)
+		if ((a = binary(p, kind, EXPR_BOOL, a, b, at, what)) == -1)
 			return -1;
 	}
 	return a;
