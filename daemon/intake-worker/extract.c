@@ -135,23 +135,31 @@ find_phrase(const struct ocr_result *r, const char *phrase, double ex,
 	return best;
 }
 
+/* How well a page of a template fits what OCR read: the share of its
+ * printed phrases found. */
+static double
+page_score(const struct tpl_page *p, const struct ocr_result *r)
+{
+	size_t k, found = 0;
+
+	for (k = 0; k < p->nphrases; k++)
+		if (find_phrase(r, p->phrases[k], -1, -1) >= 0)
+			found++;
+	return p->nphrases ? (double)found / p->nphrases : 0;
+}
+
 bool
 extract_classify(struct template *const *tpls, size_t n,
     const struct ocr_result *r, struct page_match *m)
 {
-	size_t ti, pi, k;
+	size_t ti, pi;
 
 	memset(m, 0, sizeof(*m));
 	for (ti = 0; ti < n; ti++)
 		for (pi = 0; pi < tpls[ti]->npages; pi++) {
 			const struct tpl_page *p = &tpls[ti]->pages[pi];
-			size_t found = 0;
-			double score;
+			double score = page_score(p, r);
 
-			for (k = 0; k < p->nphrases; k++)
-				if (find_phrase(r, p->phrases[k], -1, -1) >= 0)
-					found++;
-			score = p->nphrases ? (double)found / p->nphrases : 0;
 			if (score > m->score) {
 				m->t = tpls[ti];
 				m->p = p;
@@ -165,7 +173,7 @@ bool
 extract_classify_as(const struct template *t, const struct ocr_result *r,
     uint32_t seq, struct page_match *m)
 {
-	size_t pi, k;
+	size_t pi;
 
 	memset(m, 0, sizeof(*m));
 	if (t->npages == 0)
@@ -174,13 +182,8 @@ extract_classify_as(const struct template *t, const struct ocr_result *r,
 	m->p = &t->pages[(seq > 0 && seq <= t->npages ? seq : t->npages) - 1];
 	for (pi = 0; pi < t->npages; pi++) {
 		const struct tpl_page *p = &t->pages[pi];
-		size_t found = 0;
-		double score;
+		double score = page_score(p, r);
 
-		for (k = 0; k < p->nphrases; k++)
-			if (find_phrase(r, p->phrases[k], -1, -1) >= 0)
-				found++;
-		score = p->nphrases ? (double)found / p->nphrases : 0;
 		if (score > m->score) {
 			m->p = p;
 			m->score = score;
