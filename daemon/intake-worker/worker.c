@@ -54,13 +54,21 @@ send_or_die(int sock, struct msg *m)
 	msg_release(m);
 }
 
-static void PRINTF_LIKE(3, 0)
-send_text(struct job *j, uint16_t type, const char *fmt, va_list ap)
+/* Formats a line of text for a message (cut at the protocol's limit) in
+ * a function taking fmt and its arguments. */
+#define FORMAT_LINE(text, fmt) do {					\
+	va_list ap_;							\
+									\
+	va_start(ap_, fmt);						\
+	vsnprintf(text, sizeof(text), fmt, ap_);			\
+	va_end(ap_);							\
+} while (0)
+
+static void
+send_text(struct job *j, uint16_t type, const char *text)
 {
 	struct msg m;
-	char text[JOBMSG_MAX_TEXT];
 
-	vsnprintf(text, sizeof(text), fmt, ap);
 	jobmsg_text_put(&m, type, text);
 	send_or_die(j->sock, &m);
 }
@@ -68,33 +76,28 @@ send_text(struct job *j, uint16_t type, const char *fmt, va_list ap)
 void
 job_progress(struct job *j, const char *fmt, ...)
 {
-	va_list ap;
+	char text[JOBMSG_MAX_TEXT];
 
-	va_start(ap, fmt);
-	send_text(j, MSG_PROGRESS, fmt, ap);
-	va_end(ap);
+	FORMAT_LINE(text, fmt);
+	send_text(j, MSG_PROGRESS, text);
 }
 
 void
 job_warn(struct job *j, const char *fmt, ...)
 {
-	va_list ap;
+	char text[JOBMSG_MAX_TEXT];
 
-	va_start(ap, fmt);
-	send_text(j, MSG_WARNING, fmt, ap);
-	va_end(ap);
+	FORMAT_LINE(text, fmt);
+	send_text(j, MSG_WARNING, text);
 }
 
 int
 job_refuse(struct job *j, const char *fmt, ...)
 {
-	va_list ap;
 	char text[JOBMSG_MAX_TEXT];
 
 	if (j->refused == NULL) {
-		va_start(ap, fmt);
-		vsnprintf(text, sizeof(text), fmt, ap);
-		va_end(ap);
+		FORMAT_LINE(text, fmt);
 		j->refused = xstrdup(text);
 	}
 	return INTAKE_EINVAL;

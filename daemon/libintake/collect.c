@@ -24,7 +24,9 @@ collect_release(struct job_collect *c)
 {
 	size_t i;
 
+	free(c->dir);
 	jobmsg_hello_release(&c->hello);
+	free(c->doing);
 	for (i = 0; i < c->npages; i++)
 		page_row_release(&c->pages[i]);
 	free(c->pages);
@@ -36,10 +38,8 @@ collect_release(struct job_collect *c)
 	for (i = 0; i < c->nwarnings; i++)
 		free(c->warnings[i]);
 	free(c->warnings);
-	free(c->doing);
 	free(c->pdf);
 	free(c->refused);
-	free(c->dir);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -176,17 +176,16 @@ static int
 on_done(struct job_collect *c, struct msg *m)
 {
 	struct jobmsg_done d;
+	int rc = COLLECT_EPROTO;
 
-	if (jobmsg_done_get(m, &d) != 0)
-		return COLLECT_EPROTO;
-	if (d.pages != c->npages || d.attachments != c->natt) {
-		jobmsg_done_release(&d);
-		return COLLECT_EPROTO;
+	if (jobmsg_done_get(m, &d) == 0 && d.pages == c->npages &&
+	    d.attachments == c->natt) {
+		c->pdf = d.pdf != NULL ? in_dir(c, d.pdf) : NULL;
+		d.pdf = NULL;
+		rc = COLLECT_DONE;
 	}
-	if (d.pdf != NULL)
-		c->pdf = in_dir(c, d.pdf);
-	d.pdf = NULL;
-	return COLLECT_DONE;
+	jobmsg_done_release(&d);
+	return rc;
 }
 
 static int
@@ -196,47 +195,35 @@ on_refused(struct job_collect *c, struct msg *m)
 	    COLLECT_EPROTO;
 }
 
+/* A worker says hello once, before its first job's results. */
+static int
+on_hello(struct job_collect *c, struct msg *m)
+{
+	return c->state == COLLECT_START &&
+	    jobmsg_hello_get(m, &c->hello) == 0 ? COLLECT_MORE : COLLECT_EPROTO;
+}
+
+/* What each message a worker sends does to the collection. */
+static int (*const on[MSG_MAX])(struct job_collect *, struct msg *) = {
+	[MSG_HELLO] = on_hello,
+	[MSG_PROGRESS] = on_text,
+	[MSG_WARNING] = on_text,
+	[MSG_PAGE] = on_page,
+	[MSG_OCR] = on_ocr,
+	[MSG_FIELDS] = on_fields,
+	[MSG_ATTACHMENT] = on_attachment,
+	[MSG_MANIFEST] = on_manifest,
+	[MSG_DONE] = on_done,
+	[MSG_REFUSED] = on_refused,
+};
+
 enum collect_status
 collect_feed(struct job_collect *c, struct msg *m)
 {
-	int rc;
+	int rc = COLLECT_EPROTO;
 
-	if (c->state == COLLECT_ENDED)
-		return COLLECT_EPROTO;
-	switch (m->type) {
-	case MSG_HELLO:
-		rc = c->state == COLLECT_START &&
-		    jobmsg_hello_get(m, &c->hello) == 0 ? COLLECT_MORE :
-		    COLLECT_EPROTO;
-		break;
-	case MSG_PROGRESS:
-	case MSG_WARNING:
-		rc = on_text(c, m);
-		break;
-	case MSG_PAGE:
-		rc = on_page(c, m);
-		break;
-	case MSG_OCR:
-		rc = on_ocr(c, m);
-		break;
-	case MSG_FIELDS:
-		rc = on_fields(c, m);
-		break;
-	case MSG_ATTACHMENT:
-		rc = on_attachment(c, m);
-		break;
-	case MSG_MANIFEST:
-		rc = on_manifest(c, m);
-		break;
-	case MSG_DONE:
-		rc = on_done(c, m);
-		break;
-	case MSG_REFUSED:
-		rc = on_refused(c, m);
-		break;
-	default:
-		rc = COLLECT_EPROTO;
-	}
+	if (c->state != COLLECT_ENDED && m->type < MSG_MAX && on[m->type])
+		rc = on[m->type](c, m);
 	c->state = rc == COLLECT_MORE ? COLLECT_WORKING : COLLECT_ENDED;
 	return (enum collect_status)rc;
 }
