@@ -79,7 +79,8 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	int infd, outfd = -1, rc = 1;
 
-	collect_init(j, NULL);
+	collect_init(j, NULL);		/* released by the caller, whatever
+					   happens */
 	memset(&pool, 0, sizeof(pool));
 	if ((infd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(infd, &st) == -1) {

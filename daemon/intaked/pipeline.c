@@ -6,9 +6,9 @@
  * delivered bytes is a job for a worker process (worker.c).  The worker's
  * pages, attachments, manifest and warnings are gathered by the job's
  * collector (collect.c), and the case is opened here with all of them in
- * one transaction: a crash at any point
- * leaves either no decision (the delivery is taken up again on the next
- * start) or the whole of it, never two cases for one delivery.
+ * one transaction: a crash at any point leaves either no decision (the
+ * delivery is taken up again on the next start) or the whole of it, never
+ * two cases for one delivery.
  *
  * A worker that crashes, hangs past its timeout or talks nonsense costs
  * the delivery one attempt; after the configured number of attempts the
