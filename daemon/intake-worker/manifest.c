@@ -28,7 +28,7 @@ child_text(xmlNode *root, const char *name)
 		if (!xmlsafe_is(n, name))
 			continue;
 		s = xmlsafe_text(n);
-		if (strlen(s) > 200 || *s == '\0') {
+		if (strlen(s) > JOBMSG_MAX_MANIFEST_TEXT || *s == '\0') {
 			free(s);
 			return NULL;
 		}
@@ -67,7 +67,8 @@ manifest_read(struct job *j, const char *source, const char *member,
 	pages = child_text(root, "pages");
 	if (pages != NULL)
 		np = strtoul(pages, NULL, 10);
-	job_manifest(j, ref, chan, sender, hint, np > 10000 ? 0 : (uint32_t)np);
+	job_manifest(j, ref, chan, sender, hint,
+	    np > JOBMSG_MAX_MANIFEST_PAGES ? 0 : (uint32_t)np);
 	free(ref);
 	free(chan);
 	free(sender);

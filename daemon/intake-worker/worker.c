@@ -29,7 +29,7 @@
 
 #include "extract.h"
 #include "ocr.h"
-#include "proto.h"
+#include "jobmsg.h"
 #include "sha256.h"
 #include "worker.h"
 
@@ -54,48 +54,50 @@ send_or_die(int sock, struct msg *m)
 	msg_release(m);
 }
 
-static void PRINTF_LIKE(3, 0)
-send_text(struct job *j, uint16_t type, const char *fmt, va_list ap)
+/* Formats a line of text for a message (cut at the protocol's limit) in
+ * a function taking fmt and its arguments. */
+#define FORMAT_LINE(text, fmt) do {					\
+	va_list ap_;							\
+									\
+	va_start(ap_, fmt);						\
+	vsnprintf(text, sizeof(text), fmt, ap_);			\
+	va_end(ap_);							\
+} while (0)
+
+static void
+send_text(struct job *j, uint16_t type, const char *text)
 {
 	struct msg m;
-	char text[1024];
 
-	vsnprintf(text, sizeof(text), fmt, ap);
-	msg_init(&m, type);
-	msg_put_str(&m, text);
+	jobmsg_text_put(&m, type, text);
 	send_or_die(j->sock, &m);
 }
 
 void
 job_progress(struct job *j, const char *fmt, ...)
 {
-	va_list ap;
+	char text[JOBMSG_MAX_TEXT];
 
-	va_start(ap, fmt);
-	send_text(j, MSG_PROGRESS, fmt, ap);
-	va_end(ap);
+	FORMAT_LINE(text, fmt);
+	send_text(j, MSG_PROGRESS, text);
 }
 
 void
 job_warn(struct job *j, const char *fmt, ...)
 {
-	va_list ap;
+	char text[JOBMSG_MAX_TEXT];
 
-	va_start(ap, fmt);
-	send_text(j, MSG_WARNING, fmt, ap);
-	va_end(ap);
+	FORMAT_LINE(text, fmt);
+	send_text(j, MSG_WARNING, text);
 }
 
 int
 job_refuse(struct job *j, const char *fmt, ...)
 {
-	va_list ap;
-	char text[1024];
+	char text[JOBMSG_MAX_TEXT];
 
 	if (j->refused == NULL) {
-		va_start(ap, fmt);
-		vsnprintf(text, sizeof(text), fmt, ap);
-		va_end(ap);
+		FORMAT_LINE(text, fmt);
 		j->refused = xstrdup(text);
 	}
 	return INTAKE_EINVAL;
@@ -158,32 +160,38 @@ normalise(PIX *pix)
 	return p ? p : pixClone(pix);
 }
 
-/* Sends a page's text and words (in the corrected page's pixels). */
+/* Sends a page's text and words (in the corrected page's pixels), as
+ * the protocol's page_row with the result's strings borrowed. */
 static void
 send_ocr(struct job *j, uint32_t seq, const struct ocr_result *r)
 {
+	struct page_row p;
 	struct msg m;
 	size_t i;
 
-	msg_init(&m, MSG_OCR);
-	msg_put_u32(&m, seq);
-	msg_put_u32(&m, (uint32_t)r->rotation);
-	msg_put_u32(&m, (uint32_t)(int32_t)lroundf(r->skew * 100.0f));
-	msg_put_u32(&m, (uint32_t)(r->confidence < 0 ? 0 : r->confidence));
-	msg_put_str(&m, r->text);
-	msg_put_u32(&m, (uint32_t)r->nwords);
+	memset(&p, 0, sizeof(p));
+	p.seq = seq;
+	p.rotation = r->rotation;
+	p.skew = r->skew;
+	p.confidence = r->confidence < 0 ? 0 : r->confidence;
+	p.text = r->text;
+	p.words = xcalloc(r->nwords, sizeof(*p.words));
+	p.nwords = r->nwords;
 	for (i = 0; i < r->nwords; i++) {
 		const struct ocr_word *w = &r->words[i];
+		struct word_row *o = &p.words[i];
 
-		msg_put_str(&m, w->text);
-		msg_put_u32(&m, (uint32_t)w->x);
-		msg_put_u32(&m, (uint32_t)w->y);
-		msg_put_u32(&m, (uint32_t)w->w);
-		msg_put_u32(&m, (uint32_t)w->h);
-		msg_put_u32(&m, (uint32_t)lroundf(w->conf * 100.0f));
-		msg_put_u32(&m, (uint32_t)w->block);
-		msg_put_u32(&m, (uint32_t)w->line);
+		o->text = w->text;
+		o->x = w->x;
+		o->y = w->y;
+		o->w = w->w;
+		o->h = w->h;
+		o->conf = w->conf;
+		o->block = w->block;
+		o->line = w->line;
 	}
+	jobmsg_ocr_put(&m, &p);
+	free(p.words);
 	send_or_die(j->sock, &m);
 }
 
@@ -213,6 +221,8 @@ send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
 {
 	struct page_match pm;
 	struct extract_field *v = NULL;
+	struct form_reading one;
+	struct form_page fp;
 	struct msg m;
 	size_t n = 0, i;
 
@@ -234,25 +244,33 @@ send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
 	if (extract_fields(&pm, bw, pixGetXRes(page), r, reread, &rc, &v,
 	    &n) != 0)
 		return;
-	msg_init(&m, MSG_FIELDS);
-	msg_put_u32(&m, seq);
-	msg_put_str(&m, pm.t->id);
-	msg_put_u32(&m, (uint32_t)pm.p->n);
-	msg_put_u32(&m, (uint32_t)lround(pm.score * 1000));
-	msg_put_u32(&m, (uint32_t)n);
+	/* The protocol's reading of one page, its strings borrowed. */
+	fp.page = seq;
+	fp.form = pm.t->id;
+	fp.form_page = (uint32_t)pm.p->n;
+	fp.score = pm.score;
+	one.forms = &fp;
+	one.nforms = 1;
+	one.fields = xcalloc(n, sizeof(*one.fields));
+	one.nfields = n;
 	for (i = 0; i < n; i++) {
-		msg_put_str(&m, v[i].f->name);
-		msg_put_str(&m, field_type_name(v[i].f->type));
-		msg_put_str(&m, v[i].r.check == FIELD_OK ? v[i].r.value : "");
-		msg_put_str(&m, v[i].raw);
-		msg_put_str(&m, v[i].r.why);
-		msg_put_str(&m, v[i].status);
-		msg_put_u32(&m, (uint32_t)lround(v[i].confidence * 1000));
-		msg_put_u32(&m, (uint32_t)(v[i].x < 0 ? 0 : v[i].x));
-		msg_put_u32(&m, (uint32_t)(v[i].y < 0 ? 0 : v[i].y));
-		msg_put_u32(&m, (uint32_t)v[i].w);
-		msg_put_u32(&m, (uint32_t)v[i].h);
+		struct read_field *f = &one.fields[i];
+
+		f->page = seq;
+		f->name = v[i].f->name;
+		f->type = (char *)field_type_name(v[i].f->type);
+		f->value = v[i].r.check == FIELD_OK ? v[i].r.value : (char *)"";
+		f->raw = v[i].raw;
+		f->why = v[i].r.why;
+		f->status = (char *)v[i].status;
+		f->confidence = v[i].confidence;
+		f->x = v[i].x < 0 ? 0 : v[i].x;
+		f->y = v[i].y < 0 ? 0 : v[i].y;
+		f->w = v[i].w;
+		f->h = v[i].h;
 	}
+	jobmsg_fields_put(&m, &one);
+	free(one.fields);
 	send_or_die(j->sock, &m);
 	extract_fields_free(v, n);
 }
@@ -289,10 +307,11 @@ int
 job_page(struct job *j, PIX *pix, const char *source, const char *member,
     uint32_t page_no)
 {
-	char name[32], hex[SHA256_HEX_LEN + 1], *where;
+	char name[JOBMSG_MAX_STORED], hex[SHA256_HEX_LEN + 1], *where;
 	unsigned char dig[SHA256_DIGEST_LEN];
 	struct ocr_result res;
 	struct sha256 ctx;
+	struct page_row pr;
 	l_uint8 *png = NULL;
 	size_t len = 0;
 	struct msg m;
@@ -325,7 +344,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 		    member ? ":" : "", member ? member : "", page_no);
 		return rc;
 	}
-	snprintf(name, sizeof(name), "page-%04u.%s", j->pages + 1,
+	snprintf(name, sizeof(name), JOBMSG_PAGE_PREFIX "%04u.%s", j->pages + 1,
 	    grey ? "jpg" : "png");
 	if ((rc = write_out(j, name, png, len)) != 0) {
 		free(png);
@@ -340,19 +359,21 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	sha256_final(&ctx, dig);
 	sha256_hex(dig, hex);
 	j->pages++;
-	msg_init(&m, MSG_PAGE);
-	msg_put_u32(&m, j->pages);
-	msg_put_str(&m, source);
-	msg_put_str(&m, member);
-	msg_put_u32(&m, page_no);
-	msg_put_u32(&m, (uint32_t)pixGetWidth(p));
-	msg_put_u32(&m, (uint32_t)pixGetHeight(p));
-	msg_put_u32(&m, (uint32_t)pixGetDepth(p));
-	msg_put_u32(&m, (uint32_t)(pixGetXRes(p) > 0 ? pixGetXRes(p) : 0));
-	msg_put_u32(&m, (uint32_t)(pixGetYRes(p) > 0 ? pixGetYRes(p) : 0));
-	msg_put_str(&m, hex);
-	msg_put_str(&m, name);
-	msg_put_u64(&m, len);
+	/* The page as the protocol describes it, its strings borrowed. */
+	memset(&pr, 0, sizeof(pr));
+	pr.seq = j->pages;
+	pr.source = (char *)source;
+	pr.member = (char *)member;
+	pr.page_no = page_no;
+	pr.width = (uint32_t)pixGetWidth(p);
+	pr.height = (uint32_t)pixGetHeight(p);
+	pr.depth = (uint32_t)pixGetDepth(p);
+	pr.xres = (uint32_t)(pixGetXRes(p) > 0 ? pixGetXRes(p) : 0);
+	pr.yres = (uint32_t)(pixGetYRes(p) > 0 ? pixGetYRes(p) : 0);
+	pr.sha256 = hex;
+	pr.path = name;
+	pr.bytes = (int64_t)len;
+	jobmsg_page_put(&m, &pr);
 	send_or_die(j->sock, &m);
 	if (read) {
 		send_ocr(j, j->pages, &res);
@@ -369,8 +390,9 @@ int
 job_attachment(struct job *j, const char *name, const void *data, size_t len)
 {
 	const char *b = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-	char stored[96], hex[SHA256_HEX_LEN + 1];
+	char stored[JOBMSG_MAX_STORED], hex[SHA256_HEX_LEN + 1];
 	unsigned char dig[SHA256_DIGEST_LEN];
+	struct jobmsg_attachment a;
 	struct sha256 ctx;
 	struct msg m;
 	size_t i, k;
@@ -378,7 +400,8 @@ job_attachment(struct job *j, const char *name, const void *data, size_t len)
 
 	/* The stored name is ours: a number and a tame version of the
 	 * sender's name, never a path. */
-	k = (size_t)snprintf(stored, sizeof(stored), "attachment-%03u-",
+	k = (size_t)snprintf(stored, sizeof(stored), JOBMSG_ATTACHMENT_PREFIX
+	    "%03u-",
 	    ++j->attachments);
 	for (i = 0; b[i] && k < sizeof(stored) - 1; i++, k++) {
 		char c = b[i];
@@ -392,11 +415,11 @@ job_attachment(struct job *j, const char *name, const void *data, size_t len)
 	sha256_update(&ctx, data, len);
 	sha256_final(&ctx, dig);
 	sha256_hex(dig, hex);
-	msg_init(&m, MSG_ATTACHMENT);
-	msg_put_str(&m, name);
-	msg_put_str(&m, stored);
-	msg_put_u64(&m, len);
-	msg_put_str(&m, hex);
+	a.name = (char *)name;		/* borrowed, as the others */
+	a.stored = stored;
+	a.sha256 = hex;
+	a.size = len;
+	jobmsg_attachment_put(&m, &a);
 	send_or_die(j->sock, &m);
 	return 0;
 }
@@ -405,14 +428,12 @@ void
 job_manifest(struct job *j, const char *reference, const char *channel,
     const char *sender, const char *form_hint, uint32_t pages)
 {
+	/* the strings are borrowed */
+	struct jobmsg_manifest mf = { (char *)reference, (char *)channel,
+	    (char *)sender, (char *)form_hint, pages };
 	struct msg m;
 
-	msg_init(&m, MSG_MANIFEST);
-	msg_put_str(&m, reference);
-	msg_put_str(&m, channel);
-	msg_put_str(&m, sender);
-	msg_put_str(&m, form_hint);
-	msg_put_u32(&m, pages);
+	jobmsg_manifest_put(&m, &mf);
 	send_or_die(j->sock, &m);
 }
 
@@ -462,78 +483,61 @@ engine(struct job *j, const char *lang)
 	return engines[i];
 }
 
-/* Runs one MSG_UNPACK job: fds[0] the delivery, fds[1] the output folder. */
+/* Runs one MSG_UNPACK job: the delivery and the output folder come as
+ * descriptors. */
 static void
 run_job(int sock, struct msg *in)
 {
+	struct jobmsg_job job;
+	struct jobmsg_done done;
 	struct job j;
 	struct msg out;
 	struct rlimit rl;
 	struct rusage ru;
-	char *name, *lang, *tdir, base[64];
-	bool folder, pdf;
-	uint32_t cpu;
+	char base[64];
 
+	if (jobmsg_unpack_get(in, &job) != 0)
+		_exit(2);	/* a malformed job: end this worker */
 	memset(&j, 0, sizeof(j));
 	j.sock = sock;
-	(void)msg_get_u64(in);		/* delivery id, for the daemon's logs */
-	name = msg_get_str(in);
-	folder = msg_get_u32(in) != 0;
-	j.lim.max_bytes = msg_get_u64(in);
-	j.lim.max_members = msg_get_u32(in);
-	j.lim.max_ratio = msg_get_u32(in);
-	j.lim.max_depth = msg_get_u32(in);
-	j.lim.max_width = msg_get_u32(in);
-	j.lim.max_height = msg_get_u32(in);
-	j.lim.max_pixels = msg_get_u64(in);
-	j.lim.max_pages = msg_get_u32(in);
-	cpu = msg_get_u32(in);
-	lang = msg_get_str(in);
-	pdf = msg_get_u32(in) != 0;
-	tdir = msg_get_str(in);
-	j.form = msg_get_str(in);
-	if (!msg_end(in) || in->nfds != 2 || name == NULL)
-		_exit(2);	/* a malformed job: end this worker */
-	j.outfd = in->fds[1];
-	if (lang != NULL && *lang != '\0')
-		j.ocr = engine(&j, lang);
-	if (tdir != NULL && *tdir != '\0')
-		templates_for(&j, tdir);
+	j.lim = job.lim;
+	j.form = job.form;
+	j.outfd = job.out;
+	if (job.lang != NULL && *job.lang != '\0')
+		j.ocr = engine(&j, job.lang);
+	if (job.templates != NULL && *job.templates != '\0')
+		templates_for(&j, job.templates);
 	/* Tesseract writes the PDF by name: reach the output folder we were
 	 * given through our own descriptor. */
 	snprintf(base, sizeof(base), "/proc/self/fd/%d/searchable", j.outfd);
-	if (j.ocr != NULL && pdf)
-		j.pdf = ocr_pdf_begin(j.ocr, base, name) == 0;
+	if (j.ocr != NULL && job.pdf)
+		j.pdf = ocr_pdf_begin(j.ocr, base, job.name) == 0;
 	/* CPU time counts for the whole process: allow this job its share. */
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + cpu + 1;
+		rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + job.cpu_s + 1;
 		rl.rlim_max = rl.rlim_cur + 5;
 		setrlimit(RLIMIT_CPU, &rl);
 	}
-	unpack_fd(&j, in->fds[0], name, folder);
+	unpack_fd(&j, job.in, job.name, job.folder);
 	if (j.pdf && (ocr_pdf_end(j.ocr) != 0 || j.pages == 0)) {
 		if (j.pages > 0)
 			job_warn(&j, "the searchable PDF could not be written");
-		unlinkat(j.outfd, "searchable.pdf", 0);
+		unlinkat(j.outfd, JOBMSG_PDF_NAME, 0);
 		j.pdf = false;
 	}
-	if (j.refused != NULL) {
-		msg_init(&out, MSG_REFUSED);
-		msg_put_str(&out, j.refused);
-	} else {
-		msg_init(&out, MSG_DONE);
-		msg_put_u32(&out, j.pages);
-		msg_put_u32(&out, j.attachments);
-		msg_put_str(&out, j.pdf ? "searchable.pdf" : NULL);
+	if (j.refused != NULL)
+		jobmsg_text_put(&out, MSG_REFUSED, j.refused);
+	else {
+		done.pages = j.pages;
+		done.attachments = j.attachments;
+		done.pdf = j.pdf ? (char *)JOBMSG_PDF_NAME : NULL;
+		jobmsg_done_put(&out, &done);
 	}
 	send_or_die(sock, &out);
 	free(j.refused);
-	free(tdir);
-	free(j.form);
-	free(lang);
-	free(name);
-	close(in->fds[0]);
-	close(in->fds[1]);
+	close(job.in);
+	close(job.out);
+	jobmsg_job_release(&job);	/* j.form with it */
 }
 
 /* Gives up root for the named user; 0 or an error already printed. */
@@ -643,9 +647,7 @@ main(int argc, char *argv[])
 		if ((engines[0] = ocr_open(warm, err, sizeof(err))) == NULL)
 			fprintf(stderr, "intake-worker: %s\n", err);
 	}
-	msg_init(&m, MSG_HELLO);
-	msg_put_u32(&m, (uint32_t)getpid());
-	msg_put_str(&m, sandbox_name());
+	jobmsg_hello_put(&m, (uint32_t)getpid(), sandbox_name());
 	send_or_die(WORKER_SOCK, &m);
 	for (;;) {
 		rc = msg_recv(WORKER_SOCK, &m);

@@ -6,7 +6,7 @@
  * (the delivery as an open descriptor, an output folder as a descriptor),
  * unpacks archives, decodes images and PDF pages, reads the manifest, and
  * writes normalised page images into the output folder.  It reports each
- * result as a message (proto.h); it never touches the database.
+ * result as a message (jobmsg.h); it never touches the database.
  */
 #ifndef INTAKE_WORKER_H
 #define INTAKE_WORKER_H
@@ -16,23 +16,11 @@
 #include <stdint.h>
 
 #include "intake.h"
+#include "jobmsg.h"	/* struct unpack_limits */
 
 struct Pix;
 struct ocr;
 struct template;
-
-/* Limits of one job; sent with every job so the daemon's configuration
- * rules (defaults in config.c). */
-struct unpack_limits {
-	uint64_t	max_bytes;	/* uncompressed bytes in all */
-	uint32_t	max_members;	/* archive members in all */
-	uint32_t	max_ratio;	/* uncompressed : compressed */
-	uint32_t	max_depth;	/* archives inside archives */
-	uint32_t	max_width;	/* pixels of one page */
-	uint32_t	max_height;
-	uint64_t	max_pixels;
-	uint32_t	max_pages;
-};
 
 /* One job in the worker. */
 struct job {

@@ -55,7 +55,7 @@ print_field(const struct tpl_field *tf, const struct read_field *f,
 
 static void
 print_result(const char *file, struct template *const *tpls, size_t ntpls,
-    const struct ctl_job *j, bool failed)
+    const struct job_collect *j, bool failed)
 {
 	const struct template *t = failed ? NULL :
 	    form_choose(tpls, ntpls, &j->reading);
@@ -141,13 +141,13 @@ cmd_extract(struct ctl *c, int argc, char **argv)
 		return 1;
 	}
 	for (i = optind; i < argc; i++) {
-		struct ctl_job j;
+		struct job_collect j;
 		bool failed = ctl_job_run(c, argv[i], dir, NULL, &j) != 0;
 
 		if (failed)
 			rc = 1;
 		print_result(argv[i], tpls, ntpls, &j, failed);
-		ctl_job_release(&j);
+		collect_release(&j);
 	}
 	templates_free(tpls, ntpls);
 	free(dir);

@@ -1,7 +1,9 @@
 /*
  * ctl-job.c - one worker job from intakectl: the file and a temporary
  * output folder go to an intake-worker, exactly as the daemon sends them,
- * and every answer is collected.  The worker is not trusted here either.
+ * and every answer is collected by the daemon's collector (collect.c),
+ * in the time the daemon would give it.  The worker is not trusted here
+ * either.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -15,90 +17,51 @@
 #include <unistd.h>
 
 #include "ctl-job.h"
-#include "jobmsg.h"
 #include "pool.h"
 #include "ctl.h"
 
-void
-ctl_job_release(struct ctl_job *j)
-{
-	size_t i;
-
-	for (i = 0; i < j->npages; i++)
-		page_row_release(&j->pages[i]);
-	free(j->pages);
-	form_reading_release(&j->reading);
-	for (i = 0; i < j->nwarnings; i++)
-		free(j->warnings[i]);
-	free(j->warnings);
-	free(j->refused);
-	free(j->form_hint);
-	memset(j, 0, sizeof(*j));
-}
-
-/* Reads the worker's answers until the job is done or refused. */
+/* Reads the worker's answers until the job is done or refused, or its
+ * time is up (it starts again when the worker has loaded its model, as
+ * in the daemon). */
 static int
-collect(struct pool *pool, struct worker *w, const char *dir, const char *file,
-    struct ctl_job *j)
+collect(struct pool *pool, struct worker *w, const char *file,
+    unsigned timeout_s, struct job_collect *j)
 {
+	int64_t deadline = mono_ms() + (int64_t)timeout_s * 1000;
+	enum collect_status st;
 	struct msg m;
-	bool ok = true;
+	int rc;
 
 	for (;;) {
-		if (msg_recv(w->sock, &m) != 0) {
+		int64_t left = deadline - mono_ms();
+
+		rc = msg_recv_within(w->sock, &m, left > 0 ? (int)left : 0);
+		if (rc != 0) {
 			char *how = pool_stop(pool, w, true);
-			fprintf(stderr, "intakectl: the worker %s while reading "
-			    "\"%s\"\n", how, file);
+
+			if (rc == -ETIMEDOUT)
+				fprintf(stderr, "intakectl: the worker timed out "
+				    "after %u s while reading \"%s\"%s%s\n",
+				    timeout_s, file, j->doing ? ": " : "",
+				    j->doing ? j->doing : "");
+			else
+				fprintf(stderr, "intakectl: the worker %s while "
+				    "reading \"%s\"\n", how, file);
 			free(how);
 			return 1;
 		}
-		switch (m.type) {
-		case MSG_HELLO:
-		case MSG_PROGRESS:
-		case MSG_ATTACHMENT:
-			break;
-		case MSG_MANIFEST:
-			free(msg_get_str(&m));
-			free(msg_get_str(&m));
-			free(msg_get_str(&m));
-			free(j->form_hint);
-			j->form_hint = msg_get_str(&m);
-			break;
-		case MSG_WARNING:
-			j->warnings = xreallocarray(j->warnings, j->nwarnings + 1,
-			    sizeof(*j->warnings));
-			j->warnings[j->nwarnings] = msg_get_str(&m);
-			ok = j->warnings[j->nwarnings++] != NULL;
-			break;
-		case MSG_PAGE:
-			j->pages = xreallocarray(j->pages, j->npages + 1,
-			    sizeof(*j->pages));
-			ok = jobmsg_page(&m, dir, (uint32_t)j->npages + 1,
-			    &j->pages[j->npages]);
-			if (ok)
-				j->npages++;
-			break;
-		case MSG_OCR:
-			ok = j->npages > 0 &&
-			    jobmsg_ocr(&m, &j->pages[j->npages - 1]);
-			break;
-		case MSG_FIELDS:
-			ok = jobmsg_fields(&m, j->npages, &j->reading);
-			break;
-		case MSG_REFUSED:
-			j->refused = msg_get_str(&m);
-			msg_release(&m);
-			return 0;
-		case MSG_DONE:
-			msg_release(&m);
-			return 0;
-		default:
-			ok = false;
-		}
+		st = collect_feed(j, &m);
+		for (int f = 0; f < m.nfds; f++)
+			close(m.fds[f]);
+		if (m.type == MSG_HELLO)
+			deadline = mono_ms() + (int64_t)timeout_s * 1000;
 		msg_release(&m);
-		if (!ok) {
+		if (st == COLLECT_DONE || st == COLLECT_REFUSED)
+			return 0;
+		if (st != COLLECT_MORE) {
+			free(pool_stop(pool, w, true));
 			fprintf(stderr, "intakectl: the worker sent a malformed "
-			    "message\n");
+			    "message while reading \"%s\"\n", file);
 			return 1;
 		}
 	}
@@ -106,8 +69,9 @@ collect(struct pool *pool, struct worker *w, const char *dir, const char *file,
 
 int
 ctl_job_run(struct ctl *c, const char *file, const char *templates,
-    const char *form, struct ctl_job *j)
+    const char *form, struct job_collect *j)
 {
+	struct jobmsg_job job;
 	struct pool pool;
 	struct msg m;
 	struct stat st;
@@ -115,7 +79,8 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 	int infd, outfd = -1, rc = 1;
 
-	memset(j, 0, sizeof(*j));
+	collect_init(j, NULL);		/* released by the caller, whatever
+					   happens */
 	memset(&pool, 0, sizeof(pool));
 	if ((infd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(infd, &st) == -1) {
@@ -129,19 +94,24 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 	    (outfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    pool_give(&pool, outfd) != 0 || pool_start(&pool, &pool.w[0]) != 0)
 		goto out;
-	jobmsg_unpack(&m, &c->config, 0, base, S_ISDIR(st.st_mode),
-	    strcmp(c->config.lang, "none") == 0 ? "" : c->config.lang, false,
-	    templates, form);
-	m.fds[0] = infd;
-	m.fds[1] = outfd;
-	m.nfds = 2;
+	collect_init(j, dir);
+	jobmsg_job_init(&job, &c->config);
+	job.name = (char *)base;	/* borrowed, as the others */
+	job.folder = S_ISDIR(st.st_mode);
+	job.lang = strcmp(c->config.lang, "none") == 0 ? (char *)"" :
+	    c->config.lang;
+	job.templates = (char *)templates;
+	job.form = (char *)form;
+	job.in = infd;
+	job.out = outfd;
+	jobmsg_unpack_put(&m, &job);
 	if (msg_send(pool.w[0].sock, &m) != 0) {
 		msg_release(&m);
 		fprintf(stderr, "intakectl: cannot reach the worker\n");
 		goto out;
 	}
 	msg_release(&m);
-	rc = collect(&pool, &pool.w[0], dir, file, j);
+	rc = collect(&pool, &pool.w[0], file, c->config.job_timeout_s, j);
 out:
 	if (outfd != -1)
 		close(outfd);

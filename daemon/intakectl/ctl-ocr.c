@@ -150,7 +150,7 @@ cmd_ocr(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ocr_run r;
-	struct ctl_job job;
+	struct job_collect job;
 	const char *lang = NULL;
 	int ch, rc = 1;
 	size_t i;
@@ -214,6 +214,6 @@ cmd_ocr(struct ctl *c, int argc, char **argv)
 	}
 	rc = 0;
 out:
-	ctl_job_release(&job);
+	collect_release(&job);
 	return rc;
 }

@@ -101,7 +101,7 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	struct case_filter f;
 	struct case_row k;
 	struct delivery d;
-	struct ctl_job j;
+	struct job_collect j;
 	struct history_row h;
 	const struct template *t;
 	const char *user;
@@ -249,7 +249,7 @@ out:
 	case_wf_release(&now);
 	kept_release(&kept);
 	engine_release(&e);
-	ctl_job_release(&j);
+	collect_release(&j);
 	delivery_release(&d);
 	templates_free(tpls, ntpls);
 	free(tdir);

@@ -4,10 +4,11 @@
  * The daemon hashes it and recognises duplicates and empty or oversized
  * input itself (reading bytes, never parsing them); everything that parses
  * delivered bytes is a job for a worker process (worker.c).  The worker's
- * pages, attachments, manifest and warnings are gathered here, and the
- * case is opened with all of them in one transaction: a crash at any point
- * leaves either no decision (the delivery is taken up again on the next
- * start) or the whole of it, never two cases for one delivery.
+ * pages, attachments, manifest and warnings are gathered by the job's
+ * collector (collect.c), and the case is opened here with all of them in
+ * one transaction: a crash at any point leaves either no decision (the
+ * delivery is taken up again on the next start) or the whole of it, never
+ * two cases for one delivery.
  *
  * A worker that crashes, hangs past its timeout or talks nonsense costs
  * the delivery one attempt; after the configured number of attempts the
@@ -27,7 +28,7 @@
 #include <unistd.h>
 
 #include "intake.h"
-#include "jobmsg.h"
+#include "collect.h"
 #include "template.h"
 #include "pipeline.h"
 #include "reading.h"
@@ -135,49 +136,20 @@ tree_hash(struct tree *t, bool folder, char *hex, int64_t *size)
 	return 0;
 }
 
-/* What a worker reported for the job it runs. */
+/* A job a worker runs, and what it reported so far. */
 struct job_state {
 	int64_t		 delivery_id;
 	char		*name;		/* for messages */
 	char		*pages_dir;	/* spool/<token>/pages */
-	struct page_row	*pages;
-	size_t		 npages;
-	char		**att_names, **att_paths;
-	int64_t		*att_sizes;
-	size_t		 natt;
-	char		*reference, *channel, *sender, *form_hint;
-	char		*pdf;		/* the searchable PDF, or NULL */
-	struct form_reading reading;	/* forms and fields recognised */
-	char		**warnings;
-	size_t		 nwarnings;
+	struct job_collect c;
 };
 
 static void
 job_state_free(struct job_state *j)
 {
-	size_t i;
-
 	if (j == NULL)
 		return;
-	for (i = 0; i < j->npages; i++)
-		page_row_release(&j->pages[i]);
-	free(j->pages);
-	for (i = 0; i < j->natt; i++) {
-		free(j->att_names[i]);
-		free(j->att_paths[i]);
-	}
-	free(j->att_names);
-	free(j->att_paths);
-	free(j->att_sizes);
-	for (i = 0; i < j->nwarnings; i++)
-		free(j->warnings[i]);
-	free(j->warnings);
-	free(j->reference);
-	free(j->channel);
-	free(j->sender);
-	free(j->form_hint);
-	free(j->pdf);
-	form_reading_release(&j->reading);
+	collect_release(&j->c);
 	free(j->name);
 	free(j->pages_dir);
 	free(j);
@@ -516,10 +488,10 @@ start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
 	const char *event = "extraction-failed";
 	size_t i;
 
-	for (i = 0; i < j->npages; i++)
-		if (j->pages[i].read)
+	for (i = 0; i < j->c.npages; i++)
+		if (j->c.pages[i].read)
 			event = "unknown-form";
-	if (form_choose(p->tpls, p->ntpls, &j->reading) != NULL)
+	if (form_choose(p->tpls, p->ntpls, &j->c.reading) != NULL)
 		event = "extracted";
 	return engine_start(&p->wf, case_id, in ? in->workflow : NULL, event,
 	    now_ms());
@@ -530,6 +502,7 @@ static int
 open_case(struct pipeline *p, struct job_state *j)
 {
 	struct store *st = p->ledger->store;
+	const struct job_collect *c = &j->c;
 	struct delivery d;
 	struct tree t = { NULL, 0 };
 	int64_t case_id = 0;
@@ -545,36 +518,37 @@ open_case(struct pipeline *p, struct job_state *j)
 	if ((rc = store_begin(st)) != 0)
 		goto out;
 	if ((rc = store_case_create(st, d.id, "received", &case_id)) != 0 ||
-	    (rc = store_case_set_manifest(st, case_id, j->reference,
-	    j->channel, j->sender, j->form_hint)) != 0)
+	    (rc = store_case_set_manifest(st, case_id, c->manifest.reference,
+	    c->manifest.channel, c->manifest.sender,
+	    c->manifest.form_hint)) != 0)
 		goto fail;
 	for (i = 0; i < t.n; i++)
 		if ((rc = store_case_add_file(st, case_id, t.files[i].rel,
 		    t.files[i].size)) != 0)
 			goto fail;
-	for (i = 0; i < j->npages; i++)
-		if ((rc = store_case_add_page(st, case_id, &j->pages[i])) != 0)
+	for (i = 0; i < c->npages; i++)
+		if ((rc = store_case_add_page(st, case_id, &c->pages[i])) != 0)
 			goto fail;
-	for (i = 0; i < j->natt; i++)
-		if ((rc = store_case_add_attachment(st, case_id, j->att_names[i],
-		    j->att_sizes[i], j->att_paths[i])) != 0)
+	for (i = 0; i < c->natt; i++)
+		if ((rc = store_case_add_attachment(st, case_id, c->att[i].name,
+		    (int64_t)c->att[i].size, c->att[i].stored)) != 0)
 			goto fail;
-	for (i = 0; i < j->nwarnings; i++)
-		if ((rc = store_case_add_problem(st, case_id, j->warnings[i])) != 0)
+	for (i = 0; i < c->nwarnings; i++)
+		if ((rc = store_case_add_problem(st, case_id, c->warnings[i])) != 0)
 			goto fail;
-	if (j->pdf != NULL && (rc = store_case_set_pdf(st, case_id, j->pdf)) != 0)
+	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
 		goto fail;
 	if ((rc = reading_store_fields(st, case_id, p->tpls, p->ntpls,
-	    &j->reading)) != 0 ||
+	    &c->reading)) != 0 ||
 	    (rc = start_workflow(p, case_id, &d, j)) != 0)
 		goto fail;
 	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
 	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
 		goto fail;
 	log_info("case %lld opened for \"%s\": %zu page%s, %zu attachment%s%s%s",
-	    (long long)case_id, d.name, j->npages, j->npages == 1 ? "" : "s",
-	    j->natt, j->natt == 1 ? "" : "s", j->nwarnings ? ", problems: " : "",
-	    j->nwarnings ? j->warnings[0] : "");
+	    (long long)case_id, d.name, c->npages, c->npages == 1 ? "" : "s",
+	    c->natt, c->natt == 1 ? "" : "s", c->nwarnings ? ", problems: " : "",
+	    c->nwarnings ? c->warnings[0] : "");
 	goto out;
 fail:
 	store_rollback(st);
@@ -586,13 +560,14 @@ out:
 
 /* The worker finished: a case, or a refusal with the reason. */
 static void
-job_finished(struct pipeline *p, struct job_state *j, const char *refused)
+job_finished(struct pipeline *p, struct job_state *j)
 {
+	const struct job_collect *c = &j->c;
 	char *reason = NULL;
 	size_t i, len = 0;
 
 	log_subject("delivery %lld", (long long)j->delivery_id);
-	if (refused == NULL && j->npages > 0) {
+	if (c->refused == NULL && c->npages > 0) {
 		int rc = open_case(p, j);
 
 		if (rc == INTAKE_EBUSY)
@@ -605,20 +580,20 @@ job_finished(struct pipeline *p, struct job_state *j, const char *refused)
 			release_held(p);
 		return;
 	}
-	if (refused != NULL)
-		reason = xstrdup(refused);
+	if (c->refused != NULL)
+		reason = xstrdup(c->refused);
 	else {
 		/* No page at all: say what was found instead. */
 		reason = xstrdup("no page image in the delivery");
-		for (i = 0; i < j->nwarnings && i < 3; i++) {
+		for (i = 0; i < c->nwarnings && i < 3; i++) {
 			char *r = xasprintf("%s%s %s", reason, i ? ";" : ":",
-			    j->warnings[i]);
+			    c->warnings[i]);
 			free(reason);
 			reason = r;
 		}
-		if (j->nwarnings == 0 && j->natt > 0) {
+		if (c->nwarnings == 0 && c->natt > 0) {
 			char *r = xasprintf("%s: %s is no scanned page", reason,
-			    j->att_names[0]);
+			    c->att[0].name);
 			free(reason);
 			reason = r;
 		}
@@ -682,6 +657,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 {
 	struct ledger *l = p->ledger;
 	struct job_state *j;
+	struct jobmsg_job job;
 	struct delivery d;
 	struct msg m;
 	char *in = NULL;
@@ -701,6 +677,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		j->pages_dir = path_join(dir, "pages");
 		free(dir);
 	}
+	collect_init(&j->c, j->pages_dir);
 	in = ledger_spool_path(l, &d);
 	if (d.folder && p->pool.as_root)
 		share_tree(in);
@@ -723,11 +700,16 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		enqueue(p, id);
 		goto out;
 	}
-	jobmsg_unpack(&m, p->config, id, d.name, d.folder,
-	    job_lang(p, d.inbox), p->config->pdf, p->tpl_dir, NULL);
-	m.fds[0] = infd;
-	m.fds[1] = outfd;
-	m.nfds = 2;
+	jobmsg_job_init(&job, p->config);
+	job.id = id;
+	job.name = d.name;
+	job.folder = d.folder;
+	job.lang = (char *)job_lang(p, d.inbox);	/* borrowed, as the others */
+	job.pdf = p->config->pdf;
+	job.templates = p->tpl_dir;
+	job.in = infd;
+	job.out = outfd;
+	jobmsg_unpack_put(&m, &job);
 	rc = msg_send(w->sock, &m);
 	msg_release(&m);
 	if (rc != 0) {
@@ -806,7 +788,8 @@ pipeline_pollfds(struct pipeline *p, struct pollfd *pfd, size_t max)
 static void
 worker_lost(struct pipeline *p, struct worker *w, const char *what)
 {
-	char *doing = w->doing ? xstrdup(w->doing) : NULL;
+	char *doing = w->job && w->job->c.doing ? xstrdup(w->job->c.doing) :
+	    NULL;
 	bool was_ready = w->ready;
 	char *how = pool_stop(&p->pool, w, true);
 	struct job_state *j = w->job;
@@ -844,12 +827,23 @@ worker_lost(struct pipeline *p, struct worker *w, const char *what)
 	job_state_free(j);
 }
 
-static void
-append(char ***v, size_t *n, char *s)
+/* A worker said hello: it is ready for jobs (once). */
+static bool
+worker_ready(struct pipeline *p, struct worker *w, const char *sandbox)
 {
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[*n] = s;
-	(*n)++;
+	if (w->ready)
+		return false;
+	w->ready = true;
+	p->start_failures = 0;
+	/* A job handed over while the worker loaded its model has its whole
+	 * time from now. */
+	if (w->job != NULL)
+		w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
+	if (++p->pool.ready == p->pool.n)
+		log_info("%zu worker%s ready (system-call filter: %s)",
+		    p->pool.n, p->pool.n == 1 ? "" : "s",
+		    sandbox ? sandbox : "none");
+	return true;
 }
 
 /* Handles one message; false when the worker must be ended. */
@@ -857,141 +851,32 @@ static bool
 worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 {
 	struct job_state *j = w->job;
+	struct jobmsg_hello h;
+	bool ok;
 
-	if (m->type == MSG_HELLO) {
-		char *sandbox;
-
-		(void)msg_get_u32(m);
-		sandbox = msg_get_str(m);
-		if (!msg_end(m) || w->ready) {
-			free(sandbox);
+	if (j == NULL) {
+		/* an idle worker only says hello: results need a job */
+		if (m->type != MSG_HELLO || jobmsg_hello_get(m, &h) != 0)
 			return false;
-		}
-		w->ready = true;
-		p->start_failures = 0;
-		/* A job handed over while the worker loaded its model has its
-		 * whole time from now. */
-		if (w->job != NULL)
-			w->deadline = mono_ms() +
-			    (int64_t)p->config->job_timeout_s * 1000;
-		if (++p->pool.ready == p->pool.n)
-			log_info("%zu worker%s ready (system-call filter: %s)",
-			    p->pool.n, p->pool.n == 1 ? "" : "s",
-			    sandbox ? sandbox : "none");
-		free(sandbox);
-		return true;
+		ok = worker_ready(p, w, h.sandbox);
+		jobmsg_hello_release(&h);
+		return ok;
 	}
-	if (j == NULL)
-		return false;	/* results without a job */
-	switch (m->type) {
-	case MSG_PROGRESS:
-		free(w->doing);
-		w->doing = msg_get_str(m);
-		return msg_end(m) && w->doing != NULL;
-	case MSG_WARNING: {
-		char *s = msg_get_str(m);
-		if (!msg_end(m) || s == NULL) {
-			free(s);
-			return false;
-		}
-		log_info("delivery %lld: %s", (long long)j->delivery_id, s);
-		append(&j->warnings, &j->nwarnings, s);
+	switch (collect_feed(&j->c, m)) {
+	case COLLECT_MORE:
+		if (m->type == MSG_HELLO)
+			return worker_ready(p, w, j->c.hello.sandbox);
+		if (m->type == MSG_WARNING)
+			log_info("delivery %lld: %s", (long long)j->delivery_id,
+			    j->c.warnings[j->c.nwarnings - 1]);
 		return true;
-	}
-	case MSG_PAGE: {
-		struct page_row pr;
-
-		if (!jobmsg_page(m, j->pages_dir, (uint32_t)j->npages + 1, &pr))
-			return false;
-		j->pages = xreallocarray(j->pages, j->npages + 1, sizeof(*j->pages));
-		j->pages[j->npages++] = pr;
-		return true;
-	}
-	case MSG_ATTACHMENT: {
-		char *name = msg_get_str(m), *stored = msg_get_str(m), *sha;
-		uint64_t size = msg_get_u64(m);
-
-		sha = msg_get_str(m);
-		free(sha);
-		if (!msg_end(m) || name == NULL || stored == NULL ||
-		    strchr(stored, '/') != NULL ||
-		    strncmp(stored, "attachment-", 11) != 0) {
-			free(name);
-			free(stored);
-			return false;
-		}
-		j->att_names = xreallocarray(j->att_names, j->natt + 1,
-		    sizeof(*j->att_names));
-		j->att_paths = xreallocarray(j->att_paths, j->natt + 1,
-		    sizeof(*j->att_paths));
-		j->att_sizes = xreallocarray(j->att_sizes, j->natt + 1,
-		    sizeof(*j->att_sizes));
-		/* Two members of one name (in two archives) stay two files. */
-		{
-			char *base = name;
-			size_t k, dup = 1;
-
-			name = xstrdup(base);
-			for (k = 0; k < j->natt; k++)
-				if (strcmp(j->att_names[k], name) == 0) {
-					free(name);
-					name = xasprintf("%s (%zu)", base, ++dup);
-					k = (size_t)-1;	/* from the start */
-				}
-			free(base);
-		}
-		j->att_names[j->natt] = name;
-		j->att_paths[j->natt] = path_join(j->pages_dir, stored);
-		j->att_sizes[j->natt] = (int64_t)size;
-		j->natt++;
-		free(stored);
-		return true;
-	}
-	case MSG_FIELDS:
-		return jobmsg_fields(m, j->npages, &j->reading);
-	case MSG_OCR:
-		/* the text of the page the worker sent just before */
-		return j->npages > 0 && jobmsg_ocr(m, &j->pages[j->npages - 1]);
-	case MSG_MANIFEST:
-		free(j->reference);
-		free(j->channel);
-		free(j->sender);
-		free(j->form_hint);
-		j->reference = msg_get_str(m);
-		j->channel = msg_get_str(m);
-		j->sender = msg_get_str(m);
-		j->form_hint = msg_get_str(m);
-		(void)msg_get_u32(m);
-		return msg_end(m);
-	case MSG_DONE:
-	case MSG_REFUSED: {
-		char *refused = NULL;
-
-		if (m->type == MSG_REFUSED)
-			refused = msg_get_str(m);
-		else {
-			char *pdf;
-
-			(void)msg_get_u32(m);
-			(void)msg_get_u32(m);
-			pdf = msg_get_str(m);
-			if (pdf != NULL && strcmp(pdf, "searchable.pdf") == 0)
-				j->pdf = path_join(j->pages_dir, pdf);
-			free(pdf);
-		}
-		if (!msg_end(m) || (m->type == MSG_REFUSED && refused == NULL)) {
-			free(refused);
-			return false;
-		}
+	case COLLECT_DONE:
+	case COLLECT_REFUSED:
 		w->job = NULL;
 		w->deadline = 0;
-		free(w->doing);
-		w->doing = NULL;
-		job_finished(p, j, refused);
+		job_finished(p, j);
 		job_state_free(j);
-		free(refused);
 		return true;
-	}
 	default:
 		return false;
 	}

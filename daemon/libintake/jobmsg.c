@@ -1,105 +1,585 @@
 /*
- * jobmsg.c - job and result messages of the worker protocol, daemon side.
- * The worker is not trusted: every field is checked on receipt.
+ * jobmsg.c - the worker protocol's messages, encoder beside decoder for
+ * each (jobmsg.h).  The worker is not trusted: every decoder checks each
+ * field, the limits and the end of the payload.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jobmsg.h"
+#include "sha256.h"
 #include "template.h"
 
-void
-jobmsg_unpack(struct msg *m, const struct config *c, int64_t id,
-    const char *name, bool folder, const char *lang, bool pdf,
-    const char *templates, const char *form)
+/*
+ * A message is a list of fields, each read and written the one way its
+ * kind says; a message type is a table of its fields (and, for those that
+ * carry a list, one of the list's elements), so that the encoder and the
+ * decoder cannot disagree.
+ */
+enum kind {
+	K_U32,		/* uint32_t */
+	K_INT,		/* int, sent as uint32_t */
+	K_BOOL,		/* bool, sent as uint32_t 0 or 1 */
+	K_U64,		/* uint64_t */
+	K_I64,		/* int64_t, sent as uint64_t */
+	K_STR,		/* char *, not NULL, shorter than max bytes (0: any) */
+	K_OPT,		/* char * or NULL, shorter than max bytes (0: any) */
+	K_FIX,		/* double >= 0, sent times max, rounded */
+	K_SFIX		/* double, sent times max, rounded, as int32_t */
+};
+
+struct field {
+	enum kind	 kind;
+	size_t		 off;		/* in the struct */
+	size_t		 max;		/* the limit or scale of the kind */
+};
+
+#define F(kind, T, member, max)	{ kind, offsetof(T, member), max }
+#define NFIELDS(a)		(sizeof(a) / sizeof((a)[0]))
+/* A box on the page, in pixels: int x, y, w, h of T. */
+#define BOX(T)	F(K_INT, T, x, 0), F(K_INT, T, y, 0), F(K_INT, T, w, 0), \
+		F(K_INT, T, h, 0)
+
+struct codec {
+	uint32_t	 types;		/* the types it reads, 1 << type */
+	int		 nfds;		/* the descriptors beside it */
+	const struct field *f;
+	size_t		 n;
+	bool		 (*valid)(const void *);	/* or NULL */
+};
+
+/* v in fixed point, rounded half away from zero. */
+static uint32_t
+scaled(double v, size_t scale)
 {
-	msg_init(m, MSG_UNPACK);
-	msg_put_u64(m, (uint64_t)id);
-	msg_put_str(m, name);
-	msg_put_u32(m, folder);
-	msg_put_u64(m, c->max_unpacked);
-	msg_put_u32(m, c->max_members);
-	msg_put_u32(m, c->max_ratio);
-	msg_put_u32(m, c->max_depth);
-	msg_put_u32(m, c->max_page_width);
-	msg_put_u32(m, c->max_page_height);
-	msg_put_u64(m, c->max_pixels);
-	msg_put_u32(m, c->max_pages);
-	msg_put_u32(m, c->job_timeout_s);
-	msg_put_str(m, lang);
-	msg_put_u32(m, pdf);
-	msg_put_str(m, templates);
-	msg_put_str(m, form);
+	double x = v * (double)scale;
+
+	return (uint32_t)(int64_t)(x < 0 ? x - 0.5 : x + 0.5);
 }
 
-bool
-jobmsg_page(struct msg *m, const char *dir, uint32_t expect_seq,
-    struct page_row *pr)
+static void
+put_fields(struct msg *m, const struct field *f, size_t n, const void *obj)
+{
+	const char *base = obj;
+
+	for (; n > 0; f++, n--) {
+		const void *v = base + f->off;
+
+		switch (f->kind) {
+		case K_U32:
+			msg_put_u32(m, *(const uint32_t *)v);
+			break;
+		case K_INT:
+			msg_put_u32(m, (uint32_t)*(const int *)v);
+			break;
+		case K_BOOL:
+			msg_put_u32(m, *(const bool *)v);
+			break;
+		case K_U64:
+			msg_put_u64(m, *(const uint64_t *)v);
+			break;
+		case K_I64:
+			msg_put_u64(m, (uint64_t)*(const int64_t *)v);
+			break;
+		case K_STR:
+		case K_OPT:
+			msg_put_str(m, *(char *const *)v);
+			break;
+		case K_FIX:
+		case K_SFIX:
+			msg_put_u32(m, scaled(*(const double *)v, f->max));
+			break;
+		}
+	}
+}
+
+/* Reads the fields into obj; one that is missing or beyond its limit
+ * makes m bad.  The strings read are obj's, even then. */
+static void
+get_fields(struct msg *m, const struct field *f, size_t n, void *obj)
+{
+	char *base = obj;
+
+	for (; n > 0; f++, n--) {
+		void *v = base + f->off;
+		char *s;
+
+		switch (f->kind) {
+		case K_U32:
+			*(uint32_t *)v = msg_get_u32(m);
+			break;
+		case K_INT:
+			*(int *)v = (int)msg_get_u32(m);
+			break;
+		case K_BOOL:
+			*(bool *)v = msg_get_u32(m) != 0;
+			break;
+		case K_U64:
+			*(uint64_t *)v = msg_get_u64(m);
+			break;
+		case K_I64:
+			*(int64_t *)v = (int64_t)msg_get_u64(m);
+			break;
+		case K_STR:
+		case K_OPT:
+			*(char **)v = s = msg_get_str(m);
+			if ((s == NULL && f->kind == K_STR && !m->bad) ||
+			    (s != NULL && f->max > 0 && strlen(s) >= f->max))
+				m->bad = true;
+			break;
+		case K_FIX:
+			*(double *)v = msg_get_u32(m) / (double)f->max;
+			break;
+		case K_SFIX:
+			*(double *)v = (int32_t)msg_get_u32(m) / (double)f->max;
+			break;
+		}
+	}
+}
+
+/* Frees the strings of obj's fields. */
+static void
+release_fields(const struct field *f, size_t n, void *obj)
+{
+	char *base = obj;
+
+	for (; n > 0; f++, n--)
+		if (f->kind == K_STR || f->kind == K_OPT) {
+			char **s = (char **)(void *)(base + f->off);
+
+			free(*s);
+			*s = NULL;
+		}
+}
+
+static void
+encode(struct msg *m, uint16_t type, const struct codec *c, const void *obj)
+{
+	msg_init(m, type);
+	put_fields(m, c->f, c->n, obj);
+}
+
+static void
+release(const struct codec *c, void *obj)
+{
+	release_fields(c->f, c->n, obj);
+}
+
+/* Whether the whole of m was read, without error, and is a message the
+ * codec reads, with its descriptors. */
+static bool
+complete(const struct msg *m, const struct codec *c)
+{
+	return msg_end(m) && m->type < 32 && (c->types & 1u << m->type) &&
+	    m->nfds == c->nfds;
+}
+
+/* Decodes a message of no list into obj: 0, or JOBMSG_EPROTO with obj
+ * released. */
+static int
+decode(struct msg *m, const struct codec *c, void *obj)
+{
+	get_fields(m, c->f, c->n, obj);
+	if (complete(m, c) && (c->valid == NULL || c->valid(obj)))
+		return 0;
+	release(c, obj);
+	return JOBMSG_EPROTO;
+}
+
+/* The encoder, decoder and release of a message type T without a list,
+ * described by its codec c (jobmsg.h declares them). */
+#define CODEC_FUNCTIONS(name, T, type, c)				\
+void									\
+jobmsg_##name##_put(struct msg *m, const T *v)				\
+{									\
+	encode(m, type, &c, v);						\
+}									\
+									\
+int									\
+jobmsg_##name##_get(struct msg *m, T *v)				\
+{									\
+	return decode(m, &c, v);					\
+}									\
+									\
+void									\
+jobmsg_##name##_release(T *v)						\
+{									\
+	release(&c, v);							\
+}
+
+/* The name of a file the worker wrote: ours, with prefix, no path. */
+static bool
+stored_ok(const char *s, const char *prefix)
+{
+	return strchr(s, '/') == NULL && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool
+sha_ok(const char *s)
+{
+	return strlen(s) == SHA256_HEX_LEN &&
+	    strspn(s, "0123456789abcdef") == SHA256_HEX_LEN;
+}
+
+/* ---- MSG_HELLO ---------------------------------------------------------- */
+
+static const struct field hello_fields[] = {
+	F(K_U32, struct jobmsg_hello, pid, 0),
+	F(K_OPT, struct jobmsg_hello, sandbox, JOBMSG_MAX_TEXT),
+};
+static const struct codec hello_codec = { 1u << MSG_HELLO, 0, hello_fields,
+	NFIELDS(hello_fields), NULL };
+
+void
+jobmsg_hello_put(struct msg *m, uint32_t pid, const char *sandbox)
+{
+	struct jobmsg_hello h = { pid, (char *)sandbox };
+
+	encode(m, MSG_HELLO, &hello_codec, &h);
+}
+
+int
+jobmsg_hello_get(struct msg *m, struct jobmsg_hello *h)
+{
+	return decode(m, &hello_codec, h);
+}
+
+void
+jobmsg_hello_release(struct jobmsg_hello *h)
+{
+	release(&hello_codec, h);
+}
+
+/* ---- MSG_UNPACK --------------------------------------------------------- */
+
+#define JOB(kind, member, max)	F(kind, struct jobmsg_job, member, max)
+static const struct field job_fields[] = {
+	JOB(K_I64, id, 0),
+	JOB(K_STR, name, 0),
+	JOB(K_BOOL, folder, 0),
+	JOB(K_U64, lim.max_bytes, 0),
+	JOB(K_U32, lim.max_members, 0),
+	JOB(K_U32, lim.max_ratio, 0),
+	JOB(K_U32, lim.max_depth, 0),
+	JOB(K_U32, lim.max_width, 0),
+	JOB(K_U32, lim.max_height, 0),
+	JOB(K_U64, lim.max_pixels, 0),
+	JOB(K_U32, lim.max_pages, 0),
+	JOB(K_U32, cpu_s, 0),
+	JOB(K_OPT, lang, 0),
+	JOB(K_BOOL, pdf, 0),
+	JOB(K_OPT, templates, 0),
+	JOB(K_OPT, form, 0),
+};
+static const struct codec job_codec = { 1u << MSG_UNPACK, 2, job_fields,
+	NFIELDS(job_fields), NULL };
+
+void
+jobmsg_job_init(struct jobmsg_job *j, const struct config *c)
+{
+	memset(j, 0, sizeof(*j));
+	j->lim.max_bytes = c->max_unpacked;
+	j->lim.max_members = c->max_members;
+	j->lim.max_ratio = c->max_ratio;
+	j->lim.max_depth = c->max_depth;
+	j->lim.max_width = c->max_page_width;
+	j->lim.max_height = c->max_page_height;
+	j->lim.max_pixels = c->max_pixels;
+	j->lim.max_pages = c->max_pages;
+	j->cpu_s = c->job_timeout_s;
+	j->in = j->out = -1;
+}
+
+void
+jobmsg_unpack_put(struct msg *m, const struct jobmsg_job *j)
+{
+	encode(m, MSG_UNPACK, &job_codec, j);
+	m->fds[0] = j->in;
+	m->fds[1] = j->out;
+	m->nfds = 2;
+}
+
+int
+jobmsg_unpack_get(struct msg *m, struct jobmsg_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->in = j->out = -1;
+	if (decode(m, &job_codec, j) != 0)
+		return JOBMSG_EPROTO;
+	j->in = m->fds[0];
+	j->out = m->fds[1];
+	m->nfds = 0;
+	return 0;
+}
+
+void
+jobmsg_job_release(struct jobmsg_job *j)
+{
+	release(&job_codec, j);
+	j->in = j->out = -1;
+}
+
+/* ---- MSG_PROGRESS, MSG_WARNING, MSG_REFUSED ----------------------------- */
+
+static const struct field text_fields[] = {
+	{ K_STR, 0, JOBMSG_MAX_TEXT },
+};
+static const struct codec text_codec = { 1u << MSG_PROGRESS |
+	1u << MSG_WARNING | 1u << MSG_REFUSED, 0, text_fields,
+	NFIELDS(text_fields), NULL };
+
+void
+jobmsg_text_put(struct msg *m, uint16_t type, const char *text)
+{
+	encode(m, type, &text_codec, &text);
+}
+
+int
+jobmsg_text_get(struct msg *m, char **text)
+{
+	return decode(m, &text_codec, text);
+}
+
+/* ---- MSG_PAGE ----------------------------------------------------------- */
+
+#define PAGE(kind, member, max)	F(kind, struct page_row, member, max)
+static const struct field page_fields[] = {
+	PAGE(K_U32, seq, 0),
+	PAGE(K_STR, source, 0),
+	PAGE(K_OPT, member, 0),
+	PAGE(K_U32, page_no, 0),
+	PAGE(K_U32, width, 0),
+	PAGE(K_U32, height, 0),
+	PAGE(K_U32, depth, 0),
+	PAGE(K_U32, xres, 0),
+	PAGE(K_U32, yres, 0),
+	PAGE(K_STR, sha256, SHA256_HEX_LEN + 1),
+	PAGE(K_STR, path, JOBMSG_MAX_STORED),
+	PAGE(K_I64, bytes, 0),
+};
+
+static bool
+page_ok(const void *v)
+{
+	const struct page_row *p = v;
+
+	return p->seq != 0 && p->bytes >= 0 && sha_ok(p->sha256) &&
+	    stored_ok(p->path, JOBMSG_PAGE_PREFIX);
+}
+static const struct codec page_codec = { 1u << MSG_PAGE, 0, page_fields,
+	NFIELDS(page_fields), page_ok };
+
+void
+jobmsg_page_put(struct msg *m, const struct page_row *p)
+{
+	encode(m, MSG_PAGE, &page_codec, p);
+}
+
+int
+jobmsg_page_get(struct msg *m, const char *dir, struct page_row *p)
 {
 	char *file;
 
-	memset(pr, 0, sizeof(*pr));
-	pr->seq = msg_get_u32(m);
-	pr->source = msg_get_str(m);
-	pr->member = msg_get_str(m);
-	pr->page_no = msg_get_u32(m);
-	pr->width = msg_get_u32(m);
-	pr->height = msg_get_u32(m);
-	pr->depth = msg_get_u32(m);
-	pr->xres = msg_get_u32(m);
-	pr->yres = msg_get_u32(m);
-	pr->sha256 = msg_get_str(m);
-	file = msg_get_str(m);
-	pr->bytes = (int64_t)msg_get_u64(m);
-	if (!msg_end(m) || pr->source == NULL || pr->sha256 == NULL ||
-	    file == NULL || strchr(file, '/') != NULL ||
-	    strncmp(file, "page-", 5) != 0 || pr->seq != expect_seq) {
+	memset(p, 0, sizeof(*p));
+	if (decode(m, &page_codec, p) != 0)
+		return JOBMSG_EPROTO;
+	if (dir != NULL) {
+		file = p->path;
+		p->path = path_join(dir, file);
 		free(file);
-		page_row_release(pr);
-		return false;
 	}
-	pr->path = path_join(dir, file);
-	free(file);
-	return true;
+	return 0;
 }
 
-bool
-jobmsg_ocr(struct msg *m, struct page_row *p)
+/* ---- messages of a head and a list -------------------------------------- */
+
+struct list_codec {
+	uint16_t	 type;
+	const struct field *head;	/* the fields before the list */
+	size_t		 nhead;
+	const struct field *elem;	/* those of one element */
+	size_t		 nelem;
+	size_t		 esize;		/* an element's size */
+	size_t		 max;		/* elements at most */
+};
+
+static void
+put_list(struct msg *m, const struct list_codec *c, const void *head,
+    const void *elems, size_t n)
 {
-	uint32_t seq = msg_get_u32(m), n, i;
+	size_t i;
 
-	if (seq != p->seq || p->read)
-		return false;
-	p->rotation = (int)msg_get_u32(m);
-	p->skew = (int32_t)msg_get_u32(m) / 100.0;
-	p->confidence = (int)msg_get_u32(m);
-	p->text = msg_get_str(m);
-	n = msg_get_u32(m);
-	if (m->bad || p->text == NULL || n > 20000 || p->rotation % 90 != 0 ||
-	    p->rotation < 0 || p->rotation > 270)
-		return false;
-	p->words = xcalloc(n, sizeof(*p->words));
-	for (i = 0; i < n && !m->bad; i++) {
-		struct word_row *w = &p->words[i];
+	msg_init(m, c->type);
+	put_fields(m, c->head, c->nhead, head);
+	msg_put_u32(m, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		put_fields(m, c->elem, c->nelem, (const char *)elems +
+		    i * c->esize);
+}
 
-		w->text = msg_get_str(m);
-		w->x = (int)msg_get_u32(m);
-		w->y = (int)msg_get_u32(m);
-		w->w = (int)msg_get_u32(m);
-		w->h = (int)msg_get_u32(m);
-		w->conf = msg_get_u32(m) / 100.0;
-		w->block = (int)msg_get_u32(m);
-		w->line = (int)msg_get_u32(m);
-		p->nwords = i + 1;
-		if (w->text == NULL)
-			m->bad = true;
+/* Frees the strings of head (NULL: none) and the list of n elements. */
+static void
+release_list(const struct list_codec *c, void *head, void *elems, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		release_fields(c->elem, c->nelem, (char *)elems + i * c->esize);
+	free(elems);
+	if (head != NULL)
+		release_fields(c->head, c->nhead, head);
+}
+
+/* Reads head and returns the list (*n elements, the caller's), or NULL
+ * for a malformed message, with all that was read released. */
+static void *
+get_list(struct msg *m, const struct list_codec *c, void *head, size_t *n)
+{
+	struct codec whole = { 1u << c->type, 0, NULL, 0, NULL };
+	uint32_t want;
+	char *elems = NULL;
+
+	*n = 0;
+	get_fields(m, c->head, c->nhead, head);
+	want = msg_get_u32(m);
+	if (!m->bad && want <= c->max) {
+		elems = xcalloc(want, c->esize);
+		for (; *n < want && !m->bad; (*n)++)
+			get_fields(m, c->elem, c->nelem, elems + *n * c->esize);
+	}
+	if (elems != NULL && complete(m, &whole))
+		return elems;
+	release_list(c, head, elems, *n);
+	*n = 0;
+	return NULL;
+}
+
+/* ---- MSG_OCR: the page's reading, then its words ------------------------ */
+
+static const struct field ocr_fields[] = {
+	PAGE(K_U32, seq, 0),
+	PAGE(K_INT, rotation, 0),
+	PAGE(K_SFIX, skew, JOBMSG_SKEW_SCALE),
+	PAGE(K_INT, confidence, 0),
+	PAGE(K_STR, text, 0),
+};
+
+#define WORD(kind, member, max)	F(kind, struct word_row, member, max)
+static const struct field word_fields[] = {
+	WORD(K_STR, text, 0),
+	BOX(struct word_row),
+	WORD(K_FIX, conf, JOBMSG_CONF_SCALE),
+	WORD(K_INT, block, 0),
+	WORD(K_INT, line, 0),
+};
+
+static const struct list_codec ocr_codec = { MSG_OCR, ocr_fields,
+	NFIELDS(ocr_fields), word_fields, NFIELDS(word_fields),
+	sizeof(struct word_row), JOBMSG_MAX_WORDS };
+
+void
+jobmsg_ocr_put(struct msg *m, const struct page_row *p)
+{
+	put_list(m, &ocr_codec, p, p->words, p->nwords);
+}
+
+/* A page is turned by a quarter turn, or not at all. */
+int
+jobmsg_ocr_get(struct msg *m, struct page_row *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->words = get_list(m, &ocr_codec, p, &p->nwords);
+	if (p->words == NULL || p->rotation % 90 != 0 || p->rotation < 0 ||
+	    p->rotation > 270) {
+		page_row_release(p);
+		return JOBMSG_EPROTO;
 	}
 	p->read = true;
-	return msg_end(m);
+	return 0;
+}
+
+/* A page's description, its reading and its words. */
+void
+page_row_release(struct page_row *p)
+{
+	release_list(&ocr_codec, p, p->words, p->nwords);
+	release(&page_codec, p);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- MSG_FIELDS: the page's form, then its fields ----------------------- */
+
+static const struct field form_fields[] = {
+	F(K_U32, struct form_page, page, 0),
+	F(K_STR, struct form_page, form, 0),
+	F(K_U32, struct form_page, form_page, 0),
+	F(K_FIX, struct form_page, score, JOBMSG_SCORE_SCALE),
+};
+
+#define RF(kind, member, max)	F(kind, struct read_field, member, max)
+static const struct field read_fields[] = {
+	RF(K_STR, name, 0),
+	RF(K_STR, type, 0),
+	RF(K_STR, value, 0),
+	RF(K_OPT, raw, 0),
+	RF(K_OPT, why, 0),
+	RF(K_STR, status, 0),
+	RF(K_FIX, confidence, JOBMSG_SCORE_SCALE),
+	BOX(struct read_field),
+};
+
+static const struct list_codec fields_codec = { MSG_FIELDS, form_fields,
+	NFIELDS(form_fields), read_fields, NFIELDS(read_fields),
+	sizeof(struct read_field), JOBMSG_MAX_FIELDS };
+
+void
+jobmsg_fields_put(struct msg *m, const struct form_reading *r)
+{
+	put_list(m, &fields_codec, &r->forms[0], r->fields, r->nfields);
+}
+
+/* Every field is of the page of the form; there is no page 0. */
+int
+jobmsg_fields_get(struct msg *m, struct form_reading *r)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->forms = xcalloc(1, sizeof(*r->forms));
+	r->nforms = 1;
+	r->fields = get_list(m, &fields_codec, r->forms, &r->nfields);
+	if (r->fields == NULL || r->forms->page == 0) {
+		form_reading_release(r);
+		return JOBMSG_EPROTO;
+	}
+	for (i = 0; i < r->nfields; i++)
+		r->fields[i].page = r->forms->page;
+	return 0;
+}
+
+void
+form_reading_append(struct form_reading *r, struct form_reading *from)
+{
+	r->forms = xreallocarray(r->forms, r->nforms + from->nforms,
+	    sizeof(*r->forms));
+	if (from->nforms > 0)
+		memcpy(r->forms + r->nforms, from->forms,
+		    from->nforms * sizeof(*r->forms));
+	r->nforms += from->nforms;
+	r->fields = xreallocarray(r->fields, r->nfields + from->nfields,
+	    sizeof(*r->fields));
+	if (from->nfields > 0)
+		memcpy(r->fields + r->nfields, from->fields,
+		    from->nfields * sizeof(*r->fields));
+	r->nfields += from->nfields;
+	free(from->forms);
+	free(from->fields);
+	memset(from, 0, sizeof(*from));
 }
 
 void
@@ -108,62 +588,79 @@ form_reading_release(struct form_reading *r)
 	size_t i;
 
 	for (i = 0; i < r->nforms; i++)
-		free(r->forms[i].form);
+		release_fields(form_fields, NFIELDS(form_fields), &r->forms[i]);
 	free(r->forms);
-	for (i = 0; i < r->nfields; i++) {
-		struct read_field *f = &r->fields[i];
-
-		free(f->name);
-		free(f->type);
-		free(f->value);
-		free(f->raw);
-		free(f->why);
-		free(f->status);
-	}
-	free(r->fields);
+	release_list(&fields_codec, NULL, r->fields, r->nfields);
 	memset(r, 0, sizeof(*r));
 }
 
-bool
-jobmsg_fields(struct msg *m, size_t npages, struct form_reading *r)
+/* ---- MSG_ATTACHMENT ----------------------------------------------------- */
+
+#define ATT(kind, member, max)	F(kind, struct jobmsg_attachment, member, max)
+static const struct field attachment_fields[] = {
+	ATT(K_STR, name, 0),
+	ATT(K_STR, stored, JOBMSG_MAX_STORED),
+	ATT(K_U64, size, 0),
+	ATT(K_STR, sha256, SHA256_HEX_LEN + 1),
+};
+
+static bool
+attachment_ok(const void *v)
 {
-	struct form_page *fp;
-	uint32_t seq = msg_get_u32(m), n, i;
+	const struct jobmsg_attachment *a = v;
 
-	r->forms = xreallocarray(r->forms, r->nforms + 1, sizeof(*r->forms));
-	fp = &r->forms[r->nforms++];
-	fp->page = seq;
-	fp->form = msg_get_str(m);
-	fp->form_page = msg_get_u32(m);
-	fp->score = msg_get_u32(m) / 1000.0;
-	n = msg_get_u32(m);
-	if (m->bad || fp->form == NULL || seq == 0 || seq > npages || n > 1000)
-		return false;
-	for (i = 0; i < n && !m->bad; i++) {
-		struct read_field *f;
-
-		r->fields = xreallocarray(r->fields, r->nfields + 1,
-		    sizeof(*r->fields));
-		f = &r->fields[r->nfields++];
-		memset(f, 0, sizeof(*f));
-		f->page = seq;
-		f->name = msg_get_str(m);
-		f->type = msg_get_str(m);
-		f->value = msg_get_str(m);
-		f->raw = msg_get_str(m);
-		f->why = msg_get_str(m);
-		f->status = msg_get_str(m);
-		f->confidence = msg_get_u32(m) / 1000.0;
-		f->x = (int)msg_get_u32(m);
-		f->y = (int)msg_get_u32(m);
-		f->w = (int)msg_get_u32(m);
-		f->h = (int)msg_get_u32(m);
-		if (f->name == NULL || f->status == NULL || f->value == NULL ||
-		    f->type == NULL)
-			m->bad = true;
-	}
-	return msg_end(m);
+	return a->size <= INT64_MAX && sha_ok(a->sha256) &&
+	    stored_ok(a->stored, JOBMSG_ATTACHMENT_PREFIX);
 }
+static const struct codec attachment_codec = { 1u << MSG_ATTACHMENT, 0,
+	attachment_fields, NFIELDS(attachment_fields), attachment_ok };
+
+CODEC_FUNCTIONS(attachment, struct jobmsg_attachment, MSG_ATTACHMENT, attachment_codec)
+
+/* ---- MSG_MANIFEST ------------------------------------------------------- */
+
+#define MF(kind, member, max)	F(kind, struct jobmsg_manifest, member, max)
+static const struct field manifest_fields[] = {
+	MF(K_OPT, reference, JOBMSG_MAX_MANIFEST_TEXT + 1),
+	MF(K_OPT, channel, JOBMSG_MAX_MANIFEST_TEXT + 1),
+	MF(K_OPT, sender, JOBMSG_MAX_MANIFEST_TEXT + 1),
+	MF(K_OPT, form_hint, JOBMSG_MAX_MANIFEST_TEXT + 1),
+	MF(K_U32, pages, 0),
+};
+
+static bool
+manifest_ok(const void *v)
+{
+	return ((const struct jobmsg_manifest *)v)->pages <=
+	    JOBMSG_MAX_MANIFEST_PAGES;
+}
+static const struct codec manifest_codec = { 1u << MSG_MANIFEST, 0,
+	manifest_fields, NFIELDS(manifest_fields), manifest_ok };
+
+CODEC_FUNCTIONS(manifest, struct jobmsg_manifest, MSG_MANIFEST, manifest_codec)
+
+/* ---- MSG_DONE ----------------------------------------------------------- */
+
+static const struct field done_fields[] = {
+	F(K_U32, struct jobmsg_done, pages, 0),
+	F(K_U32, struct jobmsg_done, attachments, 0),
+	F(K_OPT, struct jobmsg_done, pdf, 0),
+};
+
+/* The PDF is the worker's own file, by its one name. */
+static bool
+done_ok(const void *v)
+{
+	const char *pdf = ((const struct jobmsg_done *)v)->pdf;
+
+	return pdf == NULL || strcmp(pdf, JOBMSG_PDF_NAME) == 0;
+}
+static const struct codec done_codec = { 1u << MSG_DONE, 0, done_fields,
+	NFIELDS(done_fields), done_ok };
+
+CODEC_FUNCTIONS(done, struct jobmsg_done, MSG_DONE, done_codec)
+
+/* ---- what MSG_FIELDS told: the form of a delivery ----------------------- */
 
 const struct template *
 form_choose(struct template *const *tpls, size_t ntpls,
@@ -219,18 +716,3 @@ form_field(const struct form_reading *r, uint32_t page, const char *name)
 	return NULL;
 }
 
-void
-page_row_release(struct page_row *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->nwords; i++)
-		free(p->words[i].text);
-	free(p->words);
-	free(p->text);
-	free(p->source);
-	free(p->member);
-	free(p->sha256);
-	free(p->path);
-	memset(p, 0, sizeof(*p));
-}

@@ -162,8 +162,6 @@ pool_stop(struct pool *p, struct worker *w, bool kill_it)
 		p->ready--;
 	w->ready = false;
 	w->deadline = 0;
-	free(w->doing);
-	w->doing = NULL;
 	return how;
 }
 

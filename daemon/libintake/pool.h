@@ -19,7 +19,6 @@ struct worker {
 	unsigned	 jobs;		/* jobs started by this process */
 	bool		 ready;		/* its HELLO arrived */
 	struct job_state *job;		/* the job it runs, or NULL */
-	char		*doing;		/* its last progress report */
 	int64_t		 deadline;	/* monotonic ms; 0: none */
 };
 
