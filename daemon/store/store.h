@@ -14,7 +14,7 @@
 
 #include "intake.h"
 
-/* store.c: the only file that speaks SQL. */
+/* Implemented by the SQLite backend, daemon/store/sqlite*.c. */
 enum delivery_status {
 	DS_PENDING, DS_CASE, DS_QUARANTINED, DS_DUPLICATE, DS_IGNORED
 };
