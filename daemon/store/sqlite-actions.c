@@ -15,8 +15,14 @@ int
 store_action_add(struct store *st, int64_t case_id, int history_seq,
     const char *plugin, const char *params, int64_t next_ms)
 {
-	sqlite3_stmt *s = st->stmt[S_ACTION_ADD];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO case_actions (case_id, history_seq, plugin, params, "
+	    "status, next_ms) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int(s, 2, history_seq);
 	bind_text(s, 3, plugin);
@@ -25,16 +31,15 @@ store_action_add(struct store *st, int64_t case_id, int history_seq,
 	return sqlite_run(st, s, "queueing an action");
 }
 
-struct act_arg {
-	struct due_q	 q;
+struct actions {
 	struct action_row *v;
 	size_t		 n;
 };
 
 static int
-action_row_read(sqlite3_stmt *s, void *arg)
+action_from_row(sqlite3_stmt *s, void *arg)
 {
-	struct act_arg *d = arg;
+	struct actions *d = arg;
 	struct action_row *a;
 
 	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
@@ -52,11 +57,22 @@ int
 store_actions_due(struct store *st, int64_t now_ms, size_t limit,
     struct action_row **out, size_t *n)
 {
-	struct act_arg d = { { now_ms, (int64_t)limit }, NULL, 0 };
+	static struct sqlite_sql sql = { .text =
+	    "SELECT id, case_id, history_seq, plugin, params, attempts "
+	    "FROM case_actions a WHERE status = 'pending' AND next_ms <= ?1 "
+	    "AND started_ms IS NULL AND NOT EXISTS (SELECT 1 FROM case_actions "
+	    "b WHERE b.case_id = a.case_id AND b.status = 'pending' AND "
+	    "b.id < a.id) ORDER BY next_ms, id LIMIT ?2" };
+	struct actions d = { NULL, 0 };
+	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite_each_row(st, S_ACTIONS_DUE, "looking for actions", sqlite_bind_due,
-	    &d.q, action_row_read, &d);
+	if ((rc = sqlite_stmt(st, &sql, &s)) == 0) {
+		sqlite3_bind_int64(s, 1, now_ms);
+		sqlite3_bind_int64(s, 2, (int64_t)limit);
+		rc = sqlite_rows(st, s, "looking for actions", action_from_row,
+		    &d);
+	}
 	*out = d.v;
 	*n = d.n;
 	return rc;
@@ -65,12 +81,18 @@ store_actions_due(struct store *st, int64_t now_ms, size_t limit,
 int
 store_action_get(struct store *st, int64_t id, struct action_row **out)
 {
-	struct act_arg d = { { 0, 0 }, NULL, 0 };
+	static struct sqlite_sql sql = { .text =
+	    "SELECT id, case_id, history_seq, plugin, params, attempts "
+	    "FROM case_actions WHERE id = ?1" };
+	struct actions d = { NULL, 0 };
+	sqlite3_stmt *s;
 	int rc;
 
 	*out = NULL;
-	rc = sqlite_each_row(st, S_ACTION_GET, "reading an action", sqlite_bind_case,
-	    &id, action_row_read, &d);
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite_rows(st, s, "reading an action", action_from_row, &d);
 	if (rc == 0 && d.n == 0)
 		rc = INTAKE_ENOENT;
 	if (rc == 0)
@@ -83,24 +105,32 @@ store_action_get(struct store *st, int64_t id, struct action_row **out)
 int
 store_action_claim(struct store *st, int64_t id, int64_t now_ms)
 {
-	sqlite3_stmt *s = st->stmt[S_ACTION_CLAIM];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE case_actions SET started_ms = ?2 WHERE id = ?1 AND "
+	    "status = 'pending' AND started_ms IS NULL" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now_ms);
-	if ((rc = sqlite_run(st, s, "claiming an action")) != 0)
-		return rc;
-	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+	return sqlite_run_one(st, s, "claiming an action");
 }
 
 int
 store_actions_unclaim(struct store *st, size_t *n)
 {
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE case_actions SET started_ms = NULL WHERE status = 'pending' "
+	    "AND started_ms IS NOT NULL" };
+	sqlite3_stmt *s;
 	int rc;
 
 	*n = 0;
-	if ((rc = sqlite_run(st, st->stmt[S_ACTIONS_UNCLAIM],
-	    "releasing interrupted actions")) == 0)
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	if ((rc = sqlite_run(st, s, "releasing interrupted actions")) == 0)
 		*n = (size_t)sqlite3_changes(st->db);
 	return rc;
 }
@@ -121,8 +151,15 @@ int
 store_action_done(struct store *st, int64_t id, const char *status,
     const char *error, int64_t next_ms, int64_t now_ms)
 {
-	sqlite3_stmt *s = st->stmt[S_ACTION_DONE];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE case_actions SET status = ?2, error = ?3, next_ms = "
+	    "coalesce(?4, next_ms), attempts = attempts + 1, done_ms = CASE "
+	    "WHEN ?2 <> 'pending' THEN ?5 END, started_ms = NULL WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, status);
 	bind_text(s, 3, error);
@@ -131,18 +168,29 @@ store_action_done(struct store *st, int64_t id, const char *status,
 	return sqlite_run(st, s, "recording an action");
 }
 
+/* Counts the actions put back, one row each. */
+static int
+one_more(sqlite3_stmt *s, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
 int
 store_case_retry_actions(struct store *st, int64_t case_id, int64_t now_ms,
     int *n)
 {
-	sqlite3_stmt *s = st->stmt[S_ACTIONS_RETRY];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE case_actions SET status = 'pending', attempts = 0, "
+	    "next_ms = ?2, error = NULL WHERE case_id = ?1 AND status = 'failed' "
+	    "RETURNING plugin" };
+	sqlite3_stmt *s;
 	int rc;
 
 	*n = 0;
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, now_ms);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		(*n)++;
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "retrying actions");
+	return sqlite_rows(st, s, "retrying actions", one_more, n);
 }

@@ -16,9 +16,14 @@ int
 store_case_create(struct store *st, int64_t delivery_id, const char *state,
     int64_t *case_id)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_INSERT];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO cases (delivery_id, state, created_ms, updated_ms) "
+	    "VALUES (?1, ?2, ?3, ?3)" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, delivery_id);
 	bind_text(s, 2, state);
 	sqlite3_bind_int64(s, 3, now_ms());
@@ -38,8 +43,14 @@ int
 store_case_add_attachment(struct store *st, int64_t case_id, const char *name,
     int64_t size, const char *path)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_FILE];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO case_files (case_id, name, size, kind, path) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	sqlite3_bind_int64(s, 3, size);
@@ -53,8 +64,14 @@ store_case_set_manifest(struct store *st, int64_t case_id,
     const char *reference, const char *channel, const char *sender,
     const char *form_hint)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_MANIFEST];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE cases SET reference = ?2, channel = ?3, sender = ?4, "
+	    "form_hint = ?5 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, reference);
 	bind_text(s, 3, channel);
@@ -66,8 +83,13 @@ store_case_set_manifest(struct store *st, int64_t case_id,
 int
 store_case_set_form(struct store *st, int64_t case_id, const char *form)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_FORM];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE cases SET form = ?2 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, form);
 	return sqlite_run(st, s, "recording the form");
@@ -76,8 +98,13 @@ store_case_set_form(struct store *st, int64_t case_id, const char *form)
 int
 store_case_set_pdf(struct store *st, int64_t case_id, const char *path)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_PDF];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE cases SET pdf = ?2 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, path);
 	return sqlite_run(st, s, "recording the searchable PDF");
@@ -86,8 +113,14 @@ store_case_set_pdf(struct store *st, int64_t case_id, const char *path)
 int
 store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_PROBLEM];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO case_problems (case_id, seq, text) VALUES (?1, "
+	    "(SELECT count(*) + 1 FROM case_problems WHERE case_id = ?1), ?2)" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, text);
 	return sqlite_run(st, s, "recording a problem");
@@ -144,26 +177,108 @@ cases_sql(const struct case_filter *f)
 	return sql;
 }
 
+struct case_rows {
+	struct store	*st;
+	int		(*fn)(const struct case_row *, void *);
+	void		*arg;
+};
+
+static int
+case_file_row(sqlite3_stmt *s, void *arg)
+{
+	struct case_row *c = arg;
+
+	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(*c->files));
+	c->files[c->nfiles++] = col_text(s, 0);
+	return 0;
+}
+
+/* The files a case was delivered with, by name, into c->files. */
+static void
+case_files(struct store *st, struct case_row *c)
+{
+	static struct sqlite_sql sql = { .text =
+	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
+	    "ORDER BY name" };
+	sqlite3_stmt *s;
+
+	if (sqlite_stmt(st, &sql, &s) != 0)
+		return;
+	sqlite3_bind_int64(s, 1, c->id);
+	sqlite_rows(st, s, "listing a case's files", case_file_row, c);
+}
+
+static int
+case_from_row(sqlite3_stmt *s, void *arg)
+{
+	struct case_rows *a = arg;
+	struct case_row c;
+	size_t i;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.id = sqlite3_column_int64(s, 0);
+	c.delivery_id = sqlite3_column_int64(s, 1);
+	c.form = col_text(s, 2);
+	c.state = col_text(s, 3);
+	c.reference = col_text(s, 4);
+	c.created_ms = sqlite3_column_int64(s, 5);
+	c.updated_ms = sqlite3_column_int64(s, 6);
+	c.sender = col_text(s, 7);
+	c.channel = col_text(s, 8);
+	c.form_hint = col_text(s, 9);
+	c.npages = sqlite3_column_int64(s, 10);
+	c.workflow = col_text(s, 11);
+	c.version = sqlite3_column_int(s, 12);
+	c.queue = col_text(s, 13);
+	c.priority = sqlite3_column_int(s, 14);
+	c.assignee = col_text(s, 15);
+	c.pdf = col_text(s, 16);
+	c.state_since_ms = sqlite3_column_int64(s, 17);
+	c.deadline_ms = sqlite3_column_int64(s, 18);
+	c.closed_ms = sqlite3_column_int64(s, 19);
+	c.flagged = sqlite3_column_int64(s, 20);
+	c.stuck = col_text(s, 21);
+	case_files(a->st, &c);
+	r = a->fn(&c, a->arg);
+	for (i = 0; i < c.nfiles; i++)
+		free(c.files[i]);
+	free(c.files);
+	free(c.form);
+	free(c.state);
+	free(c.reference);
+	free(c.sender);
+	free(c.channel);
+	free(c.form_hint);
+	free(c.workflow);
+	free(c.queue);
+	free(c.assignee);
+	free(c.pdf);
+	free(c.stuck);
+	return r;
+}
+
+/* The text depends on which filters are set, so the statement is the
+ * call's own (sqlite_prepare), not one of the store's. */
 int
 store_cases(struct store *st, const struct case_filter *f,
     int (*fn)(const struct case_row *, void *), void *arg)
 {
 	struct case_filter all;
-	sqlite3_stmt *s, *fl = st->stmt[S_CASE_FILES];
-	struct case_row c;
+	struct case_rows a = { st, fn, arg };
+	sqlite3_stmt *s;
 	char *sql;
-	int rc, r = 0;
-	size_t i;
+	int rc;
 
 	if (f == NULL) {
 		memset(&all, 0, sizeof(all));
 		f = &all;
 	}
 	sql = cases_sql(f);
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+	rc = sqlite_prepare(st, sql, &s);
 	free(sql);
-	if (rc != SQLITE_OK)
-		return sqlite_fail(st, "listing cases");
+	if (rc != 0)
+		return rc;
 	bind_text(s, 1, f->state);
 	bind_text(s, 2, f->queue);
 	bind_text(s, 3, f->form);
@@ -171,59 +286,7 @@ store_cases(struct store *st, const struct case_filter *f,
 	sqlite3_bind_int64(s, 5, f->now_ms);
 	sqlite3_bind_int64(s, 6, f->id);
 	sqlite3_bind_int64(s, 7, f->limit ? (int64_t)f->limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof(c));
-		c.id = sqlite3_column_int64(s, 0);
-		c.delivery_id = sqlite3_column_int64(s, 1);
-		c.form = col_text(s, 2);
-		c.state = col_text(s, 3);
-		c.reference = col_text(s, 4);
-		c.created_ms = sqlite3_column_int64(s, 5);
-		c.updated_ms = sqlite3_column_int64(s, 6);
-		c.sender = col_text(s, 7);
-		c.channel = col_text(s, 8);
-		c.form_hint = col_text(s, 9);
-		c.npages = sqlite3_column_int64(s, 10);
-		c.workflow = col_text(s, 11);
-		c.version = sqlite3_column_int(s, 12);
-		c.queue = col_text(s, 13);
-		c.priority = sqlite3_column_int(s, 14);
-		c.assignee = col_text(s, 15);
-		c.pdf = col_text(s, 16);
-		c.state_since_ms = sqlite3_column_int64(s, 17);
-		c.deadline_ms = sqlite3_column_int64(s, 18);
-		c.closed_ms = sqlite3_column_int64(s, 19);
-		c.flagged = sqlite3_column_int64(s, 20);
-		c.stuck = col_text(s, 21);
-		sqlite3_bind_int64(fl, 1, c.id);
-		while (sqlite3_step(fl) == SQLITE_ROW) {
-			c.files = xreallocarray(c.files, c.nfiles + 1,
-			    sizeof(*c.files));
-			c.files[c.nfiles++] = col_text(fl, 0);
-		}
-		sqlite3_reset(fl);
-		r = fn(&c, arg);
-		for (i = 0; i < c.nfiles; i++)
-			free(c.files[i]);
-		free(c.files);
-		free(c.form);
-		free(c.state);
-		free(c.reference);
-		free(c.sender);
-		free(c.channel);
-		free(c.form_hint);
-		free(c.workflow);
-		free(c.queue);
-		free(c.assignee);
-		free(c.pdf);
-		free(c.stuck);
-		if (r != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sqlite_fail(st, "listing cases");
-	sqlite3_finalize(s);
-	return r;
+	return sqlite_rows(st, s, "listing cases", case_from_row, &a);
 }
 
 int
@@ -233,33 +296,46 @@ store_case_foreach(struct store *st, int (*fn)(const struct case_row *, void *),
 	return store_cases(st, NULL, fn, arg);
 }
 
+static void
+case_wf_row(sqlite3_stmt *s, void *arg)
+{
+	struct case_wf *c = arg;
+
+	c->form = col_text(s, 0);
+	c->state = col_text(s, 1);
+	c->workflow = col_text(s, 2);
+	c->version = sqlite3_column_int(s, 3);
+	c->created_ms = sqlite3_column_int64(s, 4);
+	c->state_since_ms = sqlite3_column_int64(s, 5);
+	c->closed_ms = sqlite3_column_int64(s, 6);
+	c->pages = sqlite3_column_int64(s, 7);
+	c->problems = sqlite3_column_int64(s, 8);
+	c->flagged = sqlite3_column_int64(s, 9);
+	c->queue = col_text(s, 10);
+	c->deadline_ms = sqlite3_column_int64(s, 11);
+}
+
 int
 store_case_wf_get(struct store *st, int64_t case_id, struct case_wf *c)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_WF];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT c.form, c.state, c.workflow, c.workflow_version, "
+	    "c.created_ms, coalesce(c.state_since_ms, c.created_ms), c.closed_ms, "
+	    "c.npages, "
+	    "(SELECT count(*) FROM case_problems p WHERE p.case_id = c.id), "
+	    "c.nflagged, "
+	    "c.queue, c.deadline_ms "
+	    "FROM cases c WHERE c.id = ?1" };
+	sqlite3_stmt *s;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	if ((rc = sqlite_row(st, s, "reading a case", case_wf_row, c)) == 0)
 		c->id = case_id;
-		c->form = col_text(s, 0);
-		c->state = col_text(s, 1);
-		c->workflow = col_text(s, 2);
-		c->version = sqlite3_column_int(s, 3);
-		c->created_ms = sqlite3_column_int64(s, 4);
-		c->state_since_ms = sqlite3_column_int64(s, 5);
-		c->closed_ms = sqlite3_column_int64(s, 6);
-		c->pages = sqlite3_column_int64(s, 7);
-		c->problems = sqlite3_column_int64(s, 8);
-		c->flagged = sqlite3_column_int64(s, 9);
-		c->queue = col_text(s, 10);
-		c->deadline_ms = sqlite3_column_int64(s, 11);
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? INTAKE_ENOENT : sqlite_fail(st, "reading a case");
+	return rc;
 }
 
 void
@@ -276,8 +352,13 @@ int
 store_case_set_workflow(struct store *st, int64_t case_id, const char *wf,
     int version)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_SET_WF];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE cases SET workflow = ?2, workflow_version = ?3 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, wf);
 	sqlite3_bind_int(s, 3, version);
@@ -289,8 +370,15 @@ store_case_enter(struct store *st, int64_t case_id, const char *state,
     const char *queue, int priority, int64_t since_ms, int64_t deadline_ms,
     bool closed)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_ENTER];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE cases SET state = ?2, queue = ?3, priority = ?4, "
+	    "state_since_ms = ?5, updated_ms = ?5, deadline_ms = ?6, "
+	    "closed_ms = CASE WHEN ?7 THEN ?5 END WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, state);
 	bind_text(s, 3, queue);
@@ -304,13 +392,15 @@ store_case_enter(struct store *st, int64_t case_id, const char *state,
 int
 store_case_assign(struct store *st, int64_t case_id, const char *user)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_ASSIGN];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE cases SET assignee = ?2, updated_ms = ?3 WHERE id = ?1" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, user);
 	sqlite3_bind_int64(s, 3, now_ms());
-	if ((rc = sqlite_run(st, s, "assigning a case")) != 0)
-		return rc;
-	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+	return sqlite_run_one(st, s, "assigning a case");
 }

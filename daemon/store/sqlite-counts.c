@@ -12,62 +12,70 @@
 
 #include "sqlite.h"
 
+struct count_rows {
+	int		(*fn)(const char *, const char *, int64_t, void *);
+	void		*arg;
+};
+
 static int
-count_row(sqlite3_stmt *s, void *arg)
+count_from_row(sqlite3_stmt *s, void *arg)
 {
-	struct rows_arg *a = arg;
-	int (*fn)(const char *, const char *, int64_t, void *) =
-	    (int (*)(const char *, const char *, int64_t, void *))a->fn;
+	struct count_rows *a = arg;
 
-	return fn((const char *)sqlite3_column_text(s, 0),
-	    (const char *)sqlite3_column_text(s, 1), sqlite3_column_int64(s, 2),
+	return a->fn(col_str(s, 0), col_str(s, 1), sqlite3_column_int64(s, 2),
 	    a->arg);
-}
-
-static void
-bind_now(sqlite3_stmt *s, const void *arg)
-{
-	sqlite3_bind_int64(s, 1, *(const int64_t *)arg);
 }
 
 int
 store_counts(struct store *st, enum store_count what, int64_t now_ms,
     int (*fn)(const char *a, const char *b, int64_t n, void *), void *arg)
 {
-	static const enum stmt_id ids[] = {
-		[COUNT_STAGES] = S_COUNT_STAGES,
-		[COUNT_OPEN] = S_COUNT_OPEN,
-		[COUNT_RECENT] = S_COUNT_RECENT,
+	static struct sqlite_sql sql[] = {
+		[COUNT_STAGES] = { .text =
+		    "SELECT status, stage, count(*) FROM deliveries WHERE status = "
+		    "'pending' OR stage <> 'done' GROUP BY status, stage" },
+		[COUNT_OPEN] = { .text =
+		    "SELECT state, coalesce(queue, ''), count(*) FROM cases WHERE "
+		    "closed_ms IS NULL GROUP BY state, queue ORDER BY 3 DESC" },
+		[COUNT_RECENT] = { .text =
+		    "SELECT 'deliveries', NULL, count(*) FROM deliveries WHERE "
+		    "updated_ms >= ?1 - 3600000 AND status <> 'pending' "
+		    "UNION ALL SELECT 'pages', NULL, count(*) FROM pages p JOIN cases c "
+		    "ON c.id = p.case_id WHERE c.created_ms >= ?1 - 3600000 "
+		    "UNION ALL SELECT 'overdue', NULL, count(*) FROM cases c WHERE "
+		    "closed_ms IS NULL AND c.id IN (SELECT id FROM cases WHERE "
+		    "closed_ms IS NULL AND deadline_ms < ?1 UNION ALL SELECT case_id "
+		    "FROM case_history WHERE event = 'overdue') "
+		    "UNION ALL SELECT 'open', NULL, count(*) FROM cases WHERE "
+		    "closed_ms IS NULL "
+		    "UNION ALL SELECT 'actions', CASE WHEN started_ms IS NULL THEN "
+		    "'waiting' ELSE 'running' END, count(*) FROM case_actions WHERE "
+		    "status = 'pending' GROUP BY 2 "
+		    "UNION ALL SELECT 'actions', 'failed', count(*) FROM case_actions "
+		    "WHERE status = 'failed'" },
 	};
-	struct rows_arg a = { (void *)fn, arg };
+	struct count_rows a = { fn, arg };
+	sqlite3_stmt *s;
+	int rc;
 
-	return sqlite_each_row(st, ids[what], "counting", bind_now, &now_ms, count_row,
-	    &a);
+	if ((rc = sqlite_stmt(st, &sql[what], &s)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, now_ms);
+	return sqlite_rows(st, s, "counting", count_from_row, &a);
 }
 
-struct period_arg {
-	int64_t		 since;
-	const char	*fmt;
+struct period_rows {
+	int		(*fn)(const char *, int64_t, int64_t, void *);
+	void		*arg;
 };
 
-static void
-bind_period(sqlite3_stmt *s, const void *arg)
-{
-	const struct period_arg *p = arg;
-
-	sqlite3_bind_int64(s, 1, p->since);
-	sqlite3_bind_text(s, 2, p->fmt, -1, SQLITE_STATIC);
-}
-
 static int
-period_row(sqlite3_stmt *s, void *arg)
+period_from_row(sqlite3_stmt *s, void *arg)
 {
-	struct rows_arg *a = arg;
-	int (*fn)(const char *, int64_t, int64_t, void *) =
-	    (int (*)(const char *, int64_t, int64_t, void *))a->fn;
+	struct period_rows *a = arg;
 
-	return fn((const char *)sqlite3_column_text(s, 0),
-	    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), a->arg);
+	return a->fn(col_str(s, 0), sqlite3_column_int64(s, 1),
+	    sqlite3_column_int64(s, 2), a->arg);
 }
 
 int
@@ -75,11 +83,23 @@ store_stats_periods(struct store *st, bool weeks, int64_t since_ms,
     int (*fn)(const char *period, int64_t received, int64_t completed,
     void *), void *arg)
 {
-	struct period_arg p = { since_ms, weeks ? "week" : "day" };
-	struct rows_arg a = { (void *)fn, arg };
+	static struct sqlite_sql sql = { .text =
+	    "WITH ev(t, r, c) AS ("
+	    "  SELECT created_ms, 1, 0 FROM cases WHERE created_ms >= ?1 "
+	    "  UNION ALL SELECT closed_ms, 0, 1 FROM cases WHERE closed_ms >= ?1) "
+	    "SELECT CASE WHEN ?2 = 'week' THEN 'week of ' || date(t / 1000, "
+	    "'unixepoch', 'localtime', '-6 days', 'weekday 1') ELSE date(t / "
+	    "1000, 'unixepoch', 'localtime') END, sum(r), sum(c) FROM ev "
+	    "GROUP BY 1 ORDER BY 1" };
+	struct period_rows a = { fn, arg };
+	sqlite3_stmt *s;
+	int rc;
 
-	return sqlite_each_row(st, S_STATS_PERIODS, "counting by period", bind_period,
-	    &p, period_row, &a);
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, since_ms);
+	sqlite3_bind_text(s, 2, weeks ? "week" : "day", -1, SQLITE_STATIC);
+	return sqlite_rows(st, s, "counting by period", period_from_row, &a);
 }
 
 struct dur_arg {
@@ -128,11 +148,17 @@ store_stats_completion(struct store *st, int64_t since_ms,
     int (*fn)(const char *form, int64_t n, int64_t median_ms, void *),
     void *arg)
 {
+	static struct sqlite_sql sql = { .text =
+	    "SELECT form, closed_ms - created_ms FROM cases WHERE closed_ms "
+	    "IS NOT NULL AND closed_ms >= ?1 ORDER BY form, 2" };
 	struct dur_arg d = { fn, arg, NULL, NULL, 0, 0 };
+	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite_each_row(st, S_STATS_DURATIONS, "timing completions", bind_now,
-	    &since_ms, dur_row, &d);
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, since_ms);
+	rc = sqlite_rows(st, s, "timing completions", dur_row, &d);
 	if (rc == 0)
 		rc = dur_flush(&d);
 	free(d.form);

@@ -49,9 +49,16 @@ name_index(const char *const *names, size_t n, const char *s)
 int
 store_delivery_insert(struct store *st, struct delivery *d)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_INSERT];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO deliveries (token, inbox, name, folder, size, "
+	    "mtime_ms, sha256, status, stage, reason, location, seen_ms, "
+	    "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?12)" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	bind_text(s, 1, d->token);
 	bind_text(s, 2, d->inbox);
 	bind_text(s, 3, d->name);
@@ -73,8 +80,14 @@ int
 store_delivery_set_stage(struct store *st, int64_t id, enum delivery_stage stage,
     const char *location)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_STAGE];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE deliveries SET stage = ?2, location = coalesce(?3, "
+	    "location), updated_ms = ?4 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, stage_names[stage]);
 	bind_text(s, 3, location);
@@ -86,8 +99,14 @@ int
 store_delivery_set_hash(struct store *st, int64_t id, const char *sha256,
     int64_t size)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_HASH];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE deliveries SET sha256 = ?2, size = ?3, updated_ms = ?4 "
+	    "WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, sha256);
 	sqlite3_bind_int64(s, 3, size);
@@ -100,8 +119,15 @@ store_delivery_finish(struct store *st, int64_t id, enum delivery_status status,
     enum delivery_stage stage, int64_t case_id, int64_t duplicate_of,
     const char *reason, const char *location)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_FINISH];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE deliveries SET status = ?2, stage = ?3, case_id = ?4, "
+	    "duplicate_of = ?5, reason = ?6, location = coalesce(?7, location), "
+	    "updated_ms = ?8 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, status_names[status]);
 	bind_text(s, 3, stage_names[stage]);
@@ -113,9 +139,18 @@ store_delivery_finish(struct store *st, int64_t id, enum delivery_status status,
 	return sqlite_run(st, s, "finishing a delivery");
 }
 
+/* What every delivery query selects, as delivery_from_row() reads it. */
+#define DELIVERY_COLS \
+	"id, token, inbox, name, folder, size, mtime_ms, sha256, status, " \
+	"stage, case_id, duplicate_of, reason, location, seen_ms, updated_ms, " \
+	"attempts, last_error, " \
+	"(SELECT count(*) FROM pages p WHERE p.case_id = deliveries.case_id)"
+
 static void
-delivery_from_row(sqlite3_stmt *s, struct delivery *d)
+delivery_from_row(sqlite3_stmt *s, void *arg)
 {
+	struct delivery *d = arg;
+
 	memset(d, 0, sizeof(*d));
 	d->id = sqlite3_column_int64(s, 0);
 	d->token = col_text(s, 1);
@@ -126,11 +161,9 @@ delivery_from_row(sqlite3_stmt *s, struct delivery *d)
 	d->mtime_ms = sqlite3_column_int64(s, 6);
 	d->sha256 = col_text(s, 7);
 	d->status = (enum delivery_status)name_index(status_names,
-	    sizeof(status_names) / sizeof(status_names[0]),
-	    (const char *)sqlite3_column_text(s, 8));
+	    sizeof(status_names) / sizeof(status_names[0]), col_str(s, 8));
 	d->stage = (enum delivery_stage)name_index(stage_names,
-	    sizeof(stage_names) / sizeof(stage_names[0]),
-	    (const char *)sqlite3_column_text(s, 9));
+	    sizeof(stage_names) / sizeof(stage_names[0]), col_str(s, 9));
 	d->case_id = sqlite3_column_int64(s, 10);
 	d->duplicate_of = sqlite3_column_int64(s, 11);
 	d->reason = col_text(s, 12);
@@ -158,135 +191,177 @@ delivery_release(struct delivery *d)
 int
 store_delivery_get(struct store *st, int64_t id, struct delivery *d)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_GET];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE id = ?1" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		delivery_from_row(s, d);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return INTAKE_ENOENT;
-	return sqlite_fail(st, "reading a delivery");
+	return sqlite_row(st, s, "reading a delivery", delivery_from_row, d);
+}
+
+struct first_hash {
+	int64_t		*id, *case_id;
+};
+
+static void
+first_hash_row(sqlite3_stmt *s, void *arg)
+{
+	struct first_hash *f = arg;
+
+	*f->id = sqlite3_column_int64(s, 0);
+	*f->case_id = sqlite3_column_int64(s, 1);
 }
 
 int
 store_delivery_first_with_hash(struct store *st, const char *sha256,
     int64_t except, int64_t *first_id, int64_t *first_case)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_FIRST_HASH];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT id, coalesce(case_id, 0) FROM deliveries WHERE sha256 = ?1 "
+	    "AND id < ?2 AND (status = 'case' OR status = 'pending') "
+	    "ORDER BY id LIMIT 1" };
+	struct first_hash f = { first_id, first_case };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	bind_text(s, 1, sha256);
 	sqlite3_bind_int64(s, 2, except);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*first_id = sqlite3_column_int64(s, 0);
-		*first_case = sqlite3_column_int64(s, 1);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return INTAKE_ENOENT;
-	return sqlite_fail(st, "looking for duplicates");
+	return sqlite_row(st, s, "looking for duplicates", first_hash_row, &f);
 }
 
-static bool
-exists(struct store *st, sqlite3_stmt *s)
+static int
+found(sqlite3_stmt *s, void *arg)
 {
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		sqlite_fail(st, "looking up a delivery");
-	return rc == SQLITE_ROW;
+	return 1;
 }
 
 bool
 store_delivery_token_known(struct store *st, const char *token)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_TOKEN];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT 1 FROM deliveries WHERE token = ?1" };
+	sqlite3_stmt *s;
 
+	if (sqlite_stmt(st, &sql, &s) != 0)
+		return false;
 	bind_text(s, 1, token);
-	return exists(st, s);
+	return sqlite_rows(st, s, "looking up a delivery", found, NULL) == 1;
 }
 
 bool
 store_delivery_ignored_known(struct store *st, const char *inbox,
     const char *name)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_IGNORED];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT 1 FROM deliveries WHERE inbox = ?1 AND name = ?2 AND "
+	    "status = 'ignored'" };
+	sqlite3_stmt *s;
 
+	if (sqlite_stmt(st, &sql, &s) != 0)
+		return false;
 	bind_text(s, 1, inbox);
 	bind_text(s, 2, name);
-	return exists(st, s);
+	return sqlite_rows(st, s, "looking up a delivery", found, NULL) == 1;
+}
+
+struct delivery_rows {
+	int		(*fn)(const struct delivery *, void *);
+	void		*arg;
+};
+
+static int
+delivery_row(sqlite3_stmt *s, void *arg)
+{
+	struct delivery_rows *a = arg;
+	struct delivery d;
+	int r;
+
+	delivery_from_row(s, &d);
+	r = a->fn(&d, a->arg);
+	delivery_release(&d);
+	return r;
 }
 
 int
 store_delivery_foreach(struct store *st, bool pending_only,
     int (*fn)(const struct delivery *, void *), void *arg)
 {
+	static struct sqlite_sql all = { .text =
+	    "SELECT " DELIVERY_COLS " FROM deliveries ORDER BY id" };
+	static struct sqlite_sql pending = { .text =
+	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE status = 'pending' "
+	    "OR stage <> 'done' ORDER BY id" };
+	struct delivery_rows a = { fn, arg };
 	sqlite3_stmt *s;
-	struct delivery d;
-	int rc, r = 0;
+	int rc;
 
-	/* A private statement, so fn may use the store while we iterate. */
-	if (sqlite3_prepare_v2(st->db, sqlite_stmt_sql[pending_only ?
-	    S_DELIVERY_PENDING : S_DELIVERY_ALL], -1, &s, NULL) != SQLITE_OK)
-		return sqlite_fail(st, "listing deliveries");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		delivery_from_row(s, &d);
-		r = fn(&d, arg);
-		delivery_release(&d);
-		if (r != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sqlite_fail(st, "listing deliveries");
-	sqlite3_finalize(s);
-	return r;
+	if ((rc = sqlite_stmt(st, pending_only ? &pending : &all, &s)) != 0)
+		return rc;
+	return sqlite_rows(st, s, "listing deliveries", delivery_row, &a);
+}
+
+static void
+int64_row(sqlite3_stmt *s, void *arg)
+{
+	*(int64_t *)arg = sqlite3_column_int64(s, 0);
 }
 
 int
 store_delivery_count_pending(struct store *st, int64_t *n)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_COUNT_PENDING];
-	int rc = sqlite3_step(s);
+	static struct sqlite_sql sql = { .text =
+	    "SELECT count(*) FROM deliveries WHERE status = 'pending'" };
+	sqlite3_stmt *s;
+	int rc;
 
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : sqlite_fail(st, "counting deliveries");
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	if ((rc = sqlite_row(st, s, "counting deliveries", int64_row, n)) ==
+	    INTAKE_ENOENT)
+		rc = sqlite_fail(st, "counting deliveries");
+	return rc;
+}
+
+static void
+int_row(sqlite3_stmt *s, void *arg)
+{
+	*(int *)arg = sqlite3_column_int(s, 0);
 }
 
 int
 store_delivery_attempt(struct store *st, int64_t id, int *attempts)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_ATTEMPT];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE deliveries SET attempts = attempts + 1, updated_ms = ?2 "
+	    "WHERE id = ?1 RETURNING attempts" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now_ms());
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*attempts = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return sqlite_fail(st, "counting an attempt");
-	return 0;
+	if ((rc = sqlite_row(st, s, "counting an attempt", int_row,
+	    attempts)) == INTAKE_ENOENT)
+		rc = sqlite_fail(st, "counting an attempt");
+	return rc;
 }
 
 int
 store_delivery_refund(struct store *st, int64_t id)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_REFUND];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE deliveries SET attempts = max(attempts - 1, 0) WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	return sqlite_run(st, s, "giving back an attempt");
 }
@@ -294,8 +369,13 @@ store_delivery_refund(struct store *st, int64_t id)
 int
 store_delivery_set_error(struct store *st, int64_t id, const char *text)
 {
-	sqlite3_stmt *s = st->stmt[S_DELIVERY_ERROR];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE deliveries SET last_error = ?2, updated_ms = ?3 WHERE id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, text);
 	sqlite3_bind_int64(s, 3, now_ms());

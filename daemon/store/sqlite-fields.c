@@ -16,8 +16,15 @@ store_case_add_field(struct store *st, int64_t case_id, const char *name,
     const char *type, const char *value, const char *raw, const char *status,
     const char *why, double confidence, uint32_t page, const int box[4])
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_FIELD];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO case_fields (case_id, name, type, value, raw, status, "
+	    "why, confidence, page, x, y, w, h) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13)" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	bind_text(s, 3, type);
@@ -36,71 +43,73 @@ store_case_add_field(struct store *st, int64_t case_id, const char *name,
 	return sqlite_run(st, s, "recording a field");
 }
 
+struct field_rows {
+	int		(*fn)(const struct field_row *, void *);
+	void		*arg;
+};
+
 static int
-field_row(sqlite3_stmt *s, void *arg)
+field_from_row(sqlite3_stmt *s, void *arg)
 {
-	struct rows_arg *a = arg;
-	int (*fn)(const struct field_row *, void *) =
-	    (int (*)(const struct field_row *, void *))a->fn;
+	struct field_rows *a = arg;
 	struct field_row f;
 	int i;
 
-	f.name = (const char *)sqlite3_column_text(s, 0);
-	f.type = (const char *)sqlite3_column_text(s, 1);
-	f.value = (const char *)sqlite3_column_text(s, 2);
-	f.raw = (const char *)sqlite3_column_text(s, 3);
-	f.status = (const char *)sqlite3_column_text(s, 4);
-	f.why = (const char *)sqlite3_column_text(s, 5);
+	f.name = col_str(s, 0);
+	f.type = col_str(s, 1);
+	f.value = col_str(s, 2);
+	f.raw = col_str(s, 3);
+	f.status = col_str(s, 4);
+	f.why = col_str(s, 5);
 	f.confidence = sqlite3_column_double(s, 6);
 	f.page = (uint32_t)sqlite3_column_int(s, 7);
 	for (i = 0; i < 4; i++)
 		f.box[i] = sqlite3_column_int(s, 8 + i);
-	return fn(&f, a->arg);
+	return a->fn(&f, a->arg);
 }
 
 int
 store_case_fields(struct store *st, int64_t case_id,
     int (*fn)(const struct field_row *, void *), void *arg)
 {
-	struct rows_arg a = { (void *)fn, arg };
+	static struct sqlite_sql sql = { .text =
+	    "SELECT name, type, value, raw, status, why, confidence, page, "
+	    "x, y, w, h FROM case_fields WHERE case_id = ?1 "
+	    "ORDER BY coalesce(page, 1000000), y, x, name" };
+	struct field_rows a = { fn, arg };
+	sqlite3_stmt *s;
+	int rc;
 
-	return sqlite_each_row(st, S_CASE_FIELDS, "listing fields", sqlite_bind_case,
-	    &case_id, field_row, &a);
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, case_id);
+	return sqlite_rows(st, s, "listing fields", field_from_row, &a);
 }
 
 struct dup_arg {
 	struct store	*st;
-	int64_t		 case_id;
-	const char	*form;
 	const char *const *names, *const *values;
 	size_t		 n;
 	int64_t		 other;
 };
 
-static void
-bind_dup(sqlite3_stmt *s, const void *arg)
-{
-	const struct dup_arg *d = arg;
-
-	bind_text(s, 1, d->names[0]);
-	bind_text(s, 2, d->values[0]);
-	sqlite3_bind_int64(s, 3, d->case_id);
-	bind_text(s, 4, d->form);
-}
-
-/* Whether field name of case_id holds value. */
+/* Whether field name of case_id holds value (an error is a no). */
 static bool
 field_is(struct store *st, int64_t case_id, const char *name,
     const char *value)
 {
-	sqlite3_stmt *s = st->stmt[S_FIELD_VALUE];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT value FROM case_fields WHERE case_id = ?1 AND name = ?2" };
+	sqlite3_stmt *s;
 	bool same = false;
 
+	if (sqlite_stmt(st, &sql, &s) != 0)
+		return false;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		same = strcmp((const char *)sqlite3_column_text(s, 0), value) == 0;
-	sqlite3_reset(s);
+		same = strcmp(col_str(s, 0), value) == 0;
+	sqlite_release(st, s);
 	return same;
 }
 
@@ -124,12 +133,22 @@ store_case_duplicate(struct store *st, int64_t case_id, const char *form,
     const char *const *names, const char *const *values, size_t n,
     int64_t *other)
 {
-	struct dup_arg d = { st, case_id, form, names, values, n, 0 };
+	static struct sqlite_sql sql = { .text =
+	    "SELECT f.case_id FROM case_fields f JOIN cases c ON c.id = "
+	    "f.case_id WHERE f.name = ?1 AND f.value = ?2 AND f.case_id <> ?3 "
+	    "AND c.form = ?4 AND c.closed_ms IS NULL ORDER BY f.case_id" };
+	struct dup_arg d = { st, names, values, n, 0 };
+	sqlite3_stmt *s;
 	int rc;
 
 	*other = 0;
-	rc = sqlite_each_row(st, S_DUP_CANDIDATES, "looking for duplicates", bind_dup,
-	    &d, dup_row, &d);
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	bind_text(s, 1, names[0]);
+	bind_text(s, 2, values[0]);
+	sqlite3_bind_int64(s, 3, case_id);
+	bind_text(s, 4, form);
+	rc = sqlite_rows(st, s, "looking for duplicates", dup_row, &d);
 	if (rc < 0)
 		return rc;
 	*other = d.other;
@@ -140,15 +159,18 @@ int
 store_case_field_set(struct store *st, int64_t case_id, const char *name,
     const char *value, const char *status, const char *why)
 {
-	sqlite3_stmt *s = st->stmt[S_FIELD_SET];
+	static struct sqlite_sql sql = { .text =
+	    "UPDATE case_fields SET value = ?3, status = ?4, why = ?5, "
+	    "confidence = 1.0 WHERE case_id = ?1 AND name = ?2" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	bind_text(s, 3, value);
 	bind_text(s, 4, status);
 	bind_text(s, 5, why);
-	if ((rc = sqlite_run(st, s, "correcting a field")) != 0)
-		return rc;
-	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+	return sqlite_run_one(st, s, "correcting a field");
 }

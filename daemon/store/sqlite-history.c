@@ -10,12 +10,28 @@
 
 #include "sqlite.h"
 
+/* The seq the new entry was given, when the caller wants it. */
+static int
+history_seq(sqlite3_stmt *s, void *arg)
+{
+	if (arg != NULL)
+		*(int *)arg = sqlite3_column_int(s, 0);
+	return 0;
+}
+
 int
 store_history_add(struct store *st, const struct history_row *h, int *seq)
 {
-	sqlite3_stmt *s = st->stmt[S_HISTORY_ADD];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO case_history (case_id, seq, at_ms, actor, kind, event, "
+	    "from_state, to_state, why, comment) VALUES (?1, (SELECT "
+	    "coalesce(max(seq), 0) + 1 FROM case_history WHERE case_id = ?1), "
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING seq" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, h->case_id);
 	sqlite3_bind_int64(s, 2, h->at_ms);
 	bind_text(s, 3, h->actor);
@@ -25,42 +41,46 @@ store_history_add(struct store *st, const struct history_row *h, int *seq)
 	bind_text(s, 7, h->to);
 	bind_text(s, 8, h->why);
 	bind_text(s, 9, h->comment);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW && seq != NULL)
-		*seq = sqlite3_column_int(s, 0);
-	if (rc == SQLITE_ROW)
-		rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE ? 0 : sqlite_fail(st, "recording the history");
+	return sqlite_rows(st, s, "recording the history", history_seq, seq);
 }
 
+struct history_rows {
+	int		(*fn)(const struct history_row *, void *);
+	void		*arg;
+};
+
 static int
-history_row(sqlite3_stmt *s, void *arg)
+history_from_row(sqlite3_stmt *s, void *arg)
 {
-	struct rows_arg *a = arg;
-	int (*fn)(const struct history_row *, void *) =
-	    (int (*)(const struct history_row *, void *))a->fn;
+	struct history_rows *a = arg;
 	struct history_row h;
 
 	h.case_id = 0;
 	h.seq = sqlite3_column_int(s, 0);
 	h.at_ms = sqlite3_column_int64(s, 1);
-	h.actor = (const char *)sqlite3_column_text(s, 2);
-	h.kind = (const char *)sqlite3_column_text(s, 3);
-	h.event = (const char *)sqlite3_column_text(s, 4);
-	h.from = (const char *)sqlite3_column_text(s, 5);
-	h.to = (const char *)sqlite3_column_text(s, 6);
-	h.why = (const char *)sqlite3_column_text(s, 7);
-	h.comment = (const char *)sqlite3_column_text(s, 8);
-	return fn(&h, a->arg);
+	h.actor = col_str(s, 2);
+	h.kind = col_str(s, 3);
+	h.event = col_str(s, 4);
+	h.from = col_str(s, 5);
+	h.to = col_str(s, 6);
+	h.why = col_str(s, 7);
+	h.comment = col_str(s, 8);
+	return a->fn(&h, a->arg);
 }
 
 int
 store_case_history(struct store *st, int64_t case_id,
     int (*fn)(const struct history_row *, void *), void *arg)
 {
-	struct rows_arg a = { (void *)fn, arg };
+	static struct sqlite_sql sql = { .text =
+	    "SELECT seq, at_ms, actor, kind, event, from_state, to_state, why, "
+	    "comment FROM case_history WHERE case_id = ?1 ORDER BY seq" };
+	struct history_rows a = { fn, arg };
+	sqlite3_stmt *s;
+	int rc;
 
-	return sqlite_each_row(st, S_HISTORY, "reading the history", sqlite_bind_case,
-	    &case_id, history_row, &a);
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, case_id);
+	return sqlite_rows(st, s, "reading the history", history_from_row, &a);
 }

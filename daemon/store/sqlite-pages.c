@@ -11,14 +11,46 @@
 
 #include "sqlite.h"
 
+/* One word OCR read on a page (n counts from 1 in reading order). */
+static int
+store_word_add(struct store *st, int64_t case_id, uint32_t seq, size_t n,
+    const struct word_row *wr)
+{
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, "
+	    "conf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)" };
+	sqlite3_stmt *w;
+	int rc;
+
+	if ((rc = sqlite_stmt(st, &sql, &w)) != 0)
+		return rc;
+	sqlite3_bind_int64(w, 1, case_id);
+	sqlite3_bind_int(w, 2, (int)seq);
+	sqlite3_bind_int(w, 3, (int)n);
+	sqlite3_bind_int(w, 4, wr->block);
+	sqlite3_bind_int(w, 5, wr->line);
+	bind_text(w, 6, wr->text);
+	sqlite3_bind_int(w, 7, wr->x);
+	sqlite3_bind_int(w, 8, wr->y);
+	sqlite3_bind_int(w, 9, wr->w);
+	sqlite3_bind_int(w, 10, wr->h);
+	sqlite3_bind_double(w, 11, wr->conf);
+	return sqlite_run(st, w, "recording a word");
+}
+
 /* The text and words OCR read on a page. */
 static int
 store_page_ocr(struct store *st, int64_t case_id, const struct page_row *p)
 {
-	sqlite3_stmt *s = st->stmt[S_PAGE_OCR], *w = st->stmt[S_WORD];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO page_text (case_id, seq, rotation, skew, confidence, "
+	    "text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" };
+	sqlite3_stmt *s;
 	size_t i;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int(s, 2, (int)p->seq);
 	sqlite3_bind_int(s, 3, p->rotation);
@@ -27,64 +59,66 @@ store_page_ocr(struct store *st, int64_t case_id, const struct page_row *p)
 	bind_text(s, 6, p->text ? p->text : "");
 	if ((rc = sqlite_run(st, s, "recording a page's text")) != 0)
 		return rc;
-	for (i = 0; i < p->nwords; i++) {
-		const struct word_row *wr = &p->words[i];
-
-		sqlite3_bind_int64(w, 1, case_id);
-		sqlite3_bind_int(w, 2, (int)p->seq);
-		sqlite3_bind_int(w, 3, (int)i + 1);
-		sqlite3_bind_int(w, 4, wr->block);
-		sqlite3_bind_int(w, 5, wr->line);
-		bind_text(w, 6, wr->text);
-		sqlite3_bind_int(w, 7, wr->x);
-		sqlite3_bind_int(w, 8, wr->y);
-		sqlite3_bind_int(w, 9, wr->w);
-		sqlite3_bind_int(w, 10, wr->h);
-		sqlite3_bind_double(w, 11, wr->conf);
-		if ((rc = sqlite_run(st, w, "recording a word")) != 0)
+	for (i = 0; i < p->nwords; i++)
+		if ((rc = store_word_add(st, case_id, p->seq, i + 1,
+		    &p->words[i])) != 0)
 			return rc;
-	}
 	return 0;
+}
+
+struct word_rows {
+	int		(*fn)(const struct word_row *, void *);
+	void		*arg;
+};
+
+static int
+word_from_row(sqlite3_stmt *s, void *arg)
+{
+	struct word_rows *a = arg;
+	struct word_row w;
+
+	memset(&w, 0, sizeof(w));
+	w.text = (char *)sqlite3_column_text(s, 0);
+	w.x = sqlite3_column_int(s, 1);
+	w.y = sqlite3_column_int(s, 2);
+	w.w = sqlite3_column_int(s, 3);
+	w.h = sqlite3_column_int(s, 4);
+	w.conf = sqlite3_column_double(s, 5);
+	w.block = sqlite3_column_int(s, 6);
+	w.line = sqlite3_column_int(s, 7);
+	return a->fn(&w, a->arg);
 }
 
 int
 store_page_words(struct store *st, int64_t case_id, uint32_t seq,
     int (*fn)(const struct word_row *, void *), void *arg)
 {
+	static struct sqlite_sql sql = { .text =
+	    "SELECT text, x, y, w, h, conf, block, line FROM words "
+	    "WHERE case_id = ?1 AND seq = ?2 ORDER BY n" };
+	struct word_rows a = { fn, arg };
 	sqlite3_stmt *s;
-	struct word_row w;
-	int rc, r = 0;
+	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sqlite_stmt_sql[S_WORDS], -1, &s, NULL) !=
-	    SQLITE_OK)
-		return sqlite_fail(st, "listing words");
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int(s, 2, (int)seq);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&w, 0, sizeof(w));
-		w.text = (char *)sqlite3_column_text(s, 0);
-		w.x = sqlite3_column_int(s, 1);
-		w.y = sqlite3_column_int(s, 2);
-		w.w = sqlite3_column_int(s, 3);
-		w.h = sqlite3_column_int(s, 4);
-		w.conf = sqlite3_column_double(s, 5);
-		w.block = sqlite3_column_int(s, 6);
-		w.line = sqlite3_column_int(s, 7);
-		if ((r = fn(&w, arg)) != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sqlite_fail(st, "listing words");
-	sqlite3_finalize(s);
-	return r;
+	return sqlite_rows(st, s, "listing words", word_from_row, &a);
 }
 
 int
 store_case_add_page(struct store *st, int64_t case_id, const struct page_row *p)
 {
-	sqlite3_stmt *s = st->stmt[S_CASE_PAGE];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO pages (case_id, seq, source, member, page_no, width, "
+	    "height, depth, xres, yres, sha256, path, bytes) VALUES (?1, ?2, ?3, "
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int(s, 2, (int)p->seq);
 	bind_text(s, 3, p->source);
@@ -103,62 +137,79 @@ store_case_add_page(struct store *st, int64_t case_id, const struct page_row *p)
 	return p->read ? store_page_ocr(st, case_id, p) : 0;
 }
 
+struct page_rows {
+	int		(*fn)(const struct page_row *, void *);
+	void		*arg;
+};
+
+static int
+page_from_row(sqlite3_stmt *s, void *arg)
+{
+	struct page_rows *a = arg;
+	struct page_row p;
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	p.seq = (uint32_t)sqlite3_column_int(s, 0);
+	p.source = col_text(s, 1);
+	p.member = col_text(s, 2);
+	p.page_no = (uint32_t)sqlite3_column_int(s, 3);
+	p.width = (uint32_t)sqlite3_column_int(s, 4);
+	p.height = (uint32_t)sqlite3_column_int(s, 5);
+	p.depth = (uint32_t)sqlite3_column_int(s, 6);
+	p.xres = (uint32_t)sqlite3_column_int(s, 7);
+	p.yres = (uint32_t)sqlite3_column_int(s, 8);
+	p.sha256 = col_text(s, 9);
+	p.path = col_text(s, 10);
+	p.bytes = sqlite3_column_int64(s, 11);
+	p.read = sqlite3_column_int(s, 12) != 0;
+	p.rotation = sqlite3_column_int(s, 13);
+	p.skew = sqlite3_column_double(s, 14);
+	p.confidence = sqlite3_column_int(s, 15);
+	p.text = col_text(s, 16);
+	r = a->fn(&p, a->arg);
+	page_row_release(&p);
+	return r;
+}
+
 int
 store_case_pages(struct store *st, int64_t case_id,
     int (*fn)(const struct page_row *, void *), void *arg)
 {
+	static struct sqlite_sql sql = { .text =
+	    "SELECT p.seq, source, member, page_no, width, height, depth, xres, "
+	    "yres, sha256, path, bytes, t.seq IS NOT NULL, t.rotation, t.skew, "
+	    "t.confidence, t.text FROM pages p LEFT JOIN page_text t "
+	    "ON t.case_id = p.case_id AND t.seq = p.seq WHERE p.case_id = ?1 "
+	    "ORDER BY p.seq" };
+	struct page_rows a = { fn, arg };
 	sqlite3_stmt *s;
-	struct page_row p;
-	int rc, r = 0;
+	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sqlite_stmt_sql[S_CASE_PAGES], -1, &s, NULL) !=
-	    SQLITE_OK)
-		return sqlite_fail(st, "listing pages");
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&p, 0, sizeof(p));
-		p.seq = (uint32_t)sqlite3_column_int(s, 0);
-		p.source = col_text(s, 1);
-		p.member = col_text(s, 2);
-		p.page_no = (uint32_t)sqlite3_column_int(s, 3);
-		p.width = (uint32_t)sqlite3_column_int(s, 4);
-		p.height = (uint32_t)sqlite3_column_int(s, 5);
-		p.depth = (uint32_t)sqlite3_column_int(s, 6);
-		p.xres = (uint32_t)sqlite3_column_int(s, 7);
-		p.yres = (uint32_t)sqlite3_column_int(s, 8);
-		p.sha256 = col_text(s, 9);
-		p.path = col_text(s, 10);
-		p.bytes = sqlite3_column_int64(s, 11);
-		p.read = sqlite3_column_int(s, 12) != 0;
-		p.rotation = sqlite3_column_int(s, 13);
-		p.skew = sqlite3_column_double(s, 14);
-		p.confidence = sqlite3_column_int(s, 15);
-		p.text = col_text(s, 16);
-		r = fn(&p, arg);
-		page_row_release(&p);
-		if (r != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sqlite_fail(st, "listing pages");
-	sqlite3_finalize(s);
-	return r;
+	return sqlite_rows(st, s, "listing pages", page_from_row, &a);
 }
 
 int
 store_case_reread(struct store *st, int64_t case_id,
     const struct page_row *pages, size_t n)
 {
-	static const enum stmt_id clear[] = {
-		S_CLEAR_WORDS, S_CLEAR_TEXT, S_CLEAR_FIELDS
+	static struct sqlite_sql clear[] = {
+		{ .text = "DELETE FROM words WHERE case_id = ?1" },
+		{ .text = "DELETE FROM page_text WHERE case_id = ?1" },
+		{ .text = "DELETE FROM case_fields WHERE case_id = ?1" },
 	};
+	sqlite3_stmt *s;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < sizeof(clear) / sizeof(*clear); i++) {
-		sqlite3_bind_int64(st->stmt[clear[i]], 1, case_id);
-		if ((rc = sqlite_run(st, st->stmt[clear[i]],
-		    "clearing what was read")) != 0)
+		if ((rc = sqlite_stmt(st, &clear[i], &s)) != 0)
+			return rc;
+		sqlite3_bind_int64(s, 1, case_id);
+		if ((rc = sqlite_run(st, s, "clearing what was read")) != 0)
 			return rc;
 	}
 	for (i = 0; i < n; i++)
@@ -168,26 +219,33 @@ store_case_reread(struct store *st, int64_t case_id,
 	return 0;
 }
 
+static int
+page_source_from_row(sqlite3_stmt *s, void *arg)
+{
+	struct page_rows *a = arg;
+	struct page_row p;
+
+	memset(&p, 0, sizeof(p));
+	p.seq = (uint32_t)sqlite3_column_int(s, 0);
+	p.source = (char *)sqlite3_column_text(s, 1);
+	p.member = (char *)sqlite3_column_text(s, 2);
+	p.page_no = (uint32_t)sqlite3_column_int(s, 3);
+	return a->fn(&p, a->arg);
+}
+
 int
 store_case_page_sources(struct store *st, int64_t case_id,
     int (*fn)(const struct page_row *, void *), void *arg)
 {
-	sqlite3_stmt *s = st->stmt[S_PAGE_SOURCES];
-	struct page_row p;
-	int rc, r = 0;
+	static struct sqlite_sql sql = { .text =
+	    "SELECT seq, source, member, page_no FROM pages WHERE case_id = ?1 "
+	    "ORDER BY seq" };
+	struct page_rows a = { fn, arg };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&p, 0, sizeof(p));
-		p.seq = (uint32_t)sqlite3_column_int(s, 0);
-		p.source = (char *)sqlite3_column_text(s, 1);
-		p.member = (char *)sqlite3_column_text(s, 2);
-		p.page_no = (uint32_t)sqlite3_column_int(s, 3);
-		if ((r = fn(&p, arg)) != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = sqlite_fail(st, "listing pages");
-	sqlite3_reset(s);
-	return r;
+	return sqlite_rows(st, s, "listing pages", page_source_from_row, &a);
 }

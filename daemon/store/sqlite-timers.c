@@ -16,8 +16,14 @@ int
 store_timer_set(struct store *st, int64_t case_id, const char *kind,
     int64_t due_ms)
 {
-	sqlite3_stmt *s = st->stmt[S_TIMER_SET];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT OR REPLACE INTO timers (case_id, kind, due_ms, left_ms) "
+	    "VALUES (?1, ?2, ?3, NULL)" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	bind_text(s, 2, kind);
 	sqlite3_bind_int64(s, 3, due_ms);
@@ -27,8 +33,15 @@ store_timer_set(struct store *st, int64_t case_id, const char *kind,
 int
 store_timer_clear(struct store *st, int64_t case_id, const char *kind)
 {
-	sqlite3_stmt *s = st->stmt[kind ? S_TIMER_CLEAR : S_TIMER_CLEAR_ALL];
+	static struct sqlite_sql one = { .text =
+	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2" };
+	static struct sqlite_sql all = { .text =
+	    "DELETE FROM timers WHERE case_id = ?1" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, kind ? &one : &all, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	if (kind != NULL)
 		bind_text(s, 2, kind);
@@ -39,24 +52,33 @@ int
 store_timers_pause(struct store *st, int64_t case_id, int64_t now_ms,
     bool pause)
 {
-	sqlite3_stmt *s = st->stmt[pause ? S_TIMERS_PAUSE : S_TIMERS_RESUME];
+	static struct sqlite_sql stop = { .text =
+	    "UPDATE timers SET left_ms = max(due_ms - ?2, 0), due_ms = NULL "
+	    "WHERE case_id = ?1 AND kind IN ('overdue', 'overdue-warning') "
+	    "AND due_ms IS NOT NULL" };
+	static struct sqlite_sql restart = { .text =
+	    "UPDATE timers SET due_ms = ?2 + left_ms, left_ms = NULL "
+	    "WHERE case_id = ?1 AND left_ms IS NOT NULL" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, pause ? &stop : &restart, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, case_id);
 	sqlite3_bind_int64(s, 2, now_ms);
 	return sqlite_run(st, s, pause ? "pausing the clock" :
 	    "resuming the clock");
 }
 
-struct due_arg {
-	struct due_q	 q;
+struct due_timers {
 	struct timer_row *v;
 	size_t		 n;
 };
 
 static int
-due_row(sqlite3_stmt *s, void *arg)
+timer_from_row(sqlite3_stmt *s, void *arg)
 {
-	struct due_arg *d = arg;
+	struct due_timers *d = arg;
 	struct timer_row *t;
 
 	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
@@ -71,11 +93,19 @@ int
 store_timers_due(struct store *st, int64_t now_ms, size_t limit,
     struct timer_row **out, size_t *n)
 {
-	struct due_arg d = { { now_ms, (int64_t)limit }, NULL, 0 };
+	static struct sqlite_sql sql = { .text =
+	    "SELECT case_id, kind, due_ms FROM timers WHERE due_ms <= ?1 "
+	    "ORDER BY due_ms LIMIT ?2" };
+	struct due_timers d = { NULL, 0 };
+	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite_each_row(st, S_TIMERS_DUE, "looking for due timers", sqlite_bind_due,
-	    &d.q, due_row, &d);
+	if ((rc = sqlite_stmt(st, &sql, &s)) == 0) {
+		sqlite3_bind_int64(s, 1, now_ms);
+		sqlite3_bind_int64(s, 2, (int64_t)limit);
+		rc = sqlite_rows(st, s, "looking for due timers",
+		    timer_from_row, &d);
+	}
 	*out = d.v;
 	*n = d.n;
 	return rc;
@@ -84,13 +114,15 @@ store_timers_due(struct store *st, int64_t now_ms, size_t limit,
 int
 store_timer_take(struct store *st, const struct timer_row *t)
 {
-	sqlite3_stmt *s = st->stmt[S_TIMER_TAKE];
+	static struct sqlite_sql sql = { .text =
+	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2 AND due_ms = ?3" };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, t->case_id);
 	bind_text(s, 2, t->kind);
 	sqlite3_bind_int64(s, 3, t->due_ms);
-	if ((rc = sqlite_run(st, s, "taking a timer")) != 0)
-		return rc;
-	return sqlite3_changes(st->db) == 1 ? 0 : INTAKE_ENOENT;
+	return sqlite_run_one(st, s, "taking a timer");
 }

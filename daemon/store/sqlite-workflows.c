@@ -10,37 +10,53 @@
 
 #include "sqlite.h"
 
+struct workflow_text {
+	char		**sha256, **source, **file;
+};
+
+static void
+workflow_from_row(sqlite3_stmt *s, void *arg)
+{
+	struct workflow_text *w = arg;
+
+	if (w->sha256 != NULL)
+		*w->sha256 = col_text(s, 0);
+	if (w->source != NULL)
+		*w->source = col_text(s, 1);
+	if (w->file != NULL)
+		*w->file = col_text(s, 2);
+}
+
 int
 store_workflow_get(struct store *st, const char *id, int version,
     char **sha256, char **source, char **file)
 {
-	sqlite3_stmt *s = st->stmt[S_WORKFLOW_GET];
+	static struct sqlite_sql sql = { .text =
+	    "SELECT sha256, source, file FROM workflows WHERE id = ?1 AND "
+	    "version = ?2" };
+	struct workflow_text w = { sha256, source, file };
+	sqlite3_stmt *s;
 	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	bind_text(s, 1, id);
 	sqlite3_bind_int(s, 2, version);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (sha256 != NULL)
-			*sha256 = col_text(s, 0);
-		if (source != NULL)
-			*source = col_text(s, 1);
-		if (file != NULL)
-			*file = col_text(s, 2);
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? INTAKE_ENOENT :
-	    sqlite_fail(st, "reading a workflow");
+	return sqlite_row(st, s, "reading a workflow", workflow_from_row, &w);
 }
 
 int
 store_workflow_put(struct store *st, const char *id, int version,
     const char *file, const char *sha256, const char *source)
 {
-	sqlite3_stmt *s = st->stmt[S_WORKFLOW_PUT];
+	static struct sqlite_sql sql = { .text =
+	    "INSERT INTO workflows (id, version, file, sha256, source, "
+	    "loaded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" };
+	sqlite3_stmt *s;
+	int rc;
 
+	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+		return rc;
 	bind_text(s, 1, id);
 	sqlite3_bind_int(s, 2, version);
 	bind_text(s, 3, file);

@@ -1,6 +1,24 @@
 /*
  * sqlite.h - the SQLite backend's own helpers, shared by its files
- * (sqlite-*.c) and by no one else: store.h is the interface.
+ * (sqlite*.c) and by no one else: store.h is the interface, and no SQLite
+ * type may appear there.
+ *
+ * Each statement is written beside the function that runs it:
+ *
+ *	static struct sqlite_sql sql = { .text =
+ *	    "UPDATE cases SET form = ?2 WHERE id = ?1" };
+ *	sqlite3_stmt *s;
+ *	int rc;
+ *
+ *	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
+ *		return rc;
+ *	sqlite3_bind_int64(s, 1, case_id);
+ *	bind_text(s, 2, form);
+ *	return sqlite_run(st, s, "recording the form");
+ *
+ * The store prepares it at its first use and keeps it for the next ones;
+ * whatever ends a statement (sqlite_run, sqlite_rows, sqlite_row,
+ * sqlite_release) resets it for the next call.
  */
 #ifndef INTAKE_STORE_SQLITE_H
 #define INTAKE_STORE_SQLITE_H
@@ -12,85 +30,55 @@
 
 #define STORE_BUSY_MS	30000
 
-enum stmt_id {
-	S_DELIVERY_INSERT,
-	S_DELIVERY_STAGE,
-	S_DELIVERY_HASH,
-	S_DELIVERY_FINISH,
-	S_DELIVERY_GET,
-	S_DELIVERY_FIRST_HASH,
-	S_DELIVERY_TOKEN,
-	S_DELIVERY_IGNORED,
-	S_DELIVERY_ALL,
-	S_DELIVERY_PENDING,
-	S_DELIVERY_COUNT_PENDING,
-	S_DELIVERY_ATTEMPT,
-	S_DELIVERY_ERROR,
-	S_CASE_INSERT,
-	S_CASE_FILE,
-	S_CASE_FILES,
-	S_CASE_MANIFEST,
-	S_CASE_PAGE,
-	S_CASE_PROBLEM,
-	S_CASE_PAGES,
-	S_CASE_PDF,
-	S_PAGE_OCR,
-	S_WORD,
-	S_WORDS,
-	S_CASE_FORM,
-	S_DELIVERY_REFUND,
-	S_CASE_FIELD,
-	S_CASE_WF,
-	S_CASE_SET_WF,
-	S_CASE_ENTER,
-	S_CASE_FIELDS,
-	S_FIELD_VALUE,
-	S_DUP_CANDIDATES,
-	S_HISTORY_ADD,
-	S_HISTORY,
-	S_TIMER_SET,
-	S_TIMER_CLEAR,
-	S_TIMER_CLEAR_ALL,
-	S_TIMERS_PAUSE,
-	S_TIMERS_RESUME,
-	S_TIMERS_DUE,
-	S_TIMER_TAKE,
-	S_ACTION_ADD,
-	S_ACTIONS_DUE,
-	S_ACTION_DONE,
-	S_ACTION_CLAIM,
-	S_ACTION_GET,
-	S_ACTIONS_UNCLAIM,
-	S_WORKFLOW_GET,
-	S_WORKFLOW_PUT,
-	S_FIELD_SET,
-	S_CASE_ASSIGN,
-	S_COUNT_STAGES,
-	S_COUNT_OPEN,
-	S_COUNT_RECENT,
-	S_STATS_PERIODS,
-	S_STATS_DURATIONS,
-	S_ACTIONS_RETRY,
-	S_CLEAR_WORDS,
-	S_CLEAR_TEXT,
-	S_CLEAR_FIELDS,
-	S_PAGE_SOURCES,
-	S_MAX
+/* A statement's text and where each store keeps it prepared (the slot is
+ * numbered at its first use, the same in every store). */
+struct sqlite_sql {
+	const char	*text;
+	size_t		 slot;		/* 0: not used yet */
 };
-
-#define DELIVERY_COLS \
-	"id, token, inbox, name, folder, size, mtime_ms, sha256, status, " \
-	"stage, case_id, duplicate_of, reason, location, seen_ms, updated_ms, " \
-	"attempts, last_error, " \
-	"(SELECT count(*) FROM pages p WHERE p.case_id = deliveries.case_id)"
-
-extern const char *const sqlite_stmt_sql[S_MAX];
 
 struct store {
 	sqlite3		*db;
 	char		*path;
-	sqlite3_stmt	*stmt[S_MAX];
+	sqlite3_stmt	**stmt;		/* prepared, by slot - 1 */
+	size_t		 nstmt;
+	sqlite3_stmt	**lent;		/* private ones in use now */
+	size_t		 nlent;
 };
+
+/* Logs what failed with SQLite's message; INTAKE_EBUSY when the database
+ * stayed locked past the busy timeout, else INTAKE_ERR. */
+int	sqlite_fail(struct store *, const char *what);
+/* Runs SQL text without parameters (pragmas, transactions, migrations). */
+int	sqlite_exec(struct store *, const char *sql);
+/* sqlite-schema.c: brings the schema up to this program's version. */
+int	sqlite_migrate(struct store *);
+
+/* sqlite-stmt.c: statements, prepared once and kept. */
+/* The store's prepared statement for sql, ready to bind.  When that one is
+ * in use by a caller further up (a row callback that uses the store), a
+ * private one, finalized when released. */
+int	sqlite_stmt(struct store *, struct sqlite_sql *sql, sqlite3_stmt **);
+/* A private statement for text built at run time (sqlite-cases.c's
+ * listing), finalized when released. */
+int	sqlite_prepare(struct store *, const char *text, sqlite3_stmt **);
+/* Gives a statement back: the store's is reset and its bindings cleared,
+ * a private one finalized. */
+void	sqlite_release(struct store *, sqlite3_stmt *);
+/* Steps s to its end, calling row for each row (NULL: rows are skipped);
+ * stops at the first row for which row returns non-zero and returns that.
+ * An error is logged as what failed.  s is released in every case. */
+int	sqlite_rows(struct store *, sqlite3_stmt *s, const char *what,
+	    int (*row)(sqlite3_stmt *, void *), void *arg);
+/* The first row only: 0 when there was one (row read it), INTAKE_ENOENT
+ * when there was none.  s is released. */
+int	sqlite_row(struct store *, sqlite3_stmt *s, const char *what,
+	    void (*row)(sqlite3_stmt *, void *), void *arg);
+/* Runs a statement that returns no rows. */
+int	sqlite_run(struct store *, sqlite3_stmt *s, const char *what);
+/* The same for one that must change one row: INTAKE_ENOENT when it
+ * changed none. */
+int	sqlite_run_one(struct store *, sqlite3_stmt *s, const char *what);
 
 /* Binding helpers: NULL strings and zero ids become SQL NULL. */
 static inline void
@@ -111,6 +99,7 @@ bind_id(sqlite3_stmt *s, int i, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
+/* A column's text, owned by the caller (NULL for SQL NULL). */
 static inline char *
 col_text(sqlite3_stmt *s, int i)
 {
@@ -119,23 +108,11 @@ col_text(sqlite3_stmt *s, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
-struct rows_arg {
-	void	*fn;
-	void	*arg;
-};
-
-struct due_q {
-	int64_t		 now, limit;
-};
-
-int	sqlite_fail(struct store *, const char *what);
-int	sqlite_exec(struct store *, const char *sql);
-int	sqlite_migrate(struct store *);
-int	sqlite_run(struct store *, sqlite3_stmt *, const char *what);
-int	sqlite_each_row(struct store *, enum stmt_id, const char *what,
-	    void (*bind)(sqlite3_stmt *, const void *), const void *barg,
-	    int (*row)(sqlite3_stmt *, void *), void *arg);
-void	sqlite_bind_case(sqlite3_stmt *, const void *);
-void	sqlite_bind_due(sqlite3_stmt *, const void *);
+/* A column's text, borrowed until the next row. */
+static inline const char *
+col_str(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
 
 #endif
