@@ -18,16 +18,13 @@ store_action_add(struct store *st, int64_t case_id, int history_seq,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO case_actions (case_id, history_seq, plugin, params, "
 	    "status, next_ms) VALUES (?1, ?2, ?3, ?4, 'pending', ?5)" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int(s, 2, history_seq);
+	bind_int64(s, 1, case_id);
+	bind_int(s, 2, history_seq);
 	bind_text(s, 3, plugin);
 	bind_text(s, 4, params);
-	sqlite3_bind_int64(s, 5, next_ms);
+	bind_int64(s, 5, next_ms);
 	return sqlite_run(st, s, "queueing an action");
 }
 
@@ -64,15 +61,12 @@ store_actions_due(struct store *st, int64_t now_ms, size_t limit,
 	    "b WHERE b.case_id = a.case_id AND b.status = 'pending' AND "
 	    "b.id < a.id) ORDER BY next_ms, id LIMIT ?2" };
 	struct actions d = { NULL, 0 };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) == 0) {
-		sqlite3_bind_int64(s, 1, now_ms);
-		sqlite3_bind_int64(s, 2, (int64_t)limit);
-		rc = sqlite_rows(st, s, "looking for actions", action_from_row,
-		    &d);
-	}
+	bind_int64(s, 1, now_ms);
+	bind_int64(s, 2, (int64_t)limit);
+	rc = sqlite_rows(st, s, "looking for actions", action_from_row, &d);
 	*out = d.v;
 	*n = d.n;
 	return rc;
@@ -85,13 +79,11 @@ store_action_get(struct store *st, int64_t id, struct action_row **out)
 	    "SELECT id, case_id, history_seq, plugin, params, attempts "
 	    "FROM case_actions WHERE id = ?1" };
 	struct actions d = { NULL, 0 };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
 	*out = NULL;
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	rc = sqlite_rows(st, s, "reading an action", action_from_row, &d);
 	if (rc == 0 && d.n == 0)
 		rc = INTAKE_ENOENT;
@@ -108,13 +100,10 @@ store_action_claim(struct store *st, int64_t id, int64_t now_ms)
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE case_actions SET started_ms = ?2 WHERE id = ?1 AND "
 	    "status = 'pending' AND started_ms IS NULL" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now_ms);
+	bind_int64(s, 1, id);
+	bind_int64(s, 2, now_ms);
 	return sqlite_run_one(st, s, "claiming an action");
 }
 
@@ -124,12 +113,10 @@ store_actions_unclaim(struct store *st, size_t *n)
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE case_actions SET started_ms = NULL WHERE status = 'pending' "
 	    "AND started_ms IS NOT NULL" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
 	*n = 0;
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	if ((rc = sqlite_run(st, s, "releasing interrupted actions")) == 0)
 		*n = (size_t)sqlite3_changes(st->db);
 	return rc;
@@ -155,16 +142,13 @@ store_action_done(struct store *st, int64_t id, const char *status,
 	    "UPDATE case_actions SET status = ?2, error = ?3, next_ms = "
 	    "coalesce(?4, next_ms), attempts = attempts + 1, done_ms = CASE "
 	    "WHEN ?2 <> 'pending' THEN ?5 END, started_ms = NULL WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	bind_text(s, 2, status);
 	bind_text(s, 3, error);
 	bind_id(s, 4, next_ms);
-	sqlite3_bind_int64(s, 5, now_ms);
+	bind_int64(s, 5, now_ms);
 	return sqlite_run(st, s, "recording an action");
 }
 
@@ -184,13 +168,10 @@ store_case_retry_actions(struct store *st, int64_t case_id, int64_t now_ms,
 	    "UPDATE case_actions SET status = 'pending', attempts = 0, "
 	    "next_ms = ?2, error = NULL WHERE case_id = ?1 AND status = 'failed' "
 	    "RETURNING plugin" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
 	*n = 0;
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, now_ms);
+	bind_int64(s, 1, case_id);
+	bind_int64(s, 2, now_ms);
 	return sqlite_rows(st, s, "retrying actions", one_more, n);
 }

@@ -19,14 +19,12 @@ store_case_create(struct store *st, int64_t delivery_id, const char *state,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO cases (delivery_id, state, created_ms, updated_ms) "
 	    "VALUES (?1, ?2, ?3, ?3)" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, delivery_id);
+	bind_int64(s, 1, delivery_id);
 	bind_text(s, 2, state);
-	sqlite3_bind_int64(s, 3, now_ms());
+	bind_int64(s, 3, now_ms());
 	if ((rc = sqlite_run(st, s, "opening a case")) == 0)
 		*case_id = sqlite3_last_insert_rowid(st->db);
 	return rc;
@@ -46,14 +44,11 @@ store_case_add_attachment(struct store *st, int64_t case_id, const char *name,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO case_files (case_id, name, size, kind, path) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
-	sqlite3_bind_int64(s, 3, size);
+	bind_int64(s, 3, size);
 	bind_text(s, 4, path ? "attachment" : "delivered");
 	bind_text(s, 5, path);
 	return sqlite_run(st, s, "recording a case file");
@@ -67,12 +62,9 @@ store_case_set_manifest(struct store *st, int64_t case_id,
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET reference = ?2, channel = ?3, sender = ?4, "
 	    "form_hint = ?5 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, reference);
 	bind_text(s, 3, channel);
 	bind_text(s, 4, sender);
@@ -85,12 +77,9 @@ store_case_set_form(struct store *st, int64_t case_id, const char *form)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET form = ?2 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, form);
 	return sqlite_run(st, s, "recording the form");
 }
@@ -100,12 +89,9 @@ store_case_set_pdf(struct store *st, int64_t case_id, const char *path)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET pdf = ?2 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, path);
 	return sqlite_run(st, s, "recording the searchable PDF");
 }
@@ -116,12 +102,9 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO case_problems (case_id, seq, text) VALUES (?1, "
 	    "(SELECT count(*) + 1 FROM case_problems WHERE case_id = ?1), ?2)" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, text);
 	return sqlite_run(st, s, "recording a problem");
 }
@@ -200,11 +183,9 @@ case_files(struct store *st, struct case_row *c)
 	static struct sqlite_sql sql = { .text =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if (sqlite_stmt(st, &sql, &s) != 0)
-		return;
-	sqlite3_bind_int64(s, 1, c->id);
+	bind_int64(s, 1, c->id);
 	sqlite_rows(st, s, "listing a case's files", case_file_row, c);
 }
 
@@ -268,24 +249,21 @@ store_cases(struct store *st, const struct case_filter *f,
 	struct case_rows a = { st, fn, arg };
 	sqlite3_stmt *s;
 	char *sql;
-	int rc;
 
 	if (f == NULL) {
 		memset(&all, 0, sizeof(all));
 		f = &all;
 	}
 	sql = cases_sql(f);
-	rc = sqlite_prepare(st, sql, &s);
+	s = sqlite_prepare(st, sql);
 	free(sql);
-	if (rc != 0)
-		return rc;
 	bind_text(s, 1, f->state);
 	bind_text(s, 2, f->queue);
 	bind_text(s, 3, f->form);
-	sqlite3_bind_int64(s, 4, f->since_ms);
-	sqlite3_bind_int64(s, 5, f->now_ms);
-	sqlite3_bind_int64(s, 6, f->id);
-	sqlite3_bind_int64(s, 7, f->limit ? (int64_t)f->limit : -1);
+	bind_int64(s, 4, f->since_ms);
+	bind_int64(s, 5, f->now_ms);
+	bind_int64(s, 6, f->id);
+	bind_int64(s, 7, f->limit ? (int64_t)f->limit : -1);
 	return sqlite_rows(st, s, "listing cases", case_from_row, &a);
 }
 
@@ -326,13 +304,11 @@ store_case_wf_get(struct store *st, int64_t case_id, struct case_wf *c)
 	    "c.nflagged, "
 	    "c.queue, c.deadline_ms "
 	    "FROM cases c WHERE c.id = ?1" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	if ((rc = sqlite_row(st, s, "reading a case", case_wf_row, c)) == 0)
 		c->id = case_id;
 	return rc;
@@ -354,14 +330,11 @@ store_case_set_workflow(struct store *st, int64_t case_id, const char *wf,
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET workflow = ?2, workflow_version = ?3 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, wf);
-	sqlite3_bind_int(s, 3, version);
+	bind_int(s, 3, version);
 	return sqlite_run(st, s, "recording the case's workflow");
 }
 
@@ -374,18 +347,15 @@ store_case_enter(struct store *st, int64_t case_id, const char *state,
 	    "UPDATE cases SET state = ?2, queue = ?3, priority = ?4, "
 	    "state_since_ms = ?5, updated_ms = ?5, deadline_ms = ?6, "
 	    "closed_ms = CASE WHEN ?7 THEN ?5 END WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, state);
 	bind_text(s, 3, queue);
-	sqlite3_bind_int(s, 4, priority);
-	sqlite3_bind_int64(s, 5, since_ms);
+	bind_int(s, 4, priority);
+	bind_int64(s, 5, since_ms);
 	bind_id(s, 6, deadline_ms);
-	sqlite3_bind_int(s, 7, closed);
+	bind_int(s, 7, closed);
 	return sqlite_run(st, s, "moving the case");
 }
 
@@ -394,13 +364,10 @@ store_case_assign(struct store *st, int64_t case_id, const char *user)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET assignee = ?2, updated_ms = ?3 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, user);
-	sqlite3_bind_int64(s, 3, now_ms());
+	bind_int64(s, 3, now_ms());
 	return sqlite_run_one(st, s, "assigning a case");
 }

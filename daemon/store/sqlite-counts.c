@@ -55,12 +55,9 @@ store_counts(struct store *st, enum store_count what, int64_t now_ms,
 		    "WHERE status = 'failed'" },
 	};
 	struct count_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql[what]);
 
-	if ((rc = sqlite_stmt(st, &sql[what], &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, now_ms);
+	bind_int64(s, 1, now_ms);
 	return sqlite_rows(st, s, "counting", count_from_row, &a);
 }
 
@@ -92,13 +89,10 @@ store_stats_periods(struct store *st, bool weeks, int64_t since_ms,
 	    "1000, 'unixepoch', 'localtime') END, sum(r), sum(c) FROM ev "
 	    "GROUP BY 1 ORDER BY 1" };
 	struct period_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, since_ms);
-	sqlite3_bind_text(s, 2, weeks ? "week" : "day", -1, SQLITE_STATIC);
+	bind_int64(s, 1, since_ms);
+	bind_text(s, 2, weeks ? "week" : "day");
 	return sqlite_rows(st, s, "counting by period", period_from_row, &a);
 }
 
@@ -152,12 +146,10 @@ store_stats_completion(struct store *st, int64_t since_ms,
 	    "SELECT form, closed_ms - created_ms FROM cases WHERE closed_ms "
 	    "IS NOT NULL AND closed_ms >= ?1 ORDER BY form, 2" };
 	struct dur_arg d = { fn, arg, NULL, NULL, 0, 0 };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, since_ms);
+	bind_int64(s, 1, since_ms);
 	rc = sqlite_rows(st, s, "timing completions", dur_row, &d);
 	if (rc == 0)
 		rc = dur_flush(&d);

@@ -54,23 +54,21 @@ store_delivery_insert(struct store *st, struct delivery *d)
 	    "mtime_ms, sha256, status, stage, reason, location, seen_ms, "
 	    "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 	    "?12, ?12)" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	bind_text(s, 1, d->token);
 	bind_text(s, 2, d->inbox);
 	bind_text(s, 3, d->name);
-	sqlite3_bind_int(s, 4, d->folder);
-	sqlite3_bind_int64(s, 5, d->size);
-	sqlite3_bind_int64(s, 6, d->mtime_ms);
+	bind_int(s, 4, d->folder);
+	bind_int64(s, 5, d->size);
+	bind_int64(s, 6, d->mtime_ms);
 	bind_text(s, 7, d->sha256);
 	bind_text(s, 8, status_names[d->status]);
 	bind_text(s, 9, stage_names[d->stage]);
 	bind_text(s, 10, d->reason);
 	bind_text(s, 11, d->location);
-	sqlite3_bind_int64(s, 12, d->seen_ms ? d->seen_ms : now_ms());
+	bind_int64(s, 12, d->seen_ms ? d->seen_ms : now_ms());
 	if ((rc = sqlite_run(st, s, "recording a delivery")) == 0)
 		d->id = sqlite3_last_insert_rowid(st->db);
 	return rc;
@@ -83,15 +81,12 @@ store_delivery_set_stage(struct store *st, int64_t id, enum delivery_stage stage
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE deliveries SET stage = ?2, location = coalesce(?3, "
 	    "location), updated_ms = ?4 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	bind_text(s, 2, stage_names[stage]);
 	bind_text(s, 3, location);
-	sqlite3_bind_int64(s, 4, now_ms());
+	bind_int64(s, 4, now_ms());
 	return sqlite_run(st, s, "updating a delivery");
 }
 
@@ -102,15 +97,12 @@ store_delivery_set_hash(struct store *st, int64_t id, const char *sha256,
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE deliveries SET sha256 = ?2, size = ?3, updated_ms = ?4 "
 	    "WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	bind_text(s, 2, sha256);
-	sqlite3_bind_int64(s, 3, size);
-	sqlite3_bind_int64(s, 4, now_ms());
+	bind_int64(s, 3, size);
+	bind_int64(s, 4, now_ms());
 	return sqlite_run(st, s, "recording a checksum");
 }
 
@@ -123,19 +115,16 @@ store_delivery_finish(struct store *st, int64_t id, enum delivery_status status,
 	    "UPDATE deliveries SET status = ?2, stage = ?3, case_id = ?4, "
 	    "duplicate_of = ?5, reason = ?6, location = coalesce(?7, location), "
 	    "updated_ms = ?8 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	bind_text(s, 2, status_names[status]);
 	bind_text(s, 3, stage_names[stage]);
 	bind_id(s, 4, case_id);
 	bind_id(s, 5, duplicate_of);
 	bind_text(s, 6, reason);
 	bind_text(s, 7, location);
-	sqlite3_bind_int64(s, 8, now_ms());
+	bind_int64(s, 8, now_ms());
 	return sqlite_run(st, s, "finishing a delivery");
 }
 
@@ -193,12 +182,9 @@ store_delivery_get(struct store *st, int64_t id, struct delivery *d)
 {
 	static struct sqlite_sql sql = { .text =
 	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	return sqlite_row(st, s, "reading a delivery", delivery_from_row, d);
 }
 
@@ -224,13 +210,10 @@ store_delivery_first_with_hash(struct store *st, const char *sha256,
 	    "AND id < ?2 AND (status = 'case' OR status = 'pending') "
 	    "ORDER BY id LIMIT 1" };
 	struct first_hash f = { first_id, first_case };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	bind_text(s, 1, sha256);
-	sqlite3_bind_int64(s, 2, except);
+	bind_int64(s, 2, except);
 	return sqlite_row(st, s, "looking for duplicates", first_hash_row, &f);
 }
 
@@ -245,10 +228,8 @@ store_delivery_token_known(struct store *st, const char *token)
 {
 	static struct sqlite_sql sql = { .text =
 	    "SELECT 1 FROM deliveries WHERE token = ?1" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if (sqlite_stmt(st, &sql, &s) != 0)
-		return false;
 	bind_text(s, 1, token);
 	return sqlite_rows(st, s, "looking up a delivery", found, NULL) == 1;
 }
@@ -260,10 +241,8 @@ store_delivery_ignored_known(struct store *st, const char *inbox,
 	static struct sqlite_sql sql = { .text =
 	    "SELECT 1 FROM deliveries WHERE inbox = ?1 AND name = ?2 AND "
 	    "status = 'ignored'" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if (sqlite_stmt(st, &sql, &s) != 0)
-		return false;
 	bind_text(s, 1, inbox);
 	bind_text(s, 2, name);
 	return sqlite_rows(st, s, "looking up a delivery", found, NULL) == 1;
@@ -297,11 +276,8 @@ store_delivery_foreach(struct store *st, bool pending_only,
 	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE status = 'pending' "
 	    "OR stage <> 'done' ORDER BY id" };
 	struct delivery_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, pending_only ? &pending : &all);
 
-	if ((rc = sqlite_stmt(st, pending_only ? &pending : &all, &s)) != 0)
-		return rc;
 	return sqlite_rows(st, s, "listing deliveries", delivery_row, &a);
 }
 
@@ -316,11 +292,9 @@ store_delivery_count_pending(struct store *st, int64_t *n)
 {
 	static struct sqlite_sql sql = { .text =
 	    "SELECT count(*) FROM deliveries WHERE status = 'pending'" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	if ((rc = sqlite_row(st, s, "counting deliveries", int64_row, n)) ==
 	    INTAKE_ENOENT)
 		rc = sqlite_fail(st, "counting deliveries");
@@ -339,13 +313,11 @@ store_delivery_attempt(struct store *st, int64_t id, int *attempts)
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE deliveries SET attempts = attempts + 1, updated_ms = ?2 "
 	    "WHERE id = ?1 RETURNING attempts" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now_ms());
+	bind_int64(s, 1, id);
+	bind_int64(s, 2, now_ms());
 	if ((rc = sqlite_row(st, s, "counting an attempt", int_row,
 	    attempts)) == INTAKE_ENOENT)
 		rc = sqlite_fail(st, "counting an attempt");
@@ -357,12 +329,9 @@ store_delivery_refund(struct store *st, int64_t id)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE deliveries SET attempts = max(attempts - 1, 0) WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	return sqlite_run(st, s, "giving back an attempt");
 }
 
@@ -371,13 +340,10 @@ store_delivery_set_error(struct store *st, int64_t id, const char *text)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE deliveries SET last_error = ?2, updated_ms = ?3 WHERE id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(s, 1, id);
 	bind_text(s, 2, text);
-	sqlite3_bind_int64(s, 3, now_ms());
+	bind_int64(s, 3, now_ms());
 	return sqlite_run(st, s, "recording an error");
 }

@@ -20,25 +20,22 @@ store_case_add_field(struct store *st, int64_t case_id, const char *name,
 	    "INSERT INTO case_fields (case_id, name, type, value, raw, status, "
 	    "why, confidence, page, x, y, w, h) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 	    "?7, ?8, ?9, ?10, ?11, ?12, ?13)" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	bind_text(s, 3, type);
 	bind_text(s, 4, value ? value : "");
 	bind_text(s, 5, raw);
 	bind_text(s, 6, status);
 	bind_text(s, 7, why && *why ? why : NULL);
-	sqlite3_bind_double(s, 8, confidence);
+	bind_double(s, 8, confidence);
 	bind_id(s, 9, page);
 	for (int i = 0; i < 4; i++) {
 		if (page)
-			sqlite3_bind_int(s, 10 + i, box[i]);
+			bind_int(s, 10 + i, box[i]);
 		else
-			sqlite3_bind_null(s, 10 + i);
+			bind_null(s, 10 + i);
 	}
 	return sqlite_run(st, s, "recording a field");
 }
@@ -77,12 +74,9 @@ store_case_fields(struct store *st, int64_t case_id,
 	    "x, y, w, h FROM case_fields WHERE case_id = ?1 "
 	    "ORDER BY coalesce(page, 1000000), y, x, name" };
 	struct field_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	return sqlite_rows(st, s, "listing fields", field_from_row, &a);
 }
 
@@ -100,12 +94,12 @@ field_is(struct store *st, int64_t case_id, const char *name,
 {
 	static struct sqlite_sql sql = { .text =
 	    "SELECT value FROM case_fields WHERE case_id = ?1 AND name = ?2" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	bool same = false;
 
-	if (sqlite_stmt(st, &sql, &s) != 0)
+	if (s == NULL)
 		return false;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		same = strcmp(col_str(s, 0), value) == 0;
@@ -138,15 +132,13 @@ store_case_duplicate(struct store *st, int64_t case_id, const char *form,
 	    "f.case_id WHERE f.name = ?1 AND f.value = ?2 AND f.case_id <> ?3 "
 	    "AND c.form = ?4 AND c.closed_ms IS NULL ORDER BY f.case_id" };
 	struct dup_arg d = { st, names, values, n, 0 };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
 	*other = 0;
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	bind_text(s, 1, names[0]);
 	bind_text(s, 2, values[0]);
-	sqlite3_bind_int64(s, 3, case_id);
+	bind_int64(s, 3, case_id);
 	bind_text(s, 4, form);
 	rc = sqlite_rows(st, s, "looking for duplicates", dup_row, &d);
 	if (rc < 0)
@@ -162,12 +154,9 @@ store_case_field_set(struct store *st, int64_t case_id, const char *name,
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE case_fields SET value = ?3, status = ?4, why = ?5, "
 	    "confidence = 1.0 WHERE case_id = ?1 AND name = ?2" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, name);
 	bind_text(s, 3, value);
 	bind_text(s, 4, status);

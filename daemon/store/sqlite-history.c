@@ -27,13 +27,10 @@ store_history_add(struct store *st, const struct history_row *h, int *seq)
 	    "from_state, to_state, why, comment) VALUES (?1, (SELECT "
 	    "coalesce(max(seq), 0) + 1 FROM case_history WHERE case_id = ?1), "
 	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING seq" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, h->case_id);
-	sqlite3_bind_int64(s, 2, h->at_ms);
+	bind_int64(s, 1, h->case_id);
+	bind_int64(s, 2, h->at_ms);
 	bind_text(s, 3, h->actor);
 	bind_text(s, 4, h->kind);
 	bind_text(s, 5, h->event);
@@ -76,11 +73,8 @@ store_case_history(struct store *st, int64_t case_id,
 	    "SELECT seq, at_ms, actor, kind, event, from_state, to_state, why, "
 	    "comment FROM case_history WHERE case_id = ?1 ORDER BY seq" };
 	struct history_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	return sqlite_rows(st, s, "reading the history", history_from_row, &a);
 }

@@ -19,22 +19,19 @@ store_word_add(struct store *st, int64_t case_id, uint32_t seq, size_t n,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, "
 	    "conf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)" };
-	sqlite3_stmt *w;
-	int rc;
+	sqlite3_stmt *w = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &w)) != 0)
-		return rc;
-	sqlite3_bind_int64(w, 1, case_id);
-	sqlite3_bind_int(w, 2, (int)seq);
-	sqlite3_bind_int(w, 3, (int)n);
-	sqlite3_bind_int(w, 4, wr->block);
-	sqlite3_bind_int(w, 5, wr->line);
+	bind_int64(w, 1, case_id);
+	bind_int(w, 2, (int)seq);
+	bind_int(w, 3, (int)n);
+	bind_int(w, 4, wr->block);
+	bind_int(w, 5, wr->line);
 	bind_text(w, 6, wr->text);
-	sqlite3_bind_int(w, 7, wr->x);
-	sqlite3_bind_int(w, 8, wr->y);
-	sqlite3_bind_int(w, 9, wr->w);
-	sqlite3_bind_int(w, 10, wr->h);
-	sqlite3_bind_double(w, 11, wr->conf);
+	bind_int(w, 7, wr->x);
+	bind_int(w, 8, wr->y);
+	bind_int(w, 9, wr->w);
+	bind_int(w, 10, wr->h);
+	bind_double(w, 11, wr->conf);
 	return sqlite_run(st, w, "recording a word");
 }
 
@@ -45,17 +42,15 @@ store_page_ocr(struct store *st, int64_t case_id, const struct page_row *p)
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO page_text (case_id, seq, rotation, skew, confidence, "
 	    "text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	size_t i;
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int(s, 2, (int)p->seq);
-	sqlite3_bind_int(s, 3, p->rotation);
-	sqlite3_bind_double(s, 4, p->skew);
-	sqlite3_bind_int(s, 5, p->confidence);
+	bind_int64(s, 1, case_id);
+	bind_int(s, 2, (int)p->seq);
+	bind_int(s, 3, p->rotation);
+	bind_double(s, 4, p->skew);
+	bind_int(s, 5, p->confidence);
 	bind_text(s, 6, p->text ? p->text : "");
 	if ((rc = sqlite_run(st, s, "recording a page's text")) != 0)
 		return rc;
@@ -97,13 +92,10 @@ store_page_words(struct store *st, int64_t case_id, uint32_t seq,
 	    "SELECT text, x, y, w, h, conf, block, line FROM words "
 	    "WHERE case_id = ?1 AND seq = ?2 ORDER BY n" };
 	struct word_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int(s, 2, (int)seq);
+	bind_int64(s, 1, case_id);
+	bind_int(s, 2, (int)seq);
 	return sqlite_rows(st, s, "listing words", word_from_row, &a);
 }
 
@@ -114,24 +106,22 @@ store_case_add_page(struct store *st, int64_t case_id, const struct page_row *p)
 	    "INSERT INTO pages (case_id, seq, source, member, page_no, width, "
 	    "height, depth, xres, yres, sha256, path, bytes) VALUES (?1, ?2, ?3, "
 	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)" };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int(s, 2, (int)p->seq);
+	bind_int64(s, 1, case_id);
+	bind_int(s, 2, (int)p->seq);
 	bind_text(s, 3, p->source);
 	bind_text(s, 4, p->member);
-	sqlite3_bind_int(s, 5, (int)p->page_no);
-	sqlite3_bind_int(s, 6, (int)p->width);
-	sqlite3_bind_int(s, 7, (int)p->height);
-	sqlite3_bind_int(s, 8, (int)p->depth);
-	sqlite3_bind_int(s, 9, (int)p->xres);
-	sqlite3_bind_int(s, 10, (int)p->yres);
+	bind_int(s, 5, (int)p->page_no);
+	bind_int(s, 6, (int)p->width);
+	bind_int(s, 7, (int)p->height);
+	bind_int(s, 8, (int)p->depth);
+	bind_int(s, 9, (int)p->xres);
+	bind_int(s, 10, (int)p->yres);
 	bind_text(s, 11, p->sha256);
 	bind_text(s, 12, p->path);
-	sqlite3_bind_int64(s, 13, p->bytes);
+	bind_int64(s, 13, p->bytes);
 	if ((rc = sqlite_run(st, s, "recording a page")) != 0)
 		return rc;
 	return p->read ? store_page_ocr(st, case_id, p) : 0;
@@ -183,12 +173,9 @@ store_case_pages(struct store *st, int64_t case_id,
 	    "ON t.case_id = p.case_id AND t.seq = p.seq WHERE p.case_id = ?1 "
 	    "ORDER BY p.seq" };
 	struct page_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	return sqlite_rows(st, s, "listing pages", page_from_row, &a);
 }
 
@@ -206,9 +193,8 @@ store_case_reread(struct store *st, int64_t case_id,
 	int rc;
 
 	for (i = 0; i < sizeof(clear) / sizeof(*clear); i++) {
-		if ((rc = sqlite_stmt(st, &clear[i], &s)) != 0)
-			return rc;
-		sqlite3_bind_int64(s, 1, case_id);
+		s = sqlite_stmt(st, &clear[i]);
+		bind_int64(s, 1, case_id);
 		if ((rc = sqlite_run(st, s, "clearing what was read")) != 0)
 			return rc;
 	}
@@ -241,11 +227,8 @@ store_case_page_sources(struct store *st, int64_t case_id,
 	    "SELECT seq, source, member, page_no FROM pages WHERE case_id = ?1 "
 	    "ORDER BY seq" };
 	struct page_rows a = { fn, arg };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	return sqlite_rows(st, s, "listing pages", page_source_from_row, &a);
 }

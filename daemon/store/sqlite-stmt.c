@@ -21,19 +21,20 @@
 /* Slots are numbered across stores: the daemon has one thread. */
 static size_t sqlite_slots;
 
-int
-sqlite_prepare(struct store *st, const char *text, sqlite3_stmt **out)
+sqlite3_stmt *
+sqlite_prepare(struct store *st, const char *text)
 {
-	*out = NULL;
-	if (sqlite3_prepare_v2(st->db, text, -1, out, NULL) != SQLITE_OK)
-		return sqlite_fail(st, "preparing a statement");
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, text, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
 	st->lent = xreallocarray(st->lent, st->nlent + 1, sizeof(*st->lent));
-	st->lent[st->nlent++] = *out;
-	return 0;
+	st->lent[st->nlent++] = s;
+	return s;
 }
 
-int
-sqlite_stmt(struct store *st, struct sqlite_sql *sql, sqlite3_stmt **out)
+sqlite3_stmt *
+sqlite_stmt(struct store *st, struct sqlite_sql *sql)
 {
 	sqlite3_stmt **s;
 
@@ -46,15 +47,12 @@ sqlite_stmt(struct store *st, struct sqlite_sql *sql, sqlite3_stmt **out)
 		st->nstmt = sql->slot;
 	}
 	s = &st->stmt[sql->slot - 1];
-	if (*s != NULL && sqlite3_stmt_busy(*s))
-		return sqlite_prepare(st, sql->text, out);
 	if (*s == NULL && sqlite3_prepare_v3(st->db, sql->text, -1,
-	    SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK) {
-		*out = NULL;
-		return sqlite_fail(st, "preparing a statement");
-	}
-	*out = *s;
-	return 0;
+	    SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_stmt_busy(*s))
+		return sqlite_prepare(st, sql->text);
+	return *s;
 }
 
 void
@@ -62,6 +60,8 @@ sqlite_release(struct store *st, sqlite3_stmt *s)
 {
 	size_t i;
 
+	if (s == NULL)
+		return;
 	for (i = 0; i < st->nlent; i++)
 		if (st->lent[i] == s) {
 			st->lent[i] = st->lent[--st->nlent];
@@ -78,6 +78,8 @@ sqlite_rows(struct store *st, sqlite3_stmt *s, const char *what,
 {
 	int rc, r = 0;
 
+	if (s == NULL)
+		return sqlite_fail(st, what);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (row != NULL && (r = row(s, arg)) != 0)
 			break;
@@ -91,9 +93,11 @@ int
 sqlite_row(struct store *st, sqlite3_stmt *s, const char *what,
     void (*row)(sqlite3_stmt *, void *), void *arg)
 {
-	int rc = sqlite3_step(s), r = 0;
+	int rc, r = 0;
 
-	if (rc == SQLITE_ROW)
+	if (s == NULL)
+		return sqlite_fail(st, what);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		row(s, arg);
 	else
 		r = rc == SQLITE_DONE ? INTAKE_ENOENT : sqlite_fail(st, what);
@@ -104,9 +108,9 @@ sqlite_row(struct store *st, sqlite3_stmt *s, const char *what,
 int
 sqlite_run(struct store *st, sqlite3_stmt *s, const char *what)
 {
-	int rc = sqlite3_step(s), r = 0;
+	int r = 0;
 
-	if (rc != SQLITE_DONE)
+	if (s == NULL || sqlite3_step(s) != SQLITE_DONE)
 		r = sqlite_fail(st, what);
 	sqlite_release(st, s);
 	return r;

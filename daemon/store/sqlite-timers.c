@@ -19,14 +19,11 @@ store_timer_set(struct store *st, int64_t case_id, const char *kind,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT OR REPLACE INTO timers (case_id, kind, due_ms, left_ms) "
 	    "VALUES (?1, ?2, ?3, NULL)" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	bind_text(s, 2, kind);
-	sqlite3_bind_int64(s, 3, due_ms);
+	bind_int64(s, 3, due_ms);
 	return sqlite_run(st, s, "setting a timer");
 }
 
@@ -37,12 +34,9 @@ store_timer_clear(struct store *st, int64_t case_id, const char *kind)
 	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2" };
 	static struct sqlite_sql all = { .text =
 	    "DELETE FROM timers WHERE case_id = ?1" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, kind ? &one : &all);
 
-	if ((rc = sqlite_stmt(st, kind ? &one : &all, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
+	bind_int64(s, 1, case_id);
 	if (kind != NULL)
 		bind_text(s, 2, kind);
 	return sqlite_run(st, s, "clearing a timer");
@@ -59,13 +53,10 @@ store_timers_pause(struct store *st, int64_t case_id, int64_t now_ms,
 	static struct sqlite_sql restart = { .text =
 	    "UPDATE timers SET due_ms = ?2 + left_ms, left_ms = NULL "
 	    "WHERE case_id = ?1 AND left_ms IS NOT NULL" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, pause ? &stop : &restart);
 
-	if ((rc = sqlite_stmt(st, pause ? &stop : &restart, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, case_id);
-	sqlite3_bind_int64(s, 2, now_ms);
+	bind_int64(s, 1, case_id);
+	bind_int64(s, 2, now_ms);
 	return sqlite_run(st, s, pause ? "pausing the clock" :
 	    "resuming the clock");
 }
@@ -97,15 +88,12 @@ store_timers_due(struct store *st, int64_t now_ms, size_t limit,
 	    "SELECT case_id, kind, due_ms FROM timers WHERE due_ms <= ?1 "
 	    "ORDER BY due_ms LIMIT ?2" };
 	struct due_timers d = { NULL, 0 };
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) == 0) {
-		sqlite3_bind_int64(s, 1, now_ms);
-		sqlite3_bind_int64(s, 2, (int64_t)limit);
-		rc = sqlite_rows(st, s, "looking for due timers",
-		    timer_from_row, &d);
-	}
+	bind_int64(s, 1, now_ms);
+	bind_int64(s, 2, (int64_t)limit);
+	rc = sqlite_rows(st, s, "looking for due timers", timer_from_row, &d);
 	*out = d.v;
 	*n = d.n;
 	return rc;
@@ -116,13 +104,10 @@ store_timer_take(struct store *st, const struct timer_row *t)
 {
 	static struct sqlite_sql sql = { .text =
 	    "DELETE FROM timers WHERE case_id = ?1 AND kind = ?2 AND due_ms = ?3" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, t->case_id);
+	bind_int64(s, 1, t->case_id);
 	bind_text(s, 2, t->kind);
-	sqlite3_bind_int64(s, 3, t->due_ms);
+	bind_int64(s, 3, t->due_ms);
 	return sqlite_run_one(st, s, "taking a timer");
 }

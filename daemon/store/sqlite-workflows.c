@@ -35,13 +35,10 @@ store_workflow_get(struct store *st, const char *id, int version,
 	    "SELECT sha256, source, file FROM workflows WHERE id = ?1 AND "
 	    "version = ?2" };
 	struct workflow_text w = { sha256, source, file };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	bind_text(s, 1, id);
-	sqlite3_bind_int(s, 2, version);
+	bind_int(s, 2, version);
 	return sqlite_row(st, s, "reading a workflow", workflow_from_row, &w);
 }
 
@@ -52,16 +49,13 @@ store_workflow_put(struct store *st, const char *id, int version,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO workflows (id, version, file, sha256, source, "
 	    "loaded_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)" };
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
-		return rc;
 	bind_text(s, 1, id);
-	sqlite3_bind_int(s, 2, version);
+	bind_int(s, 2, version);
 	bind_text(s, 3, file);
 	bind_text(s, 4, sha256);
 	bind_text(s, 5, source);
-	sqlite3_bind_int64(s, 6, now_ms());
+	bind_int64(s, 6, now_ms());
 	return sqlite_run(st, s, "recording a workflow version");
 }

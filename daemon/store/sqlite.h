@@ -7,18 +7,17 @@
  *
  *	static struct sqlite_sql sql = { .text =
  *	    "UPDATE cases SET form = ?2 WHERE id = ?1" };
- *	sqlite3_stmt *s;
- *	int rc;
+ *	sqlite3_stmt *s = sqlite_stmt(st, &sql);
  *
- *	if ((rc = sqlite_stmt(st, &sql, &s)) != 0)
- *		return rc;
- *	sqlite3_bind_int64(s, 1, case_id);
+ *	bind_int64(s, 1, case_id);
  *	bind_text(s, 2, form);
  *	return sqlite_run(st, s, "recording the form");
  *
  * The store prepares it at its first use and keeps it for the next ones;
- * whatever ends a statement (sqlite_run, sqlite_rows, sqlite_row,
- * sqlite_release) resets it for the next call.
+ * whatever runs it (sqlite_run, sqlite_rows, sqlite_row) resets it for the
+ * next call.  A statement that could not be prepared is NULL: the bind
+ * helpers pass over it and whatever runs it reports the failure, as what
+ * the function was doing, so a function checks once, where it runs.
  */
 #ifndef INTAKE_STORE_SQLITE_H
 #define INTAKE_STORE_SQLITE_H
@@ -55,19 +54,20 @@ int	sqlite_exec(struct store *, const char *sql);
 int	sqlite_migrate(struct store *);
 
 /* sqlite-stmt.c: statements, prepared once and kept. */
-/* The store's prepared statement for sql, ready to bind.  When that one is
- * in use by a caller further up (a row callback that uses the store), a
- * private one, finalized when released. */
-int	sqlite_stmt(struct store *, struct sqlite_sql *sql, sqlite3_stmt **);
+/* The store's prepared statement for sql, ready to bind (NULL: it could
+ * not be prepared).  When that one is being stepped by a caller further
+ * up (a row callback that uses the store), a private one instead. */
+sqlite3_stmt *sqlite_stmt(struct store *, struct sqlite_sql *sql);
 /* A private statement for text built at run time (sqlite-cases.c's
- * listing), finalized when released. */
-int	sqlite_prepare(struct store *, const char *text, sqlite3_stmt **);
-/* Gives a statement back: the store's is reset and its bindings cleared,
- * a private one finalized. */
+ * listing), finalized when it has run; NULL when it could not be. */
+sqlite3_stmt *sqlite_prepare(struct store *, const char *text);
+/* Gives a statement back without running it to its end: the store's is
+ * reset and its bindings cleared, a private one finalized. */
 void	sqlite_release(struct store *, sqlite3_stmt *);
 /* Steps s to its end, calling row for each row (NULL: rows are skipped);
  * stops at the first row for which row returns non-zero and returns that.
- * An error is logged as what failed.  s is released in every case. */
+ * An error (s NULL: it could not be prepared) is logged as what failed,
+ * with SQLite's message.  s is released in every case. */
 int	sqlite_rows(struct store *, sqlite3_stmt *s, const char *what,
 	    int (*row)(sqlite3_stmt *, void *), void *arg);
 /* The first row only: 0 when there was one (row read it), INTAKE_ENOENT
@@ -80,13 +80,42 @@ int	sqlite_run(struct store *, sqlite3_stmt *s, const char *what);
  * changed none. */
 int	sqlite_run_one(struct store *, sqlite3_stmt *s, const char *what);
 
-/* Binding helpers: NULL strings and zero ids become SQL NULL. */
+/* Binding helpers, passing over a statement that could not be prepared:
+ * NULL strings and zero ids become SQL NULL. */
+static inline void
+bind_null(sqlite3_stmt *s, int i)
+{
+	if (s != NULL)
+		sqlite3_bind_null(s, i);
+}
+
+static inline void
+bind_int(sqlite3_stmt *s, int i, int v)
+{
+	if (s != NULL)
+		sqlite3_bind_int(s, i, v);
+}
+
+static inline void
+bind_int64(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (s != NULL)
+		sqlite3_bind_int64(s, i, v);
+}
+
+static inline void
+bind_double(sqlite3_stmt *s, int i, double v)
+{
+	if (s != NULL)
+		sqlite3_bind_double(s, i, v);
+}
+
 static inline void
 bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
-		sqlite3_bind_null(s, i);
-	else
+		bind_null(s, i);
+	else if (s != NULL)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
@@ -94,9 +123,9 @@ static inline void
 bind_id(sqlite3_stmt *s, int i, int64_t v)
 {
 	if (v == 0)
-		sqlite3_bind_null(s, i);
+		bind_null(s, i);
 	else
-		sqlite3_bind_int64(s, i, v);
+		bind_int64(s, i, v);
 }
 
 /* A column's text, owned by the caller (NULL for SQL NULL). */
