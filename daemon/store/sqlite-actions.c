@@ -28,26 +28,17 @@ store_action_add(struct store *st, int64_t case_id, int history_seq,
 	return sqlite_run(st, s, "queueing an action");
 }
 
-struct actions {
-	struct action_row *v;
-	size_t		 n;
-};
-
-static int
-action_from_row(sqlite3_stmt *s, void *arg)
+static void
+action_from_row(sqlite3_stmt *s, void *elem)
 {
-	struct actions *d = arg;
-	struct action_row *a;
+	struct action_row *a = elem;
 
-	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
-	a = &d->v[d->n++];
 	a->id = sqlite3_column_int64(s, 0);
 	a->case_id = sqlite3_column_int64(s, 1);
 	a->history_seq = sqlite3_column_int(s, 2);
 	a->plugin = col_text(s, 3);
 	a->params = col_text(s, 4);
 	a->attempts = sqlite3_column_int(s, 5);
-	return 0;
 }
 
 int
@@ -60,15 +51,15 @@ store_actions_due(struct store *st, int64_t now_ms, size_t limit,
 	    "AND started_ms IS NULL AND NOT EXISTS (SELECT 1 FROM case_actions "
 	    "b WHERE b.case_id = a.case_id AND b.status = 'pending' AND "
 	    "b.id < a.id) ORDER BY next_ms, id LIMIT ?2" };
-	struct actions d = { NULL, 0 };
 	sqlite3_stmt *s = sqlite_stmt(st, &sql);
+	void *v;
 	int rc;
 
 	bind_int64(s, 1, now_ms);
 	bind_int64(s, 2, (int64_t)limit);
-	rc = sqlite_rows(st, s, "looking for actions", action_from_row, &d);
-	*out = d.v;
-	*n = d.n;
+	rc = sqlite_collect(st, s, "looking for actions", sizeof(**out),
+	    action_from_row, &v, n);
+	*out = v;
 	return rc;
 }
 
@@ -78,19 +69,21 @@ store_action_get(struct store *st, int64_t id, struct action_row **out)
 	static struct sqlite_sql sql = { .text =
 	    "SELECT id, case_id, history_seq, plugin, params, attempts "
 	    "FROM case_actions WHERE id = ?1" };
-	struct actions d = { NULL, 0 };
 	sqlite3_stmt *s = sqlite_stmt(st, &sql);
+	void *v;
+	size_t n;
 	int rc;
 
 	*out = NULL;
 	bind_int64(s, 1, id);
-	rc = sqlite_rows(st, s, "reading an action", action_from_row, &d);
-	if (rc == 0 && d.n == 0)
+	rc = sqlite_collect(st, s, "reading an action", sizeof(**out),
+	    action_from_row, &v, &n);
+	if (rc == 0 && n == 0)
 		rc = INTAKE_ENOENT;
 	if (rc == 0)
-		*out = d.v;
+		*out = v;
 	else
-		action_rows_free(d.v, d.n);
+		action_rows_free(v, n);
 	return rc;
 }
 

@@ -166,14 +166,10 @@ struct case_rows {
 	void		*arg;
 };
 
-static int
-case_file_row(sqlite3_stmt *s, void *arg)
+static void
+case_file_row(sqlite3_stmt *s, void *elem)
 {
-	struct case_row *c = arg;
-
-	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(*c->files));
-	c->files[c->nfiles++] = col_text(s, 0);
-	return 0;
+	*(char **)elem = col_text(s, 0);
 }
 
 /* The files a case was delivered with, by name, into c->files. */
@@ -184,9 +180,12 @@ case_files(struct store *st, struct case_row *c)
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name" };
 	sqlite3_stmt *s = sqlite_stmt(st, &sql);
+	void *v;
 
 	bind_int64(s, 1, c->id);
-	sqlite_rows(st, s, "listing a case's files", case_file_row, c);
+	sqlite_collect(st, s, "listing a case's files", sizeof(*c->files),
+	    case_file_row, &v, &c->nfiles);
+	c->files = v;
 }
 
 static int

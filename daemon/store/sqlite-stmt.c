@@ -89,6 +89,38 @@ sqlite_rows(struct store *st, sqlite3_stmt *s, const char *what,
 	return r;
 }
 
+struct collect {
+	void		(*fill)(sqlite3_stmt *, void *);
+	size_t		 size;
+	char		*v;
+	size_t		 n;
+};
+
+static int
+collect_row(sqlite3_stmt *s, void *arg)
+{
+	struct collect *c = arg;
+
+	c->v = xreallocarray(c->v, c->n + 1, c->size);
+	memset(c->v + c->n * c->size, 0, c->size);
+	c->fill(s, c->v + c->n++ * c->size);
+	return 0;
+}
+
+int
+sqlite_collect(struct store *st, sqlite3_stmt *s, const char *what,
+    size_t size, void (*fill)(sqlite3_stmt *, void *elem), void **v,
+    size_t *n)
+{
+	struct collect c = { fill, size, NULL, 0 };
+	int rc;
+
+	rc = sqlite_rows(st, s, what, collect_row, &c);
+	*v = c.v;
+	*n = c.n;
+	return rc;
+}
+
 int
 sqlite_row(struct store *st, sqlite3_stmt *s, const char *what,
     void (*row)(sqlite3_stmt *, void *), void *arg)

@@ -61,23 +61,14 @@ store_timers_pause(struct store *st, int64_t case_id, int64_t now_ms,
 	    "resuming the clock");
 }
 
-struct due_timers {
-	struct timer_row *v;
-	size_t		 n;
-};
-
-static int
-timer_from_row(sqlite3_stmt *s, void *arg)
+static void
+timer_from_row(sqlite3_stmt *s, void *elem)
 {
-	struct due_timers *d = arg;
-	struct timer_row *t;
+	struct timer_row *t = elem;
 
-	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
-	t = &d->v[d->n++];
 	t->case_id = sqlite3_column_int64(s, 0);
 	snprintf(t->kind, sizeof(t->kind), "%s", sqlite3_column_text(s, 1));
 	t->due_ms = sqlite3_column_int64(s, 2);
-	return 0;
 }
 
 int
@@ -87,15 +78,15 @@ store_timers_due(struct store *st, int64_t now_ms, size_t limit,
 	static struct sqlite_sql sql = { .text =
 	    "SELECT case_id, kind, due_ms FROM timers WHERE due_ms <= ?1 "
 	    "ORDER BY due_ms LIMIT ?2" };
-	struct due_timers d = { NULL, 0 };
 	sqlite3_stmt *s = sqlite_stmt(st, &sql);
+	void *v;
 	int rc;
 
 	bind_int64(s, 1, now_ms);
 	bind_int64(s, 2, (int64_t)limit);
-	rc = sqlite_rows(st, s, "looking for due timers", timer_from_row, &d);
-	*out = d.v;
-	*n = d.n;
+	rc = sqlite_collect(st, s, "looking for due timers", sizeof(**out),
+	    timer_from_row, &v, n);
+	*out = v;
 	return rc;
 }
 

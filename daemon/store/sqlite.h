@@ -74,6 +74,12 @@ int	sqlite_rows(struct store *, sqlite3_stmt *s, const char *what,
  * when there was none.  s is released. */
 int	sqlite_row(struct store *, sqlite3_stmt *s, const char *what,
 	    void (*row)(sqlite3_stmt *, void *), void *arg);
+/* Every row of s as an element of an array (*v, *n the caller's, even
+ * after an error, with the rows read until then): each element is size
+ * bytes, filled by fill. */
+int	sqlite_collect(struct store *, sqlite3_stmt *s, const char *what,
+	    size_t size, void (*fill)(sqlite3_stmt *, void *elem), void **v,
+	    size_t *n);
 /* Runs a statement that returns no rows. */
 int	sqlite_run(struct store *, sqlite3_stmt *s, const char *what);
 /* The same for one that must change one row: INTAKE_ENOENT when it
