@@ -115,18 +115,6 @@ store_actions_unclaim(struct store *st, size_t *n)
 	return rc;
 }
 
-void
-action_rows_free(struct action_row *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].plugin);
-		free(v[i].params);
-	}
-	free(v);
-}
-
 int
 store_action_done(struct store *st, int64_t id, const char *status,
     const char *error, int64_t next_ms, int64_t now_ms)

@@ -313,16 +313,6 @@ store_case_wf_get(struct store *st, int64_t case_id, struct case_wf *c)
 	return rc;
 }
 
-void
-case_wf_release(struct case_wf *c)
-{
-	free(c->form);
-	free(c->state);
-	free(c->workflow);
-	free(c->queue);
-	memset(c, 0, sizeof(*c));
-}
-
 int
 store_case_set_workflow(struct store *st, int64_t case_id, const char *wf,
     int version)

@@ -12,40 +12,6 @@
 
 #include "sqlite.h"
 
-static const char *const status_names[] = {
-	[DS_PENDING] = "pending", [DS_CASE] = "case",
-	[DS_QUARANTINED] = "quarantined", [DS_DUPLICATE] = "duplicate",
-	[DS_IGNORED] = "ignored",
-};
-static const char *const stage_names[] = {
-	[STAGE_CLAIMING] = "claiming", [STAGE_COPIED] = "copied",
-	[STAGE_SPOOLED] = "spooled",
-	[STAGE_REJECTING] = "rejecting", [STAGE_DONE] = "done",
-};
-
-const char *
-delivery_status_name(enum delivery_status s)
-{
-	return status_names[s];
-}
-
-const char *
-delivery_stage_name(enum delivery_stage s)
-{
-	return stage_names[s];
-}
-
-static int
-name_index(const char *const *names, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return (int)i;
-	return 0;
-}
-
 int
 store_delivery_insert(struct store *st, struct delivery *d)
 {
@@ -64,8 +30,8 @@ store_delivery_insert(struct store *st, struct delivery *d)
 	bind_int64(s, 5, d->size);
 	bind_int64(s, 6, d->mtime_ms);
 	bind_text(s, 7, d->sha256);
-	bind_text(s, 8, status_names[d->status]);
-	bind_text(s, 9, stage_names[d->stage]);
+	bind_text(s, 8, delivery_status_name(d->status));
+	bind_text(s, 9, delivery_stage_name(d->stage));
 	bind_text(s, 10, d->reason);
 	bind_text(s, 11, d->location);
 	bind_int64(s, 12, d->seen_ms ? d->seen_ms : now_ms());
@@ -84,7 +50,7 @@ store_delivery_set_stage(struct store *st, int64_t id, enum delivery_stage stage
 	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
 	bind_int64(s, 1, id);
-	bind_text(s, 2, stage_names[stage]);
+	bind_text(s, 2, delivery_stage_name(stage));
 	bind_text(s, 3, location);
 	bind_int64(s, 4, now_ms());
 	return sqlite_run(st, s, "updating a delivery");
@@ -118,8 +84,8 @@ store_delivery_finish(struct store *st, int64_t id, enum delivery_status status,
 	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
 	bind_int64(s, 1, id);
-	bind_text(s, 2, status_names[status]);
-	bind_text(s, 3, stage_names[stage]);
+	bind_text(s, 2, delivery_status_name(status));
+	bind_text(s, 3, delivery_stage_name(stage));
 	bind_id(s, 4, case_id);
 	bind_id(s, 5, duplicate_of);
 	bind_text(s, 6, reason);
@@ -149,10 +115,8 @@ delivery_from_row(sqlite3_stmt *s, void *arg)
 	d->size = sqlite3_column_int64(s, 5);
 	d->mtime_ms = sqlite3_column_int64(s, 6);
 	d->sha256 = col_text(s, 7);
-	d->status = (enum delivery_status)name_index(status_names,
-	    sizeof(status_names) / sizeof(status_names[0]), col_str(s, 8));
-	d->stage = (enum delivery_stage)name_index(stage_names,
-	    sizeof(stage_names) / sizeof(stage_names[0]), col_str(s, 9));
+	d->status = delivery_status_from_name(col_str(s, 8));
+	d->stage = delivery_stage_from_name(col_str(s, 9));
 	d->case_id = sqlite3_column_int64(s, 10);
 	d->duplicate_of = sqlite3_column_int64(s, 11);
 	d->reason = col_text(s, 12);
@@ -162,19 +126,6 @@ delivery_from_row(sqlite3_stmt *s, void *arg)
 	d->attempts = sqlite3_column_int(s, 16);
 	d->last_error = col_text(s, 17);
 	d->pages = sqlite3_column_int64(s, 18);
-}
-
-void
-delivery_release(struct delivery *d)
-{
-	free(d->token);
-	free(d->inbox);
-	free(d->name);
-	free(d->sha256);
-	free(d->reason);
-	free(d->location);
-	free(d->last_error);
-	memset(d, 0, sizeof(*d));
 }
 
 int
