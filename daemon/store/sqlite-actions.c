@@ -2,12 +2,9 @@
  * sqlite-actions.c - actions: queued by transitions, claimed by
  * intake-action one at a time per case, retried.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
-
-#include <stdlib.h>
 
 #include "sqlite.h"
 

@@ -2,7 +2,6 @@
  * sqlite-cases.c - cases: opening one, what it was delivered with, where
  * its workflow has it, and the listings of cases with why one is stuck.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

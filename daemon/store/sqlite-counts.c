@@ -2,7 +2,6 @@
  * sqlite-counts.c - counts and statistics for supervisors (intakectl
  * status and stats).
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

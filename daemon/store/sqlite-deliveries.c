@@ -2,12 +2,10 @@
  * sqlite-deliveries.c - deliveries: what the intake ledger records of each
  * file or folder taken from an inbox, and the worker jobs it cost.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "sqlite.h"

@@ -2,7 +2,6 @@
  * sqlite-fields.c - fields: what extraction read of a case's form, a
  * person's corrections, and finding another case with the same values.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

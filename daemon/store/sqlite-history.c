@@ -1,12 +1,9 @@
 /*
  * sqlite-history.c - a case's append-only history.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
-
-
 
 #include "sqlite.h"
 

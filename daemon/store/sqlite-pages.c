@@ -2,7 +2,6 @@
  * sqlite-pages.c - pages and words: each page of a case, the text and
  * every word OCR read on it, and reading a case again.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

@@ -2,7 +2,6 @@
  * sqlite-schema.c - the store's schema: migrations counted by
  * PRAGMA user_version, each taking the schema one version up.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

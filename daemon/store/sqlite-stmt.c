@@ -13,7 +13,6 @@
 #include "config.h"
 #endif
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "sqlite.h"

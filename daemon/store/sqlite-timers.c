@@ -2,13 +2,11 @@
  * sqlite-timers.c - timers: a state's deadline and warning, the statutory
  * clock's, paused and resumed.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "sqlite.h"
 

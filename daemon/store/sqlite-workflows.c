@@ -1,12 +1,9 @@
 /*
  * sqlite-workflows.c - the workflow versions cases are pinned to.
  */
-
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
-
-
 
 #include "sqlite.h"
 

@@ -14,6 +14,8 @@
 
 #include "sqlite.h"
 
+#define STORE_BUSY_MS	30000
+
 int
 sqlite_fail(struct store *st, const char *what)
 {

@@ -27,8 +27,6 @@
 #include "intake.h"
 #include "store.h"
 
-#define STORE_BUSY_MS	30000
-
 /* A statement's text and where each store keeps it prepared (the slot is
  * numbered at its first use, the same in every store). */
 struct sqlite_sql {
