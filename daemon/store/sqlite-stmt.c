@@ -1,6 +1,7 @@
 /*
  * sqlite-stmt.c - the SQLite backend's statements: each prepared at its
- * first use and kept by the store, and the one loop that steps them.
+ * first use and kept by the store, and what runs them (one loop for every
+ * list, whether its rows go to a callback or into an array).
  *
  * A statement's SQL is written beside the function that runs it (a static
  * struct sqlite_sql, see sqlite.h); the daemon and intakectl call those

@@ -14,8 +14,8 @@
  *	return sqlite_run(st, s, "recording the form");
  *
  * The store prepares it at its first use and keeps it for the next ones;
- * whatever runs it (sqlite_run, sqlite_rows, sqlite_row) resets it for the
- * next call.  A statement that could not be prepared is NULL: the bind
+ * whatever runs it (sqlite_run, sqlite_row, sqlite_rows, sqlite_collect)
+ * resets it for the next call.  A statement that could not be prepared is NULL: the bind
  * helpers pass over it and whatever runs it reports the failure, as what
  * the function was doing, so a function checks once, where it runs.
  */
