@@ -4,6 +4,10 @@
  * Everything intake keeps (deliveries, cases, pages, fields, history,
  * timers, actions, workflow versions) is read and written through these
  * functions; no other code speaks SQL.  The worker never sees this header.
+ *
+ * It is also what a database backend implements: struct store is opaque
+ * and no database's type appears here.  store.c holds what every backend
+ * shares; the SQLite backend is sqlite*.c (see README).
  */
 #ifndef INTAKE_STORE_H
 #define INTAKE_STORE_H
@@ -14,7 +18,6 @@
 
 #include "intake.h"
 
-/* store.c: the only file that speaks SQL. */
 enum delivery_status {
 	DS_PENDING, DS_CASE, DS_QUARANTINED, DS_DUPLICATE, DS_IGNORED
 };
@@ -307,5 +310,8 @@ int	store_stats_completion(struct store *, int64_t since_ms,
 
 const char *delivery_status_name(enum delivery_status);
 const char *delivery_stage_name(enum delivery_stage);
+/* The reverse, for a backend reading them back (unknown: the first). */
+enum delivery_status delivery_status_from_name(const char *);
+enum delivery_stage delivery_stage_from_name(const char *);
 
 #endif

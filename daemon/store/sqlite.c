@@ -1,0 +1,145 @@
+/*
+ * sqlite.c - the store's SQLite connection: opening it (WAL, foreign keys
+ * on, a busy timeout, the schema migrated), transactions, online backup.
+ *
+ * BEGIN IMMEDIATE for every write transaction, so that the daemon and any
+ * number of intakectl calls can work at once without "database is locked".
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "sqlite.h"
+
+#define STORE_BUSY_MS	30000
+
+int
+sqlite_fail(struct store *st, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+
+	log_err("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return (code & 0xff) == SQLITE_BUSY ? INTAKE_EBUSY : INTAKE_ERR;
+}
+
+int
+sqlite_exec(struct store *st, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_err("%s: %s", st->path, err ? err : "failed");
+		sqlite3_free(err);
+		return INTAKE_ERR;
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, enum store_mode mode, struct store **out)
+{
+	struct store *st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	*out = NULL;
+	if (mode == STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	else if (access(path, F_OK) == -1) {
+		log_err("%s: no database here: has intaked run with this data "
+		    "directory?", path);
+		return INTAKE_ENOENT;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		log_err("%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
+		    "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (sqlite_exec(st, "PRAGMA journal_mode = WAL") != 0 ||
+	    sqlite_exec(st, "PRAGMA synchronous = NORMAL") != 0 ||
+	    sqlite_exec(st, "PRAGMA foreign_keys = ON") != 0 ||
+	    sqlite_migrate(st) != 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return INTAKE_ERR;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nstmt; i++)
+		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < st->nlent; i++)
+		sqlite3_finalize(st->lent[i]);
+	free(st->stmt);
+	free(st->lent);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_begin(struct store *st)
+{
+	return sqlite_exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	return sqlite_exec(st, "COMMIT");
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite_exec(st, "ROLLBACK");
+}
+
+int
+store_backup(struct store *st, const char *path)
+{
+	sqlite3 *to;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_err("%s: %s", path, to ? sqlite3_errmsg(to) : "cannot open");
+		sqlite3_close(to);
+		return INTAKE_ERR;
+	}
+	/* A reader's snapshot, page by page: the daemon keeps writing. */
+	if ((b = sqlite3_backup_init(to, "main", st->db, "main")) == NULL) {
+		log_err("%s: %s", path, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return INTAKE_ERR;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_err("%s: backup failed: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(to);
+		return INTAKE_ERR;
+	}
+	rc = sqlite3_close(to) == SQLITE_OK ? 0 : INTAKE_ERR;
+	return rc;
+}
