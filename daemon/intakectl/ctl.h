@@ -34,9 +34,9 @@ enum ctl_perm {
 struct ctl_args;
 
 /*
- * One intakectl command (as tmux's struct cmd_entry): everything about
- * it but what it does is here, and ctl-cmds.c has them all in one
- * table.  intakectl.c parses its options and arguments from opts,
+ * One intakectl command (as tmux's struct cmd_entry): its name, usage,
+ * help, options and arguments, who may run it, whether the daemon runs
+ * it, and its function; ctl-cmds.c has them all in one table.  intakectl.c parses its options and arguments from opts,
  * minargs and maxargs, prints its usage and help, refuses it through the
  * control socket unless served, checks perm, and then calls fn.
  */
@@ -46,7 +46,7 @@ struct ctl_cmd {
 	const char	*what;		/* a line for intakectl --help */
 	const char	*help;		/* intakectl NAME --help, after the usage */
 	/* Its options besides --help (-h), by long name, a space between:
-	 * "name" a flag, "name=" with a value, "x:name" with the short
+	 * "name" a flag, "name=" with a value, "x:name=" also as the short
 	 * option -x.  --json also sets ctl.json. */
 	const char	*opts;
 	int		 minargs, maxargs;	/* maxargs -1: no limit */
@@ -96,8 +96,9 @@ const char *ctl_size(int64_t bytes, char *buf, size_t len);
 /* Whether this intakectl runs for a user of the daemon's control socket
  * (it may then touch no file by name). */
 bool	ctl_served(const struct ctl *);
-/* May the caller change case id?  A role that works it in its state, or
- * supervisor or admin.  0, or 1 after saying why not. */
+/* May the caller change case id (the database open)?  A role that works
+ * it in its state, or supervisor or admin.  0, or 1 after saying why not
+ * (to someone with a role, that there is no such case). */
 int	ctl_may_change(struct ctl *, int64_t id);
 /* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
 const char *ctl_time(int64_t ms, char *buf, size_t len);
