@@ -188,10 +188,9 @@ opt_next(const char **p, struct optword *w)
 	return true;
 }
 
-/* The place of option name in a command's opts; a name that is not
- * there is a mistake in intakectl. */
+/* The place of option name in a command's opts, or -1. */
 static int
-opt_index(const struct ctl_cmd *cmd, const char *name)
+opt_find(const struct ctl_cmd *cmd, const char *name)
 {
 	const char *p = cmd->opts ? cmd->opts : "";
 	struct optword w;
@@ -200,7 +199,19 @@ opt_index(const struct ctl_cmd *cmd, const char *name)
 	for (i = 0; opt_next(&p, &w); i++)
 		if (w.len == strlen(name) && strncmp(w.name, name, w.len) == 0)
 			return i;
-	fatal("intakectl %s has no option --%s", cmd->name, name);
+	return -1;
+}
+
+/* The same, for a command asking for its own option: one that is not
+ * there is a mistake in intakectl. */
+static int
+opt_index(const struct ctl_cmd *cmd, const char *name)
+{
+	int i = opt_find(cmd, name);
+
+	if (i < 0)
+		fatal("intakectl %s has no option --%s", cmd->name, name);
+	return i;
 }
 
 const char *
@@ -384,14 +395,11 @@ static int
 remote_run(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **argv)
 {
 	char **v = xcalloc((size_t)argc + 2, sizeof(*v));
-	const char *p = cmd->opts ? cmd->opts : "";
-	struct optword w;
 	int n = 0, i, rc;
 
 	v[n++] = argv[0];
-	while (c->json && opt_next(&p, &w))
-		if (w.len == 4 && strncmp(w.name, "json", 4) == 0)
-			v[n++] = (char *)"--json";
+	if (c->json && opt_find(cmd, "json") >= 0)
+		v[n++] = (char *)"--json";
 	for (i = 1; i < argc; i++)
 		v[n++] = argv[i];
 	rc = ctl_remote(&c->config, n, v);
