@@ -18,7 +18,9 @@
 
 #include "ctl.h"
 
-/* Alphabetical: intakectl --help lists them in this order. */
+/* Alphabetical: intakectl --help lists them in this order.  backup,
+ * graph and migrate take --json as they always have, and print what they
+ * print without it: their usage does not offer it. */
 const struct ctl_cmd ctl_cmds[] = {
 	{
 		.name = "assign",
