@@ -6,7 +6,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,17 +17,6 @@
 #include "engine.h"
 #include "store.h"
 #include "ctl.h"
-
-/* The case number of a command's argument; 0 after saying why not. */
-static int64_t
-one_case(const char *arg)
-{
-	int64_t id = ctl_case_arg(arg);
-
-	if (id == 0)
-		fprintf(stderr, "intakectl: \"%s\" is no case number\n", arg);
-	return id;
-}
 
 struct show {
 	struct ctl	*c;
@@ -211,27 +199,15 @@ show_history(const struct history_row *h, void *arg)
 	return 0;
 }
 
-#define SHOW_USAGE "usage: intakectl show [--json] CASE\n"
-
 int
-cmd_show(struct ctl *c, int argc, char **argv)
+cmd_show(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_filter f;
-	struct show s = { c, true, 0, 0 };
-	int64_t id;
+	struct show s = { c, true, 0, a->id };
+	int64_t id = a->id;
 	int rc;
 
-	if ((rc = ctl_json_only(c, argc, argv, SHOW_USAGE,
-	    "Shows a case: form, state, workflow, queue, deadline, "
-	    "reference, files;\nevery field (status, confidence, page, "
-	    "value); every page (where it came\nfrom, size, how it was "
-	    "turned, OCR confidence); the history.  With --json,\none "
-	    "object per line: {\"case\":...}, then {\"field\":...}, "
-	    "{\"page\":...},\n{\"history\":...}.\n", 1)) >= 0)
-		return rc;
-	if ((s.id = id = one_case(argv[optind])) == 0)
-		return 2;
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	if (ctl_store(c) != 0)
 		return 1;
 	memset(&f, 0, sizeof(f));
 	f.id = id;
@@ -257,22 +233,21 @@ cmd_show(struct ctl *c, int argc, char **argv)
  * the roles that work it (its own and its transitions'); supervisors and
  * admins may always.  0, or 1 after saying why not. */
 int
-ctl_may_change(struct ctl *c, int64_t id, const char **user)
+ctl_may_change(struct ctl *c, int64_t id)
 {
 	struct case_wf k;
 	struct engine e;
 	const struct workflow *wf;
 	const struct wf_state *s;
-	char **roles;
-	size_t n, i, r, t;
-	int ok = 0;
+	char **roles = c->roles;
+	size_t n = c->nroles, i, r, t;
+	int ok = 0, rc = 0;
 
-	roles = ctl_caller(c, user, &n);
 	for (i = 0; i < n; i++)
 		if (strcmp(roles[i], "supervisor") == 0 ||
 		    strcmp(roles[i], "admin") == 0)
 			ok = 1;
-	if (!ok && n > 0 && store_case_wf_get(c->store, id, &k) == 0) {
+	if (!ok && n > 0 && (rc = store_case_wf_get(c->store, id, &k)) == 0) {
 		memset(&e, 0, sizeof(e));
 		e.store = c->store;
 		if (k.workflow != NULL &&
@@ -290,17 +265,20 @@ ctl_may_change(struct ctl *c, int64_t id, const char **user)
 		engine_release(&e);
 		case_wf_release(&k);
 	}
-	free(roles);
 	if (ok)
 		return 0;
-	if (c->config.nroles == 0)
+	/* People with a role may see which cases there are. */
+	if (rc == INTAKE_ENOENT)
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+	else if (c->config.nroles == 0)
 		fprintf(stderr, "intakectl: case %lld: changing cases needs "
 		    "<roles> in %s\n", (long long)id, c->config.file ?
 		    c->config.file : "intake.conf");
 	else
 		fprintf(stderr, "intakectl: case %lld: %s has no role that "
 		    "works this case in its state; ask a supervisor\n",
-		    (long long)id, *user);
+		    (long long)id, c->user);
 	return 1;
 }
 
@@ -361,10 +339,8 @@ find_old(const struct field_row *f, void *arg)
 	return 1;
 }
 
-#define SET_USAGE "usage: intakectl set [--comment TEXT] CASE FIELD VALUE\n"
-
 int
-cmd_set(struct ctl *c, int argc, char **argv)
+cmd_set(struct ctl *c, const struct ctl_args *a)
 {
 	struct old_field o;
 	struct field_result r;
@@ -373,31 +349,18 @@ cmd_set(struct ctl *c, int argc, char **argv)
 	const struct tpl_field *tf;
 	struct case_wf k;
 	enum field_type type;
-	const char *comment = NULL, *user;
+	const char *comment = ctl_opt(a, "comment"), *user = c->user;
 	char *dir, *why = NULL, *by = NULL;
-	int64_t id;
+	int64_t id = a->id;
 	int rc = 1;
 
-	if ((rc = ctl_case_opts(c, argc, argv, SET_USAGE,
-	    "\nCorrects a field of a case: the value "
-	    "is normalised and validated as\nits type and "
-	    "template say (a date \"3.4.1985\" becomes "
-	    "1985-04-03, an IBAN\nmust pass its checksum); an "
-	    "empty VALUE clears it.  The field becomes\n\"ok\" "
-	    "with confidence 1; what the machine read stays in "
-	    "the history.\nNeeds a role that works the case in "
-	    "its state, or supervisor.\n", 3, &comment, &id)) >= 0)
-		return rc;
-	rc = 1;
-	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
-		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",
 		    (long long)id);
 		return 1;
 	}
 	memset(&o, 0, sizeof(o));
-	o.name = argv[optind + 1];
+	o.name = a->argv[1];
 	if (store_case_fields(c->store, id, find_old, &o) < 0 || o.type == NULL) {
 		fprintf(stderr, "intakectl: case %lld has no field \"%s\"\n",
 		    (long long)id, o.name);
@@ -413,8 +376,8 @@ cmd_set(struct ctl *c, int argc, char **argv)
 	if (type == FT_CHOICE || type == FT_CHECKBOX || type == FT_SIGNATURE) {
 		/* Decided from pixels by the machine; a person says it. */
 		memset(&r, 0, sizeof(r));
-		r.check = *argv[optind + 2] ? FIELD_OK : FIELD_EMPTY;
-		snprintf(r.value, sizeof(r.value), "%s", argv[optind + 2]);
+		r.check = *a->argv[2] ? FIELD_OK : FIELD_EMPTY;
+		snprintf(r.value, sizeof(r.value), "%s", a->argv[2]);
 		if (type != FT_CHOICE && strcmp(r.value, "true") != 0 &&
 		    strcmp(r.value, "false") != 0) {
 			fprintf(stderr, "intakectl: case %lld: field \"%s\" is a "
@@ -438,7 +401,7 @@ cmd_set(struct ctl *c, int argc, char **argv)
 			}
 		}
 	} else {
-		field_normalise(type, argv[optind + 2], &r);
+		field_normalise(type, a->argv[2], &r);
 		if (tf != NULL) {
 			if (tf->min != NULL || tf->max != NULL)
 				field_check_range(type, tf->min, tf->max, &r);
@@ -448,7 +411,7 @@ cmd_set(struct ctl *c, int argc, char **argv)
 		if (r.check == FIELD_INVALID) {
 			fprintf(stderr, "intakectl: case %lld: \"%s\" is no valid "
 			    "%s for field \"%s\": %s\n", (long long)id,
-			    argv[optind + 2], o.type, o.name, r.why);
+			    a->argv[2], o.type, o.name, r.why);
 			goto out;
 		}
 	}
@@ -477,48 +440,24 @@ out:
 	return rc;
 }
 
-#define ASSIGN_USAGE "usage: intakectl assign [--comment TEXT] CASE USER|--nobody\n"
+/* A user, or --nobody. */
+int
+cmd_assign_check(struct ctl *c, const struct ctl_args *a)
+{
+	(void)c;
+	return a->argc == (ctl_opt(a, "nobody") ? 1 : 2) ? 0 : ctl_usage(a);
+}
 
 int
-cmd_assign(struct ctl *c, int argc, char **argv)
+cmd_assign(struct ctl *c, const struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "comment", required_argument, NULL, 'm' },
-		{ "nobody", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct case_wf k;
-	const char *comment = NULL, *user, *to = NULL;
-	bool nobody = false;
+	const char *comment = ctl_opt(a, "comment"), *user = c->user;
+	const char *to = a->argc == 2 ? a->argv[1] : NULL;
 	char *why;
-	int64_t id;
-	int ch, rc;
+	int64_t id = a->id;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm': comment = optarg; break;
-		case 'n': nobody = true; break;
-		case 'h':
-			printf(ASSIGN_USAGE "\nPuts a case on a person's desk "
-			    "(or takes it off with --nobody);\nthe history "
-			    "records who did it.  Needs a role that works the "
-			    "case in\nits state, or supervisor.\n");
-			return 0;
-		default:
-			fputs(ASSIGN_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind + (nobody ? 1 : 2) != argc ||
-	    (id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(ASSIGN_USAGE, stderr);
-		return 2;
-	}
-	if (!nobody)
-		to = argv[optind + 1];
-	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
-		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",
 		    (long long)id);
@@ -596,58 +535,41 @@ copy_out(const char *from, const char *out)
 	return rc;
 }
 
-#define PAGE_USAGE "usage: intakectl page [--pdf] [--out FILE] CASE [N]\n"
+/* The page asked for: N, 1 without; 0 when N is no page number. */
+static uint32_t
+page_seq(const struct ctl_args *a)
+{
+	int64_t n = a->argc == 2 ? ctl_case_arg(a->argv[1]) : 1;
+
+	return n > 0 && n <= 100000 ? (uint32_t)n : 0;
+}
 
 int
-cmd_page(struct ctl *c, int argc, char **argv)
+cmd_page_check(struct ctl *c, const struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "pdf", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct page_want w = { 1, NULL };
-	struct case_filter f;
-	const char *out = NULL;
-	bool pdf = false;
-	int64_t id;
-	int ch, rc = 1;
+	const char *out = ctl_opt(a, "out");
 
-	while ((ch = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o': out = optarg; break;
-		case 'p': pdf = true; break;
-		case 'h':
-			printf(PAGE_USAGE "\nWrites page N (default 1) of a case "
-			    "as the worker stored it, turned\nupright and "
-			    "straightened, to FILE (\"-\": standard output), "
-			    "or prints\nwhere it is stored; --pdf: the "
-			    "searchable PDF of the whole delivery.\n");
-			return 0;
-		default:
-			fputs(PAGE_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc && optind + 2 != argc) {
-		fputs(PAGE_USAGE, stderr);
-		return 2;
-	}
-	if ((id = one_case(argv[optind])) == 0)
-		return 2;
-	if (optind + 2 == argc && (ctl_case_arg(argv[optind + 1]) == 0 ||
-	    ctl_case_arg(argv[optind + 1]) > 100000 ||
-	    (w.seq = (uint32_t)ctl_case_arg(argv[optind + 1])) == 0)) {
-		fputs(PAGE_USAGE, stderr);
-		return 2;
-	}
+	if (page_seq(a) == 0)
+		return ctl_usage(a);
 	if (out != NULL && strcmp(out, "-") != 0 && ctl_served(c)) {
 		fprintf(stderr, "intakectl: through the daemon, page writes to "
 		    "standard output only: say --out - > FILE\n");
 		return 1;
 	}
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	return 0;
+}
+
+int
+cmd_page(struct ctl *c, const struct ctl_args *a)
+{
+	struct page_want w = { page_seq(a), NULL };
+	struct case_filter f;
+	const char *out = ctl_opt(a, "out");
+	bool pdf = ctl_opt(a, "pdf") != NULL;
+	int64_t id = a->id;
+	int rc = 1;
+
+	if (ctl_store(c) != 0)
 		return 1;
 	if (pdf) {
 		memset(&f, 0, sizeof(f));
@@ -671,55 +593,35 @@ cmd_page(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-#define BACKUP_USAGE "usage: intakectl backup FILE\n"
-
 int
-cmd_backup(struct ctl *c, int argc, char **argv)
+cmd_backup(struct ctl *c, const struct ctl_args *a)
 {
-	int rc;
+	const char *file = a->argv[0];
 
-	if ((rc = ctl_json_only(c, argc, argv, BACKUP_USAGE,
-	    "Writes a consistent copy of the database to FILE, also while "
-	    "the daemon\nruns (SQLite's online backup).  FILE must not "
-	    "exist.  The spool (page\nimages, PDFs) is copied separately.\n",
-	    1)) >= 0)
-		return rc;
-	if (access(argv[optind], F_OK) == 0) {
+	if (access(file, F_OK) == 0) {
 		fprintf(stderr, "intakectl: %s exists: choose a new file\n",
-		    argv[optind]);
+		    file);
 		return 1;
 	}
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	if (ctl_store(c) != 0)
 		return 1;
-	if (store_backup(c->store, argv[optind]) != 0) {
-		unlink(argv[optind]);
+	if (store_backup(c->store, file) != 0) {
+		unlink(file);
 		return 1;
 	}
-	printf("%s: database copied\n", argv[optind]);
+	printf("%s: database copied\n", file);
 	return 0;
 }
 
-#define RETRY_USAGE "usage: intakectl retry [--comment TEXT] CASE\n"
-
 int
-cmd_retry(struct ctl *c, int argc, char **argv)
+cmd_retry(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_wf k;
-	const char *comment = NULL, *user;
+	const char *comment = ctl_opt(a, "comment"), *user = c->user;
 	char *why = NULL;
-	int64_t id;
+	int64_t id = a->id;
 	int n = 0, rc;
 
-	if ((rc = ctl_case_opts(c, argc, argv, RETRY_USAGE,
-	    "\nRuns the failed steps of a case "
-	    "again: its actions that failed after\nall their "
-	    "attempts go back to the queue with fresh attempts "
-	    "(the daemon\nruns them within a second).  Needs a "
-	    "role that works the case in its\nstate, or "
-	    "supervisor.\n", 1, &comment, &id)) >= 0)
-		return rc;
-	if (ctl_store(c) != 0 || ctl_may_change(c, id, &user) != 0)
-		return 1;
 	if (store_case_wf_get(c->store, id, &k) != 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",
 		    (long long)id);

@@ -6,7 +6,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,10 +13,6 @@
 #include "intake.h"
 #include "store.h"
 #include "ctl.h"
-
-#define CASES_USAGE \
-"usage: intakectl cases [--json] [--state S] [--queue Q] [--form F] [--open]\n" \
-"                       [--stuck] [--overdue] [--since T] [--limit N]\n"
 
 /* Prints one page's origin as a JSON string: "file:member#page". */
 static int
@@ -127,92 +122,55 @@ since_arg(const char *s)
 	return 0;
 }
 
-int
-cmd_cases(struct ctl *c, int argc, char **argv)
+/* The filter the options ask for: 0, or 2 after saying which option
+ * does not parse. */
+static int
+cases_filter(const struct ctl_args *a, struct case_filter *f)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "state", required_argument, NULL, 's' },
-		{ "queue", required_argument, NULL, 'q' },
-		{ "form", required_argument, NULL, 'f' },
-		{ "open", no_argument, NULL, 'o' },
-		{ "stuck", no_argument, NULL, 'S' },
-		{ "overdue", no_argument, NULL, 'O' },
-		{ "since", required_argument, NULL, 't' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct case_filter f;
-	int ch;
+	const char *since = ctl_opt(a, "since"), *limit = ctl_opt(a, "limit");
+	char *end;
+	unsigned long n;
 
-	memset(&f, 0, sizeof(f));
-	f.now_ms = now_ms();
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': c->json = true; break;
-		case 's': f.state = optarg; break;
-		case 'q': f.queue = optarg; break;
-		case 'f': f.form = optarg; break;
-		case 'o': f.open = true; break;
-		case 'S': f.stuck = true; break;
-		case 'O': f.overdue = true; break;
-		case 't':
-			if ((f.since_ms = since_arg(optarg)) == 0) {
-				fprintf(stderr, "intakectl: --since \"%s\": say "
-				    "2026-11-01, 2026-11-01T08:00, 7d or 12h\n",
-				    optarg);
-				return 2;
-			}
-			break;
-		case 'n': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-
-			if (*end != '\0' || n == 0 || n > 10000000) {
-				fprintf(stderr, "intakectl: --limit \"%s\": say a "
-				    "number of cases\n", optarg);
-				return 2;
-			}
-			f.limit = (unsigned)n;
-			break;
-		}
-		case 'h':
-			printf(CASES_USAGE "\nLists cases, most urgent first in "
-			    "work lists: case, form, state, the team's\nqueue, "
-			    "the deadline of its state (local time), pages, when "
-			    "it was opened,\nand its reference (with --stuck: "
-			    "why a supervisor must look).\n\n"
-			    "  --state S    cases in state S\n"
-			    "  --queue Q    open cases on team Q's work list\n"
-			    "  --form F     cases of form F\n"
-			    "  --open       cases not in a final state\n"
-			    "  --stuck      open cases a supervisor must look "
-			    "at: deadline passed or within\n"
-			    "               a day, statutory clock ran out, an "
-			    "action failed, a worker\n"
-			    "               failed on the delivery, "
-			    "unclassified, no workflow, decisions\n"
-			    "               that loop\n"
-			    "  --overdue    open cases past their deadline or "
-			    "statutory clock\n"
-			    "  --since T    opened since T: 2026-11-01, "
-			    "2026-11-01T08:00, 7d, 12h\n"
-			    "  --limit N    at most N cases\n"
-			    "  --json       one object per case, with workflow, "
-			    "fields to check, files\n"
-			    "               and where each page came from\n");
-			return 0;
-		default:
-			fputs(CASES_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fputs(CASES_USAGE, stderr);
+	memset(f, 0, sizeof(*f));
+	f->now_ms = now_ms();
+	f->state = ctl_opt(a, "state");
+	f->queue = ctl_opt(a, "queue");
+	f->form = ctl_opt(a, "form");
+	f->open = ctl_opt(a, "open") != NULL;
+	f->stuck = ctl_opt(a, "stuck") != NULL;
+	f->overdue = ctl_opt(a, "overdue") != NULL;
+	if (since != NULL && (f->since_ms = since_arg(since)) == 0) {
+		fprintf(stderr, "intakectl: --since \"%s\": say 2026-11-01, "
+		    "2026-11-01T08:00, 7d or 12h\n", since);
 		return 2;
 	}
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	if (limit != NULL) {
+		n = strtoul(limit, &end, 10);
+		if (*end != '\0' || n == 0 || n > 10000000) {
+			fprintf(stderr, "intakectl: --limit \"%s\": say a number "
+			    "of cases\n", limit);
+			return 2;
+		}
+		f->limit = (unsigned)n;
+	}
+	return 0;
+}
+
+int
+cmd_cases_check(struct ctl *c, const struct ctl_args *a)
+{
+	struct case_filter f;
+
+	(void)c;
+	return cases_filter(a, &f);
+}
+
+int
+cmd_cases(struct ctl *c, const struct ctl_args *a)
+{
+	struct case_filter f;
+
+	if (cases_filter(a, &f) != 0 || ctl_store(c) != 0)
 		return 1;
 	if (!c->json)
 		printf("%-6s %-7s %-16s %-14s %-16s %-5s %-16s %s\n", "CASE",

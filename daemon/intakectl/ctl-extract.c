@@ -7,7 +7,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +14,6 @@
 #include "intake.h"
 #include "template.h"
 #include "ctl.h"
-
-#define EXTRACT_USAGE \
-	"usage: intakectl extract [--json] [--templates DIR] FILE...\n"
 
 static void
 print_field(const struct tpl_field *tf, const struct read_field *f,
@@ -93,46 +89,14 @@ print_result(const char *file, struct template *const *tpls, size_t ntpls,
 }
 
 int
-cmd_extract(struct ctl *c, int argc, char **argv)
+cmd_extract(struct ctl *c, const struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "templates", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct template **tpls = NULL;
 	size_t ntpls = 0;
-	char *dir = NULL;
-	int ch, i, rc = 0;
+	const char *tdir = ctl_opt(a, "templates");
+	char *dir = tdir != NULL ? xstrdup(tdir) : NULL;
+	int i, rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': c->json = true; break;
-		case 't': free(dir); dir = xstrdup(optarg); break;
-		case 'h':
-			printf(EXTRACT_USAGE "\nRuns unpacking, OCR, form "
-			    "recognition and field reading on each FILE,\nas "
-			    "the daemon does, without a daemon or a database, "
-			    "and prints one JSON\nobject per file: the form "
-			    "(null when no template matches), the pages, and\n"
-			    "every field with its value, status (ok, empty, "
-			    "missing, uncertain,\ninvalid), confidence, page "
-			    "and what OCR read.  --templates: a folder of\n"
-			    "templates instead of the installed ones.\n");
-			free(dir);
-			return 0;
-		default:
-			fputs(EXTRACT_USAGE, stderr);
-			free(dir);
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		fputs(EXTRACT_USAGE, stderr);
-		free(dir);
-		return 2;
-	}
 	if (dir == NULL)
 		dir = path_join(config_datadir(), "templates");
 	if (templates_load_dir(dir, &tpls, &ntpls) != 0 && ntpls == 0) {
@@ -140,13 +104,13 @@ cmd_extract(struct ctl *c, int argc, char **argv)
 		free(dir);
 		return 1;
 	}
-	for (i = optind; i < argc; i++) {
+	for (i = 0; i < a->argc; i++) {
 		struct job_collect j;
-		bool failed = ctl_job_run(c, argv[i], dir, NULL, &j) != 0;
+		bool failed = ctl_job_run(c, a->argv[i], dir, NULL, &j) != 0;
 
 		if (failed)
 			rc = 1;
-		print_result(argv[i], tpls, ntpls, &j, failed);
+		print_result(a->argv[i], tpls, ntpls, &j, failed);
 		collect_release(&j);
 	}
 	templates_free(tpls, ntpls);

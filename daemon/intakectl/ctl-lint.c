@@ -6,7 +6,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 
 #include <string.h>
@@ -17,8 +16,6 @@
 #include "template.h"
 #include "xmlsafe.h"
 #include "ctl.h"
-
-#define LINT_USAGE "usage: intakectl lint [--templates DIR] FILE...\n"
 
 /* A workflow or a template, by its root element. */
 static bool
@@ -49,48 +46,13 @@ is_workflow(const char *path)
 }
 
 int
-cmd_lint(struct ctl *c, int argc, char **argv)
+cmd_lint(struct ctl *c, const struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "templates", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *tpl_dir = NULL;
-	int ch, i, rc = 0;
+	const char *tpl_dir = ctl_opt(a, "templates");
+	char **argv = a->argv;
+	int i, rc = 0;
 
-	while ((ch = getopt_long(argc, argv, "ht:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 't':
-			tpl_dir = optarg;
-			break;
-		case 'h':
-			printf(LINT_USAGE "\nChecks workflows "
-			    "(intake-workflow(5)): the schema, and states that "
-			    "do not\nexist, cannot be reached or left, guards "
-			    "that do not parse or name\nfields the form "
-			    "(--templates DIR: its templates) lacks, durations,\n"
-			    "roles nobody has, deadlines nothing handles.\n"
-			    "\nChecks form templates "
-			    "(intake-template(5)): the schema, and what it "
-			    "cannot see:\nunknown field types, names used "
-			    "twice, boxes outside the page, options on\n"
-			    "fields that are no choice, pages without phrases "
-			    "or with fewer than two\nanchors, patterns that "
-			    "do not compile.  Every problem is printed as\n"
-			    "FILE:LINE: message; the exit status is 1 when "
-			    "there is one.\n");
-			return 0;
-		default:
-			fputs(LINT_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		fputs(LINT_USAGE, stderr);
-		return 2;
-	}
-	for (i = optind; i < argc; i++) {
+	for (i = 0; i < a->argc; i++) {
 		struct template *t;
 
 		if (is_workflow(argv[i])) {

@@ -7,7 +7,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +15,6 @@
 #include "ctl.h"
 
 enum ocr_format { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_HOCR };
-
-#define OCR_USAGE \
-	"usage: intakectl ocr [--lang L] [--json | --tsv | --hocr] FILE\n"
 
 struct ocr_run {
 	const char	*file;
@@ -138,51 +134,40 @@ print_hocr(const struct ocr_run *r)
 	puts("</body></html>");
 }
 
-int
-cmd_ocr(struct ctl *c, int argc, char **argv)
+/* The last of --json, --tsv and --hocr, else the global --json. */
+static enum ocr_format
+ocr_format(const struct ctl *c, const struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "lang", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "tsv", no_argument, NULL, 't' },
-		{ "hocr", no_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct {
+		const char	*opt;
+		enum ocr_format	 fmt;
+	} fmts[] = { { "json", FMT_JSON }, { "tsv", FMT_TSV },
+	    { "hocr", FMT_HOCR } };
+	enum ocr_format fmt = c->json ? FMT_JSON : FMT_TEXT;
+	int last = 0, n;
+	size_t i;
+
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
+		if ((n = ctl_opt_order(a, fmts[i].opt)) > last) {
+			last = n;
+			fmt = fmts[i].fmt;
+		}
+	return fmt;
+}
+
+int
+cmd_ocr(struct ctl *c, const struct ctl_args *a)
+{
 	struct ocr_run r;
 	struct job_collect job;
-	const char *lang = NULL;
-	int ch, rc = 1;
+	const char *lang = ctl_opt(a, "lang");
+	int rc = 1;
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
 	memset(&job, 0, sizeof(job));
-	r.fmt = c->json ? FMT_JSON : FMT_TEXT;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'l': lang = optarg; break;
-		case 'j': r.fmt = FMT_JSON; break;
-		case 't': r.fmt = FMT_TSV; break;
-		case 'H': r.fmt = FMT_HOCR; break;
-		case 'h':
-			printf(OCR_USAGE "\nRuns intake's unpacking and OCR on "
-			    "FILE (an image, a PDF, an archive) in a\nworker, "
-			    "as the daemon would, and prints each page's text, "
-			    "or its words with\nboxes and confidences (--json, "
-			    "--tsv as Tesseract's, --hocr).  No daemon\nand no "
-			    "database are needed.  --lang overrides the "
-			    "configured languages.\n");
-			return 0;
-		default:
-			fputs(OCR_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fputs(OCR_USAGE, stderr);
-		return 2;
-	}
-	r.file = argv[optind];
+	r.fmt = ocr_format(c, a);
+	r.file = a->argv[0];
 	if (lang != NULL) {
 		free(c->config.lang);
 		c->config.lang = xstrdup(lang);

@@ -7,7 +7,6 @@
 #endif
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,22 +18,14 @@
 #include "ctl.h"
 #include "action-check.h"
 
-#define PLUGINS_USAGE "usage: intakectl plugins [--json]\n"
-
 int
-cmd_plugins(struct ctl *c, int argc, char **argv)
+cmd_plugins(struct ctl *c, const struct ctl_args *a)
 {
 	char *runner;
-	int rc, status;
+	int status;
 	pid_t pid;
 
-	if ((rc = ctl_json_only(c, argc, argv, PLUGINS_USAGE,
-	    "Lists the plugins workflow actions can use: the built-in ones "
-	    "and every\nNAME.so in the folder <actions plugins=> names, with "
-	    "what each does; a\nfile that cannot be used (another plugin ABI, "
-	    "no intake_plugin) is\nlisted as refused, with why.  Exits 1 when "
-	    "one is refused.\n", 0)) >= 0)
-		return rc;
+	(void)a;
 	runner = actions_runner();
 	fflush(stdout);
 	if ((pid = fork()) == -1) {

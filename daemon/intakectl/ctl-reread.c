@@ -104,7 +104,7 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	struct job_collect j;
 	struct history_row h;
 	const struct template *t;
-	const char *user;
+	const char *user = c->user;
 	char *tdir, *wdir, *path = NULL, *why = NULL;
 	struct kept kept = { NULL, NULL, NULL, NULL, 0 };
 	struct case_wf before, now;
@@ -126,8 +126,7 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 		    (long long)id);
 		return 1;
 	}
-	if (ctl_may_change(c, id, &user) != 0 ||
-	    store_case_wf_get(c->store, id, &before) != 0)
+	if (store_case_wf_get(c->store, id, &before) != 0)
 		return 1;
 	tdir = path_join(config_datadir(), "templates");
 	if (access(tdir, R_OK | X_OK) == 0)
@@ -258,40 +257,14 @@ out:
 	return rc;
 }
 
-static int
-reread_cmd(struct ctl *c, int argc, char **argv, bool classify)
+int
+cmd_classify(struct ctl *c, const struct ctl_args *a)
 {
-	const char *usage = classify ?
-	    "usage: intakectl classify [--comment TEXT] CASE FORM\n" :
-	    "usage: intakectl reprocess [--comment TEXT] CASE\n";
-	const char *help = classify ? "\nSays which form a delivery is (one "
-	    "no template recognised): a worker\nreads its pages again as that "
-	    "form's, the fields replace what was read,\nand the case leaves "
-	    "its workflow for the form's, starting with\n\"extracted\".  "
-	    "Needs a role that works the case in its state, or\nsupervisor.\n"
-	    : "\nReads a case's delivery again (OCR and extraction), e.g. after "
-	    "its template\nchanged: the words and fields replace what was "
-	    "read, except fields a\nperson corrected; the case stays where it "
-	    "is in its workflow (fire an\nevent to move it).  Needs a role "
-	    "that works the case in its state, or\nsupervisor.\n";
-	const char *comment;
-	int64_t id;
-	int rc;
-
-	if ((rc = ctl_case_opts(c, argc, argv, usage, help, classify ? 2 : 1,
-	    &comment, &id)) >= 0)
-		return rc;
-	return reread(c, id, classify ? argv[optind + 1] : NULL, comment);
+	return reread(c, a->id, a->argv[1], ctl_opt(a, "comment"));
 }
 
 int
-cmd_classify(struct ctl *c, int argc, char **argv)
+cmd_reprocess(struct ctl *c, const struct ctl_args *a)
 {
-	return reread_cmd(c, argc, argv, true);
-}
-
-int
-cmd_reprocess(struct ctl *c, int argc, char **argv)
-{
-	return reread_cmd(c, argc, argv, false);
+	return reread(c, a->id, NULL, ctl_opt(a, "comment"));
 }

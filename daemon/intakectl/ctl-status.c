@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -129,10 +128,8 @@ daemon_gauge(const struct ctl *c)
 	return buf;
 }
 
-#define STATUS_USAGE "usage: intakectl status [--json]\n"
-
 int
-cmd_status(struct ctl *c, int argc, char **argv)
+cmd_status(struct ctl *c, const struct ctl_args *a)
 {
 	struct status s;
 	char *gauge = NULL;
@@ -140,15 +137,8 @@ cmd_status(struct ctl *c, int argc, char **argv)
 	bool up;
 	int rc;
 
-	if ((rc = ctl_json_only(c, argc, argv, STATUS_USAGE,
-	    "Whether intaked runs (and its workers: ready, busy; deliveries "
-	    "queued for\nthem), deliveries not yet done by stage, deliveries "
-	    "and pages per minute\nover the last hour, open cases per state "
-	    "and queue, how many are overdue,\nand the workflows' actions: "
-	    "running, waiting (queued or to be tried\nagain) and failed.\n",
-	    0)) >= 0)
-		return rc;
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	(void)a;
+	if (ctl_store(c) != 0)
 		return 1;
 	memset(&s, 0, sizeof(s));
 	s.c = c;
@@ -259,59 +249,43 @@ form_row(const char *form, int64_t n, int64_t median_ms, void *arg)
 	return 0;
 }
 
-#define STATS_USAGE "usage: intakectl stats [--json] [--by day|week] [--days N]\n"
+/* --by and --days: 0, or 2 after the usage. */
+static int
+stats_opts(const struct ctl_args *a, bool *weeks, long *days)
+{
+	const char *by = ctl_opt(a, "by"), *d = ctl_opt(a, "days");
+	char *end;
+
+	*weeks = by != NULL && strcmp(by, "week") == 0;
+	if (by != NULL && !*weeks && strcmp(by, "day") != 0)
+		return ctl_usage(a);
+	*days = 30;
+	if (d != NULL && ((*days = strtol(d, &end, 10)) <= 0 ||
+	    *end != '\0' || *days > 3660))
+		return ctl_usage(a);
+	return 0;
+}
 
 int
-cmd_stats(struct ctl *c, int argc, char **argv)
+cmd_stats_check(struct ctl *c, const struct ctl_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "days", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct stats s = { c, 0 };
-	bool weeks = false;
-	long days = 30;
-	char *end;
-	int64_t since;
-	int ch, rc;
+	bool weeks;
+	long days;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': c->json = true; break;
-		case 'b':
-			if (strcmp(optarg, "week") == 0)
-				weeks = true;
-			else if (strcmp(optarg, "day") != 0) {
-				fputs(STATS_USAGE, stderr);
-				return 2;
-			}
-			break;
-		case 'd':
-			days = strtol(optarg, &end, 10);
-			if (*end != '\0' || days <= 0 || days > 3660) {
-				fputs(STATS_USAGE, stderr);
-				return 2;
-			}
-			break;
-		case 'h':
-			printf(STATS_USAGE "\nCases received and completed per "
-			    "day (or week) over the last N days\n(default 30), "
-			    "the change of the backlog since then, and per form "
-			    "the\nmedian time from receipt to completion.\n");
-			return 0;
-		default:
-			fputs(STATS_USAGE, stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fputs(STATS_USAGE, stderr);
-		return 2;
-	}
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	(void)c;
+	return stats_opts(a, &weeks, &days);
+}
+
+int
+cmd_stats(struct ctl *c, const struct ctl_args *a)
+{
+	struct stats s = { c, 0 };
+	bool weeks;
+	long days;
+	int64_t since;
+	int rc;
+
+	if (stats_opts(a, &weeks, &days) != 0 || ctl_store(c) != 0)
 		return 1;
 	since = now_ms() - days * 86400000LL;
 	if (!c->json)

@@ -6,7 +6,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,26 +78,15 @@ ctl_lint_workflow(struct ctl *c, const char *path, const char *tpl_dir)
 	return rc;
 }
 
-#define GRAPH_USAGE "usage: intakectl graph WORKFLOW.xml\n"
-
 int
-cmd_graph(struct ctl *c, int argc, char **argv)
+cmd_graph(struct ctl *c, const struct ctl_args *a)
 {
 	struct ctl_wf w;
 	struct workflow *wf;
-	int rc;
+	int rc = 0;
 
-	if ((rc = ctl_json_only(c, argc, argv, GRAPH_USAGE,
-	    "Prints the workflow as a Graphviz digraph: states (queue, "
-	    "deadline, paused\nclock; final states doubly framed), "
-	    "transitions labelled with their event,\ncondition and roles "
-	    "(dashed: decided on entry).  For a picture:\n"
-	    "  intakectl graph building-permit.xml | dot -Tsvg > bp.svg\n",
-	    1)) >= 0)
-		return rc;
-	rc = 0;
 	ctl_wf_init(c, &w, NULL);
-	if (workflow_load(argv[optind], &w.ctx, &wf) != 0)
+	if (workflow_load(a->argv[0], &w.ctx, &wf) != 0)
 		rc = 1;
 	else {
 		workflow_graph(wf, stdout);
@@ -153,25 +141,14 @@ print_history(const struct history_row *h, void *arg)
 	return 0;
 }
 
-#define WHY_USAGE "usage: intakectl why [--json] CASE\n"
-
 int
-cmd_why(struct ctl *c, int argc, char **argv)
+cmd_why(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_wf k;
-	int64_t id;
+	int64_t id = a->id;
 	int rc;
 
-	if ((rc = ctl_json_only(c, argc, argv, WHY_USAGE,
-	    "Explains in words why a case is where it is: every step of its "
-	    "history,\nwho or what took it, and the values the conditions "
-	    "read.\n", 1)) >= 0)
-		return rc;
-	if ((id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(WHY_USAGE, stderr);
-		return 2;
-	}
-	if (ctl_may_read(c) != 0 || ctl_store(c) != 0)
+	if (ctl_store(c) != 0)
 		return 1;
 	if ((rc = store_case_wf_get(c->store, id, &k)) != 0) {
 		if (rc == INTAKE_ENOENT)
@@ -218,49 +195,35 @@ open_engine(struct ctl *c, struct ctl_wf *w, struct engine *e,
 	return 0;
 }
 
-#define FIRE_USAGE "usage: intakectl fire [--comment TEXT] CASE EVENT\n"
+/* People fire the events of their workflows, not intake's own. */
+int
+cmd_fire_check(struct ctl *c, const struct ctl_args *a)
+{
+	(void)c;
+	if (!wf_event_is_system(a->argv[1]))
+		return 0;
+	fprintf(stderr, "intakectl: \"%s\" is raised by intake itself, not "
+	    "by people\n", a->argv[1]);
+	return 1;
+}
 
 int
-cmd_fire(struct ctl *c, int argc, char **argv)
+cmd_fire(struct ctl *c, const struct ctl_args *a)
 {
 	struct engine_actor actor;
 	struct engine e;
 	struct ctl_wf w;
-	const char *comment = NULL, *user;
-	char **roles, *msg = NULL;
-	size_t nroles;
-	int64_t id;
+	char *msg = NULL;
+	int64_t id = a->id;
 	int rc;
 
-	if ((rc = ctl_case_opts(c, argc, argv, FIRE_USAGE,
-	    "\nFires a manual event on a case "
-	    "(\"approve\", \"verified\", ...): the\ntransition "
-	    "its state has for it is taken if one of your roles "
-	    "may fire\nit and its condition holds; you and the "
-	    "comment go into the history.\nRoles come from "
-	    "<roles> in intake.conf(5).\n", 2, &comment, &id)) >= 0)
-		return rc;
-	if (wf_event_is_system(argv[optind + 1])) {
-		fprintf(stderr, "intakectl: \"%s\" is raised by intake itself, "
-		    "not by people\n", argv[optind + 1]);
+	if (open_engine(c, &w, &e, false) != 0)
 		return 1;
-	}
-	roles = ctl_caller(c, &user, &nroles);
-	if (nroles == 0) {
-		fprintf(stderr, "intakectl: %s has no role in %s: ask an admin "
-		    "to add you to <roles>\n", user, c->config.file ?
-		    c->config.file : "the configuration");
-		free(roles);
-		return 1;
-	}
-	if (open_engine(c, &w, &e, false) != 0) {
-		free(roles);
-		return 1;
-	}
-	actor.user = user;
-	actor.roles = roles;
-	actor.nroles = nroles;
-	rc = engine_fire(&e, id, argv[optind + 1], &actor, comment, now_ms(), &msg);
+	actor.user = c->user;
+	actor.roles = c->roles;
+	actor.nroles = c->nroles;
+	rc = engine_fire(&e, id, a->argv[1], &actor, ctl_opt(a, "comment"),
+	    now_ms(), &msg);
 	if (rc == 0) {
 		struct case_wf k;
 
@@ -275,47 +238,24 @@ cmd_fire(struct ctl *c, int argc, char **argv)
 	free(msg);
 	engine_release(&e);
 	ctl_wf_release(&w);
-	free(roles);
 	return rc == 0 ? 0 : 1;
 }
 
-#define MIGRATE_USAGE "usage: intakectl migrate CASE...\n"
-
 int
-cmd_migrate(struct ctl *c, int argc, char **argv)
+cmd_migrate(struct ctl *c, const struct ctl_args *a)
 {
 	struct engine_actor actor;
 	struct engine e;
 	struct ctl_wf w;
-	const char *user;
-	char **roles;
-	size_t nroles;
-	int i, rc;
+	char **argv = a->argv;
+	int i, rc = 0;
 
-	if ((rc = ctl_json_only(c, argc, argv, MIGRATE_USAGE,
-	    "Moves cases to the current version of their workflow, keeping "
-	    "their state\n(which the new version must have).  A case keeps "
-	    "the version it started\nwith until it is migrated.  Needs the "
-	    "admin role.\n", -1)) >= 0)
-		return rc;
-	rc = 0;
-	roles = ctl_caller(c, &user, &nroles);
-	for (i = 0; i < (int)nroles && strcmp(roles[i], "admin") != 0; i++)
-		;
-	if (i == (int)nroles) {
-		fprintf(stderr, "intakectl: migrating cases needs the admin "
-		    "role, which %s does not have\n", user);
-		free(roles);
+	if (open_engine(c, &w, &e, true) != 0)
 		return 1;
-	}
-	if (open_engine(c, &w, &e, true) != 0) {
-		free(roles);
-		return 1;
-	}
-	actor.user = user;
-	actor.roles = roles;
-	actor.nroles = nroles;
-	for (i = optind; i < argc; i++) {
+	actor.user = c->user;
+	actor.roles = c->roles;
+	actor.nroles = c->nroles;
+	for (i = 0; i < a->argc; i++) {
 		int64_t id = ctl_case_arg(argv[i]);
 		char *msg = NULL;
 
@@ -335,6 +275,5 @@ cmd_migrate(struct ctl *c, int argc, char **argv)
 	}
 	engine_release(&e);
 	ctl_wf_release(&w);
-	free(roles);
 	return rc;
 }

@@ -12,62 +12,127 @@ struct ctl {
 	struct config	 config;
 	struct store	*store;		/* opened on first use */
 	bool		 json;
+	/* The caller, named before the command runs: the vector is ours,
+	 * its strings the configuration's. */
+	const char	*user;
+	char		**roles;
+	size_t		 nroles;
 };
+
+/* Who may run a command.  intakectl.c checks it, from the calling user
+ * and the <roles> of intake.conf, before the command's function runs. */
+enum ctl_perm {
+	CTL_ANYONE,	/* reads no database: the files decide */
+	CTL_READER,	/* a role, when <roles> is configured or the daemon
+			 * runs the command; else the files decide */
+	CTL_ROLE,	/* a role, always (the workflow says which may act) */
+	CTL_CASE,	/* a role that works the case (the first argument)
+			 * in its state, or supervisor or admin */
+	CTL_ADMIN,	/* the admin role */
+};
+
+struct ctl_args;
+
+/*
+ * One intakectl command (as tmux's struct cmd_entry): its name, usage,
+ * help, options and arguments, who may run it, whether the daemon runs
+ * it, and its function; ctl-cmds.c has them all in one table.  intakectl.c parses its options and arguments from opts,
+ * minargs and maxargs, prints its usage and help, refuses it through the
+ * control socket unless served, checks perm, and then calls fn.
+ */
+struct ctl_cmd {
+	const char	*name;
+	const char	*usage;		/* its synopsis, after the name */
+	const char	*what;		/* a line for intakectl --help */
+	const char	*help;		/* intakectl NAME --help, after the usage */
+	/* Its options besides --help (-h), by long name, a space between:
+	 * "name" a flag, "name=" with a value, "x:name=" also as the short
+	 * option -x.  --json also sets ctl.json. */
+	const char	*opts;
+	int		 minargs, maxargs;	/* maxargs -1: no limit */
+	bool		 case_arg;	/* the first argument is a case number */
+	enum ctl_perm	 perm;
+	/* Run by intaked for users of its control socket.  Only commands
+	 * that touch no file by name: the daemon's rights would. */
+	bool		 served;
+	/* Checks what parsing cannot, before the permission is (NULL:
+	 * nothing): 0, or the exit status after a message. */
+	int		(*check)(struct ctl *, const struct ctl_args *);
+	int		(*fn)(struct ctl *, const struct ctl_args *);
+};
+
+#define CTL_MAX_OPTS	12
+
+/* A command's options and arguments, as intakectl.c parsed them. */
+struct ctl_args {
+	const struct ctl_cmd *cmd;
+	const char	*opt[CTL_MAX_OPTS];	/* by place in cmd->opts: the
+						 * value, "" for a flag, NULL
+						 * when not given */
+	int		 order[CTL_MAX_OPTS];	/* 1, 2, ...: when it was last
+						 * given */
+	int		 argc;
+	char		**argv;		/* the arguments after the options */
+	int64_t		 id;		/* case_arg: the case */
+};
+
+/* ctl-cmds.c: every command, by name. */
+extern const struct ctl_cmd ctl_cmds[];
+extern const size_t ctl_ncmds;
+
+/* An option's value ("" for a flag given), or NULL when it was not
+ * given; name must be one of the command's options. */
+const char *ctl_opt(const struct ctl_args *, const char *name);
+/* When the option was last given: 0 for never, else later is larger. */
+int	ctl_opt_order(const struct ctl_args *, const char *name);
+/* Prints the command's usage on stderr; 2, the exit status. */
+int	ctl_usage(const struct ctl_args *);
+
 /* Opens the database of the configured data directory; 0 or an error
  * already reported. */
 int	ctl_store(struct ctl *);
 /* Prints a byte count as "812", "1.2K", "3.4M". */
 const char *ctl_size(int64_t bytes, char *buf, size_t len);
-/* Parses the options of a command that takes --json and --help only,
- * and nargs arguments after them (-1: one or more): -1 to go on (optind
- * at the first argument), or the exit status to return (help printed: 0,
- * usage: 2). */
-int	ctl_json_only(struct ctl *, int argc, char **argv, const char *usage,
-	    const char *help, int nargs);
-int	cmd_deliveries(struct ctl *, int argc, char **argv);
-int	cmd_cases(struct ctl *, int argc, char **argv);
-int	cmd_ocr(struct ctl *, int argc, char **argv);
-int	cmd_extract(struct ctl *, int argc, char **argv);
-int	cmd_lint(struct ctl *, int argc, char **argv);
-int	cmd_graph(struct ctl *, int argc, char **argv);
-int	cmd_plugins(struct ctl *, int argc, char **argv);
-int	cmd_why(struct ctl *, int argc, char **argv);
-int	cmd_fire(struct ctl *, int argc, char **argv);
-int	cmd_migrate(struct ctl *, int argc, char **argv);
-int	cmd_show(struct ctl *, int argc, char **argv);
-int	cmd_set(struct ctl *, int argc, char **argv);
-int	cmd_assign(struct ctl *, int argc, char **argv);
-int	cmd_page(struct ctl *, int argc, char **argv);
-int	cmd_backup(struct ctl *, int argc, char **argv);
-int	cmd_status(struct ctl *, int argc, char **argv);
-int	cmd_retry(struct ctl *, int argc, char **argv);
-int	cmd_stats(struct ctl *, int argc, char **argv);
-/* The calling user and the roles intake.conf gives them (the vector is
- * the caller's, the strings the configuration's). */
-char	**ctl_caller(struct ctl *, const char **user, size_t *nroles);
 /* Whether this intakectl runs for a user of the daemon's control socket
  * (it may then touch no file by name). */
 bool	ctl_served(const struct ctl *);
-/* Reading is for people with a role, when roles are configured: 0, or 1
- * after saying why not. */
-int	ctl_may_read(struct ctl *);
-/* May the caller change case id?  A role that works it in its state, or
- * supervisor or admin.  0, or 1 after saying why not. */
-int	ctl_may_change(struct ctl *, int64_t id, const char **user);
-int	cmd_classify(struct ctl *, int argc, char **argv);
-int	cmd_reprocess(struct ctl *, int argc, char **argv);
-/* Parses the options of a command on one case that takes --comment
- * (-m) and --help: nargs arguments, the first a case number (*id).
- * -1 to go on (optind at the case), or the exit status (help: 0,
- * usage: 2). */
-int	ctl_case_opts(struct ctl *, int argc, char **argv, const char *usage,
-	    const char *help, int nargs, const char **comment, int64_t *id);
+/* May the caller change case id (the database open)?  A role that works
+ * it in its state, or supervisor or admin.  0, or 1 after saying why not
+ * (to someone with a role, that there is no such case). */
+int	ctl_may_change(struct ctl *, int64_t id);
 /* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
 const char *ctl_time(int64_t ms, char *buf, size_t len);
 /* A case number argument; 0 when it is none. */
 int64_t	ctl_case_arg(const char *s);
 /* intakectl lint for one workflow file; 0 or 1. */
 int	ctl_lint_workflow(struct ctl *, const char *path, const char *tpl_dir);
+
+/* The commands (ctl-<file>.c), run by intakectl.c from the table. */
+int	cmd_assign(struct ctl *, const struct ctl_args *);
+int	cmd_assign_check(struct ctl *, const struct ctl_args *);
+int	cmd_backup(struct ctl *, const struct ctl_args *);
+int	cmd_cases(struct ctl *, const struct ctl_args *);
+int	cmd_cases_check(struct ctl *, const struct ctl_args *);
+int	cmd_classify(struct ctl *, const struct ctl_args *);
+int	cmd_deliveries(struct ctl *, const struct ctl_args *);
+int	cmd_extract(struct ctl *, const struct ctl_args *);
+int	cmd_fire(struct ctl *, const struct ctl_args *);
+int	cmd_fire_check(struct ctl *, const struct ctl_args *);
+int	cmd_graph(struct ctl *, const struct ctl_args *);
+int	cmd_lint(struct ctl *, const struct ctl_args *);
+int	cmd_migrate(struct ctl *, const struct ctl_args *);
+int	cmd_ocr(struct ctl *, const struct ctl_args *);
+int	cmd_page(struct ctl *, const struct ctl_args *);
+int	cmd_page_check(struct ctl *, const struct ctl_args *);
+int	cmd_plugins(struct ctl *, const struct ctl_args *);
+int	cmd_reprocess(struct ctl *, const struct ctl_args *);
+int	cmd_retry(struct ctl *, const struct ctl_args *);
+int	cmd_set(struct ctl *, const struct ctl_args *);
+int	cmd_show(struct ctl *, const struct ctl_args *);
+int	cmd_stats(struct ctl *, const struct ctl_args *);
+int	cmd_stats_check(struct ctl *, const struct ctl_args *);
+int	cmd_status(struct ctl *, const struct ctl_args *);
+int	cmd_why(struct ctl *, const struct ctl_args *);
 
 /* ctl-remote.c: runs argv (from the command's name on) through the
  * daemon; the command's exit status, or 1 after a message. */

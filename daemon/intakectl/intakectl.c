@@ -1,6 +1,9 @@
 /*
  * intakectl.c - the command-line tool for clerks, supervisors and admins.
- * Each command lives in its own ctl-<command>.c.
+ * It reads the global options and runs one command of the table in
+ * ctl-cmds.c: parses the command's options and arguments as its entry
+ * says, prints its usage and help from there, and checks who may run it
+ * before its function (in its own ctl-<command>.c) is called.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,62 +21,34 @@
 #include "intake.h"
 #include "store.h"
 #include "ctl.h"
-#include "control-cmds.h"
 
-static const struct command {
-	const char	*name;
-	int		(*fn)(struct ctl *, int, char **);
-	const char	*usage;
-	const char	*what;
-} commands[] = {
-	{ "assign", cmd_assign, "assign CASE USER|--nobody",
-	    "put a case on a person's desk" },
-	{ "backup", cmd_backup, "backup FILE",
-	    "a consistent copy of the database, also while the daemon runs" },
-	{ "cases", cmd_cases, "cases [--json] [--state S] [--queue Q] [--form F] "
-	    "[--open]\n    [--stuck] [--overdue] [--since T] [--limit N]",
-	    "work lists: a team's queue, stuck and overdue cases, ..." },
-	{ "classify", cmd_classify, "classify [--comment TEXT] CASE FORM",
-	    "say which form a delivery is: read again as that form" },
-	{ "deliveries", cmd_deliveries, "deliveries [--json]",
-	    "the intake ledger: every file ever seen and what became of it" },
-	{ "extract", cmd_extract, "extract [--json] [--templates DIR] FILE...",
-	    "recognise the form of files and read their fields, without a daemon" },
-	{ "fire", cmd_fire, "fire [--comment TEXT] CASE EVENT",
-	    "fire a manual event on a case, as your roles allow" },
-	{ "graph", cmd_graph, "graph WORKFLOW.xml",
-	    "draw a workflow as a Graphviz digraph" },
-	{ "lint", cmd_lint, "lint [--templates DIR] FILE...",
-	    "check workflows and form templates: schema and meaning, with file:line" },
-	{ "migrate", cmd_migrate, "migrate CASE...",
-	    "move cases to the current version of their workflow" },
-	{ "ocr", cmd_ocr, "ocr [--lang L] [--json|--tsv|--hocr] FILE",
-	    "read one file as the daemon would, without a daemon" },
-	{ "page", cmd_page, "page [--pdf] CASE [N] [--out FILE]",
-	    "a page image (or the searchable PDF) of a case, for a reviewer" },
-	{ "plugins", cmd_plugins, "plugins [--json]",
-	    "the plugins actions can use, and those refused and why" },
-	{ "reprocess", cmd_reprocess, "reprocess [--comment TEXT] CASE",
-	    "OCR and extraction again, e.g. after a template changed" },
-	{ "retry", cmd_retry, "retry [--comment TEXT] CASE",
-	    "run the failed steps of a case again" },
-	{ "set", cmd_set, "set [--comment TEXT] CASE FIELD VALUE",
-	    "correct a field, validated by its type" },
-	{ "show", cmd_show, "show [--json] CASE",
-	    "a case: fields, pages, files, state, queue, deadline, history" },
-	{ "stats", cmd_stats, "stats [--json] [--by day|week] [--days N]",
-	    "received, completed, backlog and time to completion" },
-	{ "status", cmd_status, "status [--json]",
-	    "the daemon, its workers, queues, throughput, open and overdue cases" },
-	{ "why", cmd_why, "why [--json] CASE",
-	    "explain why a case is where it is: its history in words" },
-};
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+/* Prints lead and then a synopsis, broken before column 80 at spaces
+ * outside brackets, each further line indented by indent spaces. */
+static void
+print_wrapped(FILE *f, const char *lead, const char *text, int indent)
+{
+	const char *p = text, *q;
+	int col = fprintf(f, "%s", lead), depth;
+
+	while (*p != '\0') {
+		for (q = p, depth = 0; *q != '\0' && (*q != ' ' || depth > 0);
+		    q++)
+			depth += *q == '[' ? 1 : *q == ']' && depth > 0 ? -1 : 0;
+		if (p != text && col + 1 + (q - p) >= 80)
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		else if (p != text)
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", (int)(q - p), p);
+		p = *q != '\0' ? q + 1 : q;
+	}
+	fputc('\n', f);
+}
 
 static void NORETURN
 usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
+	char *lead;
 	size_t i;
 
 	fprintf(f,
@@ -88,8 +63,12 @@ usage(int status)
 "  -V, --version       show the version\n"
 "\n"
 "Commands:\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %s\n      %s\n", commands[i].usage, commands[i].what);
+	for (i = 0; i < ctl_ncmds; i++) {
+		lead = xasprintf("  %s ", ctl_cmds[i].name);
+		print_wrapped(f, lead, ctl_cmds[i].usage, 4);
+		free(lead);
+		fprintf(f, "      %s\n", ctl_cmds[i].what);
+	}
 	fprintf(f, "\nExit status: 0 success, 1 refused or not found, 2 usage.\n"
 	    "See intakectl(8).\n");
 	exit(status);
@@ -145,41 +124,24 @@ served_user(const struct ctl *c)
 	return u != NULL && *u != '\0' ? u : "unknown";
 }
 
-char **
-ctl_caller(struct ctl *c, const char **user, size_t *nroles)
+/* Names the caller and their roles in c, once, for the permission
+ * checks and the commands. */
+static void
+ctl_caller(struct ctl *c)
 {
 	struct passwd *pw;
 
-	if ((*user = served_user(c)) == NULL) {
+	if ((c->user = served_user(c)) == NULL) {
 		pw = getpwuid(getuid());
-		*user = pw ? pw->pw_name : "unknown";
+		c->user = pw ? pw->pw_name : "unknown";
 	}
-	return config_user_roles(&c->config, *user, nroles);
+	c->roles = config_user_roles(&c->config, c->user, &c->nroles);
 }
 
 bool
 ctl_served(const struct ctl *c)
 {
 	return served_user(c) != NULL;
-}
-
-int
-ctl_may_read(struct ctl *c)
-{
-	const char *user;
-	size_t n;
-	char **roles;
-
-	if (c->config.nroles == 0 && !ctl_served(c))
-		return 0;	/* no roles configured: the files decide */
-	roles = ctl_caller(c, &user, &n);
-	free(roles);
-	if (n > 0)
-		return 0;
-	fprintf(stderr, "intakectl: %s has no role in %s: ask an admin to add "
-	    "you to <roles>\n", user, c->config.file ? c->config.file :
-	    "the configuration");
-	return 1;
 }
 
 const char *
@@ -196,51 +158,248 @@ ctl_size(int64_t n, char *buf, size_t len)
 	return buf;
 }
 
-int
-ctl_json_only(struct ctl *c, int argc, char **argv, const char *usage,
-    const char *help, int nargs)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
+/* One word of a command's opts: "x:name=". */
+struct optword {
+	int		 shortopt;	/* 0: none */
+	const char	*name;		/* not terminated: len */
+	size_t		 len;
+	bool		 arg;
+};
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': c->json = true; break;
-		case 'h':
-			printf("%s\n%s", usage, help);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
+/* The option of opts at *p, moving *p past it; false at the end. */
+static bool
+opt_next(const char **p, struct optword *w)
+{
+	const char *s = *p + strspn(*p, " ");
+	size_t n = strcspn(s, " ");
+
+	if (n == 0)
+		return false;
+	w->shortopt = 0;
+	if (n > 2 && s[1] == ':') {
+		w->shortopt = (unsigned char)s[0];
+		s += 2;
+		n -= 2;
+	}
+	w->arg = s[n - 1] == '=';
+	w->name = s;
+	w->len = n - w->arg;
+	*p = s + n;
+	return true;
+}
+
+/* The place of option name in a command's opts, or -1. */
+static int
+opt_find(const struct ctl_cmd *cmd, const char *name)
+{
+	const char *p = cmd->opts ? cmd->opts : "";
+	struct optword w;
+	int i;
+
+	for (i = 0; opt_next(&p, &w); i++)
+		if (w.len == strlen(name) && strncmp(w.name, name, w.len) == 0)
+			return i;
+	return -1;
+}
+
+/* The same, for a command asking for its own option: one that is not
+ * there is a mistake in intakectl. */
+static int
+opt_index(const struct ctl_cmd *cmd, const char *name)
+{
+	int i = opt_find(cmd, name);
+
+	if (i < 0)
+		fatal("intakectl %s has no option --%s", cmd->name, name);
+	return i;
+}
+
+const char *
+ctl_opt(const struct ctl_args *a, const char *name)
+{
+	return a->opt[opt_index(a->cmd, name)];
+}
+
+int
+ctl_opt_order(const struct ctl_args *a, const char *name)
+{
+	return a->order[opt_index(a->cmd, name)];
+}
+
+/* "usage: intakectl NAME SYNOPSIS", wrapped under the synopsis. */
+static void
+print_usage(FILE *f, const struct ctl_cmd *cmd)
+{
+	char *lead = xasprintf("usage: intakectl %s ", cmd->name);
+
+	print_wrapped(f, lead, cmd->usage, (int)strlen(lead));
+	free(lead);
+}
+
+int
+ctl_usage(const struct ctl_args *a)
+{
+	print_usage(stderr, a->cmd);
+	return 2;
+}
+
+/* Who may run it, for intakectl NAME --help: what ctl_permit checks. */
+static const char *const perm_help[] = {
+	[CTL_ANYONE] = "Needs no role: it reads no database.",
+	[CTL_READER] = "Needs a role when intake.conf has <roles>, and always "
+	    "through the daemon.",
+	[CTL_ROLE] = "Needs a role in the <roles> of intake.conf(5).",
+	[CTL_CASE] = "Needs a role that works the case in its state, or "
+	    "supervisor or admin.",
+	[CTL_ADMIN] = "Needs the admin role.",
+};
+
+static void
+print_help(const struct ctl_cmd *cmd)
+{
+	print_usage(stdout, cmd);
+	printf("\n%s\n%s\n%s\n", cmd->help, perm_help[cmd->perm], cmd->served ?
+	    "The daemon runs it for users who may not read the database." :
+	    "Run it as yourself: the daemon does not run it for others.");
+}
+
+/* Parses a command's options and arguments (argv from its name on) as
+ * its entry says, anywhere among each other: -1 to go on, or the exit
+ * status (help printed: 0, usage: 2). */
+static int
+args_parse(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **argv,
+    struct ctl_args *a)
+{
+	struct option lopts[CTL_MAX_OPTS + 2];
+	char names[CTL_MAX_OPTS][24], sopts[2 * CTL_MAX_OPTS + 2] = "h";
+	const char *p = cmd->opts ? cmd->opts : "";
+	struct optword w;
+	size_t ns = 1;
+	int n = 0, i, ch, seen = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
+	for (; opt_next(&p, &w); n++) {
+		if (n == CTL_MAX_OPTS || w.len >= sizeof(names[n]))
+			fatal("intakectl %s: too many or too long options",
+			    cmd->name);
+		memcpy(names[n], w.name, w.len);
+		names[n][w.len] = '\0';
+		lopts[n].name = names[n];
+		lopts[n].has_arg = w.arg ? required_argument : no_argument;
+		lopts[n].flag = NULL;
+		lopts[n].val = w.shortopt ? w.shortopt : 256 + n;
+		if (w.shortopt) {
+			sopts[ns++] = (char)w.shortopt;
+			if (w.arg)
+				sopts[ns++] = ':';
 		}
 	}
-	if (nargs >= 0 ? argc - optind != nargs : argc - optind < 1) {
-		fputs(usage, stderr);
-		return 2;
+	sopts[ns] = '\0';
+	lopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	lopts[n + 1] = (struct option){ NULL, 0, NULL, 0 };
+	/* getopt starts afresh (optind 0) on argv from the command's name
+	 * on. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, sopts, lopts, NULL)) != -1) {
+		if (ch == 'h') {
+			print_help(cmd);
+			return 0;
+		}
+		for (i = 0; i < n && lopts[i].val != ch; i++)
+			;
+		if (i == n)
+			return ctl_usage(a);
+		a->opt[i] = optarg != NULL ? optarg : "";
+		a->order[i] = ++seen;
+		if (strcmp(names[i], "json") == 0)
+			c->json = true;
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	if (a->argc < cmd->minargs || (cmd->maxargs >= 0 &&
+	    a->argc > cmd->maxargs))
+		return ctl_usage(a);
+	if (cmd->case_arg && (a->id = ctl_case_arg(a->argv[0])) == 0) {
+		fprintf(stderr, "intakectl: \"%s\" is no case number\n",
+		    a->argv[0]);
+		return ctl_usage(a);
 	}
 	return -1;
+}
+
+static bool
+has_role(const struct ctl *c, const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < c->nroles; i++)
+		if (strcmp(c->roles[i], role) == 0)
+			return true;
+	return false;
+}
+
+/* What the command's entry says about who may run it: 0, or 1 after
+ * saying why not.  The only place intakectl checks a role, except the
+ * engine's check of who may fire a transition. */
+static int
+ctl_permit(struct ctl *c, const struct ctl_cmd *cmd, const struct ctl_args *a)
+{
+	switch (cmd->perm) {
+	case CTL_ANYONE:
+		return 0;
+	case CTL_READER:
+		if (c->config.nroles == 0 && !ctl_served(c))
+			return 0;	/* no roles configured: the files decide */
+		/* FALLTHROUGH */
+	case CTL_ROLE:
+		if (c->nroles > 0)
+			return 0;
+		fprintf(stderr, "intakectl: %s has no role in %s: ask an admin "
+		    "to add you to <roles>\n", c->user, c->config.file ?
+		    c->config.file : "the configuration");
+		return 1;
+	case CTL_CASE:
+		return ctl_store(c) != 0 ? 1 : ctl_may_change(c, a->id);
+	case CTL_ADMIN:
+		if (has_role(c, "admin"))
+			return 0;
+		fprintf(stderr, "intakectl: %s needs the admin role, which %s "
+		    "does not have\n", cmd->name, c->user);
+		return 1;
+	}
+	return 1;
+}
+
+/* Runs a command here (argv from its name on): its options and
+ * arguments, its own checks, who may run it, then its function. */
+static int
+ctl_run(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	struct ctl_args a;
+	int rc;
+
+	if ((rc = args_parse(c, cmd, argc, argv, &a)) >= 0)
+		return rc;
+	if (cmd->check != NULL && (rc = cmd->check(c, &a)) != 0)
+		return rc;
+	ctl_caller(c);
+	if (ctl_permit(c, cmd, &a) != 0)
+		return 1;
+	return cmd->fn(c, &a);
 }
 
 /* The command through the daemon; a global --json goes along as the
  * command's own option where it has one. */
 static int
-remote_run(struct ctl *c, int argc, char **argv)
+remote_run(struct ctl *c, const struct ctl_cmd *cmd, int argc, char **argv)
 {
-	static const char *const json_cmds[] = {
-		"cases", "deliveries", "show", "stats", "status", "why",
-	};
 	char **v = xcalloc((size_t)argc + 2, sizeof(*v));
 	int n = 0, i, rc;
 
 	v[n++] = argv[0];
-	for (i = 0; c->json && i < (int)(sizeof(json_cmds) /
-	    sizeof(*json_cmds)); i++)
-		if (strcmp(argv[0], json_cmds[i]) == 0)
-			v[n++] = (char *)"--json";
+	if (c->json && opt_find(cmd, "json") >= 0)
+		v[n++] = (char *)"--json";
 	for (i = 1; i < argc; i++)
 		v[n++] = argv[i];
 	rc = ctl_remote(&c->config, n, v);
@@ -248,37 +407,15 @@ remote_run(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-int
-ctl_case_opts(struct ctl *c, int argc, char **argv, const char *usage,
-    const char *help, int nargs, const char **comment, int64_t *id)
+static const struct ctl_cmd *
+ctl_cmd_find(const char *name)
 {
-	static const struct option opts[] = {
-		{ "comment", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
+	size_t i;
 
-	(void)c;
-	*comment = NULL;
-	while ((ch = getopt_long(argc, argv, "hm:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			*comment = optarg;
-			break;
-		case 'h':
-			printf("%s%s", usage, help);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != nargs || (*id = ctl_case_arg(argv[optind])) == 0) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	return -1;
+	for (i = 0; i < ctl_ncmds; i++)
+		if (strcmp(name, ctl_cmds[i].name) == 0)
+			return &ctl_cmds[i];
+	return NULL;
 }
 
 int
@@ -294,11 +431,11 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const struct ctl_cmd *cmd;
 	struct ctl c;
 	const char *conf = NULL, *data = NULL;
 	bool remote = false;
 	char *db;
-	size_t i;
 	int ch, rc;
 
 	memset(&c, 0, sizeof(c));
@@ -327,46 +464,41 @@ main(int argc, char *argv[])
 		free(c.config.data_dir);
 		c.config.data_dir = xstrdup(data);
 	}
-	for (i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[optind], commands[i].name) == 0)
-			break;
-	if (i == NCOMMANDS) {
+	if ((cmd = ctl_cmd_find(argv[optind])) == NULL) {
 		fprintf(stderr, "intakectl: unknown command \"%s\": see "
 		    "intakectl --help\n", argv[optind]);
 		config_release(&c.config);
 		return 2;
 	}
-	if (ctl_served(&c) && !control_serves(argv[optind])) {
-		fprintf(stderr, "intakectl: \"%s\" is not run for users of the "
-		    "control socket\n", argv[optind]);
+	/* The daemon runs intakectl for whoever asks, whatever they ask:
+	 * here, before anything of the command runs, its entry decides. */
+	if (ctl_served(&c) && !cmd->served) {
+		fprintf(stderr, "intakectl: \"%s\" is not run by the daemon: it "
+		    "reads or writes files by name; run it as yourself\n",
+		    cmd->name);
 		config_release(&c.config);
 		return 1;
 	}
 	/* People who may not read the database go through the daemon. */
 	db = path_join(c.config.data_dir, "intake.db");
-	if (!remote && control_serves(argv[optind]) &&
-	    access(db, R_OK | W_OK) == -1 && errno == EACCES)
+	if (!remote && cmd->served && access(db, R_OK | W_OK) == -1 &&
+	    errno == EACCES)
 		remote = true;
 	free(db);
 	if (remote) {
-		if (!control_serves(argv[optind])) {
+		if (!cmd->served) {
 			fprintf(stderr, "intakectl: \"%s\" is not run by the "
 			    "daemon: it reads or writes your files; run it as "
-			    "yourself\n", argv[optind]);
+			    "yourself\n", cmd->name);
 			config_release(&c.config);
 			return 1;
 		}
-		rc = remote_run(&c, argc - optind, argv + optind);
+		rc = remote_run(&c, cmd, argc - optind, argv + optind);
 		config_release(&c.config);
 		return rc;
 	}
-	/* The command parses its own options, anywhere among its
-	 * arguments: getopt starts afresh (optind 0) on argv from the
-	 * command's name on. */
-	argc -= optind;
-	argv += optind;
-	optind = 0;
-	rc = commands[i].fn(&c, argc, argv);
+	rc = ctl_run(&c, cmd, argc - optind, argv + optind);
+	free(c.roles);
 	store_close(c.store);
 	config_release(&c.config);
 	return rc;

@@ -10,6 +10,15 @@
  * Only commands that work on the database are served: a command that
  * reads or writes files by name would do so with the daemon's rights.
  *
+ * Which commands those are is said once, in intakectl's table of
+ * commands (intakectl/ctl-cmds.c), and it is that intakectl which
+ * refuses the others, before any of their code runs: the daemon does
+ * not keep a second list.  What the daemon does make sure of is that
+ * the caller's words are a command and its arguments, never options of
+ * intakectl itself (another configuration, another data directory): the
+ * first is a command's name in form, and "--" ends intakectl's options
+ * before it.
+ *
  * The daemon forks at once for each connection and never reads from a
  * client itself: a slow or silent client stalls only its own child.
  */
@@ -33,13 +42,24 @@
 #include "intake.h"
 #include "control.h"
 #include "proto.h"
-#include "control-cmds.h"
 
 #define CTL_MAX_ARGS	64
 #define CTL_MAX_CHILDREN 32
 #define CTL_MAX_PER_USER 4	/* requests one user may have at once */
 #define CTL_READ_S	10	/* a client has this long to say what it wants */
 #define CTL_RUN_S	900	/* and the command this long to run */
+#define CTL_MAX_NAME	32	/* the length of a command's name */
+
+/* Whether a caller's first word has the form of a command's name:
+ * lower-case letters and hyphens, not starting with one.  Whether it
+ * names a command, and one the daemon runs, intakectl says. */
+static bool
+command_name(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz-");
+
+	return n > 0 && n <= CTL_MAX_NAME && s[n] == '\0' && s[0] != '-';
+}
 
 static const char *
 ctl_program(void)
@@ -139,7 +159,7 @@ serve(struct control *ct, int sock)
 	socklen_t len = sizeof(cred);
 	struct passwd *pw;
 	struct msg m, reply;
-	char *argv[CTL_MAX_ARGS + 6];
+	char *argv[CTL_MAX_ARGS + 7];
 	uint32_t argc, i;
 	int status = 1, n = 0, w, waited = 0;
 	pid_t pid;
@@ -181,18 +201,15 @@ serve(struct control *ct, int sock)
 	}
 	argv[n++] = (char *)"--data-dir";
 	argv[n++] = ct->data_dir;
+	argv[n++] = (char *)"--";
 	for (i = 0; i < argc; i++)
 		if ((argv[n++] = msg_get_str(&m)) == NULL)
 			goto refuse;
 	argv[n] = NULL;
 	if (!msg_end(&m))
 		goto refuse;
-	if (!control_serves(argv[n - (int)argc])) {
-		dprintf(m.fds[2], "intakectl: \"%s\" is not run by the daemon: "
-		    "it reads or writes files by name; run it as yourself\n",
-		    argv[n - (int)argc]);
-		goto report;
-	}
+	if (!command_name(argv[n - (int)argc]))
+		goto refuse;
 	log_info("control: %s (uid %ld) runs intakectl %s", pw->pw_name,
 	    (long)cred.uid, argv[n - (int)argc]);
 	if ((pid = fork()) == -1)
