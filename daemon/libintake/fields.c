@@ -1145,6 +1145,23 @@ bad:
 	    quote(c->s, q, sizeof(q)));
 }
 
+/* The normaliser of each type read from OCR text. */
+static void (*const normalisers[])(const struct clean *,
+    struct field_result *) = {
+	[FT_TEXT] = norm_text,
+	[FT_DATE] = norm_date,
+	[FT_AMOUNT] = norm_amount,
+	[FT_INTEGER] = norm_integer,
+	[FT_IBAN] = norm_iban,
+	[FT_POSTCODE_DE] = norm_postcode_de,
+	[FT_POSTCODE_UK] = norm_postcode_uk,
+	[FT_EMAIL] = norm_email,
+	[FT_PHONE] = norm_phone,
+	[FT_CHOICE] = NULL,
+	[FT_CHECKBOX] = NULL,
+	[FT_SIGNATURE] = NULL,
+};
+
 void
 field_normalise(enum field_type t, const char *raw, struct field_result *r)
 {
@@ -1167,37 +1184,8 @@ field_normalise(enum field_type t, const char *raw, struct field_result *r)
 		goto done;
 	if (c->len == 0)
 		goto done;
-	switch (t) {
-	case FT_TEXT:
-		norm_text(c, r);
-		break;
-	case FT_DATE:
-		norm_date(c, r);
-		break;
-	case FT_AMOUNT:
-		norm_amount(c, r);
-		break;
-	case FT_INTEGER:
-		norm_integer(c, r);
-		break;
-	case FT_IBAN:
-		norm_iban(c, r);
-		break;
-	case FT_POSTCODE_DE:
-		norm_postcode_de(c, r);
-		break;
-	case FT_POSTCODE_UK:
-		norm_postcode_uk(c, r);
-		break;
-	case FT_EMAIL:
-		norm_email(c, r);
-		break;
-	case FT_PHONE:
-		norm_phone(c, r);
-		break;
-	default:
-		break;
-	}
+	if (normalisers[t] != NULL)
+		normalisers[t](c, r);
 done:
 	free(c);
 }
