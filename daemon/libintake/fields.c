@@ -32,22 +32,6 @@
 #define INTEGER_MAX_DIGITS	18	/* fits an int64_t for range checks */
 #define AMOUNT_MAX_RUNS		64
 
-static const char *const type_names[] = {
-	[FT_TEXT] = "text",
-	[FT_DATE] = "date",
-	[FT_AMOUNT] = "amount",
-	[FT_INTEGER] = "integer",
-	[FT_IBAN] = "iban",
-	[FT_POSTCODE_DE] = "postcode_de",
-	[FT_POSTCODE_UK] = "postcode_uk",
-	[FT_EMAIL] = "email",
-	[FT_PHONE] = "phone",
-	[FT_CHOICE] = "choice",
-	[FT_CHECKBOX] = "checkbox",
-	[FT_SIGNATURE] = "signature",
-};
-#define NTYPES	(sizeof(type_names) / sizeof(type_names[0]))
-
 /*
  * Characters a form box leaves at the ends of a reading: its edges, its
  * underline, dashes.  They are dropped even when they touch the text.
@@ -94,36 +78,6 @@ struct clean {
 	size_t	len;
 	bool	edge_digit;	/* a '1'-like edge was dropped against a digit */
 };
-
-int
-field_type_parse(const char *name, enum field_type *type)
-{
-	size_t i;
-
-	if (name == NULL)
-		return INTAKE_EINVAL;
-	for (i = 0; i < NTYPES; i++)
-		if (strcmp(name, type_names[i]) == 0) {
-			*type = (enum field_type)i;
-			return 0;
-		}
-	return INTAKE_EINVAL;
-}
-
-const char *
-field_type_name(enum field_type t)
-{
-	if ((size_t)t >= NTYPES)
-		return "unknown";
-	return type_names[t];
-}
-
-bool
-field_type_is_text(enum field_type t)
-{
-	return (size_t)t < NTYPES && t != FT_CHOICE && t != FT_CHECKBOX &&
-	    t != FT_SIGNATURE;
-}
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -1145,22 +1099,55 @@ bad:
 	    quote(c->s, q, sizeof(q)));
 }
 
-/* The normaliser of each type read from OCR text. */
-static void (*const normalisers[])(const struct clean *,
-    struct field_result *) = {
-	[FT_TEXT] = norm_text,
-	[FT_DATE] = norm_date,
-	[FT_AMOUNT] = norm_amount,
-	[FT_INTEGER] = norm_integer,
-	[FT_IBAN] = norm_iban,
-	[FT_POSTCODE_DE] = norm_postcode_de,
-	[FT_POSTCODE_UK] = norm_postcode_uk,
-	[FT_EMAIL] = norm_email,
-	[FT_PHONE] = norm_phone,
-	[FT_CHOICE] = NULL,
-	[FT_CHECKBOX] = NULL,
-	[FT_SIGNATURE] = NULL,
+/* Each type's name in templates and forms.json, and how a value of it is
+ * normalised (NULL: it is not read from OCR text). */
+static const struct {
+	const char	*name;
+	void		(*normalise)(const struct clean *, struct field_result *);
+} types[] = {
+	[FT_TEXT] = { "text", norm_text },
+	[FT_DATE] = { "date", norm_date },
+	[FT_AMOUNT] = { "amount", norm_amount },
+	[FT_INTEGER] = { "integer", norm_integer },
+	[FT_IBAN] = { "iban", norm_iban },
+	[FT_POSTCODE_DE] = { "postcode_de", norm_postcode_de },
+	[FT_POSTCODE_UK] = { "postcode_uk", norm_postcode_uk },
+	[FT_EMAIL] = { "email", norm_email },
+	[FT_PHONE] = { "phone", norm_phone },
+	[FT_CHOICE] = { "choice", NULL },
+	[FT_CHECKBOX] = { "checkbox", NULL },
+	[FT_SIGNATURE] = { "signature", NULL },
 };
+#define NTYPES	(sizeof(types) / sizeof(types[0]))
+
+int
+field_type_parse(const char *name, enum field_type *type)
+{
+	size_t i;
+
+	if (name == NULL)
+		return INTAKE_EINVAL;
+	for (i = 0; i < NTYPES; i++)
+		if (strcmp(name, types[i].name) == 0) {
+			*type = (enum field_type)i;
+			return 0;
+		}
+	return INTAKE_EINVAL;
+}
+
+const char *
+field_type_name(enum field_type t)
+{
+	if ((size_t)t >= NTYPES)
+		return "unknown";
+	return types[t].name;
+}
+
+bool
+field_type_is_text(enum field_type t)
+{
+	return (size_t)t < NTYPES && types[t].normalise != NULL;
+}
 
 void
 field_normalise(enum field_type t, const char *raw, struct field_result *r)
@@ -1184,8 +1171,7 @@ field_normalise(enum field_type t, const char *raw, struct field_result *r)
 		goto done;
 	if (c->len == 0)
 		goto done;
-	if (normalisers[t] != NULL)
-		normalisers[t](c, r);
+	types[t].normalise(c, r);
 done:
 	free(c);
 }
