@@ -64,9 +64,7 @@ command_name(const char *s)
 static const char *
 ctl_program(void)
 {
-	const char *p = getenv("INTAKECTL");
-
-	return p != NULL && *p != '\0' ? p : BINDIR "/intakectl";
+	return program_path("INTAKECTL", BINDIR "/intakectl");
 }
 
 int

@@ -22,10 +22,10 @@
 char *
 actions_runner(void)
 {
-	const char *p = getenv("INTAKE_ACTION"), *w = getenv("INTAKE_WORKER");
-	const char *slash;
+	const char *p = program_path("INTAKE_ACTION", NULL);
+	const char *w = getenv("INTAKE_WORKER"), *slash;
 
-	if (p != NULL && *p != '\0')
+	if (p != NULL)
 		return xstrdup(p);
 	if (w != NULL && (slash = strrchr(w, '/')) != NULL)
 		return xasprintf("%.*s/intake-action", (int)(slash - w), w);

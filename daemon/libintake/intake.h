@@ -90,6 +90,9 @@ int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* The names of the *.xml files of dir (no hidden ones), sorted; the
  * vector and names are the caller's.  0 or -errno. */
 int	 xml_files(const char *dir, char ***names, size_t *n);
+/* A companion program: the path in the environment variable env when it
+ * is set and not empty, else installed (both borrowed). */
+const char *program_path(const char *env, const char *installed);
 /* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
 char	*fmt_time(int64_t ms, char *buf, size_t len);
 

@@ -23,9 +23,7 @@
 static const char *
 worker_path(void)
 {
-	const char *p = getenv("INTAKE_WORKER");
-
-	return p != NULL && *p != '\0' ? p : PKGLIBEXECDIR "/intake-worker";
+	return program_path("INTAKE_WORKER", PKGLIBEXECDIR "/intake-worker");
 }
 
 int

@@ -437,3 +437,11 @@ child_signals_default(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)signal(SIGPIPE, SIG_DFL);
 }
+
+const char *
+program_path(const char *env, const char *installed)
+{
+	const char *p = getenv(env);
+
+	return p != NULL && *p != '\0' ? p : installed;
+}
