@@ -58,38 +58,36 @@ struct status {
 	int64_t		 running, waiting, failed;	/* actions */
 };
 
+/* One count by two names (ka: a, kb: b; b NULL is none), as a JSON
+ * object or a row of a table whose columns are wa and wb wide. */
+static void
+count_row(struct status *s, const char *ka, const char *a, int wa,
+    const char *kb, const char *b, int wb, int64_t n)
+{
+	if (s->c->json) {
+		printf("%s{\"%s\":", s->first ? "" : ",", ka);
+		json_str(stdout, a);
+		printf(",\"%s\":", kb);
+		json_str(stdout, b);
+		printf(",\"n\":%lld}", (long long)n);
+	} else
+		printf("  %-*s %-*s %lld\n", wa, a, wb, b ? b : "-",
+		    (long long)n);
+	s->first = false;
+}
+
 static int
 stage_row(const char *status, const char *stage, int64_t n, void *arg)
 {
-	struct status *s = arg;
-
-	if (s->c->json) {
-		printf("%s{\"status\":", s->first ? "" : ",");
-		json_str(stdout, status);
-		fputs(",\"stage\":", stdout);
-		json_str(stdout, stage);
-		printf(",\"n\":%lld}", (long long)n);
-	} else
-		printf("  %-12s %-10s %lld\n", status, stage, (long long)n);
-	s->first = false;
+	count_row(arg, "status", status, 12, "stage", stage, 10, n);
 	return 0;
 }
 
 static int
 open_row(const char *state, const char *queue, int64_t n, void *arg)
 {
-	struct status *s = arg;
-
-	if (s->c->json) {
-		printf("%s{\"state\":", s->first ? "" : ",");
-		json_str(stdout, state);
-		fputs(",\"queue\":", stdout);
-		json_str(stdout, *queue ? queue : NULL);
-		printf(",\"n\":%lld}", (long long)n);
-	} else
-		printf("  %-20s %-16s %lld\n", state, *queue ? queue : "-",
-		    (long long)n);
-	s->first = false;
+	count_row(arg, "state", state, 20, "queue", *queue ? queue : NULL, 16,
+	    n);
 	return 0;
 }
 
