@@ -334,6 +334,10 @@ hday_cmp(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
+static const struct xmlsafe_kind holidays_kind = {
+	"holidays", HOLIDAYS_NS, NULL, "intake-holidays.xsd"
+};
+
 /* Reads the holidays of path into cal, reporting every problem. */
 static int
 holidays_read(struct calendar *cal, const char *path)
@@ -342,23 +346,14 @@ holidays_read(struct calendar *cal, const char *path)
 	size_t nh = 0, cap = 0, i, first;
 	xmlDoc *doc;
 	xmlNode *root, *n;
-	char *xsd = NULL, *v;
+	char *v;
 	int errors = 0, rc = INTAKE_EINVAL, line, year;
 	int64_t day, y;
 	unsigned m, d;
 
-	if ((doc = xmlsafe_read_file(path)) == NULL)
+	if (xmlsafe_load_file(path, &holidays_kind, &doc) != 0)
 		return INTAKE_EINVAL;
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "holidays") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)HOLIDAYS_NS) != 0) {
-		report_at(path, root ? (int)xmlGetLineNo(root) : 1, "the root "
-		    "element must be <holidays xmlns=\"%s\">", HOLIDAYS_NS);
-		goto fail;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-holidays.xsd");
-	if (xmlsafe_validate(doc, path, xsd) != 0)
-		goto fail;
 	for (n = root->children; n != NULL; n = n->next) {
 		if (!xmlsafe_is(n, "holiday"))
 			continue;
@@ -411,7 +406,6 @@ holidays_read(struct calendar *cal, const char *path)
 	rc = 0;
 fail:
 	free(h);
-	free(xsd);
 	xmlFreeDoc(doc);
 	return rc;
 }

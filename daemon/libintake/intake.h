@@ -57,8 +57,9 @@ void	log_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_info(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
-/* A problem in a file an admin wrote, to stderr: "file:line: message"
- * (the message alone when file is NULL). */
+/* A problem in a file an admin wrote, to stderr: "file:line: message",
+ * "file: message" when no line is known (line <= 0), the message alone
+ * when file is NULL.  The one way such problems are printed. */
 void	report_at(const char *file, int line, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);
 void	vreport_at(const char *file, int line, const char *fmt, va_list ap)

@@ -102,8 +102,10 @@ fatal(const char *fmt, ...)
 void
 vreport_at(const char *file, int line, const char *fmt, va_list ap)
 {
-	if (file != NULL)
+	if (file != NULL && line > 0)
 		fprintf(stderr, "%s:%d: ", file, line);
+	else if (file != NULL)
+		fprintf(stderr, "%s: ", file);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

@@ -211,30 +211,18 @@ page_read(struct lint *l, xmlNode *n, struct template *t)
 int
 template_load(const char *path, struct template **out)
 {
+	static const struct xmlsafe_kind kind = {
+		"template", TEMPLATE_NS, NULL, "intake-template.xsd"
+	};
 	struct lint l = { path, 0 };
 	struct template *t;
 	xmlDoc *doc;
 	xmlNode *root, *n;
-	char *xsd;
 
 	*out = NULL;
-	if ((doc = xmlsafe_read_file(path)) == NULL)
+	if (xmlsafe_load_file(path, &kind, &doc) != 0)
 		return INTAKE_EINVAL;
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "template") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)TEMPLATE_NS) != 0) {
-		problem(&l, root ? (int)xmlGetLineNo(root) : 1, "the root element "
-		    "must be <template xmlns=\"%s\">", TEMPLATE_NS);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-template.xsd");
-	if (xmlsafe_validate(doc, path, xsd) != 0) {
-		free(xsd);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	free(xsd);
 	t = xcalloc(1, sizeof(*t));
 	t->file = xstrdup(path);
 	t->id = xmlsafe_attr(root, "id");
@@ -306,34 +294,32 @@ template_free(struct template *t)
 	free(t);
 }
 
+struct tpl_dir {
+	struct template	***v;
+	size_t		  *n;
+};
+
+static int
+tpl_dir_add(const char *path, void *arg)
+{
+	struct tpl_dir *td = arg;
+	struct template *t;
+
+	if (template_load(path, &t) != 0)
+		return INTAKE_EINVAL;
+	*td->v = xreallocarray(*td->v, *td->n + 1, sizeof(**td->v));
+	(*td->v)[(*td->n)++] = t;
+	return 0;
+}
+
 int
 templates_load_dir(const char *dir, struct template ***out, size_t *n)
 {
-	char **names = NULL;
-	size_t nnames = 0, i;
-	int rc;
+	struct tpl_dir td = { out, n };
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = xml_files(dir, &names, &nnames)) != 0) {
-		fprintf(stderr, "templates \"%s\": %s\n", dir,
-		    strerror(-rc));
-		return INTAKE_EINVAL;
-	}
-	for (i = 0; i < nnames; i++) {
-		char *path = path_join(dir, names[i]);
-		struct template *t;
-
-		if (template_load(path, &t) == 0) {
-			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = t;
-		} else
-			rc = INTAKE_EINVAL;
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
+	return xmlsafe_load_dir(dir, "templates", tpl_dir_add, &td);
 }
 
 void

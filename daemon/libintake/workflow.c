@@ -53,11 +53,12 @@ warning(struct lint *l, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s:%d: warning: ", l->file, line);
+	char msg[512];
+
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	report_at(l->file, line, "warning: %s", msg);
 }
 
 bool
@@ -595,33 +596,19 @@ workflow_load_memory(const char *buf, size_t len, const char *name,
 	struct lint l = { name, 0, ctx, NULL };
 	unsigned char digest[SHA256_DIGEST_LEN];
 	struct sha256 h;
+	static const struct xmlsafe_kind kind = {
+		"workflow", WORKFLOW_NS, NULL, "intake-workflow.xsd"
+	};
 	struct workflow *wf;
 	xmlDoc *doc;
-	xmlNode *root;
-	char *xsd;
 
 	*out = NULL;
-	if ((doc = xmlsafe_read_memory(buf, len, name)) == NULL)
+	if (xmlsafe_load_memory(buf, len, name, &kind, &doc) != 0)
 		return INTAKE_EINVAL;
-	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "workflow") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)WORKFLOW_NS) != 0) {
-		problem(&l, root ? (int)xmlGetLineNo(root) : 1, "the root element "
-		    "must be <workflow xmlns=\"%s\">", WORKFLOW_NS);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-workflow.xsd");
-	if (xmlsafe_validate(doc, name, xsd) != 0) {
-		free(xsd);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	free(xsd);
 	wf = xcalloc(1, sizeof(*wf));
 	l.wf = wf;
 	wf->file = xstrdup(name);
-	root_read(&l, root, wf);
+	root_read(&l, xmlDocGetRootElement(doc), wf);
 	xmlFreeDoc(doc);
 	if (l.errors > 0) {
 		workflow_free(wf);
@@ -647,14 +634,8 @@ workflow_load(const char *path, const struct wf_context *ctx,
 	int rc;
 
 	*out = NULL;
-	if ((rc = file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len)) != 0) {
-		if (rc == -EFBIG)
-			fprintf(stderr, "%s:1: larger than %u bytes\n", path,
-			    XMLSAFE_MAX_BYTES);
-		else
-			fprintf(stderr, "%s: %s\n", path, strerror(-rc));
+	if (xmlsafe_slurp(path, &buf, &len) != 0)
 		return INTAKE_EINVAL;
-	}
 	rc = workflow_load_memory(buf, len, path, ctx, out);
 	free(buf);
 	return rc;
@@ -720,16 +701,16 @@ clashes(struct workflow **have, size_t n, const struct workflow *wf)
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(have[i]->id, wf->id) == 0) {
-			fprintf(stderr, "%s:1: workflow \"%s\" is also defined "
-			    "in %s\n", wf->file, wf->id, have[i]->file);
+			report_at(wf->file, 1, "workflow \"%s\" is also defined "
+			    "in %s", wf->id, have[i]->file);
 			return true;
 		}
 		for (k = 0; k < have[i]->nforms; k++)
 			for (f = 0; f < wf->nforms; f++)
 				if (strcmp(have[i]->forms[k], wf->forms[f]) == 0) {
-					fprintf(stderr, "%s:1: form \"%s\" is "
-					    "also taken by workflow \"%s\" (%s)\n",
-					    wf->file, wf->forms[f], have[i]->id,
+					report_at(wf->file, 1, "form \"%s\" is "
+					    "also taken by workflow \"%s\" (%s)",
+					    wf->forms[f], have[i]->id,
 					    have[i]->file);
 					return true;
 				}
@@ -737,39 +718,38 @@ clashes(struct workflow **have, size_t n, const struct workflow *wf)
 	return false;
 }
 
+struct wf_dir {
+	const struct wf_context *ctx;
+	struct workflow	***v;
+	size_t		  *n;
+};
+
+static int
+wf_dir_add(const char *path, void *arg)
+{
+	struct wf_dir *wd = arg;
+	struct workflow *wf;
+
+	if (workflow_load(path, wd->ctx, &wf) != 0)
+		return INTAKE_EINVAL;
+	if (clashes(*wd->v, *wd->n, wf)) {
+		workflow_free(wf);
+		return INTAKE_EINVAL;
+	}
+	*wd->v = xreallocarray(*wd->v, *wd->n + 1, sizeof(**wd->v));
+	(*wd->v)[(*wd->n)++] = wf;
+	return 0;
+}
+
 int
 workflows_load_dir(const char *dir, const struct wf_context *ctx,
     struct workflow ***out, size_t *n)
 {
-	char **names = NULL;
-	size_t nnames = 0, i;
-	int rc;
+	struct wf_dir wd = { ctx, out, n };
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = xml_files(dir, &names, &nnames)) != 0) {
-		fprintf(stderr, "workflows \"%s\": %s\n", dir,
-		    strerror(-rc));
-		return INTAKE_EINVAL;
-	}
-	for (i = 0; i < nnames; i++) {
-		char *path = path_join(dir, names[i]);
-		struct workflow *wf;
-
-		if (workflow_load(path, ctx, &wf) != 0)
-			rc = INTAKE_EINVAL;
-		else if (clashes(*out, *n, wf)) {
-			workflow_free(wf);
-			rc = INTAKE_EINVAL;
-		} else {
-			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = wf;
-		}
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
+	return xmlsafe_load_dir(dir, "workflows", wf_dir_add, &wd);
 }
 
 void
