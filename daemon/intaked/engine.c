@@ -802,6 +802,48 @@ engine_run_actions(struct engine *e, int64_t now, size_t max,
 	return rc == INTAKE_EBUSY ? rc : 0;
 }
 
+/* Makes wf one the engine frees. */
+static void
+own_add(struct engine *e, struct workflow *wf)
+{
+	e->own = xreallocarray(e->own, e->nown + 1, sizeof(*e->own));
+	e->own[e->nown++] = wf;
+}
+
+static bool
+own_has(const struct engine *e, const struct workflow *wf)
+{
+	size_t i;
+
+	for (i = 0; i < e->nown; i++)
+		if (e->own[i] == wf)
+			return true;
+	return false;
+}
+
+/* Keeps wf findable by engine_get() for the cases that run it. */
+static void
+pin(struct engine *e, struct workflow *wf)
+{
+	e->pinned = xreallocarray(e->pinned, e->npinned + 1,
+	    sizeof(*e->pinned));
+	e->pinned[e->npinned++] = wf;
+}
+
+/* Frees wf when it is the engine's own (a borrowed one is left alone). */
+static void
+own_free(struct engine *e, struct workflow *wf)
+{
+	size_t i;
+
+	for (i = 0; i < e->nown; i++)
+		if (e->own[i] == wf) {
+			e->own[i] = e->own[--e->nown];
+			workflow_free(wf);
+			return;
+		}
+}
+
 /* Records each loaded version; one whose text changed under the same
  * version number is replaced by the recorded text. */
 static int
@@ -832,7 +874,8 @@ register_versions(struct engine *e)
 			    "one", wf->id, wf->version, wf->file);
 			if (workflow_load_memory(src, strlen(src), file, &e->ctx,
 			    &old) == 0) {
-				workflow_free(wf);
+				own_free(e, wf);
+				own_add(e, old);
 				e->wfs[i] = old;
 			}
 			bad = 1;
@@ -866,6 +909,8 @@ engine_init(struct engine *e, struct store *st, const char *dir,
 	if (dir == NULL)
 		return 0;
 	rc = workflows_load_dir(dir, &e->ctx, &e->wfs, &e->nwfs);
+	for (size_t i = 0; i < e->nwfs; i++)
+		own_add(e, e->wfs[i]);
 	if (st != NULL) {
 		int r2 = register_versions(e);
 
@@ -874,6 +919,39 @@ engine_init(struct engine *e, struct store *st, const char *dir,
 	}
 	log_info("%zu workflow%s from %s", e->nwfs, e->nwfs == 1 ? "" : "s",
 	    dir);
+	return rc;
+}
+
+/* The catalog's current workflows, as a vector of our own. */
+static void
+take_catalog(struct engine *e)
+{
+	e->nwfs = e->cat->nwfs;
+	e->wfs = e->nwfs > 0 ? xreallocarray(NULL, e->nwfs, sizeof(*e->wfs)) :
+	    NULL;
+	if (e->nwfs > 0)
+		memcpy(e->wfs, e->cat->wfs, e->nwfs * sizeof(*e->wfs));
+}
+
+int
+engine_init_catalog(struct engine *e, struct store *st,
+    const struct catalog *cat)
+{
+	int rc = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->store = st;
+	e->tries = 5;
+	e->backoff_ms = 30000;
+	e->cat = cat;
+	e->ctx = cat->ctx;
+	if (cat->wf_dir == NULL)
+		return 0;
+	take_catalog(e);
+	if (st != NULL)
+		rc = register_versions(e);
+	log_info("%zu workflow%s from %s", e->nwfs, e->nwfs == 1 ? "" : "s",
+	    cat->wf_dir);
 	return rc;
 }
 
@@ -894,14 +972,20 @@ engine_reload(struct engine *e)
 {
 	struct workflow **old = e->wfs;
 	size_t nold = e->nwfs, i;
-	int rc;
+	int rc = 0;
 
-	if (e->dir == NULL)
+	if (e->cat != NULL ? e->cat->wf_dir == NULL : e->dir == NULL)
 		return 0;
 	e->wfs = NULL;
 	e->nwfs = 0;
-	rc = workflows_load_dir(e->dir, &e->ctx, &e->wfs, &e->nwfs);
-	for (i = 0; i < nold; i++) {
+	if (e->cat != NULL)
+		take_catalog(e);	/* it kept what no longer loads */
+	else {
+		rc = workflows_load_dir(e->dir, &e->ctx, &e->wfs, &e->nwfs);
+		for (i = 0; i < e->nwfs; i++)
+			own_add(e, e->wfs[i]);
+	}
+	for (i = 0; i < nold && e->cat == NULL; i++) {
 		struct workflow *wf = old[i];
 
 		if (workflows_by_id(e->wfs, e->nwfs, wf->id) == NULL &&
@@ -922,29 +1006,35 @@ engine_reload(struct engine *e)
 		if (rc == 0)
 			rc = r2;
 	}
-	/* Versions replaced stay known: cases in flight may use them. */
+	/* Versions replaced stay known: cases in flight may use them.  With
+	 * a catalog it keeps its own (the same versions read again are
+	 * freed: old is not looked into), and only ours are pinned. */
 	for (i = 0; i < nold; i++) {
 		if (old[i] == NULL)
 			continue;
-		if (still_current(e->wfs, e->nwfs, old[i])) {
-			workflow_free(old[i]);
+		if (e->cat != NULL) {
+			if (own_has(e, old[i]))
+				pin(e, old[i]);
 			continue;
 		}
-		e->pinned = xreallocarray(e->pinned, e->npinned + 1,
-		    sizeof(*e->pinned));
-		e->pinned[e->npinned++] = old[i];
+		if (still_current(e->wfs, e->nwfs, old[i])) {
+			own_free(e, old[i]);
+			continue;
+		}
+		pin(e, old[i]);
 	}
 	free(old);
 	log_info("reloaded: %zu workflow%s from %s", e->nwfs,
-	    e->nwfs == 1 ? "" : "s", e->dir);
+	    e->nwfs == 1 ? "" : "s", e->cat != NULL ? e->cat->wf_dir : e->dir);
 	return rc;
 }
 
 void
 engine_release(struct engine *e)
 {
-	workflows_free(e->wfs, e->nwfs);
-	workflows_free(e->pinned, e->npinned);
+	workflows_free(e->own, e->nown);
+	free(e->wfs);
+	free(e->pinned);
 	for (size_t i = 0; i < e->nfailed; i++)
 		free(e->failed[i].id);
 	free(e->failed);
@@ -986,6 +1076,10 @@ engine_get(struct engine *e, const char *id, int version)
 		if (e->pinned[i]->version == version &&
 		    strcmp(e->pinned[i]->id, id) == 0)
 			return e->pinned[i];
+	for (i = 0; e->cat != NULL && i < e->cat->nretired; i++)
+		if (e->cat->retired[i]->version == version &&
+		    strcmp(e->cat->retired[i]->id, id) == 0)
+			return e->cat->retired[i];
 	for (i = 0; i < e->nfailed; i++)
 		if (e->failed[i].version == version &&
 		    strcmp(e->failed[i].id, id) == 0 &&
@@ -1006,9 +1100,8 @@ engine_get(struct engine *e, const char *id, int version)
 		failed(e, id, version);
 		wf = NULL;
 	} else {
-		e->pinned = xreallocarray(e->pinned, e->npinned + 1,
-		    sizeof(*e->pinned));
-		e->pinned[e->npinned++] = wf;
+		pin(e, wf);
+		own_add(e, wf);
 	}
 	free(src);
 	free(file);
