@@ -5,14 +5,19 @@
 #define INTAKE_CTL_H
 
 #include "intake.h"
+#include "catalog.h"
 #include "store.h"
 
 /* intakectl.c and ctl-*.c: one file per intakectl command. */
 struct ctl {
 	struct config	 config;
+	struct catalog	 cat;		/* loaded on first use (ctl_catalog) */
 	struct store	*store;		/* opened on first use */
 	bool		 json;
 };
+/* The catalog of this run around its configuration: what (CATALOG_*)
+ * is loaded on first use, once.  Borrowed: intakectl.c releases it. */
+const struct catalog *ctl_catalog(struct ctl *, unsigned what);
 /* Opens the database of the configured data directory; 0 or an error
  * already reported. */
 int	ctl_store(struct ctl *);

@@ -55,12 +55,12 @@ catalog_load_templates(struct catalog *cat)
 	}
 	cat->ctx.tpls = cat->tpls;
 	cat->ctx.ntpls = cat->ntpls;
+	cat->loaded |= CATALOG_TEMPLATES;
 	return rc;
 }
 
-/* The role names of the configuration, for the workflows' check. */
-static void
-catalog_roles(struct catalog *cat)
+void
+catalog_load_roles(struct catalog *cat)
 {
 	free(cat->roles);
 	cat->roles = NULL;
@@ -69,12 +69,14 @@ catalog_roles(struct catalog *cat)
 		cat->roles = config_role_names(cat->config, &cat->nroles);
 	cat->ctx.roles = cat->roles;
 	cat->ctx.nroles = cat->nroles;
+	cat->loaded |= CATALOG_ROLES;
 }
 
 int
 catalog_load_workflows(struct catalog *cat)
 {
-	catalog_roles(cat);
+	catalog_load_roles(cat);
+	cat->loaded |= CATALOG_WORKFLOWS;
 	workflows_free(cat->wfs, cat->nwfs);
 	cat->wfs = NULL;
 	cat->nwfs = 0;
@@ -103,10 +105,25 @@ catalog_load(struct catalog *cat)
 	} else {
 		log_warn("workflows \"%s\": %s: cases get no workflow", dir,
 		    strerror(errno));
-		catalog_roles(cat);
+		catalog_load_roles(cat);
 	}
 	free(dir);
 	return 0;
+}
+
+int
+catalog_want(struct catalog *cat, unsigned what)
+{
+	int rc = 0;
+
+	what &= ~cat->loaded;
+	if ((what & CATALOG_TEMPLATES) && catalog_load_templates(cat) != 0)
+		rc = INTAKE_EINVAL;
+	if ((what & CATALOG_ROLES) && !(what & CATALOG_WORKFLOWS))
+		catalog_load_roles(cat);
+	if ((what & CATALOG_WORKFLOWS) && catalog_load_workflows(cat) != 0)
+		rc = INTAKE_EINVAL;
+	return rc;
 }
 
 /* Whether v holds a workflow of wf's id and version. */

@@ -37,7 +37,14 @@ struct catalog {
 	struct workflow	**retired;	/* versions a reload replaced, kept for
 					 * whoever still holds them */
 	size_t		 nretired;
+	unsigned	 loaded;	/* CATALOG_* loaded so far */
 };
+
+/* What catalog_want() loads. */
+#define CATALOG_ROLES		0x1u
+#define CATALOG_TEMPLATES	0x2u
+#define CATALOG_WORKFLOWS	0x4u	/* with the roles, and checked against
+					 * the templates when they are loaded */
 
 /* Fills cat with the built-in configuration (config_init) and nothing
  * else loaded. */
@@ -49,6 +56,12 @@ void	catalog_init_config(struct catalog *cat, const struct config *c);
  * problems are printed as "file:line: message"; 0 or INTAKE_EINVAL. */
 int	catalog_load_config(struct catalog *cat, const char *path);
 
+/* Loads, once, those of what that are not loaded yet (templates before
+ * workflows); problems are printed.  0, or INTAKE_EINVAL when something
+ * did not load (the rest is held). */
+int	catalog_want(struct catalog *cat, unsigned what);
+/* Takes the role names from the configuration (no file is read). */
+void	catalog_load_roles(struct catalog *cat);
 /* Loads the installed templates (<datadir>/templates; none when that
  * folder cannot be read).  Problems are printed; 0, or INTAKE_EINVAL when
  * some template did not load (the others are held). */
