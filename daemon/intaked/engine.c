@@ -893,35 +893,6 @@ register_versions(struct engine *e)
 	return rc != 0 ? rc : bad ? INTAKE_EINVAL : 0;
 }
 
-int
-engine_init(struct engine *e, struct store *st, const char *dir,
-    const struct wf_context *ctx)
-{
-	int rc;
-
-	memset(e, 0, sizeof(*e));
-	e->store = st;
-	e->tries = 5;
-	e->backoff_ms = 30000;
-	if (ctx != NULL)
-		e->ctx = *ctx;
-	e->dir = dir ? xstrdup(dir) : NULL;
-	if (dir == NULL)
-		return 0;
-	rc = workflows_load_dir(dir, &e->ctx, &e->wfs, &e->nwfs);
-	for (size_t i = 0; i < e->nwfs; i++)
-		own_add(e, e->wfs[i]);
-	if (st != NULL) {
-		int r2 = register_versions(e);
-
-		if (rc == 0)
-			rc = r2;
-	}
-	log_info("%zu workflow%s from %s", e->nwfs, e->nwfs == 1 ? "" : "s",
-	    dir);
-	return rc;
-}
-
 /* The catalog's current workflows, as a vector of our own. */
 static void
 take_catalog(struct engine *e)
@@ -955,6 +926,23 @@ engine_init_catalog(struct engine *e, struct store *st,
 	return rc;
 }
 
+int
+engine_init(struct engine *e, struct store *st, const char *dir,
+    const struct wf_context *ctx)
+{
+	static const struct wf_context none;
+	struct catalog *cat = xcalloc(1, sizeof(*cat));
+	int rc = 0, r2;
+
+	/* A catalog of our own, of the workflows of dir alone. */
+	catalog_init_workflows(cat, dir, ctx != NULL ? ctx : &none);
+	if (dir != NULL)
+		rc = catalog_load_workflows(cat);
+	r2 = engine_init_catalog(e, st, cat);
+	e->own_cat = cat;
+	return rc != 0 ? rc : r2;
+}
+
 /* Whether wf is among v by id and version. */
 static bool
 still_current(struct workflow **v, size_t n, const struct workflow *wf)
@@ -972,60 +960,32 @@ engine_reload(struct engine *e)
 {
 	struct workflow **old = e->wfs;
 	size_t nold = e->nwfs, i;
-	int rc = 0;
+	int rc = 0, r2;
 
-	if (e->cat != NULL ? e->cat->wf_dir == NULL : e->dir == NULL)
+	if (e->cat->wf_dir == NULL)
 		return 0;
-	e->wfs = NULL;
-	e->nwfs = 0;
-	if (e->cat != NULL)
-		take_catalog(e);	/* it kept what no longer loads */
-	else {
-		rc = workflows_load_dir(e->dir, &e->ctx, &e->wfs, &e->nwfs);
-		for (i = 0; i < e->nwfs; i++)
-			own_add(e, e->wfs[i]);
-	}
-	for (i = 0; i < nold && e->cat == NULL; i++) {
-		struct workflow *wf = old[i];
-
-		if (workflows_by_id(e->wfs, e->nwfs, wf->id) == NULL &&
-		    access(wf->file, F_OK) == 0) {
-			/* Its file is still there but no longer loads (an
-			 * edit half done): new cases keep this version. */
-			log_warn("workflow \"%s\": %s does not load; version %d "
-			    "stays in use", wf->id, wf->file, wf->version);
-			e->wfs = xreallocarray(e->wfs, e->nwfs + 1,
-			    sizeof(*e->wfs));
-			e->wfs[e->nwfs++] = wf;
-			old[i] = NULL;
-		}
-	}
-	if (e->store != NULL) {
-		int r2 = register_versions(e);
-
-		if (rc == 0)
-			rc = r2;
-	}
-	/* Versions replaced stay known: cases in flight may use them.  With
-	 * a catalog it keeps its own (the same versions read again are
-	 * freed: old is not looked into), and only ours are pinned. */
+	if (e->own_cat != NULL)
+		rc = catalog_reload_workflows(e->own_cat);
+	/* The catalog keeps a version whose file no longer loads, and the
+	 * versions a reload replaced (engine_get finds them there). */
+	take_catalog(e);
+	if (e->store != NULL && (r2 = register_versions(e)) != 0 && rc == 0)
+		rc = r2;
+	/* Of the old ones only ours are looked at: the recorded texts of
+	 * versions edited in place, pinned while cases may run them.  The
+	 * catalog's are its own (the same versions read again are freed
+	 * there). */
 	for (i = 0; i < nold; i++) {
-		if (old[i] == NULL)
+		if (!own_has(e, old[i]))
 			continue;
-		if (e->cat != NULL) {
-			if (own_has(e, old[i]))
-				pin(e, old[i]);
-			continue;
-		}
-		if (still_current(e->wfs, e->nwfs, old[i])) {
+		if (still_current(e->wfs, e->nwfs, old[i]))
 			own_free(e, old[i]);
-			continue;
-		}
-		pin(e, old[i]);
+		else
+			pin(e, old[i]);
 	}
 	free(old);
 	log_info("reloaded: %zu workflow%s from %s", e->nwfs,
-	    e->nwfs == 1 ? "" : "s", e->cat != NULL ? e->cat->wf_dir : e->dir);
+	    e->nwfs == 1 ? "" : "s", e->cat->wf_dir);
 	return rc;
 }
 
@@ -1038,7 +998,10 @@ engine_release(struct engine *e)
 	for (size_t i = 0; i < e->nfailed; i++)
 		free(e->failed[i].id);
 	free(e->failed);
-	free(e->dir);
+	if (e->own_cat != NULL) {
+		catalog_release(e->own_cat);
+		free(e->own_cat);
+	}
 	memset(e, 0, sizeof(*e));
 }
 

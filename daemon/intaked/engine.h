@@ -16,16 +16,17 @@
 #include "store.h"
 
 /*
- * The workflows an engine runs are either borrowed from a catalog
- * (engine_init_catalog: the daemon's, loaded once) or read by the engine
- * from a folder (engine_init).  Either way wfs and pinned are vectors of
- * pointers; own holds the workflows the engine itself read and frees.
+ * The workflows an engine runs are a catalog's: borrowed
+ * (engine_init_catalog: the daemon's, loaded once) or the engine's own
+ * catalog of a folder (engine_init).  wfs and pinned are vectors of
+ * pointers; own holds the workflows the engine itself read (recorded
+ * versions from the database) and frees.
  */
 struct engine {
 	struct store	*store;
-	const struct catalog *cat;	/* borrowed; NULL: dir is read here */
+	const struct catalog *cat;	/* where the workflows come from */
+	struct catalog	*own_cat;	/* engine_init's, or NULL */
 	struct wf_context ctx;		/* borrowed templates and roles */
-	char		*dir;
 	struct workflow	**wfs;		/* what new cases start with */
 	size_t		 nwfs;
 	struct workflow	**pinned;	/* older versions cases still use */

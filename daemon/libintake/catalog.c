@@ -30,6 +30,17 @@ catalog_init_config(struct catalog *cat, const struct config *c)
 	cat->config = c;
 }
 
+void
+catalog_init_workflows(struct catalog *cat, const char *dir,
+    const struct wf_context *ctx)
+{
+	catalog_init(cat);
+	free(cat->conf.workflows);
+	cat->conf.workflows = dir != NULL ? xstrdup(dir) : NULL;
+	cat->ctx = *ctx;
+	cat->loaded = CATALOG_ROLES | CATALOG_TEMPLATES;
+}
+
 int
 catalog_load_config(struct catalog *cat, const char *path)
 {
@@ -75,7 +86,8 @@ catalog_load_roles(struct catalog *cat)
 int
 catalog_load_workflows(struct catalog *cat)
 {
-	catalog_load_roles(cat);
+	if (!(cat->loaded & CATALOG_ROLES))
+		catalog_load_roles(cat);
 	cat->loaded |= CATALOG_WORKFLOWS;
 	workflows_free(cat->wfs, cat->nwfs);
 	cat->wfs = NULL;

@@ -52,6 +52,11 @@ void	catalog_init(struct catalog *cat);
 /* Fills cat around a configuration the caller owns and keeps (c must
  * outlive the catalog; catalog_release() does not release it). */
 void	catalog_init_config(struct catalog *cat, const struct config *c);
+/* Fills cat for the workflows of dir alone (NULL: none), checked
+ * against ctx (the caller's, borrowed: its templates and roles are not
+ * loaded nor freed here); then catalog_load_workflows(). */
+void	catalog_init_workflows(struct catalog *cat, const char *dir,
+	    const struct wf_context *ctx);
 /* Loads the configuration file path into cat->conf (config_load):
  * problems are printed as "file:line: message"; 0 or INTAKE_EINVAL. */
 int	catalog_load_config(struct catalog *cat, const char *path);
@@ -66,9 +71,9 @@ void	catalog_load_roles(struct catalog *cat);
  * folder cannot be read).  Problems are printed; 0, or INTAKE_EINVAL when
  * some template did not load (the others are held). */
 int	catalog_load_templates(struct catalog *cat);
-/* Takes the role names from the configuration and loads the workflows of
- * the configured folder (config_workflows), checked against the
- * templates loaded before and the roles.  Problems are printed; 0, or
+/* Takes the role names from the configuration (unless they are loaded)
+ * and loads the workflows of the configured folder (config_workflows),
+ * checked against the templates loaded before and the roles.  Problems are printed; 0, or
  * INTAKE_EINVAL when some workflow could not be used (the others are
  * held). */
 int	catalog_load_workflows(struct catalog *cat);
