@@ -943,18 +943,6 @@ engine_init(struct engine *e, struct store *st, const char *dir,
 	return rc != 0 ? rc : r2;
 }
 
-/* Whether wf is among v by id and version. */
-static bool
-still_current(struct workflow **v, size_t n, const struct workflow *wf)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i]->version == wf->version && strcmp(v[i]->id, wf->id) == 0)
-			return true;
-	return false;
-}
-
 int
 engine_reload(struct engine *e)
 {
@@ -978,7 +966,8 @@ engine_reload(struct engine *e)
 	for (i = 0; i < nold; i++) {
 		if (!own_has(e, old[i]))
 			continue;
-		if (still_current(e->wfs, e->nwfs, old[i]))
+		if (workflows_by_version(e->wfs, e->nwfs, old[i]->id,
+		    old[i]->version) != NULL)
 			own_free(e, old[i]);
 		else
 			pin(e, old[i]);
@@ -1032,17 +1021,12 @@ engine_get(struct engine *e, const char *id, int version)
 	char *src = NULL, *file = NULL, *sha = NULL;
 	size_t i;
 
-	for (i = 0; i < e->nwfs; i++)
-		if (e->wfs[i]->version == version && strcmp(e->wfs[i]->id, id) == 0)
-			return e->wfs[i];
-	for (i = 0; i < e->npinned; i++)
-		if (e->pinned[i]->version == version &&
-		    strcmp(e->pinned[i]->id, id) == 0)
-			return e->pinned[i];
-	for (i = 0; e->cat != NULL && i < e->cat->nretired; i++)
-		if (e->cat->retired[i]->version == version &&
-		    strcmp(e->cat->retired[i]->id, id) == 0)
-			return e->cat->retired[i];
+	if ((wf = workflows_by_version(e->wfs, e->nwfs, id, version)) != NULL ||
+	    (wf = workflows_by_version(e->pinned, e->npinned, id,
+	    version)) != NULL ||
+	    (wf = workflows_by_version(e->cat->retired, e->cat->nretired, id,
+	    version)) != NULL)
+		return wf;
 	for (i = 0; i < e->nfailed; i++)
 		if (e->failed[i].version == version &&
 		    strcmp(e->failed[i].id, id) == 0 &&

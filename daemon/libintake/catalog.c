@@ -138,18 +138,6 @@ catalog_want(struct catalog *cat, unsigned what)
 	return rc;
 }
 
-/* Whether v holds a workflow of wf's id and version. */
-static bool
-has_version(struct workflow **v, size_t n, const struct workflow *wf)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i]->version == wf->version && strcmp(v[i]->id, wf->id) == 0)
-			return true;
-	return false;
-}
-
 int
 catalog_reload_workflows(struct catalog *cat)
 {
@@ -174,7 +162,8 @@ catalog_reload_workflows(struct catalog *cat)
 			cat->wfs = xreallocarray(cat->wfs, cat->nwfs + 1,
 			    sizeof(*cat->wfs));
 			cat->wfs[cat->nwfs++] = wf;
-		} else if (has_version(cat->wfs, cat->nwfs, wf))
+		} else if (workflows_by_version(cat->wfs, cat->nwfs, wf->id,
+		    wf->version) != NULL)
 			workflow_free(wf);	/* read again, the same version */
 		else {
 			cat->retired = xreallocarray(cat->retired,

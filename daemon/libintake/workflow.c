@@ -789,6 +789,18 @@ workflows_by_id(struct workflow **v, size_t n, const char *id)
 	return NULL;
 }
 
+struct workflow *
+workflows_by_version(struct workflow **v, size_t n, const char *id,
+    int version)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i]->version == version && strcmp(v[i]->id, id) == 0)
+			return v[i];
+	return NULL;
+}
+
 const struct wf_state *
 workflow_state(const struct workflow *wf, const char *id)
 {
