@@ -347,7 +347,8 @@ holidays_read(struct calendar *cal, const char *path)
 	xmlDoc *doc;
 	xmlNode *root, *n;
 	char *v;
-	int errors = 0, rc = INTAKE_EINVAL, line, year;
+	struct problems pr = { path, 0 };
+	int rc = INTAKE_EINVAL, line, year;
 	int64_t day, y;
 	unsigned m, d;
 
@@ -359,21 +360,18 @@ holidays_read(struct calendar *cal, const char *path)
 			continue;
 		line = (int)xmlGetLineNo(n);
 		if (nh == HOLIDAYS_MAX) {
-			report_at(path, line, "more than %d holidays",
+			problem_at(&pr, line, "more than %d holidays",
 			    HOLIDAYS_MAX);
-			errors++;
 			break;
 		}
 		if ((v = xmlsafe_attr(n, "date")) == NULL)
 			v = xstrdup("");
 		if (date_parse(v, &day, &year) != 0) {
-			report_at(path, line, "holiday \"%s\": not a date, say "
+			problem_at(&pr, line, "holiday \"%s\": not a date, say "
 			    "YYYY-MM-DD", v);
-			errors++;
 		} else if (year < YEAR_MIN || year > YEAR_MAX) {
-			report_at(path, line, "holiday \"%s\": out of range, say "
+			problem_at(&pr, line, "holiday \"%s\": out of range, say "
 			    "a date from %d to %d", v, YEAR_MIN, YEAR_MAX);
-			errors++;
 		} else {
 			if (nh == cap) {
 				cap = cap == 0 ? 64 : cap * 2;
@@ -392,12 +390,11 @@ holidays_read(struct calendar *cal, const char *path)
 			continue;
 		}
 		day_civil(h[i].day, &y, &m, &d);
-		report_at(path, h[i].line, "holiday \"%04lld-%02u-%02u\": listed "
+		problem_at(&pr, h[i].line, "holiday \"%04lld-%02u-%02u\": listed "
 		    "again (first on line %d)", (long long)y, m, d,
 		    h[first].line);
-		errors++;
 	}
-	if (errors > 0)
+	if (pr.errors > 0)
 		goto fail;
 	cal->holidays = xcalloc(nh > 0 ? nh : 1, sizeof(*cal->holidays));
 	for (i = 0; i < nh; i++)

@@ -64,6 +64,17 @@ void	report_at(const char *file, int line, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);
 void	vreport_at(const char *file, int line, const char *fmt, va_list ap)
 	    PRINTF_LIKE(3, 0);
+/* The problems found in one file an admin wrote. */
+struct problems {
+	const char	*file;		/* borrowed; NULL: the command line */
+	int		 errors;	/* counted by problem_at() */
+};
+/* Reports "file:line: message" (report_at) and counts it. */
+void	problem_at(struct problems *, int line, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+/* Reports "file:line: warning: message"; a warning is not counted. */
+void	warning_at(const struct problems *, int line, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
 /* A broken invariant or out of memory: logs and exits with status 3. */
 void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
 

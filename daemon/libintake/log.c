@@ -119,3 +119,26 @@ report_at(const char *file, int line, const char *fmt, ...)
 	vreport_at(file, line, fmt, ap);
 	va_end(ap);
 }
+
+void
+problem_at(struct problems *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(p->file, line, fmt, ap);
+	va_end(ap);
+	p->errors++;
+}
+
+void
+warning_at(const struct problems *p, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	report_at(p->file, line, "warning: %s", msg);
+}
