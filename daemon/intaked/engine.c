@@ -950,7 +950,7 @@ engine_reload(struct engine *e)
 	size_t nold = e->nwfs, i;
 	int rc = 0, r2;
 
-	if (e->cat->wf_dir == NULL)
+	if (e->cat == NULL || e->cat->wf_dir == NULL)
 		return 0;
 	if (e->own_cat != NULL)
 		rc = catalog_reload_workflows(e->own_cat);
@@ -1024,8 +1024,8 @@ engine_get(struct engine *e, const char *id, int version)
 	if ((wf = workflows_by_version(e->wfs, e->nwfs, id, version)) != NULL ||
 	    (wf = workflows_by_version(e->pinned, e->npinned, id,
 	    version)) != NULL ||
-	    (wf = workflows_by_version(e->cat->retired, e->cat->nretired, id,
-	    version)) != NULL)
+	    (e->cat != NULL && (wf = workflows_by_version(e->cat->retired,
+	    e->cat->nretired, id, version)) != NULL))
 		return wf;
 	for (i = 0; i < e->nfailed; i++)
 		if (e->failed[i].version == version &&

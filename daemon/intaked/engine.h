@@ -24,7 +24,9 @@
  */
 struct engine {
 	struct store	*store;
-	const struct catalog *cat;	/* where the workflows come from */
+	const struct catalog *cat;	/* where the workflows come from; NULL
+					 * in a zeroed engine that only reads
+					 * recorded versions (engine_get) */
 	struct catalog	*own_cat;	/* engine_init's, or NULL */
 	struct wf_context ctx;		/* borrowed templates and roles */
 	struct workflow	**wfs;		/* what new cases start with */
