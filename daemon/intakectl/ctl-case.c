@@ -344,13 +344,12 @@ cmd_set(struct ctl *c, const struct ctl_args *a)
 {
 	struct old_field o;
 	struct field_result r;
-	struct template **tpls = NULL;
-	size_t ntpls = 0;
+	const struct catalog *cat;
 	const struct tpl_field *tf;
 	struct case_wf k;
 	enum field_type type;
 	const char *comment = ctl_opt(a, "comment"), *user = c->user;
-	char *dir, *why = NULL, *by = NULL;
+	char *why = NULL, *by = NULL;
 	int64_t id = a->id;
 	int rc = 1;
 
@@ -368,11 +367,8 @@ cmd_set(struct ctl *c, const struct ctl_args *a)
 	}
 	if (field_type_parse(o.type, &type) != 0)
 		type = FT_TEXT;
-	dir = path_join(config_datadir(), "templates");
-	if (access(dir, R_OK | X_OK) == 0)
-		(void)templates_load_dir(dir, &tpls, &ntpls);
-	free(dir);
-	tf = template_field(tpls, ntpls, k.form, o.name);
+	cat = ctl_catalog(c, CATALOG_TEMPLATES);
+	tf = template_field(cat->tpls, cat->ntpls, k.form, o.name);
 	if (type == FT_CHOICE || type == FT_CHECKBOX || type == FT_SIGNATURE) {
 		/* Decided from pixels by the machine; a person says it. */
 		memset(&r, 0, sizeof(r));
@@ -435,7 +431,6 @@ out:
 	free(o.value);
 	free(o.status);
 	free(o.type);
-	templates_free(tpls, ntpls);
 	case_wf_release(&k);
 	return rc;
 }

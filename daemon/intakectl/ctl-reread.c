@@ -129,8 +129,8 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	if (store_case_wf_get(c->store, id, &before) != 0)
 		return 1;
 	tdir = path_join(config_datadir(), "templates");
-	if (access(tdir, R_OK | X_OK) == 0)
-		(void)templates_load_dir(tdir, &tpls, &ntpls);
+	tpls = ctl_catalog(c, CATALOG_TEMPLATES)->tpls;	/* borrowed */
+	ntpls = c->cat.ntpls;
 	for (i = 0; form != NULL && i < ntpls; i++)
 		if (strcmp(tpls[i]->id, form) == 0)
 			break;
@@ -250,7 +250,6 @@ out:
 	engine_release(&e);
 	collect_release(&j);
 	delivery_release(&d);
-	templates_free(tpls, ntpls);
 	free(tdir);
 	free(path);
 	free(why);

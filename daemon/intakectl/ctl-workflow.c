@@ -19,31 +19,25 @@
 #include "ctl.h"
 #include "action-check.h"
 
-/* The templates and roles workflows are checked against. */
+/* The templates and roles workflows are checked against: the
+ * catalog's, or the templates of a folder given on the command line. */
 struct ctl_wf {
-	struct template	**tpls;
+	struct template	**tpls;		/* tpl_dir's; NULL: the catalog's */
 	size_t		 ntpls;
-	char		**roles;
-	size_t		 nroles;
 	struct wf_context ctx;
 };
 
 static void
 ctl_wf_init(struct ctl *c, struct ctl_wf *w, const char *tpl_dir)
 {
-	char *dir = tpl_dir ? xstrdup(tpl_dir) :
-	    path_join(config_datadir(), "templates");
-
 	memset(w, 0, sizeof(*w));
-	if (access(dir, R_OK | X_OK) == 0)
-		(void)templates_load_dir(dir, &w->tpls, &w->ntpls);
-	free(dir);
-	w->ctx.tpls = w->tpls;
-	w->ctx.ntpls = w->ntpls;
-	if (c->config.nroles > 0) {
-		w->roles = config_role_names(&c->config, &w->nroles);
-		w->ctx.roles = w->roles;
-		w->ctx.nroles = w->nroles;
+	w->ctx = ctl_catalog(c, CATALOG_ROLES |
+	    (tpl_dir == NULL ? CATALOG_TEMPLATES : 0))->ctx;
+	if (tpl_dir != NULL) {
+		if (access(tpl_dir, R_OK | X_OK) == 0)
+			(void)templates_load_dir(tpl_dir, &w->tpls, &w->ntpls);
+		w->ctx.tpls = w->tpls;
+		w->ctx.ntpls = w->ntpls;
 	}
 }
 
@@ -51,7 +45,6 @@ static void
 ctl_wf_release(struct ctl_wf *w)
 {
 	templates_free(w->tpls, w->ntpls);
-	free(w->roles);
 }
 
 /* Checks a workflow for intakectl lint; prints a summary when good. */
@@ -183,15 +176,15 @@ static int
 open_engine(struct ctl *c, struct ctl_wf *w, struct engine *e,
     bool current)
 {
-	char *dir;
-
 	if (ctl_store(c) != 0)
 		return 1;
 	ctl_wf_init(c, w, NULL);
-	dir = current ? config_workflows(&c->config) : NULL;
-	(void)engine_init(e, NULL, dir, &w->ctx);
+	if (current)
+		(void)engine_init_catalog(e, NULL, ctl_catalog(c,
+		    CATALOG_TEMPLATES | CATALOG_WORKFLOWS));
+	else
+		(void)engine_init(e, NULL, NULL, &w->ctx);
 	e->store = c->store;
-	free(dir);
 	return 0;
 }
 

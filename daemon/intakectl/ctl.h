@@ -5,11 +5,13 @@
 #define INTAKE_CTL_H
 
 #include "intake.h"
+#include "catalog.h"
 #include "store.h"
 
 /* intakectl.c and ctl-*.c: one file per intakectl command. */
 struct ctl {
 	struct config	 config;
+	struct catalog	 cat;		/* loaded on first use (ctl_catalog) */
 	struct store	*store;		/* opened on first use */
 	bool		 json;
 	/* The caller, named before the command runs: the vector is ours,
@@ -88,6 +90,9 @@ int	ctl_opt_order(const struct ctl_args *, const char *name);
 /* Prints the command's usage on stderr; 2, the exit status. */
 int	ctl_usage(const struct ctl_args *);
 
+/* The catalog of this run around its configuration: what (CATALOG_*)
+ * is loaded on first use, once.  Borrowed: intakectl.c releases it. */
+const struct catalog *ctl_catalog(struct ctl *, unsigned what);
 /* Opens the database of the configured data directory; 0 or an error
  * already reported. */
 int	ctl_store(struct ctl *);

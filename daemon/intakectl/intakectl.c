@@ -88,6 +88,15 @@ ctl_store(struct ctl *c)
 	return rc;
 }
 
+const struct catalog *
+ctl_catalog(struct ctl *c, unsigned what)
+{
+	if (c->cat.config == NULL)
+		catalog_init_config(&c->cat, &c->config);
+	(void)catalog_want(&c->cat, what);
+	return &c->cat;
+}
+
 const char *
 ctl_time(int64_t ms, char *buf, size_t len)
 {
@@ -500,6 +509,8 @@ main(int argc, char *argv[])
 	rc = ctl_run(&c, cmd, argc - optind, argv + optind);
 	free(c.roles);
 	store_close(c.store);
+	if (c.cat.config != NULL)
+		catalog_release(&c.cat);
 	config_release(&c.config);
 	return rc;
 }

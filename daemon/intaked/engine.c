@@ -802,6 +802,48 @@ engine_run_actions(struct engine *e, int64_t now, size_t max,
 	return rc == INTAKE_EBUSY ? rc : 0;
 }
 
+/* Makes wf one the engine frees. */
+static void
+own_add(struct engine *e, struct workflow *wf)
+{
+	e->own = xreallocarray(e->own, e->nown + 1, sizeof(*e->own));
+	e->own[e->nown++] = wf;
+}
+
+static bool
+own_has(const struct engine *e, const struct workflow *wf)
+{
+	size_t i;
+
+	for (i = 0; i < e->nown; i++)
+		if (e->own[i] == wf)
+			return true;
+	return false;
+}
+
+/* Keeps wf findable by engine_get() for the cases that run it. */
+static void
+pin(struct engine *e, struct workflow *wf)
+{
+	e->pinned = xreallocarray(e->pinned, e->npinned + 1,
+	    sizeof(*e->pinned));
+	e->pinned[e->npinned++] = wf;
+}
+
+/* Frees wf when it is the engine's own (a borrowed one is left alone). */
+static void
+own_free(struct engine *e, struct workflow *wf)
+{
+	size_t i;
+
+	for (i = 0; i < e->nown; i++)
+		if (e->own[i] == wf) {
+			e->own[i] = e->own[--e->nown];
+			workflow_free(wf);
+			return;
+		}
+}
+
 /* Records each loaded version; one whose text changed under the same
  * version number is replaced by the recorded text. */
 static int
@@ -832,7 +874,8 @@ register_versions(struct engine *e)
 			    "one", wf->id, wf->version, wf->file);
 			if (workflow_load_memory(src, strlen(src), file, &e->ctx,
 			    &old) == 0) {
-				workflow_free(wf);
+				own_free(e, wf);
+				own_add(e, old);
 				e->wfs[i] = old;
 			}
 			bad = 1;
@@ -850,43 +893,54 @@ register_versions(struct engine *e)
 	return rc != 0 ? rc : bad ? INTAKE_EINVAL : 0;
 }
 
-int
-engine_init(struct engine *e, struct store *st, const char *dir,
-    const struct wf_context *ctx)
+/* The catalog's current workflows, as a vector of our own. */
+static void
+take_catalog(struct engine *e)
 {
-	int rc;
+	e->nwfs = e->cat->nwfs;
+	e->wfs = e->nwfs > 0 ? xreallocarray(NULL, e->nwfs, sizeof(*e->wfs)) :
+	    NULL;
+	if (e->nwfs > 0)
+		memcpy(e->wfs, e->cat->wfs, e->nwfs * sizeof(*e->wfs));
+}
+
+int
+engine_init_catalog(struct engine *e, struct store *st,
+    const struct catalog *cat)
+{
+	int rc = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->store = st;
 	e->tries = 5;
 	e->backoff_ms = 30000;
-	if (ctx != NULL)
-		e->ctx = *ctx;
-	e->dir = dir ? xstrdup(dir) : NULL;
-	if (dir == NULL)
+	e->cat = cat;
+	e->ctx = cat->ctx;
+	if (cat->wf_dir == NULL)
 		return 0;
-	rc = workflows_load_dir(dir, &e->ctx, &e->wfs, &e->nwfs);
-	if (st != NULL) {
-		int r2 = register_versions(e);
-
-		if (rc == 0)
-			rc = r2;
-	}
+	take_catalog(e);
+	if (st != NULL)
+		rc = register_versions(e);
 	log_info("%zu workflow%s from %s", e->nwfs, e->nwfs == 1 ? "" : "s",
-	    dir);
+	    cat->wf_dir);
 	return rc;
 }
 
-/* Whether wf is among v by id and version. */
-static bool
-still_current(struct workflow **v, size_t n, const struct workflow *wf)
+int
+engine_init(struct engine *e, struct store *st, const char *dir,
+    const struct wf_context *ctx)
 {
-	size_t i;
+	static const struct wf_context none;
+	struct catalog *cat = xcalloc(1, sizeof(*cat));
+	int rc = 0, r2;
 
-	for (i = 0; i < n; i++)
-		if (v[i]->version == wf->version && strcmp(v[i]->id, wf->id) == 0)
-			return true;
-	return false;
+	/* A catalog of our own, of the workflows of dir alone. */
+	catalog_init_workflows(cat, dir, ctx != NULL ? ctx : &none);
+	if (dir != NULL)
+		rc = catalog_load_workflows(cat);
+	r2 = engine_init_catalog(e, st, cat);
+	e->own_cat = cat;
+	return rc != 0 ? rc : r2;
 }
 
 int
@@ -894,61 +948,49 @@ engine_reload(struct engine *e)
 {
 	struct workflow **old = e->wfs;
 	size_t nold = e->nwfs, i;
-	int rc;
+	int rc = 0, r2;
 
-	if (e->dir == NULL)
+	if (e->cat == NULL || e->cat->wf_dir == NULL)
 		return 0;
-	e->wfs = NULL;
-	e->nwfs = 0;
-	rc = workflows_load_dir(e->dir, &e->ctx, &e->wfs, &e->nwfs);
+	if (e->own_cat != NULL)
+		rc = catalog_reload_workflows(e->own_cat);
+	/* The catalog keeps a version whose file no longer loads, and the
+	 * versions a reload replaced (engine_get finds them there). */
+	take_catalog(e);
+	if (e->store != NULL && (r2 = register_versions(e)) != 0 && rc == 0)
+		rc = r2;
+	/* Of the old ones only ours are looked at: the recorded texts of
+	 * versions edited in place, pinned while cases may run them.  The
+	 * catalog's are its own (the same versions read again are freed
+	 * there). */
 	for (i = 0; i < nold; i++) {
-		struct workflow *wf = old[i];
-
-		if (workflows_by_id(e->wfs, e->nwfs, wf->id) == NULL &&
-		    access(wf->file, F_OK) == 0) {
-			/* Its file is still there but no longer loads (an
-			 * edit half done): new cases keep this version. */
-			log_warn("workflow \"%s\": %s does not load; version %d "
-			    "stays in use", wf->id, wf->file, wf->version);
-			e->wfs = xreallocarray(e->wfs, e->nwfs + 1,
-			    sizeof(*e->wfs));
-			e->wfs[e->nwfs++] = wf;
-			old[i] = NULL;
-		}
-	}
-	if (e->store != NULL) {
-		int r2 = register_versions(e);
-
-		if (rc == 0)
-			rc = r2;
-	}
-	/* Versions replaced stay known: cases in flight may use them. */
-	for (i = 0; i < nold; i++) {
-		if (old[i] == NULL)
+		if (!own_has(e, old[i]))
 			continue;
-		if (still_current(e->wfs, e->nwfs, old[i])) {
-			workflow_free(old[i]);
-			continue;
-		}
-		e->pinned = xreallocarray(e->pinned, e->npinned + 1,
-		    sizeof(*e->pinned));
-		e->pinned[e->npinned++] = old[i];
+		if (workflows_by_version(e->wfs, e->nwfs, old[i]->id,
+		    old[i]->version) != NULL)
+			own_free(e, old[i]);
+		else
+			pin(e, old[i]);
 	}
 	free(old);
 	log_info("reloaded: %zu workflow%s from %s", e->nwfs,
-	    e->nwfs == 1 ? "" : "s", e->dir);
+	    e->nwfs == 1 ? "" : "s", e->cat->wf_dir);
 	return rc;
 }
 
 void
 engine_release(struct engine *e)
 {
-	workflows_free(e->wfs, e->nwfs);
-	workflows_free(e->pinned, e->npinned);
+	workflows_free(e->own, e->nown);
+	free(e->wfs);
+	free(e->pinned);
 	for (size_t i = 0; i < e->nfailed; i++)
 		free(e->failed[i].id);
 	free(e->failed);
-	free(e->dir);
+	if (e->own_cat != NULL) {
+		catalog_release(e->own_cat);
+		free(e->own_cat);
+	}
 	memset(e, 0, sizeof(*e));
 }
 
@@ -979,13 +1021,12 @@ engine_get(struct engine *e, const char *id, int version)
 	char *src = NULL, *file = NULL, *sha = NULL;
 	size_t i;
 
-	for (i = 0; i < e->nwfs; i++)
-		if (e->wfs[i]->version == version && strcmp(e->wfs[i]->id, id) == 0)
-			return e->wfs[i];
-	for (i = 0; i < e->npinned; i++)
-		if (e->pinned[i]->version == version &&
-		    strcmp(e->pinned[i]->id, id) == 0)
-			return e->pinned[i];
+	if ((wf = workflows_by_version(e->wfs, e->nwfs, id, version)) != NULL ||
+	    (wf = workflows_by_version(e->pinned, e->npinned, id,
+	    version)) != NULL ||
+	    (e->cat != NULL && (wf = workflows_by_version(e->cat->retired,
+	    e->cat->nretired, id, version)) != NULL))
+		return wf;
 	for (i = 0; i < e->nfailed; i++)
 		if (e->failed[i].version == version &&
 		    strcmp(e->failed[i].id, id) == 0 &&
@@ -1006,9 +1047,8 @@ engine_get(struct engine *e, const char *id, int version)
 		failed(e, id, version);
 		wf = NULL;
 	} else {
-		e->pinned = xreallocarray(e->pinned, e->npinned + 1,
-		    sizeof(*e->pinned));
-		e->pinned[e->npinned++] = wf;
+		pin(e, wf);
+		own_add(e, wf);
 	}
 	free(src);
 	free(file);

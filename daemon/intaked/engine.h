@@ -11,17 +11,30 @@
 #define INTAKE_ENGINE_H
 
 #include "intake.h"
+#include "catalog.h"
 #include "workflow.h"
 #include "store.h"
 
+/*
+ * The workflows an engine runs are a catalog's: borrowed
+ * (engine_init_catalog: the daemon's, loaded once) or the engine's own
+ * catalog of a folder (engine_init).  wfs and pinned are vectors of
+ * pointers; own holds the workflows the engine itself read (recorded
+ * versions from the database) and frees.
+ */
 struct engine {
 	struct store	*store;
+	const struct catalog *cat;	/* where the workflows come from; NULL
+					 * in a zeroed engine that only reads
+					 * recorded versions (engine_get) */
+	struct catalog	*own_cat;	/* engine_init's, or NULL */
 	struct wf_context ctx;		/* borrowed templates and roles */
-	char		*dir;
 	struct workflow	**wfs;		/* what new cases start with */
 	size_t		 nwfs;
 	struct workflow	**pinned;	/* older versions cases still use */
 	size_t		 npinned;
+	struct workflow	**own;		/* the ones this engine frees */
+	size_t		 nown;
 	struct engine_failed {		/* versions that could not be read */
 		char	*id;
 		int	 version;
@@ -45,7 +58,13 @@ struct engine_actor {
  * INTAKE_EINVAL when some workflow could not be used (the others are). */
 int	engine_init(struct engine *, struct store *, const char *dir,
 	    const struct wf_context *);
-/* Reads dir again (SIGHUP): new versions apply to new cases. */
+/* The same with the workflows, templates and roles of cat, which the
+ * engine borrows (cat must outlive it); 0 or INTAKE_EINVAL when a
+ * recorded version differs. */
+int	engine_init_catalog(struct engine *, struct store *,
+	    const struct catalog *cat);
+/* Reads dir again (SIGHUP), or with a catalog takes its workflows again
+ * after catalog_reload_workflows(): new versions apply to new cases. */
 int	engine_reload(struct engine *);
 void	engine_release(struct engine *);
 /* The workflow version a case runs (pinned ones read back from the

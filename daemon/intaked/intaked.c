@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "catalog.h"
 #include "actions.h"
 #include "control.h"
 #include "pipeline.h"
@@ -43,7 +44,7 @@ struct inbox_run {
 };
 
 struct daemon {
-	struct config	 config;
+	struct catalog	 cat;		/* loaded once, lent to the rest */
 	struct store	*store;
 	struct ledger	 ledger;
 	struct pipeline	 pipeline;
@@ -104,40 +105,25 @@ usage(int status)
  * daemon does not start: the message names the Debian package. */
 /* -n: the workflows load, and every inbox's workflow is one of them. */
 static int
-check_workflows(const struct config *c)
+check_workflows(struct catalog *cat)
 {
-	struct template **tpls = NULL;
-	struct workflow **wfs = NULL;
-	struct wf_context ctx;
-	char *tdir = path_join(config_datadir(), "templates");
-	char *dir = config_workflows(c);
-	size_t ntpls = 0, nwfs = 0, i;
+	const struct config *c = cat->config;
+	size_t i;
 	int rc;
 
-	memset(&ctx, 0, sizeof(ctx));
-	if (access(tdir, R_OK | X_OK) == 0)
-		(void)templates_load_dir(tdir, &tpls, &ntpls);
-	ctx.tpls = tpls;
-	ctx.ntpls = ntpls;
-	if (c->nroles > 0)
-		ctx.roles = config_role_names(c, &ctx.nroles);
-	rc = workflows_load_dir(dir, &ctx, &wfs, &nwfs);
-	if (actions_check(wfs, nwfs, c->plugins) != 0)
+	(void)catalog_load_templates(cat);
+	rc = catalog_load_workflows(cat);
+	if (actions_check(cat->wfs, cat->nwfs, c->plugins) != 0)
 		rc = INTAKE_EINVAL;
 	for (i = 0; i < c->ninboxes; i++)
-		if (c->inboxes[i].workflow != NULL &&
-		    workflows_by_id(wfs, nwfs, c->inboxes[i].workflow) == NULL) {
-			fprintf(stderr, "%s:%d: inbox \"%s\": no workflow \"%s\" "
-			    "in %s\n", c->file ? c->file : "intake.conf",
-			    c->inboxes[i].line, c->inboxes[i].path,
-			    c->inboxes[i].workflow, dir);
+		if (c->inboxes[i].workflow != NULL && workflows_by_id(cat->wfs,
+		    cat->nwfs, c->inboxes[i].workflow) == NULL) {
+			report_at(c->file ? c->file : "intake.conf",
+			    c->inboxes[i].line, "inbox \"%s\": no workflow "
+			    "\"%s\" in %s", c->inboxes[i].path,
+			    c->inboxes[i].workflow, cat->wf_dir);
 			rc = INTAKE_EINVAL;
 		}
-	workflows_free(wfs, nwfs);
-	templates_free(tpls, ntpls);
-	free(ctx.roles);
-	free(tdir);
-	free(dir);
 	return rc;
 }
 
@@ -162,8 +148,8 @@ check_languages(const struct config *c)
 		if (seen || pool_check_lang(lang, err, sizeof(err)) == 0)
 			continue;
 		if (c->file != NULL)
-			fprintf(stderr, "%s:%d: OCR language \"%s\": %s\n",
-			    c->file, line > 0 ? line : 1, lang, err);
+			report_at(c->file, line > 0 ? line : 1,
+			    "OCR language \"%s\": %s", lang, err);
 		else
 			fprintf(stderr, "intaked: OCR language \"%s\": %s\n",
 			    lang, err);
@@ -176,7 +162,7 @@ check_languages(const struct config *c)
 static int
 take_lock(struct daemon *d)
 {
-	char *path = path_join(d->config.data_dir, "intaked.pid");
+	char *path = path_join(d->cat.conf.data_dir, "intaked.pid");
 	char buf[32];
 	int fd, n;
 
@@ -191,7 +177,7 @@ take_lock(struct daemon *d)
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
 		log_err("data directory \"%s\" is in use by another intaked "
-		    "(pid %s)", d->config.data_dir, buf[0] ? buf : "unknown");
+		    "(pid %s)", d->cat.conf.data_dir, buf[0] ? buf : "unknown");
 		close(fd);
 		free(path);
 		return INTAKE_ERR;
@@ -211,37 +197,38 @@ daemon_open(struct daemon *d)
 	size_t i;
 	int rc;
 
-	if ((rc = mkdir_p(d->config.data_dir, 0750)) != 0) {
-		log_err("data directory \"%s\": %s", d->config.data_dir,
+	if ((rc = mkdir_p(d->cat.conf.data_dir, 0750)) != 0) {
+		log_err("data directory \"%s\": %s", d->cat.conf.data_dir,
 		    strerror(-rc));
 		return INTAKE_ERR;
 	}
 	if (take_lock(d) != 0)
 		return INTAKE_ERR;
-	db = path_join(d->config.data_dir, "intake.db");
+	db = path_join(d->cat.conf.data_dir, "intake.db");
 	rc = store_open(db, STORE_CREATE, &d->store);
 	free(db);
-	if (rc != 0 || ledger_init(&d->ledger, d->store, &d->config) != 0)
+	if (rc != 0 || ledger_init(&d->ledger, d->store, &d->cat.conf) != 0)
 		return INTAKE_ERR;
-	if (pipeline_init(&d->pipeline, &d->ledger, &d->config) != 0)
+	(void)catalog_load(&d->cat);
+	if (pipeline_init_catalog(&d->pipeline, &d->ledger, &d->cat) != 0)
 		return INTAKE_ERR;
 	d->pipeline_up = true;
-	d->pipeline.wf.tries = d->config.action_tries;
-	d->pipeline.wf.backoff_ms = d->config.action_backoff_ms;
-	actions_init(&d->actions, &d->config);
+	d->pipeline.wf.tries = d->cat.conf.action_tries;
+	d->pipeline.wf.backoff_ms = d->cat.conf.action_backoff_ms;
+	actions_init(&d->actions, &d->cat.conf);
 	/* Attempts cut short when the daemon last stopped run again. */
 	if (store_actions_unclaim(d->store, &i) == 0 && i > 0)
 		log_info("%zu action%s cut short by the last stop will run "
 		    "again", i, i == 1 ? "" : "s");
 	if (!d->once)
-		(void)control_open(&d->control, &d->config);
-	d->ninboxes = d->config.ninboxes;
+		(void)control_open(&d->control, &d->cat.conf);
+	d->ninboxes = d->cat.conf.ninboxes;
 	d->inboxes = xcalloc(d->ninboxes, sizeof(*d->inboxes));
 	for (i = 0; i < d->ninboxes; i++) {
 		struct inbox_run *r = &d->inboxes[i];
 		const char *fstype;
 
-		r->conf = &d->config.inboxes[i];
+		r->conf = &d->cat.conf.inboxes[i];
 		watch_open(r->conf->path, r->conf->mode, &r->watch, &r->polled,
 		    &fstype);
 		scan_init(&r->scan, r->conf, r->polled);
@@ -271,7 +258,7 @@ daemon_close(struct daemon *d)
 	store_close(d->store);
 	if (d->lockfd > 0) {
 		/* The gauge of a daemon that is gone says nothing. */
-		char *status = path_join(d->config.data_dir, "intaked.status");
+		char *status = path_join(d->cat.conf.data_dir, "intaked.status");
 
 		(void)unlink(status);
 		free(status);
@@ -344,7 +331,7 @@ scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
 	r->dirty = false;
 	r->last_scan = mono;
 	r->next_scan = mono + (r->polled ? (int64_t)r->conf->poll_ms :
-	    (int64_t)d->config.rescan_s * 1000);
+	    (int64_t)d->cat.conf.rescan_s * 1000);
 	if (scan_inbox(&r->scan, &d->ledger, &ready, &n) != 0)
 		return;
 	take_ready(d, r, ready, n);
@@ -377,7 +364,7 @@ static void
 write_status(struct daemon *d)
 {
 	struct pipeline *p = &d->pipeline;
-	char *path = path_join(d->config.data_dir, "intaked.status");
+	char *path = path_join(d->cat.conf.data_dir, "intaked.status");
 	char *tmp = xasprintf("%s.tmp", path);
 	size_t i, busy = 0, ready = 0;
 	char now[32];
@@ -445,6 +432,7 @@ daemon_loop(struct daemon *d)
 			got_hup = 0;
 			log_info("SIGHUP: reading the workflows again and "
 			    "rescanning every inbox");
+			(void)catalog_reload_workflows(&d->cat);
 			pipeline_reload(&d->pipeline);
 			for (i = 0; i < d->ninboxes; i++)
 				d->inboxes[i].next_scan = 0;
@@ -595,25 +583,25 @@ main(int argc, char *argv[])
 		usage(2);
 	log_init("intaked", fg || d.once || check, level);
 
-	config_init(&d.config);
+	catalog_init(&d.cat);
 	if (conf == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
 		conf = CONFIG_FILE_DEFAULT;
-	if (conf != NULL && config_load(&d.config, conf) != 0) {
-		config_release(&d.config);
+	if (conf != NULL && catalog_load_config(&d.cat, conf) != 0) {
+		catalog_release(&d.cat);
 		free(inboxes);
 		return 1;
 	}
 	if (data != NULL) {
-		free(d.config.data_dir);
-		d.config.data_dir = realpath(data, NULL);
-		if (d.config.data_dir == NULL)
-			d.config.data_dir = xstrdup(data);
+		free(d.cat.conf.data_dir);
+		d.cat.conf.data_dir = realpath(data, NULL);
+		if (d.cat.conf.data_dir == NULL)
+			d.cat.conf.data_dir = xstrdup(data);
 	}
 	if (ninboxes > 0) {
-		config_clear_inboxes(&d.config);
+		config_clear_inboxes(&d.cat.conf);
 		for (i = 0; i < ninboxes; i++) {
 			char *real = realpath(inboxes[i], NULL);
-			struct inbox_conf *in = config_add_inbox(&d.config,
+			struct inbox_conf *in = config_add_inbox(&d.cat.conf,
 			    real ? real : inboxes[i]);
 
 			free(real);
@@ -622,14 +610,14 @@ main(int argc, char *argv[])
 		}
 	}
 	free(inboxes);
-	if (config_check(&d.config) != 0 || check_languages(&d.config) != 0 ||
-	    (check && check_workflows(&d.config) != 0)) {
-		config_release(&d.config);
+	if (config_check(&d.cat.conf) != 0 || check_languages(&d.cat.conf) != 0 ||
+	    (check && check_workflows(&d.cat) != 0)) {
+		catalog_release(&d.cat);
 		return 1;
 	}
 	if (check) {
 		printf("%s: configuration OK\n", conf ? conf : "(built-in)");
-		config_release(&d.config);
+		catalog_release(&d.cat);
 		return 0;
 	}
 	if (!fg && !d.once && daemon(0, 0) == -1)
@@ -639,7 +627,7 @@ main(int argc, char *argv[])
 	signals_setup();
 	if (daemon_open(&d) != 0) {
 		daemon_close(&d);
-		config_release(&d.config);
+		catalog_release(&d.cat);
 		return 1;
 	}
 	rc = ledger_recover(&d.ledger);
@@ -650,6 +638,6 @@ main(int argc, char *argv[])
 	log_info("%s", got_stop ? "stopping on signal" : "all deliveries "
 	    "are at rest");
 	daemon_close(&d);
-	config_release(&d.config);
+	catalog_release(&d.cat);
 	return rc == 0 ? 0 : 1;
 }

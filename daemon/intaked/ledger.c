@@ -100,9 +100,11 @@ same_content(const char *path, const struct delivery *d)
 	return bytes == d->size && mtime == d->mtime_ms;
 }
 
-/* Moves a claimed delivery into the spool; resumable from any stage. */
+/* Moves a claimed delivery into the spool; resumable from any stage.
+ * Returns 0, an INTAKE_* code from the store, or -errno when the file
+ * system refused the move (ledger_claim_failed() then closes the claim). */
 static int
-ledger_move_in(struct ledger *l, struct delivery *d, int *fserr)
+ledger_move_in(struct ledger *l, struct delivery *d)
 {
 	char *src = path_join(d->inbox, d->name);
 	char *dst = ledger_spool_path(l, d);
@@ -111,25 +113,35 @@ ledger_move_in(struct ledger *l, struct delivery *d, int *fserr)
 	char *gone;
 	int rc = 0;
 
-	*fserr = 0;
+	if (d->stage == STAGE_COPIED && access(tmp, F_OK) == -1 &&
+	    access(dst, F_OK) == -1) {
+		/* The copy vanished before it was renamed into place: take
+		 * the delivery again if the inbox still holds it, never a
+		 * newer file of the same name. */
+		if (!same_content(src, d)) {
+			rc = -ENOENT;
+			goto out;
+		}
+		d->stage = STAGE_CLAIMING;
+	}
 	if (d->stage == STAGE_CLAIMING) {
 		if (access(dst, F_OK) == 0)
 			goto spooled;		/* the rename was done */
 		remove_tree(tmp);		/* a copy cut short */
 		if ((rc = mkdir_p(dir, 0750)) != 0)
-			goto fs;
+			goto out;
 		if (rename(src, dst) == 0)
 			goto spooled;
 		if (errno != EXDEV) {
 			rc = -errno;
-			goto fs;
+			goto out;
 		}
 		if ((rc = copy_tree(src, tmp)) != 0) {
 			remove_tree(tmp);
-			goto fs;
+			goto out;
 		}
 		if ((rc = fsync_dir(dir)) != 0)
-			goto fs;
+			goto out;
 		if ((rc = store_delivery_set_stage(l->store, d->id,
 		    STAGE_COPIED, NULL)) != 0)
 			goto out;
@@ -138,7 +150,7 @@ ledger_move_in(struct ledger *l, struct delivery *d, int *fserr)
 	if (d->stage == STAGE_COPIED) {
 		if (access(tmp, F_OK) == 0 && rename(tmp, dst) == -1) {
 			rc = -errno;
-			goto fs;
+			goto out;
 		}
 		fsync_dir(dir);
 		/* Out of the scan's sight in one step, then removed: a kill
@@ -153,10 +165,6 @@ spooled:
 	rc = store_delivery_set_stage(l->store, d->id, STAGE_SPOOLED, dst);
 	if (rc == 0)
 		d->stage = STAGE_SPOOLED;
-	goto out;
-fs:
-	*fserr = rc;
-	rc = INTAKE_ERR;
 out:
 	free(src);
 	free(dst);
@@ -165,8 +173,9 @@ out:
 	return rc;
 }
 
-/* A claim whose file could not be moved is closed for good: it vanished
- * (the clerk took it back) or cannot be read by the daemon. */
+/* A claim whose file could not be moved (err, a -errno) is closed for
+ * good: it vanished (the clerk took it back) or cannot be read by the
+ * daemon.  0 or an INTAKE_* code from the store. */
 static int
 ledger_claim_failed(struct ledger *l, struct delivery *d, int err)
 {
@@ -198,7 +207,7 @@ ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
     bool folder, int64_t size, int64_t mtime_ms, int64_t *id)
 {
 	struct delivery d;
-	int rc, fserr;
+	int rc, err;
 
 	memset(&d, 0, sizeof(d));
 	d.token = new_token(l);
@@ -214,10 +223,11 @@ ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
 	*id = d.id;
 	log_subject("delivery %lld", (long long)d.id);
 	log_info("taking \"%s\" from %s", name, in->path);
-	rc = ledger_move_in(l, &d, &fserr);
-	if (fserr != 0) {
-		rc = ledger_claim_failed(l, &d, fserr);
-		if (rc == 0 && fserr == -ENOENT)
+	rc = ledger_move_in(l, &d);
+	if (INTAKE_IS_ERRNO(rc)) {
+		err = rc;
+		rc = ledger_claim_failed(l, &d, err);
+		if (rc == 0 && err == -ENOENT)
 			rc = INTAKE_ENOENT;
 	}
 	log_clear_subject();
@@ -301,7 +311,9 @@ write_reason(const struct delivery *d, const char *target)
 }
 
 /* Moves the spool copy of a refused delivery to d->location, with its
- * reason beside it; resumable. */
+ * reason beside it; resumable.  0, or an INTAKE_* code: a file system
+ * that refuses is logged and is INTAKE_ERR (the step is resumed later),
+ * never taken for a busy database. */
 static int
 ledger_finish_reject(struct ledger *l, struct delivery *d)
 {
@@ -319,6 +331,7 @@ ledger_finish_reject(struct ledger *l, struct delivery *d)
 	free(copy);
 	if ((rc = mkdir_p(rdir, 0770)) != 0 || (rc = write_reason(d, d->location)) != 0) {
 		log_err("rejected folder \"%s\": %s", rdir, strerror(-rc));
+		rc = INTAKE_ERR;
 		goto out;
 	}
 	if (access(src, F_OK) == 0 && rename(src, d->location) == -1) {
@@ -339,6 +352,7 @@ ledger_finish_reject(struct ledger *l, struct delivery *d)
 		if (rc != 0) {
 			log_err("\"%s\" -> \"%s\": %s", src, d->location,
 			    strerror(-rc));
+			rc = INTAKE_ERR;
 			goto out;
 		}
 	}
@@ -386,16 +400,16 @@ recover_one(const struct delivery *cd, void *arg)
 {
 	struct ledger *l = arg;
 	struct delivery d = *cd;
-	int rc = 0, fserr;
+	int rc = 0;
 
 	log_subject("delivery %lld", (long long)d.id);
 	switch (d.stage) {
 	case STAGE_CLAIMING:
 	case STAGE_COPIED:
 		log_info("resuming the claim of \"%s\"", d.name);
-		rc = ledger_move_in(l, &d, &fserr);
-		if (fserr != 0)
-			rc = ledger_claim_failed(l, &d, fserr);
+		rc = ledger_move_in(l, &d);
+		if (INTAKE_IS_ERRNO(rc))
+			rc = ledger_claim_failed(l, &d, rc);
 		break;
 	case STAGE_REJECTING:
 		log_info("resuming the refusal of \"%s\"", d.name);

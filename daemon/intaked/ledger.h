@@ -28,7 +28,9 @@ int	ledger_take(struct ledger *, const struct inbox_conf *, const char *name,
 int	ledger_ignore(struct ledger *, const struct inbox_conf *, const char *name,
 	    const char *pattern);
 /* Finishes every step a crash left half-done: claims, rejections, and
- * spool folders the database does not know. */
+ * spool folders the database does not know.  A step the file system
+ * refuses is logged and left for later; only INTAKE_EBUSY (or a store
+ * error while adopting) stops it. */
 int	ledger_recover(struct ledger *);
 /* The same for the rows alone (no spool walk): run now and then while the
  * daemon runs, so a step that failed (the database busy past its timeout)
@@ -36,7 +38,8 @@ int	ledger_recover(struct ledger *);
 int	ledger_resume(struct ledger *);
 /* Moves a refused delivery to its inbox's rejected folder with a
  * <name>.reason.txt beside it, and marks it status (quarantined or
- * duplicate). */
+ * duplicate).  0 or an INTAKE_* code, never a -errno: a file system that
+ * refuses is logged and is INTAKE_ERR. */
 int	ledger_reject(struct ledger *, int64_t id, enum delivery_status status,
 	    int64_t duplicate_of, const char *reason);
 /* The spool path of a delivery's content; caller frees. */

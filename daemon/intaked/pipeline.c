@@ -212,46 +212,36 @@ out:
 int
 pipeline_init(struct pipeline *p, struct ledger *l, const struct config *c)
 {
+	struct catalog *cat = xcalloc(1, sizeof(*cat));
+	int rc;
+
+	catalog_init_config(cat, c);
+	(void)catalog_load(cat);
+	rc = pipeline_init_catalog(p, l, cat);
+	p->own_cat = cat;
+	return rc;
+}
+
+int
+pipeline_init_catalog(struct pipeline *p, struct ledger *l,
+    const struct catalog *cat)
+{
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	p->ledger = l;
-	p->config = c;
-	if (pool_init(&p->pool, c) != 0)
+	p->cat = cat;
+	p->config = cat->config;
+	if (pool_init(&p->pool, p->config) != 0)
 		return INTAKE_ERR;
 	/* The installed templates, for every inbox (an inbox's own
 	 * templates folder is not used yet). */
-	p->tpl_dir = path_join(config_datadir(), "templates");
-	if (access(p->tpl_dir, R_OK | X_OK) == 0) {
-		if (templates_load_dir(p->tpl_dir, &p->tpls, &p->ntpls) != 0)
-			log_warn("templates \"%s\": some could not be read: "
-			    "run intakectl lint on them", p->tpl_dir);
-		log_info("%zu form template%s from %s", p->ntpls,
-		    p->ntpls == 1 ? "" : "s", p->tpl_dir);
-	} else {
-		free(p->tpl_dir);
-		p->tpl_dir = NULL;
-	}
-	{
-		struct wf_context ctx = { p->tpls, p->ntpls, NULL, 0 };
-		char *dir = config_workflows(c);
-
-		if (c->nroles > 0) {
-			p->roles = config_role_names(c, &p->nroles);
-			ctx.roles = p->roles;
-			ctx.nroles = p->nroles;
-		}
-		if (access(dir, R_OK | X_OK) == 0) {
-			if (engine_init(&p->wf, l->store, dir, &ctx) != 0)
-				log_warn("workflows \"%s\": some could not be "
-				    "used: run intakectl lint on them", dir);
-		} else {
-			log_warn("workflows \"%s\": %s: cases get no workflow",
-			    dir, strerror(errno));
-			(void)engine_init(&p->wf, l->store, NULL, &ctx);
-		}
-		free(dir);
-	}
+	p->tpls = cat->tpls;
+	p->ntpls = cat->ntpls;
+	p->tpl_dir = cat->tpl_dir;
+	if (engine_init_catalog(&p->wf, l->store, cat) != 0)
+		log_warn("workflows \"%s\": some could not be used: run "
+		    "intakectl lint on them", cat->wf_dir);
 	adopt_cases(p);
 	/* Start every worker now: each loads its model while the daemon
 	 * looks at the inboxes. */
@@ -278,9 +268,10 @@ pipeline_release(struct pipeline *p)
 	}
 	pool_release(&p->pool);
 	engine_release(&p->wf);
-	free(p->roles);
-	templates_free(p->tpls, p->ntpls);
-	free(p->tpl_dir);
+	if (p->own_cat != NULL) {
+		catalog_release(p->own_cat);
+		free(p->own_cat);
+	}
 	free(p->queue);
 	free(p->held);
 	memset(p, 0, sizeof(*p));
@@ -706,7 +697,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	job.folder = d.folder;
 	job.lang = (char *)job_lang(p, d.inbox);	/* borrowed, as the others */
 	job.pdf = p->config->pdf;
-	job.templates = p->tpl_dir;
+	job.templates = (char *)p->tpl_dir;	/* borrowed */
 	job.in = infd;
 	job.out = outfd;
 	jobmsg_unpack_put(&m, &job);
@@ -959,5 +950,7 @@ pipeline_workflows(struct pipeline *p)
 void
 pipeline_reload(struct pipeline *p)
 {
+	if (p->own_cat != NULL)
+		(void)catalog_reload_workflows(p->own_cat);
 	(void)engine_reload(&p->wf);
 }

@@ -14,13 +14,14 @@
 struct pipeline {
 	struct ledger	*ledger;
 	const struct config *config;
+	const struct catalog *cat;	/* borrowed: templates, workflows */
+	struct catalog	*own_cat;	/* pipeline_init's own, or NULL */
 	struct pool	 pool;
-	struct template	**tpls;		/* the templates the workers use */
+	struct template	**tpls;		/* the templates the workers use (the
+					 * catalog's) */
 	size_t		 ntpls;
-	char		*tpl_dir;	/* their folder, or NULL: none */
+	const char	*tpl_dir;	/* their folder, or NULL: none */
 	struct engine wf;		/* the workflows cases run through */
-	char		**roles;	/* the configured role names */
-	size_t		 nroles;
 	int64_t		*queue;		/* deliveries waiting for a worker */
 	size_t		 nqueue, capqueue;
 	int64_t		*held;		/* copies waiting for their first */
@@ -29,6 +30,12 @@ struct pipeline {
 	unsigned	 start_failures;	/* in a row, reset by a hello */
 };
 
+/* Starts the workers; the templates and workflows are borrowed from cat
+ * (the daemon's, loaded once with catalog_load), which must outlive the
+ * pipeline. */
+int	pipeline_init_catalog(struct pipeline *, struct ledger *,
+	    const struct catalog *cat);
+/* The same with a catalog of its own, loaded here for c. */
 int	pipeline_init(struct pipeline *, struct ledger *, const struct config *);
 void	pipeline_release(struct pipeline *);
 /* Checks a spooled delivery (checksum, duplicates, limits) and queues it
@@ -45,7 +52,8 @@ void	pipeline_events(struct pipeline *, const struct pollfd *pfd, size_t n);
 int64_t	pipeline_timeouts(struct pipeline *, int64_t mono);
 /* Fires the workflows' due timers (actions.c runs their actions). */
 void	pipeline_workflows(struct pipeline *);
-/* Reads the workflows again (SIGHUP). */
+/* Takes the workflows again (SIGHUP), after catalog_reload_workflows()
+ * of a borrowed catalog; its own catalog is read again here. */
 void	pipeline_reload(struct pipeline *);
 /* No delivery queued and no job running. */
 bool	pipeline_idle(const struct pipeline *);

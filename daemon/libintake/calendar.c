@@ -334,6 +334,10 @@ hday_cmp(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
+static const struct xmlsafe_kind holidays_kind = {
+	"holidays", HOLIDAYS_NS, NULL, "intake-holidays.xsd"
+};
+
 /* Reads the holidays of path into cal, reporting every problem. */
 static int
 holidays_read(struct calendar *cal, const char *path)
@@ -342,43 +346,32 @@ holidays_read(struct calendar *cal, const char *path)
 	size_t nh = 0, cap = 0, i, first;
 	xmlDoc *doc;
 	xmlNode *root, *n;
-	char *xsd = NULL, *v;
-	int errors = 0, rc = INTAKE_EINVAL, line, year;
+	char *v;
+	struct problems pr = { path, 0 };
+	int rc = INTAKE_EINVAL, line, year;
 	int64_t day, y;
 	unsigned m, d;
 
-	if ((doc = xmlsafe_read_file(path)) == NULL)
+	if (xmlsafe_load_file(path, &holidays_kind, &doc) != 0)
 		return INTAKE_EINVAL;
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "holidays") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)HOLIDAYS_NS) != 0) {
-		report_at(path, root ? (int)xmlGetLineNo(root) : 1, "the root "
-		    "element must be <holidays xmlns=\"%s\">", HOLIDAYS_NS);
-		goto fail;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-holidays.xsd");
-	if (xmlsafe_validate(doc, path, xsd) != 0)
-		goto fail;
 	for (n = root->children; n != NULL; n = n->next) {
 		if (!xmlsafe_is(n, "holiday"))
 			continue;
 		line = (int)xmlGetLineNo(n);
 		if (nh == HOLIDAYS_MAX) {
-			report_at(path, line, "more than %d holidays",
+			problem_at(&pr, line, "more than %d holidays",
 			    HOLIDAYS_MAX);
-			errors++;
 			break;
 		}
 		if ((v = xmlsafe_attr(n, "date")) == NULL)
 			v = xstrdup("");
 		if (date_parse(v, &day, &year) != 0) {
-			report_at(path, line, "holiday \"%s\": not a date, say "
+			problem_at(&pr, line, "holiday \"%s\": not a date, say "
 			    "YYYY-MM-DD", v);
-			errors++;
 		} else if (year < YEAR_MIN || year > YEAR_MAX) {
-			report_at(path, line, "holiday \"%s\": out of range, say "
+			problem_at(&pr, line, "holiday \"%s\": out of range, say "
 			    "a date from %d to %d", v, YEAR_MIN, YEAR_MAX);
-			errors++;
 		} else {
 			if (nh == cap) {
 				cap = cap == 0 ? 64 : cap * 2;
@@ -397,12 +390,11 @@ holidays_read(struct calendar *cal, const char *path)
 			continue;
 		}
 		day_civil(h[i].day, &y, &m, &d);
-		report_at(path, h[i].line, "holiday \"%04lld-%02u-%02u\": listed "
+		problem_at(&pr, h[i].line, "holiday \"%04lld-%02u-%02u\": listed "
 		    "again (first on line %d)", (long long)y, m, d,
 		    h[first].line);
-		errors++;
 	}
-	if (errors > 0)
+	if (pr.errors > 0)
 		goto fail;
 	cal->holidays = xcalloc(nh > 0 ? nh : 1, sizeof(*cal->holidays));
 	for (i = 0; i < nh; i++)
@@ -411,7 +403,6 @@ holidays_read(struct calendar *cal, const char *path)
 	rc = 0;
 fail:
 	free(h);
-	free(xsd);
 	xmlFreeDoc(doc);
 	return rc;
 }

@@ -418,32 +418,18 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 int
 config_load(struct config *c, const char *path)
 {
-	xmlDoc *doc = NULL;
-	xmlNode *root;
-	char *xsd = NULL;
-	int rc = INTAKE_EINVAL;
+	static const struct xmlsafe_kind kind = {
+		"intake", CONFIG_NS, " version=\"1\"", "intake-config.xsd"
+	};
+	xmlDoc *doc;
 
-	if ((doc = xmlsafe_read_file(path)) == NULL)
-		goto fail;
-	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "intake") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)CONFIG_NS) != 0) {
-		fprintf(stderr, "%s:%d: the root element must be <intake "
-		    "xmlns=\"%s\" version=\"1\">\n", path,
-		    root ? (int)xmlGetLineNo(root) : 1, CONFIG_NS);
-		goto fail;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-config.xsd");
-	if (xmlsafe_validate(doc, path, xsd) != 0)
-		goto fail;
+	if (xmlsafe_load_file(path, &kind, &doc) != 0)
+		return INTAKE_EINVAL;
 	free(c->file);
 	c->file = xstrdup(path);
-	load_tree(c, path, root);
-	rc = INTAKE_OK;
-fail:
-	free(xsd);
+	load_tree(c, path, xmlDocGetRootElement(doc));
 	xmlFreeDoc(doc);
-	return rc;
+	return INTAKE_OK;
 }
 
 /* A folder the configuration names must exist and be ours to use; the

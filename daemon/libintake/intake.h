@@ -20,12 +20,30 @@
 #define PRINTF_LIKE(f, a)	__attribute__((format(printf, f, a)))
 #define NORETURN		__attribute__((noreturn))
 
-/* Error returns: 0 success, a negative value on failure. */
+/*
+ * Error returns: 0 success, a negative value on failure.  A failure is
+ * either intake's own code below or -errno from a system call; intake's
+ * codes lie below -INTAKE_ERRNO_MAX (Linux's MAX_ERRNO), so no -errno is
+ * ever taken for one and a function may return both kinds (its comment
+ * says so).  Each is 4096 below the small number it once was, so its low
+ * byte, and an exit status made of it, are unchanged.
+ */
+#define INTAKE_ERRNO_MAX 4095
 #define INTAKE_OK	0
-#define INTAKE_ERR	(-1)	/* failed; the message has been logged */
-#define INTAKE_EBUSY	(-2)	/* the database stayed locked past busy_timeout */
-#define INTAKE_ENOENT	(-3)	/* the object asked for does not exist */
-#define INTAKE_EINVAL	(-4)	/* the input was refused (bad value, bad file) */
+#define INTAKE_ERR	(-4097)	/* failed; the message has been logged */
+#define INTAKE_EBUSY	(-4098)	/* the database stayed locked past busy_timeout */
+#define INTAKE_ENOENT	(-4099)	/* the object asked for does not exist */
+#define INTAKE_EINVAL	(-4100)	/* the input was refused (bad value, bad file) */
+_Static_assert(INTAKE_ERR < -INTAKE_ERRNO_MAX &&
+    INTAKE_EBUSY < -INTAKE_ERRNO_MAX && INTAKE_ENOENT < -INTAKE_ERRNO_MAX &&
+    INTAKE_EINVAL < -INTAKE_ERRNO_MAX, "intake's error codes must be "
+    "disjoint from -errno");
+_Static_assert(INTAKE_ERR != INTAKE_EBUSY && INTAKE_ERR != INTAKE_ENOENT &&
+    INTAKE_ERR != INTAKE_EINVAL && INTAKE_EBUSY != INTAKE_ENOENT &&
+    INTAKE_EBUSY != INTAKE_EINVAL && INTAKE_ENOENT != INTAKE_EINVAL,
+    "intake's error codes must differ");
+/* Is rc a -errno (and not 0 nor one of intake's codes)? */
+#define INTAKE_IS_ERRNO(rc)	((rc) < 0 && (rc) >= -INTAKE_ERRNO_MAX)
 
 /* log.c */
 enum log_level { LOG_LEVEL_ERR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
@@ -39,12 +57,24 @@ void	log_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_info(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void	log_debug(const char *fmt, ...) PRINTF_LIKE(1, 2);
-/* A problem in a file an admin wrote, to stderr: "file:line: message"
- * (the message alone when file is NULL). */
+/* A problem in a file an admin wrote, to stderr: "file:line: message",
+ * "file: message" when no line is known (line <= 0), the message alone
+ * when file is NULL.  The one way such problems are printed. */
 void	report_at(const char *file, int line, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);
 void	vreport_at(const char *file, int line, const char *fmt, va_list ap)
 	    PRINTF_LIKE(3, 0);
+/* The problems found in one file an admin wrote. */
+struct problems {
+	const char	*file;		/* borrowed; NULL: the command line */
+	int		 errors;	/* counted by problem_at() */
+};
+/* Reports "file:line: message" (report_at) and counts it. */
+void	problem_at(struct problems *, int line, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
+/* Reports "file:line: warning: message"; a warning is not counted. */
+void	warning_at(const struct problems *, int line, const char *fmt, ...)
+	    PRINTF_LIKE(3, 4);
 /* A broken invariant or out of memory: logs and exits with status 3. */
 void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
 

@@ -102,8 +102,10 @@ fatal(const char *fmt, ...)
 void
 vreport_at(const char *file, int line, const char *fmt, va_list ap)
 {
-	if (file != NULL)
+	if (file != NULL && line > 0)
 		fprintf(stderr, "%s:%d: ", file, line);
+	else if (file != NULL)
+		fprintf(stderr, "%s: ", file);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
@@ -116,4 +118,27 @@ report_at(const char *file, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport_at(file, line, fmt, ap);
 	va_end(ap);
+}
+
+void
+problem_at(struct problems *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport_at(p->file, line, fmt, ap);
+	va_end(ap);
+	p->errors++;
+}
+
+void
+warning_at(const struct problems *p, int line, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	report_at(p->file, line, "warning: %s", msg);
 }

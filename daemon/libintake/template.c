@@ -35,22 +35,6 @@ num(xmlNode *n, const char *name, double dflt)
 	return d;
 }
 
-struct lint {
-	const char	*file;
-	int		 errors;
-};
-
-static void PRINTF_LIKE(3, 4)
-problem(struct lint *l, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport_at(l->file, line, fmt, ap);
-	va_end(ap);
-	l->errors++;
-}
-
 static void
 box_read(xmlNode *n, struct tpl_box *b)
 {
@@ -61,20 +45,20 @@ box_read(xmlNode *n, struct tpl_box *b)
 }
 
 static void
-box_check(struct lint *l, int line, const char *what, const struct tpl_box *b,
+box_check(struct problems *l, int line, const char *what, const struct tpl_box *b,
     const struct tpl_page *p)
 {
 	if (b->x < 0 || b->y < 0 || b->w <= 0 || b->h <= 0)
-		problem(l, line, "%s: the box needs x, y, w and h, with w and h "
+		problem_at(l, line, "%s: the box needs x, y, w and h, with w and h "
 		    "above 0", what);
 	else if (b->x + b->w > p->width + 0.01 || b->y + b->h > p->height + 0.01)
-		problem(l, line, "%s: the box (%.1f, %.1f, %.1f x %.1f mm) "
+		problem_at(l, line, "%s: the box (%.1f, %.1f, %.1f x %.1f mm) "
 		    "reaches outside the %.0f x %.0f mm page", what, b->x, b->y,
 		    b->w, b->h, p->width, p->height);
 }
 
 static void
-field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
+field_read(struct problems *l, xmlNode *n, struct tpl_page *p, struct template *t)
 {
 	struct tpl_field *f;
 	char *v;
@@ -90,7 +74,7 @@ field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
 		f->name = xstrdup("");
 	v = xmlsafe_attr(n, "type");
 	if (v == NULL || field_type_parse(v, &f->type) != 0)
-		problem(l, f->line, "field \"%s\": unknown type \"%s\"", f->name,
+		problem_at(l, f->line, "field \"%s\": unknown type \"%s\"", f->name,
 		    v ? v : "");
 	free(v);
 	v = xmlsafe_attr(n, "required");
@@ -119,13 +103,13 @@ field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
 		for (i = 0; i < t->pages[pi].nfields; i++) {
 			struct tpl_field *g = &t->pages[pi].fields[i];
 			if (g != f && strcmp(g->name, f->name) == 0)
-				problem(l, f->line, "field \"%s\": the name is "
+				problem_at(l, f->line, "field \"%s\": the name is "
 				    "used again (first on line %d)", f->name,
 				    g->line);
 		}
 	if (f->type == FT_CHOICE) {
 		if (f->noptions < 2)
-			problem(l, f->line, "field \"%s\": a choice needs at "
+			problem_at(l, f->line, "field \"%s\": a choice needs at "
 			    "least two <option>s", f->name);
 		for (i = 0; i < f->noptions; i++) {
 			char *what = xasprintf("option \"%s\"", f->options[i].key);
@@ -135,7 +119,7 @@ field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
 	} else {
 		char *what = xasprintf("field \"%s\"", f->name);
 		if (f->noptions > 0)
-			problem(l, f->line, "field \"%s\": only choice fields "
+			problem_at(l, f->line, "field \"%s\": only choice fields "
 			    "have <option>s", f->name);
 		box_check(l, f->line, what, &f->box, p);
 		free(what);
@@ -147,18 +131,18 @@ field_read(struct lint *l, xmlNode *n, struct tpl_page *p, struct template *t)
 		if (rc != 0) {
 			char msg[128];
 			regerror(rc, &re, msg, sizeof(msg));
-			problem(l, f->line, "field \"%s\": pattern \"%s\": %s",
+			problem_at(l, f->line, "field \"%s\": pattern \"%s\": %s",
 			    f->name, f->pattern, msg);
 		} else
 			regfree(&re);
 	}
 	if (f->threshold > 1)
-		problem(l, f->line, "field \"%s\": a threshold is between 0 "
+		problem_at(l, f->line, "field \"%s\": a threshold is between 0 "
 		    "and 1", f->name);
 }
 
 static void
-page_read(struct lint *l, xmlNode *n, struct template *t)
+page_read(struct problems *l, xmlNode *n, struct template *t)
 {
 	struct tpl_page *p;
 	xmlNode *k, *q;
@@ -171,7 +155,7 @@ page_read(struct lint *l, xmlNode *n, struct template *t)
 	p->width = num(n, "width", 210);
 	p->height = num(n, "height", 297);
 	if (p->n != (int)t->npages)
-		problem(l, p->line, "page %d: pages are numbered 1, 2, ... in "
+		problem_at(l, p->line, "page %d: pages are numbered 1, 2, ... in "
 		    "order (expected %zu)", p->n, t->npages);
 	for (k = n->children; k != NULL; k = k->next) {
 		if (xmlsafe_is(k, "recognize")) {
@@ -195,46 +179,34 @@ page_read(struct lint *l, xmlNode *n, struct template *t)
 				a->text = xstrdup("");
 			if (a->x < 0 || a->y < 0 || a->x > p->width ||
 			    a->y > p->height)
-				problem(l, a->line, "anchor \"%s\": (%.1f, %.1f) "
+				problem_at(l, a->line, "anchor \"%s\": (%.1f, %.1f) "
 				    "is not on the page", a->text, a->x, a->y);
 		} else if (xmlsafe_is(k, "field"))
 			field_read(l, k, p, t);
 	}
 	if (p->nphrases == 0)
-		problem(l, p->line, "page %d: <recognize> needs at least one "
+		problem_at(l, p->line, "page %d: <recognize> needs at least one "
 		    "<phrase>", p->n);
 	if (p->nanchors < 2)
-		problem(l, p->line, "page %d: at least two anchors are needed to "
+		problem_at(l, p->line, "page %d: at least two anchors are needed to "
 		    "register a scan", p->n);
 }
 
 int
 template_load(const char *path, struct template **out)
 {
-	struct lint l = { path, 0 };
+	static const struct xmlsafe_kind kind = {
+		"template", TEMPLATE_NS, NULL, "intake-template.xsd"
+	};
+	struct problems l = { path, 0 };
 	struct template *t;
 	xmlDoc *doc;
 	xmlNode *root, *n;
-	char *xsd;
 
 	*out = NULL;
-	if ((doc = xmlsafe_read_file(path)) == NULL)
+	if (xmlsafe_load_file(path, &kind, &doc) != 0)
 		return INTAKE_EINVAL;
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "template") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)TEMPLATE_NS) != 0) {
-		problem(&l, root ? (int)xmlGetLineNo(root) : 1, "the root element "
-		    "must be <template xmlns=\"%s\">", TEMPLATE_NS);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-template.xsd");
-	if (xmlsafe_validate(doc, path, xsd) != 0) {
-		free(xsd);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	free(xsd);
 	t = xcalloc(1, sizeof(*t));
 	t->file = xstrdup(path);
 	t->id = xmlsafe_attr(root, "id");
@@ -306,34 +278,32 @@ template_free(struct template *t)
 	free(t);
 }
 
+struct tpl_dir {
+	struct template	***v;
+	size_t		  *n;
+};
+
+static int
+tpl_dir_add(const char *path, void *arg)
+{
+	struct tpl_dir *td = arg;
+	struct template *t;
+
+	if (template_load(path, &t) != 0)
+		return INTAKE_EINVAL;
+	*td->v = xreallocarray(*td->v, *td->n + 1, sizeof(**td->v));
+	(*td->v)[(*td->n)++] = t;
+	return 0;
+}
+
 int
 templates_load_dir(const char *dir, struct template ***out, size_t *n)
 {
-	char **names = NULL;
-	size_t nnames = 0, i;
-	int rc;
+	struct tpl_dir td = { out, n };
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = xml_files(dir, &names, &nnames)) != 0) {
-		fprintf(stderr, "templates \"%s\": %s\n", dir,
-		    strerror(-rc));
-		return INTAKE_EINVAL;
-	}
-	for (i = 0; i < nnames; i++) {
-		char *path = path_join(dir, names[i]);
-		struct template *t;
-
-		if (template_load(path, &t) == 0) {
-			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = t;
-		} else
-			rc = INTAKE_EINVAL;
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
+	return xmlsafe_load_dir(dir, "templates", tpl_dir_add, &td);
 }
 
 void

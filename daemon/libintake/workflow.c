@@ -31,34 +31,10 @@ static const char *const system_events[] = {
 };
 
 struct lint {
-	const char	*file;
-	int		 errors;
+	struct problems	 p;		/* the file and its errors */
 	const struct wf_context *ctx;
 	struct workflow	*wf;
 };
-
-static void PRINTF_LIKE(3, 4)
-problem(struct lint *l, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport_at(l->file, line, fmt, ap);
-	va_end(ap);
-	l->errors++;
-}
-
-static void PRINTF_LIKE(3, 4)
-warning(struct lint *l, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%d: warning: ", l->file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 bool
 wf_event_is_system(const char *event)
@@ -133,7 +109,7 @@ duration_read(struct lint *l, xmlNode *n, const char *attr, bool *has,
 	if (v == NULL)
 		return;
 	if (duration_parse(v, d, err, sizeof(err)) != 0)
-		problem(l, (int)xmlGetLineNo(n), "%s: %s", attr, err);
+		problem_at(&l->p, (int)xmlGetLineNo(n), "%s: %s", attr, err);
 	else
 		*has = true;
 	free(v);
@@ -313,10 +289,10 @@ transition_read(struct lint *l, xmlNode *n, struct wf_state *s)
 			schema.field = schema_field;
 		if (expr_parse(t->guard_text, &schema, &t->guard, err,
 		    sizeof(err), &col) != 0)
-			problem(l, t->line, "if=\"%.*s%s\": column %d: %s", q,
+			problem_at(&l->p, t->line, "if=\"%.*s%s\": column %d: %s", q,
 			    t->guard_text, more, col, err);
 		else if (expr_type(t->guard) != EXPR_BOOL)
-			problem(l, t->line, "if=\"%.*s%s\": a condition must be "
+			problem_at(&l->p, t->line, "if=\"%.*s%s\": a condition must be "
 			    "true or false, this is a %s", q, t->guard_text, more,
 			    expr_type(t->guard) == EXPR_NUMBER ? "number" :
 			    "text");
@@ -342,7 +318,7 @@ state_read(struct lint *l, xmlNode *n, struct workflow *wf)
 		s->id = xstrdup("");
 	for (i = 0; i + 1 < wf->nstates; i++)
 		if (strcmp(wf->states[i].id, s->id) == 0)
-			problem(l, s->line, "state \"%s\" is defined again (first "
+			problem_at(&l->p, s->line, "state \"%s\" is defined again (first "
 			    "on line %d)", s->id, wf->states[i].line);
 	s->initial = yes(n, "initial");
 	s->final = yes(n, "final");
@@ -423,7 +399,7 @@ check_eventless_loops(struct lint *l, struct workflow *wf)
 				break;
 			at = next->to_idx;
 			if (at == i) {
-				problem(l, wf->states[i].line, "state \"%s\": "
+				problem_at(&l->p, wf->states[i].line, "state \"%s\": "
 				    "transitions without an event or condition "
 				    "lead back to it and would loop for ever",
 				    wf->states[i].id);
@@ -446,29 +422,29 @@ check_states(struct lint *l, struct workflow *wf)
 			if (ninitial++ == 0)
 				wf->initial = i;
 			else
-				problem(l, wf->states[i].line, "state \"%s\": "
+				problem_at(&l->p, wf->states[i].line, "state \"%s\": "
 				    "only one state can be initial (\"%s\" is)",
 				    wf->states[i].id,
 				    wf->states[wf->initial].id);
 		}
 	if (ninitial == 0 && wf->nstates > 0)
-		problem(l, wf->states[0].line, "no state is initial: say "
+		problem_at(&l->p, wf->states[0].line, "no state is initial: say "
 		    "initial=\"yes\" on the state where cases start");
 	for (i = 0; i < wf->nstates; i++) {
 		struct wf_state *s = &wf->states[i];
 
 		if (s->has_warn && !s->has_deadline)
-			problem(l, s->line, "state \"%s\": warn needs a deadline",
+			problem_at(&l->p, s->line, "state \"%s\": warn needs a deadline",
 			    s->id);
 		if (s->has_deadline && !has_event(s, "deadline") && !s->final)
-			problem(l, s->line, "state \"%s\": the deadline has no "
+			problem_at(&l->p, s->line, "state \"%s\": the deadline has no "
 			    "transition on=\"deadline\" to say what happens when "
 			    "it passes", s->id);
 		if (s->final && s->ntrans > 0)
-			problem(l, s->trans[0].line, "state \"%s\" is final: a "
+			problem_at(&l->p, s->trans[0].line, "state \"%s\" is final: a "
 			    "case never leaves it", s->id);
 		if (!s->final && s->ntrans == 0)
-			problem(l, s->line, "state \"%s\" has no transition and "
+			problem_at(&l->p, s->line, "state \"%s\" has no transition and "
 			    "is not final: cases would stay there for ever; add "
 			    "a transition or say final=\"yes\"", s->id);
 		for (k = 0; k < s->ntrans; k++) {
@@ -477,7 +453,7 @@ check_states(struct lint *l, struct workflow *wf)
 			size_t r;
 
 			if (to == NULL) {
-				problem(l, t->line, "transition to \"%s\": no such "
+				problem_at(&l->p, t->line, "transition to \"%s\": no such "
 				    "state", t->to);
 				continue;
 			}
@@ -485,24 +461,24 @@ check_states(struct lint *l, struct workflow *wf)
 			effective_roles(s, t);
 			if (t->on != NULL && wf_event_is_system(t->on)) {
 				if (t->nroles > 0)
-					problem(l, t->line, "event \"%s\" is "
+					problem_at(&l->p, t->line, "event \"%s\" is "
 					    "raised by intake itself: roles "
 					    "cannot fire it", t->on);
 			} else if (t->on != NULL && t->nroles == 0)
-				problem(l, t->line, "event \"%s\": no role may "
+				problem_at(&l->p, t->line, "event \"%s\": no role may "
 				    "fire it; say roles=\"clerk\" (or whom) here "
 				    "or on the state", t->on);
 			for (r = 0; l->ctx != NULL && l->ctx->roles != NULL &&
 			    r < t->nroles; r++)
 				if (!strv_has(l->ctx->roles, l->ctx->nroles,
 				    t->roles[r]))
-					problem(l, t->line, "role \"%s\" is given "
+					problem_at(&l->p, t->line, "role \"%s\" is given "
 					    "to nobody in the configuration",
 					    t->roles[r]);
 			if (t->on == NULL && t->guard_text != NULL &&
 			    k + 1 == s->ntrans && !s->final &&
 			    !has_event(s, "deadline"))
-				warning(l, t->line, "state \"%s\": when no "
+				warning_at(&l->p, t->line, "state \"%s\": when no "
 				    "condition holds the case stays here until "
 				    "someone fires an event", s->id);
 		}
@@ -526,11 +502,11 @@ check_states(struct lint *l, struct workflow *wf)
 		}
 		for (i = 0; i < wf->nstates; i++)
 			if (!seen[i])
-				problem(l, wf->states[i].line, "state \"%s\" "
+				problem_at(&l->p, wf->states[i].line, "state \"%s\" "
 				    "cannot be reached from \"%s\"",
 				    wf->states[i].id, wf->states[wf->initial].id);
 	}
-	if (l->errors == 0)
+	if (l->p.errors == 0)
 		check_eventless_loops(l, wf);
 	free(seen);
 	free(todo);
@@ -557,7 +533,7 @@ root_read(struct lint *l, xmlNode *root, struct workflow *wf)
 			if (v != NULL && strcmp(v, "*") != 0 &&
 			    template_by_id(l->ctx, v) == NULL &&
 			    l->ctx != NULL && l->ctx->ntpls > 0)
-				warning(l, (int)xmlGetLineNo(n), "no template "
+				warning_at(&l->p, (int)xmlGetLineNo(n), "no template "
 				    "for form \"%s\": the fields its guards name "
 				    "are not checked", v);
 			wf->forms = xreallocarray(wf->forms, wf->nforms + 1,
@@ -567,9 +543,9 @@ root_read(struct lint *l, xmlNode *root, struct workflow *wf)
 			char *wd = xmlsafe_attr(n, "workdays");
 			char *hol = xmlsafe_attr(n, "holidays");
 
-			if (calendar_load(wd, hol, l->file, (int)xmlGetLineNo(n),
+			if (calendar_load(wd, hol, l->p.file, (int)xmlGetLineNo(n),
 			    &wf->cal) != 0)
-				l->errors++;
+				l->p.errors++;
 			free(wd);
 			free(hol);
 		} else if (xmlsafe_is(n, "clock")) {
@@ -592,38 +568,24 @@ int
 workflow_load_memory(const char *buf, size_t len, const char *name,
     const struct wf_context *ctx, struct workflow **out)
 {
-	struct lint l = { name, 0, ctx, NULL };
+	struct lint l = { { name, 0 }, ctx, NULL };
 	unsigned char digest[SHA256_DIGEST_LEN];
 	struct sha256 h;
+	static const struct xmlsafe_kind kind = {
+		"workflow", WORKFLOW_NS, NULL, "intake-workflow.xsd"
+	};
 	struct workflow *wf;
 	xmlDoc *doc;
-	xmlNode *root;
-	char *xsd;
 
 	*out = NULL;
-	if ((doc = xmlsafe_read_memory(buf, len, name)) == NULL)
+	if (xmlsafe_load_memory(buf, len, name, &kind, &doc) != 0)
 		return INTAKE_EINVAL;
-	root = xmlDocGetRootElement(doc);
-	if (root == NULL || !xmlsafe_is(root, "workflow") || root->ns == NULL ||
-	    xmlStrcmp(root->ns->href, (const xmlChar *)WORKFLOW_NS) != 0) {
-		problem(&l, root ? (int)xmlGetLineNo(root) : 1, "the root element "
-		    "must be <workflow xmlns=\"%s\">", WORKFLOW_NS);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	xsd = path_join(config_datadir(), "schema/intake-workflow.xsd");
-	if (xmlsafe_validate(doc, name, xsd) != 0) {
-		free(xsd);
-		xmlFreeDoc(doc);
-		return INTAKE_EINVAL;
-	}
-	free(xsd);
 	wf = xcalloc(1, sizeof(*wf));
 	l.wf = wf;
 	wf->file = xstrdup(name);
-	root_read(&l, root, wf);
+	root_read(&l, xmlDocGetRootElement(doc), wf);
 	xmlFreeDoc(doc);
-	if (l.errors > 0) {
+	if (l.p.errors > 0) {
 		workflow_free(wf);
 		return INTAKE_EINVAL;
 	}
@@ -647,14 +609,8 @@ workflow_load(const char *path, const struct wf_context *ctx,
 	int rc;
 
 	*out = NULL;
-	if ((rc = file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len)) != 0) {
-		if (rc == -EFBIG)
-			fprintf(stderr, "%s:1: larger than %u bytes\n", path,
-			    XMLSAFE_MAX_BYTES);
-		else
-			fprintf(stderr, "%s: %s\n", path, strerror(-rc));
+	if (xmlsafe_slurp(path, &buf, &len) != 0)
 		return INTAKE_EINVAL;
-	}
 	rc = workflow_load_memory(buf, len, path, ctx, out);
 	free(buf);
 	return rc;
@@ -720,16 +676,16 @@ clashes(struct workflow **have, size_t n, const struct workflow *wf)
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(have[i]->id, wf->id) == 0) {
-			fprintf(stderr, "%s:1: workflow \"%s\" is also defined "
-			    "in %s\n", wf->file, wf->id, have[i]->file);
+			report_at(wf->file, 1, "workflow \"%s\" is also defined "
+			    "in %s", wf->id, have[i]->file);
 			return true;
 		}
 		for (k = 0; k < have[i]->nforms; k++)
 			for (f = 0; f < wf->nforms; f++)
 				if (strcmp(have[i]->forms[k], wf->forms[f]) == 0) {
-					fprintf(stderr, "%s:1: form \"%s\" is "
-					    "also taken by workflow \"%s\" (%s)\n",
-					    wf->file, wf->forms[f], have[i]->id,
+					report_at(wf->file, 1, "form \"%s\" is "
+					    "also taken by workflow \"%s\" (%s)",
+					    wf->forms[f], have[i]->id,
 					    have[i]->file);
 					return true;
 				}
@@ -737,39 +693,38 @@ clashes(struct workflow **have, size_t n, const struct workflow *wf)
 	return false;
 }
 
+struct wf_dir {
+	const struct wf_context *ctx;
+	struct workflow	***v;
+	size_t		  *n;
+};
+
+static int
+wf_dir_add(const char *path, void *arg)
+{
+	struct wf_dir *wd = arg;
+	struct workflow *wf;
+
+	if (workflow_load(path, wd->ctx, &wf) != 0)
+		return INTAKE_EINVAL;
+	if (clashes(*wd->v, *wd->n, wf)) {
+		workflow_free(wf);
+		return INTAKE_EINVAL;
+	}
+	*wd->v = xreallocarray(*wd->v, *wd->n + 1, sizeof(**wd->v));
+	(*wd->v)[(*wd->n)++] = wf;
+	return 0;
+}
+
 int
 workflows_load_dir(const char *dir, const struct wf_context *ctx,
     struct workflow ***out, size_t *n)
 {
-	char **names = NULL;
-	size_t nnames = 0, i;
-	int rc;
+	struct wf_dir wd = { ctx, out, n };
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = xml_files(dir, &names, &nnames)) != 0) {
-		fprintf(stderr, "workflows \"%s\": %s\n", dir,
-		    strerror(-rc));
-		return INTAKE_EINVAL;
-	}
-	for (i = 0; i < nnames; i++) {
-		char *path = path_join(dir, names[i]);
-		struct workflow *wf;
-
-		if (workflow_load(path, ctx, &wf) != 0)
-			rc = INTAKE_EINVAL;
-		else if (clashes(*out, *n, wf)) {
-			workflow_free(wf);
-			rc = INTAKE_EINVAL;
-		} else {
-			*out = xreallocarray(*out, *n + 1, sizeof(**out));
-			(*out)[(*n)++] = wf;
-		}
-		free(path);
-		free(names[i]);
-	}
-	free(names);
-	return rc;
+	return xmlsafe_load_dir(dir, "workflows", wf_dir_add, &wd);
 }
 
 void
@@ -805,6 +760,18 @@ workflows_by_id(struct workflow **v, size_t n, const char *id)
 
 	for (i = 0; i < n; i++)
 		if (strcmp(v[i]->id, id) == 0)
+			return v[i];
+	return NULL;
+}
+
+struct workflow *
+workflows_by_version(struct workflow **v, size_t n, const char *id,
+    int version)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i]->version == version && strcmp(v[i]->id, id) == 0)
 			return v[i];
 	return NULL;
 }

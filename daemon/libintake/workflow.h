@@ -115,6 +115,9 @@ struct workflow *workflows_for_form(struct workflow **, size_t n,
 	    const char *form);
 struct workflow *workflows_by_id(struct workflow **, size_t n,
 	    const char *id);
+/* The one of id and version among v (borrowed), or NULL. */
+struct workflow *workflows_by_version(struct workflow **, size_t n,
+	    const char *id, int version);
 /* A state by id, or NULL. */
 const struct wf_state *workflow_state(const struct workflow *,
 	    const char *id);

@@ -56,7 +56,7 @@ xml_report(void *arg, xmlErrorPtr e)
 			snprintf(x->buf, x->buflen, "line %d: %s",
 			    e->line > 0 ? e->line : 1, msg);
 	} else if (x->count++ < 20)
-		fprintf(stderr, "%s:%d: %s\n", x->name, e->line > 0 ? e->line : 1, msg);
+		report_at(x->name, e->line > 0 ? e->line : 1, "%s", msg);
 }
 
 static void
@@ -85,7 +85,7 @@ own_error(struct xml_errctx *x, long line, const char *fmt, ...)
 		if (x->count == 0)
 			snprintf(x->buf, x->buflen, "line %ld: %s", line, msg);
 	} else
-		fprintf(stderr, "%s:%ld: %s\n", x->name, line, msg);
+		report_at(x->name, (int)line, "%s", msg);
 	x->count++;
 }
 
@@ -145,27 +145,115 @@ xmlsafe_read_memory_err(const char *buf, size_t len, const char *name,
 	return doc;
 }
 
+int
+xmlsafe_slurp(const char *path, char **buf, size_t *len)
+{
+	int rc;
+
+	if ((rc = file_read_all(path, XMLSAFE_MAX_BYTES, buf, len)) == 0)
+		return 0;
+	if (rc == -EFBIG)
+		report_at(path, 1, "larger than %u bytes", XMLSAFE_MAX_BYTES);
+	else if (rc == -EISDIR)
+		report_at(path, 0, "not a regular file");
+	else
+		report_at(path, 0, "%s", strerror(-rc));
+	return rc == -ENOENT ? INTAKE_ENOENT : INTAKE_EINVAL;
+}
+
 xmlDoc *
 xmlsafe_read_file(const char *path)
 {
 	xmlDoc *doc;
 	char *buf;
 	size_t len;
-	int rc;
 
-	if ((rc = file_read_all(path, XMLSAFE_MAX_BYTES, &buf, &len)) != 0) {
-		if (rc == -EFBIG)
-			fprintf(stderr, "%s:1: larger than %u bytes\n", path,
-			    XMLSAFE_MAX_BYTES);
-		else if (rc == -EISDIR)
-			fprintf(stderr, "%s: not a regular file\n", path);
-		else
-			fprintf(stderr, "%s: %s\n", path, strerror(-rc));
+	if (xmlsafe_slurp(path, &buf, &len) != 0)
 		return NULL;
-	}
 	doc = xmlsafe_read_memory(buf, len, path);
 	free(buf);
 	return doc;
+}
+
+int
+xmlsafe_load_dir(const char *dir, const char *what,
+    int (*load)(const char *path, void *arg), void *arg)
+{
+	char **names = NULL;
+	size_t nnames = 0, i;
+	int rc;
+
+	if ((rc = xml_files(dir, &names, &nnames)) != 0) {
+		report_at(NULL, 0, "%s \"%s\": %s", what, dir, strerror(-rc));
+		return INTAKE_EINVAL;
+	}
+	for (i = 0; i < nnames; i++) {
+		char *path = path_join(dir, names[i]);
+
+		if (load(path, arg) != 0)
+			rc = INTAKE_EINVAL;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+/* Checks the root element and namespace of doc (read from name) and
+ * validates it against the kind's schema; 0 or a graded error after
+ * reporting. */
+static int
+check_kind(xmlDoc *doc, const char *name, const struct xmlsafe_kind *k)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	char *xsd;
+	int rc;
+
+	if (root == NULL || !xmlsafe_is(root, k->root) || root->ns == NULL ||
+	    xmlStrcmp(root->ns->href, (const xmlChar *)k->ns) != 0) {
+		report_at(name, root ? (int)xmlGetLineNo(root) : 1, "the root "
+		    "element must be <%s xmlns=\"%s\"%s>", k->root, k->ns,
+		    k->attrs != NULL ? k->attrs : "");
+		return INTAKE_EINVAL;
+	}
+	xsd = xasprintf("%s/schema/%s", config_datadir(), k->schema);
+	rc = xmlsafe_validate(doc, name, xsd);
+	free(xsd);
+	return rc;
+}
+
+int
+xmlsafe_load_memory(const char *buf, size_t len, const char *name,
+    const struct xmlsafe_kind *k, xmlDoc **out)
+{
+	xmlDoc *doc;
+	int rc;
+
+	*out = NULL;
+	if ((doc = xmlsafe_read_memory(buf, len, name)) == NULL)
+		return INTAKE_EINVAL;
+	if ((rc = check_kind(doc, name, k)) != 0) {
+		xmlFreeDoc(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
+}
+
+int
+xmlsafe_load_file(const char *path, const struct xmlsafe_kind *k,
+    xmlDoc **out)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = xmlsafe_slurp(path, &buf, &len)) != 0)
+		return rc;
+	rc = xmlsafe_load_memory(buf, len, path, k, out);
+	free(buf);
+	return rc;
 }
 
 int
@@ -179,13 +267,14 @@ xmlsafe_validate(xmlDoc *doc, const char *path, const char *xsd)
 	int rc = INTAKE_EINVAL;
 
 	if ((sdoc = xmlsafe_read_file(xsd)) == NULL) {
-		fprintf(stderr, "%s: cannot read the schema \"%s\": is intake "
-		    "installed?\n", path, xsd);
-		return INTAKE_EINVAL;
+		report_at(path, 0, "cannot read the schema \"%s\": is intake "
+		    "installed?", xsd);
+		return INTAKE_ERR;
 	}
 	if ((pctxt = xmlSchemaNewDocParserCtxt(sdoc)) == NULL ||
 	    (schema = xmlSchemaParse(pctxt)) == NULL) {
-		fprintf(stderr, "%s: the schema \"%s\" is broken\n", path, xsd);
+		report_at(path, 0, "the schema \"%s\" is broken", xsd);
+		rc = INTAKE_ERR;
 		goto out;
 	}
 	if ((vctxt = xmlSchemaNewValidCtxt(schema)) == NULL)

@@ -23,6 +23,7 @@
 
 #include "unit.h"
 #include "store.h"
+#include "xmlsafe.h"
 
 #define NS_ROOT	"<intake xmlns=\"urn:intake:config:1\" version=\"1\">\n"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -574,6 +575,62 @@ START_TEST(test_error_wrong_namespace)
 }
 END_TEST
 
+/* The one loader of admin-written XML grades what went wrong: no such
+ * file, a document refused, a schema that cannot be used; each reported
+ * as file:line: message or file: message. */
+START_TEST(test_xmlsafe_load_graded)
+{
+	static const struct xmlsafe_kind conf = {
+		"intake", "urn:intake:config:1", " version=\"1\"",
+		"intake-config.xsd"
+	};
+	static const struct xmlsafe_kind noschema = {
+		"intake", "urn:intake:config:1", " version=\"1\"",
+		"no-such-schema.xsd"
+	};
+	xmlDoc *doc = NULL;
+	char *path, *err, *where;
+
+	path = path_join(tmp, "absent.conf");
+	capture_start();
+	ck_assert_int_eq(xmlsafe_load_file(path, &conf, &doc), INTAKE_ENOENT);
+	err = capture_end();
+	ck_assert_ptr_null(doc);
+	where = xasprintf("%s: ", path);
+	ck_assert_msg(strncmp(err, where, strlen(where)) == 0, "%s", err);
+	free(where);
+	free(err);
+	free(path);
+
+	path = conf_file("other.conf", XML_DECL
+	    "<intake xmlns=\"urn:intake:other:1\"/>\n");	/* 2 */
+	capture_start();
+	ck_assert_int_eq(xmlsafe_load_file(path, &conf, &doc), INTAKE_EINVAL);
+	err = capture_end();
+	ck_assert_ptr_null(doc);
+	assert_reported(err, path, 2, "the root element must be <intake "
+	    "xmlns=\"urn:intake:config:1\" version=\"1\">");
+	free(err);
+	free(path);
+
+	path = conf_file("good.conf", XML_DECL NS_ROOT "</intake>\n");
+	capture_start();
+	ck_assert_int_eq(xmlsafe_load_file(path, &noschema, &doc), INTAKE_ERR);
+	err = capture_end();
+	ck_assert_ptr_null(doc);
+	ck_assert_msg(strstr(err, "cannot read the schema") != NULL, "%s", err);
+	free(err);
+	capture_start();
+	ck_assert_int_eq(xmlsafe_load_file(path, &conf, &doc), 0);
+	err = capture_end();
+	ck_assert_str_eq(err, "");
+	ck_assert_ptr_nonnull(doc);
+	xmlFreeDoc(doc);
+	free(err);
+	free(path);
+}
+END_TEST
+
 /* ---- hostile XML -------------------------------------------------------- */
 
 #define SECRET "intake-secret-7f3a9c"
@@ -940,6 +997,7 @@ config_suite(void)
 	tcase_add_test(tc, test_error_empty_file);
 	tcase_add_test(tc, test_error_missing_file);
 	tcase_add_test(tc, test_error_wrong_namespace);
+	tcase_add_test(tc, test_xmlsafe_load_graded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");

@@ -1445,6 +1445,75 @@ START_TEST(test_version_pinning)
 }
 END_TEST
 
+/* The daemon's engine borrows the workflows of its catalog: the catalog
+ * reads the folder once (and again on SIGHUP), the engine takes them
+ * again, pins what cases in flight still run, and each frees only what
+ * it owns. */
+START_TEST(test_catalog_borrowed)
+{
+	struct store *st = store_new(STORE_CREATE);
+	struct catalog cat;
+	struct engine e;
+	char sha1[65], *err;
+	int64_t a1, b;
+
+	catalog_init(&cat);
+	free(cat.conf.workflows);
+	cat.conf.workflows = xstrdup(wfdir);
+	wf_file("permit.xml", wf_v1);
+	ck_assert_int_eq(catalog_load_workflows(&cat), 0);
+	ck_assert_uint_eq(cat.nwfs, 1);
+	ck_assert_int_eq(engine_init_catalog(&e, st, &cat), 0);
+	ck_assert_uint_eq(e.nwfs, 1);
+	ck_assert_ptr_eq(e.wfs[0], cat.wfs[0]);	/* lent, not read again */
+	memcpy(sha1, e.wfs[0]->sha256, sizeof(sha1));
+	a1 = case_start(&e, "BA-1", NULL, 0, "extracted", MON_1000);
+	assert_state(st, a1, "review");
+
+	/* version 1 edited without a new number: the recorded text stays */
+	wf_file("permit.xml", wf_v1_edited);
+	ck_assert_int_eq(catalog_reload_workflows(&cat), 0);
+	capture_begin();
+	ck_assert_int_eq(engine_reload(&e), INTAKE_EINVAL);
+	err = capture_end();
+	ck_assert_has(err, "raise version=");
+	free(err);
+	ck_assert_uint_eq(e.nwfs, 1);
+	ck_assert_str_eq(e.wfs[0]->sha256, sha1);
+
+	/* version 2: new cases take it, a1 keeps following version 1 */
+	wf_file("permit.xml", wf_v2);
+	ck_assert_int_eq(catalog_reload_workflows(&cat), 0);
+	ck_assert_int_eq(engine_reload(&e), 0);
+	ck_assert_uint_eq(e.nwfs, 1);
+	ck_assert_int_eq(e.wfs[0]->version, 2);
+	ck_assert_ptr_eq(e.wfs[0], cat.wfs[0]);
+	b = case_start(&e, "BA-1", NULL, 0, "extracted", MON_1000);
+	assert_state(st, b, "triage");
+	ck_assert_ptr_nonnull(engine_get(&e, "permit", 1));
+	ck_assert_int_eq(engine_fire(&e, a1, "approve", &bob, NULL,
+	    MON_1000 + HOUR_MS, NULL), 0);
+	assert_state(st, a1, "approved");
+
+	/* an edit half done: the catalog keeps version 2 in use */
+	wf_file("permit.xml", "<workflow");
+	capture_begin();
+	ck_assert_int_eq(catalog_reload_workflows(&cat), INTAKE_EINVAL);
+	err = capture_end();
+	ck_assert_has(err, "permit.xml:");
+	free(err);
+	ck_assert_uint_eq(cat.nwfs, 1);
+	ck_assert_int_eq(cat.wfs[0]->version, 2);
+	ck_assert_int_eq(engine_reload(&e), 0);
+	b = case_start(&e, "BA-1", NULL, 0, "extracted", MON_1000);
+	assert_state(st, b, "triage");
+
+	engine_release(&e);
+	catalog_release(&cat);
+	store_close(st);
+}
+END_TEST
+
 /*
  * engine_reload keeps the versions it replaces for the cases in flight.  One
  * that did not change is still loaded and used; keeping another copy of
@@ -2140,6 +2209,7 @@ wf_suite(void)
 	tc = tcase_create("versions");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_version_pinning);
+	tcase_add_test(tc, test_catalog_borrowed);
 	tcase_add_test(tc, test_closed_case_restarted);
 	tcase_add_test(tc, test_recorded_version_outlives_its_roles);
 	tcase_add_test(tc, test_reload_unchanged_pins_nothing);

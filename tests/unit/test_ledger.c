@@ -1756,6 +1756,139 @@ START_TEST(test_recover_claiming_vanished)
 }
 END_TEST
 
+/* (g2) copied across file systems, then the spool copy vanished before it
+ * was renamed into place: the inbox still holds the delivery, so it is
+ * taken again, never recorded as spooled with nothing in the spool nor
+ * removed from the inbox */
+START_TEST(test_recover_copied_copy_vanished)
+{
+	char *src = put_pgm(inbox, "scan.pgm", 28);
+	char *dir = path_join(spool, "tok-g3");
+	int64_t size, mtime, id;
+	struct delivery d;
+	char *dst;
+	int rc;
+
+	ck_assert_int_eq(mkdir_p(dir, 0750), 0);	/* but no .copying. */
+	look(src, &size, &mtime);
+	id = row("tok-g3", "scan.pgm", false, size, mtime, STAGE_COPIED);
+
+	rc = ledger_recover(&led);
+	d = get(id);
+	ck_assert_msg(d.stage == STAGE_SPOOLED, "vanished copy: status %s, "
+	    "stage %s (ledger_recover returned %d)",
+	    delivery_status_name(d.status), delivery_stage_name(d.stage), rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(d.status, DS_PENDING);
+	dst = ledger_spool_path(&led, &d);
+	ck_assert_str_eq(d.location, dst);
+	ck_assert_msg(holds_pgm(dst, 28), "%s does not hold the delivery", dst);
+	ck_assert(!exists(src));
+	ck_assert_int_eq(dir_count(inbox), 0);
+	ck_assert_int_eq(process(id), 0);
+	assert_case(id, 28);
+	free(dst);
+	free(dir);
+	free(src);
+	delivery_release(&d);
+}
+END_TEST
+
+/* (g3) copied, then both the spool copy and the inbox file vanished: the
+ * claim is closed (nothing is left to take), not recorded as spooled nor
+ * taken for a busy database; a claim recorded after it is finished */
+START_TEST(test_recover_copied_all_vanished)
+{
+	char *dir = path_join(spool, "tok-g4");
+	char *src, *sp;
+	int64_t gone, next, size, mtime;
+	struct delivery d;
+	int rc;
+
+	ck_assert_int_eq(mkdir_p(dir, 0750), 0);
+	gone = row("tok-g4", "gone.pgm", false, (int64_t)PGM_LEN,
+	    1700000000000LL, STAGE_COPIED);
+	src = put_pgm(inbox, "next.pgm", 29);
+	look(src, &size, &mtime);
+	next = row("tok-g5", "next.pgm", false, size, mtime, STAGE_CLAIMING);
+
+	rc = ledger_recover(&led);
+	d = get(gone);
+	ck_assert_msg(d.status == DS_IGNORED && d.stage == STAGE_DONE,
+	    "vanished copy and file: status %s, stage %s (ledger_recover "
+	    "returned %d)", delivery_status_name(d.status),
+	    delivery_stage_name(d.stage), rc);
+	ck_assert_ptr_nonnull(d.reason);
+	delivery_release(&d);
+	ck_assert_int_eq(rc, 0);
+	d = get(next);
+	ck_assert_int_eq(d.stage, STAGE_SPOOLED);
+	sp = ledger_spool_path(&led, &d);
+	ck_assert(holds_pgm(sp, 29));
+	delivery_release(&d);
+	free(sp);
+	free(src);
+	free(dir);
+}
+END_TEST
+
+/* (g4) a refusal is resumed, but its rejected folder has vanished behind a
+ * symbolic link (its target was removed): the file system's "no such
+ * file" is not a busy database; recovery goes on with the next step and
+ * the refusal waits to be resumed */
+START_TEST(test_recover_rejecting_folder_vanished)
+{
+	char *dir = path_join(spool, "tok-g6");
+	char *link = path_join(inbox, "_rejected");
+	char *target = path_join(tmp, "removed-folder");
+	char *rej = path_join(link, "bad.tif");
+	char *text, *src;
+	int64_t refused, next, size, mtime;
+	struct delivery d;
+	int rc;
+
+	ck_assert_int_eq(mkdir_p(dir, 0750), 0);
+	text = put(dir, "bad.tif", "refused content");
+	look(text, &size, &mtime);
+	free(text);
+	refused = row("tok-g6", "bad.tif", false, size, mtime, STAGE_SPOOLED);
+	ck_assert_int_eq(store_delivery_finish(st, refused, DS_QUARANTINED,
+	    STAGE_REJECTING, 0, 0, "a test refusal", rej), 0);
+	ck_assert_int_eq(symlink(target, link), 0);	/* target absent */
+	src = put_pgm(inbox, "next.pgm", 30);
+	look(src, &size, &mtime);
+	next = row("tok-g7", "next.pgm", false, size, mtime, STAGE_CLAIMING);
+
+	rc = ledger_recover(&led);
+	ck_assert_msg(rc != INTAKE_EBUSY, "a vanished folder was taken for a "
+	    "busy database");
+	ck_assert_int_eq(rc, 0);
+	d = get(next);
+	ck_assert_msg(d.stage == STAGE_SPOOLED, "the claim after it: stage %s",
+	    delivery_stage_name(d.stage));
+	delivery_release(&d);
+	d = get(refused);
+	ck_assert_int_eq(d.stage, STAGE_REJECTING);	/* resumed later */
+	delivery_release(&d);
+
+	/* the folder is back: the refusal is finished */
+	ck_assert_int_eq(mkdir_p(target, 0750), 0);
+	ck_assert_int_eq(ledger_resume(&led), 0);
+	d = get(refused);
+	ck_assert_int_eq(d.stage, STAGE_DONE);
+	ck_assert_int_eq(d.status, DS_QUARANTINED);
+	delivery_release(&d);
+	text = slurp(rej);
+	ck_assert_str_eq(text, "refused content");
+	free(text);
+	free(src);
+	free(rej);
+	free(target);
+	free(link);
+	free(dir);
+}
+END_TEST
+
 /* (h) deciding twice never opens two cases */
 START_TEST(test_process_twice)
 {
@@ -1872,6 +2005,9 @@ ledger_suite(void)
 	tcase_add_test(tc, test_recover_orphan_folder);
 	tcase_add_test(tc, test_recover_orphan_partial_copy);
 	tcase_add_test(tc, test_recover_claiming_vanished);
+	tcase_add_test(tc, test_recover_copied_copy_vanished);
+	tcase_add_test(tc, test_recover_copied_all_vanished);
+	tcase_add_test(tc, test_recover_rejecting_folder_vanished);
 	suite_add_tcase(s, tc);
 
 	return s;
