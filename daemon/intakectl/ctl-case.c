@@ -161,6 +161,25 @@ show_page(const struct page_row *p, void *arg)
 	return 0;
 }
 
+void
+ctl_history_json(const struct history_row *h)
+{
+	bool first = true;
+	char t[32];
+
+	putchar('{');
+	json_key_int(stdout, &first, "seq", h->seq);
+	json_key_str(stdout, &first, "at", fmt_time(h->at_ms, t, sizeof(t)));
+	json_key_str(stdout, &first, "actor", h->actor);
+	json_key_str(stdout, &first, "kind", h->kind);
+	json_key_str(stdout, &first, "event", h->event);
+	json_key_str(stdout, &first, "from", h->from);
+	json_key_str(stdout, &first, "to", h->to);
+	json_key_str(stdout, &first, "why", h->why);
+	json_key_str(stdout, &first, "comment", h->comment);
+	putchar('}');
+}
+
 static int
 show_history(const struct history_row *h, void *arg)
 {
@@ -168,20 +187,9 @@ show_history(const struct history_row *h, void *arg)
 	char t[32];
 
 	if (s->c->json) {
-		bool first = true;
-
-		fputs("{\"history\":{", stdout);
-		json_key_int(stdout, &first, "seq", h->seq);
-		json_key_str(stdout, &first, "at", fmt_time(h->at_ms, t,
-		    sizeof(t)));
-		json_key_str(stdout, &first, "actor", h->actor);
-		json_key_str(stdout, &first, "kind", h->kind);
-		json_key_str(stdout, &first, "event", h->event);
-		json_key_str(stdout, &first, "from", h->from);
-		json_key_str(stdout, &first, "to", h->to);
-		json_key_str(stdout, &first, "why", h->why);
-		json_key_str(stdout, &first, "comment", h->comment);
-		puts("}}");
+		fputs("{\"history\":", stdout);
+		ctl_history_json(h);
+		puts("}");
 		return 0;
 	}
 	if (s->first)
@@ -282,9 +290,8 @@ ctl_may_change(struct ctl *c, int64_t id)
 	return 1;
 }
 
-/* A person's note in a case's history, inside the caller's transaction. */
-static int
-note(struct ctl *c, int64_t id, const char *state, const char *user,
+int
+ctl_note(struct ctl *c, int64_t id, const char *state, const char *user,
     const char *why, const char *comment)
 {
 	struct history_row h;
@@ -418,7 +425,7 @@ cmd_set(struct ctl *c, const struct ctl_args *a)
 	by = xasprintf("set by %s", user);
 	if (store_case_field_set(c->store, id, o.name, r.value,
 	    r.check == FIELD_EMPTY ? "empty" : "ok", by) != 0 ||
-	    note(c, id, k.state, user, why, comment) != 0 ||
+	    ctl_note(c, id, k.state, user, why, comment) != 0 ||
 	    store_commit(c->store) != 0) {
 		store_rollback(c->store);
 		goto out;
@@ -462,7 +469,7 @@ cmd_assign(struct ctl *c, const struct ctl_args *a)
 	    "nobody");
 	rc = store_begin(c->store);
 	if (rc == 0 && ((rc = store_case_assign(c->store, id, to)) != 0 ||
-	    (rc = note(c, id, k.state, user, why, comment)) != 0 ||
+	    (rc = ctl_note(c, id, k.state, user, why, comment)) != 0 ||
 	    (rc = store_commit(c->store)) != 0))
 		store_rollback(c->store);
 	if (rc == 0)
@@ -627,7 +634,7 @@ cmd_retry(struct ctl *c, const struct ctl_args *a)
 		if (rc == 0 && n > 0) {
 			why = xasprintf("%d failed action%s queued again", n,
 			    n == 1 ? "" : "s");
-			rc = note(c, id, k.state, user, why, comment);
+			rc = ctl_note(c, id, k.state, user, why, comment);
 		}
 		if (rc == 0)
 			rc = store_commit(c->store);

@@ -102,7 +102,6 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	struct case_row k;
 	struct delivery d;
 	struct job_collect j;
-	struct history_row h;
 	const struct template *t;
 	const char *user = c->user;
 	char *tdir, *wdir, *path = NULL, *why = NULL;
@@ -222,14 +221,7 @@ reread(struct ctl *c, int64_t id, const char *form, const char *comment)
 	    form ? "classified" : "read again", user,
 	    t ? t->id : "no known form", flagged, flagged == 1 ? "" : "s",
 	    kept.n ? ", corrections kept" : "");
-	memset(&h, 0, sizeof(h));
-	h.case_id = id;
-	h.at_ms = now_ms();
-	h.actor = user;
-	h.kind = "note";
-	h.why = why;
-	h.comment = comment;
-	if (store_history_add(c->store, &h, NULL) != 0)
+	if (ctl_note(c, id, NULL, user, why, comment) != 0)
 		goto fail;
 	/* A classified case leaves its workflow for its form's. */
 	if (form != NULL && (store_timer_clear(c->store, id, NULL) != 0 ||

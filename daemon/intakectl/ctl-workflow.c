@@ -94,21 +94,10 @@ print_history(const struct history_row *h, void *arg)
 {
 	struct ctl *c = arg;
 	char t[32];
-	bool first = true;
 
 	if (c->json) {
-		fmt_time(h->at_ms, t, sizeof(t));
-		putchar('{');
-		json_key_int(stdout, &first, "seq", h->seq);
-		json_key_str(stdout, &first, "at", t);
-		json_key_str(stdout, &first, "actor", h->actor);
-		json_key_str(stdout, &first, "kind", h->kind);
-		json_key_str(stdout, &first, "event", h->event);
-		json_key_str(stdout, &first, "from", h->from);
-		json_key_str(stdout, &first, "to", h->to);
-		json_key_str(stdout, &first, "why", h->why);
-		json_key_str(stdout, &first, "comment", h->comment);
-		puts("}");
+		ctl_history_json(h);
+		putchar('\n');
 		return 0;
 	}
 	printf("%s  %s: ", ctl_time(h->at_ms, t, sizeof(t)), h->actor);

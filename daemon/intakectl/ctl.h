@@ -93,6 +93,13 @@ int	ctl_usage(const struct ctl_args *);
 /* The catalog of this run around its configuration: what (CATALOG_*)
  * is loaded on first use, once.  Borrowed: intakectl.c releases it. */
 const struct catalog *ctl_catalog(struct ctl *, unsigned what);
+/* ctl-case.c: a person's note in a case's history (from: the state it
+ * is in, or NULL), inside the caller's transaction. */
+int	ctl_note(struct ctl *, int64_t id, const char *from, const char *user,
+	    const char *why, const char *comment);
+/* Prints a history entry as a JSON object on stdout (no newline). */
+struct history_row;
+void	ctl_history_json(const struct history_row *);
 /* Opens the database of the configured data directory; 0 or an error
  * already reported. */
 int	ctl_store(struct ctl *);
