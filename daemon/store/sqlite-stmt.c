@@ -1,7 +1,8 @@
 /*
  * sqlite-stmt.c - the SQLite backend's statements: each prepared at its
- * first use and kept by the store, and what runs them (one loop for every
- * list, whether its rows go to a callback or into an array).
+ * first use and kept by the store, its values bound and its columns read
+ * by a format of one letter each, and what runs them (one step for every
+ * list, whether its rows go to the caller's loop or into an array).
  *
  * A statement's SQL is written beside the function that runs it (a static
  * struct sqlite_sql, see sqlite.h); the daemon and intakectl call those
@@ -15,6 +16,7 @@
 #endif
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sqlite.h"
@@ -182,16 +184,39 @@ sqlite_kept(struct store *st, struct sqlite_sql *sql)
 	return *s;
 }
 
+/* The store's statement for sql, bound by fmt from ap. */
+static sqlite3_stmt *
+sqlite_vstmt(struct store *st, struct sqlite_sql *sql, const char *fmt,
+    va_list *ap)
+{
+	sqlite3_stmt *s = sqlite_kept(st, sql);
+
+	sqlite_vbind(s, fmt, ap);
+	return s;
+}
+
 sqlite3_stmt *
 sqlite_stmt(struct store *st, struct sqlite_sql *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *s = sqlite_kept(st, sql);
+	sqlite3_stmt *s;
 	va_list ap;
 
 	va_start(ap, fmt);
-	sqlite_vbind(s, fmt, &ap);
+	s = sqlite_vstmt(st, sql, fmt, &ap);
 	va_end(ap);
 	return s;
+}
+
+void
+sqlite_finalize(struct store *st)
+{
+	while (st->nstmt > 0)
+		sqlite3_finalize(st->stmt[--st->nstmt]);
+	while (st->nlent > 0)
+		sqlite3_finalize(st->lent[--st->nlent]);
+	free(st->stmt);
+	free(st->lent);
+	st->stmt = st->lent = NULL;
 }
 
 void
@@ -269,25 +294,36 @@ sqlite_row(struct store *st, sqlite3_stmt *s, const char *what,
 	return r;
 }
 
+/* sqlite_get's columns, for sqlite_row. */
+struct sqlite_cols {
+	const char	*fmt;
+	va_list		*ap;
+};
+
+static void
+sqlite_cols_row(sqlite3_stmt *s, void *arg)
+{
+	struct sqlite_cols *c = arg;
+
+	sqlite_vcols(s, c->fmt, c->ap);
+}
+
 int
 sqlite_get(struct store *st, struct sqlite_sql *sql, const char *what,
     const char *binds, const char *cols, ...)
 {
-	sqlite3_stmt *s = sqlite_kept(st, sql);
+	struct sqlite_cols c;
+	sqlite3_stmt *s;
 	va_list ap;
-	int rc, r = 0;
+	int rc;
 
 	va_start(ap, cols);
-	sqlite_vbind(s, binds, &ap);
-	if (s == NULL)
-		r = sqlite_fail(st, what);
-	else if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		sqlite_vcols(s, cols, &ap);
-	else
-		r = rc == SQLITE_DONE ? INTAKE_ENOENT : sqlite_fail(st, what);
+	s = sqlite_vstmt(st, sql, binds, &ap);
+	c.fmt = cols;
+	c.ap = &ap;
+	rc = sqlite_row(st, s, what, sqlite_cols_row, &c);
 	va_end(ap);
-	sqlite_release(st, s);
-	return r;
+	return rc;
 }
 
 int
@@ -305,11 +341,11 @@ int
 sqlite_exec(struct store *st, struct sqlite_sql *sql, const char *what,
     const char *fmt, ...)
 {
-	sqlite3_stmt *s = sqlite_kept(st, sql);
+	sqlite3_stmt *s;
 	va_list ap;
 
 	va_start(ap, fmt);
-	sqlite_vbind(s, fmt, &ap);
+	s = sqlite_vstmt(st, sql, fmt, &ap);
 	va_end(ap);
 	return sqlite_run(st, s, what);
 }
@@ -318,12 +354,12 @@ int
 sqlite_exec_one(struct store *st, struct sqlite_sql *sql, const char *what,
     const char *fmt, ...)
 {
-	sqlite3_stmt *s = sqlite_kept(st, sql);
+	sqlite3_stmt *s;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	sqlite_vbind(s, fmt, &ap);
+	s = sqlite_vstmt(st, sql, fmt, &ap);
 	va_end(ap);
 	if ((rc = sqlite_run(st, s, what)) != 0)
 		return rc;

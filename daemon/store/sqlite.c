@@ -76,16 +76,9 @@ fail:
 void
 store_close(struct store *st)
 {
-	size_t i;
-
 	if (st == NULL)
 		return;
-	for (i = 0; i < st->nstmt; i++)
-		sqlite3_finalize(st->stmt[i]);
-	for (i = 0; i < st->nlent; i++)
-		sqlite3_finalize(st->lent[i]);
-	free(st->stmt);
-	free(st->lent);
+	sqlite_finalize(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

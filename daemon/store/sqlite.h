@@ -89,6 +89,8 @@ sqlite3_stmt *sqlite_prepare(struct store *, const char *text);
 void	sqlite_bind(sqlite3_stmt *s, const char *fmt, ...);
 /* Reads the current row's columns by fmt. */
 void	sqlite_cols(sqlite3_stmt *s, const char *fmt, ...);
+/* Finalizes every statement the store holds, before it closes. */
+void	sqlite_finalize(struct store *);
 /* Gives a statement back without running it to its end: the store's is
  * reset and its bindings cleared, a private one finalized. */
 void	sqlite_release(struct store *, sqlite3_stmt *);
