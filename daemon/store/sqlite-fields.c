@@ -106,6 +106,6 @@ store_case_field_set(struct store *st, int64_t case_id, const char *name,
 	    "UPDATE case_fields SET value = ?3, status = ?4, why = ?5, "
 	    "confidence = 1.0 WHERE case_id = ?1 AND name = ?2" };
 
-	return sqlite_exec_one(st, &sql, "correcting a field", "Ittttt", case_id,
+	return sqlite_exec_one(st, &sql, "correcting a field", "Itttt", case_id,
 	    name, value, status, why);
 }
