@@ -39,7 +39,9 @@ store_counts(struct store *st, enum store_count what, int64_t now_ms,
 		    "UNION ALL SELECT 'actions', 'failed', count(*) FROM case_actions "
 		    "WHERE status = 'failed'" },
 	};
-	sqlite3_stmt *s = sqlite_stmt(st, &sql[what], "I", now_ms);
+	/* Only the recent counts depend on the time. */
+	sqlite3_stmt *s = sqlite_stmt(st, &sql[what],
+	    what == COUNT_RECENT ? "I" : "", now_ms);
 	const char *a, *b;
 	int64_t n;
 	int rc = 0;

@@ -36,8 +36,9 @@ sqlite_prepare(struct store *st, const char *text)
 	return s;
 }
 
-/* Binds ?1, ?2, ... by fmt (see sqlite.h).  Every argument is taken
- * even when s is NULL, so that a caller's va_list ends past them. */
+/* Binds ?1, ?2, ... by fmt (see sqlite.h), a letter for each parameter
+ * the statement has.  Every argument is taken even when s is NULL, so
+ * that a caller's va_list ends past them. */
 static void
 sqlite_vbind(sqlite3_stmt *s, const char *fmt, va_list *ap)
 {
@@ -81,6 +82,9 @@ sqlite_vbind(sqlite3_stmt *s, const char *fmt, va_list *ap)
 		else
 			sqlite3_bind_int64(s, i, v);
 	}
+	if (s != NULL && i - 1 != sqlite3_bind_parameter_count(s))
+		fatal("store: bind format \"%s\" for %d parameters of \"%s\"",
+		    fmt, sqlite3_bind_parameter_count(s), sqlite3_sql(s));
 }
 
 void

@@ -54,9 +54,9 @@ int	sqlite_migrate(struct store *);
 /*
  * sqlite-stmt.c: statements, prepared once and kept.
  *
- * A bind format has a letter for each parameter, ?1 first, each taking
- * one argument of exactly its type (varargs are not converted: cast where
- * the value has another):
+ * A bind format has a letter for each parameter, ?1 first, as many as
+ * the statement has, each taking one argument of exactly its type
+ * (varargs are not converted: cast where the value has another):
  *
  *	i  int (a bool too)	u  uint32_t	I  int64_t
  *	n  int64_t, an id: 0 binds NULL
@@ -74,7 +74,8 @@ int	sqlite_migrate(struct store *);
  *	   until its next row (never after sqlite_get or sqlite_row)
  *	-  passed over, taking no pointer
  *
- * An unknown letter is a programming error: fatal().
+ * An unknown letter, or a bind format longer or shorter than the
+ * statement's parameters, is a programming error: fatal().
  */
 /* The store's prepared statement for sql, its parameters bound by fmt
  * (NULL: it could not be prepared).  When that one is being stepped by a
