@@ -18,13 +18,10 @@ store_case_create(struct store *st, int64_t delivery_id, const char *state,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO cases (delivery_id, state, created_ms, updated_ms) "
 	    "VALUES (?1, ?2, ?3, ?3)" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
-	bind_int64(s, 1, delivery_id);
-	bind_text(s, 2, state);
-	bind_int64(s, 3, now_ms());
-	if ((rc = sqlite_run(st, s, "opening a case")) == 0)
+	if ((rc = sqlite_exec(st, &sql, "opening a case", "ItI", delivery_id,
+	    state, now_ms())) == 0)
 		*case_id = sqlite3_last_insert_rowid(st->db);
 	return rc;
 }
@@ -43,14 +40,9 @@ store_case_add_attachment(struct store *st, int64_t case_id, const char *name,
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO case_files (case_id, name, size, kind, path) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, name);
-	bind_int64(s, 3, size);
-	bind_text(s, 4, path ? "attachment" : "delivered");
-	bind_text(s, 5, path);
-	return sqlite_run(st, s, "recording a case file");
+	return sqlite_exec(st, &sql, "recording a case file", "ItItt", case_id,
+	    name, size, path ? "attachment" : "delivered", path);
 }
 
 int
@@ -61,14 +53,9 @@ store_case_set_manifest(struct store *st, int64_t case_id,
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET reference = ?2, channel = ?3, sender = ?4, "
 	    "form_hint = ?5 WHERE id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, reference);
-	bind_text(s, 3, channel);
-	bind_text(s, 4, sender);
-	bind_text(s, 5, form_hint);
-	return sqlite_run(st, s, "recording the manifest");
+	return sqlite_exec(st, &sql, "recording the manifest", "Itttt", case_id,
+	    reference, channel, sender, form_hint);
 }
 
 int
@@ -76,11 +63,8 @@ store_case_set_form(struct store *st, int64_t case_id, const char *form)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET form = ?2 WHERE id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, form);
-	return sqlite_run(st, s, "recording the form");
+	return sqlite_exec(st, &sql, "recording the form", "It", case_id, form);
 }
 
 int
@@ -88,11 +72,9 @@ store_case_set_pdf(struct store *st, int64_t case_id, const char *path)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET pdf = ?2 WHERE id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, path);
-	return sqlite_run(st, s, "recording the searchable PDF");
+	return sqlite_exec(st, &sql, "recording the searchable PDF", "It",
+	    case_id, path);
 }
 
 int
@@ -101,11 +83,8 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 	static struct sqlite_sql sql = { .text =
 	    "INSERT INTO case_problems (case_id, seq, text) VALUES (?1, "
 	    "(SELECT count(*) + 1 FROM case_problems WHERE case_id = ?1), ?2)" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, text);
-	return sqlite_run(st, s, "recording a problem");
+	return sqlite_exec(st, &sql, "recording a problem", "It", case_id, text);
 }
 
 /* Why an open case needs a supervisor, one row per reason. */
@@ -159,16 +138,10 @@ cases_sql(const struct case_filter *f)
 	return sql;
 }
 
-struct case_rows {
-	struct store	*st;
-	int		(*fn)(const struct case_row *, void *);
-	void		*arg;
-};
-
 static void
 case_file_row(sqlite3_stmt *s, void *elem)
 {
-	*(char **)elem = col_text(s, 0);
+	sqlite_cols(s, "t", (char **)elem);
 }
 
 /* The files a case was delivered with, by name, into c->files. */
@@ -178,75 +151,26 @@ case_files(struct store *st, struct case_row *c)
 	static struct sqlite_sql sql = { .text =
 	    "SELECT name FROM case_files WHERE case_id = ?1 AND kind = 'delivered' "
 	    "ORDER BY name" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
-	void *v;
+	int rc;
 
-	bind_int64(s, 1, c->id);
-	sqlite_collect(st, s, "listing a case's files", sizeof(*c->files),
-	    case_file_row, &v, &c->nfiles);
-	c->files = v;
-}
-
-static int
-case_from_row(sqlite3_stmt *s, void *arg)
-{
-	struct case_rows *a = arg;
-	struct case_row c;
-	size_t i;
-	int r;
-
-	memset(&c, 0, sizeof(c));
-	c.id = sqlite3_column_int64(s, 0);
-	c.delivery_id = sqlite3_column_int64(s, 1);
-	c.form = col_text(s, 2);
-	c.state = col_text(s, 3);
-	c.reference = col_text(s, 4);
-	c.created_ms = sqlite3_column_int64(s, 5);
-	c.updated_ms = sqlite3_column_int64(s, 6);
-	c.sender = col_text(s, 7);
-	c.channel = col_text(s, 8);
-	c.form_hint = col_text(s, 9);
-	c.npages = sqlite3_column_int64(s, 10);
-	c.workflow = col_text(s, 11);
-	c.version = sqlite3_column_int(s, 12);
-	c.queue = col_text(s, 13);
-	c.priority = sqlite3_column_int(s, 14);
-	c.assignee = col_text(s, 15);
-	c.pdf = col_text(s, 16);
-	c.state_since_ms = sqlite3_column_int64(s, 17);
-	c.deadline_ms = sqlite3_column_int64(s, 18);
-	c.closed_ms = sqlite3_column_int64(s, 19);
-	c.flagged = sqlite3_column_int64(s, 20);
-	c.stuck = col_text(s, 21);
-	case_files(a->st, &c);
-	r = a->fn(&c, a->arg);
-	for (i = 0; i < c.nfiles; i++)
-		free(c.files[i]);
-	free(c.files);
-	free(c.form);
-	free(c.state);
-	free(c.reference);
-	free(c.sender);
-	free(c.channel);
-	free(c.form_hint);
-	free(c.workflow);
-	free(c.queue);
-	free(c.assignee);
-	free(c.pdf);
-	free(c.stuck);
-	return r;
+	c->files = sqlite_collect(st, sqlite_stmt(st, &sql, "I", c->id),
+	    "listing a case's files", sizeof(*c->files), case_file_row,
+	    &c->nfiles, &rc);
 }
 
 /* The text depends on which filters are set, so the statement is the
- * call's own (sqlite_prepare), not one of the store's. */
+ * call's own (sqlite_prepare), not one of the store's.  A row's strings
+ * are the statement's, its files the store's until fn has seen them. */
 int
 store_cases(struct store *st, const struct case_filter *f,
     int (*fn)(const struct case_row *, void *), void *arg)
 {
 	struct case_filter all;
-	struct case_rows a = { st, fn, arg };
+	struct case_row c;
 	sqlite3_stmt *s;
 	char *sql;
+	size_t i;
+	int rc = 0;
 
 	if (f == NULL) {
 		memset(&all, 0, sizeof(all));
@@ -255,14 +179,22 @@ store_cases(struct store *st, const struct case_filter *f,
 	sql = cases_sql(f);
 	s = sqlite_prepare(st, sql);
 	free(sql);
-	bind_text(s, 1, f->state);
-	bind_text(s, 2, f->queue);
-	bind_text(s, 3, f->form);
-	bind_int64(s, 4, f->since_ms);
-	bind_int64(s, 5, f->now_ms);
-	bind_int64(s, 6, f->id);
-	bind_int64(s, 7, f->limit ? (int64_t)f->limit : -1);
-	return sqlite_rows(st, s, "listing cases", case_from_row, &a);
+	sqlite_bind(s, "tttIIII", f->state, f->queue, f->form, f->since_ms,
+	    f->now_ms, f->id, f->limit ? (int64_t)f->limit : (int64_t)-1);
+	memset(&c, 0, sizeof(c));
+	while (sqlite_next(st, s, "listing cases", &rc,
+	    "IISSSIISSSISiSiSSIIIIS", &c.id, &c.delivery_id, &c.form, &c.state,
+	    &c.reference, &c.created_ms, &c.updated_ms, &c.sender, &c.channel,
+	    &c.form_hint, &c.npages, &c.workflow, &c.version, &c.queue,
+	    &c.priority, &c.assignee, &c.pdf, &c.state_since_ms,
+	    &c.deadline_ms, &c.closed_ms, &c.flagged, &c.stuck)) {
+		case_files(st, &c);
+		rc = fn(&c, arg);
+		for (i = 0; i < c.nfiles; i++)
+			free(c.files[i]);
+		free(c.files);
+	}
+	return rc;
 }
 
 int
@@ -277,18 +209,9 @@ case_wf_row(sqlite3_stmt *s, void *arg)
 {
 	struct case_wf *c = arg;
 
-	c->form = col_text(s, 0);
-	c->state = col_text(s, 1);
-	c->workflow = col_text(s, 2);
-	c->version = sqlite3_column_int(s, 3);
-	c->created_ms = sqlite3_column_int64(s, 4);
-	c->state_since_ms = sqlite3_column_int64(s, 5);
-	c->closed_ms = sqlite3_column_int64(s, 6);
-	c->pages = sqlite3_column_int64(s, 7);
-	c->problems = sqlite3_column_int64(s, 8);
-	c->flagged = sqlite3_column_int64(s, 9);
-	c->queue = col_text(s, 10);
-	c->deadline_ms = sqlite3_column_int64(s, 11);
+	sqlite_cols(s, "tttiIIIIIItI", &c->form, &c->state, &c->workflow,
+	    &c->version, &c->created_ms, &c->state_since_ms, &c->closed_ms,
+	    &c->pages, &c->problems, &c->flagged, &c->queue, &c->deadline_ms);
 }
 
 int
@@ -302,12 +225,11 @@ store_case_wf_get(struct store *st, int64_t case_id, struct case_wf *c)
 	    "c.nflagged, "
 	    "c.queue, c.deadline_ms "
 	    "FROM cases c WHERE c.id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	bind_int64(s, 1, case_id);
-	if ((rc = sqlite_row(st, s, "reading a case", case_wf_row, c)) == 0)
+	if ((rc = sqlite_row(st, sqlite_stmt(st, &sql, "I", case_id),
+	    "reading a case", case_wf_row, c)) == 0)
 		c->id = case_id;
 	return rc;
 }
@@ -318,12 +240,9 @@ store_case_set_workflow(struct store *st, int64_t case_id, const char *wf,
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET workflow = ?2, workflow_version = ?3 WHERE id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, wf);
-	bind_int(s, 3, version);
-	return sqlite_run(st, s, "recording the case's workflow");
+	return sqlite_exec(st, &sql, "recording the case's workflow", "Iti",
+	    case_id, wf, version);
 }
 
 int
@@ -335,16 +254,9 @@ store_case_enter(struct store *st, int64_t case_id, const char *state,
 	    "UPDATE cases SET state = ?2, queue = ?3, priority = ?4, "
 	    "state_since_ms = ?5, updated_ms = ?5, deadline_ms = ?6, "
 	    "closed_ms = CASE WHEN ?7 THEN ?5 END WHERE id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, state);
-	bind_text(s, 3, queue);
-	bind_int(s, 4, priority);
-	bind_int64(s, 5, since_ms);
-	bind_id(s, 6, deadline_ms);
-	bind_int(s, 7, closed);
-	return sqlite_run(st, s, "moving the case");
+	return sqlite_exec(st, &sql, "moving the case", "IttiIni", case_id,
+	    state, queue, priority, since_ms, deadline_ms, (int)closed);
 }
 
 int
@@ -352,10 +264,7 @@ store_case_assign(struct store *st, int64_t case_id, const char *user)
 {
 	static struct sqlite_sql sql = { .text =
 	    "UPDATE cases SET assignee = ?2, updated_ms = ?3 WHERE id = ?1" };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
 
-	bind_int64(s, 1, case_id);
-	bind_text(s, 2, user);
-	bind_int64(s, 3, now_ms());
-	return sqlite_run_one(st, s, "assigning a case");
+	return sqlite_exec_one(st, &sql, "assigning a case", "ItI", case_id, user,
+	    now_ms());
 }

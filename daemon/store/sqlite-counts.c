@@ -11,20 +11,6 @@
 
 #include "sqlite.h"
 
-struct count_rows {
-	int		(*fn)(const char *, const char *, int64_t, void *);
-	void		*arg;
-};
-
-static int
-count_from_row(sqlite3_stmt *s, void *arg)
-{
-	struct count_rows *a = arg;
-
-	return a->fn(col_str(s, 0), col_str(s, 1), sqlite3_column_int64(s, 2),
-	    a->arg);
-}
-
 int
 store_counts(struct store *st, enum store_count what, int64_t now_ms,
     int (*fn)(const char *a, const char *b, int64_t n, void *), void *arg)
@@ -53,25 +39,16 @@ store_counts(struct store *st, enum store_count what, int64_t now_ms,
 		    "UNION ALL SELECT 'actions', 'failed', count(*) FROM case_actions "
 		    "WHERE status = 'failed'" },
 	};
-	struct count_rows a = { fn, arg };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql[what]);
+	/* Only the recent counts depend on the time. */
+	sqlite3_stmt *s = sqlite_stmt(st, &sql[what],
+	    what == COUNT_RECENT ? "I" : "", now_ms);
+	const char *a, *b;
+	int64_t n;
+	int rc = 0;
 
-	bind_int64(s, 1, now_ms);
-	return sqlite_rows(st, s, "counting", count_from_row, &a);
-}
-
-struct period_rows {
-	int		(*fn)(const char *, int64_t, int64_t, void *);
-	void		*arg;
-};
-
-static int
-period_from_row(sqlite3_stmt *s, void *arg)
-{
-	struct period_rows *a = arg;
-
-	return a->fn(col_str(s, 0), sqlite3_column_int64(s, 1),
-	    sqlite3_column_int64(s, 2), a->arg);
+	while (sqlite_next(st, s, "counting", &rc, "ssI", &a, &b, &n))
+		rc = fn(a, b, n, arg);
+	return rc;
 }
 
 int
@@ -87,12 +64,16 @@ store_stats_periods(struct store *st, bool weeks, int64_t since_ms,
 	    "'unixepoch', 'localtime', '-6 days', 'weekday 1') ELSE date(t / "
 	    "1000, 'unixepoch', 'localtime') END, sum(r), sum(c) FROM ev "
 	    "GROUP BY 1 ORDER BY 1" };
-	struct period_rows a = { fn, arg };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
+	sqlite3_stmt *s = sqlite_stmt(st, &sql, "It", since_ms,
+	    weeks ? "week" : "day");
+	const char *period;
+	int64_t received, completed;
+	int rc = 0;
 
-	bind_int64(s, 1, since_ms);
-	bind_text(s, 2, weeks ? "week" : "day");
-	return sqlite_rows(st, s, "counting by period", period_from_row, &a);
+	while (sqlite_next(st, s, "counting by period", &rc, "sII", &period,
+	    &received, &completed))
+		rc = fn(period, received, completed, arg);
+	return rc;
 }
 
 struct dur_arg {
@@ -119,11 +100,11 @@ dur_flush(struct dur_arg *d)
 	return rc;
 }
 
+/* One case's time to completion; rows come by form, so a form's median
+ * is known when the next form begins. */
 static int
-dur_row(sqlite3_stmt *s, void *arg)
+dur_add(struct dur_arg *d, const char *form, int64_t ms)
 {
-	struct dur_arg *d = arg;
-	const char *form = (const char *)sqlite3_column_text(s, 0);
 	int rc;
 
 	if (d->n > 0 && strcmp(d->form ? d->form : "", form ? form : "") != 0 &&
@@ -132,7 +113,7 @@ dur_row(sqlite3_stmt *s, void *arg)
 	if (d->n == 0)
 		d->form = form ? xstrdup(form) : NULL;
 	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
-	d->v[d->n++] = sqlite3_column_int64(s, 1);
+	d->v[d->n++] = ms;
 	return 0;
 }
 
@@ -145,11 +126,13 @@ store_stats_completion(struct store *st, int64_t since_ms,
 	    "SELECT form, closed_ms - created_ms FROM cases WHERE closed_ms "
 	    "IS NOT NULL AND closed_ms >= ?1 ORDER BY form, 2" };
 	struct dur_arg d = { fn, arg, NULL, NULL, 0, 0 };
-	sqlite3_stmt *s = sqlite_stmt(st, &sql);
-	int rc;
+	sqlite3_stmt *s = sqlite_stmt(st, &sql, "I", since_ms);
+	const char *form;
+	int64_t ms;
+	int rc = 0;
 
-	bind_int64(s, 1, since_ms);
-	rc = sqlite_rows(st, s, "timing completions", dur_row, &d);
+	while (sqlite_next(st, s, "timing completions", &rc, "sI", &form, &ms))
+		rc = dur_add(&d, form, ms);
 	if (rc == 0)
 		rc = dur_flush(&d);
 	free(d.form);

@@ -283,10 +283,10 @@ sqlite_migrate(struct store *st)
 	for (; v < SCHEMA_VERSION; v++) {
 		char pragma[64];
 
-		if (sqlite_exec(st, migrations[v]) != 0)
+		if (sqlite_script(st, migrations[v]) != 0)
 			goto fail;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-		if (sqlite_exec(st, pragma) != 0)
+		if (sqlite_script(st, pragma) != 0)
 			goto fail;
 	}
 	return store_commit(st);

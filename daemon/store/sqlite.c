@@ -26,7 +26,7 @@ sqlite_fail(struct store *st, const char *what)
 }
 
 int
-sqlite_exec(struct store *st, const char *sql)
+sqlite_script(struct store *st, const char *sql)
 {
 	char *err = NULL;
 
@@ -61,9 +61,9 @@ store_open(const char *path, enum store_mode mode, struct store **out)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-	if (sqlite_exec(st, "PRAGMA journal_mode = WAL") != 0 ||
-	    sqlite_exec(st, "PRAGMA synchronous = NORMAL") != 0 ||
-	    sqlite_exec(st, "PRAGMA foreign_keys = ON") != 0 ||
+	if (sqlite_script(st, "PRAGMA journal_mode = WAL") != 0 ||
+	    sqlite_script(st, "PRAGMA synchronous = NORMAL") != 0 ||
+	    sqlite_script(st, "PRAGMA foreign_keys = ON") != 0 ||
 	    sqlite_migrate(st) != 0)
 		goto fail;
 	*out = st;
@@ -76,16 +76,9 @@ fail:
 void
 store_close(struct store *st)
 {
-	size_t i;
-
 	if (st == NULL)
 		return;
-	for (i = 0; i < st->nstmt; i++)
-		sqlite3_finalize(st->stmt[i]);
-	for (i = 0; i < st->nlent; i++)
-		sqlite3_finalize(st->lent[i]);
-	free(st->stmt);
-	free(st->lent);
+	sqlite_finalize(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -94,20 +87,20 @@ store_close(struct store *st)
 int
 store_begin(struct store *st)
 {
-	return sqlite_exec(st, "BEGIN IMMEDIATE");
+	return sqlite_script(st, "BEGIN IMMEDIATE");
 }
 
 int
 store_commit(struct store *st)
 {
-	return sqlite_exec(st, "COMMIT");
+	return sqlite_script(st, "COMMIT");
 }
 
 void
 store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
-		sqlite_exec(st, "ROLLBACK");
+		sqlite_script(st, "ROLLBACK");
 }
 
 int

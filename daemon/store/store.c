@@ -61,26 +61,30 @@ delivery_stage_from_name(const char *name)
 	    sizeof(stage_names) / sizeof(stage_names[0]), name);
 }
 
+/* Frees the strings a row owns, n of them. */
+static void
+strings_free(char *const *owned, size_t n)
+{
+	while (n > 0)
+		free(owned[--n]);
+}
+
 void
 delivery_release(struct delivery *d)
 {
-	free(d->token);
-	free(d->inbox);
-	free(d->name);
-	free(d->sha256);
-	free(d->reason);
-	free(d->location);
-	free(d->last_error);
+	char *owned[] = { d->token, d->inbox, d->name, d->sha256, d->reason,
+	    d->location, d->last_error };
+
+	strings_free(owned, sizeof(owned) / sizeof(owned[0]));
 	memset(d, 0, sizeof(*d));
 }
 
 void
 case_wf_release(struct case_wf *c)
 {
-	free(c->form);
-	free(c->state);
-	free(c->workflow);
-	free(c->queue);
+	char *owned[] = { c->form, c->state, c->workflow, c->queue };
+
+	strings_free(owned, sizeof(owned) / sizeof(owned[0]));
 	memset(c, 0, sizeof(*c));
 }
 
