@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -597,9 +598,5 @@ extract_fields(const struct page_match *m, PIX *bin, int ppi,
 void
 extract_fields_free(struct extract_field *v, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i].raw);
-	free(v);
+	free_each_string(v, n, sizeof(*v), offsetof(struct extract_field, raw));
 }

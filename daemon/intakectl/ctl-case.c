@@ -46,17 +46,15 @@ show_case(const struct case_row *k, void *arg)
 		json_key_int(stdout, &first, "priority", k->priority);
 		json_key_str(stdout, &first, "assignee", k->assignee);
 		if (k->deadline_ms)
-			json_key_str(stdout, &first, "deadline",
-			    fmt_time(k->deadline_ms, t, sizeof(t)));
+			json_key_time(stdout, &first, "deadline",
+			    k->deadline_ms);
 		if (k->closed_ms)
-			json_key_str(stdout, &first, "closed",
-			    fmt_time(k->closed_ms, t, sizeof(t)));
+			json_key_time(stdout, &first, "closed", k->closed_ms);
 		json_key_str(stdout, &first, "reference", k->reference);
 		json_key_str(stdout, &first, "sender", k->sender);
 		json_key_str(stdout, &first, "channel", k->channel);
 		json_key_str(stdout, &first, "pdf", k->pdf);
-		json_key_str(stdout, &first, "created",
-		    fmt_time(k->created_ms, t, sizeof(t)));
+		json_key_time(stdout, &first, "created", k->created_ms);
 		json_key_raw(stdout, &first, "files", "[");
 		for (i = 0; i < k->nfiles; i++) {
 			if (i > 0)

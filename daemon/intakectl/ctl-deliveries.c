@@ -15,7 +15,7 @@ static int
 print_delivery(const struct delivery *d, void *arg)
 {
 	struct ctl *c = arg;
-	char when[32], size[16];
+	char size[16];
 	bool first = true;
 
 	if (c->json) {
@@ -30,24 +30,15 @@ print_delivery(const struct delivery *d, void *arg)
 		    delivery_stage_name(d->stage));
 		json_key_str(stdout, &first, "sha256", d->sha256);
 		json_key_int(stdout, &first, "size", d->size);
-		if (d->case_id)
-			json_key_int(stdout, &first, "case", d->case_id);
-		else
-			json_key_null(stdout, &first, "case");
-		if (d->duplicate_of)
-			json_key_int(stdout, &first, "duplicate_of",
-			    d->duplicate_of);
-		else
-			json_key_null(stdout, &first, "duplicate_of");
+		json_key_id(stdout, &first, "case", d->case_id);
+		json_key_id(stdout, &first, "duplicate_of", d->duplicate_of);
 		json_key_int(stdout, &first, "pages", d->pages);
 		json_key_int(stdout, &first, "attempts", d->attempts);
 		json_key_str(stdout, &first, "reason", d->reason);
 		json_key_str(stdout, &first, "last_error", d->last_error);
 		json_key_str(stdout, &first, "location", d->location);
-		json_key_str(stdout, &first, "seen",
-		    fmt_time(d->seen_ms, when, sizeof(when)));
-		json_key_str(stdout, &first, "updated",
-		    fmt_time(d->updated_ms, when, sizeof(when)));
+		json_key_time(stdout, &first, "seen", d->seen_ms);
+		json_key_time(stdout, &first, "updated", d->updated_ms);
 		puts("}");
 		return 0;
 	}

@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,11 +60,7 @@ holds_rejected(const struct scan *s, const char *name)
 static void
 entries_free(struct scan_entry *e, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(e[i].name);
-	free(e);
+	free_each_string(e, n, sizeof(*e), offsetof(struct scan_entry, name));
 }
 
 void
@@ -77,11 +74,7 @@ scan_release(struct scan *s)
 void
 scan_ready_free(struct scan_ready *r, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(r[i].name);
-	free(r);
+	free_each_string(r, n, sizeof(*r), offsetof(struct scan_ready, name));
 }
 
 size_t

@@ -120,6 +120,9 @@ int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* The names of the *.xml files of dir (no hidden ones), sorted; the
  * vector and names are the caller's.  0 or -errno. */
 int	 xml_files(const char *dir, char ***names, size_t *n);
+/* Frees the string (char *) that each of the n elements of v, size bytes
+ * apart, holds at offset off, then v itself. */
+void	 free_each_string(void *v, size_t n, size_t size, size_t off);
 /* A companion program: the path in the environment variable env when it
  * is set and not empty, else installed (both borrowed). */
 const char *program_path(const char *env, const char *installed);
@@ -131,6 +134,10 @@ void	json_str(FILE *, const char *s);	/* quoted and escaped, or null */
 void	json_key_str(FILE *, bool *first, const char *key, const char *val);
 void	json_key_int(FILE *, bool *first, const char *key, int64_t val);
 void	json_key_null(FILE *, bool *first, const char *key);
+/* An id, null when it is 0 (none). */
+void	json_key_id(FILE *, bool *first, const char *key, int64_t id);
+/* A time as UTC "2026-11-26T14:30:12Z". */
+void	json_key_time(FILE *, bool *first, const char *key, int64_t ms);
 void	json_key_raw(FILE *, bool *first, const char *key, const char *raw);
 /* The value of key in a flat object of string values, as the writers
  * above make it; a new string (the caller's), or NULL when absent or

@@ -71,6 +71,23 @@ json_key_null(FILE *f, bool *first, const char *key)
 }
 
 void
+json_key_id(FILE *f, bool *first, const char *key, int64_t id)
+{
+	if (id != 0)
+		json_key_int(f, first, key, id);
+	else
+		json_key_null(f, first, key);
+}
+
+void
+json_key_time(FILE *f, bool *first, const char *key, int64_t ms)
+{
+	char t[32];
+
+	json_key_str(f, first, key, fmt_time(ms, t, sizeof(t)));
+}
+
+void
 json_key_raw(FILE *f, bool *first, const char *key, const char *raw)
 {
 	json_key(f, first, key);

@@ -445,3 +445,18 @@ program_path(const char *env, const char *installed)
 
 	return p != NULL && *p != '\0' ? p : installed;
 }
+
+void
+free_each_string(void *v, size_t n, size_t size, size_t off)
+{
+	unsigned char *p = v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *str;
+
+		memcpy(&str, p + i * size + off, sizeof(str));
+		free(str);
+	}
+	free(v);
+}
