@@ -20,16 +20,6 @@ push(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = xstrdup(s ? s : "");
 }
 
-static void
-free_vec(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 struct load {
 	struct store	*st;
 	const char	*data_dir;
@@ -139,10 +129,10 @@ case_view_free(struct intake_case *c)
 	free(c->state);
 	free(c->reference);
 	free(c->pdf);
-	free_vec(c->names, c->nfields);
-	free_vec(c->values, c->nfields);
-	free_vec(c->pages, c->npages);
-	free_vec(c->files, c->nfiles);
+	strv_free(c->names, c->nfields);
+	strv_free(c->values, c->nfields);
+	strv_free(c->pages, c->npages);
+	strv_free(c->files, c->nfiles);
 	free(c->json);
 	free(c->xml);
 	free(c);

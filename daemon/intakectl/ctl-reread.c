@@ -65,18 +65,10 @@ keep_corrected(const struct field_row *f, void *arg)
 static void
 kept_release(struct kept *k)
 {
-	size_t i;
-
-	for (i = 0; i < k->n; i++) {
-		free(k->name[i]);
-		free(k->value[i]);
-		free(k->status[i]);
-		free(k->why[i]);
-	}
-	free(k->name);
-	free(k->value);
-	free(k->status);
-	free(k->why);
+	strv_free(k->name, k->n);
+	strv_free(k->value, k->n);
+	strv_free(k->status, k->n);
+	strv_free(k->why, k->n);
 }
 
 static int

@@ -43,16 +43,9 @@ struct run {
 static void
 run_release(struct run *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nfields; i++) {
-		free(r->fname[i]);
-		free(r->fvalue[i]);
-		free(r->fstatus[i]);
-	}
-	free(r->fname);
-	free(r->fvalue);
-	free(r->fstatus);
+	strv_free(r->fname, r->nfields);
+	strv_free(r->fvalue, r->nfields);
+	strv_free(r->fstatus, r->nfields);
 	free(r->fconf);
 	case_wf_release(&r->c);
 }

@@ -120,6 +120,8 @@ int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* The names of the *.xml files of dir (no hidden ones), sorted; the
  * vector and names are the caller's.  0 or -errno. */
 int	 xml_files(const char *dir, char ***names, size_t *n);
+/* Frees n strings of v, then v. */
+void	 strv_free(char **v, size_t n);
 /* Frees the string (char *) that each of the n elements of v, size bytes
  * apart, holds at offset off, then v itself. */
 void	 free_each_string(void *v, size_t n, size_t size, size_t off);

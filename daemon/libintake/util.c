@@ -460,3 +460,13 @@ free_each_string(void *v, size_t n, size_t size, size_t off)
 	}
 	free(v);
 }
+
+void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

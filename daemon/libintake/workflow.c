@@ -77,16 +77,6 @@ roles_split(const char *s, char ***out, size_t *n)
 	}
 }
 
-static void
-strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static bool
 strv_has(char *const *v, size_t n, const char *s)
 {
