@@ -43,7 +43,7 @@
 #endif
 
 /* INTAKE_WORKER_FAULT="crash:TEXT" or "hang:TEXT", for the test suite. */
-static enum { FAULT_NONE, FAULT_CRASH, FAULT_HANG } fault_mode;
+static enum { FAULT_NONE, FAULT_CRASH, FAULT_HANG, FAULT_BURN } fault_mode;
 static const char *fault_match;
 
 static void
@@ -103,6 +103,18 @@ job_refuse(struct job *j, const char *fmt, ...)
 	return INTAKE_EINVAL;
 }
 
+/* The CPU time this process has used, in milliseconds. */
+static int64_t
+cpu_ms(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+}
+
 void
 job_fault_point(const char *name)
 {
@@ -113,6 +125,14 @@ job_fault_point(const char *name)
 		/* Die as a decoder's bad pointer would, also under ASan. */
 		signal(SIGSEGV, SIG_DFL);
 		raise(SIGSEGV);
+	}
+	if (fault_mode == FAULT_BURN) {
+		/* Spend a second of CPU, as a page hard to read does, and go on. */
+		int64_t until = cpu_ms() + 1000;
+
+		while (cpu_ms() < until)
+			;
+		return;
 	}
 	for (;;)
 		pause();
@@ -493,7 +513,6 @@ run_job(int sock, struct msg *in)
 	struct job j;
 	struct msg out;
 	struct rlimit rl;
-	struct rusage ru;
 	char base[64];
 
 	if (jobmsg_unpack_get(in, &job) != 0)
@@ -512,10 +531,16 @@ run_job(int sock, struct msg *in)
 	snprintf(base, sizeof(base), "/proc/self/fd/%d/searchable", j.outfd);
 	if (j.ocr != NULL && job.pdf)
 		j.pdf = ocr_pdf_begin(j.ocr, base, job.name) == 0;
-	/* CPU time counts for the whole process: allow this job its share. */
-	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + job.cpu_s + 1;
-		rl.rlim_max = rl.rlim_cur + 5;
+	/* CPU time counts for the whole process, every job it ran: allow
+	 * this job its own share from what is used now.  Only the soft limit
+	 * (SIGXCPU) moves: a hard limit, once lowered, could never be raised
+	 * again for the next job, so every page the worker ever read would
+	 * count against it.  The daemon's wall-clock limit bounds a job too. */
+	if (getrlimit(RLIMIT_CPU, &rl) == 0) {
+		rlim_t want = (rlim_t)(cpu_ms() / 1000) + job.cpu_s + 1;
+
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    want < rl.rlim_max ? want : rl.rlim_max;
 		setrlimit(RLIMIT_CPU, &rl);
 	}
 	unpack_fd(&j, job.in, job.name, job.folder);
@@ -623,6 +648,9 @@ main(int argc, char *argv[])
 			fault_match += 6;
 		} else if (strncmp(fault_match, "hang:", 5) == 0) {
 			fault_mode = FAULT_HANG;
+			fault_match += 5;
+		} else if (strncmp(fault_match, "burn:", 5) == 0) {
+			fault_mode = FAULT_BURN;
 			fault_match += 5;
 		}
 	}

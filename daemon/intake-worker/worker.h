@@ -53,8 +53,9 @@ int	job_attachment(struct job *, const char *name, const void *data,
 	    size_t len);
 void	job_manifest(struct job *, const char *reference, const char *channel,
 	    const char *sender, const char *form_hint, uint32_t pages);
-/* A test-only fault hook: crashes the worker when name contains the
- * text of INTAKE_WORKER_FAULT (used by the test suite). */
+/* A test-only fault hook: crashes, hangs or spends a second of CPU when
+ * name contains the text of INTAKE_WORKER_FAULT (used by the test
+ * suite; see intaked(8)). */
 void	job_fault_point(const char *name);
 
 /* unpack.c: archives, folders and single files, the only file that calls
