@@ -29,18 +29,13 @@ static int sv[2] = { -1, -1 };	/* sv[0] sends, sv[1] receives */
 static void
 setup(void)
 {
-	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-	    sv), 0);
+	unit_socketpair(sv);
 }
 
 static void
 teardown(void)
 {
-	if (sv[0] != -1)
-		close(sv[0]);
-	if (sv[1] != -1)
-		close(sv[1]);
-	sv[0] = sv[1] = -1;
+	unit_close_pair(sv);
 }
 
 /* Sends m (released) over the socket pair and receives it into *out. */

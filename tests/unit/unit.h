@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "intake.h"
 
@@ -32,6 +34,26 @@ unit_write(const char *path, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A connected pair of Unix stream sockets, for the protocol's tests. */
+static inline void
+unit_socketpair(int sv[2])
+{
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    sv), 0);
+}
+
+/* Closes what unit_socketpair() opened (-1: already closed) and marks
+ * both ends closed. */
+static inline void
+unit_close_pair(int sv[2])
+{
+	if (sv[0] != -1)
+		close(sv[0]);
+	if (sv[1] != -1)
+		close(sv[1]);
+	sv[0] = sv[1] = -1;
 }
 
 /* Runs one suite in fork mode and returns the process exit status. */
