@@ -40,6 +40,8 @@
 /* A worker begun on a message has this long to send the rest: a hijacked
  * one trickling bytes must not hold the daemon. */
 #define WORKER_MSG_MS	5000
+/* A worker has this long to start (say hello) beyond a job's own time. */
+#define WORKER_START_MS	30000
 
 struct tree_file {
 	char	*rel;		/* path inside the delivery */
@@ -725,7 +727,10 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	w->job = j;
 	j = NULL;
 	w->jobs++;
-	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
+	/* A worker still starting (loading its model) is not charged the
+	 * job's time for it: its hello restarts the clock (worker_ready). */
+	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000 +
+	    (w->ready ? 0 : WORKER_START_MS);
 out:
 	if (infd != -1)
 		close(infd);
