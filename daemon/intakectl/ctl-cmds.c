@@ -90,7 +90,8 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "recognised): a worker\nreads its pages again as that "
 		    "form's, the fields replace what was read,\nand the case "
 		    "leaves its workflow for the form's, starting with\n"
-		    "\"extracted\".\n",
+		    "\"extracted\".  While intaked runs, its workers do the "
+		    "reading and intakectl\nwaits for the answer.\n",
 		.opts = "m:comment=",
 		.minargs = 2, .maxargs = 2, .case_arg = true,
 		.perm = CTL_CASE, .served = true,
@@ -247,7 +248,9 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "e.g. after its template\nchanged: the words and fields "
 		    "replace what was read, except fields a\nperson "
 		    "corrected; the case stays where it is in its workflow "
-		    "(fire an\nevent to move it).\n",
+		    "(fire an\nevent to move it).  While intaked runs, its "
+		    "workers do the reading and\nintakectl waits for the "
+		    "answer.\n",
 		.opts = "m:comment=",
 		.minargs = 1, .maxargs = 1, .case_arg = true,
 		.perm = CTL_CASE, .served = true,

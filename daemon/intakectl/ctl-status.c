@@ -19,38 +19,6 @@
 #include "store.h"
 #include "ctl.h"
 
-/* Whether the intaked of the data directory runs: the process its pid
- * file names is alive and is an intaked.  (Taking the lock to see would
- * stop a daemon that starts at that moment.) */
-static bool
-daemon_up(const struct ctl *c, long *pid)
-{
-	char *path = path_join(c->config.data_dir, "intaked.pid"), *buf;
-	char comm[32];
-	size_t len;
-	bool up = false;
-	FILE *f;
-
-	*pid = 0;
-	if (file_read_all(path, 64, &buf, &len) == 0) {
-		*pid = strtol(buf, NULL, 10);
-		free(buf);
-	}
-	free(path);
-	if (*pid <= 0 || (kill((pid_t)*pid, 0) == -1 && errno != EPERM))
-		return false;
-	path = xasprintf("/proc/%ld/comm", *pid);
-	if ((f = fopen(path, "r")) != NULL) {
-		up = fgets(comm, sizeof(comm), f) != NULL &&
-		    strncmp(comm, "intaked", 7) == 0;
-		fclose(f);
-	}
-	free(path);
-	if (!up)
-		*pid = 0;
-	return up;
-}
-
 struct status {
 	struct ctl	*c;
 	bool		 first;
@@ -141,7 +109,7 @@ cmd_status(struct ctl *c, const struct ctl_args *a)
 	memset(&s, 0, sizeof(s));
 	s.c = c;
 	s.first = true;
-	up = daemon_up(c, &pid);
+	up = ctl_daemon_up(c, &pid);
 	if (up)
 		gauge = daemon_gauge(c);
 	if (store_counts(c->store, COUNT_RECENT, now_ms(), recent_row, &s) != 0)

@@ -105,6 +105,9 @@ void	ctl_history_json(const struct history_row *);
 int	ctl_store(struct ctl *);
 /* Prints a byte count as "812", "1.2K", "3.4M". */
 const char *ctl_size(int64_t bytes, char *buf, size_t len);
+/* Whether the intaked of the configured data directory runs (*pid its
+ * process id, else 0). */
+bool	ctl_daemon_up(const struct ctl *, long *pid);
 /* Whether this intakectl runs for a user of the daemon's control socket
  * (it may then touch no file by name). */
 bool	ctl_served(const struct ctl *);

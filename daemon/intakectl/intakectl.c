@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,6 +146,38 @@ ctl_caller(struct ctl *c)
 		c->user = pw ? pw->pw_name : "unknown";
 	}
 	c->roles = config_user_roles(&c->config, c->user, &c->nroles);
+}
+
+/* Whether the intaked of the data directory runs: the process its pid
+ * file names is alive and is an intaked.  (Taking the lock to see would
+ * stop a daemon that starts at that moment.) */
+bool
+ctl_daemon_up(const struct ctl *c, long *pid)
+{
+	char *path = path_join(c->config.data_dir, "intaked.pid"), *buf;
+	char comm[32];
+	size_t len;
+	bool up = false;
+	FILE *f;
+
+	*pid = 0;
+	if (file_read_all(path, 64, &buf, &len) == 0) {
+		*pid = strtol(buf, NULL, 10);
+		free(buf);
+	}
+	free(path);
+	if (*pid <= 0 || (kill((pid_t)*pid, 0) == -1 && errno != EPERM))
+		return false;
+	path = xasprintf("/proc/%ld/comm", *pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		up = fgets(comm, sizeof(comm), f) != NULL &&
+		    strncmp(comm, "intaked", 7) == 0;
+		fclose(f);
+	}
+	free(path);
+	if (!up)
+		*pid = 0;
+	return up;
 }
 
 bool

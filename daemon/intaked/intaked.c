@@ -420,6 +420,7 @@ daemon_loop(struct daemon *d)
 			pipeline_workflows(&d->pipeline);
 			(void)actions_start(&d->actions, &d->pipeline.wf,
 			    now_ms());
+			pipeline_rereads(&d->pipeline);
 			if (mono >= next_status) {
 				write_status(d);
 				next_status = mono + STATUS_MS;

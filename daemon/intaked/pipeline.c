@@ -142,7 +142,11 @@ tree_hash(struct tree *t, bool folder, char *hex, int64_t *size)
 struct job_state {
 	int64_t		 delivery_id;
 	char		*name;		/* for messages */
-	char		*pages_dir;	/* spool/<token>/pages */
+	char		*pages_dir;	/* spool/<token>/pages, or the reading
+					 * again's own folder beside it */
+	struct reread_row *req;		/* a case read again: who asked; NULL
+					 * for a new delivery */
+	struct reread_case rk;		/* and the case as it was */
 	struct job_collect c;
 };
 
@@ -152,6 +156,14 @@ job_state_free(struct job_state *j)
 	if (j == NULL)
 		return;
 	collect_release(&j->c);
+	if (j->req != NULL) {
+		if (j->pages_dir != NULL)
+			remove_tree(j->pages_dir);	/* only what was
+							   read again */
+		reread_row_release(j->req);
+		free(j->req);
+		reread_case_release(&j->rk);
+	}
 	free(j->name);
 	free(j->pages_dir);
 	free(j);
@@ -284,7 +296,8 @@ pipeline_idle(const struct pipeline *p)
 {
 	size_t i;
 
-	if (p->nqueue > 0 || p->nheld > 0)
+	if (p->nqueue > 0 || p->nheld > 0 || p->reread_asked ||
+	    p->reread_running != 0)
 		return false;
 	for (i = 0; i < p->pool.n; i++)
 		if (p->pool.w[i].job != NULL)
@@ -445,6 +458,9 @@ release_held(struct pipeline *p)
 	free(held);
 }
 
+static void reread_answer(struct pipeline *, struct job_state *, bool ok,
+	    const char *outcome);
+
 /* Records a failed attempt; quarantines the delivery after the last. */
 static void
 job_failed(struct pipeline *p, int64_t id, const char *why)
@@ -551,6 +567,26 @@ out:
 	return rc;
 }
 
+/* A case was read again: what was read replaces the case's reading. */
+static void
+reread_finished(struct pipeline *p, struct job_state *j)
+{
+	struct reread r = { j->req->case_id, j->req->form, j->req->actor,
+	    j->req->comment };
+	char *outcome = NULL;
+	int rc;
+
+	rc = reading_reread(p->ledger->store, &p->wf, p->tpls, p->ntpls, &r,
+	    &j->rk, &j->c, &outcome);
+	if (rc == INTAKE_EBUSY) {
+		/* Asked again on the next look: the request stays. */
+		p->reread_running = 0;
+		p->reread_asked = true;
+	} else
+		reread_answer(p, j, rc == 0, outcome);
+	free(outcome);
+}
+
 /* The worker finished: a case, or a refusal with the reason. */
 static void
 job_finished(struct pipeline *p, struct job_state *j)
@@ -559,6 +595,10 @@ job_finished(struct pipeline *p, struct job_state *j)
 	char *reason = NULL;
 	size_t i, len = 0;
 
+	if (j->req != NULL) {
+		reread_finished(p, j);
+		return;
+	}
 	log_subject("delivery %lld", (long long)j->delivery_id);
 	if (c->refused == NULL && c->npages > 0) {
 		int rc = open_case(p, j);
@@ -644,15 +684,64 @@ share_tree(const char *path)
 	closedir(d);
 }
 
+/* Sends a worker the job of reading delivery d (as form, or NULL:
+ * recognising it) from infd into outfd.  When the worker is gone before
+ * it had the job, it is ended and an error returned. */
+static int
+job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
+    const char *form, int infd, int outfd)
+{
+	struct jobmsg_job job;
+	struct msg m;
+	int rc;
+
+	jobmsg_job_init(&job, p->config);
+	job.id = d->id;
+	job.name = d->name;		/* borrowed, as the others */
+	job.folder = d->folder;
+	job.lang = (char *)job_lang(p, d->inbox);
+	job.pdf = p->config->pdf;
+	job.templates = (char *)p->tpl_dir;
+	job.form = (char *)form;
+	job.in = infd;
+	job.out = outfd;
+	jobmsg_unpack_put(&m, &job);
+	rc = msg_send(w->sock, &m);
+	msg_release(&m);
+	if (rc != 0) {
+		bool was_ready = w->ready;
+		char *how = pool_stop(&p->pool, w, true);
+
+		if (!was_ready) {
+			log_err("a worker failed to start (%s): trying again in "
+			    "5 s", how);
+			p->start_after = mono_ms() + 5000;
+			p->start_failures++;
+		}
+		free(how);
+	}
+	return rc;
+}
+
+/* The worker has job j (which it owns now) and the time for it. */
+static void
+job_given(struct pipeline *p, struct worker *w, struct job_state *j)
+{
+	w->job = j;
+	w->jobs++;
+	/* A worker still starting (loading its model) is not charged the
+	 * job's time for it: its hello restarts the clock (worker_ready). */
+	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000 +
+	    (w->ready ? 0 : WORKER_START_MS);
+}
+
 /* Opens the job's input and a fresh output folder and sends the job. */
 static int
 job_start(struct pipeline *p, struct worker *w, int64_t id)
 {
 	struct ledger *l = p->ledger;
 	struct job_state *j;
-	struct jobmsg_job job;
 	struct delivery d;
-	struct msg m;
 	char *in = NULL;
 	int infd = -1, outfd = -1, attempts, rc;
 
@@ -693,44 +782,17 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		enqueue(p, id);
 		goto out;
 	}
-	jobmsg_job_init(&job, p->config);
-	job.id = id;
-	job.name = d.name;
-	job.folder = d.folder;
-	job.lang = (char *)job_lang(p, d.inbox);	/* borrowed, as the others */
-	job.pdf = p->config->pdf;
-	job.templates = (char *)p->tpl_dir;	/* borrowed */
-	job.in = infd;
-	job.out = outfd;
-	jobmsg_unpack_put(&m, &job);
-	rc = msg_send(w->sock, &m);
-	msg_release(&m);
-	if (rc != 0) {
+	if ((rc = job_send(p, w, &d, NULL, infd, outfd)) != 0) {
 		/* The worker is gone before it had the job: not the
 		 * delivery's fault. */
-		bool was_ready = w->ready;
-		char *how = pool_stop(&p->pool, w, true);
-
 		store_delivery_refund(l->store, id);
-		if (!was_ready) {
-			log_err("a worker failed to start (%s): trying again in "
-			    "5 s", how);
-			p->start_after = mono_ms() + 5000;
-			p->start_failures++;
-		}
-		free(how);
 		enqueue(p, id);
 		goto out;
 	}
 	log_debug("delivery %lld: job given to worker %ld (attempt %d)",
 	    (long long)id, (long)w->pid, attempts);
-	w->job = j;
+	job_given(p, w, j);
 	j = NULL;
-	w->jobs++;
-	/* A worker still starting (loading its model) is not charged the
-	 * job's time for it: its hello restarts the clock (worker_ready). */
-	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000 +
-	    (w->ready ? 0 : WORKER_START_MS);
 out:
 	if (infd != -1)
 		close(infd);
@@ -742,23 +804,149 @@ out:
 	return rc;
 }
 
+/* Answers the request of job j (a case read again) and logs how it went
+ * (ids only: the outcome names what was read, the history holds it). */
+static void
+reread_answer(struct pipeline *p, struct job_state *j, bool ok,
+    const char *outcome)
+{
+	if (store_reread_answer(p->ledger->store, j->req->id, ok, outcome) != 0)
+		log_warn("case %lld: the request to read it again cannot be "
+		    "answered", (long long)j->req->case_id);
+	else if (ok)
+		log_info("case %lld read again, as asked by request %lld",
+		    (long long)j->req->case_id, (long long)j->req->id);
+	else
+		log_warn("case %lld could not be read again (request %lld): %s",
+		    (long long)j->req->case_id, (long long)j->req->id, outcome);
+	p->reread_running = 0;
+	p->reread_asked = true;		/* there may be another */
+}
+
+void
+pipeline_rereads(struct pipeline *p)
+{
+	struct reread_row r;
+
+	if (p->reread_running != 0 || p->reread_asked)
+		return;
+	if (store_reread_next(p->ledger->store, 0, &r) == 0)
+		p->reread_asked = true;
+	reread_row_release(&r);
+}
+
+/* Gives worker w the oldest case waiting to be read again, if any is
+ * still to be done; false when there was none to give. */
+static bool
+reread_start(struct pipeline *p, struct worker *w)
+{
+	struct store *st = p->ledger->store;
+	struct reread_row *req = xcalloc(1, sizeof(*req));
+	struct job_state *j = NULL;
+	struct delivery d;
+	struct reread r;
+	char *why = NULL, *in = NULL, *dir;
+	int infd = -1, outfd = -1;
+	bool given = false;
+
+	memset(&d, 0, sizeof(d));
+	p->reread_asked = false;
+	if (store_reread_next(st, 0, req) != 0) {
+		reread_row_release(req);
+		free(req);
+		return false;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->req = req;
+	j->delivery_id = 0;
+	r.case_id = req->case_id;
+	r.form = req->form;
+	r.actor = req->actor;
+	r.comment = req->comment;
+	p->reread_running = req->id;
+	if (reading_reread_check(st, &p->wf, p->tpls, p->ntpls, &r, &j->rk,
+	    &why) != 0 || store_delivery_get(st, j->rk.delivery_id, &d) != 0) {
+		if (why == NULL)
+			why = xasprintf("case %lld: its delivery cannot be read "
+			    "from the database", (long long)r.case_id);
+		goto failed;
+	}
+	j->delivery_id = d.id;
+	j->name = xstrdup(d.name);
+	dir = path_join(p->ledger->spool, d.token);
+	j->pages_dir = xasprintf("%s/reread-%lld", dir, (long long)req->id);
+	free(dir);
+	collect_init(&j->c, j->pages_dir);
+	in = ledger_spool_path(p->ledger, &d);
+	remove_tree(j->pages_dir);	/* what an earlier try left */
+	if (mkdir(j->pages_dir, 0750) == -1 ||
+	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || pool_give(&p->pool, outfd) != 0 ||
+	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+		why = xasprintf("case %lld: its delivery cannot be read again: "
+		    "%s", (long long)r.case_id, strerror(errno));
+		goto failed;
+	}
+	if (job_send(p, w, &d, req->form, infd, outfd) != 0) {
+		p->reread_running = 0;
+		p->reread_asked = true;		/* on the next worker */
+		job_state_free(j);
+		goto out;
+	}
+	log_debug("case %lld: read again by worker %ld (request %lld)",
+	    (long long)r.case_id, (long)w->pid, (long long)req->id);
+	job_given(p, w, j);
+	given = true;
+	goto out;
+failed:
+	reread_answer(p, j, false, why);
+	job_state_free(j);
+out:
+	if (infd != -1)
+		close(infd);
+	if (outfd != -1)
+		close(outfd);
+	free(why);
+	free(in);
+	delivery_release(&d);
+	return given;
+}
+
+/* A worker free for work: started when needed, recycled after its number
+ * of jobs; NULL when none may be started now. */
+static struct worker *
+worker_for_job(struct pipeline *p, struct worker *w)
+{
+	if (w->pid > 0 && w->jobs >= p->config->worker_jobs)
+		free(pool_stop(&p->pool, w, true));	/* recycle: idle,
+							   it holds nothing */
+	if (w->pid == 0 && (mono_ms() < p->start_after ||
+	    pool_start(&p->pool, w) != 0))
+		return NULL;
+	return w;
+}
+
 void
 pipeline_dispatch(struct pipeline *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->pool.n && p->nqueue > 0; i++) {
+	for (i = 0; i < p->pool.n && (p->nqueue > 0 || (p->reread_asked &&
+	    p->reread_running == 0)); i++) {
 		struct worker *w = &p->pool.w[i];
 		int64_t id;
 
 		if (w->job != NULL)
 			continue;
-		if (w->pid > 0 && w->jobs >= p->config->worker_jobs)
-			free(pool_stop(&p->pool, w, true));	/* recycle: idle,
-								   it holds nothing */
-		if (w->pid == 0 && (mono_ms() < p->start_after ||
-		    pool_start(&p->pool, w) != 0))
+		if (worker_for_job(p, w) == NULL)
 			return;
+		/* A person waits for a case read again: it goes first. */
+		if (p->reread_asked && p->reread_running == 0 &&
+		    reread_start(p, w))
+			continue;
+		if (w->job != NULL || w->pid == 0 || p->nqueue == 0)
+			continue;
 		id = p->queue[0];
 		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
 		job_start(p, w, id);
@@ -799,11 +987,15 @@ worker_lost(struct pipeline *p, struct worker *w, const char *what)
 		    "trying again in 5 s", how);
 		p->start_after = mono_ms() + 5000;
 		p->start_failures++;
-		if (j != NULL) {
+		if (j != NULL && j->req != NULL) {
+			/* Asked again on the next look: the request stays. */
+			p->reread_running = 0;
+			p->reread_asked = true;
+		} else if (j != NULL) {
 			store_delivery_refund(p->ledger->store, j->delivery_id);
 			enqueue(p, j->delivery_id);
-			job_state_free(j);
 		}
+		job_state_free(j);
 		free(how);
 		free(doing);
 		return;
@@ -816,7 +1008,14 @@ worker_lost(struct pipeline *p, struct worker *w, const char *what)
 	}
 	why = xasprintf("worker %s%s%s", what ? what : how,
 	    doing ? " while " : "", doing ? doing : "");
-	job_failed(p, j->delivery_id, why);
+	if (j->req != NULL) {
+		char *outcome = xasprintf("case %lld: the %s; nothing changed",
+		    (long long)j->req->case_id, why);
+
+		reread_answer(p, j, false, outcome);
+		free(outcome);
+	} else
+		job_failed(p, j->delivery_id, why);
 	free(why);
 	free(how);
 	free(doing);

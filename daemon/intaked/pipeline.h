@@ -28,6 +28,8 @@ struct pipeline {
 	size_t		 nheld;
 	int64_t		 start_after;	/* no new worker before (monotonic ms) */
 	unsigned	 start_failures;	/* in a row, reset by a hello */
+	bool		 reread_asked;	/* a case waits to be read again */
+	int64_t		 reread_running;	/* the request a worker reads, or 0 */
 };
 
 /* Starts the workers; the templates and workflows are borrowed from cat
@@ -52,6 +54,10 @@ void	pipeline_events(struct pipeline *, const struct pollfd *pfd, size_t n);
 int64_t	pipeline_timeouts(struct pipeline *, int64_t mono);
 /* Fires the workflows' due timers (actions.c runs their actions). */
 void	pipeline_workflows(struct pipeline *);
+/* Looks for cases people asked to be read again (intakectl reprocess
+ * and classify); pipeline_dispatch gives them to a worker before any
+ * delivery, one at a time. */
+void	pipeline_rereads(struct pipeline *);
 /* Takes the workflows again (SIGHUP), after catalog_reload_workflows()
  * of a borrowed catalog; its own catalog is read again here. */
 void	pipeline_reload(struct pipeline *);

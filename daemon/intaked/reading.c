@@ -1,12 +1,19 @@
 /*
  * reading.c - what the workers read in a delivery, recorded on its case:
  * the form recognised and every field of it.  The pipeline records a new
- * case's reading; intakectl reprocess and classify record a new one.
+ * case's reading; a case read again (intakectl reprocess and classify,
+ * run by the daemon's workers while it runs, else by intakectl's own)
+ * has its new reading recorded here too, by both.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "engine.h"
 #include "fields.h"
 #include "jobmsg.h"
 #include "reading.h"
@@ -53,4 +60,235 @@ reading_store_fields(struct store *st, int64_t case_id,
 		}
 	}
 	return 0;
+}
+
+void
+reread_case_release(struct reread_case *k)
+{
+	case_wf_release(&k->before);
+	memset(k, 0, sizeof(*k));
+}
+
+static int
+case_row_get(const struct case_row *row, void *arg)
+{
+	struct reread_case *k = arg;
+
+	k->delivery_id = row->delivery_id;
+	k->npages = row->npages;
+	return 0;
+}
+
+int
+reading_reread_check(struct store *st, const struct engine *e,
+    struct template *const *tpls, size_t ntpls, const struct reread *r,
+    struct reread_case *k, char **why)
+{
+	struct case_filter f;
+	size_t i;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	*why = NULL;
+	memset(&f, 0, sizeof(f));
+	f.id = r->case_id;
+	if ((rc = store_cases(st, &f, case_row_get, k)) != 0 ||
+	    (rc = store_case_wf_get(st, r->case_id, &k->before)) != 0) {
+		*why = xasprintf("case %lld cannot be read from the database",
+		    (long long)r->case_id);
+		return rc;
+	}
+	if (k->delivery_id == 0) {
+		*why = xasprintf("case %lld: no such case",
+		    (long long)r->case_id);
+		return INTAKE_ENOENT;
+	}
+	if (r->form == NULL)
+		return 0;
+	for (i = 0; i < ntpls; i++)
+		if (strcmp(tpls[i]->id, r->form) == 0)
+			break;
+	if (i == ntpls) {
+		*why = xasprintf("no template for form \"%s\"; the forms are:",
+		    r->form);
+		for (i = 0; i < ntpls; i++) {
+			char *more = xasprintf("%s %s", *why, tpls[i]->id);
+
+			free(*why);
+			*why = more;
+		}
+		return INTAKE_EINVAL;
+	}
+	if (workflows_for_form(e->wfs, e->nwfs, r->form) == NULL) {
+		*why = xasprintf("case %lld: no workflow applies to form \"%s\"; "
+		    "nothing changed", (long long)r->case_id, r->form);
+		return INTAKE_EINVAL;
+	}
+	return 0;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL &&
+	    strcmp(a, b) == 0);
+}
+
+/* Fields a person set, kept across a new reading of the same form. */
+struct kept {
+	char	**name, **value, **status, **why;
+	size_t	 n;
+};
+
+static int
+keep_corrected(const struct field_row *f, void *arg)
+{
+	struct kept *k = arg;
+
+	if (f->why == NULL || strncmp(f->why, "set by ", 7) != 0)
+		return 0;
+	k->name = xreallocarray(k->name, k->n + 1, sizeof(*k->name));
+	k->value = xreallocarray(k->value, k->n + 1, sizeof(*k->value));
+	k->status = xreallocarray(k->status, k->n + 1, sizeof(*k->status));
+	k->why = xreallocarray(k->why, k->n + 1, sizeof(*k->why));
+	k->name[k->n] = xstrdup(f->name);
+	k->value[k->n] = xstrdup(f->value ? f->value : "");
+	k->status[k->n] = xstrdup(f->status);
+	k->why[k->n] = xstrdup(f->why);
+	k->n++;
+	return 0;
+}
+
+static void
+kept_release(struct kept *k)
+{
+	strv_free(k->name, k->n);
+	strv_free(k->value, k->n);
+	strv_free(k->status, k->n);
+	strv_free(k->why, k->n);
+}
+
+static int
+count_flagged(const struct field_row *f, void *arg)
+{
+	int *n = arg;
+
+	if (strcmp(f->status, "uncertain") == 0 ||
+	    strcmp(f->status, "invalid") == 0 || strcmp(f->status, "missing") == 0)
+		(*n)++;
+	return 0;
+}
+
+/* Appends a line to *notes (dropped corrections). */
+static void
+note_add(char **notes, const char *line)
+{
+	char *s = xasprintf("%s%s\n", *notes ? *notes : "", line);
+
+	free(*notes);
+	*notes = s;
+}
+
+int
+reading_reread(struct store *st, struct engine *e,
+    struct template *const *tpls, size_t ntpls, const struct reread *r,
+    const struct reread_case *k, const struct job_collect *j,
+    char **outcome)
+{
+	struct kept kept = { NULL, NULL, NULL, NULL, 0 };
+	const struct template *t;
+	struct history_row h;
+	struct case_wf now;
+	int64_t id = r->case_id;
+	char *why = NULL, *dropped = NULL;
+	int flagged = 0, rc;
+	size_t i;
+
+	*outcome = NULL;
+	memset(&now, 0, sizeof(now));
+	if (j->refused != NULL || (int64_t)j->npages != k->npages) {
+		*outcome = xasprintf("case %lld: the delivery now gives %zu "
+		    "page%s, the case has %lld%s%s; nothing changed",
+		    (long long)id, j->npages, j->npages == 1 ? "" : "s",
+		    (long long)k->npages, j->refused ? ": " : "",
+		    j->refused ? j->refused : "");
+		return INTAKE_EINVAL;
+	}
+	t = form_choose(tpls, ntpls, &j->reading);
+	if (r->form != NULL && (t == NULL || strcmp(t->id, r->form) != 0)) {
+		*outcome = xasprintf("case %lld: its pages could not be read as "
+		    "%s (is OCR off?); nothing changed", (long long)id, r->form);
+		return INTAKE_EINVAL;
+	}
+	if ((rc = store_begin(st)) != 0)
+		goto busy;
+	/* The reading took its time: the case must be as it was. */
+	if ((rc = store_case_wf_get(st, id, &now)) != 0)
+		goto fail;
+	if (!same_str(now.state, k->before.state) ||
+	    !same_str(now.workflow, k->before.workflow) ||
+	    now.closed_ms != k->before.closed_ms) {
+		*outcome = xasprintf("case %lld changed while it was read again; "
+		    "nothing changed, try again", (long long)id);
+		rc = INTAKE_EINVAL;
+		goto fail;
+	}
+	/* Corrections people made stay when the form does. */
+	if (r->form == NULL && (rc = store_case_fields(st, id, keep_corrected,
+	    &kept)) != 0)
+		goto fail;
+	if ((rc = store_case_reread(st, id, j->pages, j->npages)) != 0 ||
+	    (rc = store_case_set_form(st, id, NULL)) != 0 ||
+	    (rc = reading_store_fields(st, id, tpls, ntpls, &j->reading)) != 0)
+		goto fail;
+	for (i = 0; i < kept.n; i++) {
+		rc = store_case_field_set(st, id, kept.name[i], kept.value[i],
+		    kept.status[i], kept.why[i]);
+		if (rc == INTAKE_ENOENT) {
+			char *line = xasprintf("case %lld: the correction of "
+			    "\"%s\" is dropped: the form has no such field "
+			    "now", (long long)id, kept.name[i]);
+
+			note_add(&dropped, line);
+			free(line);
+		} else if (rc != 0)
+			goto fail;
+	}
+	if ((rc = store_case_fields(st, id, count_flagged, &flagged)) != 0)
+		goto fail;
+	why = xasprintf("%s by %s: %s, %d field%s to check%s",
+	    r->form ? "classified" : "read again", r->actor,
+	    t ? t->id : "no known form", flagged, flagged == 1 ? "" : "s",
+	    kept.n ? ", corrections kept" : "");
+	memset(&h, 0, sizeof(h));
+	h.case_id = id;
+	h.at_ms = now_ms();
+	h.actor = r->actor;
+	h.kind = "note";
+	h.why = why;
+	h.comment = r->comment;
+	if ((rc = store_history_add(st, &h, NULL)) != 0)
+		goto fail;
+	/* A classified case leaves its workflow for its form's. */
+	if (r->form != NULL && ((rc = store_timer_clear(st, id, NULL)) != 0 ||
+	    (rc = engine_start(e, id, NULL, "extracted", now_ms())) != 0))
+		goto fail;
+	if ((rc = store_commit(st)) != 0)
+		goto fail;
+	*outcome = xasprintf("%scase %lld: %s", dropped ? dropped : "",
+	    (long long)id, why);
+	goto out;
+fail:
+	store_rollback(st);
+busy:
+	if (*outcome == NULL)
+		*outcome = xasprintf("case %lld: %s; nothing changed",
+		    (long long)id, rc == INTAKE_EBUSY ? "the database is busy" :
+		    "what was read cannot be recorded (see the log)");
+out:
+	case_wf_release(&now);
+	kept_release(&kept);
+	free(why);
+	free(dropped);
+	return rc;
 }

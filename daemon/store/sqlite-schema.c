@@ -246,6 +246,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE case_actions ADD COLUMN started_ms INTEGER;"
 	"CREATE INDEX case_actions_case ON case_actions(case_id, id) "
 	"  WHERE status = 'pending';",
+	/* 8: a case to be read again (reprocess, classify), asked by
+	 * intakectl of the running daemon, and how it ended */
+	"CREATE TABLE rereads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id),"
+	"  form TEXT,"
+	"  actor TEXT NOT NULL,"
+	"  comment TEXT,"
+	"  asked_ms INTEGER NOT NULL,"
+	"  done_ms INTEGER,"
+	"  ok INTEGER,"
+	"  outcome TEXT);"
+	"CREATE INDEX rereads_waiting ON rereads(id) WHERE done_ms IS NULL;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 

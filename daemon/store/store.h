@@ -241,6 +241,29 @@ int	store_timers_due(struct store *, int64_t now_ms, size_t limit,
 	    struct timer_row **out, size_t *n);
 /* Removes a due timer; INTAKE_ENOENT when it is gone or changed. */
 int	store_timer_take(struct store *, const struct timer_row *);
+/* A case to be read again by the running daemon's workers: asked by
+ * intakectl reprocess (form NULL) or classify (the form a person names),
+ * answered by the daemon with the outcome intakectl prints. */
+struct reread_row {
+	int64_t		 id, case_id;
+	char		*form;		/* NULL: recognise it */
+	char		*actor;		/* who asked */
+	char		*comment;	/* NULL: none */
+	int64_t		 asked_ms, done_ms;	/* done_ms 0: not yet */
+	bool		 ok;
+	char		*outcome;	/* NULL until done */
+};
+void	reread_row_release(struct reread_row *);
+int	store_reread_ask(struct store *, int64_t case_id, const char *form,
+	    const char *actor, const char *comment, int64_t *id);
+/* The oldest request not answered yet with an id above after (*out the
+ * caller's to release); INTAKE_ENOENT when there is none. */
+int	store_reread_next(struct store *, int64_t after,
+	    struct reread_row *out);
+int	store_reread_get(struct store *, int64_t id, struct reread_row *out);
+/* Answers a request; INTAKE_ENOENT when it is unknown or answered. */
+int	store_reread_answer(struct store *, int64_t id, bool ok,
+	    const char *outcome);
 /* Actions queued by transitions, run after their transaction. */
 struct action_row {
 	int64_t		 id, case_id;

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 60
+plan 67
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -167,6 +167,19 @@ wait_for 20 grep -q "watching inbox" "$T/run.log"
 wait_for 20 test -s "$D/intaked.status"
 like "$(C status)" "intaked: up \\(pid $pid\\), [0-9]+ workers \\([0-9]+ ready, [0-9]+ busy\\)" "status: up, with its workers"
 like "$(C status --json)" '^\{"daemon":"up",.*"open_by_state":\[\{"state":' "status --json: one object"
+# While the daemon runs, it reads a case again: intakectl asks and waits.
+INTAKE_WORKER=/nonexistent like "$(C reprocess --comment "template fixed" "$a")" \
+    "case $a: read again by $me: BA-1, [0-9]+ fields? to check, corrections kept" \
+    "reprocess with the daemon up: its workers read the case again (intakectl starts none)"
+is "$(sql "$D" "SELECT actor || ' ' || ok || ' ' || (done_ms IS NOT NULL) || ' ' || comment FROM rereads")" \
+    "$me 1 1 template fixed" "... answering the request intakectl left in the store"
+like "$(cat "$T/run.log")" "case $a read again, as asked by request 1" "... and its log says so, by ids"
+is "$(sql "$D" "SELECT value FROM case_fields WHERE case_id = $a AND name = 'estimated_cost'")" \
+    612000.00 "... keeping what a person corrected"
+INTAKE_WORKER=/nonexistent C classify "$a" XX-9 >/dev/null 2>"$T/err"
+is $? 1 "classify of an unknown form with the daemon up: exit 1"
+like "$(cat "$T/err")" 'no template for form "XX-9"' "... said before anything is asked"
+is "$(sql "$D" "SELECT count(*) FROM rereads")" 1 "... and nothing was asked of the daemon"
 kill "$pid"; wait "$pid"
 like "$(C stats)" "$(date +%Y-%m-%d) +3 +0 +\+3" "stats: today's received, completed and backlog"
 is "$(C stats --by week --json | grep -c '"received":3')" 1 "stats --by week --json"

@@ -716,6 +716,66 @@ START_TEST(test_case_unique_per_delivery)
 }
 END_TEST
 
+/* A case to be read again: asked, found by the daemon oldest first,
+ * answered once, read back by the one who asked. */
+START_TEST(test_rereads)
+{
+	struct store *st = open_new();
+	struct reread_row r;
+	int64_t d1, c1 = 0, q1 = 0, q2 = 0;
+
+	d1 = insert(st, "t1", "a", DS_PENDING, STAGE_SPOOLED);
+	ck_assert_int_eq(store_case_create(st, d1, "received", &c1), 0);
+	ck_assert_int_eq(store_reread_next(st, 0, &r), INTAKE_ENOENT);
+	reread_row_release(&r);
+	ck_assert_int_eq(store_reread_ask(st, c1, NULL, "anna", NULL, &q1), 0);
+	ck_assert_int_eq(store_reread_ask(st, c1, "BA-1", "ben", "a blank",
+	    &q2), 0);
+	ck_assert_int_gt(q2, q1);
+	/* an unknown case is refused by the database */
+	ck_assert_int_ne(store_reread_ask(st, c1 + 99, NULL, "anna", NULL,
+	    &q1), 0);
+
+	ck_assert_int_eq(store_reread_next(st, 0, &r), 0);
+	ck_assert_int_eq(r.id, q1);
+	ck_assert_int_eq(r.case_id, c1);
+	ck_assert_ptr_null(r.form);
+	ck_assert_str_eq(r.actor, "anna");
+	ck_assert_ptr_null(r.comment);
+	ck_assert_int_eq(r.done_ms, 0);
+	ck_assert_ptr_null(r.outcome);
+	ck_assert_int_gt(r.asked_ms, 0);
+	reread_row_release(&r);
+	ck_assert_int_eq(store_reread_next(st, q1, &r), 0);
+	ck_assert_int_eq(r.id, q2);
+	ck_assert_str_eq(r.form, "BA-1");
+	ck_assert_str_eq(r.comment, "a blank");
+	reread_row_release(&r);
+
+	ck_assert_int_eq(store_reread_answer(st, q1, true, "case 1: read"), 0);
+	/* answered once only */
+	ck_assert_int_eq(store_reread_answer(st, q1, false, "again"),
+	    INTAKE_ENOENT);
+	ck_assert_int_eq(store_reread_answer(st, q2 + 1, true, "x"),
+	    INTAKE_ENOENT);
+	ck_assert_int_eq(store_reread_get(st, q1, &r), 0);
+	ck_assert(r.ok);
+	ck_assert_int_gt(r.done_ms, 0);
+	ck_assert_str_eq(r.outcome, "case 1: read");
+	reread_row_release(&r);
+	ck_assert_int_eq(store_reread_next(st, 0, &r), 0);
+	ck_assert_int_eq(r.id, q2);
+	reread_row_release(&r);
+	ck_assert_int_eq(store_reread_answer(st, q2, false, "no"), 0);
+	ck_assert_int_eq(store_reread_next(st, 0, &r), INTAKE_ENOENT);
+	reread_row_release(&r);
+	ck_assert_int_eq(store_reread_get(st, q2, &r), 0);
+	ck_assert(!r.ok);
+	reread_row_release(&r);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_transactions)
 {
 	struct store *st = open_new();
@@ -892,6 +952,7 @@ store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_case_files);
 	tcase_add_test(tc, test_case_unique_per_delivery);
+	tcase_add_test(tc, test_rereads);
 	tcase_add_test(tc, test_transactions);
 	suite_add_tcase(s, tc);
 
