@@ -7,6 +7,7 @@
 #endif
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -53,7 +54,8 @@ ctl_remote(const struct config *c, int argc, char **argv)
 	fflush(stdout);
 	rc = msg_send(fd, &m);
 	msg_release(&m);
-	if (rc != 0 || msg_recv(fd, &m) != 0 || m.type != MSG_CTL_STATUS) {
+	/* A refusal may have come before the request went: read it. */
+	if (msg_recv(fd, &m) != 0 || m.type != MSG_CTL_STATUS) {
 		fprintf(stderr, "intakectl: the daemon ended the request "
 		    "without an answer\n");
 		close(fd);
@@ -64,5 +66,14 @@ ctl_remote(const struct config *c, int argc, char **argv)
 		close(m.fds[i]);
 	msg_release(&m);
 	close(fd);
+	if (status == CTL_STATUS_NO_ROLE) {
+		struct passwd *pw = getpwuid(getuid());
+
+		fprintf(stderr, "intakectl: %s has no role in %s: ask an admin "
+		    "to add you to <roles>\n", pw ? pw->pw_name : "you",
+		    c->file ? c->file : "the configuration");
+		return 1;
+	}
+	(void)rc;
 	return status <= 255 ? (int)status : 1;
 }

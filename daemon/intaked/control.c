@@ -19,8 +19,12 @@
  * first is a command's name in form, and "--" ends intakectl's options
  * before it.
  *
- * The daemon forks at once for each connection and never reads from a
- * client itself: a slow or silent client stalls only its own child.
+ * The daemon forks for each connection and never reads from a client
+ * itself: a slow or silent client stalls only its own child.  Before it
+ * forks it asks the kernel who connected, and a user without any role in
+ * intake.conf (who may run no served command) is answered at once with
+ * CTL_STATUS_NO_ROLE and costs no child: idle connections of people
+ * without a role cannot fill the slots and lock clerks out.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -46,7 +50,7 @@
 #define CTL_MAX_ARGS	64
 #define CTL_MAX_CHILDREN 32
 #define CTL_MAX_PER_USER 4	/* requests one user may have at once */
-#define CTL_READ_S	10	/* a client has this long to say what it wants */
+#define CTL_READ_S	5	/* a client has this long to say what it wants */
 #define CTL_RUN_S	900	/* and the command this long to run */
 #define CTL_MAX_NAME	32	/* the length of a command's name */
 
@@ -90,10 +94,14 @@ control_open(struct control *ct, const struct config *c)
 	dir = xstrdup(c->control);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		/* A folder made here must let everyone reach the socket,
-		 * whatever the daemon's umask. */
-		if (stat(dir, &st) == -1 && mkdir_p(dir, 0755) == 0)
-			(void)chmod(dir, 0755);
+		/* The folders made here, parents too, must let everyone
+		 * reach the socket, whatever the daemon's umask. */
+		if (stat(dir, &st) == -1) {
+			mode_t old = umask(022);
+
+			(void)mkdir_p(dir, 0755);
+			umask(old);
+		}
 	}
 	free(dir);
 	memset(&sa, 0, sizeof(sa));
@@ -138,6 +146,7 @@ control_open(struct control *ct, const struct config *c)
 		return 0;
 	}
 	ct->fd = fd;
+	ct->conf = c;
 	ct->path = xstrdup(c->control);
 	/* After daemon() the working folder is "/": the path must not be
 	 * relative. */
@@ -257,6 +266,42 @@ report:
 	_exit(0);
 }
 
+/* Whether user uid has a role in intake.conf: only then may it run a
+ * served command. */
+static bool
+has_a_role(const struct control *ct, uid_t uid)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096], **roles;
+	size_t n = 0;
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 ||
+	    found == NULL)
+		return false;
+	roles = config_user_roles(ct->conf, pw.pw_name, &n);
+	free(roles);
+	return n > 0;
+}
+
+/* Answers a caller without a role, without a child and without reading
+ * what it sent; the socket is non-blocking, and the answer is small
+ * enough for its empty buffer. */
+static void
+refuse_no_role(struct control *ct, int sock, uid_t uid)
+{
+	struct msg reply;
+
+	if (mono_ms() - ct->warned_role > 60000) {
+		log_warn("control: uid %ld has no role in the configuration: "
+		    "refused (said once a minute)", (long)uid);
+		ct->warned_role = mono_ms();
+	}
+	msg_init(&reply, MSG_CTL_STATUS);
+	msg_put_u32(&reply, CTL_STATUS_NO_ROLE);
+	(void)msg_send(sock, &reply);
+	msg_release(&reply);
+}
+
 void
 control_accept(struct control *ct)
 {
@@ -267,10 +312,15 @@ control_accept(struct control *ct)
 	int sock;
 
 	for (turn = 0; turn < 8 && (sock = accept4(ct->fd, NULL, NULL,
-	    SOCK_CLOEXEC)) != -1; turn++) {
+	    SOCK_CLOEXEC | SOCK_NONBLOCK)) != -1; turn++) {
 		control_reap(ct);
 		len = sizeof(cred);
 		if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+			close(sock);
+			continue;
+		}
+		if (!has_a_role(ct, cred.uid)) {
+			refuse_no_role(ct, sock, cred.uid);
 			close(sock);
 			continue;
 		}

@@ -12,6 +12,7 @@
 
 struct control {
 	int		 fd;		/* listening; -1: no socket */
+	const struct config *conf;	/* borrowed: who has a role */
 	char		*path;
 	char		*config;	/* the daemon's intake.conf, or NULL */
 	char		*data_dir;
@@ -19,6 +20,7 @@ struct control {
 	uid_t		 kid_uid[32];	/* for whom */
 	size_t		 nkids;
 	int64_t		 warned;	/* last "too many" warning (mono ms) */
+	int64_t		 warned_role;	/* last "no role" warning */
 };
 
 /* Listens on the configured socket (mode 0666: the roles decide);

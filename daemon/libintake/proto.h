@@ -38,6 +38,10 @@ enum msg_type {
 	MSG_MAX
 };
 
+/* MSG_CTL_STATUS for a caller the daemon refused before any command ran:
+ * the user has no role in intake.conf (above any exit status). */
+#define CTL_STATUS_NO_ROLE	1000u
+
 struct msg {
 	uint16_t	 type;
 	unsigned char	*data;		/* payload, owned */
