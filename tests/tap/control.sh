@@ -104,12 +104,13 @@ kill "$pid"; wait "$pid"
 ok "$([ ! -e "$T/pub/intaked.sock" ]; echo $?)" "the socket is removed when the daemon stops"
 
 # Without <roles>, the daemon serves nobody: reading needs a role there.
-sed -e '/<roles>/,/<\/roles>/d' -e "s|$T/pub/intaked.sock|$T/pub/run/intaked.sock|" \
+sed -e '/<roles>/,/<\/roles>/d' -e "s|$T/pub/intaked.sock|$T/pub/run/intake/intaked.sock|" \
     "$T/pub/intake.conf" > "$T/pub/noroles.conf"
-"$INTAKED" -f -c "$T/pub/noroles.conf" 2>>"$T/log" &
+(umask 027; exec "$INTAKED" -f -c "$T/pub/noroles.conf" 2>>"$T/log") &
 pid=$!
-wait_for 20 test -S "$T/pub/run/intaked.sock"
-is "$(stat -c %a "$T/pub/run")" 755 "a socket folder the daemon makes lets everyone reach the socket"
+wait_for 20 test -S "$T/pub/run/intake/intaked.sock"
+is "$(stat -c %a "$T/pub/run" "$T/pub/run/intake" | tr '\n' ' ')" "755 755 " \
+    "the socket's folders the daemon makes let everyone reach it, also under umask 027"
 "$INTAKECTL" -c "$T/pub/noroles.conf" --remote cases >/dev/null 2>"$T/err"
 is $? 1 "without roles configured, the daemon lists no case"
 like "$(cat "$T/err")" "$me has no role" "... saying a role is needed"
