@@ -164,6 +164,22 @@ queue_actions(struct run *r, const struct wf_action *v, size_t n, int seq)
 	return rc;
 }
 
+/* A deadline counted into a year the workflow's holidays file does not
+ * list skips no holiday there: said in the log, by ids, each time. */
+static int64_t
+due(const struct run *r, int64_t from_ms, const struct duration *d)
+{
+	int64_t at = calendar_add(r->wf->cal, from_ms, d);
+	int year = calendar_unlisted_year(r->wf->cal, from_ms, at);
+
+	if (year != 0)
+		log_warn("case %lld: workflow \"%s\": its holidays file lists "
+		    "none in %d, where a deadline falls: counted without "
+		    "holidays; add the year to the file", (long long)r->c.id,
+		    r->wf->id, year);
+	return at;
+}
+
 /* Sets the timers of a state just entered and pauses or restarts the
  * statutory clock; from is NULL when the case starts. */
 static int
@@ -181,7 +197,7 @@ enter_clocks(struct run *r, const struct wf_state *from,
 	if (to->final)
 		return store_timer_clear(st, r->c.id, NULL);
 	if (to->has_deadline) {
-		*deadline = calendar_add(wf->cal, r->now, &to->deadline);
+		*deadline = due(r, r->now, &to->deadline);
 		if ((rc = store_timer_set(st, r->c.id, "deadline",
 		    *deadline)) != 0)
 			return rc;
@@ -191,7 +207,7 @@ enter_clocks(struct run *r, const struct wf_state *from,
 		return rc;
 	if (from == NULL && wf->has_clock) {
 		if ((rc = store_timer_set(st, r->c.id, "overdue",
-		    calendar_add(wf->cal, r->c.created_ms, &wf->clock))) != 0)
+		    due(r, r->c.created_ms, &wf->clock))) != 0)
 			return rc;
 		if (wf->has_clock_warn && (rc = store_timer_set(st, r->c.id,
 		    "overdue-warning", calendar_add(wf->cal, r->c.created_ms,

@@ -36,6 +36,9 @@ struct calendar {
 	unsigned	 workdays;	/* bit tm_wday set: a workday */
 	int64_t		*holidays;	/* day numbers, sorted, each once */
 	size_t		 nholidays;
+	bool		 has_file;	/* a holidays file was read */
+	int		*years;		/* the years it lists, sorted, once */
+	size_t		 nyears;
 };
 
 /* In the order of the week, monday first; day_names[i] is tm_wday
@@ -397,9 +400,15 @@ holidays_read(struct calendar *cal, const char *path)
 	if (pr.errors > 0)
 		goto fail;
 	cal->holidays = xcalloc(nh > 0 ? nh : 1, sizeof(*cal->holidays));
-	for (i = 0; i < nh; i++)
+	cal->years = xcalloc(nh > 0 ? nh : 1, sizeof(*cal->years));
+	for (i = 0; i < nh; i++) {
 		cal->holidays[i] = h[i].day;
+		day_civil(h[i].day, &y, &m, &d);
+		if (cal->nyears == 0 || cal->years[cal->nyears - 1] != (int)y)
+			cal->years[cal->nyears++] = (int)y;
+	}
 	cal->nholidays = nh;
+	cal->has_file = true;
 	rc = 0;
 fail:
 	free(h);
@@ -465,7 +474,44 @@ calendar_free(struct calendar *cal)
 	if (cal == NULL)
 		return;
 	free(cal->holidays);
+	free(cal->years);
 	free(cal);
+}
+
+static int
+year_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+calendar_unlisted_year(const struct calendar *cal, int64_t from_ms,
+    int64_t to_ms)
+{
+	int64_t y0, y1, y;
+	unsigned m, d;
+
+	if (!cal->has_file || to_ms < from_ms)
+		return 0;
+	day_civil(local_day(from_ms), &y0, &m, &d);
+	day_civil(local_day(to_ms), &y1, &m, &d);
+	for (y = y0; y <= y1 && y <= YEAR_MAX; y++) {
+		int year = (int)y;
+
+		if (bsearch(&year, cal->years, cal->nyears, sizeof(*cal->years),
+		    year_cmp) == NULL)
+			return year;
+	}
+	return 0;
+}
+
+int
+calendar_last_year(const struct calendar *cal)
+{
+	return cal->has_file && cal->nyears > 0 ?
+	    cal->years[cal->nyears - 1] : 0;
 }
 
 struct calendar *

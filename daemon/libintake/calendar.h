@@ -57,5 +57,13 @@ bool	calendar_is_workday(const struct calendar *, int64_t t_ms);
  * still counts plus one (midnight of the next day for day periods). */
 int64_t	calendar_add(const struct calendar *, int64_t from_ms,
 	    const struct duration *);
+/* A holidays file lists the holidays of some years; a year it does not
+ * list has none.  The first year from from_ms to to_ms (local days) that
+ * the calendar's file does not list, or 0 when it lists them all or the
+ * calendar has no holidays file. */
+int	calendar_unlisted_year(const struct calendar *, int64_t from_ms,
+	    int64_t to_ms);
+/* The last year its holidays file lists; 0: no file, or an empty one. */
+int	calendar_last_year(const struct calendar *);
 
 #endif

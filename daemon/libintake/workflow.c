@@ -22,6 +22,9 @@
 #include "workflow.h"
 #include "xmlsafe.h"
 
+/* A holidays file must list the year ahead: lint warns before. */
+#define COMING_YEAR_MS	(366 * 86400000LL)
+
 #define WORKFLOW_NS	"urn:intake:workflow:1"
 
 /* The events intake raises: from the pipeline, the clocks and actions. */
@@ -533,9 +536,17 @@ root_read(struct lint *l, xmlNode *root, struct workflow *wf)
 			char *wd = xmlsafe_attr(n, "workdays");
 			char *hol = xmlsafe_attr(n, "holidays");
 
+			int year;
+
 			if (calendar_load(wd, hol, l->p.file, (int)xmlGetLineNo(n),
 			    &wf->cal) != 0)
 				l->p.errors++;
+			else if ((year = calendar_unlisted_year(wf->cal,
+			    now_ms(), now_ms() + COMING_YEAR_MS)) != 0)
+				warning_at(&l->p, (int)xmlGetLineNo(n), "holidays "
+				    "\"%s\" list none in %d: deadlines counted "
+				    "into %d skip no holiday; add the coming "
+				    "years to the file", hol, year, year);
 			free(wd);
 			free(hol);
 		} else if (xmlsafe_is(n, "clock")) {

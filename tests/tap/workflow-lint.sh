@@ -8,7 +8,7 @@
 # intakectl will do.
 : "${INTAKED:=${INTAKECTL%/*}/intaked}"
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 94
+plan 96
 TPL=$top_srcdir/workflows/templates
 WF=$top_srcdir/workflows/workflows
 
@@ -258,6 +258,23 @@ out=$(ctl lint --templates "$TPL" "$T/warning.xml" 2>&1)
 is $? 0 "a state left only by conditions: lint passes"
 like "$out" 'warning.xml:8: warning: state "check": when no condition holds' "with a warning at the right line"
 like "$out" 'warning.xml: workflow test version 1 .*: OK$' "and says OK"
+
+# A holidays file that ends before the coming year: said before deadlines
+# count into a year without holidays.
+last=$(($(date +%Y) - 1))
+printf '<holidays xmlns="urn:intake:holidays:1"><holiday date="%s-12-25"/></holidays>\n' \
+    "$last" > "$T/old-holidays.xml"
+wf oldcal <<'EOX'
+  <calendar holidays="old-holidays.xml"/>
+  <state id="a" initial="yes">
+    <transition on="extracted" to="done"/>
+  </state>
+  <state id="done" final="yes"/>
+EOX
+out=$(ctl lint --templates "$TPL" "$T/oldcal.xml" 2>&1)
+is $? 0 "holidays that end last year: lint passes"
+like "$out" "oldcal.xml:4: warning: holidays \"old-holidays.xml\" list none in $((last + 1)): deadlines counted into $((last + 1)) skip no holiday" \
+    "... with a warning naming the first year missing"
 
 # Hostile XML: refused at once (exit 1 within the timeout), with a
 # message, and nothing outside the document is read.

@@ -570,6 +570,48 @@ START_TEST(test_is_workday_de_nw)
 }
 END_TEST
 
+/* The years a holidays file lists: a year it does not is said, not
+ * silently a year without holidays. */
+START_TEST(test_unlisted_year)
+{
+	struct calendar *nw = de_nw(), *two, *none = calendar_default();
+	char *path, *err;
+
+	/* the shipped file lists every year up to 2036, and Easter in each:
+	 * Karfreitag 2036 is 11 April */
+	ck_assert_int_eq(calendar_last_year(nw), 2036);
+	ck_assert_int_eq(calendar_unlisted_year(nw, local_ms(2026, 1, 2, 9, 0),
+	    local_ms(2036, 12, 31, 9, 0)), 0);
+	ck_assert_int_eq(calendar_unlisted_year(nw, local_ms(2036, 12, 1, 9, 0),
+	    local_ms(2037, 1, 20, 9, 0)), 2037);
+	ck_assert(!calendar_is_workday(nw, local_ms(2036, 4, 11, 12, 0)));
+	ck_assert(calendar_is_workday(nw, local_ms(2036, 4, 10, 12, 0)));
+
+	/* a gap inside the years listed is found too */
+	path = tmp_file("gap.xml", "<holidays xmlns=\"urn:intake:holidays:1\">"
+	    "<holiday date=\"2026-12-25\"/><holiday date=\"2028-01-01\"/>"
+	    "</holidays>");
+	ck_assert_int_eq(load_capture("mon-fri", path, "w.xml", 3, &two, &err),
+	    0);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(calendar_last_year(two), 2028);
+	ck_assert_int_eq(calendar_unlisted_year(two, local_ms(2026, 12, 20, 9,
+	    0), local_ms(2028, 2, 1, 9, 0)), 2027);
+	ck_assert_int_eq(calendar_unlisted_year(two, local_ms(2028, 1, 2, 9,
+	    0), local_ms(2026, 1, 1, 9, 0)), 0);	/* backwards: none */
+
+	/* without a holidays file there are no years to miss */
+	ck_assert_int_eq(calendar_last_year(none), 0);
+	ck_assert_int_eq(calendar_unlisted_year(none, local_ms(2026, 1, 1, 9,
+	    0), local_ms(2040, 1, 1, 9, 0)), 0);
+	free(err);
+	free(path);
+	calendar_free(two);
+	calendar_free(none);
+	calendar_free(nw);
+}
+END_TEST
+
 START_TEST(test_add_long)
 {
 	struct calendar *cal = calendar_default(), *nw = de_nw();
@@ -812,6 +854,7 @@ calendar_suite(void)
 	tcase_add_test(tc, test_add_months);
 	tcase_add_test(tc, test_add_dst);
 	tcase_add_test(tc, test_is_workday_de_nw);
+	tcase_add_test(tc, test_unlisted_year);
 	tcase_add_test(tc, test_add_long);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
