@@ -87,23 +87,25 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 	return sqlite_exec(st, &sql, "recording a problem", "It", case_id, text);
 }
 
-/* Why an open case needs a supervisor, one row per reason. */
+/* Why a case needs a supervisor, one row per reason; closed: the reason
+ * holds for a case in a final state too (an action that failed there,
+ * a letter not sent, must still be seen and retried). */
 #define STUCK_SQL \
-	"SELECT id AS case_id, 'deadline passed' AS reason FROM cases " \
-	"  WHERE closed_ms IS NULL AND deadline_ms < ?5 " \
-	"UNION ALL SELECT id, 'deadline within a day' FROM cases " \
+	"SELECT id AS case_id, 'deadline passed' AS reason, 0 AS closed " \
+	"  FROM cases WHERE closed_ms IS NULL AND deadline_ms < ?5 " \
+	"UNION ALL SELECT id, 'deadline within a day', 0 FROM cases " \
 	"  WHERE closed_ms IS NULL AND deadline_ms >= ?5 " \
 	"  AND deadline_ms < ?5 + 86400000 " \
-	"UNION ALL SELECT DISTINCT case_id, 'statutory clock ran out' " \
+	"UNION ALL SELECT DISTINCT case_id, 'statutory clock ran out', 0 " \
 	"  FROM case_history WHERE event = 'overdue' " \
 	"UNION ALL SELECT case_id, 'action ' || plugin || ' failed: ' || " \
-	"  coalesce(error, '') FROM case_actions WHERE status = 'failed' " \
-	"UNION ALL SELECT case_id, 'unpacking: ' || text FROM case_problems " \
-	"UNION ALL SELECT id, 'unclassified' FROM cases " \
+	"  coalesce(error, ''), 1 FROM case_actions WHERE status = 'failed' " \
+	"UNION ALL SELECT case_id, 'unpacking: ' || text, 0 FROM case_problems " \
+	"UNION ALL SELECT id, 'unclassified', 0 FROM cases " \
 	"  WHERE form IS NULL AND closed_ms IS NULL " \
-	"UNION ALL SELECT id, 'no workflow' FROM cases " \
+	"UNION ALL SELECT id, 'no workflow', 0 FROM cases " \
 	"  WHERE workflow IS NULL AND closed_ms IS NULL " \
-	"UNION ALL SELECT case_id, 'automatic decisions loop' FROM " \
+	"UNION ALL SELECT case_id, 'automatic decisions loop', 0 FROM " \
 	"  case_history WHERE kind = 'note' AND why LIKE 'stopped after %'"
 
 /* The listing: fixed text chosen by which filters are set, every value
@@ -119,9 +121,11 @@ cases_sql(const struct case_filter *f)
 	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s%s "
 	    "ORDER BY %s LIMIT ?7",
 	    f->stuck ? "s.reasons" : "NULL",
-	    f->stuck ? "(SELECT case_id, group_concat(reason, '; ') AS reasons "
-	    "FROM (" STUCK_SQL ") GROUP BY case_id) s JOIN" : "",
-	    f->stuck ? "AND c.id = s.case_id AND c.closed_ms IS NULL " : "",
+	    f->stuck ? "(SELECT r.case_id, group_concat(r.reason, '; ') AS "
+	    "reasons FROM (" STUCK_SQL ") r JOIN cases k ON k.id = r.case_id "
+	    "WHERE k.closed_ms IS NULL OR r.closed GROUP BY r.case_id) s JOIN" :
+	    "",
+	    f->stuck ? "AND c.id = s.case_id " : "",
 	    f->state ? "AND c.state = ?1 " : "",
 	    f->queue ? "AND c.queue = ?2 AND c.closed_ms IS NULL " : "",
 	    f->form ? "AND c.form = ?3 " : "",

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 67
+plan 68
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -151,6 +151,13 @@ is "$(sql "$D" "SELECT value FROM case_fields WHERE case_id = $a AND name = 'est
 sql "$D" "INSERT INTO case_actions (case_id, history_seq, plugin, params, status, attempts, next_ms, error) VALUES ($b, 1, 'log', '{\"message\":\"once more\"}', 'failed', 5, 0, 'the outbox was full')"
 like "$(C cases --stuck)" "$b +BA-1 .*action log failed: the outbox was full" \
     "--stuck: a failed action, with its error"
+# A case closed with an action that failed stays on the supervisor's list.
+was=$(sql "$D" "SELECT coalesce(deadline_ms, 'NULL') FROM cases WHERE id = $b")
+sql "$D" "UPDATE cases SET closed_ms = updated_ms, deadline_ms = 1 WHERE id = $b"
+is "$(C cases --stuck --json | grep "\"id\":$b," | grep -o '"stuck":"[^"]*"')" \
+    '"stuck":"action log failed: the outbox was full"' \
+    "--stuck: a closed case with a failed action, only for that reason"
+sql "$D" "UPDATE cases SET closed_ms = NULL, deadline_ms = $was WHERE id = $b"
 like "$(C retry --comment "outbox emptied" "$b")" "case $b: 1 failed action queued again" \
     "retry queues it again"
 "$INTAKED" -c "$T/intake.conf" --once 2>>"$T/log"
