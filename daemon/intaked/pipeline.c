@@ -274,9 +274,15 @@ pipeline_release(struct pipeline *p)
 		struct worker *w = &p->pool.w[i];
 
 		/* A job in progress is ended, not waited for: the delivery
-		 * stays pending and is taken up again on the next start. */
-		if (w->job != NULL && w->pid > 0)
+		 * stays pending and is taken up again on the next start,
+		 * without the attempt it was given (stopping the daemon is
+		 * not the delivery's fault). */
+		if (w->job != NULL && w->pid > 0) {
 			free(pool_stop(&p->pool, w, true));
+			if (w->job->req == NULL)
+				store_delivery_refund(p->ledger->store,
+				    w->job->delivery_id);
+		}
 		job_state_free(w->job);
 		w->job = NULL;
 	}

@@ -5,7 +5,7 @@
 . "${top_srcdir}/tests/tap/lib.sh"
 : "${INTAKE_RENDER:?run through make check}"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 14
+plan 16
 IN=$T/inbox DATA=$T/data
 mkdir -p "$IN" "$DATA"
 GEN=$top_srcdir/tests/gen
@@ -52,6 +52,18 @@ cp "$IN/d-copy-crashme.png" "$T/e-copy-fine.png"; mv "$T/e-copy-fine.png" "$IN/"
 INTAKE_WORKER_FAULT=crash:d-copy-crashme "$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
 is "$(sql "$DATA" "SELECT group_concat(status, ' ') FROM (SELECT status FROM deliveries WHERE name LIKE '%-copy-%' ORDER BY id)")" \
 	"quarantined case" "a copy that waited for a first that failed is worked on itself"
+
+# Stopping the daemon in the middle of a job costs the delivery nothing.
+page st1-okafor "$IN/g-stopped.png" --seed 13
+INTAKE_WORKER_FAULT=hang:g-stopped "$INTAKED" -f -c "$T/intake.conf" 2>> "$T/daemon.log" &
+pid=$!
+wait_for 60 test "$(sql "$DATA" "SELECT attempts FROM deliveries WHERE name = 'g-stopped.png'")" = 1
+kill -TERM "$pid"; wait "$pid"
+is "$(sql "$DATA" "SELECT status || ' ' || attempts FROM deliveries WHERE name = 'g-stopped.png'")" "pending 0" \
+	"SIGTERM during a job: the delivery stays pending, its attempt given back"
+"$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
+is "$(sql "$DATA" "SELECT status || ' ' || attempts FROM deliveries WHERE name = 'g-stopped.png'")" "case 1" \
+	"the next start makes it a case at its first attempt"
 
 # A worker that cannot start costs no delivery an attempt, and --once
 # gives up with status 1 instead of waiting forever.
