@@ -54,8 +54,15 @@ struct daemon {
 	struct inbox_run *inboxes;
 	size_t		 ninboxes;
 	bool		 once;
+	int64_t		 changing_since;	/* --once: only files still
+						   changing keep it (mono ms) */
 	int		 lockfd;
 };
+
+/* --once leaves files that keep changing to the next run, instead of
+ * waiting for them forever: after this long, or four settle times, with
+ * nothing else to do. */
+#define ONCE_CHANGING_MS	10000
 
 static volatile sig_atomic_t got_stop, got_hup;
 
@@ -343,18 +350,33 @@ scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
 static bool
 at_rest(struct daemon *d)
 {
-	int64_t pending = 0;
-	size_t i;
+	int64_t pending = 0, mono = mono_ms(), limit = ONCE_CHANGING_MS;
+	size_t i, changing = 0;
 
-	for (i = 0; i < d->ninboxes; i++)
-		if (d->inboxes[i].last_scan == 0 ||
-		    scan_pending(&d->inboxes[i].scan) > 0)
+	for (i = 0; i < d->ninboxes; i++) {
+		if (d->inboxes[i].last_scan == 0)
 			return false;
-	if (!pipeline_idle(&d->pipeline))
+		changing += scan_pending(&d->inboxes[i].scan);
+		if (d->inboxes[i].conf->settle_ms > limit / 4)
+			limit = 4 * (int64_t)d->inboxes[i].conf->settle_ms;
+	}
+	if (!pipeline_idle(&d->pipeline) ||
+	    store_delivery_count_pending(d->store, &pending) != 0 ||
+	    pending != 0) {
+		d->changing_since = 0;
 		return false;
-	if (store_delivery_count_pending(d->store, &pending) != 0)
+	}
+	if (changing == 0)
+		return true;
+	/* Only files that are still being written keep it. */
+	if (d->changing_since == 0)
+		d->changing_since = mono;
+	if (mono - d->changing_since < limit)
 		return false;
-	return pending == 0;
+	log_warn("%zu file%s still changing after %lld s: left for the next "
+	    "run", changing, changing == 1 ? " is" : "s are",
+	    (long long)((mono - d->changing_since) / 1000));
+	return true;
 }
 
 /* What only the running daemon knows, for intakectl status: written

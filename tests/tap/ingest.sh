@@ -2,7 +2,7 @@
 # ingest.sh - a running intaked takes what clerks drop, once, when complete.
 . "${top_srcdir}/tests/tap/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 15
+plan 19
 IN=$T/inbox DATA=$T/data
 mkdir -p "$IN" "$DATA"
 conf "$T/intake.conf" "$IN" "$DATA" 'settle="1"'
@@ -58,4 +58,21 @@ is "$(cases)" 5 "and only one case was opened for them"
 # A full rescan finds what no event announced (SIGHUP forces one).
 kill -HUP "$DAEMON_PID"
 wait_for 5 grep -q "rescanning every inbox" "$T/daemon.log"; ok $? "SIGHUP rescans every inbox"
+kill "$DAEMON_PID"; wait "$DAEMON_PID"
+
+# intaked --once does not wait forever for a file that keeps changing: it
+# takes the rest and leaves that one to the next run.
+IN2=$T/inbox2
+mkdir -p "$IN2"
+conf "$T/once.conf" "$IN2" "$T/data2" 'settle="1"'
+pgm 5 > "$IN2/done.tif"
+( while :; do printf x >> "$IN2/growing.tif"; sleep 0.2; done ) &
+writer=$!
+start=$(date +%s)
+timeout 60 "$INTAKED" -c "$T/once.conf" --once 2> "$T/once.log"
+is $? 0 "--once ends although a file keeps changing"
+kill "$writer"; wait "$writer" 2>/dev/null
+ok "$([ $(($(date +%s) - start)) -lt 40 ]; echo $?)" "... in its limit, not the test's timeout"
+like "$(cat "$T/once.log")" "1 file is still changing after [0-9]+ s: left for the next run" "... and says what it left"
+is "$(sql "$T/data2" "SELECT group_concat(name) FROM deliveries")" "done.tif" "... having taken the complete one"
 done_testing
