@@ -23,7 +23,18 @@ struct show {
 	bool		 first;
 	int		 n;
 	int64_t		 id;
+	char		*problems;	/* why a supervisor must look, or NULL */
 };
+
+static int
+case_problems(const struct case_row *k, void *arg)
+{
+	struct show *s = arg;
+
+	free(s->problems);
+	s->problems = k->stuck ? xstrdup(k->stuck) : NULL;
+	return 0;
+}
 
 static int
 show_case(const struct case_row *k, void *arg)
@@ -55,6 +66,7 @@ show_case(const struct case_row *k, void *arg)
 		json_key_str(stdout, &first, "channel", k->channel);
 		json_key_str(stdout, &first, "pdf", k->pdf);
 		json_key_time(stdout, &first, "created", k->created_ms);
+		json_key_str(stdout, &first, "problems", s->problems);
 		json_key_raw(stdout, &first, "files", "[");
 		for (i = 0; i < k->nfiles; i++) {
 			if (i > 0)
@@ -87,6 +99,8 @@ show_case(const struct case_row *k, void *arg)
 		printf("  %s %s\n", i ? "          " : "files:    ", k->files[i]);
 	if (k->pdf)
 		printf("  PDF:       %s\n", k->pdf);
+	if (s->problems)
+		printf("  problems:  %s\n", s->problems);
 	return 0;
 }
 
@@ -209,7 +223,7 @@ int
 cmd_show(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_filter f;
-	struct show s = { c, true, 0, a->id };
+	struct show s = { c, true, 0, a->id, NULL };
 	int64_t id = a->id;
 	int rc;
 
@@ -217,7 +231,15 @@ cmd_show(struct ctl *c, const struct ctl_args *a)
 		return 1;
 	memset(&f, 0, sizeof(f));
 	f.id = id;
-	if (store_cases(c->store, &f, show_case, &s) != 0)
+	/* What a supervisor must look at (cases --stuck), first. */
+	f.stuck = true;
+	f.now_ms = now_ms();
+	if (store_cases(c->store, &f, case_problems, &s) != 0)
+		return 1;
+	f.stuck = false;
+	rc = store_cases(c->store, &f, show_case, &s);
+	free(s.problems);
+	if (rc != 0)
 		return 1;
 	if (s.n == 0) {
 		fprintf(stderr, "intakectl: case %lld: no such case\n",

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 68
+plan 70
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -72,6 +72,8 @@ like "$out" "case $a: BA-1, in \"" "show: form and state"
 like "$out" "estimated_cost +[a-z]+ +[0-9.]+ +1 +466000.50" "show: each field with status, confidence, page"
 like "$out" "1 +ba1-mueller.png#1 +2480x3507" "show: each page and where it came from"
 like "$out" "HISTORY" "show: the history"
+like "$out" "  problems:  deadline passed" "show: what a supervisor must look at, as cases --stuck says it"
+like "$(C show --json "$a" | head -1)" '"problems":"deadline passed"' "show --json: the same"
 is "$(C show --json "$a" | head -1 | cut -c1-9)" '{"case":{' "show --json: the case first"
 C show 99999 2>"$T/err"
 is $? 1 "show of a case that does not exist: exit 1"
