@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "where.h"
 #include "control.h"
 #include "proto.h"
 
@@ -68,7 +69,7 @@ command_name(const char *s)
 static const char *
 ctl_program(void)
 {
-	return program_path("INTAKECTL", BINDIR "/intakectl");
+	return where_program("intakectl");
 }
 
 int

@@ -17,19 +17,20 @@
 #include <unistd.h>
 
 #include "action-check.h"
+#include "where.h"
 #include "workflow.h"
 
 char *
 actions_runner(void)
 {
-	const char *p = program_path("INTAKE_ACTION", NULL);
+	const char *p = getenv("INTAKE_ACTION");
 	const char *w = getenv("INTAKE_WORKER"), *slash;
 
-	if (p != NULL)
-		return xstrdup(p);
-	if (w != NULL && (slash = strrchr(w, '/')) != NULL)
+	/* Beside a worker named in the environment, unless named too. */
+	if ((p == NULL || *p == '\0') && w != NULL &&
+	    (slash = strrchr(w, '/')) != NULL)
 		return xasprintf("%.*s/intake-action", (int)(slash - w), w);
-	return xstrdup(PKGLIBEXECDIR "/intake-action");
+	return xstrdup(where_program("intake-action"));
 }
 
 /* One line per action for intake-action --check. */

@@ -21,6 +21,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "intake.h"
+#include "where.h"
 #include "xmlsafe.h"
 
 #define CONFIG_NS	"urn:intake:config:1"
@@ -28,9 +29,7 @@
 const char *
 config_datadir(void)
 {
-	const char *d = getenv("INTAKE_DATADIR");
-
-	return d != NULL && *d != '\0' ? d : PKGDATADIR;
+	return where_data();
 }
 
 void

@@ -125,9 +125,6 @@ void	 strv_free(char **v, size_t n);
 /* Frees the string (char *) that each of the n elements of v, size bytes
  * apart, holds at offset off, then v itself. */
 void	 free_each_string(void *v, size_t n, size_t size, size_t off);
-/* A companion program: the path in the environment variable env when it
- * is set and not empty, else installed (both borrowed). */
-const char *program_path(const char *env, const char *installed);
 /* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
 char	*fmt_time(int64_t ms, char *buf, size_t len);
 

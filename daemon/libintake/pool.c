@@ -19,11 +19,12 @@
 #include <unistd.h>
 
 #include "pool.h"
+#include "where.h"
 
 static const char *
 worker_path(void)
 {
-	return program_path("INTAKE_WORKER", PKGLIBEXECDIR "/intake-worker");
+	return where_program("intake-worker");
 }
 
 int

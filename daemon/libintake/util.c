@@ -438,14 +438,6 @@ child_signals_default(void)
 	(void)signal(SIGPIPE, SIG_DFL);
 }
 
-const char *
-program_path(const char *env, const char *installed)
-{
-	const char *p = getenv(env);
-
-	return p != NULL && *p != '\0' ? p : installed;
-}
-
 void
 free_each_string(void *v, size_t n, size_t size, size_t off)
 {
