@@ -98,6 +98,21 @@ const struct ctl_cmd ctl_cmds[] = {
 		.fn = cmd_classify,
 	},
 	{
+		.name = "confirm",
+		.usage = "[--comment TEXT] CASE [FIELD...]",
+		.what = "accept fields as read, instead of typing them again",
+		.help = "Accepts uncertain fields as the machine read them: "
+		    "the named ones, or\nevery uncertain field of the case.  "
+		    "Each becomes \"ok\", confirmed by you;\nwhat was read "
+		    "and its confidence stay in the history.  A field that "
+		    "is\ninvalid or missing has no reading to confirm: correct "
+		    "it with set.\n",
+		.opts = "m:comment=",
+		.minargs = 1, .maxargs = -1, .case_arg = true,
+		.perm = CTL_CASE, .served = true,
+		.fn = cmd_confirm,
+	},
+	{
 		.name = "deliveries",
 		.usage = "[--json]",
 		.what = "the intake ledger: every file ever seen and what "

@@ -141,6 +141,7 @@ int	cmd_page(struct ctl *, const struct ctl_args *);
 int	cmd_page_check(struct ctl *, const struct ctl_args *);
 int	cmd_plugins(struct ctl *, const struct ctl_args *);
 int	cmd_reprocess(struct ctl *, const struct ctl_args *);
+int	cmd_confirm(struct ctl *, const struct ctl_args *);
 int	cmd_retry(struct ctl *, const struct ctl_args *);
 int	cmd_set(struct ctl *, const struct ctl_args *);
 int	cmd_show(struct ctl *, const struct ctl_args *);

@@ -145,7 +145,8 @@ keep_corrected(const struct field_row *f, void *arg)
 {
 	struct kept *k = arg;
 
-	if (f->why == NULL || strncmp(f->why, "set by ", 7) != 0)
+	if (f->why == NULL || (strncmp(f->why, "set by ", 7) != 0 &&
+	    strncmp(f->why, "confirmed by ", 13) != 0))
 		return 0;
 	k->name = xreallocarray(k->name, k->n + 1, sizeof(*k->name));
 	k->value = xreallocarray(k->value, k->n + 1, sizeof(*k->value));

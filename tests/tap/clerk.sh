@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 70
+plan 82
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -115,6 +115,30 @@ is $? 1 "a user without a role cannot correct"
 is $? 1 "nor read the work lists"
 like "$(cat "$T/err")" "$me has no role" "... and is told why"
 
+# Confirming what was read, instead of typing it again.
+sql "$D" "UPDATE case_fields SET status = 'uncertain' WHERE case_id = $a AND name IN ('street', 'city', 'phone')"
+sql "$D" "UPDATE case_fields SET status = 'invalid' WHERE case_id = $a AND name = 'email'"
+street=$(sql "$D" "SELECT value FROM case_fields WHERE case_id = $a AND name = 'street'")
+like "$(C confirm --comment "checked on the scan" "$a" street)" "case $a: 1 field confirmed: street" \
+    "confirm accepts a named field as read"
+is "$(sql "$D" "SELECT value || '|' || status || '|' || why FROM case_fields WHERE case_id = $a AND name = 'street'")" \
+    "$street|ok|confirmed by $me" "... its value unchanged, ok, confirmed by the clerk"
+like "$(C why "$a")" "confirmed as read by $me: field street: \"$street\" \(confidence [0-9.]+\) -- \"checked on the scan\"" \
+    "... and the history keeps what was read"
+err=$(C confirm "$a" email 2>&1)
+is $? 1 "an invalid field cannot be confirmed"
+like "$err" 'field "email" is invalid: there is no reading to confirm; correct it with intakectl set' "... set it instead"
+is "$(sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND why LIKE 'confirmed by%'")" 1 \
+    "... and nothing else changed"
+n=$(sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND status = 'uncertain'")
+like "$(C confirm "$a")" "case $a: $n fields confirmed: .*phone" "confirm without names takes every uncertain field"
+is "$(sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND status = 'uncertain'")" 0 "... none is left"
+C confirm "$a" 2>"$T/err"
+is $? 1 "nothing left to confirm: exit 1"
+like "$(cat "$T/err")" "no uncertain field to confirm" "... saying so"
+"$INTAKECTL" -c "$T/norole.conf" confirm "$a" street 2>/dev/null
+is $? 1 "a user without a role cannot confirm"
+
 # Assignment, pages, backup.
 C assign "$a" anna >/dev/null
 is "$(sql "$D" "SELECT assignee FROM cases WHERE id = $a")" anna "assign puts the case on anna's desk"
@@ -148,6 +172,8 @@ like "$(C reprocess "$a")" "case $a: read again by $me: BA-1, [0-9]+ fields? to 
     "reprocess reads the case again"
 is "$(sql "$D" "SELECT value FROM case_fields WHERE case_id = $a AND name = 'estimated_cost'")" \
     612000.00 "... keeping what a person corrected"
+is "$(sql "$D" "SELECT why FROM case_fields WHERE case_id = $a AND name = 'street'")" "confirmed by $me" \
+    "... and what a person confirmed"
 
 # A step that failed is run again on request.
 sql "$D" "INSERT INTO case_actions (case_id, history_seq, plugin, params, status, attempts, next_ms, error) VALUES ($b, 1, 'log', '{\"message\":\"once more\"}', 'failed', 5, 0, 'the outbox was full')"

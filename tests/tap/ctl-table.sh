@@ -5,9 +5,9 @@
 # command runs; commands the daemon does not serve are refused when
 # intakectl runs for a user of the control socket.
 . "${top_srcdir}/tests/tap/lib.sh"
-cmds="assign backup cases classify deliveries extract fire graph lint migrate
+cmds="assign backup cases classify confirm deliveries extract fire graph lint migrate
 ocr page plugins reprocess retry set show stats status why"
-plan 119
+plan 124
 me=$(id -un)
 
 # The usage lines of intakectl --help, one line a command (continuation
@@ -77,7 +77,7 @@ for c in deliveries cases "show 1" "page 1" "why 1" status stats "backup $T/b.db
 	refused "$me has no role in .*norole.conf" N $c
 done
 ok "$([ ! -e "$T/b.db" ]; echo $?)" "... and backup wrote no copy"
-for c in "set 1 x y" "assign 1 anna" "classify 1 BA-1" "reprocess 1" "retry 1"; do
+for c in "set 1 x y" "confirm 1" "assign 1 anna" "classify 1 BA-1" "reprocess 1" "retry 1"; do
 	refused "case 1: $me has no role that works this case in its state" N $c
 done
 refused "$me has no role in" N fire 1 correspondence
