@@ -101,12 +101,12 @@ const struct ctl_cmd ctl_cmds[] = {
 		.name = "confirm",
 		.usage = "[--comment TEXT] CASE [FIELD...]",
 		.what = "accept fields as read, instead of typing them again",
-		.help = "Accepts uncertain fields as the machine read them: "
-		    "the named ones, or\nevery uncertain field of the case.  "
-		    "Each becomes \"ok\", confirmed by you;\nwhat was read "
-		    "and its confidence stay in the history.  A field that "
-		    "is\ninvalid or missing has no reading to confirm: correct "
-		    "it with set.\n",
+		.help = "Accepts fields as the machine read them: the named "
+		    "ones, or every\nuncertain field of the case.  Each becomes "
+		    "\"ok\" (an empty one stays empty),\nconfirmed by you; what "
+		    "was read and its confidence stay in the history.\nA field "
+		    "that is invalid or missing has no reading to confirm: "
+		    "correct it\nwith set.\n",
 		.opts = "m:comment=",
 		.minargs = 1, .maxargs = -1, .case_arg = true,
 		.perm = CTL_CASE, .served = true,

@@ -15,7 +15,7 @@
 
 /* The fields of a case as they are now. */
 struct fields {
-	char	**name, **value, **status;
+	char	**name, **value, **status, **why;
 	double	 *conf;
 	size_t	  n;
 };
@@ -28,10 +28,12 @@ field_add(const struct field_row *f, void *arg)
 	v->name = xreallocarray(v->name, v->n + 1, sizeof(*v->name));
 	v->value = xreallocarray(v->value, v->n + 1, sizeof(*v->value));
 	v->status = xreallocarray(v->status, v->n + 1, sizeof(*v->status));
+	v->why = xreallocarray(v->why, v->n + 1, sizeof(*v->why));
 	v->conf = xreallocarray(v->conf, v->n + 1, sizeof(*v->conf));
 	v->name[v->n] = xstrdup(f->name);
 	v->value[v->n] = xstrdup(f->value ? f->value : "");
 	v->status[v->n] = xstrdup(f->status);
+	v->why[v->n] = f->why ? xstrdup(f->why) : NULL;
 	v->conf[v->n++] = f->confidence;
 	return 0;
 }
@@ -42,6 +44,7 @@ fields_release(struct fields *v)
 	strv_free(v->name, v->n);
 	strv_free(v->value, v->n);
 	strv_free(v->status, v->n);
+	strv_free(v->why, v->n);
 	free(v->conf);
 }
 
@@ -56,9 +59,10 @@ field_index(const struct fields *v, const char *name)
 	return i;
 }
 
-/* Which fields to confirm: those named, each uncertain (one that is
- * invalid or missing must be set instead), else every uncertain one.
- * Marks them in pick; 0, or 1 after saying why not. */
+/* Which fields to confirm: those named that have a reading (uncertain,
+ * ok or empty; one that is invalid or missing must be set instead, and
+ * one a person set or confirmed stays as it is), else every uncertain
+ * one.  Marks them in pick; 0, or 1 after saying why not. */
 static int
 choose(int64_t id, const struct fields *v, char **names, int nnames,
     bool *pick)
@@ -85,7 +89,9 @@ choose(int64_t id, const struct fields *v, char **names, int nnames,
 			    v->status[i]);
 			return 1;
 		}
-		pick[i] = strcmp(v->status[i], "uncertain") == 0;
+		pick[i] = v->why[i] == NULL ||
+		    (strncmp(v->why[i], "set by ", 7) != 0 &&
+		    strncmp(v->why[i], "confirmed by ", 13) != 0);
 	}
 	return 0;
 }
@@ -93,7 +99,7 @@ choose(int64_t id, const struct fields *v, char **names, int nnames,
 int
 cmd_confirm(struct ctl *c, const struct ctl_args *a)
 {
-	struct fields v = { NULL, NULL, NULL, NULL, 0 };
+	struct fields v = { NULL, NULL, NULL, NULL, NULL, 0 };
 	struct case_wf k;
 	const char *comment = ctl_opt(a, "comment"), *user = c->user;
 	char *why = NULL, *by = NULL, *list = NULL;
@@ -126,9 +132,9 @@ cmd_confirm(struct ctl *c, const struct ctl_args *a)
 		n++;
 	}
 	if (n == 0) {
-		fprintf(stderr, "intakectl: case %lld: no uncertain field to "
-		    "confirm%s\n", (long long)id, a->argc > 1 ? " among those "
-		    "named" : "");
+		fprintf(stderr, "intakectl: case %lld: %s\n", (long long)id,
+		    a->argc > 1 ? "a person set or confirmed those fields "
+		    "already" : "no uncertain field to confirm");
 		goto out;
 	}
 	why = xasprintf("confirmed as read by %s: %s", user, list);
@@ -137,7 +143,8 @@ cmd_confirm(struct ctl *c, const struct ctl_args *a)
 		goto out;
 	for (i = 0; i < v.n; i++)
 		if (pick[i] && store_case_field_set(c->store, id, v.name[i],
-		    v.value[i], "ok", by) != 0)
+		    v.value[i], strcmp(v.status[i], "empty") == 0 ? "empty" :
+		    "ok", by) != 0)
 			goto fail;
 	if (ctl_note(c, id, k.state, user, why, comment) != 0 ||
 	    store_commit(c->store) != 0)

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 82
+plan 84
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -133,6 +133,9 @@ is "$(sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND why LIKE
 n=$(sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND status = 'uncertain'")
 like "$(C confirm "$a")" "case $a: $n fields confirmed: .*phone" "confirm without names takes every uncertain field"
 is "$(sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND status = 'uncertain'")" 0 "... none is left"
+C confirm "$a" street 2>"$T/err"
+is $? 1 "a field a person confirmed already is left as it is: exit 1"
+like "$(cat "$T/err")" "a person set or confirmed those fields already" "... saying so"
 C confirm "$a" 2>"$T/err"
 is $? 1 "nothing left to confirm: exit 1"
 like "$(cat "$T/err")" "no uncertain field to confirm" "... saying so"
