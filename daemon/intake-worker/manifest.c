@@ -54,8 +54,12 @@ manifest_read(struct job *j, const char *source, const char *member,
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (root == NULL || xmlStrcmp(root->name,
 	    (const xmlChar *)"submission") != 0) {
+		if (err[0] == '\0' && root != NULL)
+			snprintf(err, sizeof(err), "its root element is <%.40s>, "
+			    "a manifest's is <submission> (intake-manifest(5))",
+			    (const char *)root->name);
 		job_warn(j, "%s: manifest ignored: %s", where,
-		    err[0] ? err : "the root element is not <submission>");
+		    err[0] ? err : "it has no root element");
 		xmlFreeDoc(doc);
 		free(where);
 		return 0;

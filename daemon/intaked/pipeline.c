@@ -551,6 +551,16 @@ open_case(struct pipeline *p, struct job_state *j)
 	for (i = 0; i < c->nwarnings; i++)
 		if ((rc = store_case_add_problem(st, case_id, c->warnings[i])) != 0)
 			goto fail;
+	if (c->manifest.pages != 0 && c->manifest.pages != c->npages) {
+		char *why = xasprintf("the manifest states %u page%s, the "
+		    "delivery gives %zu", c->manifest.pages,
+		    c->manifest.pages == 1 ? "" : "s", c->npages);
+
+		rc = store_case_add_problem(st, case_id, why);
+		free(why);
+		if (rc != 0)
+			goto fail;
+	}
 	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
 		goto fail;
 	if ((rc = reading_store_fields(st, case_id, p->tpls, p->ntpls,

@@ -1470,7 +1470,8 @@ START_TEST(test_manifest_wrong_root)
 	manifest("<?xml version=\"1.0\"?><invoice><reference>X</reference>"
 	    "</invoice>");
 	ck_assert_int_eq(rec.nmanifest, 0);
-	assert_warned("manifest ignored: the root element is not <submission>",
+	assert_warned("manifest ignored: its root element is <invoice>, a "
+	    "manifest's is <submission> (intake-manifest(5))",
 	    "station:manifest.xml");
 }
 END_TEST
