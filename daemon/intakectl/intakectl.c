@@ -60,7 +60,8 @@ usage(int status)
 "      --json          print one JSON object per line\n"
 "      --remote        go through the daemon's control socket (the default\n"
 "                      when the database is not readable by you)\n"
-"  -h, --help          show this help; intakectl COMMAND --help for one command\n"
+"  -h, --help          show this help; intakectl help COMMAND (or\n"
+"                      intakectl COMMAND --help) for one command\n"
 "  -V, --version       show the version\n"
 "\n"
 "Commands:\n");
@@ -494,6 +495,18 @@ main(int argc, char *argv[])
 	}
 	if (optind >= argc)
 		usage(2);
+	/* intakectl help [COMMAND]: what the table says, nothing read. */
+	if (strcmp(argv[optind], "help") == 0) {
+		if (optind + 1 >= argc)
+			usage(0);
+		if ((cmd = ctl_cmd_find(argv[optind + 1])) == NULL) {
+			fprintf(stderr, "intakectl: unknown command \"%s\": see "
+			    "intakectl --help\n", argv[optind + 1]);
+			return 2;
+		}
+		print_help(cmd);
+		return 0;
+	}
 	log_init("intakectl", true, LOG_LEVEL_WARN);
 	config_init(&c.config);
 	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)

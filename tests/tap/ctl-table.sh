@@ -7,7 +7,7 @@
 . "${top_srcdir}/tests/tap/lib.sh"
 cmds="assign backup cases classify confirm deliveries extract fire graph lint migrate
 ocr page plugins reprocess retry set show stats status why"
-plan 124
+plan 147
 me=$(id -un)
 
 # The usage lines of intakectl --help, one line a command (continuation
@@ -27,10 +27,14 @@ for c in $cmds; do
 	help=$("$INTAKECTL" "$c" --help)
 	is $? 0 "$c --help exits 0"
 	is "$(usage_of "$help")" "$want" "$c --help prints the usage line of intakectl --help"
+	is "$("$INTAKECTL" help "$c")" "$help" "intakectl help $c prints the same as $c --help"
 	err=$("$INTAKECTL" "$c" --no-such-option 2>&1 >/dev/null)
 	is $? 2 "$c with an unknown option is a usage error (2)"
 	is "$(usage_of "$err")" "$want" "... printing the same usage line"
 done
+"$INTAKECTL" help no-such-command 2>"$T/err"
+is $? 2 "help of an unknown command: usage error"
+like "$(cat "$T/err")" 'unknown command "no-such-command"' "... naming it"
 man=$(sed -n '/^\.SH COMMANDS/,/^\.SH WHO/p' "$top_srcdir/man/intakectl.8")
 missing=$(for c in $cmds; do printf '%s\n' "$man" | grep -q "^\.B $c\( \|$\)" || echo "$c"; done)
 is "$missing" "" "intakectl(8) describes every command"
