@@ -218,8 +218,39 @@ write_json(const struct item *top, const struct items *fields,
 	return buf;
 }
 
-/* Elements of one item: <name>text</name> each; XML cannot hold control
- * characters other than tab and newline, so others become spaces. */
+/* Text as XML 1.0 can hold it, with the escapes json_str() uses: a
+ * backslash doubled, and \xNN for each byte XML cannot carry (one that
+ * is not valid UTF-8, a control character other than tab and newline,
+ * U+FFFE and U+FFFF).  A new string, the caller's. */
+static char *
+xml_text(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0, n, k, i;
+	uint32_t c;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("out of memory");
+	for (n = strlen(s); n > 0; s += k, n -= k) {
+		k = utf8_seq(s, n, &c);
+		if (k == 0 || (c < 0x20 && c != '\t' && c != '\n') ||
+		    c == 0xfffe || c == 0xffff) {
+			if (k == 0)
+				k = 1;
+			for (i = 0; i < k; i++)
+				fprintf(f, "\\x%02x", (unsigned char)s[i]);
+		} else if (c == '\\')
+			fputs("\\\\", f);
+		else
+			fwrite(s, 1, k, f);
+	}
+	if (fclose(f) != 0)
+		fatal("out of memory");
+	return buf;
+}
+
+/* Elements of one item: <name>text</name> each. */
 static int
 xml_item(xmlTextWriterPtr w, const struct item *it)
 {
@@ -227,11 +258,8 @@ xml_item(xmlTextWriterPtr w, const struct item *it)
 	int rc = 0;
 
 	for (i = 0; i < it->n && rc >= 0; i += 2) {
-		char *v = xstrdup(it->kv[i + 1]), *p;
+		char *v = xml_text(it->kv[i + 1]);
 
-		for (p = v; *p; p++)
-			if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
-				*p = ' ';
 		rc = xmlTextWriterWriteElement(w, BAD_CAST it->kv[i],
 		    BAD_CAST v);
 		free(v);
@@ -282,9 +310,12 @@ write_xml(const struct item *top, const struct items *fields,
 		rc = xml_list(w, "pages", "page", pages);
 	if (rc >= 0)
 		rc = xmlTextWriterStartElement(w, BAD_CAST "files");
-	for (i = 0; i < nfiles && rc >= 0; i++)
-		rc = xmlTextWriterWriteElement(w, BAD_CAST "file",
-		    BAD_CAST files[i]);
+	for (i = 0; i < nfiles && rc >= 0; i++) {
+		char *v = xml_text(files[i]);
+
+		rc = xmlTextWriterWriteElement(w, BAD_CAST "file", BAD_CAST v);
+		free(v);
+	}
 	if (rc >= 0)
 		rc = xmlTextWriterEndElement(w);
 	if (rc >= 0)

@@ -92,15 +92,30 @@ show_case(const struct case_row *k, void *arg)
 		printf("  deadline:  %s\n", ctl_time(k->deadline_ms, t,
 		    sizeof(t)));
 	printf("  opened:    %s\n", ctl_time(k->created_ms, t, sizeof(t)));
-	if (k->reference)
-		printf("  reference: %s%s%s\n", k->reference,
-		    k->sender ? ", from " : "", k->sender ? k->sender : "");
-	for (i = 0; i < k->nfiles; i++)
-		printf("  %s %s\n", i ? "          " : "files:    ", k->files[i]);
-	if (k->pdf)
-		printf("  PDF:       %s\n", k->pdf);
-	if (s->problems)
-		printf("  problems:  %s\n", s->problems);
+	if (k->reference) {
+		fputs("  reference: ", stdout);
+		safe_put(stdout, k->reference, 0);
+		if (k->sender) {
+			fputs(", from ", stdout);
+			safe_put(stdout, k->sender, 0);
+		}
+		putchar('\n');
+	}
+	for (i = 0; i < k->nfiles; i++) {
+		printf("  %s ", i ? "          " : "files:    ");
+		safe_put(stdout, k->files[i], 0);
+		putchar('\n');
+	}
+	if (k->pdf) {
+		fputs("  PDF:       ", stdout);
+		safe_put(stdout, k->pdf, 0);
+		putchar('\n');
+	}
+	if (s->problems) {
+		fputs("  problems:  ", stdout);
+		safe_put(stdout, s->problems, 0);
+		putchar('\n');
+	}
 	return 0;
 }
 
@@ -129,9 +144,17 @@ show_field(const struct field_row *f, void *arg)
 		printf("\n%-20s %-10s %-5s %-4s %s\n", "FIELD", "STATUS", "CONF",
 		    "PAGE", "VALUE");
 	s->first = false;
-	printf("%-20s %-10s %-5.2f %-4u %s%s%s%s\n", f->name, f->status,
-	    f->confidence, f->page, f->value, f->why && *f->why ? "  (" : "",
-	    f->why && *f->why ? f->why : "", f->why && *f->why ? ")" : "");
+	safe_put(stdout, f->name, 20);
+	putchar(' ');
+	safe_put(stdout, f->status, 10);
+	printf(" %-5.2f %-4u ", f->confidence, f->page);
+	safe_put(stdout, f->value, 0);
+	if (f->why && *f->why) {
+		fputs("  (", stdout);
+		safe_put(stdout, f->why, 0);
+		putchar(')');
+	}
+	putchar('\n');
 	return 0;
 }
 
@@ -166,8 +189,9 @@ show_page(const struct page_row *p, void *arg)
 		char size[24];
 
 		snprintf(size, sizeof(size), "%ux%u", p->width, p->height);
-		printf("%-4u %-40s %-11s %-8d %d%%\n", p->seq, from, size,
-		    p->rotation, p->confidence);
+		printf("%-4u ", p->seq);
+		safe_put(stdout, from, 40);
+		printf(" %-11s %-8d %d%%\n", size, p->rotation, p->confidence);
 		free(from);
 	}
 	return 0;
@@ -208,14 +232,20 @@ show_history(const struct history_row *h, void *arg)
 		printf("\nHISTORY (intakectl why %lld explains it)\n",
 		    (long long)s->id);
 	s->first = false;
-	printf("  %s  %-10s ", ctl_time(h->at_ms, t, sizeof(t)), h->actor);
+	printf("  %s  ", ctl_time(h->at_ms, t, sizeof(t)));
+	safe_put(stdout, h->actor, 10);
+	putchar(' ');
 	if (strcmp(h->kind, "start") == 0 || strcmp(h->kind, "transition") == 0)
 		printf("%s%s%s -> %s", h->event ? h->event : "",
 		    h->event ? ": " : "", h->from ? h->from : "start", h->to);
 	else
-		printf("%s", h->why ? h->why : h->kind);
-	printf("%s%s%s\n", h->comment ? " -- \"" : "",
-	    h->comment ? h->comment : "", h->comment ? "\"" : "");
+		safe_put(stdout, h->why ? h->why : h->kind, 0);
+	if (h->comment) {
+		fputs(" -- \"", stdout);
+		safe_put(stdout, h->comment, 0);
+		putchar('"');
+	}
+	putchar('\n');
 	return 0;
 }
 

@@ -88,13 +88,18 @@ print_case(const struct case_row *k, void *arg)
 		puts("]}");
 		return 0;
 	}
-	printf("%-6lld %-7s %-16s %-14s %-16s %-5lld %-16s %s\n",
-	    (long long)k->id, k->form ? k->form : "-", k->state,
-	    k->queue ? k->queue : "-",
-	    k->closed_ms ? "closed" : ctl_time(k->deadline_ms, due,
-	    sizeof(due)), (long long)k->npages,
-	    ctl_time(k->created_ms, created, sizeof(created)),
-	    k->stuck ? k->stuck : k->reference ? k->reference : "");
+	printf("%-6lld ", (long long)k->id);
+	safe_put(stdout, k->form ? k->form : "-", 7);
+	putchar(' ');
+	safe_put(stdout, k->state, 16);
+	putchar(' ');
+	safe_put(stdout, k->queue ? k->queue : "-", 14);
+	printf(" %-16s %-5lld %-16s ", k->closed_ms ? "closed" :
+	    ctl_time(k->deadline_ms, due, sizeof(due)), (long long)k->npages,
+	    ctl_time(k->created_ms, created, sizeof(created)));
+	safe_put(stdout, k->stuck ? k->stuck : k->reference ? k->reference :
+	    "", 0);
+	putchar('\n');
 	return 0;
 }
 

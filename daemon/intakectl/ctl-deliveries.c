@@ -48,11 +48,17 @@ print_delivery(const struct delivery *d, void *arg)
 	char pages[16] = "-";
 	if (d->status == DS_CASE)
 		snprintf(pages, sizeof(pages), "%lld", (long long)d->pages);
-	printf("%-6lld %-11s %-6s %-5s %-7s %-12.12s %s%s%s%s\n", (long long)d->id,
+	printf("%-6lld %-11s %-6s %-5s %-7s %-12.12s ", (long long)d->id,
 	    delivery_status_name(d->status), casebuf, pages,
 	    d->status == DS_IGNORED ? "-" : ctl_size(d->size, size, sizeof(size)),
-	    d->sha256 ? d->sha256 : "-", d->name, d->folder ? "/" : "",
-	    d->reason ? "  -- " : "", d->reason ? d->reason : "");
+	    d->sha256 ? d->sha256 : "-");
+	safe_put(stdout, d->name, 0);
+	fputs(d->folder ? "/" : "", stdout);
+	if (d->reason != NULL) {
+		fputs("  -- ", stdout);
+		safe_put(stdout, d->reason, 0);
+	}
+	putchar('\n');
 	return 0;
 }
 

@@ -177,8 +177,10 @@ cmd_ocr(struct ctl *c, const struct ctl_args *a)
 	r.pages = job.pages;
 	r.npages = job.npages;
 	if (job.refused != NULL) {
-		fprintf(stderr, "intakectl: \"%s\" refused: %s\n", r.file,
-		    job.refused);
+		char *why = safe_text(job.refused);
+
+		fprintf(stderr, "intakectl: \"%s\" refused: %s\n", r.file, why);
+		free(why);
 		goto out;
 	}
 	if (r.npages == 0) {

@@ -31,16 +31,26 @@
 				   beyond the job's own (twice: the one
 				   before it too) */
 
-/* Prints an outcome: what changed on stdout, why nothing did on stderr. */
+/* Prints an outcome, which may name delivered files, as safe text: what
+ * changed on stdout, why nothing did on stderr. */
 static int
 outcome_print(int rc, const char *outcome)
 {
-	if (rc == 0) {
-		printf("%s\n", outcome);
-		return 0;
+	FILE *f = rc == 0 ? stdout : stderr;
+	const char *line = outcome, *nl;
+
+	/* Line by line: each its own, none forged by a name. */
+	for (; *line != '\0'; line = *nl ? nl + 1 : nl) {
+		char *one;
+
+		nl = line + strcspn(line, "\n");
+		one = xasprintf("%.*s", (int)(nl - line), line);
+		fputs(rc == 0 ? "" : "intakectl: ", f);
+		safe_put(f, one, 0);
+		fputc('\n', f);
+		free(one);
 	}
-	fprintf(stderr, "intakectl: %s\n", outcome);
-	return 1;
+	return rc == 0 ? 0 : 1;
 }
 
 /* Reads the delivery with a worker of this intakectl's own. */

@@ -29,8 +29,8 @@ struct status {
 /* One count by two names (ka: a, kb: b; b NULL is none), as a JSON
  * object or a row of a table whose columns are wa and wb wide. */
 static void
-count_row(struct status *s, const char *ka, const char *a, int wa,
-    const char *kb, const char *b, int wb, int64_t n)
+count_row(struct status *s, const char *ka, const char *a, size_t wa,
+    const char *kb, const char *b, size_t wb, int64_t n)
 {
 	if (s->c->json) {
 		printf("%s{\"%s\":", s->first ? "" : ",", ka);
@@ -38,9 +38,13 @@ count_row(struct status *s, const char *ka, const char *a, int wa,
 		printf(",\"%s\":", kb);
 		json_str(stdout, b);
 		printf(",\"n\":%lld}", (long long)n);
-	} else
-		printf("  %-*s %-*s %lld\n", wa, a, wb, b ? b : "-",
-		    (long long)n);
+	} else {
+		fputs("  ", stdout);
+		safe_put(stdout, a, wa);
+		putchar(' ');
+		safe_put(stdout, b ? b : "-", wb);
+		printf(" %lld\n", (long long)n);
+	}
 	s->first = false;
 }
 
@@ -209,9 +213,11 @@ form_row(const char *form, int64_t n, int64_t median_ms, void *arg)
 		json_key_int(stdout, &first, "median_hours",
 		    (median_ms + 1800000) / 3600000);
 		puts("}");
-	} else
-		printf("%-18s %9lld %10.1f days\n", *form ? form : "-",
-		    (long long)n, (double)median_ms / 86400000.0);
+	} else {
+		safe_put(stdout, *form ? form : "-", 18);
+		printf(" %9lld %10.1f days\n", (long long)n,
+		    (double)median_ms / 86400000.0);
+	}
 	return 0;
 }
 

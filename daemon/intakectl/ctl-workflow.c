@@ -100,25 +100,30 @@ print_history(const struct history_row *h, void *arg)
 		putchar('\n');
 		return 0;
 	}
-	printf("%s  %s: ", ctl_time(h->at_ms, t, sizeof(t)), h->actor);
+	printf("%s  ", ctl_time(h->at_ms, t, sizeof(t)));
+	safe_put(stdout, h->actor, 0);
+	fputs(": ", stdout);
 	if (strcmp(h->kind, "start") == 0)
-		printf("started in \"%s\" (%s)", h->to, h->why ? h->why : "");
+		printf("started in \"%s\" (", h->to);
 	else if (strcmp(h->kind, "transition") == 0 && h->event != NULL)
-		printf("\"%s\" moved the case from \"%s\" to \"%s\"%s%s",
-		    h->event, h->from, h->to, h->why ? " because " : "",
-		    h->why ? h->why : "");
+		printf("\"%s\" moved the case from \"%s\" to \"%s\"%s",
+		    h->event, h->from, h->to, h->why ? " because " : "");
 	else if (strcmp(h->kind, "transition") == 0)
 		printf("moved from \"%s\" to \"%s\" because %s", h->from, h->to,
-		    h->why ? h->why : "decided on entry");
+		    h->why ? "" : "decided on entry");
 	else if (strcmp(h->kind, "ignored") == 0)
-		printf("\"%s\" changed nothing: %s", h->event ? h->event : "",
-		    h->why ? h->why : "");
+		printf("\"%s\" changed nothing: ", h->event ? h->event : "");
 	else if (strcmp(h->kind, "action") == 0)
-		printf("action %s", h->why ? h->why : "");
-	else
-		printf("%s", h->why ? h->why : "");
-	if (h->comment != NULL)
-		printf(" -- \"%s\"", h->comment);
+		fputs("action ", stdout);
+	if (h->why != NULL)
+		safe_put(stdout, h->why, 0);
+	if (strcmp(h->kind, "start") == 0)
+		putchar(')');
+	if (h->comment != NULL) {
+		fputs(" -- \"", stdout);
+		safe_put(stdout, h->comment, 0);
+		putchar('"');
+	}
 	putchar('\n');
 	return 0;
 }

@@ -71,7 +71,12 @@ usage(int status)
 		free(lead);
 		fprintf(f, "      %s\n", ctl_cmds[i].what);
 	}
-	fprintf(f, "\nExit status: 0 success, 1 refused or not found, 2 usage.\n"
+	fprintf(f, "\nNames and values from outside are printed with \\\\ for a "
+	    "backslash and \\xNN\nfor a byte that is not printable UTF-8 "
+	    "(\\n \\r \\t for those).  JSON is always\nvalid UTF-8, with "
+	    "the same \\\\ and \\xNN inside its strings for bytes that\n"
+	    "are not.\n"
+	    "\nExit status: 0 success, 1 refused or not found, 2 usage.\n"
 	    "See intakectl(8).\n");
 	exit(status);
 }

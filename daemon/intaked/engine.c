@@ -249,9 +249,11 @@ take(struct run *r, const struct wf_state *from, const struct wf_transition *t,
 	r->c.state = xstrdup(to->id);
 	r->c.state_since_ms = r->now;
 	r->c.closed_ms = to->final ? r->now : 0;
-	log_info("case %lld: %s%s%s -> %s%s%s", (long long)r->c.id,
+	/* Not why: it holds the values the guards read, which only the
+	 * history keeps. */
+	log_info("case %lld: %s%s%s -> %s", (long long)r->c.id,
 	    from ? from->id : "start", event ? " on " : "", event ? event : "",
-	    to->id, why ? ": " : "", why ? why : "");
+	    to->id);
 	return 0;
 }
 
@@ -753,11 +755,11 @@ engine_action_done(struct engine *e, const struct action_row *a, int result,
 	else if (ok)
 		log_debug("case %lld: action %lld (%s) done",
 		    (long long)a->case_id, (long long)a->id, a->plugin);
-	else
-		log_warn("case %lld: action %lld (%s) %s: %s",
-		    (long long)a->case_id, (long long)a->id, a->plugin, last ?
-		    "failed for good" : "failed, to be tried again",
-		    note ? note : "");
+	else	/* the note (a recipient, a file name) only in the history */
+		log_warn("case %lld: action %lld (%s) %s (intakectl why %lld "
+		    "says why)", (long long)a->case_id, (long long)a->id,
+		    a->plugin, last ? "failed for good" :
+		    "failed, to be tried again", (long long)a->case_id);
 	return rc;
 }
 

@@ -97,7 +97,7 @@ usage(int status)
 "      --settle SECS   seconds a file must stay unchanged (with --inbox)\n"
 "  -n, --check         check the configuration and the workflows and exit\n"
 "                      (0: OK, 1: not)\n"
-"  -v, --verbose       log debugging detail\n"
+"  -v, --verbose       log debugging detail (ids, never names or values)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"

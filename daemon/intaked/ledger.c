@@ -195,7 +195,7 @@ ledger_claim_failed(struct ledger *l, struct delivery *d, int err)
 		    strerror(-err), err == -EACCES || err == -EPERM ?
 		    ": check its permissions" : "");
 	}
-	log_warn("\"%s\": %s", d->name, reason);
+	log_warn("%s", reason);
 	rc = store_delivery_finish(l->store, d->id, status, STAGE_DONE, 0, 0,
 	    reason, NULL);
 	free(reason);
@@ -222,7 +222,7 @@ ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
 		goto out;
 	*id = d.id;
 	log_subject("delivery %lld", (long long)d.id);
-	log_info("taking \"%s\" from %s", name, in->path);
+	log_info("taking a %s from %s", folder ? "folder" : "file", in->path);
 	rc = ledger_move_in(l, &d);
 	if (INTAKE_IS_ERRNO(rc)) {
 		err = rc;
@@ -256,8 +256,7 @@ ledger_ignore(struct ledger *l, const struct inbox_conf *in, const char *name,
 	d.location = path_join(in->path, name);
 	rc = store_delivery_insert(l->store, &d);
 	if (rc == 0)
-		log_debug("delivery %lld: \"%s\" %s", (long long)d.id, name,
-		    reason);
+		log_debug("delivery %lld: %s", (long long)d.id, reason);
 	free(d.location);
 	free(reason);
 	return rc;
@@ -350,16 +349,16 @@ ledger_finish_reject(struct ledger *l, struct delivery *d)
 		}
 		free(part);
 		if (rc != 0) {
-			log_err("\"%s\" -> \"%s\": %s", src, d->location,
-			    strerror(-rc));
+			log_err("delivery %lld: moving it into \"%s\": %s",
+			    (long long)d->id, rdir, strerror(-rc));
 			rc = INTAKE_ERR;
 			goto out;
 		}
 	}
 	remove_tree(dir);	/* what a worker wrote for it (pages/) too */
 	rc = store_delivery_set_stage(l->store, d->id, STAGE_DONE, NULL);
-	log_info("\"%s\" refused: %s; moved to %s", d->name, d->reason,
-	    d->location);
+	log_info("delivery %lld refused (intakectl deliveries says why); "
+	    "moved into %s", (long long)d->id, rdir);
 out:
 	free(src);
 	free(dir);
@@ -406,13 +405,13 @@ recover_one(const struct delivery *cd, void *arg)
 	switch (d.stage) {
 	case STAGE_CLAIMING:
 	case STAGE_COPIED:
-		log_info("resuming the claim of \"%s\"", d.name);
+		log_info("resuming its claim");
 		rc = ledger_move_in(l, &d);
 		if (INTAKE_IS_ERRNO(rc))
 			rc = ledger_claim_failed(l, &d, rc);
 		break;
 	case STAGE_REJECTING:
-		log_info("resuming the refusal of \"%s\"", d.name);
+		log_info("resuming its refusal");
 		rc = ledger_finish_reject(l, &d);
 		break;
 	default:
@@ -457,8 +456,9 @@ adopt_orphan(struct ledger *l, const char *token)
 	d.stage = STAGE_SPOOLED;
 	rc = store_delivery_insert(l->store, &d);
 	if (rc == 0)
-		log_warn("delivery %lld: adopted \"%s\" found in the spool "
-		    "without a ledger row", (long long)d.id, name);
+		log_warn("delivery %lld: adopted a %s found in the spool "
+		    "without a ledger row", (long long)d.id, d.folder ? "folder" :
+		    "file");
 	free(d.location);
 out:
 	free(name);

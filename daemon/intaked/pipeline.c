@@ -362,7 +362,7 @@ mark_duplicate(struct ledger *l, const struct delivery *d, const char *hex,
 		rc = store_delivery_finish(l->store, d->id, DS_DUPLICATE,
 		    STAGE_DONE, 0, first, reason, NULL);
 		if (rc == 0)
-			log_info("\"%s\" is a duplicate: %s", d->name, reason);
+			log_info("a duplicate: %s", reason);
 	}
 out:
 	free(reason);
@@ -431,8 +431,8 @@ pipeline_submit(struct pipeline *p, int64_t id)
 		rc = store_delivery_set_hash(l->store, id, hex, size);
 		p->held = xreallocarray(p->held, p->nheld + 1, sizeof(*p->held));
 		p->held[p->nheld++] = id;
-		log_debug("\"%s\" waits for delivery %lld, its first copy",
-		    d.name, (long long)first);
+		log_debug("waits for delivery %lld, its first copy",
+		    (long long)first);
 	} else if (rc == 0)
 		rc = mark_duplicate(l, &d, hex, size, first, first_case);
 	else if (rc == INTAKE_ENOENT) {
@@ -467,27 +467,31 @@ release_held(struct pipeline *p)
 static void reread_answer(struct pipeline *, struct job_state *, bool ok,
 	    const char *outcome);
 
-/* Records a failed attempt; quarantines the delivery after the last. */
+/* Records a failed attempt; quarantines the delivery after the last.
+ * doing (NULL: nothing) is what the worker was at, which names files:
+ * the ledger records it, the log only why. */
 static void
-job_failed(struct pipeline *p, int64_t id, const char *why)
+job_failed(struct pipeline *p, int64_t id, const char *why, const char *doing)
 {
 	struct delivery d;
-	char *reason;
+	char *full, *reason;
 
 	if (store_delivery_get(p->ledger->store, id, &d) != 0)
 		return;
 	log_subject("delivery %lld", (long long)id);
-	store_delivery_set_error(p->ledger->store, id, why);
+	full = doing ? xasprintf("%s while %s", why, doing) : xstrdup(why);
+	store_delivery_set_error(p->ledger->store, id, full);
 	if (d.attempts >= (int)p->config->attempts) {
-		reason = xasprintf("%s (%d attempts)", why, d.attempts);
-		log_warn("\"%s\" quarantined: %s", d.name, reason);
+		reason = xasprintf("%s (%d attempts)", full, d.attempts);
+		log_warn("quarantined: %s (%d attempts)", why, d.attempts);
 		ledger_reject(p->ledger, id, DS_QUARANTINED, 0, reason);
 		free(reason);
 		release_held(p);
 	} else {
-		log_warn("\"%s\": %s; trying again", d.name, why);
+		log_warn("%s; trying again", why);
 		enqueue(p, id);
 	}
+	free(full);
 	log_clear_subject();
 	delivery_release(&d);
 }
@@ -570,10 +574,10 @@ open_case(struct pipeline *p, struct job_state *j)
 	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
 	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
 		goto fail;
-	log_info("case %lld opened for \"%s\": %zu page%s, %zu attachment%s%s%s",
-	    (long long)case_id, d.name, c->npages, c->npages == 1 ? "" : "s",
-	    c->natt, c->natt == 1 ? "" : "s", c->nwarnings ? ", problems: " : "",
-	    c->nwarnings ? c->warnings[0] : "");
+	log_info("case %lld opened: %zu page%s, %zu attachment%s, %zu "
+	    "problem%s", (long long)case_id, c->npages, c->npages == 1 ? "" :
+	    "s", c->natt, c->natt == 1 ? "" : "s", c->nwarnings,
+	    c->nwarnings == 1 ? "" : "s");
 	goto out;
 fail:
 	store_rollback(st);
@@ -623,7 +627,7 @@ job_finished(struct pipeline *p, struct job_state *j)
 			enqueue(p, j->delivery_id);	/* the database is busy */
 		else if (rc != 0)	/* counts as an attempt: no endless loop */
 			job_failed(p, j->delivery_id, "the case cannot be recorded "
-			    "(see the log)");
+			    "(see the log)", NULL);
 		log_clear_subject();
 		if (rc == 0)
 			release_held(p);
@@ -789,7 +793,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		    strerror(errno));
 		log_err("delivery %lld: %s", (long long)id, why);
 		store_delivery_attempt(l->store, id, &attempts);
-		job_failed(p, id, why);
+		job_failed(p, id, why, NULL);
 		free(why);
 		rc = INTAKE_ERR;
 		goto out;
@@ -820,8 +824,9 @@ out:
 	return rc;
 }
 
-/* Answers the request of job j (a case read again) and logs how it went
- * (ids only: the outcome names what was read, the history holds it). */
+/* Answers the request of job j (a case read again) and logs how it went,
+ * by ids only: the outcome names what was read and files, and goes to
+ * the store for the one who asked. */
 static void
 reread_answer(struct pipeline *p, struct job_state *j, bool ok,
     const char *outcome)
@@ -832,9 +837,9 @@ reread_answer(struct pipeline *p, struct job_state *j, bool ok,
 	else if (ok)
 		log_info("case %lld read again, as asked by request %lld",
 		    (long long)j->req->case_id, (long long)j->req->id);
-	else
-		log_warn("case %lld could not be read again (request %lld): %s",
-		    (long long)j->req->case_id, (long long)j->req->id, outcome);
+	else	/* why is in the answer: it may name files */
+		log_warn("case %lld could not be read again (request %lld)",
+		    (long long)j->req->case_id, (long long)j->req->id);
 	p->reread_running = 0;
 	p->reread_asked = true;		/* there may be another */
 }
@@ -1022,16 +1027,17 @@ worker_lost(struct pipeline *p, struct worker *w, const char *what)
 		free(doing);
 		return;
 	}
-	why = xasprintf("worker %s%s%s", what ? what : how,
-	    doing ? " while " : "", doing ? doing : "");
+	why = xasprintf("worker %s", what ? what : how);
 	if (j->req != NULL) {
-		char *outcome = xasprintf("case %lld: the %s; nothing changed",
-		    (long long)j->req->case_id, why);
+		/* The outcome goes to the store, for the one who asked. */
+		char *outcome = xasprintf("case %lld: the %s%s%s; nothing "
+		    "changed", (long long)j->req->case_id, why,
+		    doing ? " while " : "", doing ? doing : "");
 
 		reread_answer(p, j, false, outcome);
 		free(outcome);
 	} else
-		job_failed(p, j->delivery_id, why);
+		job_failed(p, j->delivery_id, why, doing);
 	free(why);
 	free(how);
 	free(doing);
@@ -1077,9 +1083,12 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 	case COLLECT_MORE:
 		if (m->type == MSG_HELLO)
 			return worker_ready(p, w, j->c.hello.sandbox);
+		/* The warning names files: it is the case's problem, the
+		 * log counts it. */
 		if (m->type == MSG_WARNING)
-			log_info("delivery %lld: %s", (long long)j->delivery_id,
-			    j->c.warnings[j->c.nwarnings - 1]);
+			log_info("delivery %lld: the worker reports problem %zu "
+			    "(intakectl show lists them with the case)",
+			    (long long)j->delivery_id, j->c.nwarnings);
 		return true;
 	case COLLECT_DONE:
 	case COLLECT_REFUSED:

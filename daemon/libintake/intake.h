@@ -128,8 +128,35 @@ void	 free_each_string(void *v, size_t n, size_t size, size_t off);
 /* Formats a UTC time "2026-11-26T14:30:12Z" into buf (at least 21 bytes). */
 char	*fmt_time(int64_t ms, char *buf, size_t len);
 
+/* text.c: text from outside (names, manifests, OCR) made safe to print. */
+/* The length (1 to 4) of the valid UTF-8 sequence s begins with (of at
+ * most n bytes), its code point in *cp; 0 when s begins none: a stray
+ * continuation byte, a short sequence, an overlong form, a surrogate
+ * (U+D800 to U+DFFF) or a code point above U+10FFFF. */
+size_t	 utf8_seq(const char *s, size_t n, uint32_t *cp);
+/* s rendered for one line of a terminal or a log, losslessly: printable
+ * UTF-8 as it is, a backslash doubled, \n \r \t, and \xNN for every
+ * other byte of a control character (C0, DEL, C1, line separators,
+ * directional overrides) and every byte that is not valid UTF-8.  A new
+ * string, the caller's; "-" for NULL. */
+char	*safe_text(const char *s);
+/* The same into out, which must hold 4 * strlen(s) + 1 bytes (for
+ * callers that must not allocate); the length written (out NULL: only
+ * counted). */
+size_t	 safe_text_to(char *out, const char *s);
+/* Writes safe_text(s) to f, then blanks up to width columns. */
+void	 safe_put(FILE *f, const char *s, size_t width);
+/* The columns a terminal gives s (its code points; combining marks none,
+ * wide East Asian ones two; a byte that is not UTF-8 one). */
+size_t	 text_width(const char *s);
+/* Undoes safe_text() and the escapes json_str() puts into a string:
+ * "\\" a backslash, \xNN that byte, \n \r \t those; a new string, the
+ * caller's. */
+char	*text_unescape(const char *s);
+
 /* json.c: writers for one JSON object per line. */
-void	json_str(FILE *, const char *s);	/* quoted and escaped, or null */
+/* s quoted and escaped, always valid UTF-8 (json.c says how), or null. */
+void	json_str(FILE *, const char *s);
 void	json_key_str(FILE *, bool *first, const char *key, const char *val);
 void	json_key_int(FILE *, bool *first, const char *key, int64_t val);
 void	json_key_null(FILE *, bool *first, const char *key);

@@ -12,28 +12,42 @@
 
 #include "intake.h"
 
+/*
+ * A string as JSON, always valid UTF-8 whatever bytes s holds.  What
+ * JSON cannot carry uses the escapes of text.c inside the string: a
+ * backslash of s becomes two backslashes of the string ("\\\\" in the
+ * JSON text) and a byte that is not valid UTF-8 becomes the four
+ * characters \xNN ("\\xNN"), so text_unescape() of the parsed string
+ * gives back the bytes of s.  Controls are JSON's own escapes.
+ */
 void
 json_str(FILE *f, const char *s)
 {
-	const unsigned char *p;
+	size_t n, len;
+	uint32_t c;
 
 	if (s == NULL) {
 		fputs("null", f);
 		return;
 	}
 	putc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	for (n = strlen(s); n > 0; s += len, n -= len) {
+		if ((len = utf8_seq(s, n, &c)) == 0) {
+			fprintf(f, "\\\\x%02x", (unsigned char)*s);
+			len = 1;
+			continue;
+		}
+		switch (c) {
 		case '"':	fputs("\\\"", f); break;
-		case '\\':	fputs("\\\\", f); break;
+		case '\\':	fputs("\\\\\\\\", f); break;
 		case '\n':	fputs("\\n", f); break;
 		case '\r':	fputs("\\r", f); break;
 		case '\t':	fputs("\\t", f); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\u%04x", (unsigned)c);
 			else
-				putc(*p, f);
+				fwrite(s, 1, len, f);
 		}
 	}
 	putc('"', f);
@@ -95,8 +109,9 @@ json_key_raw(FILE *f, bool *first, const char *key, const char *raw)
 }
 
 /* Reads one JSON string starting at the quote *p points to into a new
- * string; NULL when it is malformed.  Only the escapes json_str writes
- * (and \/) are understood; \uXXXX of a control character becomes it. */
+ * string, the bytes json_str was given (text_unescape); NULL when it is
+ * malformed.  Only the escapes json_str writes (and \/) are understood;
+ * \uXXXX of a control character becomes it. */
 static char *
 read_string(const char **p)
 {
@@ -133,7 +148,9 @@ read_string(const char **p)
 	if (*s != '"')
 		goto bad;
 	*p = s + 1;
-	return out;
+	o = text_unescape(out);
+	free(out);
+	return o;
 bad:
 	free(out);
 	return NULL;

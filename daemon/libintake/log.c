@@ -1,6 +1,8 @@
 /*
  * log.c - the one logging API: stderr in the foreground, syslog otherwise.
- * Every line carries the subject it concerns ("delivery 12: ...").
+ * Every line carries the subject it concerns ("delivery 12: ...") and is
+ * one line of safe text (text.c): whatever bytes a message holds, no
+ * control character, escape sequence or invalid UTF-8 reaches the log.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -51,12 +53,13 @@ log_emit(enum log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	static const char *const tag[] = { "error", "warning", "info", "debug" };
-	char msg[2048];
+	char raw[2048], msg[4 * sizeof(raw) + 1];
 	int saved = errno;
 
 	if (level > log_max)
 		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	safe_text_to(msg, raw);
 	if (log_fg) {
 		char ts[32];
 		struct timespec t;
