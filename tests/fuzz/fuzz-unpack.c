@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * an archive in an archive in an archive. */
 	memset(&j, 0, sizeof(j));
 	j.sock = j.outfd = -1;
-	j.lim.max_bytes = 8u << 20;
+	j.lim.max_bytes = 2u << 20;
 	j.lim.max_members = 200;
 	j.lim.max_ratio = 200;
 	j.lim.max_depth = 2;
