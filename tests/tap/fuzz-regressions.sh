@@ -26,7 +26,7 @@ n=0
 for h in $HARNESSES; do
 	[ -d "$R/$h" ] && n=$((n + 1))
 done
-plan $((n * 2 + 4))
+plan $((n * 2 + 5))
 
 for h in $HARNESSES; do
 	[ -d "$R/$h" ] || continue
@@ -42,5 +42,9 @@ ok $? "workflow: the shipped workflows"
 sed -n '/^<?xml/,/^<\/intake>/p' "$top_srcdir/README.md" >"$T/readme.conf"
 replay config "$T/readme.conf"
 ok $? "config: the README's example"
+# The replay fails when it cannot run an input: a missing regression
+# cannot pass unnoticed.
+TMPDIR=$T "$FUZZ_REPLAY-fields" "$T/no-such-input" >/dev/null 2>&1
+is $? 1 "a missing input fails the replay"
 # Nothing is left behind in the temporary folder.
 is "$(ls -A "$T" | grep -v '^readme.conf$')" "" "the harnesses leave no file behind"
