@@ -130,6 +130,7 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 		remove_tree(tmp);		/* a copy cut short */
 		if ((rc = mkdir_p(dir, 0750)) != 0)
 			goto out;
+		fault_point("take", d->name);
 		if (rename(src, dst) == 0)
 			goto spooled;
 		if (errno != EXDEV) {

@@ -623,6 +623,7 @@ share_tree(const char *path)
 
 	if (lstat(path, &st) == -1 || S_ISLNK(st.st_mode))
 		return;
+	fault_point("share", path);
 	if (S_ISREG(st.st_mode)) {
 		chmod(path, (st.st_mode & 07777) | 0004);
 		return;

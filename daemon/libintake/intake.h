@@ -78,6 +78,38 @@ void	warning_at(const struct problems *, int line, const char *fmt, ...)
 /* A broken invariant or out of memory: logs and exits with status 3. */
 void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
 
+/* fault.c: test-only fault points (INTAKE_DAEMON_FAULT="point:script");
+ * reaching one runs "sh script point detail" and waits for it.  Inert
+ * without the variable. */
+void	 fault_point(const char *point, const char *detail);
+
+/* fsat.c: file-system steps relative to descriptors the caller opened,
+ * never following a link, for folders that someone else can write (an
+ * inbox) and for what is taken from them.  Each returns 0 or -errno. */
+/* Opens name in dirfd for reading without following a link or blocking
+ * (O_NOFOLLOW|O_NONBLOCK, cleared once open) and checks with fstat that
+ * it is a regular file or, when dir_ok, a folder (st receives it): a FIFO,
+ * device, socket or link is -EINVAL.  Returns the descriptor or -errno. */
+struct stat;
+int	 open_content_at(int dirfd, const char *name, bool dir_ok,
+	    struct stat *st);
+/* Opens the folder name in dirfd (O_DIRECTORY|O_NOFOLLOW); fd or -errno. */
+int	 open_dir_at(int dirfd, const char *name);
+/* Removes name in dirfd, a file or a whole tree, descending by openat and
+ * removing by unlinkat: a link met on the way (also one swapped in while
+ * it runs) is removed itself, never followed.  A missing name is 0. */
+int	 remove_tree_at(int dirfd, const char *name);
+/* Copies name in sdirfd (a regular file or a folder) to dname in ddirfd,
+ * which must not exist: new files (fmode) and folders (0750) of the
+ * calling process, each fsynced.  Links, FIFOs and devices inside a
+ * folder are skipped; as the top itself they are -EINVAL. */
+int	 copy_tree_at(int sdirfd, const char *sname, int ddirfd,
+	    const char *dname, mode_t fmode);
+/* Writes data as the new file tmp in dirfd (O_CREAT|O_EXCL|O_NOFOLLOW,
+ * mode, group gid unless it is -1), fsyncs it and renames it to name. */
+int	 write_file_at(int dirfd, const char *tmp, const char *name,
+	    const char *data, size_t len, mode_t mode, gid_t gid);
+
 /* util.c */
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);

@@ -158,6 +158,7 @@ remove_tree(const char *path)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path) == -1 && errno != ENOENT ? -errno : 0;
+	fault_point("remove", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 	if ((d = opendir(path)) == NULL)
 		return -errno;
 	while ((e = readdir(d)) != NULL) {
