@@ -110,6 +110,16 @@ int	 copy_tree_at(int sdirfd, const char *sname, int ddirfd,
 int	 write_file_at(int dirfd, const char *tmp, const char *name,
 	    const char *data, size_t len, mode_t mode, gid_t gid);
 
+/* rejected.c: an inbox's rejected folder.  Opens rel (relative to the
+ * folder base, or absolute) without following a link at any step below
+ * base, making its last component when missing and create is true, and
+ * checks that it belongs to root or the calling user and is writable by
+ * no one else.  0 with *fd (the caller's) and *gid (the folder's group);
+ * INTAKE_ENOENT when it is missing and create is false; else INTAKE_ERR
+ * with *why (the caller's) saying what is wrong and what to do. */
+int	 rejected_open(const char *base, const char *rel, bool create, int *fd,
+	    gid_t *gid, char **why);
+
 /* util.c */
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
@@ -126,11 +136,12 @@ void	 child_signals_default(void);
 int	 mkdir_p(const char *dir, mode_t mode);
 /* fsync(2) on a directory so a rename or unlink in it is durable. */
 int	 fsync_dir(const char *dir);
-/* Removes a file or a whole tree (no symlinks followed); 0 or -errno. */
+/* Removes a file or a whole tree by remove_tree_at() in the folder above
+ * it (no link below that folder is followed); 0 or -errno. */
 int	 remove_tree(const char *path);
-/* Copies a file or tree from src to dst (which must not exist), fsyncing
- * every file and directory written; symlinks and special files are not
- * copied.  0 or -errno. */
+/* Copies a file or tree from src to dst (which must not exist) by
+ * copy_tree_at() between the folders above them (files 0640, fsynced);
+ * links and special files inside are not copied.  0 or -errno. */
 int	 copy_tree(const char *src, const char *dst);
 /* Calls fn for path and, depth first, everything below it (symlinks are
  * not followed); rel is the name relative to the first path ("" for it).
@@ -143,8 +154,6 @@ int	 tree_walk(const char *path, const char *rel,
  * the latest of their mtimes and ctimes.  0 or -errno. */
 int	 tree_stat(const char *path, int64_t *bytes, int64_t *files,
 	    int64_t *mtime_ms, int64_t *ctime_ms);
-/* Writes a whole file durably under a temporary name, then renames it. */
-int	 write_file_atomic(const char *path, const char *data, size_t len);
 /* Reads a whole regular file of at most max bytes into *buf (the
  * caller's, NUL-terminated); 0, -EFBIG when larger, -EISDIR when not a
  * regular file, or -errno. */
