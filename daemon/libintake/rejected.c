@@ -74,8 +74,8 @@ rejected_open(const char *base, const char *rel, bool create, int *fd,
 			    (mkdirat(dfd, p, 0750) == -1 && errno != EEXIST))
 				sub = -errno;
 			else if ((sub = open_dir_at(dfd, p)) >= 0 &&
-			    st.st_uid == 0 && geteuid() == 0 &&
-			    (fchown(sub, 0, st.st_gid) == -1 ||
+			    ((geteuid() == 0 &&
+			    fchown(sub, (uid_t)-1, st.st_gid) == -1) ||
 			    fchmod(sub, 0750) == -1)) {
 				close(sub);
 				sub = -errno;
