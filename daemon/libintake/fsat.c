@@ -173,8 +173,10 @@ copy_dir_at(int in, int ddirfd, const char *dname, mode_t fmode)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		rc = copy_tree_at(dirfd(d), e->d_name, out, e->d_name, fmode);
-		if (rc == -EINVAL)
-			rc = 0;	/* links and special files are no content */
+		/* Links and special files are no content (also one swapped
+		 * in since the folder was read). */
+		if (rc == -EINVAL || rc == -ELOOP || rc == -ENXIO)
+			rc = 0;
 	}
 	closedir(d);
 	if (rc == 0 && fsync(out) == -1 && errno != EINVAL)
