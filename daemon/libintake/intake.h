@@ -111,8 +111,9 @@ int	 write_file_at(int dirfd, const char *tmp, const char *name,
 	    const char *data, size_t len, mode_t mode, gid_t gid);
 
 /* rejected.c: an inbox's rejected folder.  Opens rel (relative to the
- * folder base, or absolute) without following a link at any step below
- * base, making its last component when missing and create is true, and
+ * folder base, or absolute: then below base when it is under it, else
+ * below the folder above it) without following a link at any step,
+ * making its last component when missing and create is true, and
  * checks that it belongs to root or the calling user and is writable by
  * no one else.  0 with *fd (the caller's) and *gid (the folder's group);
  * INTAKE_ENOENT when it is missing and create is false; else INTAKE_ERR

@@ -3,8 +3,9 @@
  * steer what the daemon writes into it.
  *
  * The inbox is written by people; its rejected folder must not be.  It is
- * opened once, component by component below the inbox (or below the
- * parent of an absolute path) without following a link, and kept open:
+ * opened once, component by component below the inbox (or, for an
+ * absolute path elsewhere, below the folder above it) without following
+ * a link, and kept open:
  * a folder or link put in its place later changes nothing.  It must be a
  * folder of root's or of the daemon's user that neither its group nor
  * others may write; one that is missing is made so (mode 0750, the group
@@ -46,7 +47,7 @@ int
 rejected_open(const char *base, const char *rel, bool create, int *fd,
     gid_t *gid, char **why)
 {
-	char *path, *p, *next;
+	char *path, *p, *next, *parent = NULL;
 	struct stat st;
 	bool missing = false;
 	int dfd, sub;
@@ -54,14 +55,28 @@ rejected_open(const char *base, const char *rel, bool create, int *fd,
 	*fd = -1;
 	*why = NULL;
 	if (rel[0] == '/') {
-		base = "/";
-		rel++;
-	}
+		/* Absolute: below base (the inbox) it is walked from there;
+		 * elsewhere the admin's folder above it is opened by its path
+		 * and only the last step is checked. */
+		size_t n = strlen(base);
+		const char *slash = strrchr(rel, '/');
+
+		if (strncmp(rel, base, n) == 0 && rel[n] == '/')
+			path = xstrdup(rel + n + 1);
+		else {
+			path = xstrdup(slash + 1);
+			base = parent = slash == rel ? xstrdup("/") :
+			    xasprintf("%.*s", (int)(slash - rel), rel);
+		}
+	} else
+		path = xstrdup(rel);
 	if ((dfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		*why = xasprintf("\"%s\": %s", base, strerror(errno));
+		free(parent);
+		free(path);
 		return INTAKE_ERR;
 	}
-	path = xstrdup(rel);
+	free(parent);
 	for (p = path; p != NULL && *p != '\0'; p = next) {
 		if ((next = strchr(p, '/')) != NULL)
 			*next++ = '\0';

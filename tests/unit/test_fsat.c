@@ -137,6 +137,16 @@ START_TEST(test_rejected_checked)
 	    INTAKE_ERR);
 	ck_assert_ptr_nonnull(strstr(why, "symbolic link"));
 	free(why);
+	/* absolute, outside the inbox: made below the folder above it */
+	{
+		char *abs = path_join(tmp, "_abs");
+
+		ck_assert_int_eq(rejected_open(victim, abs, true, &fd, &gid,
+		    &why), 0);
+		close(fd);
+		ck_assert_int_eq(faccessat(dfd, "_abs", F_OK, 0), 0);
+		free(abs);
+	}
 	/* missing and not to be made: INTAKE_ENOENT, no reason */
 	ck_assert_int_eq(rejected_open(tmp, "_none", false, &fd, &gid, &why),
 	    INTAKE_ENOENT);
