@@ -6,8 +6,11 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -555,32 +558,45 @@ find_page(const struct page_row *p, void *arg)
 	return 1;
 }
 
-/* Copies a stored file to out ("-": standard output). */
+/* Copies a stored file to out ("-": standard output).  The stored file
+ * was written by a worker: it is opened without following a link or
+ * blocking, and must be a regular file; out is not followed either. */
 static int
 copy_out(const char *from, const char *out)
 {
-	FILE *in, *to;
 	char buf[65536];
-	size_t n;
-	int rc = 0;
+	struct stat st;
+	ssize_t n, w, off;
+	int in, to, rc = 0;
 
-	if ((in = fopen(from, "rb")) == NULL) {
-		fprintf(stderr, "intakectl: %s: cannot be read\n", from);
+	if ((in = open(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) ==
+	    -1 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "intakectl: %s: cannot be read%s\n", from,
+		    in != -1 ? ": not a regular file" : "");
+		if (in != -1)
+			close(in);
 		return 1;
 	}
-	to = strcmp(out, "-") == 0 ? stdout : fopen(out, "wb");
-	if (to == NULL) {
+	to = strcmp(out, "-") == 0 ? STDOUT_FILENO : open(out, O_WRONLY |
+	    O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (to == -1) {
 		fprintf(stderr, "intakectl: %s: cannot be written\n", out);
-		fclose(in);
+		close(in);
 		return 1;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, to) != n)
-			rc = 1;
-	if (ferror(in))
-		rc = 1;
-	fclose(in);
-	if (to != stdout && fclose(to) != 0)
+	fflush(stdout);
+	while (rc == 0 && (n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			rc = errno == EINTR || errno == EAGAIN ? 0 : 1;
+			continue;
+		}
+		for (off = 0; rc == 0 && off < n; off += w > 0 ? w : 0)
+			if ((w = write(to, buf + off, (size_t)(n - off))) < 0 &&
+			    errno != EINTR)
+				rc = 1;
+	}
+	close(in);
+	if (to != STDOUT_FILENO && close(to) != 0)
 		rc = 1;
 	if (rc != 0)
 		fprintf(stderr, "intakectl: %s: copy failed\n", out);
@@ -645,24 +661,52 @@ cmd_page(struct ctl *c, const struct ctl_args *a)
 	return rc;
 }
 
+/* The database is copied into a new file of a private folder made beside
+ * file (mode 0600: it holds every case), then linked to file: a link or
+ * file put at that name in the meantime is never followed nor replaced. */
 int
 cmd_backup(struct ctl *c, const struct ctl_args *a)
 {
 	const char *file = a->argv[0];
+	const char *slash = strrchr(file, '/');
+	char *dir, *db = NULL;
+	int fd, rc = 1;
 
-	if (access(file, F_OK) == 0) {
+	if (access(file, F_OK) == 0 || errno != ENOENT) {
 		fprintf(stderr, "intakectl: %s exists: choose a new file\n",
 		    file);
 		return 1;
 	}
 	if (ctl_store(c) != 0)
 		return 1;
-	if (store_backup(c->store, file) != 0) {
-		unlink(file);
+	dir = slash == NULL ? xstrdup(".intake-backup.XXXXXX") :
+	    xasprintf("%.*s/.intake-backup.XXXXXX", (int)(slash - file), file);
+	if (mkdtemp(dir) == NULL) {
+		fprintf(stderr, "intakectl: %s: %s\n", dir, strerror(errno));
+		free(dir);
 		return 1;
 	}
+	db = path_join(dir, "intake.db");
+	if ((fd = open(db, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) == -1) {
+		fprintf(stderr, "intakectl: %s: %s\n", db, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (store_backup(c->store, db) != 0)
+		goto out;
+	if (link(db, file) == -1) {
+		fprintf(stderr, "intakectl: %s: %s\n", file, errno == EEXIST ?
+		    "exists: choose a new file" : strerror(errno));
+		goto out;
+	}
 	printf("%s: database copied\n", file);
-	return 0;
+	rc = 0;
+out:
+	remove_tree(dir);
+	free(db);
+	free(dir);
+	return rc;
 }
 
 int

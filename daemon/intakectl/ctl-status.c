@@ -98,6 +98,41 @@ daemon_gauge(const struct ctl *c)
 	return buf;
 }
 
+/* The inboxes the daemon refuses because their rejected folder is not
+ * safe (rejected.c), checked as the daemon checks them. */
+static void
+refused_inboxes(const struct ctl *c)
+{
+	bool first = true;
+	size_t i;
+	gid_t gid;
+	char *why;
+	int fd;
+
+	for (i = 0; i < c->config.ninboxes; i++) {
+		const struct inbox_conf *in = &c->config.inboxes[i];
+
+		if (rejected_open(in->path, in->rejected, false, &fd, &gid,
+		    &why) == 0)
+			close(fd);
+		if (why == NULL)
+			continue;
+		if (c->json) {
+			bool f = true;
+
+			fputs(first ? "" : ",", stdout);
+			putchar('{');
+			json_key_str(stdout, &f, "inbox", in->path);
+			json_key_str(stdout, &f, "problem", why);
+			putchar('}');
+		} else
+			printf("inbox %s refused: rejected folder \"%s\": %s\n",
+			    in->path, in->rejected, why);
+		first = false;
+		free(why);
+	}
+}
+
 int
 cmd_status(struct ctl *c, const struct ctl_args *a)
 {
@@ -144,7 +179,9 @@ cmd_status(struct ctl *c, const struct ctl_args *a)
 				    "deliveries waiting for one", nw, ready, busy,
 				    queued + held);
 		}
-		printf("\nlast hour: %.1f deliveries/min, %.1f pages/min\n"
+		putchar('\n');
+		refused_inboxes(c);
+		printf("last hour: %.1f deliveries/min, %.1f pages/min\n"
 		    "open cases: %lld, overdue: %lld\n"
 		    "actions: %lld running, %lld waiting, %lld failed%s\n"
 		    "\ndeliveries not done:\n",
@@ -156,8 +193,11 @@ cmd_status(struct ctl *c, const struct ctl_args *a)
 	}
 	free(gauge);
 	rc = store_counts(c->store, COUNT_STAGES, now_ms(), stage_row, &s);
-	if (c->json)
+	if (c->json) {
+		fputs("],\"refused_inboxes\":[", stdout);
+		refused_inboxes(c);
 		fputs("],\"open_by_state\":[", stdout);
+	}
 	else {
 		if (s.first)
 			puts("  none");

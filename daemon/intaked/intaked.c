@@ -242,6 +242,9 @@ daemon_open(struct daemon *d)
 		log_info("watching inbox %s (%s file system, %s, settle %.1f s)",
 		    r->conf->path, fstype, r->polled ? "polled" : "inotify",
 		    r->conf->settle_ms / 1000.0);
+		/* Its rejected folder is opened (or made) now, before a
+		 * stranger can put something in its place. */
+		(void)ledger_inbox_check(&d->ledger, r->conf);
 	}
 	return 0;
 }
@@ -339,6 +342,8 @@ scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
 	r->last_scan = mono;
 	r->next_scan = mono + (r->polled ? (int64_t)r->conf->poll_ms :
 	    (int64_t)d->cat.conf.rescan_s * 1000);
+	if (ledger_inbox_check(&d->ledger, r->conf) != 0)
+		return;		/* refused until its rejected folder is safe */
 	if (scan_inbox(&r->scan, &d->ledger, &ready, &n) != 0)
 		return;
 	take_ready(d, r, ready, n);

@@ -2,19 +2,27 @@
  * ledger.c - taking deliveries from inboxes into the spool, exactly once.
  *
  * A delivery is first recorded (stage "claiming", one transaction), then
- * moved into <data>/spool/<token>/<name> by rename(2), or across file
- * systems by a durable copy that is recorded ("copied") before the inbox
- * copy is removed.  Every step can be interrupted by SIGKILL and is
- * finished by ledger_recover() on the next start; spool folders without a
- * row (a power loss can take back the last commits) are adopted.
+ * copied into <data>/spool/<token>/<name> as the daemon's own files (a
+ * durable copy, recorded as "copied") before the inbox copy is removed.
+ * The copy is never a rename: a file or folder moved from the inbox would
+ * still belong to its sender, who could change it (through a descriptor
+ * or a shell kept open in it) after it was hashed.  Every step on the
+ * inbox is relative to a descriptor of the inbox and follows no link
+ * (fsat.c).  Every step can be interrupted by SIGKILL and is finished by
+ * ledger_recover() on the next start; spool folders without a row (a
+ * power loss can take back the last commits) are adopted.
+ *
+ * Refused deliveries go to the inbox's rejected folder, opened once and
+ * checked (rejected.c); an inbox whose rejected folder is not safe is not
+ * taken from.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <dirent.h>
-#include <libgen.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,6 +43,7 @@ ledger_init(struct ledger *l, struct store *st, const struct config *c)
 	l->store = st;
 	l->config = c;
 	l->spool = path_join(c->data_dir, "spool");
+	l->fallback.fd = -1;
 	if ((rc = mkdir_p(l->spool, 0750)) != 0) {
 		log_err("spool \"%s\": %s", l->spool, strerror(-rc));
 		return INTAKE_ERR;
@@ -42,9 +51,23 @@ ledger_init(struct ledger *l, struct store *st, const struct config *c)
 	return 0;
 }
 
+static void
+rejected_release(struct ledger_rejected *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->problem);
+}
+
 void
 ledger_release(struct ledger *l)
 {
+	size_t i;
+
+	for (i = 0; i < l->nrejected; i++)
+		rejected_release(&l->rejected[i]);
+	free(l->rejected);
+	rejected_release(&l->fallback);
 	free(l->spool);
 	memset(l, 0, sizeof(*l));
 }
@@ -77,17 +100,6 @@ new_token(struct ledger *l)
 	    (long)getpid(), l->counter++);
 }
 
-/* The copy being written across file systems, before it is renamed. */
-static char *
-copy_tmp_path(const struct ledger *l, const struct delivery *d)
-{
-	char *dir = path_join(l->spool, d->token);
-	char *p = xasprintf("%s/" COPY_PREFIX "%s", dir, d->name);
-
-	free(dir);
-	return p;
-}
-
 /* Is what is at path still the delivery recorded in d (and not a new file
  * of the same name dropped since)? */
 static bool
@@ -100,21 +112,35 @@ same_content(const char *path, const struct delivery *d)
 	return bytes == d->size && mtime == d->mtime_ms;
 }
 
-/* Moves a claimed delivery into the spool; resumable from any stage.
- * Returns 0, an INTAKE_* code from the store, or -errno when the file
- * system refused the move (ledger_claim_failed() then closes the claim). */
+static bool
+exists_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Copies a claimed delivery into the spool and removes it from the inbox;
+ * resumable from any stage.  Returns 0, an INTAKE_* code from the store,
+ * or -errno when the file system refused (ledger_claim_failed() then
+ * closes the claim): -EINVAL when it is not a regular file or folder. */
 static int
 ledger_move_in(struct ledger *l, struct delivery *d)
 {
 	char *src = path_join(d->inbox, d->name);
-	char *dst = ledger_spool_path(l, d);
-	char *tmp = copy_tmp_path(l, d);
 	char *dir = path_join(l->spool, d->token);
-	char *gone;
-	int rc = 0;
+	char *tmp = xasprintf(COPY_PREFIX "%s", d->name);
+	char *gone = xasprintf(TAKEN_PREFIX "%s", d->token);
+	int ifd = -1, tfd = -1, rc = 0;
 
-	if (d->stage == STAGE_COPIED && access(tmp, F_OK) == -1 &&
-	    access(dst, F_OK) == -1) {
+	if ((ifd = open(d->inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (rc = mkdir_p(dir, 0750)) != 0 ||
+	    (tfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		rc = rc != 0 ? rc : -errno;
+		goto out;
+	}
+	if (d->stage == STAGE_COPIED && !exists_at(tfd, tmp) &&
+	    !exists_at(tfd, d->name)) {
 		/* The copy vanished before it was renamed into place: take
 		 * the delivery again if the inbox still holds it, never a
 		 * newer file of the same name. */
@@ -125,51 +151,52 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 		d->stage = STAGE_CLAIMING;
 	}
 	if (d->stage == STAGE_CLAIMING) {
-		if (access(dst, F_OK) == 0)
-			goto spooled;		/* the rename was done */
-		remove_tree(tmp);		/* a copy cut short */
-		if ((rc = mkdir_p(dir, 0750)) != 0)
+		if (exists_at(tfd, d->name))
+			goto spooled;		/* moved in by an older version */
+		remove_tree_at(tfd, tmp);	/* a copy cut short */
+		fault_point("take", d->name);
+		if ((rc = copy_tree_at(ifd, d->name, tfd, tmp, 0640)) != 0) {
+			remove_tree_at(tfd, tmp);
 			goto out;
-		if (rename(src, dst) == 0)
-			goto spooled;
-		if (errno != EXDEV) {
+		}
+		if (fsync(tfd) == -1 && errno != EINVAL) {
 			rc = -errno;
 			goto out;
 		}
-		if ((rc = copy_tree(src, tmp)) != 0) {
-			remove_tree(tmp);
-			goto out;
-		}
-		if ((rc = fsync_dir(dir)) != 0)
-			goto out;
 		if ((rc = store_delivery_set_stage(l->store, d->id,
 		    STAGE_COPIED, NULL)) != 0)
 			goto out;
 		d->stage = STAGE_COPIED;
 	}
 	if (d->stage == STAGE_COPIED) {
-		if (access(tmp, F_OK) == 0 && rename(tmp, dst) == -1) {
+		if (exists_at(tfd, tmp) &&
+		    renameat(tfd, tmp, tfd, d->name) == -1) {
 			rc = -errno;
 			goto out;
 		}
-		fsync_dir(dir);
+		(void)fsync(tfd);
 		/* Out of the scan's sight in one step, then removed: a kill
 		 * in the middle of removing leaves no half delivery behind. */
-		gone = xasprintf("%s/" TAKEN_PREFIX "%s", d->inbox, d->token);
-		if (same_content(src, d) && rename(src, gone) == 0)
-			fsync_dir(d->inbox);
-		remove_tree(gone);
-		free(gone);
+		if (same_content(src, d) &&
+		    renameat(ifd, d->name, ifd, gone) == 0)
+			(void)fsync(ifd);
+		remove_tree_at(ifd, gone);
 	}
 spooled:
-	rc = store_delivery_set_stage(l->store, d->id, STAGE_SPOOLED, dst);
+	free(src);
+	src = ledger_spool_path(l, d);
+	rc = store_delivery_set_stage(l->store, d->id, STAGE_SPOOLED, src);
 	if (rc == 0)
 		d->stage = STAGE_SPOOLED;
 out:
+	if (ifd != -1)
+		close(ifd);
+	if (tfd != -1)
+		close(tfd);
 	free(src);
-	free(dst);
-	free(tmp);
 	free(dir);
+	free(tmp);
+	free(gone);
 	return rc;
 }
 
@@ -189,6 +216,10 @@ ledger_claim_failed(struct ledger *l, struct delivery *d, int err)
 	if (err == -ENOENT) {
 		status = DS_IGNORED;
 		reason = xstrdup("removed from the inbox before it was taken");
+	} else if (err == -EINVAL) {
+		status = DS_QUARANTINED;
+		reason = xstrdup("cannot be taken from the inbox: not a "
+		    "regular file or folder");
 	} else {
 		status = DS_QUARANTINED;
 		reason = xasprintf("cannot be taken from the inbox: %s%s",
@@ -262,12 +293,11 @@ ledger_ignore(struct ledger *l, const struct inbox_conf *in, const char *name,
 	return rc;
 }
 
-/* The folder refused files of an inbox go to. */
+/* The path of the rejected folder of inbox (NULL: a delivery of no
+ * configured inbox, whose refusal goes to <data>/rejected); caller frees. */
 static char *
-rejected_dir(const struct ledger *l, const char *inbox)
+rejected_dir(const struct ledger *l, const struct inbox_conf *in)
 {
-	const struct inbox_conf *in = ledger_inbox(l, inbox);
-
 	if (in == NULL)
 		return path_join(l->config->data_dir, "rejected");
 	if (in->rejected[0] == '/')
@@ -275,23 +305,124 @@ rejected_dir(const struct ledger *l, const char *inbox)
 	return path_join(in->path, in->rejected);
 }
 
-/* A name in the rejected folder not yet taken: name, name-2, ... */
-static char *
-rejected_target(const char *dir, const char *name, int64_t id)
+/* The rejected folder kept for in (one of the configuration's inboxes, or
+ * one with the same path), or NULL. */
+static struct ledger_rejected *
+rejected_slot(struct ledger *l, const struct inbox_conf *in)
 {
-	char *p = path_join(dir, name);
+	size_t i;
 
-	if (access(p, F_OK) == -1 && errno == ENOENT)
-		return p;
-	free(p);
-	return xasprintf("%s/%lld-%s", dir, (long long)id, name);
+	if (in == NULL || (in = ledger_inbox(l, in->path)) == NULL)
+		return NULL;
+	i = (size_t)(in - l->config->inboxes);
+	if (i >= l->nrejected) {
+		/* An inbox added since (the tests add them). */
+		l->rejected = xreallocarray(l->rejected, i + 1,
+		    sizeof(*l->rejected));
+		memset(l->rejected + l->nrejected, 0,
+		    (i + 1 - l->nrejected) * sizeof(*l->rejected));
+		for (; l->nrejected <= i; l->nrejected++)
+			l->rejected[l->nrejected].fd = -1;
+	}
+	return &l->rejected[i];
 }
 
+/* Opens r once; 0, or INTAKE_ERR with the problem logged when it changes. */
 static int
-write_reason(const struct delivery *d, const char *target)
+rejected_get(struct ledger_rejected *r, const char *base, const char *rel,
+    const char *inbox)
+{
+	struct stat st;
+	char *why;
+
+	if (r->fd >= 0) {
+		if (fstat(r->fd, &st) == 0 && st.st_nlink > 0)
+			return 0;
+		close(r->fd);	/* removed by someone: made again */
+		r->fd = -1;
+		r->ino = 0;
+	}
+	if (rejected_open(base, rel, true, &r->fd, &r->gid, &why) == 0) {
+		if (fstat(r->fd, &st) == 0) {
+			r->dev = st.st_dev;
+			r->ino = st.st_ino;
+		}
+		if (r->problem != NULL)
+			log_info("inbox %s: rejected folder \"%s\" is safe now: "
+			    "taking from the inbox again", inbox, rel);
+		free(r->problem);
+		r->problem = NULL;
+		return 0;
+	}
+	if (r->problem == NULL || strcmp(r->problem, why) != 0)
+		log_err("inbox %s: rejected folder \"%s\": %s; nothing is "
+		    "taken from the inbox until it is put right", inbox, rel,
+		    why);
+	free(r->problem);
+	r->problem = why;
+	return INTAKE_ERR;
+}
+
+/* The rejected folder of the inbox at path (NULL when it is not
+ * configured), opened; NULL when it is not safe. */
+static struct ledger_rejected *
+rejected_for(struct ledger *l, const char *path)
+{
+	const struct inbox_conf *in = ledger_inbox(l, path);
+	struct ledger_rejected *r;
+
+	if (in == NULL) {
+		r = &l->fallback;
+		if (rejected_get(r, l->config->data_dir, "rejected",
+		    l->config->data_dir) != 0)
+			return NULL;
+		return r;
+	}
+	r = rejected_slot(l, in);
+	return rejected_get(r, in->path, in->rejected, in->path) == 0 ? r :
+	    NULL;
+}
+
+int
+ledger_inbox_check(struct ledger *l, const struct inbox_conf *in)
+{
+	return rejected_for(l, in->path) != NULL ? 0 : INTAKE_ERR;
+}
+
+void
+ledger_rejected_id(struct ledger *l, const struct inbox_conf *in,
+    dev_t *dev, ino_t *ino)
+{
+	const struct ledger_rejected *r = rejected_slot(l, in);
+
+	*dev = r != NULL ? r->dev : 0;
+	*ino = r != NULL && r->fd >= 0 ? r->ino : 0;
+}
+
+
+/* A name in the rejected folder not yet taken, nor its reason's: name,
+ * else <id>-name; caller frees. */
+static char *
+rejected_target(int rfd, const char *name, int64_t id)
+{
+	char *reason = xasprintf("%s.reason.txt", name);
+	bool free_ = !exists_at(rfd, name) && !exists_at(rfd, reason);
+
+	free(reason);
+	return free_ ? xstrdup(name) : xasprintf("%lld-%s", (long long)id,
+	    name);
+}
+
+/* Writes the reason as <target>.reason.txt in the rejected folder, under
+ * a temporary name of the daemon's choosing (from the delivery's id),
+ * readable by the folder's group. */
+static int
+write_reason(const struct delivery *d, const struct ledger_rejected *r,
+    const char *target)
 {
 	char when[32];
-	char *path = xasprintf("%s.reason.txt", target);
+	char *name = xasprintf("%s.reason.txt", target);
+	char *tmp = xasprintf(".reason-%lld.tmp", (long long)d->id);
 	char *text;
 	int rc;
 
@@ -303,66 +434,98 @@ write_reason(const struct delivery *d, const char *target)
 	    d->name, d->reason ? d->reason : "unknown",
 	    fmt_time(d->seen_ms, when, sizeof(when)), (long long)d->id,
 	    d->sha256 ? d->sha256 : "-");
-	rc = write_file_atomic(path, text, strlen(text));
+	rc = write_file_at(r->fd, tmp, name, text, strlen(text), 0640,
+	    geteuid() == 0 ? r->gid : (gid_t)-1);
 	free(text);
-	free(path);
+	free(tmp);
+	free(name);
 	return rc;
 }
 
-/* Moves the spool copy of a refused delivery to d->location, with its
- * reason beside it; resumable.  0, or an INTAKE_* code: a file system
- * that refuses is logged and is INTAKE_ERR (the step is resumed later),
- * never taken for a busy database. */
+/* A refused file (not a folder) is given the rejected folder's group and
+ * mode 0640 before it goes there, so that the inbox's people can read it
+ * as they read its reason. */
+static void
+share_refused(int tfd, const char *name, const struct ledger_rejected *r)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = openat(tfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (geteuid() == 0)
+			(void)fchown(fd, (uid_t)-1, r->gid);
+		(void)fchmod(fd, 0640);
+	}
+	close(fd);
+}
+
+/* Moves the spool copy of a refused delivery to d->location (a name in
+ * its inbox's rejected folder), with its reason beside it; resumable.
+ * 0, or an INTAKE_* code: a file system that refuses is logged and is
+ * INTAKE_ERR (the step is resumed later), never taken for a busy
+ * database. */
 static int
 ledger_finish_reject(struct ledger *l, struct delivery *d)
 {
-	char *src = ledger_spool_path(l, d);
+	struct ledger_rejected *r;
 	char *dir = path_join(l->spool, d->token);
-	char *rdir = NULL, *copy;
-	int rc = 0;
+	char *part = xasprintf(".copying-%lld", (long long)d->id);
+	const char *target;
+	int tfd = -1, rc = 0;
 
-	if (d->location == NULL) {
+	if (d->location == NULL || (r = rejected_for(l, d->inbox)) == NULL) {
 		rc = INTAKE_ERR;
 		goto out;
 	}
-	copy = xstrdup(d->location);
-	rdir = xstrdup(dirname(copy));
-	free(copy);
-	if ((rc = mkdir_p(rdir, 0770)) != 0 || (rc = write_reason(d, d->location)) != 0) {
-		log_err("rejected folder \"%s\": %s", rdir, strerror(-rc));
+	target = strrchr(d->location, '/') ? strrchr(d->location, '/') + 1 :
+	    d->location;
+	if ((rc = write_reason(d, r, target)) != 0) {
+		log_err("delivery %lld: writing its reason into the rejected "
+		    "folder of %s: %s", (long long)d->id, d->inbox,
+		    strerror(-rc));
 		rc = INTAKE_ERR;
 		goto out;
 	}
-	if (access(src, F_OK) == 0 && rename(src, d->location) == -1) {
-		/* Across file systems: a copy under a temporary name, renamed
-		 * into place when whole; a cut-short copy is started again. */
-		int err = errno;
-		char *part = xasprintf("%s.copying", d->location);
-
-		rc = -err;
-		if (err == EXDEV) {
-			remove_tree(part);
-			if ((rc = copy_tree(src, part)) == 0)
-				rc = rename(part, d->location) == -1 ? -errno : 0;
+	if ((tfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1 &&
+	    exists_at(tfd, d->name)) {
+		share_refused(tfd, d->name, r);
+		rc = 0;
+		if (exists_at(r->fd, target))
+			rc = -EEXIST;	/* never over someone else's */
+		else if (renameat(tfd, d->name, r->fd, target) == -1)
+			rc = -errno;
+		if (rc == -EXDEV) {
+			/* Across file systems: a copy under a temporary name,
+			 * renamed into place when whole. */
+			remove_tree_at(r->fd, part);
+			if ((rc = copy_tree_at(tfd, d->name, r->fd, part,
+			    0640)) == 0)
+				rc = renameat(r->fd, part, r->fd, target) == -1 ?
+				    -errno : 0;
 			if (rc == 0)
-				rc = remove_tree(src);
+				rc = remove_tree_at(tfd, d->name);
 		}
-		free(part);
 		if (rc != 0) {
-			log_err("delivery %lld: moving it into \"%s\": %s",
-			    (long long)d->id, rdir, strerror(-rc));
+			log_err("delivery %lld: moving it into the rejected "
+			    "folder: %s", (long long)d->id, strerror(-rc));
 			rc = INTAKE_ERR;
 			goto out;
 		}
+		(void)fsync(r->fd);
 	}
 	remove_tree(dir);	/* what a worker wrote for it (pages/) too */
 	rc = store_delivery_set_stage(l->store, d->id, STAGE_DONE, NULL);
 	log_info("delivery %lld refused (intakectl deliveries says why); "
-	    "moved into %s", (long long)d->id, rdir);
+	    "moved into the rejected folder of %s", (long long)d->id,
+	    d->inbox);
 out:
-	free(src);
+	if (tfd != -1)
+		close(tfd);
+	free(part);
 	free(dir);
-	free(rdir);
 	return rc;
 }
 
@@ -370,14 +533,17 @@ int
 ledger_reject(struct ledger *l, int64_t id, enum delivery_status status,
     int64_t duplicate_of, const char *reason)
 {
+	struct ledger_rejected *r;
 	struct delivery d;
-	char *rdir, *target;
+	char *rdir, *name, *target;
 	int rc;
 
 	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
 		return rc;
-	rdir = rejected_dir(l, d.inbox);
-	target = rejected_target(rdir, d.name, d.id);
+	rdir = rejected_dir(l, ledger_inbox(l, d.inbox));
+	r = rejected_for(l, d.inbox);
+	name = rejected_target(r != NULL ? r->fd : -1, d.name, d.id);
+	target = path_join(rdir, name);
 	rc = store_delivery_finish(l->store, id, status, STAGE_REJECTING, 0,
 	    duplicate_of, reason, target);
 	if (rc == 0) {
@@ -389,6 +555,7 @@ ledger_reject(struct ledger *l, int64_t id, enum delivery_status status,
 		rc = ledger_finish_reject(l, &d);
 	}
 	free(target);
+	free(name);
 	free(rdir);
 	delivery_release(&d);
 	return rc;

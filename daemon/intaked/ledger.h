@@ -12,16 +12,39 @@
  * delivery again. */
 #define TAKEN_PREFIX	".intake-taken."
 
+/* An inbox's rejected folder, opened once (rejected.c). */
+struct ledger_rejected {
+	int		 fd;		/* -1: not open (yet) */
+	gid_t		 gid;		/* its group: reasons are readable by it */
+	dev_t		 dev;		/* what it is, whatever its name now */
+	ino_t		 ino;
+	char		*problem;	/* why the inbox is refused, or NULL */
+};
+
 struct ledger {
 	struct store	*store;
 	const struct config *config;
 	char		*spool;		/* <data>/spool */
 	unsigned	 counter;	/* for spool tokens */
+	struct ledger_rejected *rejected;	/* one per configured inbox */
+	size_t		 nrejected;
+	struct ledger_rejected fallback;	/* <data>/rejected */
 };
 int	ledger_init(struct ledger *, struct store *, const struct config *);
 void	ledger_release(struct ledger *);
-/* Records name (a file or sub-folder of inbox) and moves it into the spool.
- * Returns 0 with *id set, INTAKE_ENOENT when it vanished first. */
+/* Opens the inbox's rejected folder when it is not open yet (making it
+ * when missing).  0 when the inbox may be taken from; INTAKE_ERR when the
+ * folder is not safe (a link, someone else's, writable by others), logged
+ * once (again only when the problem changes) until it is put right. */
+int	ledger_inbox_check(struct ledger *, const struct inbox_conf *);
+/* The device and inode of the inbox's rejected folder when it is open
+ * (the scan never takes it, under whatever name); else *ino is 0. */
+void	ledger_rejected_id(struct ledger *, const struct inbox_conf *,
+	    dev_t *dev, ino_t *ino);
+/* Records name (a file or sub-folder of inbox) and copies it into the
+ * spool as the daemon's own files, then removes it from the inbox: what
+ * is hashed and read later is no longer anyone else's to change.  Returns
+ * 0 with *id set, INTAKE_ENOENT when it vanished first. */
 int	ledger_take(struct ledger *, const struct inbox_conf *, const char *name,
 	    bool folder, int64_t size, int64_t mtime_ms, int64_t *id);
 /* Records an ignored name once; returns 0. */

@@ -84,6 +84,8 @@ collect_file(const char *path, const char *rel, const struct stat *st,
 	    sizeof(*c->t->files));
 	f = &c->t->files[c->t->n];
 	f->hex[0] = '\0';
+	if (c->hash)
+		fault_point("hash", path);
 	if (c->hash && (rc = sha256_file(path, f->hex, &size)) != 0)
 		return rc;
 	f->rel = xstrdup(rel);
@@ -673,35 +675,50 @@ job_lang(const struct pipeline *p, const char *inbox)
 
 /* Lets the worker's user read a folder delivery's spool copy (it opens the
  * members itself, by name below the folder it is given).  Only the copy's
- * own modes change: the spool above it stays closed to everyone else. */
+ * own modes change: the spool above it stays closed to everyone else.
+ * Each mode is changed on a descriptor opened without following a link.
+ * fd is an open file or folder of the copy at path; it is closed here. */
 static void
-share_tree(const char *path)
+share_fd(int fd, const char *path)
 {
 	struct stat st;
 	struct dirent *e;
 	DIR *d;
+	int sub;
 
-	if (lstat(path, &st) == -1 || S_ISLNK(st.st_mode))
-		return;
-	if (S_ISREG(st.st_mode)) {
-		chmod(path, (st.st_mode & 07777) | 0004);
+	if (fstat(fd, &st) == -1 || !(S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode))) {
+		close(fd);
 		return;
 	}
-	if (!S_ISDIR(st.st_mode))
+	fault_point("share", path);
+	(void)fchmod(fd, (st.st_mode & 07777) | (S_ISDIR(st.st_mode) ?
+	    0005 : 0004));
+	if (!S_ISDIR(st.st_mode) || (d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return;
-	chmod(path, (st.st_mode & 07777) | 0005);
-	if ((d = opendir(path)) == NULL)
-		return;
+	}
 	while ((e = readdir(d)) != NULL) {
-		char *sub;
+		char *p;
 
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		sub = path_join(path, e->d_name);
-		share_tree(sub);
-		free(sub);
+		if ((sub = open_content_at(dirfd(d), e->d_name, true, &st)) < 0)
+			continue;
+		p = path_join(path, e->d_name);
+		share_fd(sub, p);
+		free(p);
 	}
 	closedir(d);
+}
+
+static void
+share_tree(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd != -1)
+		share_fd(fd, path);
 }
 
 /* Sends a worker the job of reading delivery d (as form, or NULL:

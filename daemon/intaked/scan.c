@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,9 +142,24 @@ out:
 	return ok;
 }
 
-/* Lists the inbox, sorted by name, with each entry's current look. */
+/* Is d, an entry of the inbox dp, the folder (dev, ino): the inbox's
+ * rejected folder, maybe renamed by someone who may write the inbox? */
+static bool
+is_folder(DIR *dp, const struct dirent *d, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	if (ino == 0 || (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN))
+		return false;
+	return fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == dev && st.st_ino == ino;
+}
+
+/* Lists the inbox, sorted by name, with each entry's current look; the
+ * folder (dev, ino) is left out (ino 0: none). */
 static int
-scan_list(struct scan *s, struct scan_entry **out, size_t *nout)
+scan_list(struct scan *s, dev_t dev, ino_t ino, struct scan_entry **out,
+    size_t *nout)
 {
 	const struct inbox_conf *in = s->inbox;
 	struct scan_entry *v = NULL;
@@ -160,7 +176,7 @@ scan_list(struct scan *s, struct scan_entry **out, size_t *nout)
 
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0 ||
 		    strncmp(d->d_name, TAKEN_PREFIX, strlen(TAKEN_PREFIX)) == 0 ||
-		    holds_rejected(s, d->d_name))
+		    holds_rejected(s, d->d_name) || is_folder(dp, d, dev, ino))
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.name = xstrdup(d->d_name);
@@ -201,7 +217,11 @@ scan_inbox(struct scan *s, struct ledger *l, struct scan_ready **ready,
 	(void)l;
 	*ready = NULL;
 	*nready = 0;
-	if (scan_list(s, &cur, &n) != 0)
+	dev_t dev = 0;
+	ino_t ino = 0;
+
+	ledger_rejected_id(l, s->inbox, &dev, &ino);
+	if (scan_list(s, dev, ino, &cur, &n) != 0)
 		return INTAKE_ERR;
 	s->next_check = 0;
 	for (i = 0; i < n; i++) {

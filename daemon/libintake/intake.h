@@ -78,6 +78,49 @@ void	warning_at(const struct problems *, int line, const char *fmt, ...)
 /* A broken invariant or out of memory: logs and exits with status 3. */
 void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
 
+/* fault.c: test-only fault points (INTAKE_DAEMON_FAULT="point:script");
+ * reaching one runs "sh script point detail" and waits for it.  Inert
+ * without the variable. */
+void	 fault_point(const char *point, const char *detail);
+
+/* fsat.c: file-system steps relative to descriptors the caller opened,
+ * never following a link, for folders that someone else can write (an
+ * inbox) and for what is taken from them.  Each returns 0 or -errno. */
+/* Opens name in dirfd for reading without following a link or blocking
+ * (O_NOFOLLOW|O_NONBLOCK, cleared once open) and checks with fstat that
+ * it is a regular file or, when dir_ok, a folder (st receives it): a FIFO,
+ * device, socket or link is -EINVAL.  Returns the descriptor or -errno. */
+struct stat;
+int	 open_content_at(int dirfd, const char *name, bool dir_ok,
+	    struct stat *st);
+/* Opens the folder name in dirfd (O_DIRECTORY|O_NOFOLLOW); fd or -errno. */
+int	 open_dir_at(int dirfd, const char *name);
+/* Removes name in dirfd, a file or a whole tree, descending by openat and
+ * removing by unlinkat: a link met on the way (also one swapped in while
+ * it runs) is removed itself, never followed.  A missing name is 0. */
+int	 remove_tree_at(int dirfd, const char *name);
+/* Copies name in sdirfd (a regular file or a folder) to dname in ddirfd,
+ * which must not exist: new files (fmode) and folders (0750) of the
+ * calling process, each fsynced.  Links, FIFOs and devices inside a
+ * folder are skipped; as the top itself they are -EINVAL. */
+int	 copy_tree_at(int sdirfd, const char *sname, int ddirfd,
+	    const char *dname, mode_t fmode);
+/* Writes data as the new file tmp in dirfd (O_CREAT|O_EXCL|O_NOFOLLOW,
+ * mode, group gid unless it is -1), fsyncs it and renames it to name. */
+int	 write_file_at(int dirfd, const char *tmp, const char *name,
+	    const char *data, size_t len, mode_t mode, gid_t gid);
+
+/* rejected.c: an inbox's rejected folder.  Opens rel (relative to the
+ * folder base, or absolute: then below base when it is under it, else
+ * below the folder above it) without following a link at any step,
+ * making its last component when missing and create is true, and
+ * checks that it belongs to root or the calling user and is writable by
+ * no one else.  0 with *fd (the caller's) and *gid (the folder's group);
+ * INTAKE_ENOENT when it is missing and create is false; else INTAKE_ERR
+ * with *why (the caller's) saying what is wrong and what to do. */
+int	 rejected_open(const char *base, const char *rel, bool create, int *fd,
+	    gid_t *gid, char **why);
+
 /* util.c */
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
@@ -94,11 +137,12 @@ void	 child_signals_default(void);
 int	 mkdir_p(const char *dir, mode_t mode);
 /* fsync(2) on a directory so a rename or unlink in it is durable. */
 int	 fsync_dir(const char *dir);
-/* Removes a file or a whole tree (no symlinks followed); 0 or -errno. */
+/* Removes a file or a whole tree by remove_tree_at() in the folder above
+ * it (no link below that folder is followed); 0 or -errno. */
 int	 remove_tree(const char *path);
-/* Copies a file or tree from src to dst (which must not exist), fsyncing
- * every file and directory written; symlinks and special files are not
- * copied.  0 or -errno. */
+/* Copies a file or tree from src to dst (which must not exist) by
+ * copy_tree_at() between the folders above them (files 0640, fsynced);
+ * links and special files inside are not copied.  0 or -errno. */
 int	 copy_tree(const char *src, const char *dst);
 /* Calls fn for path and, depth first, everything below it (symlinks are
  * not followed); rel is the name relative to the first path ("" for it).
@@ -111,8 +155,6 @@ int	 tree_walk(const char *path, const char *rel,
  * the latest of their mtimes and ctimes.  0 or -errno. */
 int	 tree_stat(const char *path, int64_t *bytes, int64_t *files,
 	    int64_t *mtime_ms, int64_t *ctime_ms);
-/* Writes a whole file durably under a temporary name, then renames it. */
-int	 write_file_atomic(const char *path, const char *data, size_t len);
 /* Reads a whole regular file of at most max bytes into *buf (the
  * caller's, NUL-terminated); 0, -EFBIG when larger, -EISDIR when not a
  * regular file, or -errno. */

@@ -146,144 +146,65 @@ fsync_dir(const char *dir)
 	return rc;
 }
 
+/* Opens the folder above path; *name points into *copy (the caller
+ * frees it) at the last component.  fd or -errno. */
+static int
+open_parent(const char *path, char **copy, const char **name)
+{
+	char *slash;
+	const char *dir = ".";
+	int fd;
+
+	*copy = xstrdup(path);
+	*name = *copy;
+	for (slash = *copy + strlen(*copy); slash > *copy + 1 &&
+	    slash[-1] == '/'; )
+		*--slash = '\0';
+	if ((slash = strrchr(*copy, '/')) != NULL) {
+		*slash = '\0';
+		dir = slash == *copy ? "/" : *copy;
+		*name = slash + 1;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd == -1 ? -errno : fd;
+}
+
 int
 remove_tree(const char *path)
 {
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	int rc = 0;
+	const char *name;
+	char *copy;
+	int fd, rc;
 
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) == -1 && errno != ENOENT ? -errno : 0;
-	if ((d = opendir(path)) == NULL)
-		return -errno;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *sub = path_join(path, e->d_name);
-		int r = remove_tree(sub);
-		free(sub);
-		if (r < 0 && rc == 0)
-			rc = r;
+	if ((fd = open_parent(path, &copy, &name)) < 0)
+		rc = fd == -ENOENT ? 0 : fd;
+	else {
+		rc = remove_tree_at(fd, name);
+		close(fd);
 	}
-	closedir(d);
-	if (rc == 0 && rmdir(path) == -1 && errno != ENOENT)
-		rc = -errno;
-	return rc;
-}
-
-static int
-copy_file(const char *src, const char *dst, mode_t mode)
-{
-	char buf[65536];
-	int in, out, rc = 0;
-	ssize_t n;
-
-	if ((in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0666);
-	if (out == -1) {
-		rc = -errno;
-		goto fail;
-	}
-	for (;;) {
-		n = read(in, buf, sizeof(buf));
-		if (n == 0)
-			break;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			goto fail;
-		}
-		for (ssize_t off = 0; off < n; ) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				rc = -errno;
-				goto fail;
-			}
-			off += w;
-		}
-	}
-	if (fsync(out) == -1)
-		rc = -errno;
-fail:
-	if (out != -1 && close(out) == -1 && rc == 0)
-		rc = -errno;
-	close(in);
+	free(copy);
 	return rc;
 }
 
 int
 copy_tree(const char *src, const char *dst)
 {
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	int rc = 0;
+	const char *sname, *dname;
+	char *scopy, *dcopy;
+	int sfd, dfd, rc;
 
-	if (lstat(src, &st) == -1)
-		return -errno;
-	if (S_ISREG(st.st_mode))
-		return copy_file(src, dst, st.st_mode);
-	if (!S_ISDIR(st.st_mode))
-		return 0;	/* symlinks and special files are not content */
-	if (mkdir(dst, 0750) == -1)
-		return -errno;
-	if ((d = opendir(src)) == NULL)
-		return -errno;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *s = path_join(src, e->d_name);
-		char *t = path_join(dst, e->d_name);
-		rc = copy_tree(s, t);
-		free(s);
-		free(t);
-	}
-	closedir(d);
-	if (rc == 0)
-		rc = fsync_dir(dst);
-	return rc;
-}
-
-int
-write_file_atomic(const char *path, const char *data, size_t len)
-{
-	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	int fd, rc = 0;
-	size_t off = 0;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd == -1) {
+	sfd = open_parent(src, &scopy, &sname);
+	dfd = open_parent(dst, &dcopy, &dname);
+	rc = sfd < 0 ? sfd : dfd < 0 ? dfd :
+	    copy_tree_at(sfd, sname, dfd, dname, 0640);
+	if (rc == 0 && fsync(dfd) == -1 && errno != EINVAL)
 		rc = -errno;
-		goto out;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	if (rc == 0 && fsync(fd) == -1)
-		rc = -errno;
-	if (close(fd) == -1 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) == -1)
-		rc = -errno;
-	if (rc != 0)
-		unlink(tmp);
-out:
-	free(tmp);
+	if (sfd >= 0)
+		close(sfd);
+	if (dfd >= 0)
+		close(dfd);
+	free(scopy);
+	free(dcopy);
 	return rc;
 }
 

@@ -113,7 +113,7 @@ is "$(sql "$DATA" "SELECT count(*) FROM deliveries d JOIN cases c ON c.delivery_
 # of every taken delivery.
 left=$(cd "$IN" && ls -A | sort | tr '\n' ' ')
 spooled=$(find "$DATA/spool" -mindepth 2 -maxdepth 2 -name 'scan_*' | wc -l)
-is "$left$spooled" ".hidden Thumbs.db still-writing.part upload.tmp ~\$letter.docx 500" \
-	"the inbox keeps only ignored names; the spool holds all 500 files"
+is "$left$spooled" ".hidden Thumbs.db _rejected still-writing.part upload.tmp ~\$letter.docx 500" \
+	"the inbox keeps only ignored names (and the rejected folder the daemon made); the spool holds all 500 files"
 [ "$tap_failed" -eq 0 ] || diag "$(tail -20 "$T/daemon.log")"
 done_testing

@@ -1832,10 +1832,11 @@ START_TEST(test_recover_copied_all_vanished)
 }
 END_TEST
 
-/* (g4) a refusal is resumed, but its rejected folder has vanished behind a
- * symbolic link (its target was removed): the file system's "no such
- * file" is not a busy database; recovery goes on with the next step and
- * the refusal waits to be resumed */
+/* (g4) a refusal is resumed, but its rejected folder cannot be opened (a
+ * file is in its place, as a link would be; neither is ever followed or
+ * written through): the file system's refusal is not a busy database;
+ * recovery goes on with the next step and the refusal waits to be
+ * resumed */
 START_TEST(test_recover_rejecting_folder_vanished)
 {
 	char *dir = path_join(spool, "tok-g6");
@@ -1854,7 +1855,7 @@ START_TEST(test_recover_rejecting_folder_vanished)
 	refused = row("tok-g6", "bad.tif", false, size, mtime, STAGE_SPOOLED);
 	ck_assert_int_eq(store_delivery_finish(st, refused, DS_QUARANTINED,
 	    STAGE_REJECTING, 0, 0, "a test refusal", rej), 0);
-	ck_assert_int_eq(symlink(target, link), 0);	/* target absent */
+	free(put(inbox, "_rejected", "in the way"));	/* not a folder */
 	src = put_pgm(inbox, "next.pgm", 30);
 	look(src, &size, &mtime);
 	next = row("tok-g7", "next.pgm", false, size, mtime, STAGE_CLAIMING);
@@ -1871,8 +1872,8 @@ START_TEST(test_recover_rejecting_folder_vanished)
 	ck_assert_int_eq(d.stage, STAGE_REJECTING);	/* resumed later */
 	delivery_release(&d);
 
-	/* the folder is back: the refusal is finished */
-	ck_assert_int_eq(mkdir_p(target, 0750), 0);
+	/* out of the way: the folder is made and the refusal finished */
+	ck_assert_int_eq(unlink(link), 0);
 	ck_assert_int_eq(ledger_resume(&led), 0);
 	d = get(refused);
 	ck_assert_int_eq(d.stage, STAGE_DONE);
