@@ -360,6 +360,17 @@ ctl_note(struct ctl *c, int64_t id, const char *state, const char *user,
 	return store_history_add(c->store, &h, NULL);
 }
 
+int
+ctl_case_wf(struct ctl *c, int64_t id, struct case_wf *k)
+{
+	int rc = store_case_wf_get(c->store, id, k);
+
+	if (rc == INTAKE_ENOENT)
+		fprintf(stderr, "intakectl: case %lld: no such case\n",
+		    (long long)id);
+	return rc == 0 ? 0 : 1;
+}
+
 /* The template field of a form, for validating a correction. */
 static const struct tpl_field *
 template_field(struct template **tpls, size_t n, const char *form,
@@ -413,11 +424,8 @@ cmd_set(struct ctl *c, const struct ctl_args *a)
 	int64_t id = a->id;
 	int rc = 1;
 
-	if (store_case_wf_get(c->store, id, &k) != 0) {
-		fprintf(stderr, "intakectl: case %lld: no such case\n",
-		    (long long)id);
+	if (ctl_case_wf(c, id, &k) != 0)
 		return 1;
-	}
 	memset(&o, 0, sizeof(o));
 	o.name = a->argv[1];
 	if (store_case_fields(c->store, id, find_old, &o) < 0 || o.type == NULL) {
@@ -513,11 +521,8 @@ cmd_assign(struct ctl *c, const struct ctl_args *a)
 	int64_t id = a->id;
 	int rc;
 
-	if (store_case_wf_get(c->store, id, &k) != 0) {
-		fprintf(stderr, "intakectl: case %lld: no such case\n",
-		    (long long)id);
+	if (ctl_case_wf(c, id, &k) != 0)
 		return 1;
-	}
 	why = to ? xasprintf("assigned to %s", to) : xstrdup("assigned to "
 	    "nobody");
 	rc = store_begin(c->store);
@@ -718,11 +723,8 @@ cmd_retry(struct ctl *c, const struct ctl_args *a)
 	int64_t id = a->id;
 	int n = 0, rc;
 
-	if (store_case_wf_get(c->store, id, &k) != 0) {
-		fprintf(stderr, "intakectl: case %lld: no such case\n",
-		    (long long)id);
+	if (ctl_case_wf(c, id, &k) != 0)
 		return 1;
-	}
 	if ((rc = store_begin(c->store)) == 0) {
 		rc = store_case_retry_actions(c->store, id, now_ms(), &n);
 		if (rc == 0 && n > 0) {

@@ -13,48 +13,13 @@
 #include "store.h"
 #include "ctl.h"
 
-/* The fields of a case as they are now. */
-struct fields {
-	char	**name, **value, **status, **why;
-	double	 *conf;
-	size_t	  n;
-};
-
-static int
-field_add(const struct field_row *f, void *arg)
-{
-	struct fields *v = arg;
-
-	v->name = xreallocarray(v->name, v->n + 1, sizeof(*v->name));
-	v->value = xreallocarray(v->value, v->n + 1, sizeof(*v->value));
-	v->status = xreallocarray(v->status, v->n + 1, sizeof(*v->status));
-	v->why = xreallocarray(v->why, v->n + 1, sizeof(*v->why));
-	v->conf = xreallocarray(v->conf, v->n + 1, sizeof(*v->conf));
-	v->name[v->n] = xstrdup(f->name);
-	v->value[v->n] = xstrdup(f->value ? f->value : "");
-	v->status[v->n] = xstrdup(f->status);
-	v->why[v->n] = f->why ? xstrdup(f->why) : NULL;
-	v->conf[v->n++] = f->confidence;
-	return 0;
-}
-
-static void
-fields_release(struct fields *v)
-{
-	strv_free(v->name, v->n);
-	strv_free(v->value, v->n);
-	strv_free(v->status, v->n);
-	strv_free(v->why, v->n);
-	free(v->conf);
-}
-
 /* The index of name among v's fields, or v->n. */
 static size_t
-field_index(const struct fields *v, const char *name)
+field_index(const struct field_copies *v, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < v->n && strcmp(v->name[i], name) != 0; i++)
+	for (i = 0; i < v->n && strcmp(v->v[i].name, name) != 0; i++)
 		;
 	return i;
 }
@@ -64,7 +29,7 @@ field_index(const struct fields *v, const char *name)
  * one a person set or confirmed stays as it is), else every uncertain
  * one.  Marks them in pick; 0, or 1 after saying why not. */
 static int
-choose(int64_t id, const struct fields *v, char **names, int nnames,
+choose(int64_t id, const struct field_copies *v, char **names, int nnames,
     bool *pick)
 {
 	size_t i;
@@ -72,7 +37,7 @@ choose(int64_t id, const struct fields *v, char **names, int nnames,
 
 	if (nnames == 0) {
 		for (i = 0; i < v->n; i++)
-			pick[i] = strcmp(v->status[i], "uncertain") == 0;
+			pick[i] = strcmp(v->v[i].status, "uncertain") == 0;
 		return 0;
 	}
 	for (k = 0; k < nnames; k++) {
@@ -81,17 +46,17 @@ choose(int64_t id, const struct fields *v, char **names, int nnames,
 			    "\"%s\"\n", (long long)id, names[k]);
 			return 1;
 		}
-		if (strcmp(v->status[i], "invalid") == 0 ||
-		    strcmp(v->status[i], "missing") == 0) {
+		if (strcmp(v->v[i].status, "invalid") == 0 ||
+		    strcmp(v->v[i].status, "missing") == 0) {
 			fprintf(stderr, "intakectl: case %lld: field \"%s\" is "
 			    "%s: there is no reading to confirm; correct it with "
 			    "intakectl set\n", (long long)id, names[k],
-			    v->status[i]);
+			    v->v[i].status);
 			return 1;
 		}
-		pick[i] = v->why[i] == NULL ||
-		    (strncmp(v->why[i], "set by ", 7) != 0 &&
-		    strncmp(v->why[i], "confirmed by ", 13) != 0);
+		pick[i] = v->v[i].why == NULL ||
+		    (strncmp(v->v[i].why, "set by ", 7) != 0 &&
+		    strncmp(v->v[i].why, "confirmed by ", 13) != 0);
 	}
 	return 0;
 }
@@ -99,7 +64,7 @@ choose(int64_t id, const struct fields *v, char **names, int nnames,
 int
 cmd_confirm(struct ctl *c, const struct ctl_args *a)
 {
-	struct fields v = { NULL, NULL, NULL, NULL, NULL, 0 };
+	struct field_copies v = { NULL, 0 };
 	struct case_wf k;
 	const char *comment = ctl_opt(a, "comment"), *user = c->user;
 	char *why = NULL, *by = NULL, *list = NULL;
@@ -108,12 +73,9 @@ cmd_confirm(struct ctl *c, const struct ctl_args *a)
 	int64_t id = a->id;
 	int rc = 1;
 
-	if (store_case_wf_get(c->store, id, &k) != 0) {
-		fprintf(stderr, "intakectl: case %lld: no such case\n",
-		    (long long)id);
+	if (ctl_case_wf(c, id, &k) != 0)
 		return 1;
-	}
-	if (store_case_fields(c->store, id, field_add, &v) != 0)
+	if (store_case_field_copies(c->store, id, &v) != 0)
 		goto out;
 	pick = xcalloc(v.n + 1, sizeof(*pick));
 	if (choose(id, &v, a->argv + 1, a->argc - 1, pick) != 0)
@@ -125,8 +87,8 @@ cmd_confirm(struct ctl *c, const struct ctl_args *a)
 		if (!pick[i])
 			continue;
 		more = xasprintf("%s%sfield %s: \"%s\" (confidence %.2f)",
-		    list ? list : "", list ? ", " : "", v.name[i], v.value[i],
-		    v.conf[i]);
+		    list ? list : "", list ? ", " : "", v.v[i].name,
+		    v.v[i].value, v.v[i].confidence);
 		free(list);
 		list = more;
 		n++;
@@ -142,9 +104,9 @@ cmd_confirm(struct ctl *c, const struct ctl_args *a)
 	if (store_begin(c->store) != 0)
 		goto out;
 	for (i = 0; i < v.n; i++)
-		if (pick[i] && store_case_field_set(c->store, id, v.name[i],
-		    v.value[i], strcmp(v.status[i], "empty") == 0 ? "empty" :
-		    "ok", by) != 0)
+		if (pick[i] && store_case_field_set(c->store, id, v.v[i].name,
+		    v.v[i].value, strcmp(v.v[i].status, "empty") == 0 ?
+		    "empty" : "ok", by) != 0)
 			goto fail;
 	if (ctl_note(c, id, k.state, user, why, comment) != 0 ||
 	    store_commit(c->store) != 0)
@@ -153,7 +115,7 @@ cmd_confirm(struct ctl *c, const struct ctl_args *a)
 	    n == 1 ? "" : "s");
 	for (i = 0; i < v.n; i++)
 		if (pick[i])
-			printf(" %s", v.name[i]);
+			printf(" %s", v.v[i].name);
 	putchar('\n');
 	rc = 0;
 	goto out;
@@ -164,7 +126,7 @@ out:
 	free(by);
 	free(list);
 	free(pick);
-	fields_release(&v);
+	field_copies_release(&v);
 	case_wf_release(&k);
 	return rc;
 }

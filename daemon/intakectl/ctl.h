@@ -100,6 +100,11 @@ int	ctl_note(struct ctl *, int64_t id, const char *from, const char *user,
 /* Prints a history entry as a JSON object on stdout (no newline). */
 struct history_row;
 void	ctl_history_json(const struct history_row *);
+/* ctl-case.c: case id's workflow state into *k (the caller releases it
+ * with case_wf_release); 0, or 1 after saying there is no such case (a
+ * database error is logged by the store). */
+struct case_wf;
+int	ctl_case_wf(struct ctl *, int64_t id, struct case_wf *k);
 /* Opens the database of the configured data directory; 0 or an error
  * already reported. */
 int	ctl_store(struct ctl *);

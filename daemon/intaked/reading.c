@@ -134,39 +134,13 @@ same_str(const char *a, const char *b)
 	    strcmp(a, b) == 0);
 }
 
-/* Fields a person set, kept across a new reading of the same form. */
-struct kept {
-	char	**name, **value, **status, **why;
-	size_t	 n;
-};
-
-static int
-keep_corrected(const struct field_row *f, void *arg)
+/* Whether a person set or confirmed field f: kept across a new reading
+ * of the same form. */
+static bool
+by_person(const struct field_copy *f)
 {
-	struct kept *k = arg;
-
-	if (f->why == NULL || (strncmp(f->why, "set by ", 7) != 0 &&
-	    strncmp(f->why, "confirmed by ", 13) != 0))
-		return 0;
-	k->name = xreallocarray(k->name, k->n + 1, sizeof(*k->name));
-	k->value = xreallocarray(k->value, k->n + 1, sizeof(*k->value));
-	k->status = xreallocarray(k->status, k->n + 1, sizeof(*k->status));
-	k->why = xreallocarray(k->why, k->n + 1, sizeof(*k->why));
-	k->name[k->n] = xstrdup(f->name);
-	k->value[k->n] = xstrdup(f->value ? f->value : "");
-	k->status[k->n] = xstrdup(f->status);
-	k->why[k->n] = xstrdup(f->why);
-	k->n++;
-	return 0;
-}
-
-static void
-kept_release(struct kept *k)
-{
-	strv_free(k->name, k->n);
-	strv_free(k->value, k->n);
-	strv_free(k->status, k->n);
-	strv_free(k->why, k->n);
+	return f->why != NULL && (strncmp(f->why, "set by ", 7) == 0 ||
+	    strncmp(f->why, "confirmed by ", 13) == 0);
 }
 
 static int
@@ -196,14 +170,14 @@ reading_reread(struct store *st, struct engine *e,
     const struct reread_case *k, const struct job_collect *j,
     char **outcome)
 {
-	struct kept kept = { NULL, NULL, NULL, NULL, 0 };
+	struct field_copies kept = { NULL, 0 };
 	const struct template *t;
 	struct history_row h;
 	struct case_wf now;
 	int64_t id = r->case_id;
 	char *why = NULL, *dropped = NULL;
 	int flagged = 0, rc;
-	size_t i;
+	size_t i, nkept = 0;
 
 	*outcome = NULL;
 	memset(&now, 0, sizeof(now));
@@ -235,7 +209,7 @@ reading_reread(struct store *st, struct engine *e,
 		goto fail;
 	}
 	/* Corrections people made stay when the form does. */
-	if (r->form == NULL && (rc = store_case_fields(st, id, keep_corrected,
+	if (r->form == NULL && (rc = store_case_field_copies(st, id,
 	    &kept)) != 0)
 		goto fail;
 	if ((rc = store_case_reread(st, id, j->pages, j->npages)) != 0 ||
@@ -243,12 +217,17 @@ reading_reread(struct store *st, struct engine *e,
 	    (rc = reading_store_fields(st, id, tpls, ntpls, &j->reading)) != 0)
 		goto fail;
 	for (i = 0; i < kept.n; i++) {
-		rc = store_case_field_set(st, id, kept.name[i], kept.value[i],
-		    kept.status[i], kept.why[i]);
+		const struct field_copy *f = &kept.v[i];
+
+		if (!by_person(f))
+			continue;
+		nkept++;
+		rc = store_case_field_set(st, id, f->name, f->value, f->status,
+		    f->why);
 		if (rc == INTAKE_ENOENT) {
 			char *line = xasprintf("case %lld: the correction of "
 			    "\"%s\" is dropped: the form has no such field "
-			    "now", (long long)id, kept.name[i]);
+			    "now", (long long)id, f->name);
 
 			note_add(&dropped, line);
 			free(line);
@@ -260,7 +239,7 @@ reading_reread(struct store *st, struct engine *e,
 	why = xasprintf("%s by %s: %s, %d field%s to check%s",
 	    r->form ? "classified" : "read again", r->actor,
 	    t ? t->id : "no known form", flagged, flagged == 1 ? "" : "s",
-	    kept.n ? ", corrections kept" : "");
+	    nkept ? ", corrections kept" : "");
 	memset(&h, 0, sizeof(h));
 	h.case_id = id;
 	h.at_ms = now_ms();
@@ -288,7 +267,7 @@ busy:
 		    "what was read cannot be recorded (see the log)");
 out:
 	case_wf_release(&now);
-	kept_release(&kept);
+	field_copies_release(&kept);
 	free(why);
 	free(dropped);
 	return rc;

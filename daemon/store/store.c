@@ -1,6 +1,7 @@
 /*
  * store.c - what every backend of the store shares: the names deliveries'
- * statuses and stages are kept by, and freeing what the store hands out.
+ * statuses and stages are kept by, freeing what the store hands out, and
+ * a case's fields copied out.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -67,6 +68,45 @@ strings_free(char *const *owned, size_t n)
 {
 	while (n > 0)
 		free(owned[--n]);
+}
+
+static int
+field_copy_add(const struct field_row *f, void *arg)
+{
+	struct field_copies *c = arg;
+	struct field_copy *k;
+
+	c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
+	k = &c->v[c->n++];
+	k->name = xstrdup(f->name);
+	k->value = xstrdup(f->value ? f->value : "");
+	k->status = xstrdup(f->status);
+	k->why = f->why ? xstrdup(f->why) : NULL;
+	k->confidence = f->confidence;
+	return 0;
+}
+
+int
+store_case_field_copies(struct store *st, int64_t case_id,
+    struct field_copies *out)
+{
+	memset(out, 0, sizeof(*out));
+	return store_case_fields(st, case_id, field_copy_add, out);
+}
+
+void
+field_copies_release(struct field_copies *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].value);
+		free(c->v[i].status);
+		free(c->v[i].why);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
 }
 
 void

@@ -204,6 +204,19 @@ struct field_row {
 };
 int	store_case_fields(struct store *, int64_t case_id,
 	    int (*fn)(const struct field_row *, void *), void *arg);
+/* A case's fields copied out, for code that changes them after reading
+ * them (confirm, a reading that keeps people's corrections). */
+struct field_copy {
+	char		*name, *value, *status, *why;	/* why: NULL for none */
+	double		 confidence;
+};
+struct field_copies {
+	struct field_copy *v;
+	size_t		 n;
+};
+int	store_case_field_copies(struct store *, int64_t case_id,
+	    struct field_copies *out);
+void	field_copies_release(struct field_copies *);
 /* Another open case of form whose fields names[] hold values[] (n >= 1):
  * 0 with *other set, or INTAKE_ENOENT. */
 int	store_case_duplicate(struct store *, int64_t case_id, const char *form,
