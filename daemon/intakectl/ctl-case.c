@@ -578,8 +578,7 @@ copy_out(const char *from, const char *out)
 	    -1 || fstat(in, &st) == -1 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "intakectl: %s: cannot be read%s\n", from,
 		    in != -1 ? ": not a regular file" : "");
-		if (in != -1)
-			close(in);
+		fd_close(in);
 		return 1;
 	}
 	to = strcmp(out, "-") == 0 ? STDOUT_FILENO : open(out, O_WRONLY |

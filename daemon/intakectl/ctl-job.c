@@ -85,8 +85,7 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 	if ((infd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(infd, &st) == -1) {
 		fprintf(stderr, "intakectl: \"%s\": %s\n", file, strerror(errno));
-		if (infd != -1)
-			close(infd);
+		fd_close(infd);
 		return 1;
 	}
 	c->config.workers = 1;
@@ -113,8 +112,7 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 	msg_release(&m);
 	rc = collect(&pool, &pool.w[0], file, c->config.job_timeout_s, j);
 out:
-	if (outfd != -1)
-		close(outfd);
+	fd_close(outfd);
 	close(infd);
 	pool_release(&pool);
 	if (dir != NULL)

@@ -39,8 +39,7 @@ ctl_remote(const struct config *c, int argc, char **argv)
 		fprintf(stderr, "intakectl: the database is not readable by you "
 		    "and the daemon's control socket %s answers not (%s): is "
 		    "intaked running?\n", c->control, strerror(errno));
-		if (fd != -1)
-			close(fd);
+		fd_close(fd);
 		return 1;
 	}
 	msg_init(&m, MSG_CTL_REQUEST);

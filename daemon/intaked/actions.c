@@ -40,8 +40,7 @@ run_clear(struct action_run *r)
 {
 	free(r->row.plugin);
 	free(r->row.params);
-	if (r->fd != -1)
-		close(r->fd);
+	fd_close(r->fd);
 	memset(r, 0, sizeof(*r));
 	r->fd = -1;
 }

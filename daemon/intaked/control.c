@@ -134,8 +134,7 @@ control_open(struct control *ct, const struct config *c)
 			close(fd);
 			return 0;
 		}
-		if (probe != -1)
-			close(probe);
+		fd_close(probe);
 		(void)unlink(c->control);
 	}
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||

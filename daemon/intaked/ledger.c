@@ -189,10 +189,8 @@ spooled:
 	if (rc == 0)
 		d->stage = STAGE_SPOOLED;
 out:
-	if (ifd != -1)
-		close(ifd);
-	if (tfd != -1)
-		close(tfd);
+	fd_close(ifd);
+	fd_close(tfd);
 	free(src);
 	free(dir);
 	free(tmp);
@@ -522,8 +520,7 @@ ledger_finish_reject(struct ledger *l, struct delivery *d)
 	    "moved into the rejected folder of %s", (long long)d->id,
 	    d->inbox);
 out:
-	if (tfd != -1)
-		close(tfd);
+	fd_close(tfd);
 	free(part);
 	free(dir);
 	return rc;

@@ -831,10 +831,8 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	job_given(p, w, j);
 	j = NULL;
 out:
-	if (infd != -1)
-		close(infd);
-	if (outfd != -1)
-		close(outfd);
+	fd_close(infd);
+	fd_close(outfd);
 	job_state_free(j);
 	free(in);
 	delivery_release(&d);
@@ -941,10 +939,8 @@ failed:
 	reread_answer(p, j, false, why);
 	job_state_free(j);
 out:
-	if (infd != -1)
-		close(infd);
-	if (outfd != -1)
-		close(outfd);
+	fd_close(infd);
+	fd_close(outfd);
 	free(why);
 	free(in);
 	delivery_release(&d);

@@ -106,7 +106,6 @@ watch_close(struct watch *w)
 {
 	if (w == NULL)
 		return;
-	if (w->fd != -1)
-		close(w->fd);
+	fd_close(w->fd);
 	free(w);
 }

@@ -164,6 +164,8 @@ int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 int	 xml_files(const char *dir, char ***names, size_t *n);
 /* Frees n strings of v, then v. */
 void	 strv_free(char **v, size_t n);
+/* Closes fd unless it is -1 (none). */
+void	 fd_close(int fd);
 /* Frees the string (char *) that each of the n elements of v, size bytes
  * apart, holds at offset off, then v itself. */
 void	 free_each_string(void *v, size_t n, size_t size, size_t off);

@@ -146,8 +146,7 @@ pool_stop(struct pool *p, struct worker *w, bool kill_it)
 	(void)p;
 	if (kill_it && w->pid > 0)
 		kill(w->pid, SIGKILL);
-	if (w->sock != -1)
-		close(w->sock);
+	fd_close(w->sock);
 	w->sock = -1;
 	if (w->pid > 0 && waitpid(w->pid, &status, 0) == -1)
 		status = 0;

@@ -360,6 +360,13 @@ child_signals_default(void)
 }
 
 void
+fd_close(int fd)
+{
+	if (fd != -1)
+		(void)close(fd);
+}
+
+void
 free_each_string(void *v, size_t n, size_t size, size_t off)
 {
 	unsigned char *p = v;
