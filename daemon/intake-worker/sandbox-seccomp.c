@@ -104,6 +104,13 @@ static const char *const refused[] = {
 #define CLONE_NAMESPACES (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | \
 	CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
+/* clone's flags: its first argument, but the second on s390. */
+#if defined(__s390__) || defined(__s390x__)
+#define CLONE_FLAGS(...)	SCMP_A1(__VA_ARGS__)
+#else
+#define CLONE_FLAGS(...)	SCMP_A0(__VA_ARGS__)
+#endif
+
 static bool logging;
 static uint32_t fallback;	/* the action for calls no rule names */
 
@@ -129,9 +136,9 @@ sandbox_filter(void)
 	    (scmp_datum_t)getpid());
 	struct scmp_arg_cmp others = SCMP_A0(SCMP_CMP_NE,
 	    (scmp_datum_t)getpid());
-	struct scmp_arg_cmp thread = SCMP_A0(SCMP_CMP_MASKED_EQ,
+	struct scmp_arg_cmp thread = CLONE_FLAGS(SCMP_CMP_MASKED_EQ,
 	    CLONE_THREAD | CLONE_NAMESPACES, CLONE_THREAD);
-	struct scmp_arg_cmp process = SCMP_A0(SCMP_CMP_MASKED_EQ,
+	struct scmp_arg_cmp process = CLONE_FLAGS(SCMP_CMP_MASKED_EQ,
 	    CLONE_THREAD, 0);
 	struct scmp_arg_cmp ownlimits = SCMP_A0(SCMP_CMP_EQ, 0);
 	struct scmp_arg_cmp otherlimits = SCMP_A0(SCMP_CMP_NE, 0);
