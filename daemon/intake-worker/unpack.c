@@ -364,7 +364,7 @@ unpack_buffer(struct job *j, const char *source, const char *member,
 
 	job_progress(j, "decoding %s%s%s", source, member ? ":" : "",
 	    member ? member : "");
-	job_fault_point(name);
+	job_fault_point(j, name);
 	if (len == 0) {
 		job_warn(j, "%s%s%s: empty file skipped", source,
 		    member ? ":" : "", member ? member : "");

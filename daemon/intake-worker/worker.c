@@ -4,8 +4,9 @@
  *
  * Before the first job it gives up everything it does not need: root (to
  * the configured user), core dumps, address space and file size beyond
- * the limits, new privileges, and, where libseccomp exists, the system
- * calls a hijacked decoder would want.
+ * the limits, new privileges, and, where libseccomp exists, every system
+ * call it does not make (sandbox-seccomp.c's allow-list).  The OCR models
+ * and templates are read by name later, on first use, under the filter.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,8 +44,20 @@
 #define WORKER_LIMIT_AS	1
 #endif
 
-/* INTAKE_WORKER_FAULT="crash:TEXT" or "hang:TEXT", for the test suite. */
-static enum { FAULT_NONE, FAULT_CRASH, FAULT_HANG, FAULT_BURN } fault_mode;
+/* INTAKE_WORKER_FAULT="MODE:TEXT", for the test suite: crash, hang and
+ * burn act as a decoder gone wrong would, socket, exec and link try what
+ * a hijacked one would. */
+enum fault { FAULT_NONE, FAULT_CRASH, FAULT_HANG, FAULT_BURN, FAULT_SOCKET,
+	FAULT_EXEC, FAULT_LINK };
+static const struct {
+	const char	*prefix;
+	enum fault	 mode;
+} fault_modes[] = {
+	{ "crash:", FAULT_CRASH }, { "hang:", FAULT_HANG },
+	{ "burn:", FAULT_BURN }, { "socket:", FAULT_SOCKET },
+	{ "exec:", FAULT_EXEC }, { "link:", FAULT_LINK },
+};
+static enum fault fault_mode;
 static const char *fault_match;
 
 static void
@@ -115,29 +129,6 @@ cpu_ms(void)
 	    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
 }
 
-void
-job_fault_point(const char *name)
-{
-	if (fault_mode == FAULT_NONE || *fault_match == '\0' ||
-	    strstr(name, fault_match) == NULL)
-		return;
-	if (fault_mode == FAULT_CRASH) {
-		/* Die as a decoder's bad pointer would, also under ASan. */
-		signal(SIGSEGV, SIG_DFL);
-		raise(SIGSEGV);
-	}
-	if (fault_mode == FAULT_BURN) {
-		/* Spend a second of CPU, as a page hard to read does, and go on. */
-		int64_t until = cpu_ms() + 1000;
-
-		while (cpu_ms() < until)
-			;
-		return;
-	}
-	for (;;)
-		pause();
-}
-
 /* Writes a whole buffer as a new file in the output folder. */
 static int
 write_out(struct job *j, const char *name, const void *data, size_t len)
@@ -162,6 +153,142 @@ write_out(struct job *j, const char *name, const void *data, size_t len)
 	if (close(fd) == -1 && rc == 0)
 		rc = -errno;
 	return rc;
+}
+
+/* Escapes a hijacked decoder would try, for the fault point: each
+ * returns 0 when the call went through (and undoes it), or -errno. */
+static int
+try_socket(int domain)
+{
+	int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd == -1)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static int
+try_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid == -1)
+		return -errno;
+	if (pid == 0)
+		_exit(0);
+	return 0;
+}
+
+static int
+try_exec(void)
+{
+	/* Went through: the worker becomes a shell that exits at once, and
+	 * the daemon sees its worker end in the middle of a job. */
+	execl("/bin/sh", "sh", "-c", "exit 0", (char *)NULL);
+	return -errno;
+}
+
+static int
+try_symlink(struct job *j)
+{
+	if (symlinkat("/etc/passwd", j->outfd, "fault-symlink") == -1)
+		return -errno;
+	unlinkat(j->outfd, "fault-symlink", 0);
+	return 0;
+}
+
+static int
+try_link(struct job *j)
+{
+	int rc;
+
+	if ((rc = write_out(j, "fault-file", "x", 1)) != 0)
+		return rc;
+	rc = linkat(j->outfd, "fault-file", j->outfd, "fault-link", 0) == -1 ?
+	    -errno : 0;
+	unlinkat(j->outfd, "fault-link", 0);
+	unlinkat(j->outfd, "fault-file", 0);
+	return rc;
+}
+
+/* Tries the escapes of the fault mode on the file name: the delivery is
+ * refused with the sandbox's answer to each, and a call that went through
+ * is reported as a warning. */
+static void
+fault_escape(struct job *j, const char *name)
+{
+	char text[JOBMSG_MAX_TEXT];
+	const char *what[2];
+	int rc[2];
+	size_t i, n = 0, k;
+	bool refused = false;
+
+	switch (fault_mode) {
+	case FAULT_SOCKET:	/* a network socket, or any new one */
+		what[n] = "socket(AF_INET)";
+		rc[n++] = try_socket(AF_INET);
+		what[n] = "socket(AF_UNIX)";
+		rc[n++] = try_socket(AF_UNIX);
+		break;
+	case FAULT_EXEC:	/* a new process, another program */
+		what[n] = "fork";
+		rc[n++] = try_fork();
+		what[n] = "execve";
+		rc[n++] = try_exec();
+		break;
+	case FAULT_LINK:	/* links in the output folder */
+		what[n] = "symlinkat";
+		rc[n++] = try_symlink(j);
+		what[n] = "linkat";
+		rc[n++] = try_link(j);
+		break;
+	default:
+		return;
+	}
+	k = (size_t)snprintf(text, sizeof(text), "%s: refused by the sandbox:",
+	    name);
+	for (i = 0; i < n; i++) {
+		if (rc[i] == 0) {
+			job_warn(j, "%s: the sandbox let %s through", name,
+			    what[i]);
+			continue;
+		}
+		if (k < sizeof(text))
+			k += (size_t)snprintf(text + k, sizeof(text) - k,
+			    "%s %s: %s", refused ? ";" : "", what[i],
+			    strerror(-rc[i]));
+		refused = true;
+	}
+	if (refused)
+		job_refuse(j, "%s", text);
+}
+
+void
+job_fault_point(struct job *j, const char *name)
+{
+	if (fault_mode == FAULT_NONE || *fault_match == '\0' ||
+	    strstr(name, fault_match) == NULL)
+		return;
+	if (fault_mode == FAULT_CRASH) {
+		/* Die as a decoder's bad pointer would, also under ASan. */
+		signal(SIGSEGV, SIG_DFL);
+		raise(SIGSEGV);
+	}
+	if (fault_mode == FAULT_BURN) {
+		/* Spend a second of CPU, as a page hard to read does, and go on. */
+		int64_t until = cpu_ms() + 1000;
+
+		while (cpu_ms() < until)
+			;
+		return;
+	}
+	if (fault_mode != FAULT_HANG) {
+		fault_escape(j, name);
+		return;
+	}
+	for (;;)
+		pause();
 }
 
 /* Pages are stored as PNG in grey or black and white: what OCR reads and
@@ -643,15 +770,16 @@ main(int argc, char *argv[])
 	}
 	log_init("intake-worker", true, LOG_LEVEL_ERR);
 	if ((fault_match = getenv("INTAKE_WORKER_FAULT")) != NULL) {
-		if (strncmp(fault_match, "crash:", 6) == 0) {
-			fault_mode = FAULT_CRASH;
-			fault_match += 6;
-		} else if (strncmp(fault_match, "hang:", 5) == 0) {
-			fault_mode = FAULT_HANG;
-			fault_match += 5;
-		} else if (strncmp(fault_match, "burn:", 5) == 0) {
-			fault_mode = FAULT_BURN;
-			fault_match += 5;
+		for (size_t i = 0; i < sizeof(fault_modes) /
+		    sizeof(fault_modes[0]); i++) {
+			size_t len = strlen(fault_modes[i].prefix);
+
+			if (strncmp(fault_match, fault_modes[i].prefix,
+			    len) == 0) {
+				fault_mode = fault_modes[i].mode;
+				fault_match += len;
+				break;
+			}
 		}
 	}
 	setMsgSeverity(L_SEVERITY_NONE);

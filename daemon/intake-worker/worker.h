@@ -53,10 +53,12 @@ int	job_attachment(struct job *, const char *name, const void *data,
 	    size_t len);
 void	job_manifest(struct job *, const char *reference, const char *channel,
 	    const char *sender, const char *form_hint, uint32_t pages);
-/* A test-only fault hook: crashes, hangs or spends a second of CPU when
- * name contains the text of INTAKE_WORKER_FAULT (used by the test
- * suite; see intaked(8)). */
-void	job_fault_point(const char *name);
+/* A test-only fault hook, when name contains the text of
+ * INTAKE_WORKER_FAULT (used by the test suite; see intaked(8)): crashes,
+ * hangs or spends a second of CPU, or tries calls the sandbox refuses
+ * (new sockets, new processes and programs, links) and refuses the
+ * delivery with the sandbox's answer. */
+void	job_fault_point(struct job *, const char *name);
 
 /* unpack.c: archives, folders and single files, the only file that calls
  * libarchive. */

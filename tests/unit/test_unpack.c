@@ -152,7 +152,7 @@ job_manifest(struct job *j, const char *reference, const char *channel,
 }
 
 void
-job_fault_point(const char *name)
+job_fault_point(struct job *j, const char *name)
 {
 	ck_assert_ptr_nonnull(name);
 	rec.nfault++;
