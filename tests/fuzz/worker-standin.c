@@ -108,8 +108,9 @@ job_manifest(struct job *j, const char *reference, const char *channel,
 }
 
 void
-job_fault_point(const char *name)
+job_fault_point(struct job *j, const char *name)
 {
+	(void)j;
 	(void)name;
 }
 
