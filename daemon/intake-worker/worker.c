@@ -730,6 +730,7 @@ main(int argc, char *argv[])
 		{ "memory", required_argument, NULL, 'm' },
 		{ "check-lang", required_argument, NULL, 'l' },
 		{ "lang", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *user = NULL, *check = NULL, *warm = NULL;
@@ -744,10 +745,20 @@ main(int argc, char *argv[])
 		case 'm': mem = strtoull(optarg, NULL, 10); break;
 		case 'l': check = optarg; break;
 		case 'L': warm = optarg; break;
+		case 'h':
+			printf("usage: intake-worker [--user NAME] [--memory MB] "
+			    "[--lang LANGS] (started by intaked)\n"
+			    "       intake-worker --check-lang LANGS\n\n"
+			    "Reads delivered bytes for intake in a sandbox: "
+			    "unpacks, decodes pages,\nreads them with OCR and "
+			    "the form templates, and answers on descriptor 3.\n"
+			    "intaked and intakectl start it; see "
+			    "intake-worker(8).\n");
+			return 0;
 		default:
 			fprintf(stderr, "usage: intake-worker [--user NAME] "
-			    "[--memory MB] (started by intaked)\n"
-			    "       intake-worker --check-lang LANG\n");
+			    "[--memory MB] [--lang LANGS] (started by intaked)\n"
+			    "       intake-worker --check-lang LANGS\n");
 			return 2;
 		}
 	}

@@ -1,10 +1,13 @@
 #!/bin/bash
 # cli.sh - intaked and intakectl: help, versions, usage errors, exit codes.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 14
+plan 17
 
 out=$("$INTAKED" --help); ok $? "intaked --help exits 0"
 like "$out" "--once" "intaked --help documents --once"
+out=$("$INTAKE_WORKER" --help); ok $? "intake-worker --help exits 0"
+like "$out" "intake-worker\(8\)" "intake-worker --help points to its man page"
+out=$("$INTAKE_ACTION" --help); ok $? "intake-action --help exits 0"
 out=$("$INTAKECTL" --help); ok $? "intakectl --help exits 0"
 like "$out" "deliveries \[--json\]" "intakectl --help lists deliveries"
 like "$("$INTAKED" --version)" "^intaked [0-9]" "intaked --version"
