@@ -54,9 +54,7 @@ choose(int64_t id, const struct field_copies *v, char **names, int nnames,
 			    v->v[i].status);
 			return 1;
 		}
-		pick[i] = v->v[i].why == NULL ||
-		    (strncmp(v->v[i].why, "set by ", 7) != 0 &&
-		    strncmp(v->v[i].why, "confirmed by ", 13) != 0);
+		pick[i] = !field_by_person(&v->v[i]);
 	}
 	return 0;
 }

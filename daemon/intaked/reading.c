@@ -134,15 +134,6 @@ same_str(const char *a, const char *b)
 	    strcmp(a, b) == 0);
 }
 
-/* Whether a person set or confirmed field f: kept across a new reading
- * of the same form. */
-static bool
-by_person(const struct field_copy *f)
-{
-	return f->why != NULL && (strncmp(f->why, "set by ", 7) == 0 ||
-	    strncmp(f->why, "confirmed by ", 13) == 0);
-}
-
 static int
 count_flagged(const struct field_row *f, void *arg)
 {
@@ -219,7 +210,7 @@ reading_reread(struct store *st, struct engine *e,
 	for (i = 0; i < kept.n; i++) {
 		const struct field_copy *f = &kept.v[i];
 
-		if (!by_person(f))
+		if (!field_by_person(f))
 			continue;
 		nkept++;
 		rc = store_case_field_set(st, id, f->name, f->value, f->status,

@@ -94,6 +94,13 @@ store_case_field_copies(struct store *st, int64_t case_id,
 	return store_case_fields(st, case_id, field_copy_add, out);
 }
 
+bool
+field_by_person(const struct field_copy *f)
+{
+	return f->why != NULL && (strncmp(f->why, "set by ", 7) == 0 ||
+	    strncmp(f->why, "confirmed by ", 13) == 0);
+}
+
 void
 field_copies_release(struct field_copies *c)
 {

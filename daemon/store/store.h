@@ -216,6 +216,9 @@ struct field_copies {
 };
 int	store_case_field_copies(struct store *, int64_t case_id,
 	    struct field_copies *out);
+/* Whether a person set or confirmed the field (its why says "set by" or
+ * "confirmed by"): reading again keeps it, confirm leaves it. */
+bool	field_by_person(const struct field_copy *);
 void	field_copies_release(struct field_copies *);
 /* Another open case of form whose fields names[] hold values[] (n >= 1):
  * 0 with *other set, or INTAKE_ENOENT. */
