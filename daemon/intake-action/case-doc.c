@@ -87,38 +87,34 @@ get_field(const struct field_row *f, void *arg)
 	return 0;
 }
 
+/* struct row_out's writers for an item. */
+static void
+item_text(void *it, const char *name, const char *val)
+{
+	item_put(it, name, val);
+}
+
+static void
+item_num(void *it, const char *name, int64_t val)
+{
+	item_int(it, name, val);
+}
+
 static int
 get_page(const struct page_row *p, void *arg)
 {
-	struct item *it = item_new(arg);
+	struct row_out out = { item_text, item_num, item_new(arg) };
 
-	item_int(it, "seq", p->seq);
-	item_put(it, "source", p->source);
-	item_put(it, "member", p->member);
-	item_int(it, "page", p->page_no);
-	item_int(it, "width", p->width);
-	item_int(it, "height", p->height);
-	item_int(it, "rotation", p->rotation);
-	item_int(it, "confidence", p->confidence);
-	item_put(it, "path", p->path);
+	page_row_out(p, &out);
 	return 0;
 }
 
 static int
 get_history(const struct history_row *h, void *arg)
 {
-	struct item *it = item_new(arg);
-	char t[32];
+	struct row_out out = { item_text, item_num, item_new(arg) };
 
-	item_int(it, "seq", h->seq);
-	item_put(it, "at", fmt_time(h->at_ms, t, sizeof(t)));
-	item_put(it, "actor", h->actor);
-	item_put(it, "kind", h->kind);
-	item_put(it, "event", h->event);
-	item_put(it, "from", h->from);
-	item_put(it, "to", h->to);
-	item_put(it, "why", h->why);
-	item_put(it, "comment", h->comment);
+	history_row_out(h, &out);
 	return 0;
 }
 

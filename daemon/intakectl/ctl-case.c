@@ -39,6 +39,18 @@ case_problems(const struct case_row *k, void *arg)
 	return 0;
 }
 
+/* One line of show's facts, when there is val: the label, then val made
+ * safe to print. */
+static void
+fact(const char *label, const char *val)
+{
+	if (val == NULL)
+		return;
+	printf("  %-10s ", label);
+	safe_put(stdout, val, 0);
+	putchar('\n');
+}
+
 static int
 show_case(const struct case_row *k, void *arg)
 {
@@ -104,21 +116,10 @@ show_case(const struct case_row *k, void *arg)
 		}
 		putchar('\n');
 	}
-	for (i = 0; i < k->nfiles; i++) {
-		printf("  %s ", i ? "          " : "files:    ");
-		safe_put(stdout, k->files[i], 0);
-		putchar('\n');
-	}
-	if (k->pdf) {
-		fputs("  PDF:       ", stdout);
-		safe_put(stdout, k->pdf, 0);
-		putchar('\n');
-	}
-	if (s->problems) {
-		fputs("  problems:  ", stdout);
-		safe_put(stdout, s->problems, 0);
-		putchar('\n');
-	}
+	for (i = 0; i < k->nfiles; i++)
+		fact(i ? "" : "files:", k->files[i]);
+	fact("PDF:", k->pdf);
+	fact("problems:", s->problems);
 	return 0;
 }
 
@@ -167,18 +168,11 @@ show_page(const struct page_row *p, void *arg)
 	struct show *s = arg;
 
 	if (s->c->json) {
-		bool first = true;
+		struct json_obj o = { stdout, true };
+		struct row_out out = { json_obj_text, json_obj_num, &o };
 
 		fputs("{\"page\":{", stdout);
-		json_key_int(stdout, &first, "seq", p->seq);
-		json_key_str(stdout, &first, "source", p->source);
-		json_key_str(stdout, &first, "member", p->member);
-		json_key_int(stdout, &first, "page", p->page_no);
-		json_key_int(stdout, &first, "width", p->width);
-		json_key_int(stdout, &first, "height", p->height);
-		json_key_int(stdout, &first, "rotation", p->rotation);
-		json_key_int(stdout, &first, "confidence", p->confidence);
-		json_key_str(stdout, &first, "path", p->path);
+		page_row_out(p, &out);
 		puts("}}");
 		return 0;
 	}
@@ -203,20 +197,23 @@ show_page(const struct page_row *p, void *arg)
 void
 ctl_history_json(const struct history_row *h)
 {
-	bool first = true;
-	char t[32];
+	struct json_obj o = { stdout, true };
+	struct row_out out = { json_obj_text, json_obj_num, &o };
 
 	putchar('{');
-	json_key_int(stdout, &first, "seq", h->seq);
-	json_key_str(stdout, &first, "at", fmt_time(h->at_ms, t, sizeof(t)));
-	json_key_str(stdout, &first, "actor", h->actor);
-	json_key_str(stdout, &first, "kind", h->kind);
-	json_key_str(stdout, &first, "event", h->event);
-	json_key_str(stdout, &first, "from", h->from);
-	json_key_str(stdout, &first, "to", h->to);
-	json_key_str(stdout, &first, "why", h->why);
-	json_key_str(stdout, &first, "comment", h->comment);
+	history_row_out(h, &out);
 	putchar('}');
+}
+
+void
+ctl_history_end(const struct history_row *h)
+{
+	if (h->comment != NULL) {
+		fputs(" -- \"", stdout);
+		safe_put(stdout, h->comment, 0);
+		putchar('"');
+	}
+	putchar('\n');
 }
 
 static int
@@ -243,12 +240,7 @@ show_history(const struct history_row *h, void *arg)
 		    h->event ? ": " : "", h->from ? h->from : "start", h->to);
 	else
 		safe_put(stdout, h->why ? h->why : h->kind, 0);
-	if (h->comment) {
-		fputs(" -- \"", stdout);
-		safe_put(stdout, h->comment, 0);
-		putchar('"');
-	}
-	putchar('\n');
+	ctl_history_end(h);
 	return 0;
 }
 

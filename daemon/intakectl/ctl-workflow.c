@@ -119,12 +119,7 @@ print_history(const struct history_row *h, void *arg)
 		safe_put(stdout, h->why, 0);
 	if (strcmp(h->kind, "start") == 0)
 		putchar(')');
-	if (h->comment != NULL) {
-		fputs(" -- \"", stdout);
-		safe_put(stdout, h->comment, 0);
-		putchar('"');
-	}
-	putchar('\n');
+	ctl_history_end(h);
 	return 0;
 }
 

@@ -100,6 +100,8 @@ int	ctl_note(struct ctl *, int64_t id, const char *from, const char *user,
 /* Prints a history entry as a JSON object on stdout (no newline). */
 struct history_row;
 void	ctl_history_json(const struct history_row *);
+/* Ends a history line: the comment, if any, and the newline. */
+void	ctl_history_end(const struct history_row *);
 /* ctl-case.c: case id's workflow state into *k (the caller releases it
  * with case_wf_release); 0, or 1 after saying there is no such case (a
  * database error is logged by the store). */

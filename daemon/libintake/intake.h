@@ -209,6 +209,14 @@ void	json_key_id(FILE *, bool *first, const char *key, int64_t id);
 /* A time as UTC "2026-11-26T14:30:12Z". */
 void	json_key_time(FILE *, bool *first, const char *key, int64_t ms);
 void	json_key_raw(FILE *, bool *first, const char *key, const char *raw);
+/* The members of one JSON object written one by one to f (first: none
+ * yet), for writers that take a value at a time (struct row_out). */
+struct json_obj {
+	FILE	*f;
+	bool	 first;
+};
+void	json_obj_text(void *obj, const char *key, const char *val);
+void	json_obj_num(void *obj, const char *key, int64_t val);
 /* The value of key in a flat object of string values, as the writers
  * above make it; a new string (the caller's), or NULL when absent or
  * malformed. */

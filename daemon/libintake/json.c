@@ -224,3 +224,19 @@ json_get_str(const char *obj, const char *key)
 	json_pairs_free(k, v, n);
 	return found;
 }
+
+void
+json_obj_text(void *obj, const char *key, const char *val)
+{
+	struct json_obj *o = obj;
+
+	json_key_str(o->f, &o->first, key, val);
+}
+
+void
+json_obj_num(void *obj, const char *key, int64_t val)
+{
+	struct json_obj *o = obj;
+
+	json_key_int(o->f, &o->first, key, val);
+}

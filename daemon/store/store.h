@@ -238,6 +238,20 @@ struct history_row {
 int	store_history_add(struct store *, const struct history_row *, int *seq);
 int	store_case_history(struct store *, int64_t case_id,
 	    int (*fn)(const struct history_row *, void *), void *arg);
+
+/*
+ * A page or history row value by value, in the order and with the names
+ * every document gives them (rows.c): text() gets each text (NULL: none),
+ * num() each number, both with arg.  json_obj_text() and json_obj_num()
+ * with a struct json_obj write a JSON object's members.
+ */
+struct row_out {
+	void	(*text)(void *arg, const char *name, const char *val);
+	void	(*num)(void *arg, const char *name, int64_t val);
+	void	 *arg;
+};
+void	page_row_out(const struct page_row *, const struct row_out *);
+void	history_row_out(const struct history_row *, const struct row_out *);
 /* Timers: deadline and warning of the state, overdue and overdue-warning
  * of the case's statutory clock. */
 struct timer_row {
