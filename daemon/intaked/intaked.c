@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -579,6 +580,11 @@ main(int argc, char *argv[])
 	enum log_level level = LOG_LEVEL_INFO;
 	int ch, rc;
 
+	/* Each delivery frees the little it allocated; returning that to the
+	 * kernel every time (glibc trims the heap above 128 KiB) cost a tenth
+	 * of the daemon's time in brk(2) and its TLB flushes. */
+	(void)mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	(void)mallopt(M_TOP_PAD, 4 << 20);
 	memset(&d, 0, sizeof(d));
 	d.control.fd = -1;
 	while ((ch = getopt_long(argc, argv, "c:fnvhV", opts, NULL)) != -1) {

@@ -43,9 +43,15 @@ ledger_init(struct ledger *l, struct store *st, const struct config *c)
 	l->store = st;
 	l->config = c;
 	l->spool = path_join(c->data_dir, "spool");
+	l->spool_fd = -1;
 	l->fallback.fd = -1;
 	if ((rc = mkdir_p(l->spool, 0750)) != 0) {
 		log_err("spool \"%s\": %s", l->spool, strerror(-rc));
+		return INTAKE_ERR;
+	}
+	if ((l->spool_fd = open(l->spool, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		log_err("spool \"%s\": %s", l->spool, strerror(errno));
 		return INTAKE_ERR;
 	}
 	return 0;
@@ -68,6 +74,7 @@ ledger_release(struct ledger *l)
 		rejected_release(&l->rejected[i]);
 	free(l->rejected);
 	rejected_release(&l->fallback);
+	fd_close(l->spool_fd);
 	free(l->spool);
 	memset(l, 0, sizeof(*l));
 }
@@ -128,15 +135,18 @@ static int
 ledger_move_in(struct ledger *l, struct delivery *d)
 {
 	char *src = path_join(d->inbox, d->name);
-	char *dir = path_join(l->spool, d->token);
 	char *tmp = xasprintf(COPY_PREFIX "%s", d->name);
 	char *gone = xasprintf(TAKEN_PREFIX "%s", d->token);
 	int ifd = -1, tfd = -1, rc = 0;
+	bool made;
 
-	if ((ifd = open(d->inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (rc = mkdir_p(dir, 0750)) != 0 ||
-	    (tfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		rc = rc != 0 ? rc : -errno;
+	/* The delivery's own folder in the spool, which the daemon made. */
+	made = mkdirat(l->spool_fd, d->token, 0750) == 0;
+	if ((!made && errno != EEXIST) ||
+	    (ifd = open(d->inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (tfd = openat(l->spool_fd, d->token, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		rc = -errno;
 		goto out;
 	}
 	if (d->stage == STAGE_COPIED && !exists_at(tfd, tmp) &&
@@ -159,10 +169,6 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 			remove_tree_at(tfd, tmp);
 			goto out;
 		}
-		if (fsync(tfd) == -1 && errno != EINVAL) {
-			rc = -errno;
-			goto out;
-		}
 		if ((rc = store_delivery_set_stage(l->store, d->id,
 		    STAGE_COPIED, NULL)) != 0)
 			goto out;
@@ -174,7 +180,13 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 			rc = -errno;
 			goto out;
 		}
-		(void)fsync(tfd);
+		/* The copy (fsynced by copy_tree_at()) under its name, and its
+		 * folder in the spool, made durable before the inbox lets go. */
+		if ((fsync(tfd) == -1 || (made && fsync(l->spool_fd) == -1)) &&
+		    errno != EINVAL) {
+			rc = -errno;
+			goto out;
+		}
 		/* Out of the scan's sight in one step, then removed: a kill
 		 * in the middle of removing leaves no half delivery behind. */
 		if (same_content(src, d) &&
@@ -192,7 +204,6 @@ out:
 	fd_close(ifd);
 	fd_close(tfd);
 	free(src);
-	free(dir);
 	free(tmp);
 	free(gone);
 	return rc;

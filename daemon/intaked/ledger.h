@@ -25,6 +25,7 @@ struct ledger {
 	struct store	*store;
 	const struct config *config;
 	char		*spool;		/* <data>/spool */
+	int		 spool_fd;	/* open on it */
 	unsigned	 counter;	/* for spool tokens */
 	struct ledger_rejected *rejected;	/* one per configured inbox */
 	size_t		 nrejected;
