@@ -283,6 +283,9 @@ START_TEST(test_width)
 	ck_assert_uint_eq(text_width("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd"), 4);
 	ck_assert_uint_eq(text_width("e\xcc\x81"), 1);		/* combining */
 	ck_assert_uint_eq(text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
+	ck_assert_uint_eq(text_width("\xf0\x9f\x98\x80"), 2);	/* emoji */
+	ck_assert_uint_eq(text_width("\xef\xb8\x90"), 1);	/* U+FE10 */
+	ck_assert_uint_eq(text_width("\xef\xbb\xbfx"), 1);	/* BOM, x */
 	f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
 	safe_put(f, "M\xc3\xbcller", 8);
