@@ -138,67 +138,40 @@ case_view_free(struct intake_case *c)
 	free(c);
 }
 
-/* --- the accessors plugins call (intake/plugin.h) */
+/*
+ * --- the accessors plugins call (intake/plugin.h): intake_case_NAME()
+ * returns a member of the view; intake_case_NAME(c, i) the i-th of a
+ * list, or NULL past its end.
+ */
+#define CASE_MEMBER(type, name, member)					\
+	type intake_case_##name(const struct intake_case *c)		\
+	{								\
+		return c->member;					\
+	}
+#define CASE_ITEM(name, list, count)					\
+	const char *intake_case_##name(const struct intake_case *c,	\
+	    size_t i)							\
+	{								\
+		return i < c->count ? c->list[i] : NULL;		\
+	}
 
-int64_t
-intake_case_id(const struct intake_case *c)
-{
-	return c->id;
-}
-
-const char *
-intake_case_key(const struct intake_case *c)
-{
-	return c->key;
-}
-
-const char *
-intake_case_form(const struct intake_case *c)
-{
-	return c->form;
-}
-
-const char *
-intake_case_workflow(const struct intake_case *c)
-{
-	return c->workflow;
-}
-
-const char *
-intake_case_state(const struct intake_case *c)
-{
-	return c->state;
-}
-
-const char *
-intake_case_reference(const struct intake_case *c)
-{
-	return c->reference;
-}
-
-int64_t
-intake_case_opened(const struct intake_case *c)
-{
-	return c->opened_s;
-}
-
-size_t
-intake_case_nfields(const struct intake_case *c)
-{
-	return c->nfields;
-}
-
-const char *
-intake_case_field_name(const struct intake_case *c, size_t i)
-{
-	return i < c->nfields ? c->names[i] : NULL;
-}
-
-const char *
-intake_case_field_value(const struct intake_case *c, size_t i)
-{
-	return i < c->nfields ? c->values[i] : NULL;
-}
+CASE_MEMBER(int64_t, id, id)
+CASE_MEMBER(const char *, key, key)
+CASE_MEMBER(const char *, form, form)
+CASE_MEMBER(const char *, workflow, workflow)
+CASE_MEMBER(const char *, state, state)
+CASE_MEMBER(const char *, reference, reference)
+CASE_MEMBER(int64_t, opened, opened_s)
+CASE_MEMBER(const char *, pdf, pdf)
+CASE_MEMBER(const char *, json, json)
+CASE_MEMBER(const char *, xml, xml)
+CASE_MEMBER(size_t, nfields, nfields)
+CASE_MEMBER(size_t, npages, npages)
+CASE_MEMBER(size_t, nfiles, nfiles)
+CASE_ITEM(field_name, names, nfields)
+CASE_ITEM(field_value, values, nfields)
+CASE_ITEM(page, pages, npages)
+CASE_ITEM(file, files, nfiles)
 
 const char *
 intake_case_field(const struct intake_case *c, const char *name)
@@ -209,46 +182,4 @@ intake_case_field(const struct intake_case *c, const char *name)
 		if (strcmp(c->names[i], name) == 0)
 			return c->values[i];
 	return NULL;
-}
-
-size_t
-intake_case_npages(const struct intake_case *c)
-{
-	return c->npages;
-}
-
-const char *
-intake_case_page(const struct intake_case *c, size_t i)
-{
-	return i < c->npages ? c->pages[i] : NULL;
-}
-
-size_t
-intake_case_nfiles(const struct intake_case *c)
-{
-	return c->nfiles;
-}
-
-const char *
-intake_case_file(const struct intake_case *c, size_t i)
-{
-	return i < c->nfiles ? c->files[i] : NULL;
-}
-
-const char *
-intake_case_pdf(const struct intake_case *c)
-{
-	return c->pdf;
-}
-
-const char *
-intake_case_json(const struct intake_case *c)
-{
-	return c->json;
-}
-
-const char *
-intake_case_xml(const struct intake_case *c)
-{
-	return c->xml;
 }
