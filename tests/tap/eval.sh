@@ -17,6 +17,8 @@ export OMP_THREAD_LIMIT=1
 is "$(wc -l < "$T/results.jsonl")" "$(ls "$DEV/inbox" | wc -l)" "one result per delivery"
 python3 "$SCORE" "$DEV/truth" "$T/results.jsonl" --details > "$T/all" 2>&1
 diag "$(grep -E '^(profile|documents|straight)' "$T/all")"
+diag "$(python3 "$top_srcdir/tests/eval/calibration" "$DEV/truth" "$T/results.jsonl" \
+	"$top_srcdir/workflows/templates")"
 python3 "$SCORE" "$DEV/truth" "$T/results.jsonl" --min-classify 1.0 --max-silent 0.005 > /dev/null
 ok $? "every delivery classified right; silent errors at most 0.005"
 python3 "$SCORE" "$DEV/truth" "$T/results.jsonl" --only clean,typical --min-accuracy 0.97 > /dev/null
