@@ -8,6 +8,8 @@
 #include "catalog.h"
 #include "store.h"
 
+struct progress;
+
 /* intakectl.c and ctl-*.c: one file per intakectl command. */
 struct ctl {
 	struct config	 config;
@@ -19,6 +21,10 @@ struct ctl {
 	const char	*user;
 	char		**roles;
 	size_t		 nroles;
+	/* The progress line on the terminal while a command works, or NULL
+	 * (borrowed): ctl_job_run hides it before a message and may count
+	 * the pages it reads in it (ctl-job.h). */
+	struct progress	*progress;
 };
 
 /* Who may run a command.  intakectl.c checks it, from the calling user

@@ -343,8 +343,10 @@ int	store_case_retry_actions(struct store *, int64_t case_id,
 /* user NULL: nobody. */
 int	store_case_assign(struct store *, int64_t case_id, const char *user);
 /* A consistent copy of the database into path (SQLite online backup),
- * while others write. */
-int	store_backup(struct store *, const char *path);
+ * while others write; step (NULL: none) is told after each part how
+ * many bytes of how many are copied. */
+int	store_backup(struct store *, const char *path,
+	    void (*step)(int64_t done, int64_t total, void *), void *arg);
 
 /* Counts for intakectl status, as (a, b, n) rows: deliveries not done by
  * (status, stage); open cases by (state, queue); and (what, NULL, n) for

@@ -1,11 +1,12 @@
 #!/bin/bash
-# ctl-lists.sh - intakectl's lists: cases --assignee and
+# ctl-lists.sh - intakectl's lists and progress line: cases --assignee and
 # --mine, for two people; deliveries newest first, by --status and
 # --since, 50 unless --limit or --all, and a note on stderr when some
-# were left out.
+# were left out; the progress line of backup, extract, ocr and reprocess
+# on a terminal and never in a pipe.
 . "${top_srcdir}/tests/tap/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 44
+plan 54
 me=$(id -un)
 
 # 55 pages that open cases, an empty file (quarantined) and a copy of
@@ -106,4 +107,34 @@ for bad in "--since soon" "--limit -3" "--limit lots" "--limit 5 --all"; do
 	is "$?" 2 "deliveries $bad: usage error"
 done
 
+# The progress line: on a terminal (script(1) gives the command one),
+# redrawn with \r and cleared at the end; nothing when stderr is a pipe.
+if ! command -v script >/dev/null; then
+	for i in $(seq 1 10); do ok 0 "# SKIP script(1) is not installed"; done
+	done_testing
+fi
+# tty COMMAND...: what the command writes to a terminal, \r as newlines.
+tty() { script -qefc "$(printf '%q ' "$@")" /dev/null </dev/null | tr '\r' '\n'; }
+# cleared TEXT LEAD: the last progress line starting with LEAD is
+# followed by blanks over it.
+cleared() { printf '%s\n' "$1" | grep -A1 "^$2" | tail -1 | grep -Eqx ' +'; }
+out=$(tty "$INTAKECTL" -c "$T/intake.conf" backup "$T/b1.db")
+like "$out" "^backup: [0-9.]+K of [0-9.]+K" "backup on a terminal: bytes copied of all"
+cleared "$out" "backup: "
+ok $? "... cleared when done"
+C backup "$T/b2.db" 2>"$T/err" >/dev/null
+is "$(wc -c < "$T/err")" 0 "backup with stderr in a file: no progress"
+pgm 1 > "$T/x1.pgm"; pgm 2 > "$T/x2.pgm"
+out=$(tty "$INTAKECTL" extract --templates "$top_srcdir/workflows/templates" "$T/x1.pgm" "$T/x2.pgm")
+like "$out" "^extract: 0 of 2 files" "extract on a terminal: files done of all"
+is "$(printf '%s\n' "$out" | grep -c '^{"file":')" 2 "... between its results"
+"$INTAKECTL" extract --templates "$top_srcdir/workflows/templates" "$T/x1.pgm" "$T/x2.pgm" 2>&1 |
+    grep -c "extract:" > "$T/n"
+is "$(cat "$T/n")" 0 "extract into a pipe: no progress"
+like "$(tty "$INTAKECTL" ocr --lang none "$T/x1.pgm")" "^ocr: [0-9]+ pages" "ocr on a terminal: pages read"
+is "$("$INTAKECTL" ocr --lang none "$T/x1.pgm" 2>&1 | grep -c 'ocr:')" 0 "ocr into a pipe: no progress"
+out=$(tty "$INTAKECTL" -c "$T/intake.conf" reprocess 5)
+like "$out" "^reprocess: 0 of 1 pages" "reprocess on a terminal: pages read of the case's"
+cleared "$out" "reprocess: "
+ok $? "... cleared before what it says"
 done_testing
