@@ -9,6 +9,7 @@
 #include "config.h"
 #endif
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,41 +53,56 @@ duration(int64_t s, char *buf, size_t len)
 	return buf;
 }
 
+/* Appends to the line of len bytes, *n of them used, cutting what does
+ * not fit. */
+static void	add(char *line, size_t len, size_t *n, const char *fmt, ...)
+	    PRINTF_LIKE(4, 5);
+
+static void
+add(char *line, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(line + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
+}
+
 static void
 draw(struct progress *p, int64_t now)
 {
 	char line[160], a[32], b[32], t[32];
 	int64_t ms = now - p->start_ms;
 	double rate = ms > 0 ? p->done * 1000.0 / (double)ms : 0;
-	size_t n;
+	size_t n = 0;
 
-	n = (size_t)snprintf(line, sizeof(line), "%s: ", p->what);
-	if (p->unit == NULL || *p->unit != '\0') {
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s",
-		    amount(p, p->done, a, sizeof(a)));
-		if (p->total > 0)
-			n += (size_t)snprintf(line + n, sizeof(line) - n,
-			    " of %s", amount(p, p->total, b, sizeof(b)));
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
-		    p->unit != NULL ? " " : "", p->unit != NULL ? p->unit : "");
-		if (ms >= 1000 && p->done > 0) {
-			if (p->unit == NULL)
-				n += (size_t)snprintf(line + n, sizeof(line) - n,
-				    ", %s/s", ctl_size((int64_t)rate, a,
-				    sizeof(a)));
-			else
-				n += (size_t)snprintf(line + n, sizeof(line) - n,
-				    ", %.1f/s", rate);
-			if (p->total > p->done)
-				n += (size_t)snprintf(line + n, sizeof(line) - n,
-				    ", %s left", duration((int64_t)((p->total -
-				    p->done) / rate + 0.5), t, sizeof(t)));
-		}
-	} else
-		n = (size_t)snprintf(line, sizeof(line), "%s, %s", p->what,
+	if (p->unit != NULL && *p->unit == '\0') {
+		add(line, sizeof(line), &n, "%s, %s", p->what,
 		    duration(ms / 1000, t, sizeof(t)));
-	if (n >= sizeof(line))
-		n = sizeof(line) - 1;
+		goto show;
+	}
+	add(line, sizeof(line), &n, "%s: %s", p->what,
+	    amount(p, p->done, a, sizeof(a)));
+	if (p->total > 0)
+		add(line, sizeof(line), &n, " of %s",
+		    amount(p, p->total, b, sizeof(b)));
+	if (p->unit != NULL)
+		add(line, sizeof(line), &n, " %s", p->unit);
+	if (ms >= 1000 && p->done > 0) {
+		if (p->unit == NULL)
+			add(line, sizeof(line), &n, ", %s/s",
+			    ctl_size((int64_t)rate, a, sizeof(a)));
+		else
+			add(line, sizeof(line), &n, ", %.1f/s", rate);
+		if (p->total > p->done)
+			add(line, sizeof(line), &n, ", %s left",
+			    duration((int64_t)((p->total - p->done) / rate +
+			    0.5), t, sizeof(t)));
+	}
+show:
 	/* Padded over what the last one left on the screen. */
 	fprintf(stderr, "\r%s%*s", line, p->width > (int)n ?
 	    p->width - (int)n : 0, "");
