@@ -19,6 +19,7 @@
 #include "template.h"
 #include "engine.h"
 #include "store.h"
+#include "ctl-progress.h"
 #include "ctl.h"
 
 struct show {
@@ -657,16 +658,25 @@ cmd_page(struct ctl *c, const struct ctl_args *a)
 	return rc;
 }
 
+/* Bytes of the database copied: the progress line of backup. */
+static void
+backup_step(int64_t done, int64_t total, void *arg)
+{
+	progress_set(arg, done, total);
+}
+
 /* The database is copied into a new file of a private folder made beside
  * file (mode 0600: it holds every case), then linked to file: a link or
  * file put at that name in the meantime is never followed nor replaced. */
 int
 cmd_backup(struct ctl *c, const struct ctl_args *a)
 {
+	struct progress p;
 	const char *file = a->argv[0];
 	const char *slash = strrchr(file, '/');
 	char *dir, *db = NULL;
 	int fd, rc = 1;
+	bool failed;
 
 	if (access(file, F_OK) == 0 || errno != ENOENT) {
 		fprintf(stderr, "intakectl: %s exists: choose a new file\n",
@@ -689,7 +699,10 @@ cmd_backup(struct ctl *c, const struct ctl_args *a)
 		goto out;
 	}
 	close(fd);
-	if (store_backup(c->store, db) != 0)
+	progress_init(&p, "backup", NULL, 0);
+	failed = store_backup(c->store, db, backup_step, &p) != 0;
+	progress_hide(&p);
+	if (failed)
 		goto out;
 	if (link(db, file) == -1) {
 		fprintf(stderr, "intakectl: %s: %s\n", file, errno == EEXIST ?

@@ -94,6 +94,8 @@ print_case(const struct case_row *k, void *arg)
 	safe_put(stdout, k->state, 16);
 	putchar(' ');
 	safe_put(stdout, k->queue ? k->queue : "-", 14);
+	putchar(' ');
+	safe_put(stdout, k->assignee ? k->assignee : "-", 10);
 	printf(" %-16s %-5lld %-16s ", k->closed_ms ? "closed" :
 	    ctl_time(k->deadline_ms, due, sizeof(due)), (long long)k->npages,
 	    ctl_time(k->created_ms, created, sizeof(created)));
@@ -103,62 +105,32 @@ print_case(const struct case_row *k, void *arg)
 	return 0;
 }
 
-/* --since: "2026-11-01", "2026-11-01T08:00" (local time), or "7d",
- * "12h" ago; 0 when it does not parse. */
-static int64_t
-since_arg(const char *s)
-{
-	struct tm tm;
-	char *end;
-	long long n;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_isdst = -1;
-	if (((end = strptime(s, "%Y-%m-%dT%H:%M", &tm)) != NULL && *end == '\0') ||
-	    ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL && *end == '\0'))
-		return (int64_t)mktime(&tm) * 1000;
-	n = strtoll(s, &end, 10);
-	if (n <= 0 || n > 100000 || end == s)
-		return 0;
-	if (strcmp(end, "d") == 0)
-		return now_ms() - n * 86400000LL;
-	if (strcmp(end, "h") == 0)
-		return now_ms() - n * 3600000LL;
-	return 0;
-}
-
 /* The filter the options ask for: 0, or 2 after saying which option
- * does not parse. */
+ * does not parse.  --mine is the caller (c->user), once known. */
 static int
-cases_filter(const struct ctl_args *a, struct case_filter *f)
+cases_filter(const struct ctl *c, const struct ctl_args *a,
+    struct case_filter *f)
 {
-	const char *since = ctl_opt(a, "since"), *limit = ctl_opt(a, "limit");
-	char *end;
-	unsigned long n;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	f->now_ms = now_ms();
 	f->state = ctl_opt(a, "state");
 	f->queue = ctl_opt(a, "queue");
 	f->form = ctl_opt(a, "form");
+	f->assignee = ctl_opt(a, "mine") != NULL ? c->user :
+	    ctl_opt(a, "assignee");
 	f->open = ctl_opt(a, "open") != NULL;
 	f->stuck = ctl_opt(a, "stuck") != NULL;
 	f->overdue = ctl_opt(a, "overdue") != NULL;
-	if (since != NULL && (f->since_ms = since_arg(since)) == 0) {
-		fprintf(stderr, "intakectl: --since \"%s\": say 2026-11-01, "
-		    "2026-11-01T08:00, 7d or 12h\n", since);
+	if (ctl_opt(a, "mine") != NULL && ctl_opt(a, "assignee") != NULL) {
+		fprintf(stderr, "intakectl: --mine is --assignee for you: give "
+		    "one of them\n");
 		return 2;
 	}
-	if (limit != NULL) {
-		n = strtoul(limit, &end, 10);
-		if (*end != '\0' || n == 0 || n > 10000000) {
-			fprintf(stderr, "intakectl: --limit \"%s\": say a number "
-			    "of cases\n", limit);
-			return 2;
-		}
-		f->limit = (unsigned)n;
-	}
-	return 0;
+	if ((rc = ctl_since_opt(a, &f->since_ms)) != 0)
+		return rc;
+	return ctl_limit_opt(a, "cases", false, &f->limit);
 }
 
 int
@@ -166,8 +138,7 @@ cmd_cases_check(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_filter f;
 
-	(void)c;
-	return cases_filter(a, &f);
+	return cases_filter(c, a, &f);
 }
 
 int
@@ -175,11 +146,11 @@ cmd_cases(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_filter f;
 
-	if (cases_filter(a, &f) != 0 || ctl_store(c) != 0)
+	if (cases_filter(c, a, &f) != 0 || ctl_store(c) != 0)
 		return 1;
 	if (!c->json)
-		printf("%-6s %-7s %-16s %-14s %-16s %-5s %-16s %s\n", "CASE",
-		    "FORM", "STATE", "QUEUE", "DUE", "PAGES", "OPENED",
-		    f.stuck ? "WHY" : "REFERENCE");
+		printf("%-6s %-7s %-16s %-14s %-10s %-16s %-5s %-16s %s\n",
+		    "CASE", "FORM", "STATE", "QUEUE", "ASSIGNEE", "DUE", "PAGES",
+		    "OPENED", f.stuck ? "WHY" : "REFERENCE");
 	return store_cases(c->store, &f, print_case, c) ? 1 : 0;
 }

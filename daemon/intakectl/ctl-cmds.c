@@ -49,17 +49,22 @@ const struct ctl_cmd ctl_cmds[] = {
 	},
 	{
 		.name = "cases",
-		.usage = "[--json] [--state S] [--queue Q] [--form F] [--open] "
-		    "[--stuck] [--overdue] [--since T] [--limit N]",
+		.usage = "[--json] [--state S] [--queue Q] [--form F] "
+		    "[--assignee USER | --mine] [--open] [--stuck] [--overdue] "
+		    "[--since T] [--limit N]",
 		.what = "work lists: a team's queue, stuck and overdue cases, "
 		    "...",
 		.help = "Lists cases, most urgent first in work lists: case, "
-		    "form, state, the team's\nqueue, the deadline of its "
-		    "state (local time), pages, when it was opened,\nand its "
-		    "reference (with --stuck: why a supervisor must look).\n\n"
+		    "form, state, the team's\nqueue, whose desk it is on (assignee), "
+		    "the deadline of its state (local\ntime), pages, when it was "
+		    "opened, and its reference (with --stuck: why a\nsupervisor "
+		    "must look).\n\n"
 		    "  --state S    cases in state S\n"
 		    "  --queue Q    open cases on team Q's work list\n"
 		    "  --form F     cases of form F\n"
+		    "  --assignee USER\n"
+		    "               cases on USER's desk (intakectl assign)\n"
+		    "  --mine       cases on your desk\n"
 		    "  --open       cases not in a final state\n"
 		    "  --stuck      open cases a supervisor must look at: "
 		    "deadline passed or within\n"
@@ -76,8 +81,8 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "  --json       one object per case, with workflow, fields "
 		    "to check, files\n"
 		    "               and where each page came from\n",
-		.opts = "json state= queue= form= open stuck overdue since= "
-		    "limit=",
+		.opts = "json state= queue= form= assignee= mine open stuck "
+		    "overdue since= limit=",
 		.minargs = 0, .maxargs = 0,
 		.perm = CTL_READER, .served = true,
 		.check = cmd_cases_check, .fn = cmd_cases,
@@ -114,17 +119,29 @@ const struct ctl_cmd ctl_cmds[] = {
 	},
 	{
 		.name = "deliveries",
-		.usage = "[--json]",
+		.usage = "[--json] [--status S] [--since T] [--limit N | --all]",
 		.what = "the intake ledger: every file ever seen and what "
 		    "became of it",
-		.help = "Lists the intake ledger: every file or folder ever "
-		    "seen in an inbox, its\nSHA-256, size, status (case, "
-		    "quarantined, duplicate, ignored, pending), case\nand the "
-		    "reason for anything not taken.\n",
-		.opts = "json",
+		.help = "Lists the intake ledger, newest first: every file or "
+		    "folder seen in an\ninbox, its SHA-256, size, status (case, "
+		    "quarantined, duplicate, ignored,\npending), case and the "
+		    "reason for anything not taken.  The newest "
+		    CTL_STR(DELIVERIES_LIMIT) " are\nshown unless --limit or "
+		    "--all says otherwise; when some are left out, standard\n"
+		    "error says how many there are.\n\n"
+		    "  --status S   deliveries of status S: case, quarantined, "
+		    "duplicate, ignored\n"
+		    "               or pending\n"
+		    "  --since T    seen since T: 2026-11-01, 2026-11-01T08:00, "
+		    "7d, 12h\n"
+		    "  --limit N    at most N deliveries (default "
+		    CTL_STR(DELIVERIES_LIMIT) "; 0: all)\n"
+		    "  --all        all of them, as --limit 0\n"
+		    "  --json       one object per delivery\n",
+		.opts = "json status= since= limit= all",
 		.minargs = 0, .maxargs = 0,
 		.perm = CTL_READER, .served = true,
-		.fn = cmd_deliveries,
+		.check = cmd_deliveries_check, .fn = cmd_deliveries,
 	},
 	{
 		.name = "extract",

@@ -62,15 +62,88 @@ print_delivery(const struct delivery *d, void *arg)
 	return 0;
 }
 
+/* The filter the options ask for: 0, or 2 after saying which option
+ * does not parse. */
+static int
+deliveries_filter(const struct ctl_args *a, struct delivery_filter *f)
+{
+	const char *status = ctl_opt(a, "status");
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->limit = DELIVERIES_LIMIT;
+	if (status != NULL) {
+		f->by_status = true;
+		f->status = delivery_status_from_name(status);
+		if (strcmp(delivery_status_name(f->status), status) != 0) {
+			fprintf(stderr, "intakectl: --status \"%s\": say case, "
+			    "quarantined, duplicate, ignored or pending\n",
+			    status);
+			return 2;
+		}
+	}
+	if ((rc = ctl_since_opt(a, &f->since_ms)) != 0 ||
+	    (rc = ctl_limit_opt(a, "deliveries", true, &f->limit)) != 0)
+		return rc;
+	if (ctl_opt(a, "all") != NULL) {
+		if (ctl_opt(a, "limit") != NULL) {
+			fprintf(stderr, "intakectl: --all is --limit 0: give "
+			    "one of them\n");
+			return 2;
+		}
+		f->limit = 0;
+	}
+	return 0;
+}
+
+int
+cmd_deliveries_check(struct ctl *c, const struct ctl_args *a)
+{
+	struct delivery_filter f;
+
+	(void)c;
+	return deliveries_filter(a, &f);
+}
+
+/* The listing and how many rows it printed. */
+struct listing {
+	struct ctl	*c;
+	int64_t		 shown;
+};
+
+static int
+list_one(const struct delivery *d, void *arg)
+{
+	struct listing *l = arg;
+
+	l->shown++;
+	return print_delivery(d, l->c);
+}
+
 int
 cmd_deliveries(struct ctl *c, const struct ctl_args *a)
 {
-	(void)a;
-	if (ctl_store(c) != 0)
+	struct delivery_filter f;
+	struct listing l = { c, 0 };
+	int64_t all;
+
+	if (deliveries_filter(a, &f) != 0 || ctl_store(c) != 0)
 		return 1;
 	if (!c->json)
 		printf("%-6s %-11s %-6s %-5s %-7s %-12s %s\n", "ID", "STATUS",
 		    "CASE", "PAGES", "SIZE", "SHA-256", "NAME");
-	return store_delivery_foreach(c->store, false, print_delivery, c) ?
-	    1 : 0;
+	if (store_deliveries(c->store, &f, list_one, &l) != 0)
+		return 1;
+	/* Only a full page may have left some out: then they are counted,
+	 * on stderr so that the table and the JSON stay as they are. */
+	fflush(stdout);
+	if (f.limit > 0 && l.shown == f.limit) {
+		if (store_deliveries_count(c->store, &f, &all) != 0)
+			return 1;
+		if (all > l.shown)
+			fprintf(stderr, "(%lld of %lld deliveries shown; --limit N "
+			    "or --all for more)\n", (long long)l.shown,
+			    (long long)all);
+	}
+	return 0;
 }

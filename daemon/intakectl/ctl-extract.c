@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctl-job.h"
+#include "ctl-progress.h"
 #include "intake.h"
 #include "template.h"
 #include "ctl.h"
@@ -91,6 +92,7 @@ print_result(const char *file, struct template *const *tpls, size_t ntpls,
 int
 cmd_extract(struct ctl *c, const struct ctl_args *a)
 {
+	struct progress p;
 	struct template **tpls = NULL;
 	size_t ntpls = 0;
 	const char *tdir = ctl_opt(a, "templates");
@@ -104,15 +106,22 @@ cmd_extract(struct ctl *c, const struct ctl_args *a)
 		free(dir);
 		return 1;
 	}
+	/* Files done on the terminal, while the results go to stdout. */
+	progress_init(&p, "extract", "files", a->argc);
+	c->progress = &p;
 	for (i = 0; i < a->argc; i++) {
 		struct job_collect j;
-		bool failed = ctl_job_run(c, a->argv[i], dir, NULL, &j) != 0;
+		bool failed;
 
+		progress_set(&p, i, a->argc);
+		failed = ctl_job_run(c, a->argv[i], dir, NULL, &j) != 0;
 		if (failed)
 			rc = 1;
+		progress_hide(&p);
 		print_result(a->argv[i], tpls, ntpls, &j, failed);
 		collect_release(&j);
 	}
+	c->progress = NULL;
 	templates_free(tpls, ntpls);
 	free(dir);
 	return rc;

@@ -18,14 +18,16 @@
 
 #include "ctl-job.h"
 #include "pool.h"
+#include "ctl-progress.h"
 #include "ctl.h"
 
 /* Reads the worker's answers until the job is done or refused, or its
  * time is up (it starts again when the worker has loaded its model, as
- * in the daemon). */
+ * in the daemon); the progress line p (NULL: none) is hidden before a
+ * message and told of the pages read. */
 static int
 collect(struct pool *pool, struct worker *w, const char *file,
-    unsigned timeout_s, struct job_collect *j)
+    unsigned timeout_s, struct progress *p, struct job_collect *j)
 {
 	int64_t deadline = mono_ms() + (int64_t)timeout_s * 1000;
 	enum collect_status st;
@@ -39,6 +41,7 @@ collect(struct pool *pool, struct worker *w, const char *file,
 		if (rc != 0) {
 			char *how = pool_stop(pool, w, true);
 
+			progress_hide(p);
 			if (rc == -ETIMEDOUT)
 				fprintf(stderr, "intakectl: the worker timed out "
 				    "after %u s while reading \"%s\"%s%s\n",
@@ -51,6 +54,8 @@ collect(struct pool *pool, struct worker *w, const char *file,
 			return 1;
 		}
 		st = collect_feed(j, &m);
+		if (p != NULL && p->job_pages)
+			progress_set(p, (int64_t)j->npages, p->total);
 		for (int f = 0; f < m.nfds; f++)
 			close(m.fds[f]);
 		if (m.type == MSG_HELLO)
@@ -60,6 +65,7 @@ collect(struct pool *pool, struct worker *w, const char *file,
 			return 0;
 		if (st != COLLECT_MORE) {
 			free(pool_stop(pool, w, true));
+			progress_hide(p);
 			fprintf(stderr, "intakectl: the worker sent a malformed "
 			    "message while reading \"%s\"\n", file);
 			return 1;
@@ -84,7 +90,10 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 	memset(&pool, 0, sizeof(pool));
 	if ((infd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(infd, &st) == -1) {
-		fprintf(stderr, "intakectl: \"%s\": %s\n", file, strerror(errno));
+		const char *why = strerror(errno);
+
+		progress_hide(c->progress);
+		fprintf(stderr, "intakectl: \"%s\": %s\n", file, why);
 		fd_close(infd);
 		return 1;
 	}
@@ -110,7 +119,8 @@ ctl_job_run(struct ctl *c, const char *file, const char *templates,
 		goto out;
 	}
 	msg_release(&m);
-	rc = collect(&pool, &pool.w[0], file, c->config.job_timeout_s, j);
+	rc = collect(&pool, &pool.w[0], file, c->config.job_timeout_s,
+	    c->progress, j);
 out:
 	fd_close(outfd);
 	close(infd);

@@ -12,6 +12,7 @@
 
 #include "intake.h"
 #include "ctl-job.h"
+#include "ctl-progress.h"
 #include "ctl.h"
 
 enum ocr_format { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_HOCR };
@@ -159,9 +160,11 @@ int
 cmd_ocr(struct ctl *c, const struct ctl_args *a)
 {
 	struct ocr_run r;
+	struct progress line;
 	struct job_collect job;
 	const char *lang = ctl_opt(a, "lang");
 	int rc = 1;
+	bool failed;
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
@@ -172,8 +175,15 @@ cmd_ocr(struct ctl *c, const struct ctl_args *a)
 		free(c->config.lang);
 		c->config.lang = xstrdup(lang);
 	}
-	if (ctl_job_run(c, r.file, NULL, NULL, &job) != 0)
-		return 1;
+	/* The pages read so far: how many there are is known at the end. */
+	progress_init(&line, "ocr", "pages", 0);
+	line.job_pages = true;
+	c->progress = &line;
+	failed = ctl_job_run(c, r.file, NULL, NULL, &job) != 0;
+	c->progress = NULL;
+	progress_hide(&line);
+	if (failed)
+		goto out;
 	r.pages = job.pages;
 	r.npages = job.npages;
 	if (job.refused != NULL) {

@@ -21,6 +21,7 @@
 #include "intake.h"
 #include "catalog.h"
 #include "ctl-job.h"
+#include "ctl-progress.h"
 #include "reading.h"
 #include "engine.h"
 #include "store.h"
@@ -58,9 +59,11 @@ static int
 read_here(struct ctl *c, struct engine *e, const struct catalog *cat,
     const struct reread *r, const struct reread_case *k)
 {
+	struct progress p;
 	struct job_collect j;
 	struct delivery d;
 	char *path = NULL, *outcome = NULL;
+	bool failed;
 	size_t i;
 	int rc = 1;
 
@@ -79,7 +82,15 @@ read_here(struct ctl *c, struct engine *e, const struct catalog *cat,
 			free(c->config.lang);
 			c->config.lang = xstrdup(c->config.inboxes[i].lang);
 		}
-	if (ctl_job_run(c, path, cat->tpl_dir, r->form, &j) != 0)
+	progress_init(&p, r->form != NULL ? "classify" : "reprocess", "pages",
+	    k->npages);
+	p.job_pages = true;
+	c->progress = &p;
+	progress_set(&p, 0, k->npages);
+	failed = ctl_job_run(c, path, cat->tpl_dir, r->form, &j) != 0;
+	c->progress = NULL;
+	progress_hide(&p);
+	if (failed)
 		goto out;
 	rc = reading_reread(c->store, e, cat->tpls, cat->ntpls, r, k, &j,
 	    &outcome);
@@ -105,6 +116,7 @@ sleep_ms(int ms)
 static int
 ask_daemon(struct ctl *c, const struct reread *r)
 {
+	struct progress p;
 	int64_t id, deadline;
 	struct reread_row row;
 	long pid;
@@ -114,18 +126,23 @@ ask_daemon(struct ctl *c, const struct reread *r)
 		return 1;
 	deadline = mono_ms() + ((int64_t)c->config.job_timeout_s * 2 +
 	    ASK_QUEUE_S) * 1000;
+	progress_init(&p, r->form != NULL ? "classify: intaked reads the case" :
+	    "reprocess: intaked reads the case", "", 0);
 	for (;;) {
 		memset(&row, 0, sizeof(row));
 		if (store_reread_get(c->store, id, &row) == 0 &&
 		    row.done_ms != 0) {
-			int rc = outcome_print(row.ok ? 0 : 1, row.outcome ?
-			    row.outcome : "the daemon gave no reason");
+			int rc;
 
+			progress_hide(&p);
+			rc = outcome_print(row.ok ? 0 : 1, row.outcome ?
+			    row.outcome : "the daemon gave no reason");
 			reread_row_release(&row);
 			return rc;
 		}
 		reread_row_release(&row);
 		if (mono_ms() >= deadline || !ctl_daemon_up(c, &pid)) {
+			progress_hide(&p);
 			fprintf(stderr, "intakectl: case %lld: intaked %s; it "
 			    "reads the case again when it can (request %lld), "
 			    "and the case's history will say so\n",
@@ -134,6 +151,7 @@ ask_daemon(struct ctl *c, const struct reread *r)
 			    (long long)id);
 			return 1;
 		}
+		progress_set(&p, 0, 0);
 		sleep_ms(ASK_POLL_MS);
 	}
 }

@@ -8,6 +8,8 @@
 #include "catalog.h"
 #include "store.h"
 
+struct progress;
+
 /* intakectl.c and ctl-*.c: one file per intakectl command. */
 struct ctl {
 	struct config	 config;
@@ -19,6 +21,10 @@ struct ctl {
 	const char	*user;
 	char		**roles;
 	size_t		 nroles;
+	/* The progress line on the terminal while a command works, or NULL
+	 * (borrowed): ctl_job_run hides it before a message and may count
+	 * the pages it reads in it (ctl-job.h). */
+	struct progress	*progress;
 };
 
 /* Who may run a command.  intakectl.c checks it, from the calling user
@@ -64,6 +70,11 @@ struct ctl_cmd {
 };
 
 #define CTL_MAX_OPTS	12
+
+/* intakectl deliveries shows the newest this many unless told. */
+#define DELIVERIES_LIMIT	50
+#define CTL_STR_(x)	#x
+#define CTL_STR(x)	CTL_STR_(x)
 
 /* A command's options and arguments, as intakectl.c parsed them. */
 struct ctl_args {
@@ -124,6 +135,14 @@ bool	ctl_served(const struct ctl *);
 int	ctl_may_change(struct ctl *, int64_t id);
 /* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
 const char *ctl_time(int64_t ms, char *buf, size_t len);
+/* A listing's --since: "2026-11-01", "2026-11-01T08:00" (local time),
+ * "7d" or "12h" ago, into *ms (0: not given).  0, or 2 after saying how
+ * to write it. */
+int	ctl_since_opt(const struct ctl_args *, int64_t *ms);
+/* A listing's --limit, a number of what (0 only when zero_ok), into *n
+ * (unchanged when not given).  0, or 2 after saying how to write it. */
+int	ctl_limit_opt(const struct ctl_args *, const char *what, bool zero_ok,
+	    unsigned *n);
 /* A case number argument; 0 when it is none. */
 int64_t	ctl_case_arg(const char *s);
 /* intakectl lint for one workflow file; 0 or 1. */
@@ -137,6 +156,7 @@ int	cmd_cases(struct ctl *, const struct ctl_args *);
 int	cmd_cases_check(struct ctl *, const struct ctl_args *);
 int	cmd_classify(struct ctl *, const struct ctl_args *);
 int	cmd_deliveries(struct ctl *, const struct ctl_args *);
+int	cmd_deliveries_check(struct ctl *, const struct ctl_args *);
 int	cmd_extract(struct ctl *, const struct ctl_args *);
 int	cmd_fire(struct ctl *, const struct ctl_args *);
 int	cmd_fire_check(struct ctl *, const struct ctl_args *);

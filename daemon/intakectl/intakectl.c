@@ -116,6 +116,65 @@ ctl_time(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
+/* "2026-11-01", "2026-11-01T08:00" (local time), or "7d", "12h" ago;
+ * 0 when it does not parse. */
+static int64_t
+since_arg(const char *s)
+{
+	struct tm tm;
+	char *end;
+	long long n;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_isdst = -1;
+	if (((end = strptime(s, "%Y-%m-%dT%H:%M", &tm)) != NULL && *end == '\0') ||
+	    ((end = strptime(s, "%Y-%m-%d", &tm)) != NULL && *end == '\0'))
+		return (int64_t)mktime(&tm) * 1000;
+	n = strtoll(s, &end, 10);
+	if (n <= 0 || n > 100000 || end == s)
+		return 0;
+	if (strcmp(end, "d") == 0)
+		return now_ms() - n * 86400000LL;
+	if (strcmp(end, "h") == 0)
+		return now_ms() - n * 3600000LL;
+	return 0;
+}
+
+int
+ctl_since_opt(const struct ctl_args *a, int64_t *ms)
+{
+	const char *since = ctl_opt(a, "since");
+
+	*ms = 0;
+	if (since != NULL && (*ms = since_arg(since)) == 0) {
+		fprintf(stderr, "intakectl: --since \"%s\": say 2026-11-01, "
+		    "2026-11-01T08:00, 7d or 12h\n", since);
+		return 2;
+	}
+	return 0;
+}
+
+int
+ctl_limit_opt(const struct ctl_args *a, const char *what, bool zero_ok,
+    unsigned *n)
+{
+	const char *limit = ctl_opt(a, "limit");
+	unsigned long v;
+	char *end;
+
+	if (limit == NULL)
+		return 0;
+	v = strtoul(limit, &end, 10);
+	if (*limit < '0' || *limit > '9' || *end != '\0' ||
+	    (v == 0 && !zero_ok) || v > 10000000) {
+		fprintf(stderr, "intakectl: --limit \"%s\": say a number of "
+		    "%s%s\n", limit, what, zero_ok ? " (0: all)" : "");
+		return 2;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
+
 int64_t
 ctl_case_arg(const char *s)
 {

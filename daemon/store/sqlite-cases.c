@@ -109,7 +109,8 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 	"  case_history WHERE kind = 'note' AND why LIKE 'stopped after %'"
 
 /* The listing: fixed text chosen by which filters are set, every value
- * bound (?1 state, ?2 queue, ?3 form, ?4 since, ?5 now, ?6 id, ?7 limit). */
+ * bound (?1 state, ?2 queue, ?3 form, ?4 since, ?5 now, ?6 id, ?7
+ * assignee, ?8 limit). */
 static char *
 cases_sql(const struct case_filter *f)
 {
@@ -118,8 +119,8 @@ cases_sql(const struct case_filter *f)
 	    "c.form_hint, c.npages, c.workflow, c.workflow_version, c.queue, "
 	    "c.priority, c.assignee, c.pdf, c.state_since_ms, c.deadline_ms, "
 	    "c.closed_ms, c.nflagged, %s "
-	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s%s "
-	    "ORDER BY %s LIMIT ?7",
+	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s%s%s "
+	    "ORDER BY %s LIMIT ?8",
 	    f->stuck ? "s.reasons" : "NULL",
 	    f->stuck ? "(SELECT r.case_id, group_concat(r.reason, '; ') AS "
 	    "reasons FROM (" STUCK_SQL ") r JOIN cases k ON k.id = r.case_id "
@@ -135,6 +136,7 @@ cases_sql(const struct case_filter *f)
 	    "IS NULL AND deadline_ms < ?5 UNION ALL SELECT case_id FROM "
 	    "case_history WHERE event = 'overdue') " :
 	    "", f->id ? "AND c.id = ?6 " : "",
+	    f->assignee ? "AND c.assignee = ?7 " : "",
 	    f->no_workflow ? "AND c.workflow IS NULL AND c.closed_ms IS NULL " :
 	    "",
 	    f->queue || f->stuck || f->overdue ?
@@ -183,8 +185,9 @@ store_cases(struct store *st, const struct case_filter *f,
 	sql = cases_sql(f);
 	s = sqlite_prepare(st, sql);
 	free(sql);
-	sqlite_bind(s, "tttIIII", f->state, f->queue, f->form, f->since_ms,
-	    f->now_ms, f->id, f->limit ? (int64_t)f->limit : (int64_t)-1);
+	sqlite_bind(s, "tttIIItI", f->state, f->queue, f->form, f->since_ms,
+	    f->now_ms, f->id, f->assignee, f->limit ? (int64_t)f->limit :
+	    (int64_t)-1);
 	memset(&c, 0, sizeof(c));
 	while (sqlite_next(st, s, "listing cases", &rc,
 	    "IISSSIISSSISiSiSSIIIIS", &c.id, &c.delivery_id, &c.form, &c.state,

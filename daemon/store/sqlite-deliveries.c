@@ -137,6 +137,22 @@ store_delivery_ignored_known(struct store *st, const char *inbox,
 	    name) == 0;
 }
 
+/* Calls fn for each delivery s selects (DELIVERY_COLS). */
+static int
+deliveries_each(struct store *st, sqlite3_stmt *s,
+    int (*fn)(const struct delivery *, void *), void *arg)
+{
+	struct delivery d;
+	int rc = 0;
+
+	while (sqlite_next(st, s, "listing deliveries", &rc, "")) {
+		delivery_from_row(s, &d);
+		rc = fn(&d, arg);
+		delivery_release(&d);
+	}
+	return rc;
+}
+
 int
 store_delivery_foreach(struct store *st, bool pending_only,
     int (*fn)(const struct delivery *, void *), void *arg)
@@ -146,15 +162,46 @@ store_delivery_foreach(struct store *st, bool pending_only,
 	static struct sqlite_sql pending = { .text =
 	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE status = 'pending' "
 	    "OR stage <> 'done' ORDER BY id" };
-	sqlite3_stmt *s = sqlite_stmt(st, pending_only ? &pending : &all, "");
-	struct delivery d;
-	int rc = 0;
 
-	while (sqlite_next(st, s, "listing deliveries", &rc, "")) {
-		delivery_from_row(s, &d);
-		rc = fn(&d, arg);
-		delivery_release(&d);
-	}
+	return deliveries_each(st, sqlite_stmt(st, pending_only ? &pending :
+	    &all, ""), fn, arg);
+}
+
+/* What intakectl deliveries selects: every value bound (?1 status or
+ * NULL for any, ?2 seen at or after); the listing adds its limit. */
+#define DELIVERY_FILTER \
+	"FROM deliveries WHERE (?1 IS NULL OR status = ?1) AND seen_ms >= ?2 "
+
+static const char *
+filter_status(const struct delivery_filter *f)
+{
+	return f->by_status ? delivery_status_name(f->status) : NULL;
+}
+
+int
+store_deliveries(struct store *st, const struct delivery_filter *f,
+    int (*fn)(const struct delivery *, void *), void *arg)
+{
+	static struct sqlite_sql sql = { .text =
+	    "SELECT " DELIVERY_COLS " " DELIVERY_FILTER
+	    "ORDER BY id DESC LIMIT ?3" };
+
+	return deliveries_each(st, sqlite_stmt(st, &sql, "tII",
+	    filter_status(f), f->since_ms, f->limit ? (int64_t)f->limit :
+	    (int64_t)-1), fn, arg);
+}
+
+int
+store_deliveries_count(struct store *st, const struct delivery_filter *f,
+    int64_t *n)
+{
+	static struct sqlite_sql sql = { .text =
+	    "SELECT count(*) " DELIVERY_FILTER };
+	int rc;
+
+	if ((rc = sqlite_get(st, &sql, "counting deliveries", "tI", "I",
+	    filter_status(f), f->since_ms, n)) == INTAKE_ENOENT)
+		rc = sqlite_fail(st, "counting deliveries");
 	return rc;
 }
 

@@ -104,10 +104,13 @@ store_rollback(struct store *st)
 }
 
 int
-store_backup(struct store *st, const char *path)
+store_backup(struct store *st, const char *path,
+    void (*step)(int64_t done, int64_t total, void *), void *arg)
 {
+	static struct sqlite_sql pgsz = { .text = "PRAGMA page_size" };
 	sqlite3 *to;
 	sqlite3_backup *b;
+	int64_t page = 4096, total;
 	int rc;
 
 	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE |
@@ -116,6 +119,7 @@ store_backup(struct store *st, const char *path)
 		sqlite3_close(to);
 		return INTAKE_ERR;
 	}
+	(void)sqlite_get(st, &pgsz, "reading the page size", "", "I", &page);
 	/* A reader's snapshot, page by page: the daemon keeps writing. */
 	if ((b = sqlite3_backup_init(to, "main", st->db, "main")) == NULL) {
 		log_err("%s: %s", path, sqlite3_errmsg(to));
@@ -124,6 +128,10 @@ store_backup(struct store *st, const char *path)
 	}
 	do {
 		rc = sqlite3_backup_step(b, 256);
+		total = sqlite3_backup_pagecount(b);
+		if (step != NULL && (rc == SQLITE_OK || rc == SQLITE_DONE))
+			step((total - sqlite3_backup_remaining(b)) * page,
+			    total * page, arg);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(50);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);

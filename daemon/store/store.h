@@ -83,6 +83,7 @@ struct case_row {
 struct case_filter {
 	int64_t		 id;
 	const char	*state, *queue, *form;
+	const char	*assignee;	/* on this person's desk */
 	int64_t		 since_ms;	/* opened at or after */
 	bool		 open;		/* not in a final state */
 	bool		 overdue;	/* deadline or statutory clock passed */
@@ -129,6 +130,21 @@ bool	store_delivery_ignored_known(struct store *, const char *inbox,
  * stops early and returns fn's value when it is not 0. */
 int	store_delivery_foreach(struct store *, bool pending_only,
 	    int (*fn)(const struct delivery *, void *), void *arg);
+/* Which deliveries intakectl deliveries lists, newest first; zeroed
+ * members are "any". */
+struct delivery_filter {
+	bool		 by_status;	/* only those of status */
+	enum delivery_status status;
+	int64_t		 since_ms;	/* seen at or after */
+	unsigned	 limit;		/* at most this many; 0: all */
+};
+/* Calls fn for the deliveries f selects, newest (highest id) first; stops
+ * early and returns fn's value when it is not 0. */
+int	store_deliveries(struct store *, const struct delivery_filter *f,
+	    int (*fn)(const struct delivery *, void *), void *arg);
+/* How many deliveries f selects, whatever its limit. */
+int	store_deliveries_count(struct store *, const struct delivery_filter *f,
+	    int64_t *n);
 /* Deliveries still pending (a refusal whose filing failed is retried at
  * the next start and does not count). */
 int	store_delivery_count_pending(struct store *, int64_t *n);
@@ -341,8 +357,10 @@ int	store_case_retry_actions(struct store *, int64_t case_id,
 /* user NULL: nobody. */
 int	store_case_assign(struct store *, int64_t case_id, const char *user);
 /* A consistent copy of the database into path (SQLite online backup),
- * while others write. */
-int	store_backup(struct store *, const char *path);
+ * while others write; step (NULL: none) is told after each part how
+ * many bytes of how many are copied. */
+int	store_backup(struct store *, const char *path,
+	    void (*step)(int64_t done, int64_t total, void *), void *arg);
 
 /* Counts for intakectl status, as (a, b, n) rows: deliveries not done by
  * (status, stage); open cases by (state, queue); and (what, NULL, n) for

@@ -586,6 +586,153 @@ START_TEST(test_count_pending_empty)
 }
 END_TEST
 
+/* Deliveries seen at 1, 2, ... 5 s: case, quarantined, case, duplicate,
+ * case. */
+static void
+insert_five(struct store *st, int64_t id[5])
+{
+	static const enum delivery_status status[5] = { DS_CASE,
+	    DS_QUARANTINED, DS_CASE, DS_DUPLICATE, DS_CASE };
+	char token[8], name[8];
+	struct delivery d;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(token, sizeof(token), "t%d", i);
+		snprintf(name, sizeof(name), "n%d", i);
+		d = mkdel(token, name, status[i], STAGE_DONE);
+		d.seen_ms = 1000 * (i + 1);
+		ck_assert_int_eq(store_delivery_insert(st, &d), 0);
+		id[i] = d.id;
+	}
+}
+
+/* Lists what f selects: the ids into c, and how many f selects in all. */
+static void
+list_deliveries(struct store *st, const struct delivery_filter *f,
+    struct collect *c, int64_t *all)
+{
+	memset(c, 0, sizeof(*c));
+	c->st = st;
+	ck_assert_int_eq(store_deliveries(st, f, collect_fn, c), 0);
+	ck_assert_int_eq(store_deliveries_count(st, f, all), 0);
+}
+
+START_TEST(test_deliveries_filter)
+{
+	struct store *st = open_new();
+	struct delivery_filter f;
+	struct collect c;
+	int64_t id[5], all = -1;
+
+	insert_five(st, id);
+	memset(&f, 0, sizeof(f));
+	list_deliveries(st, &f, &c, &all);
+	ck_assert_uint_eq(c.n, 5);
+	ck_assert_int_eq(all, 5);
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_int_eq(c.ids[i], id[4 - i]);	/* newest first */
+
+	f.by_status = true;
+	f.status = DS_CASE;
+	list_deliveries(st, &f, &c, &all);
+	ck_assert_uint_eq(c.n, 3);
+	ck_assert_int_eq(all, 3);
+	ck_assert_int_eq(c.ids[0], id[4]);
+	ck_assert_int_eq(c.ids[1], id[2]);
+	ck_assert_int_eq(c.ids[2], id[0]);
+
+	f.by_status = false;
+	f.since_ms = 3000;		/* seen at or after */
+	list_deliveries(st, &f, &c, &all);
+	ck_assert_uint_eq(c.n, 3);
+	ck_assert_int_eq(c.ids[2], id[2]);
+
+	f.since_ms = 0;
+	f.limit = 2;			/* the count is not limited */
+	list_deliveries(st, &f, &c, &all);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(all, 5);
+	ck_assert_int_eq(c.ids[0], id[4]);
+	ck_assert_int_eq(c.ids[1], id[3]);
+
+	f.by_status = true;
+	f.status = DS_CASE;
+	f.since_ms = 2000;
+	f.limit = 1;
+	list_deliveries(st, &f, &c, &all);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_int_eq(all, 2);
+	ck_assert_int_eq(c.ids[0], id[4]);
+
+	f.status = DS_PENDING;
+	list_deliveries(st, &f, &c, &all);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_int_eq(all, 0);
+
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	c.st = st;
+	c.stop_after = 2;
+	ck_assert_int_eq(store_deliveries(st, &f, collect_fn, &c), 7);
+	ck_assert_uint_eq(c.n, 2);
+	store_close(st);
+}
+END_TEST
+
+static int
+case_id_fn(const struct case_row *r, void *arg)
+{
+	struct collect *c = arg;
+
+	ck_assert_uint_lt(c->n, 16);
+	c->ids[c->n++] = r->id;
+	return 0;
+}
+
+START_TEST(test_cases_assignee)
+{
+	struct store *st = open_new();
+	struct case_filter f;
+	struct collect c;
+	int64_t id[5], k[5];
+
+	insert_five(st, id);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(store_case_create(st, id[i], "new", &k[i]), 0);
+	ck_assert_int_eq(store_case_assign(st, k[1], "anna"), 0);
+	ck_assert_int_eq(store_case_assign(st, k[3], "anna"), 0);
+	ck_assert_int_eq(store_case_assign(st, k[2], "ben"), 0);
+	ck_assert_int_eq(store_case_assign(st, k[4], "anna"), 0);
+	ck_assert_int_eq(store_case_assign(st, k[4], NULL), 0);
+
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	f.assignee = "anna";
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert_int_eq(c.ids[0], k[1]);
+	ck_assert_int_eq(c.ids[1], k[3]);
+
+	memset(&c, 0, sizeof(c));
+	f.assignee = "ben";
+	f.limit = 5;
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	ck_assert_uint_eq(c.n, 1);
+	ck_assert_int_eq(c.ids[0], k[2]);
+
+	memset(&c, 0, sizeof(c));
+	f.assignee = "carla";
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	ck_assert_uint_eq(c.n, 0);
+
+	memset(&c, 0, sizeof(c));
+	f.assignee = NULL;		/* anyone's, and nobody's */
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	ck_assert_uint_eq(c.n, 5);
+	store_close(st);
+}
+END_TEST
+
 /* ---- cases -------------------------------------------------------------- */
 
 struct cases {
@@ -946,6 +1093,8 @@ store_suite(void)
 	tcase_add_test(tc, test_token_and_ignored_known);
 	tcase_add_test(tc, test_foreach);
 	tcase_add_test(tc, test_count_pending_empty);
+	tcase_add_test(tc, test_deliveries_filter);
+	tcase_add_test(tc, test_cases_assignee);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cases");
