@@ -105,8 +105,11 @@ as mv "$T/in4/f4.tmp" "$T/in4/f4"
 DAEMON_PID=$!
 st() { sql "$DATA" "SELECT status || ' ' || stage FROM deliveries WHERE name = '$1'"; }
 
-# 2: the daemon has made its rejected folder; the user swaps it for a link.
-wait_for 10 test -d "$T/in2/_rejected"
+# 2: the daemon has made its rejected folder and opened it (it has refused
+# a first file into it); the user swaps it for a link.
+as touch "$T/in2/e0.tif"
+sql_is 20 "$DATA" "SELECT status || ' ' || stage FROM deliveries WHERE name = 'e0.tif'" "quarantined done" ||
+	diag "the first file of inbox 2 was not refused"
 as mv "$T/in2/_rejected" "$T/in2/old" 2>/dev/null
 as ln -s "$V" "$T/in2/_rejected"
 as touch "$T/in2/e2.tif"
