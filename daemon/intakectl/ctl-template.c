@@ -28,6 +28,8 @@
 #define MAX_PHRASES	4	/* two to four */
 #define GAP_FIELDS_MM	10.0	/* between two boxes of a row */
 #define GAP_LABEL_MM	1.5	/* from a label to its box below */
+#define MAX_WORDS	5000	/* on a page: more is no form, and would
+				   only cost time (phrases pair up) */
 
 enum role {
 	R_TEXT,		/* printed text, no field */
@@ -68,7 +70,7 @@ struct tpage {
 };
 
 static double
-mm(int px, unsigned dpi)
+mm(double px, unsigned dpi)
 {
 	return px * 25.4 / dpi;
 }
@@ -124,8 +126,8 @@ numbering(const char *s)
 static void
 phrase_add(struct phrase *p, const struct word_row *w, unsigned dpi)
 {
-	double x = mm(w->x, dpi), y = mm(w->y, dpi), r = mm(w->x + w->w, dpi),
-	    b = mm(w->y + w->h, dpi);
+	double x = mm(w->x, dpi), y = mm(w->y, dpi), r = x + mm(w->w, dpi),
+	    b = y + mm(w->h, dpi);
 
 	if (p->nwords == 0) {
 		p->text = xstrdup(w->text);
@@ -216,7 +218,7 @@ page_phrases(struct tpage *tp, const struct page_row *p, unsigned dpi)
 		if (cur.nwords == 0)
 			cur.sep = w->block == sblock && w->line == sline;
 		phrase_add(&cur, w, dpi);
-		right = mm(w->x + w->w, dpi);
+		right = mm(w->x, dpi) + mm(w->w, dpi);
 	}
 }
 
@@ -252,12 +254,11 @@ text_below(const struct tpage *tp, double x0, double x1, double y)
 	return best;
 }
 
-/* The left edge of the next text to the right of p on its row, or the
- * right margin. */
+/* The left edge of the next text to the right of p on its row, or edge. */
 static double
-text_right(const struct tpage *tp, const struct phrase *p, double margin)
+text_right(const struct tpage *tp, const struct phrase *p, double edge)
 {
-	double best = margin;
+	double best = edge;
 	size_t i;
 
 	for (i = 0; i < tp->nph; i++) {
@@ -270,22 +271,41 @@ text_right(const struct tpage *tp, const struct phrase *p, double margin)
 	return best;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The height of the page's usual text: labels. */
 static double
 median_height(const struct tpage *tp)
 {
 	double *h = xcalloc(tp->nph ? tp->nph : 1, sizeof(*h)), m;
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < tp->nph; i++) {
-		double v = tp->ph[i].hmax;
-
-		for (k = i; k > 0 && h[k - 1] > v; k--)
-			h[k] = h[k - 1];
-		h[k] = v;
-	}
+	for (i = 0; i < tp->nph; i++)
+		h[i] = tp->ph[i].hmax;
+	qsort(h, tp->nph, sizeof(*h), cmp_double);
 	m = tp->nph ? h[tp->nph / 2] : 0;
 	free(h);
 	return m;
+}
+
+/* Keeps p's box on the page, where lint wants it, also after rounding to
+ * a tenth of a millimetre. */
+static void
+box_fit(const struct tpage *tp, struct phrase *p)
+{
+	p->bx = p->bx < 0 ? 0 : p->bx > tp->width - 1.5 ? tp->width - 1.5 : p->bx;
+	p->by = p->by < 0 ? 0 : p->by > tp->height - 1.5 ? tp->height - 1.5 :
+	    p->by;
+	if (p->bx + p->bw > tp->width - 0.2)
+		p->bw = tp->width - 0.2 - p->bx;
+	if (p->by + p->bh > tp->height - 0.2)
+		p->bh = tp->height - 0.2 - p->by;
 }
 
 /* Tick boxes: a box mark just left of a phrase on its row makes the
@@ -310,6 +330,7 @@ find_ticks(struct tpage *tp)
 				p->by = b->y;
 				p->bw = b->w;
 				p->bh = b->h;
+				box_fit(tp, p);
 				break;
 			}
 		}
@@ -352,27 +373,25 @@ static const char *
 guess_type(const char *name)
 {
 	static const struct {
-		const char	*word;	/* a whole word, or with a trailing
-					   '*' a part of one */
+		const char	*word;	/* a whole word; "x*" also one that
+					   begins so, "*x" one that ends so */
 		const char	*type;
 	} words[] = {
 		{ "unterschrift*", "signature" }, { "signature", "signature" },
 		{ "signed", "signature" },
 		{ "iban*", "iban" },
-		{ "e_mail", "email" }, { "email", "email" },
-		{ "mail", "email" },
+		{ "email", "email" }, { "mail", "email" },
 		{ "telefon*", "phone" }, { "telephone", "phone" },
 		{ "phone", "phone" }, { "tel", "phone" }, { "mobil*", "phone" },
 		{ "fax", "phone" },
 		{ "plz", "postcode_de" }, { "postleitzahl", "postcode_de" },
 		{ "postcode", "postcode_uk" },
-		{ "datum", "date" }, { "*datum", "date" }, { "date", "date" },
+		{ "*datum", "date" }, { "date", "date" },
 		{ "dob", "date" }, { "geboren", "date" }, { "birth", "date" },
 		{ "beginn", "date" },
 		{ "eur", "amount" }, { "gbp", "amount" }, { "betrag*", "amount" },
 		{ "*betrag", "amount" }, { "*kosten", "amount" },
-		{ "kosten", "amount" }, { "amount", "amount" }, { "fee", "amount" },
-		{ "*gebuehr", "amount" }, { "gebuehr", "amount" },
+		{ "amount", "amount" }, { "fee", "amount" }, { "*gebuehr", "amount" },
 		{ "anzahl", "integer" }, { "number_of", "integer" },
 	};
 	size_t i, n = strlen(name), words_in = 1;
@@ -467,9 +486,9 @@ unique_name(char *name, char ***names, size_t *n)
 	return xstrdup(u);
 }
 
-/* Labels: text of label size, a few words, with room for writing below
- * it (and printed text further down, which a footer lacks), or ending in
- * ':' with room to its right. */
+/* Labels: text of label size, a few words, ending in ':' with room for
+ * writing to its right, or with room below it (and printed text further
+ * down, which a footer lacks). */
 static void
 find_fields(struct tpage *tp)
 {
@@ -482,54 +501,55 @@ find_fields(struct tpage *tp)
 	margin = tp->width - left;
 	for (i = 0; i < tp->nph; i++) {
 		struct phrase *p = &tp->ph[i];
-		double bottom = p->y + p->h, right, below, x1;
+		double bottom = p->y + p->h, right, below, x1, high;
 		size_t n = strlen(p->text);
 
 		if (p->role != R_TEXT || p->sep || p->nwords > 6 ||
 		    p->hmax > 1.4 * med)
 			continue;
-		right = text_right(tp, p, margin + GAP_FIELDS_MM);
+		right = text_right(tp, p, tp->width);
 		x1 = p->x + (p->w > 30 ? p->w : 30);
 		below = text_below(tp, p->x, x1, bottom + 0.1);
-		if (below - bottom > 8 &&
+		if (n > 1 && p->text[n - 1] == ':' &&
+		    (right < margin ? right : margin) - (p->x + p->w) > 20) {
+			p->role = R_RIGHT;
+			p->bx = p->x + p->w + GAP_LABEL_MM;
+			p->by = p->y - 2;
+			p->bw = (right < margin ? right - 3 : margin) - p->bx;
+			p->bh = p->h + 4;
+		} else if (below - bottom > 8 &&
 		    text_below(tp, 0, tp->width, bottom + 0.1) < tp->height) {
 			p->role = R_BELOW;
 			p->bx = p->x;
 			p->by = bottom + GAP_LABEL_MM;
-			p->bw = right - GAP_FIELDS_MM - p->x;
+			p->bw = (right < tp->width ? right - GAP_FIELDS_MM :
+			    margin) - p->x;
 			p->bh = below - p->by - 2.5;
-		} else if (n > 1 && p->text[n - 1] == ':' &&
-		    right - (p->x + p->w) > 20) {
-			p->role = R_RIGHT;
-			p->bx = p->x + p->w + GAP_LABEL_MM;
-			p->by = p->y - 2;
-			p->bw = right - 3 - p->bx;
-			p->bh = p->h + 4;
 		} else
 			continue;
 		p->type = guess_type(p->name = slug(p->text));
-		if (p->bw < 10)
-			p->bw = 10;
-		if (p->bh > (strcmp(p->type, "signature") == 0 ? 15 : 10))
-			p->bh = strcmp(p->type, "signature") == 0 ? 15 : 10;
-		if (p->bh < 4)
-			p->bh = 4;
-		if (p->bx + p->bw > tp->width)
-			p->bw = tp->width - p->bx;
-		if (p->by + p->bh > tp->height)
-			p->bh = tp->height - p->by;
+		high = strcmp(p->type, "signature") == 0 ? 15 : 10;
+		p->bw = p->bw < 10 ? 10 : p->bw;
+		p->bh = p->bh > high ? high : p->bh < 4 ? 4 : p->bh;
+		box_fit(tp, p);
 	}
 }
 
-static bool
-text_unique(const struct tpage *tp, const struct phrase *p)
+/* For each phrase, whether its text is printed once on the page (and
+ * fits an anchor): a new vector, the caller's. */
+static bool *
+texts_unique(const struct tpage *tp)
 {
-	size_t i;
+	bool *u = xcalloc(tp->nph ? tp->nph : 1, sizeof(*u));
+	size_t i, k;
 
 	for (i = 0; i < tp->nph; i++)
-		if (&tp->ph[i] != p && strcmp(tp->ph[i].text, p->text) == 0)
-			return false;
-	return strlen(p->text) <= 200;
+		u[i] = strlen(tp->ph[i].text) <= 200;
+	for (i = 0; i < tp->nph; i++)
+		for (k = i + 1; k < tp->nph; k++)
+			if (strcmp(tp->ph[i].text, tp->ph[k].text) == 0)
+				u[i] = u[k] = false;
+	return u;
 }
 
 /* Anchors: labels of boxes, one to three words, printed once on the
@@ -539,6 +559,7 @@ text_unique(const struct tpage *tp, const struct phrase *p)
 static int
 choose_anchors(struct tpage *tp)
 {
+	bool *uniq = texts_unique(tp);
 	size_t taken = 0, i, pass;
 
 	for (pass = 0; pass < 2 && taken < 2; pass++)
@@ -551,7 +572,7 @@ choose_anchors(struct tpage *tp)
 				struct phrase *p = &tp->ph[i];
 
 				if (p->anchor || p->nwords > 3 ||
-				    !text_unique(tp, p) || (pass == 0 &&
+				    !uniq[i] || (pass == 0 &&
 				    p->role != R_BELOW && p->role != R_RIGHT))
 					continue;
 				d = taken == 0 ? -(p->x + p->y) : 1e9;
@@ -572,11 +593,12 @@ choose_anchors(struct tpage *tp)
 			tp->ph[best].anchor = true;
 			taken++;
 		}
+	free(uniq);
 	return taken >= 2 ? 0 : -1;
 }
 
-/* Phrases: the largest printed text of a page, two words or more if
- * there is enough, none a field's label. */
+/* Phrases: the largest printed text of a page (the title, headings),
+ * MAX_PHRASES at most, each once, none beside a tick box. */
 static void
 choose_phrases(const struct tpage *tp, const struct phrase **out, size_t *n)
 {
@@ -666,8 +688,9 @@ print_page_xml(const struct tpage *tp)
 		if (tp->ph[i].anchor) {
 			fputs("    <anchor text=\"", stdout);
 			xml_text(tp->ph[i].text);
-			printf("\" x=\"%.1f\" y=\"%.1f\"/>\n", tp->ph[i].fx,
-			    tp->ph[i].fy);
+			printf("\" x=\"%.1f\" y=\"%.1f\"/>\n",
+			    tp->ph[i].fx > 0 ? tp->ph[i].fx : 0,
+			    tp->ph[i].fy > 0 ? tp->ph[i].fy : 0);
 		}
 	for (i = 0; i < tp->nph; i++) {
 		const struct phrase *p = &tp->ph[i];
@@ -762,8 +785,8 @@ print_page_json(const struct tpage *tp)
 		json_key_int(stdout, &first, "page", tp->n);
 		json_key_str(stdout, &first, "text", p->text);
 		json_key_str(stdout, &first, "role", role_name[p->role]);
-		printf(",\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f", p->fx,
-		    p->fy, p->w - (p->fx - p->x), p->h);
+		printf(",\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f", p->x, p->y,
+		    p->w, p->h);
 		printf(",\"anchor\":%s", p->anchor ? "true" : "false");
 		json_key_str(stdout, &first, "field", field);
 		if (field != NULL) {
@@ -929,8 +952,15 @@ cmd_template(struct ctl *c, const struct ctl_args *a)
 		unsigned dpi = p->xres >= 50 && p->xres <= 2400 ? p->xres : 300;
 
 		pages[i].n = (unsigned)i + 1;
-		pages[i].width = mm((int)p->width, dpi);
-		pages[i].height = mm((int)p->height, dpi);
+		pages[i].width = mm(p->width, dpi);
+		pages[i].height = mm(p->height, dpi);
+		if (pages[i].width < 20 || pages[i].height < 20 ||
+		    p->nwords > MAX_WORDS) {
+			fprintf(stderr, "intakectl: \"%s\" page %zu: %s\n", file,
+			    i + 1, p->nwords > MAX_WORDS ? "too much text for "
+			    "a form" : "too small for a form");
+			goto out;
+		}
 		page_phrases(&pages[i], p, dpi);
 		find_ticks(&pages[i]);
 		find_fields(&pages[i]);

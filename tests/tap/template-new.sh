@@ -10,7 +10,7 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx "$l" || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 31
+plan 37
 GEN=$top_srcdir/tests/gen
 TPL=$top_srcdir/workflows/templates
 export OMP_THREAD_LIMIT=1
@@ -43,18 +43,20 @@ labels() {
 	done
 	is "$missing" "" "the $f labels $* are fields"
 }
+# xy: the x and y attributes of each line read
+xy() { sed 's/.* x="\([0-9.]*\)" y="\([0-9.]*\)".*/\1 \2/'; }
 # near FORM ANCHOR: the anchor lies within 1 mm of the shipped template's
 near() {
 	local got want
-	got=$(grep -F "<anchor text=\"$2\"" "$T/$1.xml" | sed 's/.* x="\([0-9.]*\)" y="\([0-9.]*\)".*/\1 \2/')
-	want=$(grep -F "<anchor text=\"$2\"" "$TPL/$1.xml" | sed 's/.* x="\([0-9.]*\)" y="\([0-9.]*\)".*/\1 \2/')
+	got=$(grep -F "<anchor text=\"$2\"" "$T/$1.xml" | xy)
+	want=$(grep -F "<anchor text=\"$2\"" "$TPL/$1.xml" | xy)
 	echo "$got $want" | awk 'NF == 4 && ($1-$3)^2 < 1 && ($2-$4)^2 < 1 { ok = 1 } END { exit !ok }'
 	ok $? "$1: the anchor \"$2\" is where the shipped template has it ($got; $want)"
 }
 # field FORM NAME TYPE: the skeleton has field NAME of TYPE
 field() {
 	grep -qE "<field name=\"$2\" type=\"$3\"" "$T/$1.xml"
-	ok $? "$1: \"$2\" is a $3 field"
+	ok $? "$1: \"$2\" is a field of type $3"
 }
 
 skeleton BA-1 deu
@@ -81,6 +83,33 @@ labels ST-1 "Full name" "Telephone" "Postcode" "Email" "Proposed start date"
 field ST-1 date_of_birth_dd_mm_yyyy date
 field ST-1 postcode postcode_uk
 field ST-1 signature signature
+
+# A form of another kind: labels ending in ':' before a line to write on,
+# and a tick box alone.
+cat > "$T/P-1.layout" <<'EOF'
+form P-1
+page 210 297
+text 20 23 "Application for a Parking Permit" size=16 font=bold
+text 20 40 "Section 1: Applicant" size=11 font=bold
+text 20 55 "Surname:" size=9
+line 42 56 190 56
+text 20 70 "IBAN:" size=9
+line 42 71 190 71
+text 20 85 "Amount paid:" size=9
+line 42 86 190 86
+checkbox consent 20 100 4 label="I agree to the conditions"
+text 20 280 "Parking permits office" size=6.5
+EOF
+"$INTAKE_RENDER" --layout "$T/P-1.layout" --out "$T/P-1.$ext" 2>/dev/null
+skeleton P-1 eng
+box() { grep -E "<field name=\"$2\" type=\"$3\"" "$T/$1.xml" | xy; }
+echo "$(box P-1 surname text)" | awk '$1 > 30 && $1 < 45 && $2 > 48 && $2 < 54 { ok = 1 } END { exit !ok }'
+ok $? "a label ending in ':' gets its box to its right ($(box P-1 surname text))"
+field P-1 iban iban
+field P-1 amount_paid amount
+echo "$(grep 'type="checkbox"' "$T/P-1.xml" | xy)" |
+    awk '($1-20)^2 < 1 && ($2-100)^2 < 1 { ok = 1 } END { exit !ok }'
+ok $? "a tick box alone is a checkbox field with the printed box"
 
 # The skeleton, unedited, reads a filled BA-1 (the worker, another user,
 # reads the template folder too).
