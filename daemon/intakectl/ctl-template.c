@@ -48,7 +48,7 @@ struct phrase {
 	int		 block, line;
 	size_t		 nwords;
 	enum role	 role;
-	double		 bx, by, bw, bh;	/* its box, for a field or tick */
+	double		 bx, by, bw, bh;	/* a field's or tick's box */
 	const char	*type;
 	char		*name;		/* its field's, or its option's key */
 	/* R_TICK in a row of several: the index of the row's first, which
@@ -68,6 +68,14 @@ struct tpage {
 	struct phrase	*boxes;		/* marks that look like tick boxes */
 	size_t		 nboxes;
 };
+
+/* Whether p is a field of its own (not an option of a choice). */
+static bool
+is_field(const struct phrase *p)
+{
+	return p->role == R_BELOW || p->role == R_RIGHT ||
+	    (p->role == R_TICK && p->group < 0);
+}
 
 static double
 mm(double px, unsigned dpi)
@@ -120,7 +128,8 @@ numbering(const char *s)
 	size_t n = strlen(s);
 
 	return n >= 2 && n <= 3 && (s[n - 1] == '.' || s[n - 1] == ')') &&
-	    isalnum((unsigned char)s[0]) && (n == 2 || isdigit((unsigned char)s[1]));
+	    isalnum((unsigned char)s[0]) &&
+	    (n == 2 || isdigit((unsigned char)s[1]));
 }
 
 static void
@@ -211,8 +220,8 @@ page_phrases(struct tpage *tp, const struct page_row *p, unsigned dpi)
 		}
 		if (kind != W_TEXT)
 			continue;
-		if (cur.nwords == 0 && numbering(w->text) && i + 1 < p->nwords &&
-		    p->words[i + 1].line == w->line &&
+		if (cur.nwords == 0 && numbering(w->text) &&
+		    i + 1 < p->nwords && p->words[i + 1].line == w->line &&
 		    p->words[i + 1].block == w->block)
 			continue;
 		if (cur.nwords == 0)
@@ -248,7 +257,8 @@ text_below(const struct tpage *tp, double x0, double x1, double y)
 	for (i = 0; i < tp->nph; i++) {
 		const struct phrase *o = &tp->ph[i];
 
-		if (o->y >= y && o->y < best && overlaps(x0, x1, o->x, o->x + o->w))
+		if (o->y >= y && o->y < best &&
+		    overlaps(x0, x1, o->x, o->x + o->w))
 			best = o->y;
 	}
 	return best;
@@ -299,9 +309,12 @@ median_height(const struct tpage *tp)
 static void
 box_fit(const struct tpage *tp, struct phrase *p)
 {
-	p->bx = p->bx < 0 ? 0 : p->bx > tp->width - 1.5 ? tp->width - 1.5 : p->bx;
-	p->by = p->by < 0 ? 0 : p->by > tp->height - 1.5 ? tp->height - 1.5 :
-	    p->by;
+	if (p->bx > tp->width - 1.5)
+		p->bx = tp->width - 1.5;
+	if (p->by > tp->height - 1.5)
+		p->by = tp->height - 1.5;
+	p->bx = p->bx < 0 ? 0 : p->bx;
+	p->by = p->by < 0 ? 0 : p->by;
 	if (p->bx + p->bw > tp->width - 0.2)
 		p->bw = tp->width - 0.2 - p->bx;
 	if (p->by + p->bh > tp->height - 0.2)
@@ -389,9 +402,10 @@ guess_type(const char *name)
 		{ "*datum", "date" }, { "date", "date" },
 		{ "dob", "date" }, { "geboren", "date" }, { "birth", "date" },
 		{ "beginn", "date" },
-		{ "eur", "amount" }, { "gbp", "amount" }, { "betrag*", "amount" },
-		{ "*betrag", "amount" }, { "*kosten", "amount" },
-		{ "amount", "amount" }, { "fee", "amount" }, { "*gebuehr", "amount" },
+		{ "eur", "amount" }, { "gbp", "amount" },
+		{ "betrag*", "amount" }, { "*betrag", "amount" },
+		{ "*kosten", "amount" }, { "*gebuehr", "amount" },
+		{ "amount", "amount" }, { "fee", "amount" },
 		{ "anzahl", "integer" }, { "number_of", "integer" },
 	};
 	size_t i, n = strlen(name), words_in = 1;
@@ -429,8 +443,9 @@ slug(const char *s)
 	static const struct {
 		const char *utf8, *ascii;
 	} spell[] = {
-		{ "\xc3\xa4", "ae" }, { "\xc3\xb6", "oe" }, { "\xc3\xbc", "ue" },
-		{ "\xc3\x84", "ae" }, { "\xc3\x96", "oe" }, { "\xc3\x9c", "ue" },
+		{ "\xc3\xa4", "ae" }, { "\xc3\xb6", "oe" },
+		{ "\xc3\xbc", "ue" }, { "\xc3\x84", "ae" },
+		{ "\xc3\x96", "oe" }, { "\xc3\x9c", "ue" },
 		{ "\xc3\x9f", "ss" }, { "\xc3\xa9", "e" }, { "\xc3\xa8", "e" },
 	};
 	char *out = xcalloc(3 * strlen(s) + 4, 1), *o = out;
@@ -466,24 +481,39 @@ slug(const char *s)
 	return out;
 }
 
-/* name (taken), or name_2, name_3, ...: one not yet in names, which
- * keeps it; a copy, the caller's. */
+/* The names given so far in one scope: the template's fields, or the
+ * options of one choice. */
+struct names {
+	char		**v;
+	size_t		 n;
+};
+
+/* name (taken), or name_2, name_3, ...: one not yet in *ns, which keeps
+ * it; a copy, the caller's. */
 static char *
-unique_name(char *name, char ***names, size_t *n)
+names_take(struct names *ns, char *name)
 {
 	char *u = xstrdup(name);
 	size_t i, k = 1;
 
-	for (i = 0; i < *n; i++)
-		if (strcmp((*names)[i], u) == 0) {
+	for (i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i], u) == 0) {
 			free(u);
 			u = xasprintf("%s_%zu", name, ++k);
 			i = (size_t)-1;
 		}
 	free(name);
-	*names = xreallocarray(*names, *n + 1, sizeof(**names));
-	(*names)[(*n)++] = u;
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
+	ns->v[ns->n++] = u;
 	return xstrdup(u);
+}
+
+static void
+names_clear(struct names *ns)
+{
+	free_each_string(ns->v, ns->n, sizeof(*ns->v), 0);
+	ns->v = NULL;
+	ns->n = 0;
 }
 
 /* Labels: text of label size, a few words, ending in ':' with room for
@@ -535,54 +565,88 @@ find_fields(struct tpage *tp)
 	}
 }
 
-/* For each phrase, whether its text is printed once on the page (and
- * fits an anchor): a new vector, the caller's. */
+/* Whether the words of a stand among the words of b. */
+static bool
+words_among(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	const char *at;
+
+	for (at = b; (at = strstr(at, a)) != NULL; at++)
+		if ((at == b || at[-1] == ' ') &&
+		    (at[n] == '\0' || at[n] == ' '))
+			return true;
+	return false;
+}
+
+/* For each phrase, whether its words are printed once on the page (and
+ * fit an anchor): a new vector, the caller's. */
 static bool *
 texts_unique(const struct tpage *tp)
 {
 	bool *u = xcalloc(tp->nph ? tp->nph : 1, sizeof(*u));
 	size_t i, k;
 
-	for (i = 0; i < tp->nph; i++)
+	for (i = 0; i < tp->nph; i++) {
 		u[i] = strlen(tp->ph[i].text) <= 200;
-	for (i = 0; i < tp->nph; i++)
-		for (k = i + 1; k < tp->nph; k++)
-			if (strcmp(tp->ph[i].text, tp->ph[k].text) == 0)
-				u[i] = u[k] = false;
+		for (k = 0; k < tp->nph && u[i]; k++)
+			if (k != i &&
+			    words_among(tp->ph[i].text, tp->ph[k].text))
+				u[i] = false;
+	}
 	return u;
 }
 
-/* Anchors: labels of boxes, one to three words, printed once on the
- * page; as many as MAX_ANCHORS, spread over the page (each next one the
- * farthest from those taken).  Too few labels: other printed text.
- * 0, or -1 when the page has fewer than two. */
+/* The square of the distance from p to the nearest anchor taken, or a
+ * large number when none is. */
+static double
+anchor_gap2(const struct tpage *tp, const struct phrase *p)
+{
+	double best = 1e18;
+	size_t k;
+
+	for (k = 0; k < tp->nph; k++) {
+		const struct phrase *a = &tp->ph[k];
+		double dx = a->fx - p->fx, dy = a->fy - p->fy;
+
+		if (a->anchor && dx * dx + dy * dy < best)
+			best = dx * dx + dy * dy;
+	}
+	return best;
+}
+
+/* Anchors: labels of boxes below the title (beside it is the office's
+ * stamp box), one to three words, printed once on the page; as many as
+ * MAX_ANCHORS, spread over the page (the first the top left one, each
+ * next one the farthest from those taken).  Too few labels: other
+ * printed text.  0, or -1 when the page has fewer than two. */
 static int
 choose_anchors(struct tpage *tp)
 {
 	bool *uniq = texts_unique(tp);
-	size_t taken = 0, i, pass;
+	double head = 0;
+	size_t taken = 0, i, pass, title = 0;
 
+	for (i = 0; i < tp->nph; i++)
+		if (tp->ph[i].hmax > tp->ph[title].hmax)
+			title = i;
+	if (tp->nph > 0)
+		head = tp->ph[title].y + tp->ph[title].h;
 	for (pass = 0; pass < 2 && taken < 2; pass++)
-		while (taken < MAX_ANCHORS) {
+		for (; taken < MAX_ANCHORS; taken++) {
 			double far = -1e18, d;
 			long best = -1;
-			size_t k;
 
 			for (i = 0; i < tp->nph; i++) {
-				struct phrase *p = &tp->ph[i];
+				const struct phrase *p = &tp->ph[i];
+				bool label = p->role == R_BELOW ||
+				    p->role == R_RIGHT;
 
-				if (p->anchor || p->nwords > 3 ||
-				    !uniq[i] || (pass == 0 &&
-				    p->role != R_BELOW && p->role != R_RIGHT))
+				if (p->anchor || p->nwords > 3 || !uniq[i] ||
+				    (pass == 0 && (!label || p->y < head)))
 					continue;
-				d = taken == 0 ? -(p->x + p->y) : 1e9;
-				for (k = 0; k < tp->nph && taken > 0; k++) {
-					const struct phrase *a = &tp->ph[k];
-					double dx = a->fx - p->fx, dy = a->fy - p->fy;
-
-					if (a->anchor && dx * dx + dy * dy < d)
-						d = dx * dx + dy * dy;
-				}
+				d = taken == 0 ? -(p->x + p->y) :
+				    anchor_gap2(tp, p);
 				if (d > far) {
 					far = d;
 					best = (long)i;
@@ -591,17 +655,33 @@ choose_anchors(struct tpage *tp)
 			if (best < 0)
 				break;
 			tp->ph[best].anchor = true;
-			taken++;
 		}
 	free(uniq);
 	return taken >= 2 ? 0 : -1;
 }
 
-/* Phrases: the largest printed text of a page (the title, headings),
- * MAX_PHRASES at most, each once, none beside a tick box. */
-static void
-choose_phrases(const struct tpage *tp, const struct phrase **out, size_t *n)
+/* Whether text is printed on one of the pages before (the title of a
+ * form repeated on its next pages tells them from no other). */
+static bool
+printed_before(const struct tpage *pages, size_t page, const char *text)
 {
+	size_t i, k;
+
+	for (i = 0; i < page; i++)
+		for (k = 0; k < pages[i].nph; k++)
+			if (strcmp(pages[i].ph[k].text, text) == 0)
+				return true;
+	return false;
+}
+
+/* Phrases of pages[page]: its largest printed text (the title, headings),
+ * MAX_PHRASES at most, each once, none beside a tick box or printed on a
+ * page before. */
+static void
+choose_phrases(const struct tpage *pages, size_t page,
+    const struct phrase **out, size_t *n)
+{
+	const struct tpage *tp = &pages[page];
 	size_t i, k;
 
 	*n = 0;
@@ -609,7 +689,8 @@ choose_phrases(const struct tpage *tp, const struct phrase **out, size_t *n)
 		const struct phrase *p = &tp->ph[i];
 
 		if (p->role == R_TICK || strlen(p->text) < 4 ||
-		    strlen(p->text) > 200)
+		    strlen(p->text) > 200 ||
+		    printed_before(pages, page, p->text))
 			continue;
 		for (k = 0; k < *n && strcmp(out[k]->text, p->text) != 0; k++)
 			;
@@ -664,9 +745,11 @@ comment_text(const char *s)
 	free(t);
 }
 
+/* pages[page] as a <page>. */
 static void
-print_page_xml(const struct tpage *tp)
+print_page_xml(const struct tpage *pages, size_t page)
 {
+	const struct tpage *tp = &pages[page];
 	const struct phrase *phr[MAX_PHRASES];
 	size_t i, k, nphr;
 
@@ -674,7 +757,7 @@ print_page_xml(const struct tpage *tp)
 	    "    <!-- TODO: phrases printed on this page and on no other "
 	    "page or form -->\n    <recognize>\n", tp->n, tp->width,
 	    tp->height);
-	choose_phrases(tp, phr, &nphr);
+	choose_phrases(pages, page, phr, &nphr);
 	for (i = 0; nphr == 0 && i < tp->nph; i++)
 		if (tp->ph[i].anchor)
 			phr[nphr++] = &tp->ph[i];
@@ -695,8 +778,7 @@ print_page_xml(const struct tpage *tp)
 	for (i = 0; i < tp->nph; i++) {
 		const struct phrase *p = &tp->ph[i];
 
-		if (p->role == R_BELOW || p->role == R_RIGHT ||
-		    (p->role == R_TICK && p->group < 0)) {
+		if (is_field(p)) {
 			fputs("\n    <!-- \"", stdout);
 			comment_text(p->text);
 			printf("\": TODO check the type%s, required and the "
@@ -710,7 +792,7 @@ print_page_xml(const struct tpage *tp)
 		if (p->role != R_TICK || p->group != (long)i)
 			continue;
 		fputs("\n    <!-- \"", stdout);
-		comment_text(p->caption >= 0 ? tp->ph[p->caption].text : p->text);
+		comment_text(tp->ph[p->caption >= 0 ? p->caption : (long)i].text);
 		puts("\": TODO check the name, the options' keys and boxes, "
 		    "and required -->");
 		printf("    <field name=\"%s\" type=\"choice\" required=\"no\">\n",
@@ -733,33 +815,29 @@ print_page_xml(const struct tpage *tp)
 static void
 name_fields(struct tpage *pages, size_t npages)
 {
-	char **names = NULL, **keys = NULL;
-	size_t nnames = 0, nkeys = 0, i, k;
+	struct names fields = { NULL, 0 }, keys = { NULL, 0 };
+	size_t i, k;
 
 	for (i = 0; i < npages; i++)
 		for (k = 0; k < pages[i].nph; k++) {
 			struct phrase *p = &pages[i].ph[k];
 
-			if (p->role == R_BELOW || p->role == R_RIGHT ||
-			    (p->role == R_TICK && p->group < 0)) {
+			if (is_field(p)) {
 				free(p->name);
-				p->name = unique_name(slug(p->text), &names,
-				    &nnames);
-			} else if (p->role == R_TICK) {
-				if (p->group == (long)k) {
-					free_each_string(keys, nkeys,
-					    sizeof(*keys), 0);
-					keys = NULL;
-					nkeys = 0;
-					p->gname = unique_name(p->caption < 0 ?
-					    xstrdup("choice") : slug(pages[i].ph[
-					    p->caption].text), &names, &nnames);
-				}
-				p->name = unique_name(slug(p->text), &keys, &nkeys);
+				p->name = names_take(&fields, slug(p->text));
+				continue;
 			}
+			if (p->role != R_TICK)
+				continue;
+			if (p->group == (long)k) {
+				names_clear(&keys);
+				p->gname = names_take(&fields, slug(p->caption <
+				    0 ? "choice" : pages[i].ph[p->caption].text));
+			}
+			p->name = names_take(&keys, slug(p->text));
 		}
-	free_each_string(names, nnames, sizeof(*names), 0);
-	free_each_string(keys, nkeys, sizeof(*keys), 0);
+	names_clear(&fields);
+	names_clear(&keys);
 }
 
 static const char *const role_name[] = {
@@ -776,9 +854,8 @@ print_page_json(const struct tpage *tp)
 
 	for (i = 0; i < tp->nph; i++) {
 		const struct phrase *p = &tp->ph[i];
-		const char *field = p->role == R_BELOW || p->role == R_RIGHT ||
-		    (p->role == R_TICK && p->group < 0) ? p->name :
-		    p->role == R_TICK ? tp->ph[p->group].gname : NULL;
+		const char *field = is_field(p) ? p->name : p->role == R_TICK ?
+		    tp->ph[p->group].gname : NULL;
 		bool first = true;
 
 		putchar('{');
@@ -895,7 +972,7 @@ print_template(const char *file, const char *id, const char *lang,
 	xml_text(title != NULL ? title->text : id);
 	printf("</title>\n  <lang>%s</lang>\n", lang);
 	for (i = 0; i < npages; i++)
-		print_page_xml(&pages[i]);
+		print_page_xml(pages, i);
 	puts("</template>");
 }
 
