@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ctl-job.h"
+#include "ctl-progress.h"
 #include "intake.h"
 #include "ctl.h"
 
@@ -982,10 +983,12 @@ cmd_template(struct ctl *c, const struct ctl_args *a)
 	const char *lang = ctl_opt(a, "lang"), *idopt = ctl_opt(a, "id");
 	const char *file = a->argv[1];
 	struct job_collect job;
+	struct progress line;
 	struct tpage *pages = NULL;
 	char *id = NULL;
 	size_t i;
 	int rc = 1;
+	bool failed;
 
 	if (strcmp(a->argv[0], "new") != 0)
 		return ctl_usage(a);
@@ -1005,7 +1008,14 @@ cmd_template(struct ctl *c, const struct ctl_args *a)
 		    c->config.lang);
 		return 2;
 	}
-	if (ctl_job_run(c, file, NULL, NULL, &job) != 0)
+	/* the pages read so far, on a terminal: OCR takes seconds a page */
+	progress_init(&line, "template new", "pages", 0);
+	line.job_pages = true;
+	c->progress = &line;
+	failed = ctl_job_run(c, file, NULL, NULL, &job) != 0;
+	c->progress = NULL;
+	progress_hide(&line);
+	if (failed)
 		goto out;
 	if (job.refused != NULL) {
 		char *why = safe_text(job.refused);

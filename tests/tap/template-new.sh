@@ -10,7 +10,7 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx "$l" || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 37
+plan 39
 GEN=$top_srcdir/tests/gen
 TPL=$top_srcdir/workflows/templates
 export OMP_THREAD_LIMIT=1
@@ -110,6 +110,17 @@ field P-1 amount_paid amount
 echo "$(grep 'type="checkbox"' "$T/P-1.xml" | xy)" |
     awk '($1-20)^2 < 1 && ($2-100)^2 < 1 { ok = 1 } END { exit !ok }'
 ok $? "a tick box alone is a checkbox field with the printed box"
+
+# On a terminal (script(1) gives it one) a progress line counts the pages
+# read; into a pipe there is none (the runs above).
+if command -v script >/dev/null; then
+	out=$(script -qefc "$(printf '%q ' "$INTAKECTL" template new --lang eng "$T/P-1.$ext")" \
+	    /dev/null </dev/null | tr '\r' '\n')
+	like "$out" "^template new: 1 pages" "on a terminal, a progress line counts the pages read"
+else
+	ok 0 "# SKIP script(1) is not installed"
+fi
+is "$(grep -c "template new:" "$T/P-1.err")" 0 "into a file, no progress line"
 
 # The skeleton, unedited, reads a filled BA-1 (the worker, another user,
 # reads the template folder too).
