@@ -619,8 +619,8 @@ anchor_gap2(const struct tpage *tp, const struct phrase *p)
 /* Anchors: labels of boxes below the title (beside it is the office's
  * stamp box), one to three words, printed once on the page; as many as
  * MAX_ANCHORS, spread over the page (the first the top left one, each
- * next one the farthest from those taken).  Too few labels: other
- * printed text.  0, or -1 when the page has fewer than two. */
+ * next one the farthest from those taken).  Too few labels: any text
+ * printed once.  0, or -1 when the page has fewer than two. */
 static int
 choose_anchors(struct tpage *tp)
 {
@@ -643,8 +643,8 @@ choose_anchors(struct tpage *tp)
 				bool label = p->role == R_BELOW ||
 				    p->role == R_RIGHT;
 
-				if (p->anchor || p->nwords > 3 || !uniq[i] ||
-				    (pass == 0 && (!label || p->y < head)))
+				if (p->anchor || !uniq[i] || (pass == 0 &&
+				    (!label || p->y < head || p->nwords > 3)))
 					continue;
 				d = taken == 0 ? -(p->x + p->y) :
 				    anchor_gap2(tp, p);
@@ -808,6 +808,12 @@ print_page_xml(const struct tpage *pages, size_t page)
 		}
 		puts("    </field>");
 	}
+	for (i = 0; i < tp->nph; i++)
+		if (is_field(&tp->ph[i]) || tp->ph[i].role == R_TICK)
+			break;
+	if (i == tp->nph)
+		puts("\n    <!-- TODO: no field was found on this page: add its "
+		    "fields (a page has\n         one at least) -->");
 	puts("  </page>");
 }
 

@@ -10,7 +10,7 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx "$l" || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 39
+plan 42
 GEN=$top_srcdir/tests/gen
 TPL=$top_srcdir/workflows/templates
 export OMP_THREAD_LIMIT=1
@@ -110,6 +110,23 @@ field P-1 amount_paid amount
 echo "$(grep 'type="checkbox"' "$T/P-1.xml" | xy)" |
     awk '($1-20)^2 < 1 && ($2-100)^2 < 1 { ok = 1 } END { exit !ok }'
 ok $? "a tick box alone is a checkbox field with the printed box"
+
+# A page of notes has no field: the skeleton says so where one must be
+# added, and lint refuses it until then.
+cat > "$T/N-1.layout" <<'EOF'
+form N-1
+page 210 297
+text 20 23 "Notes for applicants" size=16 font=bold
+text 20 40 "Please read these notes before you fill in the form." size=9
+text 20 50 "Send the form to the licensing team with the fee." size=9
+EOF
+"$INTAKE_RENDER" --layout "$T/N-1.layout" --out "$T/N-1.$ext" 2>/dev/null
+"$INTAKECTL" template new --lang eng "$T/N-1.$ext" > "$T/N-1.xml" 2>/dev/null
+ok $? "a page without fields is drafted too"
+grep -q "TODO: no field was found on this page" "$T/N-1.xml"
+ok $? "... with a TODO where its fields go"
+out=$("$INTAKECTL" lint "$T/N-1.xml" 2>&1)
+like "$? $out" "^1 .*N-1.xml:[0-9]+: " "... which lint refuses at its line until they are added"
 
 # On a terminal (script(1) gives it one) a progress line counts the pages
 # read; into a pipe there is none (the runs above).
