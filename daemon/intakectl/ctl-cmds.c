@@ -362,6 +362,33 @@ const struct ctl_cmd ctl_cmds[] = {
 		.fn = cmd_status,
 	},
 	{
+		.name = "template",
+		.usage = "new [--id ID] [--lang L] [--json] BLANK.pdf",
+		.what = "a template skeleton from a blank form, to fill in",
+		.help = "Reads a blank form (a PDF or a clean scan) in a "
+		    "worker, as intakectl ocr\ndoes, and prints a template "
+		    "(intake-template(5)) made from what it\nprints: its "
+		    "largest text as phrases, labels as anchors, a field "
+		    "box\nbelow or right of each label that has room for "
+		    "writing (the type\nguessed from the label: date, IBAN, "
+		    "amount, ...), tick boxes as checkbox\nand choice fields.  "
+		    "Every guess carries a TODO; intakectl lint accepts\nthe "
+		    "skeleton as it is (a page where no field was found: once "
+		    "one is\nadded).\n\n"
+		    "  --id ID    the form's id (default: the file's name "
+		    "without its extension)\n"
+		    "  --lang L   the OCR languages, also the template's "
+		    "<lang> (deu, eng, deu+eng)\n"
+		    "  --json     the printed text found instead, one object "
+		    "per phrase: page,\n"
+		    "             text, role, position, anchor, and the field "
+		    "made of it\n",
+		.opts = "id= lang= json",
+		.minargs = 2, .maxargs = 2,
+		.perm = CTL_ANYONE, .served = false,
+		.fn = cmd_template,
+	},
+	{
 		.name = "why",
 		.usage = "[--json] CASE",
 		.what = "explain why a case is where it is: its history in "

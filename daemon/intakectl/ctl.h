@@ -175,6 +175,7 @@ int	cmd_show(struct ctl *, const struct ctl_args *);
 int	cmd_stats(struct ctl *, const struct ctl_args *);
 int	cmd_stats_check(struct ctl *, const struct ctl_args *);
 int	cmd_status(struct ctl *, const struct ctl_args *);
+int	cmd_template(struct ctl *, const struct ctl_args *);
 int	cmd_why(struct ctl *, const struct ctl_args *);
 
 /* ctl-remote.c: runs argv (from the command's name on) through the

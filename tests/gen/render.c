@@ -191,7 +191,7 @@ struct options {
 	size_t npages;
 };
 
-enum out_format { OUT_PNG, OUT_TIFF, OUT_JPEG };
+enum out_format { OUT_PNG, OUT_TIFF, OUT_JPEG, OUT_PDF };
 
 /* ---------------------------------------------------------------- errors */
 
@@ -1936,6 +1936,8 @@ out_format(const char *path)
 		return OUT_TIFF;
 	if (has_suffix(path, ".jpg") || has_suffix(path, ".jpeg"))
 		return OUT_JPEG;
+	if (has_suffix(path, ".pdf"))
+		return OUT_PDF;
 	return -1;
 }
 
@@ -1970,6 +1972,18 @@ write_page(const char *path, enum out_format fmt, PIX *pix, bool append)
 			rc = pixWriteJpeg(path, pix, 75, 0);
 		}
 		break;
+	case OUT_PDF: {
+		/* one page, the image at its resolution: a blank form as a
+		 * PDF, for whatever reads PDF */
+		FILE *fp = fopen(path, "wb");
+
+		if (fp == NULL)
+			break;
+		rc = pixWriteStreamPdf(fp, pix, pixGetXRes(pix), NULL);
+		if (fclose(fp) != 0)
+			rc = 1;
+		break;
+	}
 	}
 	if (rc != 0) {
 		errorf("cannot write \"%s\": %s", path,
@@ -2005,7 +2019,7 @@ usage(FILE *fp)
 "  --layout FILE     layout description of the form (see tests/gen/README.md)\n"
 "  --values FILE     name=value lines to fill in; without it, a blank form\n"
 "  --out FILE        output image; .png, .tif (G4 when --binarize, else LZW)\n"
-"                    or .jpg\n"
+"                    .jpg or .pdf (one page)\n"
 "  --multi FILE.tif  all pages of the layout into one multi-page TIFF\n"
 "  --page N          page to render (default 1); repeat for a multi-page TIFF\n"
 "  --dpi N           resolution, 300 or 200 as scan stations use (72..600,\n"
@@ -2160,7 +2174,7 @@ parse_options(struct options *o, int argc, char **argv)
 		usage_error();
 	}
 	if (out_format(o->out_path) < 0) {
-		errorf("\"%s\": the name must end in .png, .tif or .jpg", o->out_path);
+		errorf("\"%s\": the name must end in .png, .tif, .jpg or .pdf", o->out_path);
 		usage_error();
 	}
 	if ((o->all_pages || o->npages > 1) && out_format(o->out_path) != OUT_TIFF) {
