@@ -9,6 +9,7 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -33,6 +34,21 @@ num(xmlNode *n, const char *name, double dflt)
 		free(v);
 	}
 	return d;
+}
+
+/* A whole-number attribute the schema makes a positive integer (which may
+ * have any number of digits): dflt when absent, 0 after a problem at the
+ * element's line when it does not fit in an int. */
+static int
+count_attr(struct problems *l, xmlNode *n, const char *name, int dflt)
+{
+	double d = num(n, name, dflt);
+
+	if (d >= 1 && d <= INT_MAX)
+		return (int)d;
+	problem_at(l, (int)xmlGetLineNo(n), "%s=\"%.0f\" is out of range (1 to "
+	    "%d)", name, d, INT_MAX);
+	return 0;
 }
 
 static void
@@ -151,7 +167,7 @@ page_read(struct problems *l, xmlNode *n, struct template *t)
 	p = &t->pages[t->npages++];
 	memset(p, 0, sizeof(*p));
 	p->line = (int)xmlGetLineNo(n);
-	p->n = (int)num(n, "n", 0);
+	p->n = count_attr(l, n, "n", 0);
 	p->width = num(n, "width", 210);
 	p->height = num(n, "height", 297);
 	if (p->n != (int)t->npages)
@@ -210,7 +226,7 @@ template_load(const char *path, struct template **out)
 	t = xcalloc(1, sizeof(*t));
 	t->file = xstrdup(path);
 	t->id = xmlsafe_attr(root, "id");
-	t->version = (int)num(root, "version", 1);
+	t->version = count_attr(&l, root, "version", 1);
 	t->threshold = 0.8;
 	for (n = root->children; n != NULL; n = n->next) {
 		if (xmlsafe_is(n, "title"))
