@@ -86,6 +86,7 @@ if command -v lintian >/dev/null; then
 	rc=$?
 	ok $rc "lintian finds no error in it"
 	[ $rc -eq 0 ] || diag "$(grep '^E:' "$T/lintian.log")"
+	grep -q '^W:' "$T/lintian.log" && diag "$(grep '^W:' "$T/lintian.log")"
 else
 	skip 1 "lintian is not installed"
 fi
