@@ -14,7 +14,7 @@ unit=$top_builddir/systemd/intaked.service
 command -v systemd-analyze >/dev/null ||
 	skip_all "systemd-analyze is not installed (Debian package systemd)"
 
-plan 15
+plan 16
 
 # skip N REASON: the next N tests are skipped for REASON.
 skip() {
@@ -67,7 +67,7 @@ elif ! (cd "$top_srcdir" && dpkg-checkbuilddeps -B) > "$T/deps" 2>&1; then
 	why="build dependencies missing: $(sed 's/^dpkg-checkbuilddeps: error: //' "$T/deps")"
 fi
 if [ -n "$why" ]; then
-	skip 11 "$why"
+	skip 12 "$why"
 	done_testing
 fi
 
@@ -79,7 +79,7 @@ git -C "$top_srcdir" archive "${rev:-HEAD}" | tar -x -C "$T/src"
     dpkg-buildpackage -us -uc -b) > "$T/build.log" 2>&1
 deb=$(ls "$T"/intake_*.deb 2>/dev/null)
 ok $? "dpkg-buildpackage builds the binary package"
-[ -n "$deb" ] || { diag "$(tail -20 "$T/build.log")"; skip 10 "no package"; done_testing; }
+[ -n "$deb" ] || { diag "$(tail -20 "$T/build.log")"; skip 11 "no package"; done_testing; }
 
 if command -v lintian >/dev/null; then
 	lintian --fail-on error "$deb" > "$T/lintian.log" 2>&1
@@ -95,8 +95,13 @@ fi
 # and remove the user and group it made if they were not there before.
 had_user=$(getent passwd intake-worker)
 had_group=$(getent group intake)
+CLERK=intake-test-clerk
+made_clerk=
 restore() {
+	if [ -n "${DAEMON_PID:-}" ]; then kill "$DAEMON_PID"; wait "$DAEMON_PID"; fi 2>/dev/null
+	DAEMON_PID=
 	dpkg --purge intake > /dev/null 2>&1
+	[ -z "$made_clerk" ] || userdel "$CLERK" > /dev/null 2>&1
 	[ -n "$had_user" ] || deluser --system --quiet intake-worker > /dev/null 2>&1
 	[ -n "$had_group" ] || delgroup --system --quiet intake > /dev/null 2>&1
 	tap_cleanup
@@ -139,6 +144,23 @@ is "$n" 1 "intaked --once takes a delivery from the default inbox and opens its 
 [ "$n" = 1 ] || diag "$(cat "$T/once.log")"
 owners=$(find /var/lib/intake/spool -mindepth 2 -type d -user intake-worker)
 like "$owners" "/pages\$" "... whose pages a worker wrote as the workers' user"
+
+# A member of the group intake is a clerk: intakectl serves them through
+# the daemon's control socket, as the data folder is closed to them.
+if id -u "$CLERK" > /dev/null 2>&1 || ! command -v runuser > /dev/null; then
+	skip 1 "no runuser, or a user $CLERK already exists"
+elif useradd -r -M -d /nonexistent -s /usr/sbin/nologin -G intake "$CLERK"; then
+	made_clerk=1
+	/usr/sbin/intaked -f > "$T/daemon.log" 2>&1 &
+	DAEMON_PID=$!
+	wait_for 30 test -S /run/intake/intaked.sock
+	out=$(runuser -u "$CLERK" -- /usr/bin/intakectl cases 2>&1)
+	like "$out" "classify" "a member of the group intake lists the cases through the control socket"
+	kill "$DAEMON_PID"; wait "$DAEMON_PID"
+	DAEMON_PID=
+else
+	ok 1 "useradd makes a member of the group intake"
+fi
 
 dpkg --purge intake > "$T/purge.log" 2>&1
 ok $? "dpkg --purge removes it"
