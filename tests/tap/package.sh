@@ -3,7 +3,7 @@
 # software.  The systemd unit make built passes systemd-analyze verify
 # without a word and keeps its hardening.  As root, in a git checkout
 # (not under make distcheck, not in a sanitizer build), the Debian package
-# is built from a copy of the tree as it is (committed or not), passes
+# is built from a copy of the tracked files as they are, passes
 # lintian without errors, installs, checks its own configuration with
 # intaked -n, has made its user, group and folders, takes a delivery from
 # its default inbox, and is purged again: the machine is left as it was.
@@ -71,7 +71,7 @@ if [ -n "$why" ]; then
 	done_testing
 fi
 
-# The tree as it is, uncommitted changes included, without touching it.
+# The tracked files as they are, committed or not, without touching them.
 rev=$(git -C "$top_srcdir" stash create)
 mkdir "$T/src"
 git -C "$top_srcdir" archive "${rev:-HEAD}" | tar -x -C "$T/src"
