@@ -14,7 +14,7 @@ unit=$top_builddir/systemd/intaked.service
 command -v systemd-analyze >/dev/null ||
 	skip_all "systemd-analyze is not installed (Debian package systemd)"
 
-plan 16
+plan 17
 
 # skip N REASON: the next N tests are skipped for REASON.
 skip() {
@@ -67,10 +67,15 @@ elif ! (cd "$top_srcdir" && dpkg-checkbuilddeps -B) > "$T/deps" 2>&1; then
 	why="build dependencies missing: $(sed 's/^dpkg-checkbuilddeps: error: //' "$T/deps")"
 fi
 if [ -n "$why" ]; then
-	skip 12 "$why"
+	skip 13 "$why"
 	done_testing
 fi
 
+# The package is built, and its programs run, as on a machine of its own:
+# without make check's make, compiler and the build tree's programs and
+# data.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKE CC INTAKE_WORKER INTAKE_ACTION \
+    INTAKECTL INTAKE_DATADIR WORKER_INC
 # The tracked files as they are, committed or not, without touching them.
 rev=$(git -C "$top_srcdir" stash create)
 mkdir "$T/src"
@@ -79,7 +84,7 @@ git -C "$top_srcdir" archive "${rev:-HEAD}" | tar -x -C "$T/src"
     dpkg-buildpackage -us -uc -b) > "$T/build.log" 2>&1
 deb=$(ls "$T"/intake_*.deb 2>/dev/null)
 ok $? "dpkg-buildpackage builds the binary package"
-[ -n "$deb" ] || { diag "$(tail -20 "$T/build.log")"; skip 11 "no package"; done_testing; }
+[ -n "$deb" ] || { diag "$(tail -20 "$T/build.log")"; skip 12 "no package"; done_testing; }
 
 if command -v lintian >/dev/null; then
 	lintian --fail-on error "$deb" > "$T/lintian.log" 2>&1
@@ -119,6 +124,8 @@ is "$out" "/etc/intake/intake.conf: configuration OK" \
 installed=$(dpkg -L intake | grep '/systemd/system/intaked.service$')
 out=$(systemd-analyze verify "$installed" 2>&1)
 is "$out" "" "the installed unit verifies, with its programs and manual pages"
+wants=/etc/systemd/system/multi-user.target.wants/intaked.service
+is "$(readlink "$wants")" "$installed" "... and is enabled"
 
 is "$(getent passwd intake-worker | cut -d: -f4,6,7)" \
     "$(getent group nogroup | cut -d: -f3):/nonexistent:/usr/sbin/nologin" \
@@ -164,6 +171,6 @@ fi
 
 dpkg --purge intake > "$T/purge.log" 2>&1
 ok $? "dpkg --purge removes it"
-ls -d /etc/intake /var/lib/intake /var/spool/intake > "$T/left" 2>/dev/null
-is "$(cat "$T/left")" "" "... with its configuration, data and inbox"
+ls -d /etc/intake /var/lib/intake /var/spool/intake "$wants" > "$T/left" 2>/dev/null
+is "$(cat "$T/left")" "" "... with its configuration, data, inbox and the unit's link"
 done_testing
