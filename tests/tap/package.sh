@@ -11,8 +11,9 @@
 
 unit=$top_builddir/systemd/intaked.service
 [ -f "$unit" ] || skip_all "make did not build systemd/intaked.service"
+no_analyze=
 command -v systemd-analyze >/dev/null ||
-	skip_all "systemd-analyze is not installed (Debian package systemd)"
+	no_analyze="systemd-analyze is not installed (Debian package systemd)"
 
 plan 17
 
@@ -26,27 +27,31 @@ skip() {
 }
 
 # --- the unit as make built it, its programs those of the build tree
-sbindir=$(sed -n 's|^ExecStart=\(.*\)/intaked -f$|\1|p' "$unit")
-sed "s|$sbindir/intaked|$top_builddir/intaked|" "$unit" > "$T/intaked.service"
-out=$(systemd-analyze verify --man=no "$T/intaked.service" 2>&1)
-is "$out" "" "systemd-analyze verify finds nothing to say about the unit"
-# systemd's own measure of a unit's exposure, 0 (none) to 10: 2.6 when
-# this test was written; 4.3 without the system-call filter, ProtectProc=
-# and PrivateMounts=
-if systemd-analyze --help | grep -q -- --offline; then
-	out=$(systemd-analyze security --offline=yes --threshold=30 \
-	    "$T/intaked.service" 2>&1)
-	rc=$?
-	ok $rc "its exposure stays below 3.0"
-	[ $rc -eq 0 ] || diag "$(printf '%s\n' "$out" | tail -1)"
+if [ -n "$no_analyze" ]; then
+	skip 4 "$no_analyze"
 else
-	skip 1 "systemd-analyze security --offline needs systemd 250"
+	sbindir=$(sed -n 's|^ExecStart=\(.*\)/intaked -f$|\1|p' "$unit")
+	sed "s|$sbindir/intaked|$top_builddir/intaked|" "$unit" > "$T/intaked.service"
+	out=$(systemd-analyze verify --man=no "$T/intaked.service" 2>&1)
+	is "$out" "" "systemd-analyze verify finds nothing to say about the unit"
+	# systemd's own measure of a unit's exposure, 0 (none) to 10: 2.6 when
+	# this test was written; 4.3 without the system-call filter, ProtectProc=
+	# and PrivateMounts=
+	if systemd-analyze --help | grep -q -- --offline; then
+		out=$(systemd-analyze security --offline=yes --threshold=30 \
+		    "$T/intaked.service" 2>&1)
+		rc=$?
+		ok $rc "its exposure stays below 3.0"
+		[ $rc -eq 0 ] || diag "$(printf '%s\n' "$out" | tail -1)"
+	else
+		skip 1 "systemd-analyze security --offline needs systemd 250"
+	fi
+	like "$(grep '^CapabilityBoundingSet=' "$T/intaked.service")" \
+	    '^CapabilityBoundingSet=CAP_[A-Z_ ]+$' \
+	    "it keeps a bounded set of capabilities"
+	! grep -q 'SYS_ADMIN\|SYS_PTRACE\|NET_ADMIN\|SYS_MODULE' "$T/intaked.service"
+	ok $? "... without CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_NET_ADMIN or CAP_SYS_MODULE"
 fi
-like "$(grep '^CapabilityBoundingSet=' "$T/intaked.service")" \
-    '^CapabilityBoundingSet=CAP_[A-Z_ ]+$' \
-    "it keeps a bounded set of capabilities"
-! grep -q 'SYS_ADMIN\|SYS_PTRACE\|NET_ADMIN\|SYS_MODULE' "$T/intaked.service"
-ok $? "... without CAP_SYS_ADMIN, CAP_SYS_PTRACE, CAP_NET_ADMIN or CAP_SYS_MODULE"
 
 # --- the Debian package
 why=
@@ -122,8 +127,12 @@ is "$out" "/etc/intake/intake.conf: configuration OK" \
     "intaked -n passes with the installed configuration"
 
 installed=$(dpkg -L intake | grep '/systemd/system/intaked.service$')
-out=$(systemd-analyze verify "$installed" 2>&1)
-is "$out" "" "the installed unit verifies, with its programs and manual pages"
+if [ -n "$no_analyze" ]; then
+	skip 1 "$no_analyze"
+else
+	out=$(systemd-analyze verify "$installed" 2>&1)
+	is "$out" "" "the installed unit verifies, with its programs and manual pages"
+fi
 wants=/etc/systemd/system/multi-user.target.wants/intaked.service
 is "$(readlink "$wants")" "$installed" "... and is enabled"
 
