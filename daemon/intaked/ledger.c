@@ -464,8 +464,9 @@ share_refused(int tfd, const char *name, const struct ledger_rejected *r)
 	    O_CLOEXEC)) == -1)
 		return;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		if (geteuid() == 0)
-			(void)fchown(fd, (uid_t)-1, r->gid);
+		if (geteuid() == 0 && fchown(fd, (uid_t)-1, r->gid) == -1)
+			log_debug("a refused file keeps its group: %s",
+			    strerror(errno));
 		(void)fchmod(fd, 0640);
 	}
 	close(fd);

@@ -97,7 +97,8 @@ spawn_child(const char *program, char *const argv[], char *const envp[],
 	execve(program, argv, envp);
 fail:
 	e = errno;
-	(void)write(3, &e, sizeof(e));
+	if (write(3, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		e = 0;	/* the parent sees only the status then */
 	_exit(127);
 }
 
