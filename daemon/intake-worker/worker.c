@@ -46,19 +46,21 @@
 
 /* INTAKE_WORKER_FAULT="MODE:TEXT", for the test suite: crash, hang and
  * burn act as a decoder gone wrong would, socket, exec and link try what
- * a hijacked one would. */
+ * a hijacked one would, full makes the output folder's disk full. */
 enum fault { FAULT_NONE, FAULT_CRASH, FAULT_HANG, FAULT_BURN, FAULT_SOCKET,
-	FAULT_EXEC, FAULT_LINK };
+	FAULT_EXEC, FAULT_LINK, FAULT_FULL };
 static const struct {
 	const char	*prefix;
 	enum fault	 mode;
 } fault_modes[] = {
 	{ "crash:", FAULT_CRASH }, { "hang:", FAULT_HANG },
 	{ "burn:", FAULT_BURN }, { "socket:", FAULT_SOCKET },
-	{ "exec:", FAULT_EXEC }, { "link:", FAULT_LINK },
+	{ "exec:", FAULT_EXEC }, { "link:", FAULT_LINK }, { "full:", FAULT_FULL },
 };
 static enum fault fault_mode;
 static const char *fault_match;
+/* full: the output folder's disk is full for the rest of this job. */
+static bool fault_full;
 
 static void
 send_or_die(int sock, struct msg *m)
@@ -117,6 +119,20 @@ job_refuse(struct job *j, const char *fmt, ...)
 	return INTAKE_EINVAL;
 }
 
+/* The output file name could not be written (err, a -errno): the delivery
+ * is refused, unless the output folder's disk is full (ENOSPC, EDQUOT),
+ * which is no fault of the delivery: then the job is deferred, to be
+ * tried again when there is space.  Returns INTAKE_EINVAL, as job_refuse. */
+static int
+job_write_failed(struct job *j, const char *name, int err)
+{
+	bool first = j->refused == NULL;
+
+	if (first && (err == -ENOSPC || err == -EDQUOT))
+		j->deferred = -err;
+	return job_refuse(j, "cannot write %s: %s", name, strerror(-err));
+}
+
 /* The CPU time this process has used, in milliseconds. */
 static int64_t
 cpu_ms(void)
@@ -136,6 +152,8 @@ write_out(struct job *j, const char *name, const void *data, size_t len)
 	size_t off = 0;
 	int fd, rc = 0;
 
+	if (fault_full)
+		return -ENOSPC;
 	fd = openat(j->outfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
 	    O_NOFOLLOW, 0640);
 	if (fd == -1)
@@ -274,6 +292,10 @@ job_fault_point(struct job *j, const char *name)
 		/* Die as a decoder's bad pointer would, also under ASan. */
 		signal(SIGSEGV, SIG_DFL);
 		raise(SIGSEGV);
+	}
+	if (fault_mode == FAULT_FULL) {
+		fault_full = true;
+		return;
 	}
 	if (fault_mode == FAULT_BURN) {
 		/* Spend a second of CPU, as a page hard to read does, and go on. */
@@ -499,7 +521,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 		pixDestroy(&bw);
 		if (read)
 			ocr_result_release(&res);
-		return job_refuse(j, "cannot write %s: %s", name, strerror(-rc));
+		return job_write_failed(j, name, rc);
 	}
 	sha256_init(&ctx);
 	sha256_update(&ctx, png, len);
@@ -557,7 +579,7 @@ job_attachment(struct job *j, const char *name, const void *data, size_t len)
 	}
 	stored[k] = '\0';
 	if ((rc = write_out(j, stored, data, len)) != 0)
-		return job_refuse(j, "cannot write %s: %s", stored, strerror(-rc));
+		return job_write_failed(j, stored, rc);
 	sha256_init(&ctx);
 	sha256_update(&ctx, data, len);
 	sha256_final(&ctx, dig);
@@ -644,6 +666,7 @@ run_job(int sock, struct msg *in)
 
 	if (jobmsg_unpack_get(in, &job) != 0)
 		_exit(2);	/* a malformed job: end this worker */
+	fault_full = false;
 	memset(&j, 0, sizeof(j));
 	j.sock = sock;
 	j.lim = job.lim;
@@ -677,7 +700,11 @@ run_job(int sock, struct msg *in)
 		unlinkat(j.outfd, JOBMSG_PDF_NAME, 0);
 		j.pdf = false;
 	}
-	if (j.refused != NULL)
+	if (j.deferred != 0) {
+		struct jobmsg_deferred df = { (uint32_t)j.deferred, j.refused };
+
+		jobmsg_deferred_put(&out, &df);
+	} else if (j.refused != NULL)
 		jobmsg_text_put(&out, MSG_REFUSED, j.refused);
 	else {
 		done.pages = j.pages;

@@ -32,6 +32,8 @@ struct job {
 	uint32_t		 pages;
 	uint32_t		 attachments;
 	char			*refused;	/* set: the whole delivery is refused */
+	int			 deferred;	/* ENOSPC or EDQUOT: the output could
+					   not be written; refused says what */
 	struct ocr		*ocr;		/* read pages with it; NULL: do not */
 	bool			 pdf;		/* a searchable PDF is being written */
 	struct template *const	*tpls;		/* forms to recognise, or none */

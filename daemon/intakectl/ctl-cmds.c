@@ -355,7 +355,9 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "stage, deliveries and pages per minute\nover the last "
 		    "hour, open cases per state and queue, how many are "
 		    "overdue,\nand the workflows' actions: running, waiting "
-		    "(queued or to be tried\nagain) and failed.\n",
+		    "(queued or to be tried\nagain) and failed; and what intake "
+		    "waits for when the disk is full or\nfailing or the "
+		    "database locked (it takes nothing until then).\n",
 		.opts = "json",
 		.minargs = 0, .maxargs = 0,
 		.perm = CTL_READER, .served = true,

@@ -63,6 +63,13 @@ collect(struct pool *pool, struct worker *w, const char *file,
 		msg_release(&m);
 		if (st == COLLECT_DONE || st == COLLECT_REFUSED)
 			return 0;
+		if (st == COLLECT_DEFERRED) {
+			fprintf(stderr, "intakectl: the worker could not write "
+			    "what it read of \"%s\" (%s): the disk of the "
+			    "temporary folder is full: free space and try "
+			    "again\n", file, strerror((int)j->deferred.err));
+			return 1;
+		}
 		if (st != COLLECT_MORE) {
 			free(pool_stop(pool, w, true));
 			progress_hide(p);

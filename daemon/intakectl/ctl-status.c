@@ -98,6 +98,49 @@ daemon_gauge(const struct ctl *c)
 	return buf;
 }
 
+/* The string member key of the gauge's object from (the daemon's own
+ * words, never with a quote), or "-"; caller frees. */
+static char *
+gauge_str(const char *from, const char *key)
+{
+	char *k = xasprintf("\"%s\":\"", key);
+	const char *v = strstr(from, k);
+	char *s;
+
+	s = v != NULL ? xasprintf("%.*s", (int)strcspn(v + strlen(k), "\""),
+	    v + strlen(k)) : xstrdup("-");
+	free(k);
+	return s;
+}
+
+/* What the daemon waits for, from its gauge: a passing error (the disk
+ * full, the database locked) that keeps deliveries where they are. */
+static void
+gauge_waiting(const char *gauge)
+{
+	const char *w = strstr(gauge, "\"waiting\":{"), *n;
+	char *what, *step, *hint, *since;
+	unsigned tries = 0, next = 0;
+
+	if (w == NULL)
+		return;
+	what = gauge_str(w, "for");
+	step = gauge_str(w, "while");
+	hint = gauge_str(w, "hint");
+	since = gauge_str(w, "since");
+	if ((n = strstr(w, "\"tries\":")) != NULL)
+		(void)sscanf(n, "\"tries\":%u", &tries);
+	if ((n = strstr(w, "\"next_try_s\":")) != NULL)
+		(void)sscanf(n, "\"next_try_s\":%u", &next);
+	printf("intake waits since %s: %s while %s (%u tr%s, the next in "
+	    "%u s; nothing is refused for it): %s\n", since, what, step, tries,
+	    tries == 1 ? "y" : "ies", next, hint);
+	free(what);
+	free(step);
+	free(hint);
+	free(since);
+}
+
 /* The inboxes the daemon refuses because their rejected folder is not
  * safe (rejected.c), checked as the daemon checks them. */
 static void
@@ -180,6 +223,8 @@ cmd_status(struct ctl *c, const struct ctl_args *a)
 				    queued + held);
 		}
 		putchar('\n');
+		if (gauge != NULL)
+			gauge_waiting(gauge);
 		refused_inboxes(c);
 		printf("last hour: %.1f deliveries/min, %.1f pages/min\n"
 		    "open cases: %lld, overdue: %lld\n"

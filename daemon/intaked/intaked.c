@@ -104,6 +104,8 @@ usage(int status)
 "\n"
 "SIGHUP reads the workflows again and rescans the inboxes.  People who may\n"
 "not read the database use intakectl through the daemon's control socket.\n"
+"A full or failing disk or a locked database is waited out, never blamed on\n"
+"a delivery: it stays where it is and is tried again (intakectl status).\n"
 "\n"
 "See intaked(8), intake.conf(5) and intake-workflow(5).\n");
 	exit(status);
@@ -324,6 +326,12 @@ take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
 			submit(d, id);
 		else if (rc != INTAKE_ENOENT)
 			scan_retry(&r->scan, ready[i].name);
+		if (transient_error(rc)) {
+			/* The rest waits too, left in the inbox as it is. */
+			for (i++; i < n; i++)
+				scan_retry(&r->scan, ready[i].name);
+			break;
+		}
 	}
 }
 
@@ -335,6 +343,8 @@ scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
 
 	if (r->watch != NULL && watch_read(r->watch))
 		r->dirty = true;
+	if (transient_waiting(&d->ledger.wait, mono))
+		return;		/* looked at again when the wait ends */
 	if (!(r->last_scan == 0 || mono >= r->next_scan ||
 	    (r->scan.next_check != 0 && mono >= r->scan.next_check) ||
 	    (r->dirty && mono >= r->last_scan + 50)))
@@ -385,31 +395,71 @@ at_rest(struct daemon *d)
 	return true;
 }
 
+/* What intake waits for, if anything, as the gauge's "waiting" member. */
+static void
+status_waiting(FILE *f, const struct transient *t, int64_t mono)
+{
+	bool first = true;
+
+	fputs(",\"waiting\":", f);
+	if (t->rc == 0) {
+		fputs("null", f);
+		return;
+	}
+	putc('{', f);
+	json_key_str(f, &first, "for", transient_what(t->rc));
+	json_key_str(f, &first, "while", t->step);
+	json_key_str(f, &first, "hint", transient_hint(t->rc));
+	json_key_time(f, &first, "since", t->since_ms);
+	json_key_int(f, &first, "tries", t->hits);
+	json_key_int(f, &first, "next_try_s", t->next > mono ?
+	    (t->next - mono + 999) / 1000 : 0);
+	putc('}', f);
+}
+
 /* What only the running daemon knows, for intakectl status: written
  * every few seconds as one JSON line (no fsync: it is a gauge, not a
- * record). */
+ * record).  On a full disk, where no new file can be made, the old one
+ * is written over in place (a reader stops at the first newline). */
 static void
 write_status(struct daemon *d)
 {
 	struct pipeline *p = &d->pipeline;
 	char *path = path_join(d->cat.conf.data_dir, "intaked.status");
 	char *tmp = xasprintf("%s.tmp", path);
-	size_t i, busy = 0, ready = 0;
-	char now[32];
+	size_t i, busy = 0, ready = 0, len = 0;
+	char now[32], *line = NULL;
+	bool written = false;
 	FILE *f;
+	int fd;
 
 	for (i = 0; i < p->pool.n; i++) {
 		busy += p->pool.w[i].job != NULL;
 		ready += p->pool.w[i].ready;
 	}
+	if ((f = open_memstream(&line, &len)) == NULL)
+		goto out;
+	fprintf(f, "{\"pid\":%ld,\"updated\":\"%s\",\"workers\":%zu,"
+	    "\"ready\":%zu,\"busy\":%zu,\"queued\":%zu,\"held\":%zu",
+	    (long)getpid(), fmt_time(now_ms(), now, sizeof(now)),
+	    p->pool.n, ready, busy, p->nqueue, p->nheld);
+	status_waiting(f, &d->ledger.wait, mono_ms());
+	fputs("}\n", f);
+	if (fclose(f) != 0)
+		goto out;
 	if ((f = fopen(tmp, "w")) != NULL) {
-		fprintf(f, "{\"pid\":%ld,\"updated\":\"%s\",\"workers\":%zu,"
-		    "\"ready\":%zu,\"busy\":%zu,\"queued\":%zu,\"held\":%zu}\n",
-		    (long)getpid(), fmt_time(now_ms(), now, sizeof(now)),
-		    p->pool.n, ready, busy, p->nqueue, p->nheld);
-		if (fclose(f) == 0)
-			(void)rename(tmp, path);
+		written = fwrite(line, 1, len, f) == len;
+		written = fclose(f) == 0 && written && rename(tmp, path) == 0;
 	}
+	if (!written) {
+		(void)unlink(tmp);
+		if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+			(void)!pwrite(fd, line, len, 0);
+			close(fd);
+		}
+	}
+out:
+	free(line);
 	free(tmp);
 	free(path);
 }
@@ -421,6 +471,7 @@ daemon_loop(struct daemon *d)
 	struct pollfd *pfd = xcalloc(npfd, sizeof(*pfd));
 	sigset_t empty;
 	size_t i, nw;
+	bool waited = false, retrying = false;
 
 	sigemptyset(&empty);
 	int64_t next_resume = mono_ms() + RESUME_MS, next_wf = 0, next_status = 0;
@@ -429,7 +480,15 @@ daemon_loop(struct daemon *d)
 		int64_t mono = mono_ms(), wake = mono + 60000, dl;
 		struct timespec ts;
 
-		if (mono >= next_resume) {
+		if (waited && !transient_waiting(&d->ledger.wait, mono)) {
+			/* The wait for a passing error is over: try now. */
+			for (i = 0; i < d->ninboxes; i++)
+				d->inboxes[i].next_scan = 0;
+			next_resume = mono;
+			retrying = true;
+		}
+		waited = transient_waiting(&d->ledger.wait, mono);
+		if (mono >= next_resume && !waited) {
 			/* Finish steps that failed for a passing reason. */
 			if (ledger_resume(&d->ledger) == 0)
 				process_pending(d);
@@ -437,11 +496,19 @@ daemon_loop(struct daemon *d)
 		}
 		if (next_resume < wake)
 			wake = next_resume;
+		if (d->ledger.wait.rc != 0 && d->ledger.wait.next < wake)
+			wake = d->ledger.wait.next;
 
 		for (i = 0; i < d->ninboxes && !got_stop; i++)
 			scan_due(d, &d->inboxes[i], mono);
 		pipeline_timeouts(&d->pipeline, mono_ms());
 		pipeline_dispatch(&d->pipeline);
+		if (retrying && !transient_waiting(&d->ledger.wait, mono) &&
+		    pipeline_idle(&d->pipeline)) {
+			/* Tried again and nothing met it: it passed. */
+			transient_clear(&d->ledger.wait);
+			retrying = false;
+		}
 		if (mono >= next_wf) {
 			/* Deadlines that passed, also while the daemon was
 			 * down, and the actions transitions queued. */
@@ -473,6 +540,14 @@ daemon_loop(struct daemon *d)
 			    now_ms()) == 0 && d->actions.nrun == 0)
 				break;
 		}
+		if (d->once && d->ledger.wait.hits >= 3) {
+			log_err("%s (%s): giving up after 3 tries; the "
+			    "deliveries stay where they are for the next run",
+			    transient_what(d->ledger.wait.rc),
+			    transient_hint(d->ledger.wait.rc));
+			free(pfd);
+			return INTAKE_ERR;
+		}
 		if (d->once && d->pipeline.start_failures >= 3) {
 			log_err("the workers do not start: giving up; the "
 			    "deliveries stay in the spool for the next run");
@@ -499,7 +574,8 @@ daemon_loop(struct daemon *d)
 		    dl < wake)
 			wake = dl;
 		/* Work waits for a worker that is to be started again. */
-		if (d->pipeline.nqueue > 0) {
+		if (d->pipeline.nqueue > 0 && !transient_waiting(&d->ledger.wait,
+		    mono)) {
 			dl = d->pipeline.start_after > mono ?
 			    d->pipeline.start_after : mono + 100;
 			if (dl < wake)
@@ -665,6 +741,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	rc = ledger_recover(&d.ledger);
+	if (transient_error(rc))
+		rc = 0;		/* finished when the wait ends */
 	if (rc == 0) {
 		process_pending(&d);
 		rc = daemon_loop(&d);

@@ -165,7 +165,8 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 			goto spooled;		/* moved in by an older version */
 		remove_tree_at(tfd, tmp);	/* a copy cut short */
 		fault_point("take", d->name);
-		if ((rc = copy_tree_at(ifd, d->name, tfd, tmp, 0640)) != 0) {
+		if ((rc = fault_errno("copy", d->name)) != 0 ||
+		    (rc = copy_tree_at(ifd, d->name, tfd, tmp, 0640)) != 0) {
 			remove_tree_at(tfd, tmp);
 			goto out;
 		}
@@ -242,37 +243,86 @@ ledger_claim_failed(struct ledger *l, struct delivery *d, int err)
 	return rc;
 }
 
+/* A claim that met a passing error (rc: the disk full, the database
+ * locked) stays open for the next attempt, which takes it up (never a
+ * second row); what was copied of it so far is removed, and the delivery
+ * itself is still in the inbox. */
+static void
+ledger_claim_wait(struct ledger *l, const struct delivery *d, int rc)
+{
+	char *dir;
+
+	if (d->stage == STAGE_CLAIMING) {
+		dir = path_join(l->spool, d->token);
+		remove_tree(dir);
+		free(dir);
+	}
+	transient_hit(&l->wait, rc, "copying a delivery into the spool",
+	    mono_ms());
+}
+
+/* Copies a claimed delivery into the spool: 0, INTAKE_ENOENT when it
+ * vanished first, or an error.  A claim cut short by the delivery itself
+ * is closed; one cut short by a passing error is kept for later. */
+static int
+ledger_claim(struct ledger *l, struct delivery *d)
+{
+	int rc = ledger_move_in(l, d), err;
+
+	if (transient_error(rc))
+		ledger_claim_wait(l, d, rc);
+	else if (INTAKE_IS_ERRNO(rc)) {
+		err = rc;
+		rc = ledger_claim_failed(l, d, err);
+		if (rc == 0 && err == -ENOENT)
+			rc = INTAKE_ENOENT;
+	} else if (rc == 0)
+		transient_clear(&l->wait);
+	return rc;
+}
+
 int
 ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
     bool folder, int64_t size, int64_t mtime_ms, int64_t *id)
 {
 	struct delivery d;
-	int rc, err;
+	bool again;
+	int rc;
 
 	memset(&d, 0, sizeof(d));
-	d.token = new_token(l);
-	d.inbox = in->path;
-	d.name = (char *)name;
-	d.folder = folder;
-	d.size = size;
-	d.mtime_ms = mtime_ms;
-	d.status = DS_PENDING;
-	d.stage = STAGE_CLAIMING;
-	if ((rc = store_delivery_insert(l->store, &d)) != 0)
-		goto out;
+	/* A claim a passing error left open is taken up again, with what
+	 * the inbox holds now. */
+	rc = store_delivery_claim_get(l->store, in->path, name, &d);
+	if ((again = rc == 0)) {
+		d.folder = folder;
+		d.size = size;
+		d.mtime_ms = mtime_ms;
+	} else if (rc != INTAKE_ENOENT)
+		goto fail;
+	else {
+		d.token = new_token(l);
+		d.inbox = xstrdup(in->path);
+		d.name = xstrdup(name);
+		d.folder = folder;
+		d.size = size;
+		d.mtime_ms = mtime_ms;
+		d.status = DS_PENDING;
+		d.stage = STAGE_CLAIMING;
+		if ((rc = store_delivery_insert(l->store, &d)) != 0)
+			goto fail;
+	}
 	*id = d.id;
 	log_subject("delivery %lld", (long long)d.id);
-	log_info("taking a %s from %s", folder ? "folder" : "file", in->path);
-	rc = ledger_move_in(l, &d);
-	if (INTAKE_IS_ERRNO(rc)) {
-		err = rc;
-		rc = ledger_claim_failed(l, &d, err);
-		if (rc == 0 && err == -ENOENT)
-			rc = INTAKE_ENOENT;
-	}
+	log_info("taking a %s from %s%s", folder ? "folder" : "file", in->path,
+	    again ? " (again: a passing error cut its last try short)" : "");
+	rc = ledger_claim(l, &d);
 	log_clear_subject();
+	goto out;
+fail:
+	if (transient_error(rc))
+		transient_hit(&l->wait, rc, "recording a delivery", mono_ms());
 out:
-	free(d.token);
+	delivery_release(&d);
 	return rc;
 }
 
@@ -581,10 +631,9 @@ recover_one(const struct delivery *cd, void *arg)
 	switch (d.stage) {
 	case STAGE_CLAIMING:
 	case STAGE_COPIED:
-		log_info("resuming its claim");
-		rc = ledger_move_in(l, &d);
-		if (INTAKE_IS_ERRNO(rc))
-			rc = ledger_claim_failed(l, &d, rc);
+		if (l->wait.rc == 0)	/* else once per wait, not per file */
+			log_info("resuming its claim");
+		rc = ledger_claim(l, &d);
 		break;
 	case STAGE_REJECTING:
 		log_info("resuming its refusal");
@@ -594,7 +643,8 @@ recover_one(const struct delivery *cd, void *arg)
 		break;
 	}
 	log_clear_subject();
-	return rc == INTAKE_EBUSY ? rc : 0;
+	/* A passing error ends the walk: the rest waits for it to pass. */
+	return transient_error(rc) ? rc : 0;
 }
 
 /* A spool folder with no row: adopt what is in it as a delivery. */

@@ -6,6 +6,7 @@
 
 #include "intake.h"
 #include "store.h"
+#include "transient.h"
 
 /* ledger.c: taking files from inboxes into the spool, exactly once. */
 /* An inbox copy being removed after a copy across file systems: never a
@@ -30,6 +31,8 @@ struct ledger {
 	struct ledger_rejected *rejected;	/* one per configured inbox */
 	size_t		 nrejected;
 	struct ledger_rejected fallback;	/* <data>/rejected */
+	struct transient wait;	/* a passing error met (the disk full): intake
+				   waits, then tries again */
 };
 int	ledger_init(struct ledger *, struct store *, const struct config *);
 void	ledger_release(struct ledger *);
@@ -45,7 +48,10 @@ void	ledger_rejected_id(struct ledger *, const struct inbox_conf *,
 /* Records name (a file or sub-folder of inbox) and copies it into the
  * spool as the daemon's own files, then removes it from the inbox: what
  * is hashed and read later is no longer anyone else's to change.  Returns
- * 0 with *id set, INTAKE_ENOENT when it vanished first. */
+ * 0 with *id set, INTAKE_ENOENT when it vanished first.  A passing error
+ * (transient_error(): the disk full, the database locked) is returned as
+ * it is, with the delivery left in the inbox, its claim (*id, when made)
+ * kept open for the next call, which takes it up, and the wait started. */
 int	ledger_take(struct ledger *, const struct inbox_conf *, const char *name,
 	    bool folder, int64_t size, int64_t mtime_ms, int64_t *id);
 /* Records an ignored name once; returns 0. */
@@ -53,7 +59,7 @@ int	ledger_ignore(struct ledger *, const struct inbox_conf *, const char *name,
 	    const char *pattern);
 /* Finishes every step a crash left half-done: claims, rejections, and
  * spool folders the database does not know.  A step the file system
- * refuses is logged and left for later; only INTAKE_EBUSY (or a store
+ * refuses is logged and left for later; only a passing error (or a store
  * error while adopting) stops it. */
 int	ledger_recover(struct ledger *);
 /* The same for the rows alone (no spool walk): run now and then while the

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -398,7 +399,13 @@ pipeline_submit(struct pipeline *p, int64_t id)
 		goto out;
 	log_subject("delivery %lld", (long long)id);
 	path = ledger_spool_path(l, &d);
-	if ((rc = tree_collect(&t, path, d.folder ? "" : d.name, true)) != 0) {
+	if ((rc = tree_collect(&t, path, d.folder ? "" : d.name, true)) != 0 &&
+	    transient_error(rc)) {
+		/* The disk's fault, not the delivery's: it stays pending. */
+		transient_hit(&l->wait, rc, "hashing a delivery in the spool",
+		    mono_ms());
+		goto out;
+	} else if (rc != 0) {
 		reason = xasprintf("cannot read the spool copy: %s",
 		    strerror(-rc));
 		log_err("%s", reason);
@@ -468,6 +475,8 @@ release_held(struct pipeline *p)
 
 static void reread_answer(struct pipeline *, struct job_state *, bool ok,
 	    const char *outcome);
+static void job_wait(struct pipeline *, struct job_state *, int rc,
+	    const char *step);
 
 /* Records a failed attempt; quarantines the delivery after the last.
  * doing (NULL: nothing) is what the worker was at, which names files:
@@ -600,16 +609,56 @@ reread_finished(struct pipeline *p, struct job_state *j)
 
 	rc = reading_reread(p->ledger->store, &p->wf, p->tpls, p->ntpls, &r,
 	    &j->rk, &j->c, &outcome);
-	if (rc == INTAKE_EBUSY) {
-		/* Asked again on the next look: the request stays. */
-		p->reread_running = 0;
-		p->reread_asked = true;
-	} else
+	if (transient_error(rc))	/* asked again when the wait ends */
+		job_wait(p, j, rc, "recording a case read again");
+	else
 		reread_answer(p, j, rc == 0, outcome);
 	free(outcome);
 }
 
-/* The worker finished: a case, or a refusal with the reason. */
+/* Job j met a passing error (rc; step says where): what it wrote is
+ * removed and the attempt it was given is given back.  The delivery stays
+ * pending and is submitted again when the wait ends (a case read again
+ * is asked for again). */
+static void
+job_wait(struct pipeline *p, struct job_state *j, int rc, const char *step)
+{
+	transient_hit(&p->ledger->wait, rc, step, mono_ms());
+	if (j->req != NULL) {
+		p->reread_running = 0;
+		p->reread_asked = true;
+		return;		/* job_state_free removes its folder */
+	}
+	remove_tree(j->pages_dir);
+	store_delivery_refund(p->ledger->store, j->delivery_id);
+}
+
+/* The worker could not write its output: the disk is full, it says.  It
+ * is believed when the spool's file system has less space left than a job
+ * may unpack, so that a hijacked worker cannot keep a delivery from
+ * running out of attempts; otherwise the job failed. */
+static void
+job_deferred(struct pipeline *p, struct job_state *j)
+{
+	const struct jobmsg_deferred *df = &j->c.deferred;
+	struct statvfs sv;
+
+	if (j->req == NULL)	/* df->text names files: the ledger, not the log */
+		store_delivery_set_error(p->ledger->store, j->delivery_id,
+		    df->text);
+	if (statvfs(p->ledger->spool, &sv) == 0 &&
+	    (uint64_t)sv.f_bavail * sv.f_frsize < p->config->max_unpacked)
+		job_wait(p, j, -(int)df->err, "a worker wrote what it read");
+	else if (j->req != NULL)
+		reread_answer(p, j, false, "the worker found the disk full, "
+		    "which it is not; nothing changed");
+	else
+		job_failed(p, j->delivery_id, "worker reported a full disk, "
+		    "which it is not", NULL);
+}
+
+/* The worker finished: a case, a refusal with the reason, or a job to be
+ * tried again later. */
 static void
 job_finished(struct pipeline *p, struct job_state *j)
 {
@@ -617,6 +666,10 @@ job_finished(struct pipeline *p, struct job_state *j)
 	char *reason = NULL;
 	size_t i, len = 0;
 
+	if (c->deferred.text != NULL) {
+		job_deferred(p, j);
+		return;
+	}
 	if (j->req != NULL) {
 		reread_finished(p, j);
 		return;
@@ -625,14 +678,16 @@ job_finished(struct pipeline *p, struct job_state *j)
 	if (c->refused == NULL && c->npages > 0) {
 		int rc = open_case(p, j);
 
-		if (rc == INTAKE_EBUSY)
-			enqueue(p, j->delivery_id);	/* the database is busy */
+		if (transient_error(rc))	/* the database locked, full */
+			job_wait(p, j, rc, "recording a case");
 		else if (rc != 0)	/* counts as an attempt: no endless loop */
 			job_failed(p, j->delivery_id, "the case cannot be recorded "
 			    "(see the log)", NULL);
 		log_clear_subject();
-		if (rc == 0)
+		if (rc == 0) {
+			transient_clear(&p->ledger->wait);
 			release_held(p);
+		}
 		return;
 	}
 	if (c->refused != NULL)
@@ -806,8 +861,17 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	    pool_give(&p->pool, outfd) != 0 ||
 	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
 	    (d.folder ? O_DIRECTORY : 0))) == -1) {
-		char *why = xasprintf("cannot prepare the job: %s",
-		    strerror(errno));
+		char *why;
+
+		if (transient_error(rc = -errno)) {
+			/* The disk, not the delivery: tried when the wait
+			 * ends, without costing it an attempt. */
+			transient_hit(&l->wait, rc, "preparing a worker's job",
+			    mono_ms());
+			remove_tree(j->pages_dir);
+			goto out;
+		}
+		why = xasprintf("cannot prepare the job: %s", strerror(-rc));
 		log_err("delivery %lld: %s", (long long)id, why);
 		store_delivery_attempt(l->store, id, &attempts);
 		job_failed(p, id, why, NULL);
@@ -816,7 +880,11 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 		goto out;
 	}
 	if ((rc = store_delivery_attempt(l->store, id, &attempts)) != 0) {
-		enqueue(p, id);
+		if (transient_error(rc))
+			transient_hit(&l->wait, rc, "counting a job's attempt",
+			    mono_ms());
+		else
+			enqueue(p, id);
 		goto out;
 	}
 	if ((rc = job_send(p, w, &d, NULL, infd, outfd)) != 0) {
@@ -966,6 +1034,8 @@ pipeline_dispatch(struct pipeline *p)
 {
 	size_t i;
 
+	if (transient_waiting(&p->ledger->wait, mono_ms()))
+		return;		/* the disk or the database: later */
 	for (i = 0; i < p->pool.n && (p->nqueue > 0 || (p->reread_asked &&
 	    p->reread_running == 0)); i++) {
 		struct worker *w = &p->pool.w[i];
@@ -1105,6 +1175,7 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		return true;
 	case COLLECT_DONE:
 	case COLLECT_REFUSED:
+	case COLLECT_DEFERRED:
 		w->job = NULL;
 		w->deadline = 0;
 		job_finished(p, j);

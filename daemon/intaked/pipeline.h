@@ -43,7 +43,8 @@ void	pipeline_release(struct pipeline *);
 /* Checks a spooled delivery (checksum, duplicates, limits) and queues it
  * for a worker; safe to call again for the same delivery. */
 int	pipeline_submit(struct pipeline *, int64_t delivery_id);
-/* Hands queued deliveries to idle workers, starting workers as needed. */
+/* Hands queued deliveries to idle workers, starting workers as needed;
+ * nothing while intake waits for a passing error (the ledger's wait). */
 void	pipeline_dispatch(struct pipeline *);
 /* Fills pfd with the workers' sockets; returns how many. */
 size_t	pipeline_pollfds(struct pipeline *, struct pollfd *pfd, size_t max);

@@ -40,6 +40,7 @@ collect_release(struct job_collect *c)
 	free(c->warnings);
 	free(c->pdf);
 	free(c->refused);
+	jobmsg_deferred_release(&c->deferred);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -195,6 +196,13 @@ on_refused(struct job_collect *c, struct msg *m)
 	    COLLECT_EPROTO;
 }
 
+static int
+on_deferred(struct job_collect *c, struct msg *m)
+{
+	return jobmsg_deferred_get(m, &c->deferred) == 0 ? COLLECT_DEFERRED :
+	    COLLECT_EPROTO;
+}
+
 /* A worker says hello once, before its first job's results. */
 static int
 on_hello(struct job_collect *c, struct msg *m)
@@ -215,6 +223,7 @@ static int (*const on[MSG_MAX])(struct job_collect *, struct msg *) = {
 	[MSG_MANIFEST] = on_manifest,
 	[MSG_DONE] = on_done,
 	[MSG_REFUSED] = on_refused,
+	[MSG_DEFERRED] = on_deferred,
 };
 
 enum collect_status

@@ -10,9 +10,9 @@
  * MSG_MANIFEST at any time; MSG_PAGE for page 1, 2, ... in turn; MSG_OCR
  * once for the last page sent; MSG_FIELDS once for the last page sent,
  * after its MSG_OCR; last MSG_DONE (counting the pages and attachments
- * sent) or MSG_REFUSED, and nothing after it.  A message that is
- * malformed (jobmsg.h) or out of that order ends the collection: the
- * worker that sent it is to be ended.
+ * sent), MSG_REFUSED or MSG_DEFERRED, and nothing after it.  A message
+ * that is malformed (jobmsg.h) or out of that order ends the collection:
+ * the worker that sent it is to be ended.
  */
 #ifndef INTAKE_COLLECT_H
 #define INTAKE_COLLECT_H
@@ -23,7 +23,9 @@ enum collect_status {
 	COLLECT_EPROTO = JOBMSG_EPROTO,	/* malformed or out of order */
 	COLLECT_MORE = 0,		/* taken; more is to come */
 	COLLECT_DONE = 1,		/* the job is finished */
-	COLLECT_REFUSED = 2		/* the delivery is refused: refused */
+	COLLECT_REFUSED = 2,		/* the delivery is refused: refused */
+	COLLECT_DEFERRED = 3		/* the output folder's disk is full: try
+					   the job again later (deferred) */
 };
 
 struct job_collect {
@@ -44,14 +46,15 @@ struct job_collect {
 	size_t		 nwarnings;
 	char		*pdf;		/* the searchable PDF's path, or NULL */
 	char		*refused;	/* set: the delivery is refused, why */
+	struct jobmsg_deferred deferred; /* text set: the job is deferred */
 };
 
 /* Starts an empty collection for a job writing into dir (copied; NULL:
  * none).  A zeroed struct is an empty collection too. */
 void	collect_init(struct job_collect *, const char *dir);
 /* Takes one message (its payload is read; its descriptors stay the
- * caller's): COLLECT_MORE, COLLECT_DONE, COLLECT_REFUSED, or
- * COLLECT_EPROTO, after which every message is refused. */
+ * caller's): COLLECT_MORE, COLLECT_DONE, COLLECT_REFUSED, COLLECT_DEFERRED
+ * or COLLECT_EPROTO, after which every message is refused. */
 enum collect_status collect_feed(struct job_collect *, struct msg *);
 /* Frees everything collected (and not taken by the caller). */
 void	collect_release(struct job_collect *);

@@ -6,7 +6,10 @@
  * INTAKE_DAEMON_FAULT="point:script[,point:script...]" names points in the
  * daemon's code; when the daemon reaches one it runs "/bin/sh script
  * point detail" and waits for it, so a test can change the file system at
- * exactly that moment.  Without the variable (as in every installation)
+ * exactly that moment.  At a point that may fail (fault_errno), the
+ * script's exit status, when not 0, is the errno the step fails with
+ * (exit 5: EIO, exit 28: ENOSPC), so a test can make the disk fail when it
+ * likes and heal it again.  Without the variable (as in every installation)
  * fault_point() does nothing.
  */
 #ifdef HAVE_CONFIG_H
@@ -39,17 +42,18 @@ fault_script(const char *spec, const char *point)
 	return NULL;
 }
 
-void
-fault_point(const char *point, const char *detail)
+/* Runs the script for point, if any; its exit status, or 0. */
+static int
+fault_run(const char *point, const char *detail)
 {
 	const char *spec = getenv("INTAKE_DAEMON_FAULT");
 	char *script;
 	pid_t pid;
-	int status;
+	int status = 0;
 
 	if (spec == NULL || *spec == '\0' ||
 	    (script = fault_script(spec, point)) == NULL)
-		return;
+		return 0;
 	log_debug("fault point %s (%s): running %s", point,
 	    detail ? detail : "-", script);
 	if ((pid = fork()) == 0) {
@@ -61,4 +65,19 @@ fault_point(const char *point, const char *detail)
 	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
 	free(script);
+	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+}
+
+void
+fault_point(const char *point, const char *detail)
+{
+	(void)fault_run(point, detail);
+}
+
+int
+fault_errno(const char *point, const char *detail)
+{
+	int status = fault_run(point, detail);
+
+	return status > 0 && status < 126 ? -status : 0;
 }

@@ -34,9 +34,12 @@
 #define INTAKE_EBUSY	(-4098)	/* the database stayed locked past busy_timeout */
 #define INTAKE_ENOENT	(-4099)	/* the object asked for does not exist */
 #define INTAKE_EINVAL	(-4100)	/* the input was refused (bad value, bad file) */
+#define INTAKE_EAGAIN	(-4101)	/* the database cannot be written now: the disk
+				   is full or failing (transient.h) */
 _Static_assert(INTAKE_ERR < -INTAKE_ERRNO_MAX &&
     INTAKE_EBUSY < -INTAKE_ERRNO_MAX && INTAKE_ENOENT < -INTAKE_ERRNO_MAX &&
-    INTAKE_EINVAL < -INTAKE_ERRNO_MAX, "intake's error codes must be "
+    INTAKE_EINVAL < -INTAKE_ERRNO_MAX && INTAKE_EAGAIN < -INTAKE_ERRNO_MAX,
+    "intake's error codes must be "
     "disjoint from -errno");
 _Static_assert(INTAKE_ERR != INTAKE_EBUSY && INTAKE_ERR != INTAKE_ENOENT &&
     INTAKE_ERR != INTAKE_EINVAL && INTAKE_EBUSY != INTAKE_ENOENT &&
@@ -82,6 +85,9 @@ void	fatal(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
  * reaching one runs "sh script point detail" and waits for it.  Inert
  * without the variable. */
 void	 fault_point(const char *point, const char *detail);
+/* The same at a point that may fail: -errno from the script's exit status
+ * (1 to 125), else 0. */
+int	 fault_errno(const char *point, const char *detail);
 
 /* fsat.c: file-system steps relative to descriptors the caller opened,
  * never following a link, for folders that someone else can write (an

@@ -7,6 +7,7 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -659,6 +660,27 @@ static const struct codec done_codec = { 1u << MSG_DONE, 0, done_fields,
 	NFIELDS(done_fields), done_ok };
 
 CODEC_FUNCTIONS(done, struct jobmsg_done, MSG_DONE, done_codec)
+
+/* ---- MSG_DEFERRED ------------------------------------------------------- */
+
+static const struct field deferred_fields[] = {
+	F(K_U32, struct jobmsg_deferred, err, 0),
+	F(K_STR, struct jobmsg_deferred, text, JOBMSG_MAX_TEXT),
+};
+
+/* Only a full disk defers a job: any other error is the delivery's. */
+static bool
+deferred_ok(const void *v)
+{
+	uint32_t err = ((const struct jobmsg_deferred *)v)->err;
+
+	return err == ENOSPC || err == EDQUOT;
+}
+static const struct codec deferred_codec = { 1u << MSG_DEFERRED, 0,
+	deferred_fields, NFIELDS(deferred_fields), deferred_ok };
+
+CODEC_FUNCTIONS(deferred, struct jobmsg_deferred, MSG_DEFERRED,
+    deferred_codec)
 
 /* ---- what MSG_FIELDS told: the form of a delivery ----------------------- */
 

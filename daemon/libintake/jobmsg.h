@@ -196,4 +196,18 @@ void	jobmsg_done_put(struct msg *, const struct jobmsg_done *);
 int	jobmsg_done_get(struct msg *, struct jobmsg_done *);
 void	jobmsg_done_release(struct jobmsg_done *);
 
+/* ---- MSG_DEFERRED: the output could not be written, for a passing reason */
+
+/* The worker could not write its output because the output folder's file
+ * system is full (err: ENOSPC or EDQUOT, the only two it may send): no
+ * fault of the delivery, whose job is tried again later.  text says what
+ * could not be written (it names files). */
+struct jobmsg_deferred {
+	uint32_t	 err;		/* ENOSPC or EDQUOT */
+	char		*text;
+};
+void	jobmsg_deferred_put(struct msg *, const struct jobmsg_deferred *);
+int	jobmsg_deferred_get(struct msg *, struct jobmsg_deferred *);
+void	jobmsg_deferred_release(struct jobmsg_deferred *);
+
 #endif

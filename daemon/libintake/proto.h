@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define PROTO_MAGIC		0x494e544bu	/* "INTK" */
-#define PROTO_VERSION		2
+#define PROTO_VERSION		3	/* 3: MSG_DEFERRED */
 #define PROTO_MAX_PAYLOAD	(1u << 20)
 #define PROTO_MAX_FDS		3
 
@@ -35,6 +35,8 @@ enum msg_type {
 	MSG_CTL_REQUEST,	/* intakectl -> daemon: argv; fds: stdin, stdout,
 				   stderr */
 	MSG_CTL_STATUS,		/* daemon -> intakectl: the command's exit status */
+	MSG_DEFERRED,		/* worker -> daemon: the output folder's disk is
+				   full: the job is to be tried again later */
 	MSG_MAX
 };
 

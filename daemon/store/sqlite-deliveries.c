@@ -125,6 +125,19 @@ store_delivery_token_known(struct store *st, const char *token)
 	    token) == 0;
 }
 
+int
+store_delivery_claim_get(struct store *st, const char *inbox, const char *name,
+    struct delivery *d)
+{
+	static struct sqlite_sql sql = { .text =
+	    "SELECT " DELIVERY_COLS " FROM deliveries WHERE inbox = ?1 AND "
+	    "name = ?2 AND status = 'pending' AND stage = 'claiming' "
+	    "ORDER BY id LIMIT 1" };
+
+	return sqlite_row(st, sqlite_stmt(st, &sql, "tt", inbox, name),
+	    "looking up a claim", delivery_from_row, d);
+}
+
 bool
 store_delivery_ignored_known(struct store *st, const char *inbox,
     const char *name)

@@ -16,24 +16,42 @@
 
 #define STORE_BUSY_MS	30000
 
+/* A result code as intake's: locked (another program holds a write
+ * transaction past the busy timeout), unwritable for now (the disk full
+ * or failing), or failed. */
+static int
+sqlite_code(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return INTAKE_EBUSY;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+		return INTAKE_EAGAIN;
+	default:
+		return INTAKE_ERR;
+	}
+}
+
 int
 sqlite_fail(struct store *st, const char *what)
 {
-	int code = sqlite3_extended_errcode(st->db);
-
 	log_err("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
-	return (code & 0xff) == SQLITE_BUSY ? INTAKE_EBUSY : INTAKE_ERR;
+	return sqlite_code(sqlite3_extended_errcode(st->db));
 }
 
 int
 sqlite_script(struct store *st, const char *sql)
 {
 	char *err = NULL;
+	int rc;
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+	if ((rc = sqlite3_exec(st->db, sql, NULL, NULL, &err)) != SQLITE_OK) {
 		log_err("%s: %s", st->path, err ? err : "failed");
 		sqlite3_free(err);
-		return INTAKE_ERR;
+		return sqlite_code(rc);
 	}
 	return 0;
 }

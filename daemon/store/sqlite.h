@@ -44,9 +44,12 @@ struct store {
 };
 
 /* Logs what failed with SQLite's message; INTAKE_EBUSY when the database
- * stayed locked past the busy timeout, else INTAKE_ERR. */
+ * stayed locked past the busy timeout, INTAKE_EAGAIN when it cannot be
+ * written for now (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM), else
+ * INTAKE_ERR. */
 int	sqlite_fail(struct store *, const char *what);
-/* Runs SQL text without parameters (pragmas, transactions, migrations). */
+/* Runs SQL text without parameters (pragmas, transactions, migrations);
+ * 0 or an error as sqlite_fail's. */
 int	sqlite_script(struct store *, const char *sql);
 /* sqlite-schema.c: brings the schema up to this program's version. */
 int	sqlite_migrate(struct store *);

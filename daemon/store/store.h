@@ -123,6 +123,11 @@ int	store_delivery_get(struct store *, int64_t id, struct delivery *d);
 int	store_delivery_first_with_hash(struct store *, const char *sha256,
 	    int64_t except, int64_t *first_id, int64_t *first_case);
 bool	store_delivery_token_known(struct store *, const char *token);
+/* The claim of name in inbox that a passing error (the disk full) left
+ * unfinished, for the next attempt to take up: fills *d (the caller
+ * releases it), or INTAKE_ENOENT when there is none. */
+int	store_delivery_claim_get(struct store *, const char *inbox,
+	    const char *name, struct delivery *d);
 bool	store_delivery_ignored_known(struct store *, const char *inbox,
 	    const char *name);
 /* Calls fn for every delivery in id order (all, or only unfinished ones:

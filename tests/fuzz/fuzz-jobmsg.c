@@ -29,9 +29,10 @@ decode(struct msg *m, unsigned which)
 	struct jobmsg_attachment a;
 	struct jobmsg_manifest mf;
 	struct jobmsg_done d;
+	struct jobmsg_deferred df;
 	char *s;
 
-	switch (which % 10) {
+	switch (which % 11) {
 	case 0:
 		if (jobmsg_hello_get(m, &h) == 0)
 			jobmsg_hello_release(&h);
@@ -74,6 +75,10 @@ decode(struct msg *m, unsigned which)
 	case 9:
 		if (jobmsg_done_get(m, &d) == 0)
 			jobmsg_done_release(&d);
+		break;
+	case 10:
+		if (jobmsg_deferred_get(m, &df) == 0)
+			jobmsg_deferred_release(&df);
 		break;
 	}
 }

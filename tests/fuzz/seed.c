@@ -119,6 +119,8 @@ protocol(void)
 	struct jobmsg_manifest mf = { S("REF-482913"), S("scan-station"),
 	    S("Bürgerbüro Nord"), S("GA-1"), 2 };
 	struct jobmsg_done done = { 1, 1, S("searchable.pdf") };
+	struct jobmsg_deferred deferred = { ENOSPC,
+	    S("cannot write page-0001.png: No space left on device") };
 	struct jobmsg_job job;
 	struct config c;
 	struct stream s = { NULL, 0, NULL, 0 };
@@ -149,6 +151,12 @@ protocol(void)
 	jobmsg_text_put(&m, MSG_REFUSED, "more than 500 pages");
 	add(&s, &m, 2);
 	save_stream("refused", &s);
+
+	jobmsg_hello_put(&m, 1, NULL);
+	add(&s, &m, 0);
+	jobmsg_deferred_put(&m, &deferred);
+	add(&s, &m, 10);
+	save_stream("deferred", &s);
 
 	config_init(&c);
 	jobmsg_job_init(&job, &c);

@@ -13,6 +13,7 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -109,6 +110,15 @@ static void
 refused_msg(struct msg *m)
 {
 	jobmsg_text_put(m, MSG_REFUSED, "more than 200 pages");
+}
+
+static void
+deferred_msg(struct msg *m)
+{
+	struct jobmsg_deferred d = { ENOSPC,
+	    (char *)"cannot write page-0001.png: No space left on device" };
+
+	jobmsg_deferred_put(m, &d);
 }
 
 static void
@@ -345,6 +355,16 @@ done_dec(struct msg *m)
 	return rc;
 }
 
+static int
+deferred_dec(struct msg *m)
+{
+	struct jobmsg_deferred d;
+	int rc = jobmsg_deferred_get(m, &d);
+
+	jobmsg_deferred_release(&d);
+	return rc;
+}
+
 /* Every message type: a valid sample, its decoder, the descriptors it
  * carries. */
 static const struct codec {
@@ -364,6 +384,7 @@ static const struct codec {
 	{ "refused", refused_msg, text_dec, 0 },
 	{ "ocr", ocr_msg, ocr_dec, 0 },
 	{ "fields", fields_msg, fields_dec, 0 },
+	{ "deferred", deferred_msg, deferred_dec, 0 },
 };
 #define NCODECS	((int)(sizeof(codecs) / sizeof(codecs[0])))
 
@@ -1036,6 +1057,49 @@ START_TEST(test_collect_refused)
 }
 END_TEST
 
+/* A full disk ends the job as a refusal would, without blaming the
+ * delivery; only ENOSPC and EDQUOT may say so. */
+START_TEST(test_deferred)
+{
+	struct jobmsg_deferred d, bad = { EIO, (char *)"cannot write" };
+	struct job_collect c;
+	struct msg m, r;
+
+	deferred_msg(&m);
+	wire(&m, &r);
+	ck_assert_int_eq(r.type, MSG_DEFERRED);
+	ck_assert_int_eq(jobmsg_deferred_get(&r, &d), 0);
+	ck_assert_uint_eq(d.err, ENOSPC);
+	ck_assert_str_eq(d.text, "cannot write page-0001.png: No space left "
+	    "on device");
+	jobmsg_deferred_release(&d);
+	msg_release(&r);
+
+	bad.err = EDQUOT;
+	jobmsg_deferred_put(&m, &bad);
+	ck_assert_int_eq(jobmsg_deferred_get(&m, &d), 0);
+	jobmsg_deferred_release(&d);
+	msg_release(&m);
+	bad.err = EIO;		/* the delivery's fault, or a lie */
+	jobmsg_deferred_put(&m, &bad);
+	ck_assert_int_eq(jobmsg_deferred_get(&m, &d), JOBMSG_EPROTO);
+	ck_assert_ptr_null(d.text);
+	msg_release(&m);
+	bad.err = 0;
+	jobmsg_deferred_put(&m, &bad);
+	ck_assert_int_eq(jobmsg_deferred_get(&m, &d), JOBMSG_EPROTO);
+	msg_release(&m);
+
+	collect_init(&c, NULL);
+	ck_assert_int_eq(feed_page(&c, 1), COLLECT_MORE);
+	ck_assert_int_eq(feed(&c, deferred_msg), COLLECT_DEFERRED);
+	ck_assert_uint_eq(c.deferred.err, ENOSPC);
+	ck_assert_ptr_null(c.refused);
+	ck_assert_int_eq(feed(&c, deferred_msg), COLLECT_EPROTO);
+	collect_release(&c);
+}
+END_TEST
+
 START_TEST(test_collect_ocr_before_page)
 {
 	struct job_collect c;
@@ -1277,6 +1341,7 @@ jobmsg_suite(void)
 	tcase_add_test(tc, test_attachment);
 	tcase_add_test(tc, test_manifest);
 	tcase_add_test(tc, test_done);
+	tcase_add_test(tc, test_deferred);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("collector");

@@ -1044,6 +1044,119 @@ START_TEST(test_take_vanished)
 }
 END_TEST
 
+/* A passing error while copying into the spool (the fault point "copy"
+ * fails with status as errno): the delivery stays in the inbox, its claim
+ * stays open without a partial copy, intake waits, and the next take
+ * reuses the row. */
+static int
+take_failing(const char *name, int status, int64_t *id)
+{
+	char *script = xasprintf("%s/copy.sh", tmp), *spec, *p;
+	int64_t size, mtime;
+	int rc;
+
+	spec = xasprintf("exit %d\n", status);
+	unit_write(script, spec);
+	free(spec);
+	spec = xasprintf("copy:%s", script);
+	setenv("INTAKE_DAEMON_FAULT", spec, 1);
+	p = path_join(inbox, name);
+	look(p, &size, &mtime);
+	rc = ledger_take(&led, in0(), name, false, size, mtime, id);
+	unsetenv("INTAKE_DAEMON_FAULT");
+	free(p);
+	free(spec);
+	free(script);
+	return rc;
+}
+
+START_TEST(test_take_transient_kept)
+{
+	struct delivery d;
+	struct rows r;
+	int64_t id = 0, again = 0;
+	char *p = put(inbox, "scan.pgm", "P2\n1 1\n255\n7\n");
+
+	ck_assert_int_eq(take_failing("scan.pgm", ENOSPC, &id), -ENOSPC);
+	ck_assert_int_gt(id, 0);
+	d = get(id);
+	ck_assert_int_eq(d.status, DS_PENDING);
+	ck_assert_int_eq(d.stage, STAGE_CLAIMING);
+	delivery_release(&d);
+	ck_assert(exists(p));			/* untouched in the inbox */
+	ck_assert_int_eq(dir_count(spool), 0);	/* no partial copy */
+	ck_assert_int_eq(led.wait.rc, -ENOSPC);
+	ck_assert(transient_waiting(&led.wait, mono_ms()));
+
+	/* an I/O error too: the same row, a longer wait */
+	ck_assert_int_eq(take_failing("scan.pgm", EIO, &again), -EIO);
+	ck_assert_int_eq(again, id);
+	ck_assert_int_eq(led.wait.delay, 2 * TRANSIENT_FIRST_MS);
+
+	/* the disk is back: the same row is taken up, once */
+	ck_assert_int_eq(take_failing("scan.pgm", 0, &again), 0);
+	ck_assert_int_eq(again, id);
+	d = get(id);
+	ck_assert_int_eq(d.stage, STAGE_SPOOLED);
+	delivery_release(&d);
+	ck_assert(!exists(p));
+	ck_assert_int_eq(led.wait.rc, 0);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 1);
+	rows_release(&r);
+	free(p);
+}
+END_TEST
+
+/* Bad input is still refused: an error of the delivery's own is no
+ * reason to wait. */
+START_TEST(test_take_own_error_closed)
+{
+	struct delivery d;
+	int64_t id = 0;
+	char *p = put(inbox, "scan.pgm", "P2\n1 1\n255\n7\n");
+
+	ck_assert_int_eq(take_failing("scan.pgm", EACCES, &id), 0);
+	d = get(id);
+	ck_assert_int_eq(d.status, DS_QUARANTINED);
+	ck_assert_int_eq(d.stage, STAGE_DONE);
+	delivery_release(&d);
+	ck_assert_int_eq(led.wait.rc, 0);
+	free(p);
+}
+END_TEST
+
+/* The wait doubles from 5 s to at most 5 min, and only passing errors
+ * count as passing. */
+START_TEST(test_transient_wait)
+{
+	struct transient t;
+	int i;
+
+	ck_assert(transient_error(-ENOSPC) && transient_error(-EDQUOT) &&
+	    transient_error(-EIO) && transient_error(-ENOMEM) &&
+	    transient_error(-EMFILE) && transient_error(-ENFILE) &&
+	    transient_error(-EAGAIN) && transient_error(INTAKE_EBUSY) &&
+	    transient_error(INTAKE_EAGAIN));
+	ck_assert(!transient_error(0) && !transient_error(-EACCES) &&
+	    !transient_error(-EINVAL) && !transient_error(INTAKE_ERR) &&
+	    !transient_error(INTAKE_EINVAL) && !transient_error(INTAKE_ENOENT));
+	memset(&t, 0, sizeof(t));
+	ck_assert(!transient_waiting(&t, 0));
+	transient_hit(&t, -ENOSPC, "testing", 1000);
+	ck_assert_int_eq(t.next, 1000 + TRANSIENT_FIRST_MS);
+	ck_assert(transient_waiting(&t, 1000 + TRANSIENT_FIRST_MS - 1));
+	ck_assert(!transient_waiting(&t, 1000 + TRANSIENT_FIRST_MS));
+	for (i = 0; i < 20; i++)
+		transient_hit(&t, -ENOSPC, "testing", 1000);
+	ck_assert_int_eq(t.delay, TRANSIENT_MAX_MS);
+	ck_assert_uint_eq(t.hits, 21);
+	transient_clear(&t);
+	ck_assert_int_eq(t.rc, 0);
+	ck_assert(!transient_waiting(&t, 1000));
+}
+END_TEST
+
 START_TEST(test_ignore_once)
 {
 	struct rows r;
@@ -1958,6 +2071,9 @@ ledger_suite(void)
 	tcase_add_test(tc, test_take_moves_into_spool);
 	tcase_add_test(tc, test_tokens_differ);
 	tcase_add_test(tc, test_take_vanished);
+	tcase_add_test(tc, test_take_transient_kept);
+	tcase_add_test(tc, test_take_own_error_closed);
+	tcase_add_test(tc, test_transient_wait);
 	tcase_add_test(tc, test_ignore_once);
 	tcase_add_test(tc, test_take_across_file_systems);
 	suite_add_tcase(s, tc);
