@@ -588,24 +588,41 @@ job_manifest(struct job *j, const char *reference, const char *channel,
  * job: the model is read once per worker, not per page. */
 static struct ocr *engines[4];
 
-/* The templates of the last folder asked for, kept while it is asked for. */
-static char *tpl_dir;
+/* The templates of the last folders asked for, kept while they are asked
+ * for. */
+static char *tpl_dirs;
 static struct template **tpls;
 static size_t ntpls;
 
+/* Loads the templates of dirs (folders one a line, searched in order)
+ * unless they are the last ones loaded. */
 static void
-templates_for(struct job *j, const char *dir)
+templates_for(struct job *j, const char *dirs)
 {
-	if (tpl_dir == NULL || strcmp(tpl_dir, dir) != 0) {
+	char *copy, *s, **v = NULL;
+	size_t n = 0;
+
+	if (tpl_dirs == NULL || strcmp(tpl_dirs, dirs) != 0) {
 		templates_free(tpls, ntpls);
 		tpls = NULL;
 		ntpls = 0;
-		free(tpl_dir);
-		tpl_dir = xstrdup(dir);
-		job_progress(j, "loading the templates of %s", dir);
-		if (templates_load_dir(dir, &tpls, &ntpls) != 0)
-			job_warn(j, "some templates in %s could not be read",
-			    dir);
+		free(tpl_dirs);
+		tpl_dirs = xstrdup(dirs);
+		copy = xstrdup(dirs);
+		for (s = copy; s != NULL; ) {
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = s;
+			if ((s = strchr(s, '\n')) != NULL)
+				*s++ = '\0';
+		}
+		job_progress(j, "loading the templates of %zu folder%s", n,
+		    n == 1 ? "" : "s");
+		if (templates_load_path((const char *const *)v, n, &tpls,
+		    &ntpls, NULL, NULL) != 0)
+			job_warn(j, "some templates could not be read: run "
+			    "intakectl lint on the configuration");
+		free(v);
+		free(copy);
 	}
 	j->tpls = tpls;
 	j->ntpls = ntpls;

@@ -250,11 +250,10 @@ pipeline_init_catalog(struct pipeline *p, struct ledger *l,
 	p->config = cat->config;
 	if (pool_init(&p->pool, p->config) != 0)
 		return INTAKE_ERR;
-	/* The installed templates, for every inbox (an inbox's own
-	 * templates folder is not used yet). */
+	/* Every form some inbox reads, to check what people ask for;
+	 * each delivery is read with its inbox's (catalog_templates). */
 	p->tpls = cat->tpls;
 	p->ntpls = cat->ntpls;
-	p->tpl_dir = cat->tpl_dir;
 	if (engine_init_catalog(&p->wf, l->store, cat) != 0)
 		log_warn("workflows \"%s\": some could not be used: run "
 		    "intakectl lint on them", cat->wf_dir);
@@ -507,12 +506,13 @@ start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
 {
 	const struct inbox_conf *in = ledger_inbox(p->ledger, d->inbox);
 	const char *event = "extraction-failed";
+	const struct tpl_path *tp = catalog_templates(p->cat, d->inbox);
 	size_t i;
 
 	for (i = 0; i < j->c.npages; i++)
 		if (j->c.pages[i].read)
 			event = "unknown-form";
-	if (form_choose(p->tpls, p->ntpls, &j->c.reading) != NULL)
+	if (form_choose(tp->tpls, tp->ntpls, &j->c.reading) != NULL)
 		event = "extracted";
 	return engine_start(&p->wf, case_id, in ? in->workflow : NULL, event,
 	    now_ms());
@@ -524,6 +524,7 @@ open_case(struct pipeline *p, struct job_state *j)
 {
 	struct store *st = p->ledger->store;
 	const struct job_collect *c = &j->c;
+	const struct tpl_path *tp;
 	struct delivery d;
 	struct tree t = { NULL, 0 };
 	int64_t case_id = 0;
@@ -533,6 +534,7 @@ open_case(struct pipeline *p, struct job_state *j)
 
 	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
 		return rc;
+	tp = catalog_templates(p->cat, d.inbox);
 	path = ledger_spool_path(p->ledger, &d);
 	tree_collect(&t, path, d.folder ? "" : d.name, false);
 	free(path);
@@ -569,7 +571,7 @@ open_case(struct pipeline *p, struct job_state *j)
 	}
 	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
 		goto fail;
-	if ((rc = reading_store_fields(st, case_id, p->tpls, p->ntpls,
+	if ((rc = reading_store_fields(st, case_id, tp->tpls, tp->ntpls,
 	    &c->reading)) != 0 ||
 	    (rc = start_workflow(p, case_id, &d, j)) != 0)
 		goto fail;
@@ -738,7 +740,7 @@ job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
 	job.folder = d->folder;
 	job.lang = (char *)job_lang(p, d->inbox);
 	job.pdf = p->config->pdf;
-	job.templates = (char *)p->tpl_dir;
+	job.templates = catalog_templates(p->cat, d->inbox)->dirs;
 	job.form = (char *)form;
 	job.in = infd;
 	job.out = outfd;
