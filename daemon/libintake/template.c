@@ -342,3 +342,34 @@ templates_free(struct template **t, size_t n)
 		template_free(t[i]);
 	free(t);
 }
+
+/* Whether the '+'-joined list have holds the name of len bytes at s. */
+static bool
+langs_has(const char *have, const char *s, size_t len)
+{
+	while (*have != '\0') {
+		size_t n = strcspn(have, "+");
+
+		if (n == len && strncmp(have, s, len) == 0)
+			return true;
+		have += n;
+		if (*have == '+')
+			have++;
+	}
+	return false;
+}
+
+bool
+langs_cover(const char *have, const char *need)
+{
+	while (*need != '\0') {
+		size_t n = strcspn(need, "+");
+
+		if (n > 0 && !langs_has(have, need, n))
+			return false;
+		need += n;
+		if (*need == '+')
+			need++;
+	}
+	return true;
+}

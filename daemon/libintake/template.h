@@ -81,6 +81,8 @@ typedef void (*tpl_hidden_fn)(void *arg, const struct template *shown,
  * holds the good ones).  Free with templates_free. */
 int	templates_load_path(const char *const *dirs, size_t ndirs,
 	    struct template ***out, size_t *n, tpl_hidden_fn hidden, void *arg);
+/* Whether every OCR language of need ("deu+eng") is one of have's. */
+bool	langs_cover(const char *have, const char *need);
 void	templates_free(struct template **, size_t n);
 
 #endif

@@ -2,8 +2,9 @@
 # templates.sh - admins' template folders: the <templates> list of
 # intake.conf and an inbox's own folders are searched before the shipped
 # ones, and the first template of a form hides a later one; an inbox's own
-# forms are recognised there and nowhere else; intakectl lint on
-# intake.conf reports folders, hidden templates and OCR languages at
+# forms are recognised there and nowhere else; a page is read again in its
+# template's <lang> when its inbox reads in other languages; intakectl lint
+# on intake.conf reports folders, hidden templates and OCR languages at
 # file:line.
 . "${top_srcdir}/tests/tap/lib.sh"
 : "${INTAKE_RENDER:?run through make check}"
@@ -12,7 +13,7 @@ command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx $l || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 23
+plan 27
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -60,6 +61,7 @@ like "$out" "$T/intake.conf: configuration, 2 form templates: OK" "... and count
 is "$(printf '%s\n' "$out" | grep -c 'note:')" 1 "... one note, the shipped templates being left out"
 
 # The daemon: each inbox with its own search path.
+cp "$T/a-ba.png" "$T/keep.png"
 mv "$T/a-ba.png" "$T/a-st.png" "$T/a/"
 mv "$T/b-ba.png" "$T/b-st.png" "$T/b/"
 "$INTAKED" -c "$T/intake.conf" --once 2>"$T/log"
@@ -74,7 +76,18 @@ is "$(form_of b-ba.png)" BA-1 "BA-1 in inbox b"
 is "$(field_of a-ba.png address):$(field_of b-ba.png street)" ":" \
     "inbox a's own BA-1 hides the installation's, which inbox b reads with"
 like "$(field_of b-ba.png address)" "^Lindenstra" "... the one whose street is called address"
+is "$(field_of a-ba.png applicant_name)" "Müller, Anna" \
+    "inbox a reads BA-1 with its own template, in German though the inbox reads English"
+is "$(field_of b-ba.png applicant_name)" "Muller, Anna" \
+    "inbox b reads it with the installation's, in English: no umlaut"
+like "$(field_of a-ba.png street)" "^Lindenstraße 12$" "... and a ß, read in German"
 like "$(field_of a-st.png full_name)" "[A-Za-z]" "... and inbox a's ST-1 has its fields read"
+
+# The same re-reading from the command line.
+"$INTAKECTL" -c "$T/intake.conf" extract --json --templates "$T/a-forms" \
+    "$T/keep.png" > "$T/x.json" 2>/dev/null
+like "$(cat "$T/x.json")" '"applicant_name":\{"value":"Müller, Anna"' \
+    "extract reads a page again in its template's language"
 
 # Errors at file:line.
 cat > "$T/bad.conf" <<EOF
