@@ -536,49 +536,43 @@ START_TEST(test_load_templates)
 }
 END_TEST
 
+/* Asserts that the configuration text (written to tmp/name) does not load
+ * and that the problem is reported at line, naming word. */
+static void
+assert_refused(const char *name, const char *text, int line, const char *word)
+{
+	struct config c;
+	char *path = conf_file(name, text), *err;
+
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
+	assert_reported(err, path, line, word);
+	free(err);
+	free(path);
+	config_release(&c);
+}
+
 /* A <dir> without its path, or something else in <templates>, is
  * reported at its line. */
 START_TEST(test_error_templates)
 {
-	struct config c;
-	char *path, *err;
-
-	path = conf_file("nodir.conf",
-	    XML_DECL NS_ROOT
+	assert_refused("nodir.conf", XML_DECL NS_ROOT
 	    "  <templates>\n"				/* 3 */
 	    "    <dir/>\n"				/* 4 */
 	    "  </templates>\n"
-	    "</intake>\n");
-	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
-	assert_reported(err, path, 4, "path");
-	free(err);
-	free(path);
-	config_release(&c);
-	path = conf_file("folder.conf",
-	    XML_DECL NS_ROOT
+	    "</intake>\n", 4, "path");
+	assert_refused("folder.conf", XML_DECL NS_ROOT
 	    "  <inbox path=\"in\">\n"			/* 3 */
 	    "    <templates>\n"				/* 4 */
 	    "      <dir path=\"a\"/>\n"			/* 5 */
 	    "      <folder path=\"b\"/>\n"		/* 6 */
 	    "    </templates>\n"
 	    "  </inbox>\n"
-	    "</intake>\n");
-	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
-	assert_reported(err, path, 6, "folder");
-	free(err);
-	free(path);
-	config_release(&c);
-	path = conf_file("shipped.conf",
-	    XML_DECL NS_ROOT
+	    "</intake>\n", 6, "folder");
+	assert_refused("shipped.conf", XML_DECL NS_ROOT
 	    "  <templates shipped=\"never\">\n"		/* 3 */
 	    "    <dir path=\"a\"/>\n"
 	    "  </templates>\n"
-	    "</intake>\n");
-	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
-	assert_reported(err, path, 3, "shipped");
-	free(err);
-	free(path);
-	config_release(&c);
+	    "</intake>\n", 3, "shipped");
 }
 END_TEST
 
