@@ -149,6 +149,8 @@ struct job_state {
 	struct reread_row *req;		/* a case read again: who asked; NULL
 					 * for a new delivery */
 	struct reread_case rk;		/* and the case as it was */
+	const struct tpl_path *tp;	/* the templates of its inbox (the
+					 * catalog's) */
 	struct job_collect c;
 };
 
@@ -506,13 +508,12 @@ start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
 {
 	const struct inbox_conf *in = ledger_inbox(p->ledger, d->inbox);
 	const char *event = "extraction-failed";
-	const struct tpl_path *tp = catalog_templates(p->cat, d->inbox);
 	size_t i;
 
 	for (i = 0; i < j->c.npages; i++)
 		if (j->c.pages[i].read)
 			event = "unknown-form";
-	if (form_choose(tp->tpls, tp->ntpls, &j->c.reading) != NULL)
+	if (form_choose(j->tp->tpls, j->tp->ntpls, &j->c.reading) != NULL)
 		event = "extracted";
 	return engine_start(&p->wf, case_id, in ? in->workflow : NULL, event,
 	    now_ms());
@@ -524,7 +525,6 @@ open_case(struct pipeline *p, struct job_state *j)
 {
 	struct store *st = p->ledger->store;
 	const struct job_collect *c = &j->c;
-	const struct tpl_path *tp;
 	struct delivery d;
 	struct tree t = { NULL, 0 };
 	int64_t case_id = 0;
@@ -534,7 +534,6 @@ open_case(struct pipeline *p, struct job_state *j)
 
 	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
 		return rc;
-	tp = catalog_templates(p->cat, d.inbox);
 	path = ledger_spool_path(p->ledger, &d);
 	tree_collect(&t, path, d.folder ? "" : d.name, false);
 	free(path);
@@ -571,7 +570,7 @@ open_case(struct pipeline *p, struct job_state *j)
 	}
 	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
 		goto fail;
-	if ((rc = reading_store_fields(st, case_id, tp->tpls, tp->ntpls,
+	if ((rc = reading_store_fields(st, case_id, j->tp->tpls, j->tp->ntpls,
 	    &c->reading)) != 0 ||
 	    (rc = start_workflow(p, case_id, &d, j)) != 0)
 		goto fail;
@@ -600,8 +599,8 @@ reread_finished(struct pipeline *p, struct job_state *j)
 	char *outcome = NULL;
 	int rc;
 
-	rc = reading_reread(p->ledger->store, &p->wf, p->tpls, p->ntpls, &r,
-	    &j->rk, &j->c, &outcome);
+	rc = reading_reread(p->ledger->store, &p->wf, j->tp->tpls,
+	    j->tp->ntpls, &r, &j->rk, &j->c, &outcome);
 	if (rc == INTAKE_EBUSY) {
 		/* Asked again on the next look: the request stays. */
 		p->reread_running = 0;
@@ -793,6 +792,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	j = xcalloc(1, sizeof(*j));
 	j->delivery_id = id;
 	j->name = xstrdup(d.name);
+	j->tp = catalog_templates(p->cat, d.inbox);
 	{
 		char *dir = path_join(l->spool, d.token);
 		j->pages_dir = path_join(dir, "pages");
@@ -911,6 +911,7 @@ reread_start(struct pipeline *p, struct worker *w)
 	}
 	j->delivery_id = d.id;
 	j->name = xstrdup(d.name);
+	j->tp = catalog_templates(p->cat, d.inbox);
 	dir = path_join(p->ledger->spool, d.token);
 	j->pages_dir = xasprintf("%s/reread-%lld", dir, (long long)req->id);
 	free(dir);

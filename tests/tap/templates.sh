@@ -13,7 +13,7 @@ command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx $l || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 27
+plan 31
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -46,6 +46,7 @@ cat > "$T/intake.conf" <<EOF
   <templates shipped="no">
     <dir path="common"/>
   </templates>
+  <roles><role name="clerk" users="$(id -un)"/><role name="supervisor" users="$(id -un)"/></roles>
   <inbox path="a" settle="0" templates="a-forms"/>
   <inbox path="b" settle="0"/>
 </intake>
@@ -88,6 +89,26 @@ like "$(field_of a-st.png full_name)" "[A-Za-z]" "... and inbox a's ST-1 has its
     "$T/keep.png" > "$T/x.json" 2>/dev/null
 like "$(cat "$T/x.json")" '"applicant_name":\{"value":"Müller, Anna"' \
     "extract reads a page again in its template's language"
+
+
+# Read again, by intakectl alone and by the daemon: with inbox a's path.
+a=$(sql "$D" "SELECT case_id FROM deliveries WHERE name = 'a-ba.png'")
+reread_ok() { # reread_ok HOW: the case's fields are still inbox a's BA-1's
+	is "$(field_of a-ba.png street):$(field_of a-ba.png applicant_name)" \
+	    "Lindenstraße 12:Müller, Anna" "$1: with inbox a's own BA-1, in German"
+}
+sql "$D" "UPDATE case_fields SET value = 'x' WHERE case_id = $a AND name = 'applicant_name'"
+out=$("$INTAKECTL" -c "$T/intake.conf" reprocess "$a" 2>&1)
+like "$out" "case $a: read again by .*: BA-1" "reprocess without a daemon reads a case of inbox a again"
+reread_ok "... read again"
+sql "$D" "UPDATE case_fields SET value = 'x' WHERE case_id = $a AND name = 'applicant_name'"
+"$INTAKED" -f -c "$T/intake.conf" 2>"$T/run.log" &
+DAEMON_PID=$!
+wait_for 20 grep -q "watching inbox" "$T/run.log"
+out=$(INTAKE_WORKER=/nonexistent "$INTAKECTL" -c "$T/intake.conf" reprocess "$a" 2>&1)
+like "$out" "case $a: read again by .*: BA-1" "reprocess with the daemon up: its worker reads the case again"
+reread_ok "... read again by the daemon"
+kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=
 
 # Errors at file:line.
 cat > "$T/bad.conf" <<EOF
