@@ -13,7 +13,7 @@ command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx $l || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 31
+plan 33
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -22,9 +22,10 @@ chmod 711 "$T"
 mkdir -m 755 "$T/common" "$T/a-forms" "$T/a" "$T/b" "$T/data"
 
 # common: the installation's folder, with a BA-1 of its own (its street
-# field named address, read in English).  a-forms: inbox a's own folder,
-# with the shipped BA-1 (German) and ST-1.
+# field named address, its option demolition teardown, read in English).
+# a-forms: inbox a's own folder, with the shipped BA-1 (German) and ST-1.
 sed -e 's|<lang>deu</lang>|<lang>eng</lang>|' -e 's|name="street"|name="address"|' \
+    -e 's|key="demolition"|key="teardown"|' \
     "$TPL/BA-1.xml" > "$T/common/BA-1.xml"
 cp "$TPL/BA-1.xml" "$TPL/ST-1.xml" "$T/a-forms/"
 chmod 644 "$T"/common/*.xml "$T"/a-forms/*.xml
@@ -109,6 +110,12 @@ out=$(INTAKE_WORKER=/nonexistent "$INTAKECTL" -c "$T/intake.conf" reprocess "$a"
 like "$out" "case $a: read again by .*: BA-1" "reprocess with the daemon up: its worker reads the case again"
 reread_ok "... read again by the daemon"
 kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null; DAEMON_PID=
+
+# A clerk's correction is checked against the template the case was read
+# with: inbox a's BA-1 knows no option teardown.
+"$INTAKECTL" -c "$T/intake.conf" set "$a" project_type teardown >/dev/null 2>"$T/err"
+is $? 1 "set checks a choice of inbox a's case against inbox a's own BA-1"
+like "$(cat "$T/err")" "is one of: new_build alteration change_of_use demolition" "... and names its options"
 
 # Errors at file:line.
 cat > "$T/bad.conf" <<EOF
