@@ -36,18 +36,50 @@ struct ocr {
 	TessResultRenderer	*pdf;		/* the searchable PDF, or NULL */
 };
 
+/* The first language of the '+'-joined list lang that Tesseract did not
+ * load (it loads what it finds of a list and says nothing of the rest),
+ * copied into name; false when every one is loaded. */
+static bool
+lang_missing(TessBaseAPI *api, const char *lang, char *name, size_t len)
+{
+	char **loaded = TessBaseAPIGetLoadedLanguagesAsVector(api);
+	bool missing = false;
+
+	while (*lang != '\0' && !missing) {
+		size_t n = strcspn(lang, "+"), i;
+
+		missing = n > 0;
+		for (i = 0; missing && loaded != NULL && loaded[i] != NULL; i++)
+			if (strlen(loaded[i]) == n &&
+			    strncmp(loaded[i], lang, n) == 0)
+				missing = false;
+		if (missing)
+			snprintf(name, len, "%.*s", (int)n, lang);
+		lang += n;
+		if (*lang == '+')
+			lang++;
+	}
+	TessDeleteTextArray(loaded);
+	return missing;
+}
+
 struct ocr *
 ocr_open(const char *lang, char *err, size_t errlen)
 {
 	struct ocr *o = xcalloc(1, sizeof(*o));
+	char missing[160] = "";
 
 	o->lang = xstrdup(lang);
 	o->api = TessBaseAPICreate();
 	/* Tesseract's chatter ("Estimating resolution ...") is not ours. */
 	TessBaseAPISetVariable(o->api, "debug_file", "/dev/null");
-	if (TessBaseAPIInit3(o->api, NULL, lang) != 0) {
+	if (TessBaseAPIInit3(o->api, NULL, lang) != 0)
+		snprintf(missing, sizeof(missing), "%s", lang);
+	else
+		(void)lang_missing(o->api, lang, missing, sizeof(missing));
+	if (missing[0] != '\0') {
 		snprintf(err, errlen, "the Tesseract model \"%s\" is not "
-		    "installed: install %s", lang, ocr_lang_package(lang));
+		    "installed: install %s", missing, ocr_lang_package(missing));
 		ocr_close(o);
 		return NULL;
 	}

@@ -382,10 +382,27 @@ reread(void *arg, int x, int y, int w, int h, double *conf)
 	return text;
 }
 
-/* Recognises the form of a read page (page, and bw in black and white)
- * and sends its fields. */
+/* The template page a read page is: the form a person named (j->form),
+ * or the one it looks like; false when there is none. */
+static bool
+page_form(const struct job *j, uint32_t seq, const struct ocr_result *r,
+    struct page_match *pm)
+{
+	size_t t;
+
+	if (j->form == NULL || *j->form == '\0')
+		return j->ntpls > 0 && extract_classify(j->tpls, j->ntpls, r,
+		    pm);
+	for (t = 0; t < j->ntpls; t++)
+		if (strcmp(j->tpls[t]->id, j->form) == 0)
+			return extract_classify_as(j->tpls[t], r, seq, pm);
+	return false;
+}
+
+/* Recognises the form of a page read by o (page, and bw in black and
+ * white) and sends its fields; a field's box is read again by o too. */
 static void
-send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
+send_fields(struct job *j, struct ocr *o, uint32_t seq, PIX *page, PIX *bw,
     const struct ocr_result *r)
 {
 	struct page_match pm;
@@ -394,22 +411,10 @@ send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
 	struct form_page fp;
 	struct msg m;
 	size_t n = 0, i;
+	struct reread_ctx rc = { o, page, pixGetXRes(page) };
 
-	if (j->form != NULL && *j->form != '\0') {
-		/* A person said which form it is. */
-		size_t t;
-
-		for (t = 0; t < j->ntpls; t++)
-			if (strcmp(j->tpls[t]->id, j->form) == 0)
-				break;
-		if (t == j->ntpls || !extract_classify_as(j->tpls[t], r, seq,
-		    &pm))
-			return;
-	} else if (j->ntpls == 0 || !extract_classify(j->tpls, j->ntpls, r,
-	    &pm))
+	if (!page_form(j, seq, r, &pm))
 		return;
-	struct reread_ctx rc = { j->ocr, page, pixGetXRes(page) };
-
 	if (extract_fields(&pm, bw, pixGetXRes(page), r, reread, &rc, &v,
 	    &n) != 0)
 		return;
@@ -444,6 +449,36 @@ send_fields(struct job *j, uint32_t seq, PIX *page, PIX *bw,
 	extract_fields_free(v, n);
 }
 
+/* Engines by language set, loaded on first use and kept for every later
+ * job: the model is read once per worker, not per page. */
+static struct ocr *engines[4];
+static char *unusable;		/* the last form language set that did
+				   not load, not tried again */
+
+/* The engine of lang, loaded when it is not yet (the job's own engine
+ * is never the one put away for it); NULL after a warning ending in then
+ * when its models are missing. */
+static struct ocr *
+engine(struct job *j, const char *lang, const char *then)
+{
+	const size_t max = sizeof(engines) / sizeof(engines[0]);
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < max && engines[i] != NULL; i++)
+		if (strcmp(ocr_lang(engines[i]), lang) == 0)
+			return engines[i];
+	if (i == max) {
+		i = engines[max - 1] != j->ocr ? max - 1 : max - 2;
+		ocr_close(engines[i]);
+		engines[i] = NULL;
+	}
+	job_progress(j, "loading the OCR model %s", lang);
+	if ((engines[i] = ocr_open(lang, err, sizeof(err))) == NULL)
+		job_warn(j, "%s; %s", err, then);
+	return engines[i];
+}
+
 /* Reads a page when the job asks for OCR: *p becomes the upright,
  * deskewed page and *bw the same in black and white (the caller's); the
  * result goes to the daemon after the page itself. */
@@ -472,6 +507,61 @@ read_page(struct job *j, PIX **p, PIX **bw, struct ocr_result *res,
 	return true;
 }
 
+
+/* A page of a form whose template names OCR languages the page was not
+ * read in is read again in them: a form's fields are written in its own
+ * language.  *p, *bw, *res and *by (the engine that read the page) then
+ * become the new reading's, when it still shows the same form; else the
+ * first reading stays. */
+static void
+read_in_form_lang(struct job *j, uint32_t seq, PIX **p, PIX **bw,
+    struct ocr_result *res, struct ocr **by, const char *where)
+{
+	struct page_match pm, again_pm;
+	struct ocr_result again;
+	struct ocr *o;
+	PIX *fixed = NULL, *again_bw = NULL;
+	const char *lang;
+
+	if (!page_form(j, seq, res, &pm) ||
+	    langs_cover(ocr_lang(j->ocr), pm.t->lang))
+		return;
+	lang = pm.t->lang;
+	if (unusable != NULL && strcmp(unusable, lang) == 0)
+		return;
+	if ((o = engine(j, lang, "the form is read in the inbox's "
+	    "languages")) == NULL) {
+		free(unusable);
+		unusable = xstrdup(lang);
+		return;
+	}
+	job_progress(j, "reading %s again in %s, the languages of its form",
+	    where, lang);
+	if (ocr_page(o, *p, pixGetXRes(*p), &fixed, &again_bw, &again) != 0) {
+		pixDestroy(&fixed);
+		pixDestroy(&again_bw);
+		return;
+	}
+	if (!page_form(j, seq, &again, &again_pm) || again_pm.t != pm.t) {
+		pixDestroy(&fixed);
+		pixDestroy(&again_bw);
+		ocr_result_release(&again);
+		return;
+	}
+	/* The corrections add up: the second read started upright. */
+	again.rotation = (again.rotation + res->rotation) % 360;
+	again.skew += res->skew;
+	ocr_result_release(res);
+	*res = again;
+	if (fixed != NULL) {
+		pixDestroy(p);
+		*p = fixed;
+	}
+	pixDestroy(bw);
+	*bw = again_bw;
+	*by = o;
+}
+
 int
 job_page(struct job *j, PIX *pix, const char *source, const char *member,
     uint32_t page_no)
@@ -484,6 +574,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	l_uint8 *png = NULL;
 	size_t len = 0;
 	struct msg m;
+	struct ocr *by = j->ocr;
 	PIX *p, *bw = NULL;
 	bool read, grey;
 	int rc;
@@ -494,6 +585,8 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	where = xasprintf("%s%s%s page %u", source, member ? ":" : "",
 	    member ? member : "", page_no);
 	read = p != NULL && read_page(j, &p, &bw, &res, where);
+	if (read)
+		read_in_form_lang(j, j->pages + 1, &p, &bw, &res, &by, where);
 	free(where);
 	/* Black and white pages as PNG, grey ones as JPEG: a fraction of
 	 * the time and size of a grey PNG, and what a reviewer needs.  The
@@ -546,7 +639,7 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	send_or_die(j->sock, &m);
 	if (read) {
 		send_ocr(j, j->pages, &res);
-		send_fields(j, j->pages, p, bw, &res);
+		send_fields(j, by, j->pages, p, bw, &res);
 		ocr_result_release(&res);
 	}
 	free(png);
@@ -606,50 +699,44 @@ job_manifest(struct job *j, const char *reference, const char *channel,
 	send_or_die(j->sock, &m);
 }
 
-/* Engines by language set, loaded on first use and kept for every later
- * job: the model is read once per worker, not per page. */
-static struct ocr *engines[4];
-
-/* The templates of the last folder asked for, kept while it is asked for. */
-static char *tpl_dir;
+/* The templates of the last folders asked for, kept while they are asked
+ * for. */
+static char *tpl_dirs;
 static struct template **tpls;
 static size_t ntpls;
 
+/* Loads the templates of dirs (folders one a line, searched in order)
+ * unless they are the last ones loaded. */
 static void
-templates_for(struct job *j, const char *dir)
+templates_for(struct job *j, const char *dirs)
 {
-	if (tpl_dir == NULL || strcmp(tpl_dir, dir) != 0) {
+	char *copy, *s, **v = NULL;
+	size_t n = 0;
+
+	if (tpl_dirs == NULL || strcmp(tpl_dirs, dirs) != 0) {
 		templates_free(tpls, ntpls);
 		tpls = NULL;
 		ntpls = 0;
-		free(tpl_dir);
-		tpl_dir = xstrdup(dir);
-		job_progress(j, "loading the templates of %s", dir);
-		if (templates_load_dir(dir, &tpls, &ntpls) != 0)
-			job_warn(j, "some templates in %s could not be read",
-			    dir);
+		free(tpl_dirs);
+		tpl_dirs = xstrdup(dirs);
+		copy = xstrdup(dirs);
+		for (s = copy; s != NULL; ) {
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = s;
+			if ((s = strchr(s, '\n')) != NULL)
+				*s++ = '\0';
+		}
+		job_progress(j, "loading the templates of %zu folder%s", n,
+		    n == 1 ? "" : "s");
+		if (templates_load_path((const char *const *)v, n, &tpls,
+		    &ntpls, NULL, NULL) != 0)
+			job_warn(j, "some templates could not be read: run "
+			    "intakectl lint on the configuration");
+		free(v);
+		free(copy);
 	}
 	j->tpls = tpls;
 	j->ntpls = ntpls;
-}
-
-static struct ocr *
-engine(struct job *j, const char *lang)
-{
-	char err[256];
-	size_t i;
-
-	for (i = 0; i < 4 && engines[i] != NULL; i++)
-		if (strcmp(ocr_lang(engines[i]), lang) == 0)
-			return engines[i];
-	if (i == 4) {
-		ocr_close(engines[3]);
-		i = 3;
-	}
-	job_progress(j, "loading the OCR model %s", lang);
-	if ((engines[i] = ocr_open(lang, err, sizeof(err))) == NULL)
-		job_warn(j, "%s; the pages are kept unread", err);
-	return engines[i];
 }
 
 /* Runs one MSG_UNPACK job: the delivery and the output folder come as
@@ -673,7 +760,7 @@ run_job(int sock, struct msg *in)
 	j.form = job.form;
 	j.outfd = job.out;
 	if (job.lang != NULL && *job.lang != '\0')
-		j.ocr = engine(&j, job.lang);
+		j.ocr = engine(&j, job.lang, "the pages are kept unread");
 	if (job.templates != NULL && *job.templates != '\0')
 		templates_for(&j, job.templates);
 	/* Tesseract writes the PDF by name: reach the output folder we were

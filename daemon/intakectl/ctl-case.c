@@ -403,12 +403,41 @@ find_old(const struct field_row *f, void *arg)
 	return 1;
 }
 
+static int
+delivery_of(const struct case_row *row, void *arg)
+{
+	*(int64_t *)arg = row->delivery_id;
+	return 0;
+}
+
+/* The templates case id was read with: those of its delivery's inbox
+ * (the installation's when that cannot be told). */
+static const struct tpl_path *
+case_templates(struct ctl *c, int64_t id)
+{
+	const struct catalog *cat = ctl_catalog(c, CATALOG_TEMPLATES);
+	const struct tpl_path *tp;
+	struct case_filter f;
+	struct delivery d;
+	int64_t delivery = 0;
+
+	memset(&f, 0, sizeof(f));
+	memset(&d, 0, sizeof(d));
+	f.id = id;
+	if (store_cases(c->store, &f, delivery_of, &delivery) != 0 ||
+	    delivery == 0 || store_delivery_get(c->store, delivery, &d) != 0)
+		return catalog_templates(cat, NULL);
+	tp = catalog_templates(cat, d.inbox);
+	delivery_release(&d);
+	return tp;
+}
+
 int
 cmd_set(struct ctl *c, const struct ctl_args *a)
 {
 	struct old_field o;
 	struct field_result r;
-	const struct catalog *cat;
+	const struct tpl_path *tp;
 	const struct tpl_field *tf;
 	struct case_wf k;
 	enum field_type type;
@@ -428,8 +457,8 @@ cmd_set(struct ctl *c, const struct ctl_args *a)
 	}
 	if (field_type_parse(o.type, &type) != 0)
 		type = FT_TEXT;
-	cat = ctl_catalog(c, CATALOG_TEMPLATES);
-	tf = template_field(cat->tpls, cat->ntpls, k.form, o.name);
+	tp = case_templates(c, id);
+	tf = template_field(tp->tpls, tp->ntpls, k.form, o.name);
 	if (type == FT_CHOICE || type == FT_CHECKBOX || type == FT_SIGNATURE) {
 		/* Decided from pixels by the machine; a person says it. */
 		memset(&r, 0, sizeof(r));

@@ -155,7 +155,7 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "pages, and\nevery field with its value, status (ok, "
 		    "empty, missing, uncertain,\ninvalid), confidence, page "
 		    "and what OCR read.  --templates: a folder of\ntemplates "
-		    "instead of the installed ones.\n",
+		    "instead of the configured and shipped ones.\n",
 		.opts = "json templates=",
 		.minargs = 1, .maxargs = -1,
 		.perm = CTL_ANYONE, .served = false,
@@ -194,8 +194,8 @@ const struct ctl_cmd ctl_cmds[] = {
 	{
 		.name = "lint",
 		.usage = "[--templates DIR] FILE...",
-		.what = "check workflows and form templates: schema and "
-		    "meaning, with file:line",
+		.what = "check workflows, form templates and intake.conf: "
+		    "schema and meaning, with file:line",
 		.help = "Checks workflows (intake-workflow(5)): the schema, "
 		    "and states that do not\nexist, cannot be reached or "
 		    "left, guards that do not parse or name\nfields the form "
@@ -205,9 +205,15 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "and what it cannot see:\nunknown field types, names used "
 		    "twice, boxes outside the page, options on\nfields that "
 		    "are no choice, pages without phrases or with fewer than "
-		    "two\nanchors, patterns that do not compile.  Every "
-		    "problem is printed as\nFILE:LINE: message; the exit "
-		    "status is 1 when there is one.\n",
+		    "two\nanchors, patterns that do not compile, OCR languages "
+		    "not installed.\n\n"
+		    "Checks an intake.conf (intake.conf(5)): the schema, its "
+		    "template folders,\nthe templates each inbox reads with "
+		    "(a note for each one another\nhides), and the OCR "
+		    "languages of the configuration, its inboxes and\nthose "
+		    "templates.\n\n"
+		    "Every problem is printed as FILE:LINE: message; the exit "
+		    "status is 1\nwhen there is one.\n",
 		.opts = "t:templates=",
 		.minargs = 1, .maxargs = -1,
 		.perm = CTL_ANYONE, .served = false,

@@ -93,17 +93,32 @@ int
 cmd_extract(struct ctl *c, const struct ctl_args *a)
 {
 	struct progress p;
-	struct template **tpls = NULL;
-	size_t ntpls = 0;
-	const char *tdir = ctl_opt(a, "templates");
-	char *dir = tdir != NULL ? xstrdup(tdir) : NULL;
+	struct template **own = NULL, *const *tpls;
+	size_t nown = 0, ntpls;
+	const char *dirs = ctl_opt(a, "templates");
 	int i, rc = 0;
 
-	if (dir == NULL)
-		dir = path_join(config_datadir(), "templates");
-	if (templates_load_dir(dir, &tpls, &ntpls) != 0 && ntpls == 0) {
-		fprintf(stderr, "intakectl: no usable template in \"%s\"\n", dir);
-		free(dir);
+	if (dirs != NULL) {
+		(void)templates_load_dir(dirs, &own, &nown);
+		tpls = own;
+		ntpls = nown;
+	} else {
+		/* The configured folders, then the shipped ones. */
+		const struct tpl_path *tp = &ctl_catalog(c,
+		    CATALOG_TEMPLATES)->tpl_path;
+
+		dirs = tp->dirs;
+		tpls = tp->tpls;
+		ntpls = tp->ntpls;
+	}
+	if (ntpls == 0) {
+		if (ctl_opt(a, "templates") != NULL)
+			fprintf(stderr, "intakectl: no usable template in "
+			    "\"%s\"\n", ctl_opt(a, "templates"));
+		else
+			fprintf(stderr, "intakectl: no usable template in the "
+			    "configured or shipped folders\n");
+		templates_free(own, nown);
 		return 1;
 	}
 	/* Files done on the terminal, while the results go to stdout. */
@@ -114,7 +129,7 @@ cmd_extract(struct ctl *c, const struct ctl_args *a)
 		bool failed;
 
 		progress_set(&p, i, a->argc);
-		failed = ctl_job_run(c, a->argv[i], dir, NULL, &j) != 0;
+		failed = ctl_job_run(c, a->argv[i], dirs, NULL, &j) != 0;
 		if (failed)
 			rc = 1;
 		progress_hide(&p);
@@ -122,7 +137,6 @@ cmd_extract(struct ctl *c, const struct ctl_args *a)
 		collect_release(&j);
 	}
 	c->progress = NULL;
-	templates_free(tpls, ntpls);
-	free(dir);
+	templates_free(own, nown);
 	return rc;
 }

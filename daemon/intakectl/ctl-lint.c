@@ -1,7 +1,7 @@
 /*
  * ctl-lint.c - intakectl lint: checks what admins write (form templates,
- * workflows) and what scan stations write (manifests) against its schema
- * and its meaning, with file:line for every problem.
+ * workflows, intake.conf) and what scan stations write (manifests)
+ * against its schema and its meaning, with file:line for every problem.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -14,12 +14,14 @@
 #include <libxml/tree.h>
 
 #include "intake.h"
+#include "catalog.h"
+#include "pool.h"
 #include "template.h"
 #include "xmlsafe.h"
 #include "ctl.h"
 
 /* What an admin's or a vendor's file is, by its root element. */
-enum lint_kind { LINT_TEMPLATE, LINT_WORKFLOW, LINT_MANIFEST };
+enum lint_kind { LINT_TEMPLATE, LINT_WORKFLOW, LINT_MANIFEST, LINT_CONFIG };
 
 static enum lint_kind
 lint_kind(const char *path)
@@ -39,6 +41,8 @@ lint_kind(const char *path)
 		k = LINT_WORKFLOW;
 	else if (doc == NULL && strstr(buf, "<submission") != NULL)
 		k = LINT_MANIFEST;
+	else if (doc == NULL && strstr(buf, "urn:intake:config:1") != NULL)
+		k = LINT_CONFIG;
 	free(buf);
 	if (doc == NULL)
 		return k;
@@ -51,6 +55,9 @@ lint_kind(const char *path)
 	else if (root != NULL && xmlStrcmp(root->name,
 	    (const xmlChar *)"submission") == 0)
 		k = LINT_MANIFEST;
+	else if (root != NULL && xmlStrcmp(root->name,
+	    (const xmlChar *)"intake") == 0)
+		k = LINT_CONFIG;
 	xmlFreeDoc(doc);
 	return k;
 }
@@ -90,10 +97,50 @@ lint_manifest(const char *path)
 	return rc == 0 ? 0 : 1;
 }
 
+/* An intake.conf: the schema, the template folders, the templates along
+ * each search path (a note for each one another hides), and the OCR
+ * languages of the configuration, of its inboxes and of the templates
+ * they read with, each checked with intake-worker as the daemon would. */
+static int
+lint_config(const char *path, struct lang_checks *lc)
+{
+	struct catalog cat;
+	const struct config *c = &cat.conf;
+	size_t i;
+	int rc = 0;
+
+	catalog_init(&cat);
+	if (catalog_load_config(&cat, path) != 0) {
+		catalog_release(&cat);
+		return 1;
+	}
+	if (config_check_templates(c) != 0)
+		rc = 1;
+	cat.tpl_notes = true;
+	if (catalog_load_templates(&cat) != 0)
+		rc = 1;
+	if (lang_checks_at(lc, path, c->lang_line, NULL, c->lang) != 0)
+		rc = 1;
+	for (i = 0; i < c->ninboxes; i++)
+		if (lang_checks_at(lc, path, c->inboxes[i].line, NULL,
+		    c->inboxes[i].lang) != 0)
+			rc = 1;
+	for (i = 0; i < cat.ntpls; i++)
+		if (lang_checks_at(lc, cat.tpls[i]->file,
+		    cat.tpls[i]->lang_line, NULL, cat.tpls[i]->lang) != 0)
+			rc = 1;
+	if (rc == 0)
+		printf("%s: configuration, %zu form template%s: OK\n", path,
+		    cat.ntpls, cat.ntpls == 1 ? "" : "s");
+	catalog_release(&cat);
+	return rc;
+}
+
 int
 cmd_lint(struct ctl *c, const struct ctl_args *a)
 {
 	const char *tpl_dir = ctl_opt(a, "templates");
+	struct lang_checks lc = { NULL, NULL, 0 };
 	char **argv = a->argv;
 	int i, rc = 0;
 
@@ -109,6 +156,10 @@ cmd_lint(struct ctl *c, const struct ctl_args *a)
 			if (lint_manifest(argv[i]) != 0)
 				rc = 1;
 			continue;
+		case LINT_CONFIG:
+			if (lint_config(argv[i], &lc) != 0)
+				rc = 1;
+			continue;
 		case LINT_TEMPLATE:
 			break;
 		}
@@ -116,10 +167,15 @@ cmd_lint(struct ctl *c, const struct ctl_args *a)
 			rc = 1;
 			continue;
 		}
-		printf("%s: template %s \"%s\", %zu page%s: OK\n", argv[i], t->id,
-		    t->title ? t->title : "", t->npages,
-		    t->npages == 1 ? "" : "s");
+		if (lang_checks_at(&lc, argv[i], t->lang_line, NULL,
+		    t->lang) != 0)
+			rc = 1;
+		else
+			printf("%s: template %s \"%s\", %zu page%s: OK\n",
+			    argv[i], t->id, t->title ? t->title : "",
+			    t->npages, t->npages == 1 ? "" : "s");
 		template_free(t);
 	}
+	lang_checks_release(&lc);
 	return rc;
 }

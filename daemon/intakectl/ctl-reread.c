@@ -62,6 +62,8 @@ read_here(struct ctl *c, struct engine *e, const struct catalog *cat,
 	struct progress p;
 	struct job_collect j;
 	struct delivery d;
+	const struct inbox_conf *in = NULL;
+	const struct tpl_path *tp;
 	char *path = NULL, *outcome = NULL;
 	bool failed;
 	size_t i;
@@ -75,24 +77,26 @@ read_here(struct ctl *c, struct engine *e, const struct catalog *cat,
 		goto out;
 	}
 	path = xasprintf("%s/spool/%s/%s", c->config.data_dir, d.token, d.name);
-	/* Read in the languages its inbox reads in. */
+	/* Read in the languages and with the templates of its inbox. */
 	for (i = 0; i < c->config.ninboxes; i++)
-		if (c->config.inboxes[i].lang != NULL &&
-		    strcmp(c->config.inboxes[i].path, d.inbox) == 0) {
-			free(c->config.lang);
-			c->config.lang = xstrdup(c->config.inboxes[i].lang);
-		}
+		if (strcmp(c->config.inboxes[i].path, d.inbox) == 0)
+			in = &c->config.inboxes[i];
+	if (in != NULL && in->lang != NULL) {
+		free(c->config.lang);
+		c->config.lang = xstrdup(in->lang);
+	}
+	tp = catalog_templates(cat, d.inbox);
 	progress_init(&p, r->form != NULL ? "classify" : "reprocess", "pages",
 	    k->npages);
 	p.job_pages = true;
 	c->progress = &p;
 	progress_set(&p, 0, k->npages);
-	failed = ctl_job_run(c, path, cat->tpl_dir, r->form, &j) != 0;
+	failed = ctl_job_run(c, path, tp->dirs, r->form, &j) != 0;
 	c->progress = NULL;
 	progress_hide(&p);
 	if (failed)
 		goto out;
-	rc = reading_reread(c->store, e, cat->tpls, cat->ntpls, r, k, &j,
+	rc = reading_reread(c->store, e, tp->tpls, tp->ntpls, r, k, &j,
 	    &outcome);
 	rc = outcome_print(rc, outcome);
 out:

@@ -140,31 +140,19 @@ check_workflows(struct catalog *cat)
 static int
 check_languages(const struct config *c)
 {
-	char err[512];
-	size_t i, j;
+	struct lang_checks lc = { NULL, NULL, 0 };
+	const char *file = c->file != NULL ? c->file : "intaked";
+	size_t i;
 	int rc = 0;
 
-	for (i = 0; i <= c->ninboxes; i++) {
-		const char *lang = i == 0 ? c->lang : c->inboxes[i - 1].lang;
-		int line = i == 0 ? 0 : c->inboxes[i - 1].line;
-		bool seen = false;
-
-		if (lang == NULL || strcmp(lang, "none") == 0)
-			continue;
-		for (j = 0; j < i && !seen; j++)
-			seen = strcmp(lang, j == 0 ? c->lang :
-			    (c->inboxes[j - 1].lang ? c->inboxes[j - 1].lang :
-			    "")) == 0;
-		if (seen || pool_check_lang(lang, err, sizeof(err)) == 0)
-			continue;
-		if (c->file != NULL)
-			report_at(c->file, line > 0 ? line : 1,
-			    "OCR language \"%s\": %s", lang, err);
-		else
-			fprintf(stderr, "intaked: OCR language \"%s\": %s\n",
-			    lang, err);
+	if (lang_checks_at(&lc, file, c->file ? (c->lang_line > 0 ?
+	    c->lang_line : 1) : 0, NULL, c->lang) != 0)
 		rc = INTAKE_EINVAL;
-	}
+	for (i = 0; i < c->ninboxes; i++)
+		if (lang_checks_at(&lc, file, c->file ? c->inboxes[i].line : 0,
+		    NULL, c->inboxes[i].lang) != 0)
+			rc = INTAKE_EINVAL;
+	lang_checks_release(&lc);
 	return rc;
 }
 

@@ -150,6 +150,8 @@ struct job_state {
 	struct reread_row *req;		/* a case read again: who asked; NULL
 					 * for a new delivery */
 	struct reread_case rk;		/* and the case as it was */
+	const struct tpl_path *tp;	/* the templates of its inbox (the
+					 * catalog's) */
 	struct job_collect c;
 };
 
@@ -251,11 +253,10 @@ pipeline_init_catalog(struct pipeline *p, struct ledger *l,
 	p->config = cat->config;
 	if (pool_init(&p->pool, p->config) != 0)
 		return INTAKE_ERR;
-	/* The installed templates, for every inbox (an inbox's own
-	 * templates folder is not used yet). */
+	/* Every form some inbox reads, to check what people ask for;
+	 * each delivery is read with its inbox's (catalog_templates). */
 	p->tpls = cat->tpls;
 	p->ntpls = cat->ntpls;
-	p->tpl_dir = cat->tpl_dir;
 	if (engine_init_catalog(&p->wf, l->store, cat) != 0)
 		log_warn("workflows \"%s\": some could not be used: run "
 		    "intakectl lint on them", cat->wf_dir);
@@ -521,7 +522,7 @@ start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
 	for (i = 0; i < j->c.npages; i++)
 		if (j->c.pages[i].read)
 			event = "unknown-form";
-	if (form_choose(p->tpls, p->ntpls, &j->c.reading) != NULL)
+	if (form_choose(j->tp->tpls, j->tp->ntpls, &j->c.reading) != NULL)
 		event = "extracted";
 	return engine_start(&p->wf, case_id, in ? in->workflow : NULL, event,
 	    now_ms());
@@ -578,7 +579,7 @@ open_case(struct pipeline *p, struct job_state *j)
 	}
 	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
 		goto fail;
-	if ((rc = reading_store_fields(st, case_id, p->tpls, p->ntpls,
+	if ((rc = reading_store_fields(st, case_id, j->tp->tpls, j->tp->ntpls,
 	    &c->reading)) != 0 ||
 	    (rc = start_workflow(p, case_id, &d, j)) != 0)
 		goto fail;
@@ -607,8 +608,8 @@ reread_finished(struct pipeline *p, struct job_state *j)
 	char *outcome = NULL;
 	int rc;
 
-	rc = reading_reread(p->ledger->store, &p->wf, p->tpls, p->ntpls, &r,
-	    &j->rk, &j->c, &outcome);
+	rc = reading_reread(p->ledger->store, &p->wf, j->tp->tpls,
+	    j->tp->ntpls, &r, &j->rk, &j->c, &outcome);
 	if (transient_error(rc))	/* asked again when the wait ends */
 		job_wait(p, j, rc, "recording a case read again");
 	else
@@ -793,7 +794,7 @@ job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
 	job.folder = d->folder;
 	job.lang = (char *)job_lang(p, d->inbox);
 	job.pdf = p->config->pdf;
-	job.templates = (char *)p->tpl_dir;
+	job.templates = catalog_templates(p->cat, d->inbox)->dirs;
 	job.form = (char *)form;
 	job.in = infd;
 	job.out = outfd;
@@ -846,6 +847,7 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	j = xcalloc(1, sizeof(*j));
 	j->delivery_id = id;
 	j->name = xstrdup(d.name);
+	j->tp = catalog_templates(p->cat, d.inbox);
 	{
 		char *dir = path_join(l->spool, d.token);
 		j->pages_dir = path_join(dir, "pages");
@@ -977,6 +979,7 @@ reread_start(struct pipeline *p, struct worker *w)
 	}
 	j->delivery_id = d.id;
 	j->name = xstrdup(d.name);
+	j->tp = catalog_templates(p->cat, d.inbox);
 	dir = path_join(p->ledger->spool, d.token);
 	j->pages_dir = xasprintf("%s/reread-%lld", dir, (long long)req->id);
 	free(dir);

@@ -17,10 +17,9 @@ struct pipeline {
 	const struct catalog *cat;	/* borrowed: templates, workflows */
 	struct catalog	*own_cat;	/* pipeline_init's own, or NULL */
 	struct pool	 pool;
-	struct template	**tpls;		/* the templates the workers use (the
+	struct template	**tpls;		/* every form some inbox reads (the
 					 * catalog's) */
 	size_t		 ntpls;
-	const char	*tpl_dir;	/* their folder, or NULL: none */
 	struct engine wf;		/* the workflows cases run through */
 	int64_t		*queue;		/* deliveries waiting for a worker */
 	size_t		 nqueue, capqueue;

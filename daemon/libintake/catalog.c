@@ -48,26 +48,169 @@ catalog_load_config(struct catalog *cat, const char *path)
 	return config_load(&cat->conf, path);
 }
 
+static void
+tpl_path_release(struct tpl_path *tp)
+{
+	templates_free(tp->tpls, tp->nown);	/* the vector with them */
+	free(tp->dirs);
+	memset(tp, 0, sizeof(*tp));
+}
+
+/* Lint's note on a template another hides. */
+static void
+tpl_hidden_note(void *arg, const struct template *shown,
+    const struct template *hidden)
+{
+	(void)arg;
+	report_at(hidden->file, 0, "note: template \"%s\" is hidden by %s, "
+	    "found before it", hidden->id, shown->file);
+}
+
+/* Adds line (or lines) at the end of *text (NULL: none yet). */
+static void
+lines_append(char **text, const char *line)
+{
+	char *more = *text == NULL ? xstrdup(line) :
+	    xasprintf("%s\n%s", *text, line);
+
+	free(*text);
+	*text = more;
+}
+
+/* Loads the templates of the folders dirs into tp (its own), then adds
+ * those of base (borrowed) whose forms they lack; the folders are named
+ * in tp->dirs in that order. */
+static int
+tpl_path_load(struct catalog *cat, struct tpl_path *tp,
+    char *const *dirs, size_t ndirs, const struct tpl_path *base)
+{
+	tpl_hidden_fn note = cat->tpl_notes ? tpl_hidden_note : NULL;
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < ndirs; i++)
+		lines_append(&tp->dirs, dirs[i]);
+	rc = templates_load_path((const char *const *)dirs, ndirs, &tp->tpls,
+	    &tp->ntpls, note, NULL);
+	tp->nown = tp->ntpls;
+	if (base == NULL)
+		return rc;
+	if (base->dirs != NULL)
+		lines_append(&tp->dirs, base->dirs);
+	for (i = 0; i < base->ntpls; i++) {
+		for (k = 0; k < tp->nown; k++)
+			if (strcmp(tp->tpls[k]->id, base->tpls[i]->id) == 0)
+				break;
+		if (k < tp->nown) {
+			if (note != NULL)
+				note(NULL, tp->tpls[k], base->tpls[i]);
+			continue;
+		}
+		tp->tpls = xreallocarray(tp->tpls, tp->ntpls + 1,
+		    sizeof(*tp->tpls));
+		tp->tpls[tp->ntpls++] = base->tpls[i];
+	}
+	return rc;
+}
+
+/* Adds the templates of tp whose form cat->tpls lacks. */
+static void
+tpls_merge(struct catalog *cat, const struct tpl_path *tp)
+{
+	size_t i, k;
+
+	for (i = 0; i < tp->ntpls; i++) {
+		for (k = 0; k < cat->ntpls; k++)
+			if (strcmp(cat->tpls[k]->id, tp->tpls[i]->id) == 0)
+				break;
+		if (k < cat->ntpls)
+			continue;
+		cat->tpls = xreallocarray(cat->tpls, cat->ntpls + 1,
+		    sizeof(*cat->tpls));
+		cat->tpls[cat->ntpls++] = tp->tpls[i];
+	}
+}
+
+static void
+templates_release(struct catalog *cat)
+{
+	size_t i;
+
+	tpl_path_release(&cat->tpl_path);
+	for (i = 0; i < cat->ninbox_paths; i++)
+		tpl_path_release(&cat->inbox_paths[i]);
+	free(cat->inbox_paths);
+	cat->inbox_paths = NULL;
+	cat->ninbox_paths = 0;
+	free(cat->tpls);
+	cat->tpls = NULL;
+	cat->ntpls = 0;
+}
+
+/* Adds to v (*n so far) those of the folders l that can be read; the
+ * configuration's check reports the others at their line. */
+static void
+dirs_usable(char **v, size_t *n, char *const *l, size_t nl)
+{
+	size_t i;
+
+	for (i = 0; i < nl; i++)
+		if (access(l[i], R_OK | X_OK) == 0)
+			v[(*n)++] = l[i];
+}
+
 int
 catalog_load_templates(struct catalog *cat)
 {
+	const struct config *c = cat->config;
+	char **base = xcalloc(c->templates.n + 1, sizeof(*base)), **own;
+	char *shipped = path_join(config_datadir(), "templates");
+	size_t nbase = 0, nown, i;
 	int rc = 0;
 
-	templates_free(cat->tpls, cat->ntpls);
-	cat->tpls = NULL;
-	cat->ntpls = 0;
-	free(cat->tpl_dir);
-	cat->tpl_dir = path_join(config_datadir(), "templates");
-	if (access(cat->tpl_dir, R_OK | X_OK) == 0)
-		rc = templates_load_dir(cat->tpl_dir, &cat->tpls, &cat->ntpls);
-	else {
-		free(cat->tpl_dir);
-		cat->tpl_dir = NULL;
+	templates_release(cat);
+	dirs_usable(base, &nbase, c->templates.dirs, c->templates.n);
+	if (c->shipped_templates)
+		dirs_usable(base, &nbase, &shipped, 1);
+	if (tpl_path_load(cat, &cat->tpl_path, base, nbase, NULL) != 0)
+		rc = INTAKE_EINVAL;
+	tpls_merge(cat, &cat->tpl_path);
+	cat->inbox_paths = xcalloc(c->ninboxes + 1, sizeof(*cat->inbox_paths));
+	cat->ninbox_paths = c->ninboxes;
+	for (i = 0; i < c->ninboxes; i++) {
+		const struct dir_list *l = &c->inboxes[i].templates;
+
+		if (l->n == 0)
+			continue;
+		own = xcalloc(l->n, sizeof(*own));
+		nown = 0;
+		dirs_usable(own, &nown, l->dirs, l->n);
+		if (tpl_path_load(cat, &cat->inbox_paths[i], own, nown,
+		    &cat->tpl_path) != 0)
+			rc = INTAKE_EINVAL;
+		free(own);
+		tpls_merge(cat, &cat->inbox_paths[i]);
 	}
+	free(shipped);
+	free(base);
 	cat->ctx.tpls = cat->tpls;
 	cat->ctx.ntpls = cat->ntpls;
 	cat->loaded |= CATALOG_TEMPLATES;
 	return rc;
+}
+
+const struct tpl_path *
+catalog_templates(const struct catalog *cat, const char *inbox)
+{
+	const struct config *c = cat->config;
+	size_t i;
+
+	for (i = 0; inbox != NULL && i < c->ninboxes &&
+	    i < cat->ninbox_paths; i++)
+		if (strcmp(c->inboxes[i].path, inbox) == 0 &&
+		    cat->inbox_paths[i].dirs != NULL)
+			return &cat->inbox_paths[i];
+	return &cat->tpl_path;
 }
 
 void
@@ -104,11 +247,9 @@ catalog_load(struct catalog *cat)
 	char *dir;
 
 	if (catalog_load_templates(cat) != 0)
-		log_warn("templates \"%s\": some could not be read: run "
-		    "intakectl lint on them", cat->tpl_dir);
-	if (cat->tpl_dir != NULL)
-		log_info("%zu form template%s from %s", cat->ntpls,
-		    cat->ntpls == 1 ? "" : "s", cat->tpl_dir);
+		log_warn("templates: some could not be read: run intakectl "
+		    "lint on the configuration");
+	log_info("%zu form template%s", cat->ntpls, cat->ntpls == 1 ? "" : "s");
 	dir = config_workflows(cat->config);
 	if (access(dir, R_OK | X_OK) == 0) {
 		if (catalog_load_workflows(cat) != 0)
@@ -182,8 +323,7 @@ catalog_release(struct catalog *cat)
 	workflows_free(cat->retired, cat->nretired);
 	free(cat->wf_dir);
 	free(cat->roles);
-	templates_free(cat->tpls, cat->ntpls);
-	free(cat->tpl_dir);
+	templates_release(cat);
 	config_release(&cat->conf);
 	memset(cat, 0, sizeof(*cat));
 }

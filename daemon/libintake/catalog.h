@@ -15,6 +15,17 @@
 #include "template.h"
 #include "workflow.h"
 
+/* A search path of template folders and the templates found along it
+ * (a template of a form found before hides a later one). */
+struct tpl_path {
+	char		*dirs;		/* the folders, one a line, as a job
+					 * names them; NULL: none */
+	struct template	**tpls;		/* the first nown ours, the rest
+					 * borrowed from the installation's */
+	size_t		 ntpls;
+	size_t		 nown;
+};
+
 struct catalog {
 	/* The configuration: conf itself, or one the caller lent to
 	 * catalog_init_config() (then it is the caller's and must outlive
@@ -22,9 +33,18 @@ struct catalog {
 	const struct config *config;
 	struct config	 conf;		/* ours; the owner may adjust it (command-line
 					 * options) before loading the rest */
-	char		*tpl_dir;	/* the installed templates' folder; NULL: none */
-	struct template	**tpls;
+	struct tpl_path	 tpl_path;	/* the installation's templates */
+	struct tpl_path	*inbox_paths;	/* one per inbox of the configuration,
+					 * in its order; dirs NULL: the inbox
+					 * has no folder of its own */
+	size_t		 ninbox_paths;
+	struct template	**tpls;		/* every form some path finds: the
+					 * installation's, then the other forms
+					 * of the inboxes' (the vector ours,
+					 * the templates their paths') */
 	size_t		 ntpls;
+	bool		 tpl_notes;	/* say which templates others hide
+					 * ("file: note: ..."), for lint */
 	char		**roles;	/* the role names (vector ours, names the
 					 * configuration's) */
 	size_t		 nroles;
@@ -67,10 +87,16 @@ int	catalog_load_config(struct catalog *cat, const char *path);
 int	catalog_want(struct catalog *cat, unsigned what);
 /* Takes the role names from the configuration (no file is read). */
 void	catalog_load_roles(struct catalog *cat);
-/* Loads the installed templates (<datadir>/templates; none when that
- * folder cannot be read).  Problems are printed; 0, or INTAKE_EINVAL when
+/* Loads the templates: for the installation, the folders of <templates>
+ * and then the shipped ones (<datadir>/templates, unless shipped="no" or
+ * it cannot be read); for each inbox with folders of its own, those and
+ * then the installation's.  Problems are printed; 0, or INTAKE_EINVAL when
  * some template did not load (the others are held). */
 int	catalog_load_templates(struct catalog *cat);
+/* The templates the inbox of that path (NULL: none) reads with: its own
+ * search path, or the installation's. */
+const struct tpl_path *catalog_templates(const struct catalog *cat,
+	    const char *inbox);
 /* Takes the role names from the configuration (unless they are loaded)
  * and loads the workflows of the configured folder (config_workflows),
  * checked against the templates loaded before and the roles.  Problems are printed; 0, or

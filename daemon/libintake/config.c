@@ -59,6 +59,7 @@ config_init(struct config *c)
 	c->attempts = 3;
 	c->worker_jobs = 500;
 	c->worker_memory_mb = 2048;
+	c->shipped_templates = true;
 }
 
 static unsigned
@@ -74,6 +75,18 @@ uint_prop(xmlNode *n, const char *name, unsigned dflt)
 	return u > UINT32_MAX ? UINT32_MAX : (unsigned)u;
 }
 
+void
+dir_list_release(struct dir_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->dirs[i]);
+	free(l->dirs);
+	free(l->lines);
+	memset(l, 0, sizeof(*l));
+}
+
 static void
 inbox_release(struct inbox_conf *in)
 {
@@ -85,7 +98,7 @@ inbox_release(struct inbox_conf *in)
 	free(in->ignore);
 	free(in->rejected);
 	free(in->workflow);
-	free(in->templates);
+	dir_list_release(&in->templates);
 	free(in->lang);
 }
 
@@ -110,6 +123,7 @@ config_release(struct config *c)
 	free(c->user);
 	free(c->lang);
 	free(c->workflows);
+	dir_list_release(&c->templates);
 	free(c->control);
 	free(c->plugins);
 	for (size_t i = 0; i < c->nroles; i++) {
@@ -160,6 +174,32 @@ config_path(const char *file, const char *value)
 	p = path_join(dir, value);
 	free(copy);
 	return p;
+}
+
+/* Adds the folder value (relative to file's folder) named on line. */
+static void
+dir_list_add(struct dir_list *l, const char *file, const char *value,
+    int line)
+{
+	l->dirs = xreallocarray(l->dirs, l->n + 1, sizeof(*l->dirs));
+	l->lines = xreallocarray(l->lines, l->n + 1, sizeof(*l->lines));
+	l->dirs[l->n] = config_path(file, value);
+	l->lines[l->n++] = line;
+}
+
+/* The <dir path="..."/> children of a <templates> element, in order. */
+static void
+load_dirs(struct dir_list *l, const char *file, xmlNode *n)
+{
+	xmlNode *k;
+	char *v;
+
+	for (k = n->children; k != NULL; k = k->next)
+		if (xmlsafe_is(k, "dir")) {
+			v = xmlsafe_attr(k, "path");
+			dir_list_add(l, file, v, (int)xmlGetLineNo(k));
+			free(v);
+		}
 }
 
 /* The schema has already checked the forms of these values. */
@@ -216,7 +256,7 @@ load_inbox(struct config *c, const char *file, xmlNode *n)
 		free(v);
 	}
 	if ((v = xmlsafe_attr(n, "templates")) != NULL) {
-		in->templates = config_path(file, v);
+		dir_list_add(&in->templates, file, v, in->line);
 		free(v);
 	}
 	in->workflow = xmlsafe_attr(n, "workflow");
@@ -226,7 +266,8 @@ load_inbox(struct config *c, const char *file, xmlNode *n)
 			in->ignore = xreallocarray(in->ignore, in->nignore + 1,
 			    sizeof(*in->ignore));
 			in->ignore[in->nignore++] = xmlsafe_attr(k, "pattern");
-		}
+		} else if (xmlsafe_is(k, "templates"))
+			load_dirs(&in->templates, file, k);
 }
 
 /* Splits a list of names separated by blanks or commas. */
@@ -346,6 +387,7 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 			if ((v = xmlsafe_attr(n, "lang")) != NULL) {
 				free(c->lang);
 				c->lang = v;
+				c->lang_line = (int)xmlGetLineNo(n);
 			}
 			if ((v = xmlsafe_attr(n, "pdf")) != NULL) {
 				c->pdf = strcmp(v, "yes") == 0;
@@ -392,6 +434,12 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 				c->workflows = config_path(file, v);
 				free(v);
 			}
+		} else if (xmlsafe_is(n, "templates")) {
+			load_dirs(&c->templates, file, n);
+			if ((v = xmlsafe_attr(n, "shipped")) != NULL) {
+				c->shipped_templates = strcmp(v, "no") != 0;
+				free(v);
+			}
 		} else if (xmlsafe_is(n, "actions")) {
 			if ((v = xmlsafe_attr(n, "plugins")) != NULL) {
 				free(c->plugins);
@@ -431,10 +479,12 @@ config_load(struct config *c, const char *path)
 	return INTAKE_OK;
 }
 
-/* A folder the configuration names must exist and be ours to use; the
- * problem is reported at file:line (file NULL: the command line). */
+/* A folder the configuration names must exist and be ours to use (mode:
+ * access(2)'s); the problem is reported at file:line (file NULL: the
+ * command line). */
 static int
-check_dir(const char *file, int line, const char *what, const char *dir)
+check_dir(const char *file, int line, const char *what, const char *dir,
+    int mode)
 {
 	struct stat st;
 	const char *why = NULL;
@@ -443,19 +493,53 @@ check_dir(const char *file, int line, const char *what, const char *dir)
 		why = errno == ENOENT ? "no such directory" : strerror(errno);
 	else if (!S_ISDIR(st.st_mode))
 		why = "not a directory";
-	else if (access(dir, R_OK | W_OK | X_OK) == -1)
-		why = "not readable and writable by this user";
+	else if (access(dir, mode) == -1)
+		why = (mode & W_OK) != 0 ?
+		    "not readable and writable by this user" :
+		    "not readable by this user";
 	if (why == NULL)
 		return 0;
 	report_at(file, line, "%s \"%s\": %s", what, dir, why);
 	return INTAKE_EINVAL;
 }
 
+/* Template folders must be readable folders; a job names them one a line,
+ * so a name must hold no line break. */
+static int
+check_tpl_dirs(const char *file, const struct dir_list *l)
+{
+	int rc = 0;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strchr(l->dirs[i], '\n') != NULL) {
+			report_at(file, l->lines[i], "templates folder: a name "
+			    "with a line break cannot be used");
+			rc = INTAKE_EINVAL;
+		} else if (check_dir(file, l->lines[i], "templates folder",
+		    l->dirs[i], R_OK | X_OK) != 0)
+			rc = INTAKE_EINVAL;
+	return rc;
+}
+
+int
+config_check_templates(const struct config *c)
+{
+	int rc = check_tpl_dirs(c->file, &c->templates);
+	size_t i;
+
+	for (i = 0; i < c->ninboxes; i++)
+		if (check_tpl_dirs(c->inboxes[i].line > 0 ? c->file : NULL,
+		    &c->inboxes[i].templates) != 0)
+			rc = INTAKE_EINVAL;
+	return rc;
+}
+
 int
 config_check(const struct config *c)
 {
 	size_t i, j, n;
-	int rc = 0;
+	int rc = config_check_templates(c);
 
 	if (c->ninboxes == 0) {
 		report_at(c->file, 1, "no inbox configured: add <inbox "
@@ -467,7 +551,8 @@ config_check(const struct config *c)
 		const struct inbox_conf *in = &c->inboxes[i];
 		const char *file = in->line > 0 ? c->file : NULL;
 
-		if (check_dir(file, in->line, "inbox", in->path) != 0)
+		if (check_dir(file, in->line, "inbox", in->path,
+		    R_OK | W_OK | X_OK) != 0)
 			rc = INTAKE_EINVAL;
 		else if (strncmp(in->path, c->data_dir, n) == 0 &&
 		    (in->path[n] == '/' || in->path[n] == '\0')) {

@@ -242,6 +242,14 @@ bool	 match_junk(const char *name);
 enum watch_mode { WATCH_AUTO, WATCH_INOTIFY, WATCH_POLL };
 enum dup_policy { DUP_FLAG, DUP_REJECT };
 
+/* Folders searched in order (template folders), each with the line of
+ * intake.conf that names it. */
+struct dir_list {
+	char		**dirs;
+	int		 *lines;
+	size_t		  n;
+};
+
 struct inbox_conf {
 	char		*path;
 	enum watch_mode	 mode;
@@ -252,7 +260,8 @@ struct inbox_conf {
 	char		*rejected;	/* folder for refused files */
 	enum dup_policy	 duplicates;
 	char		*workflow;	/* workflow id; NULL: by form */
-	char		*templates;	/* template folder; NULL: default */
+	struct dir_list	 templates;	/* its own template folders, searched
+					 * before the installation's */
 	char		*lang;		/* OCR languages; NULL: global */
 	int		 line;		/* where it was configured */
 };
@@ -272,6 +281,7 @@ struct config {
 	char		*data_dir;
 	char		*user;		/* unprivileged user when run as root */
 	char		*lang;		/* OCR languages, "deu+eng"; "none" */
+	int		 lang_line;	/* where <ocr lang> is; 0: the default */
 	bool		 pdf;		/* write a searchable PDF per case */
 	unsigned	 workers;	/* 0: number of cores */
 	unsigned	 rescan_s;	/* full rescan of every inbox */
@@ -291,6 +301,9 @@ struct config {
 	unsigned	 worker_jobs;	/* jobs before a worker is replaced */
 	unsigned	 worker_memory_mb;
 	char		*workflows;	/* NULL: the installed ones */
+	struct dir_list	 templates;	/* the admin's template folders, searched
+					 * before the shipped ones */
+	bool		 shipped_templates;	/* search the shipped folder too */
 	/* actions: intake-action runs each attempt with its plugins */
 	char		*plugins;	/* the loadable plugins' folder */
 	unsigned	 action_timeout_ms;	/* one attempt's limit */
@@ -320,6 +333,12 @@ struct inbox_conf *config_add_inbox(struct config *c, const char *path);
  * directory); prints problems, returns 0 or INTAKE_EINVAL. */
 int	config_check(const struct config *c);
 void	config_release(struct config *c);
+/* Checks that the template folders (the installation's and each inbox's)
+ * are readable folders; prints problems as file:line, returns 0 or
+ * INTAKE_EINVAL.  (config_check does it too.) */
+int	config_check_templates(const struct config *c);
+/* Frees the folders of l and empties it. */
+void	dir_list_release(struct dir_list *l);
 /* Drops every configured inbox (command-line inboxes replace them). */
 void	config_clear_inboxes(struct config *c);
 /* The folder of the workflows: configured, else the installed ones

@@ -77,7 +77,8 @@ struct jobmsg_job {
 	uint32_t	 cpu_s;		/* CPU seconds the job may use */
 	char		*lang;		/* OCR languages; "" or NULL: no OCR */
 	bool		 pdf;		/* write a searchable PDF */
-	char		*templates;	/* the templates' folder, or NULL */
+	char		*templates;	/* the template folders, one a line,
+					   searched in order; NULL: none */
 	char		*form;		/* read every page as this form; NULL:
 					   recognise it */
 	int		 in, out;	/* decoded: the delivery and the output

@@ -216,3 +216,46 @@ pool_give(const struct pool *p, int dirfd)
 		return -errno;
 	return 0;
 }
+
+int
+lang_checks_at(struct lang_checks *lc, const char *file, int line,
+    const char *what, const char *lang)
+{
+	char err[512];
+	size_t i;
+
+	if (lang == NULL || strcmp(lang, "none") == 0)
+		return 0;
+	for (i = 0; i < lc->n; i++)
+		if (strcmp(lc->langs[i], lang) == 0)
+			break;
+	if (i == lc->n) {
+		lc->langs = xreallocarray(lc->langs, lc->n + 1,
+		    sizeof(*lc->langs));
+		lc->errs = xreallocarray(lc->errs, lc->n + 1,
+		    sizeof(*lc->errs));
+		lc->langs[i] = xstrdup(lang);
+		lc->errs[i] = pool_check_lang(lang, err, sizeof(err)) == 0 ?
+		    NULL : xstrdup(err);
+		lc->n++;
+	}
+	if (lc->errs[i] == NULL)
+		return 0;
+	report_at(file, line, "%s%sOCR language \"%s\": %s", what ? what : "",
+	    what ? ": " : "", lang, lc->errs[i]);
+	return INTAKE_EINVAL;
+}
+
+void
+lang_checks_release(struct lang_checks *lc)
+{
+	size_t i;
+
+	for (i = 0; i < lc->n; i++) {
+		free(lc->langs[i]);
+		free(lc->errs[i]);
+	}
+	free(lc->langs);
+	free(lc->errs);
+	memset(lc, 0, sizeof(*lc));
+}

@@ -48,6 +48,18 @@ char	*pool_stop(struct pool *, struct worker *, bool kill);
 /* Asks intake-worker whether the OCR models of lang can be loaded: 0, or
  * INTAKE_EINVAL with its message (naming the package) in err. */
 int	pool_check_lang(const char *lang, char *err, size_t errlen);
+/* The language sets checked so far, each asked of intake-worker once. */
+struct lang_checks {
+	char		**langs;
+	char		**errs;		/* why a set cannot be used; NULL: it can */
+	size_t		  n;
+};
+/* Checks the models of lang ("none": nothing to check) once per set; a
+ * missing one is reported at file:line as "[what: ]OCR language \"lang\":
+ * message", every time it is asked.  0 or INTAKE_EINVAL. */
+int	lang_checks_at(struct lang_checks *, const char *file, int line,
+	    const char *what, const char *lang);
+void	lang_checks_release(struct lang_checks *);
 /* Gives a folder to the worker user (when the daemon runs as root). */
 int	pool_give(const struct pool *, int dirfd);
 

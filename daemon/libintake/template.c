@@ -231,8 +231,11 @@ template_load(const char *path, struct template **out)
 	for (n = root->children; n != NULL; n = n->next) {
 		if (xmlsafe_is(n, "title"))
 			t->title = xmlsafe_text(n);
-		else if (xmlsafe_is(n, "lang"))
+		else if (xmlsafe_is(n, "lang")) {
+			free(t->lang);
 			t->lang = xmlsafe_text(n);
+			t->lang_line = (int)xmlGetLineNo(n);
+		}
 		else if (xmlsafe_is(n, "threshold"))
 			t->threshold = strtod((const char *)n->children ?
 			    (const char *)n->children->content : "0.8", NULL);
@@ -294,9 +297,12 @@ template_free(struct template *t)
 	free(t);
 }
 
+/* The templates of a search path loaded so far. */
 struct tpl_dir {
 	struct template	***v;
 	size_t		  *n;
+	tpl_hidden_fn	   hidden;
+	void		  *arg;
 };
 
 static int
@@ -307,6 +313,14 @@ tpl_dir_add(const char *path, void *arg)
 
 	if (template_load(path, &t) != 0)
 		return INTAKE_EINVAL;
+	for (size_t i = 0; i < *td->n; i++)
+		if (strcmp((*td->v)[i]->id, t->id) == 0) {
+			/* An earlier folder's template of that form wins. */
+			if (td->hidden != NULL)
+				td->hidden(td->arg, (*td->v)[i], t);
+			template_free(t);
+			return 0;
+		}
 	*td->v = xreallocarray(*td->v, *td->n + 1, sizeof(**td->v));
 	(*td->v)[(*td->n)++] = t;
 	return 0;
@@ -315,11 +329,24 @@ tpl_dir_add(const char *path, void *arg)
 int
 templates_load_dir(const char *dir, struct template ***out, size_t *n)
 {
-	struct tpl_dir td = { out, n };
+	return templates_load_path(&dir, 1, out, n, NULL, NULL);
+}
+
+int
+templates_load_path(const char *const *dirs, size_t ndirs,
+    struct template ***out, size_t *n, tpl_hidden_fn hidden, void *arg)
+{
+	struct tpl_dir td = { out, n, hidden, arg };
+	size_t i;
+	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	return xmlsafe_load_dir(dir, "templates", tpl_dir_add, &td);
+	for (i = 0; i < ndirs; i++)
+		if (xmlsafe_load_dir(dirs[i], "templates", tpl_dir_add,
+		    &td) != 0)
+			rc = INTAKE_EINVAL;
+	return rc;
 }
 
 void
@@ -330,4 +357,35 @@ templates_free(struct template **t, size_t n)
 	for (i = 0; i < n; i++)
 		template_free(t[i]);
 	free(t);
+}
+
+/* Whether the '+'-joined list have holds the name of len bytes at s. */
+static bool
+langs_has(const char *have, const char *s, size_t len)
+{
+	while (*have != '\0') {
+		size_t n = strcspn(have, "+");
+
+		if (n == len && strncmp(have, s, len) == 0)
+			return true;
+		have += n;
+		if (*have == '+')
+			have++;
+	}
+	return false;
+}
+
+bool
+langs_cover(const char *have, const char *need)
+{
+	while (*need != '\0') {
+		size_t n = strcspn(need, "+");
+
+		if (n > 0 && !langs_has(have, need, n))
+			return false;
+		need += n;
+		if (*need == '+')
+			need++;
+	}
+	return true;
 }

@@ -56,6 +56,7 @@ struct template {
 	int		 version;
 	char		*title;
 	char		*lang;
+	int		 lang_line;	/* where <lang> is */
 	double		 threshold;
 	struct tpl_page	*pages;
 	size_t		 npages;
@@ -70,6 +71,18 @@ void	template_free(struct template *);
  * are reported and skipped (the return is then INTAKE_EINVAL, but *out
  * holds the good ones).  Free with templates_free. */
 int	templates_load_dir(const char *dir, struct template ***out, size_t *n);
+/* A template hidden by one of the same form found before it. */
+typedef void (*tpl_hidden_fn)(void *arg, const struct template *shown,
+    const struct template *hidden);
+/* Loads the templates of the folders dirs (ndirs of them), searched in
+ * order: a template of a form an earlier one already gave is hidden
+ * (dropped, and hidden called when not NULL).  Templates that do not load
+ * are reported and skipped (the return is then INTAKE_EINVAL, but *out
+ * holds the good ones).  Free with templates_free. */
+int	templates_load_path(const char *const *dirs, size_t ndirs,
+	    struct template ***out, size_t *n, tpl_hidden_fn hidden, void *arg);
+/* Whether every OCR language of need ("deu+eng") is one of have's. */
+bool	langs_cover(const char *have, const char *need);
 void	templates_free(struct template **, size_t n);
 
 #endif

@@ -246,7 +246,9 @@ START_TEST(test_load_full)
 	ck_assert_int_eq(a->duplicates, DUP_REJECT);
 	ck_assert_str_eq(a->workflow, "grants");
 	want = path_join(tmp, "tpl");
-	ck_assert_str_eq(a->templates, want);
+	ck_assert_uint_eq(a->templates.n, 1);
+	ck_assert_str_eq(a->templates.dirs[0], want);
+	ck_assert_int_eq(a->templates.lines[0], a->line);
 	free(want);
 	ck_assert_str_eq(a->lang, "eng");
 	ck_assert_uint_eq(a->nignore, 2);
@@ -262,7 +264,7 @@ START_TEST(test_load_full)
 	ck_assert_str_eq(b->rejected, "_rejected");
 	ck_assert_int_eq(b->duplicates, DUP_FLAG);
 	ck_assert_ptr_null(b->workflow);
-	ck_assert_ptr_null(b->templates);
+	ck_assert_uint_eq(b->templates.n, 0);
 	ck_assert_ptr_null(b->lang);
 	ck_assert_uint_eq(b->nignore, 0);
 
@@ -474,6 +476,103 @@ START_TEST(test_error_missing_attribute)
 	free(err);
 	free(path);
 	config_release(&c);
+}
+END_TEST
+
+/* Template folders: the installation's list and an inbox's (its
+ * attribute first, then its list), in order, relative to the file. */
+START_TEST(test_load_templates)
+{
+	struct config c;
+	struct inbox_conf *in;
+	char *path, *err, *want;
+
+	path = conf_file("tpl.conf",
+	    XML_DECL NS_ROOT				/* 1, 2 */
+	    "  <templates shipped=\"no\">\n"		/* 3 */
+	    "    <dir path=\"forms\"/>\n"		/* 4 */
+	    "    <dir path=\"/etc/intake/more\"/>\n"	/* 5 */
+	    "  </templates>\n"
+	    "  <inbox path=\"scans\" templates=\"first\">\n" /* 7 */
+	    "    <ignore pattern=\"*.bak\"/>\n"
+	    "    <templates>\n"
+	    "      <dir path=\"second\"/>\n"		/* 10 */
+	    "    </templates>\n"
+	    "  </inbox>\n"
+	    "</intake>\n");
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_OK);
+	ck_assert_str_eq(err, "");
+	ck_assert(!c.shipped_templates);
+	ck_assert_uint_eq(c.templates.n, 2);
+	want = path_join(tmp, "forms");
+	ck_assert_str_eq(c.templates.dirs[0], want);
+	free(want);
+	ck_assert_int_eq(c.templates.lines[0], 4);
+	ck_assert_str_eq(c.templates.dirs[1], "/etc/intake/more");
+	ck_assert_int_eq(c.templates.lines[1], 5);
+	in = &c.inboxes[0];
+	ck_assert_uint_eq(in->templates.n, 2);
+	want = path_join(tmp, "first");
+	ck_assert_str_eq(in->templates.dirs[0], want);
+	free(want);
+	ck_assert_int_eq(in->templates.lines[0], 7);
+	want = path_join(tmp, "second");
+	ck_assert_str_eq(in->templates.dirs[1], want);
+	free(want);
+	ck_assert_int_eq(in->templates.lines[1], 10);
+	ck_assert_uint_eq(in->nignore, 1);
+	free(err);
+	free(path);
+	config_release(&c);
+
+	/* Without the element: no folder of the admin's, the shipped ones. */
+	path = conf_file("none.conf", XML_DECL NS_ROOT "</intake>\n");
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_OK);
+	ck_assert(c.shipped_templates);
+	ck_assert_uint_eq(c.templates.n, 0);
+	free(err);
+	free(path);
+	config_release(&c);
+}
+END_TEST
+
+/* Asserts that the configuration text (written to tmp/name) does not load
+ * and that the problem is reported at line, naming word. */
+static void
+assert_refused(const char *name, const char *text, int line, const char *word)
+{
+	struct config c;
+	char *path = conf_file(name, text), *err;
+
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_EINVAL);
+	assert_reported(err, path, line, word);
+	free(err);
+	free(path);
+	config_release(&c);
+}
+
+/* A <dir> without its path, or something else in <templates>, is
+ * reported at its line. */
+START_TEST(test_error_templates)
+{
+	assert_refused("nodir.conf", XML_DECL NS_ROOT
+	    "  <templates>\n"				/* 3 */
+	    "    <dir/>\n"				/* 4 */
+	    "  </templates>\n"
+	    "</intake>\n", 4, "path");
+	assert_refused("folder.conf", XML_DECL NS_ROOT
+	    "  <inbox path=\"in\">\n"			/* 3 */
+	    "    <templates>\n"				/* 4 */
+	    "      <dir path=\"a\"/>\n"			/* 5 */
+	    "      <folder path=\"b\"/>\n"		/* 6 */
+	    "    </templates>\n"
+	    "  </inbox>\n"
+	    "</intake>\n", 6, "folder");
+	assert_refused("shipped.conf", XML_DECL NS_ROOT
+	    "  <templates shipped=\"never\">\n"		/* 3 */
+	    "    <dir path=\"a\"/>\n"
+	    "  </templates>\n"
+	    "</intake>\n", 3, "shipped");
 }
 END_TEST
 
@@ -907,6 +1006,52 @@ START_TEST(test_check_no_inbox)
 }
 END_TEST
 
+/* A template folder that is missing, the installation's or an inbox's,
+ * is reported at the line that names it. */
+START_TEST(test_check_missing_templates)
+{
+	struct config c;
+	char *text, *path, *err, *want, *in = path_join(tmp, "inbox");
+
+	ck_assert_int_eq(mkdir(in, 0750), 0);
+	text = xasprintf(XML_DECL NS_ROOT
+	    "  <data-dir>%s/data</data-dir>\n"		/* 3 */
+	    "  <templates>\n"				/* 4 */
+	    "    <dir path=\"gone\"/>\n"		/* 5 */
+	    "  </templates>\n"
+	    "  <inbox path=\"inbox\">\n"		/* 7 */
+	    "    <templates><dir path=\"also-gone\"/></templates>\n" /* 8 */
+	    "  </inbox>\n"
+	    "</intake>\n", tmp);
+	path = conf_file("gone.conf", text);
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_OK);
+	free(err);
+	ck_assert_int_eq(check_capture(&c, &err), INTAKE_EINVAL);
+	want = xasprintf("%s:5: templates folder \"%s/gone\": no such "
+	    "directory", path, tmp);
+	ck_assert_msg(strstr(err, want) != NULL, "expected \"%s\" in:\n%s",
+	    want, err);
+	free(want);
+	want = xasprintf("%s:8: templates folder \"%s/also-gone\": no such "
+	    "directory", path, tmp);
+	ck_assert_msg(strstr(err, want) != NULL, "expected \"%s\" in:\n%s",
+	    want, err);
+	free(want);
+	free(err);
+	/* config_check_templates says the same, and nothing of the inbox. */
+	capture_start();
+	ck_assert_int_eq(config_check_templates(&c), INTAKE_EINVAL);
+	err = capture_end();
+	ck_assert_msg(strstr(err, ":5: ") != NULL && strstr(err, ":8: ") !=
+	    NULL && strstr(err, "inbox \"") == NULL, "got:\n%s", err);
+	free(err);
+	free(path);
+	free(in);
+	free(text);
+	config_release(&c);
+}
+END_TEST
+
 /* ---- match.c ------------------------------------------------------------ */
 
 START_TEST(test_match_ignored_defaults)
@@ -981,6 +1126,7 @@ config_suite(void)
 	tcase_add_test(tc, test_add_inbox_defaults);
 	tcase_add_test(tc, test_load_full);
 	tcase_add_test(tc, test_load_minimal);
+	tcase_add_test(tc, test_load_templates);
 	tcase_add_test(tc, test_load_sizes);
 	tcase_add_test(tc, test_load_actions);
 	tcase_add_test(tc, test_load_size_no_wrap);
@@ -992,6 +1138,7 @@ config_suite(void)
 	tcase_add_test(tc, test_error_bad_attribute_value);
 	tcase_add_test(tc, test_error_bad_size);
 	tcase_add_test(tc, test_error_missing_attribute);
+	tcase_add_test(tc, test_error_templates);
 	tcase_add_test(tc, test_error_missing_version);
 	tcase_add_test(tc, test_error_malformed);
 	tcase_add_test(tc, test_error_empty_file);
@@ -1017,6 +1164,7 @@ config_suite(void)
 	tcase_add_test(tc, test_check_inbox_in_data_dir);
 	tcase_add_test(tc, test_check_inbox_twice);
 	tcase_add_test(tc, test_check_no_inbox);
+	tcase_add_test(tc, test_check_missing_templates);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("match");
