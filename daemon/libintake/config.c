@@ -210,7 +210,10 @@ seconds_ms(xmlNode *n, const char *name, unsigned dflt)
 	unsigned ms = dflt;
 
 	if (v != NULL) {
-		ms = (unsigned)(strtod(v, NULL) * 1000.0 + 0.5);
+		double d = strtod(v, NULL) * 1000.0 + 0.5;
+
+		/* any number of digits passes the schema: kept in range */
+		ms = !(d > 0) ? 0 : d >= UINT32_MAX ? UINT32_MAX : (unsigned)d;
 		free(v);
 	}
 	return ms;
@@ -225,6 +228,32 @@ size_bytes(const char *v)
 	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
 
 	return n > (UINT64_MAX >> shift) ? UINT64_MAX : n << shift;
+}
+
+/* A size attribute (size_bytes()), or dflt when absent. */
+static uint64_t
+size_prop(xmlNode *n, const char *name, uint64_t dflt)
+{
+	char *v = xmlsafe_attr(n, name);
+	uint64_t size = v != NULL ? size_bytes(v) : dflt;
+
+	free(v);
+	return size;
+}
+
+/* A path attribute, relative to file's folder, replaces *dst when it is
+ * there; an empty one means none ("") when empty_none. */
+static void
+path_prop(char **dst, const char *file, xmlNode *n, const char *name,
+    bool empty_none)
+{
+	char *v = xmlsafe_attr(n, name);
+
+	if (v == NULL)
+		return;
+	free(*dst);
+	*dst = *v == '\0' && empty_none ? xstrdup("") : config_path(file, v);
+	free(v);
 }
 
 static void
@@ -394,14 +423,10 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 				free(v);
 			}
 		} else if (xmlsafe_is(n, "limits")) {
-			if ((v = xmlsafe_attr(n, "max-delivery")) != NULL) {
-				c->max_delivery = size_bytes(v);
-				free(v);
-			}
-			if ((v = xmlsafe_attr(n, "max-unpacked")) != NULL) {
-				c->max_unpacked = size_bytes(v);
-				free(v);
-			}
+			c->max_delivery = size_prop(n, "max-delivery",
+			    c->max_delivery);
+			c->max_unpacked = size_prop(n, "max-unpacked",
+			    c->max_unpacked);
 			c->max_members = uint_prop(n, "max-members", c->max_members);
 			c->max_ratio = uint_prop(n, "max-ratio", c->max_ratio);
 			c->max_depth = uint_prop(n, "max-depth", c->max_depth);
@@ -422,18 +447,9 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 		} else if (xmlsafe_is(n, "rescan")) {
 			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
 		} else if (xmlsafe_is(n, "control")) {
-			if ((v = xmlsafe_attr(n, "socket")) != NULL) {
-				free(c->control);
-				c->control = *v ? config_path(file, v) :
-				    xstrdup("");	/* none */
-				free(v);
-			}
+			path_prop(&c->control, file, n, "socket", true);
 		} else if (xmlsafe_is(n, "workflows")) {
-			if ((v = xmlsafe_attr(n, "dir")) != NULL) {
-				free(c->workflows);
-				c->workflows = config_path(file, v);
-				free(v);
-			}
+			path_prop(&c->workflows, file, n, "dir", false);
 		} else if (xmlsafe_is(n, "templates")) {
 			load_dirs(&c->templates, file, n);
 			if ((v = xmlsafe_attr(n, "shipped")) != NULL) {
@@ -441,11 +457,7 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 				free(v);
 			}
 		} else if (xmlsafe_is(n, "actions")) {
-			if ((v = xmlsafe_attr(n, "plugins")) != NULL) {
-				free(c->plugins);
-				c->plugins = config_path(file, v);
-				free(v);
-			}
+			path_prop(&c->plugins, file, n, "plugins", false);
 			c->action_timeout_ms = seconds_ms(n, "timeout",
 			    c->action_timeout_ms);
 			c->action_tries = uint_prop(n, "tries", c->action_tries);
