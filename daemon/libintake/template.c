@@ -279,9 +279,7 @@ template_free(struct template *t)
 	for (i = 0; i < t->npages; i++) {
 		struct tpl_page *p = &t->pages[i];
 
-		for (k = 0; k < p->nphrases; k++)
-			free(p->phrases[k]);
-		free(p->phrases);
+		strv_free(p->phrases, p->nphrases);
 		for (k = 0; k < p->nanchors; k++)
 			free(p->anchors[k].text);
 		free(p->anchors);
