@@ -33,6 +33,7 @@
 #define RESUME_MS	5000	/* how often half-done steps are looked for */
 #define WF_TICK_MS	1000	/* how often timers and actions are looked for */
 #define STATUS_MS	2000	/* how often intaked.status is written */
+#define TAKE_BATCH	32	/* deliveries taken between looks at the workers */
 
 struct inbox_run {
 	struct inbox_conf *conf;
@@ -42,6 +43,10 @@ struct inbox_run {
 	bool		 dirty;
 	int64_t		 last_scan;	/* monotonic ms; 0: never */
 	int64_t		 next_scan;	/* the next poll or full rescan */
+	/* What the last scan found ready and is still to be taken, a batch
+	 * at a time: workers' answers are read between batches. */
+	struct scan_ready *ready;
+	size_t		 nready, next;
 };
 
 struct daemon {
@@ -251,6 +256,7 @@ daemon_close(struct daemon *d)
 	for (i = 0; i < d->ninboxes; i++) {
 		watch_close(d->inboxes[i].watch);
 		scan_release(&d->inboxes[i].scan);
+		scan_ready_free(d->inboxes[i].ready, d->inboxes[i].nready);
 	}
 	free(d->inboxes);
 	if (d->pipeline_up)
@@ -293,15 +299,16 @@ process_pending(struct daemon *d)
 	store_delivery_foreach(d->store, true, process_one, d);
 }
 
+/* Takes the next batch of what the last scan of r found ready. */
 static void
-take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
-    size_t n)
+take_ready(struct daemon *d, struct inbox_run *r)
 {
-	size_t i;
+	struct scan_ready *ready = r->ready;
+	size_t i, n = r->nready, end = r->next + TAKE_BATCH;
 	int64_t id;
 	int rc;
 
-	for (i = 0; i < n && !got_stop; i++) {
+	for (i = r->next; i < n && i < end && !got_stop; i++) {
 		if (ready[i].ignored) {
 			if (ledger_ignore(&d->ledger, r->conf, ready[i].name,
 			    ready[i].pattern) != 0)
@@ -321,18 +328,25 @@ take_ready(struct daemon *d, struct inbox_run *r, struct scan_ready *ready,
 			break;
 		}
 	}
+	r->next = i;
+	if (r->next >= n || got_stop) {
+		scan_ready_free(r->ready, r->nready);
+		r->ready = NULL;
+		r->nready = r->next = 0;
+	}
 }
 
 static void
 scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
 {
-	struct scan_ready *ready;
-	size_t n;
-
 	if (r->watch != NULL && watch_read(r->watch))
 		r->dirty = true;
 	if (transient_waiting(&d->ledger.wait, mono))
 		return;		/* looked at again when the wait ends */
+	if (r->ready != NULL) {
+		take_ready(d, r);	/* before anything new is looked at */
+		return;
+	}
 	if (!(r->last_scan == 0 || mono >= r->next_scan ||
 	    (r->scan.next_check != 0 && mono >= r->scan.next_check) ||
 	    (r->dirty && mono >= r->last_scan + 50)))
@@ -343,10 +357,10 @@ scan_due(struct daemon *d, struct inbox_run *r, int64_t mono)
 	    (int64_t)d->cat.conf.rescan_s * 1000);
 	if (ledger_inbox_check(&d->ledger, r->conf) != 0)
 		return;		/* refused until its rejected folder is safe */
-	if (scan_inbox(&r->scan, &d->ledger, &ready, &n) != 0)
+	if (scan_inbox(&r->scan, &d->ledger, &r->ready, &r->nready) != 0)
 		return;
-	take_ready(d, r, ready, n);
-	scan_ready_free(ready, n);
+	r->next = 0;
+	take_ready(d, r);
 }
 
 /* True when --once may stop: every inbox looked at, nothing settling,
@@ -358,7 +372,7 @@ at_rest(struct daemon *d)
 	size_t i, changing = 0;
 
 	for (i = 0; i < d->ninboxes; i++) {
-		if (d->inboxes[i].last_scan == 0)
+		if (d->inboxes[i].last_scan == 0 || d->inboxes[i].ready != NULL)
 			return false;
 		changing += scan_pending(&d->inboxes[i].scan);
 		if (d->inboxes[i].conf->settle_ms > limit / 4)
@@ -552,6 +566,8 @@ daemon_loop(struct daemon *d)
 				wake = r->scan.next_check;
 			if (r->dirty && r->last_scan + 50 < wake)
 				wake = r->last_scan + 50;
+			if (r->ready != NULL)
+				wake = mono;	/* the next batch */
 			pfd[i].fd = watch_fd(r->watch);
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;

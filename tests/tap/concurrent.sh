@@ -11,7 +11,7 @@ wait_for 5 grep -q "watching inbox" "$T/daemon.log"
 reader() {
 	local end=$((SECONDS + 4))
 	while [ "$SECONDS" -lt "$end" ]; do
-		"$INTAKECTL" -c "$T/intake.conf" deliveries --json > /dev/null || echo "deliveries failed"
+		"$INTAKECTL" -c "$T/intake.conf" deliveries --json --all > /dev/null || echo "deliveries failed"
 		"$INTAKECTL" -c "$T/intake.conf" cases > /dev/null || echo "cases failed"
 	done
 }
