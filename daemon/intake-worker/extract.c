@@ -6,9 +6,11 @@
  * Registration finds the template's anchors (printed labels at known
  * millimetre positions) and fits the similarity transform (shift, scale,
  * rotation) that takes the printed form onto the scan, so that every field
- * box lands where the scan has it, whatever the scanner did.  Text fields
- * take the OCR words inside their box; tick boxes and signatures are
- * judged from the page's ink.
+ * box lands where the scan has it, whatever the scanner did; how well it
+ * fits is measured, and a page that does not fit well enough yields no ok
+ * field (intake-template(5), REGISTRATION).  Text fields take the OCR
+ * words inside their box; tick boxes and signatures are judged from the
+ * page's ink.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -30,6 +32,10 @@
 #define SIGNED_INK	0.004	/* ink in a signature box: signed */
 #define REREAD_INK	0.01	/* ink enough in a text box to look again */
 #define REREAD_MIN_CONF	0.6	/* a second look worth taking */
+#define MAX_ANCHORS	64	/* anchors of a page used to register it */
+#define ANCHOR_AGREE_MM	2.0	/* an anchor farther from the fit: misread */
+#define MIN_SCALE	0.8	/* a scan 80 % to 125 % of the printed size */
+#define MAX_TURN	10.0	/* degrees a scan may be turned, at most */
 
 /* A word reduced for comparison: lower case letters and digits. */
 static void
@@ -198,6 +204,15 @@ struct xform {
 	double a, b, tx, ty;
 };
 
+/* The anchors found on a page: where the template has them (mm) and where
+ * OCR read them (px); idx says which of the page's anchors each is. */
+struct pairs {
+	double	mx[MAX_ANCHORS], my[MAX_ANCHORS];
+	double	px[MAX_ANCHORS], py[MAX_ANCHORS];
+	size_t	idx[MAX_ANCHORS];
+	size_t	n;
+};
+
 static void
 apply(const struct xform *t, double x, double y, double *px, double *py)
 {
@@ -205,27 +220,46 @@ apply(const struct xform *t, double x, double y, double *px, double *py)
 	*py = t->b * x + t->a * y + t->ty;
 }
 
-/* Least squares fit of a similarity transform to point pairs. */
+/* How far, in pixels, the fit puts pair i from where OCR read it. */
+static double
+miss(const struct xform *t, const struct pairs *p, size_t i)
+{
+	double x, y;
+
+	apply(t, p->mx[i], p->my[i], &x, &y);
+	return hypot(x - p->px[i], y - p->py[i]);
+}
+
+/* Least squares fit of a similarity transform to the pairs whose bit is
+ * set in use (all: UINT64_MAX); one pair only shifts. */
 static void
-fit(const double *mx, const double *my, const double *px, const double *py,
-    size_t n, struct xform *t)
+fit(const struct pairs *p, uint64_t use, double scale, struct xform *t)
 {
 	double smx = 0, smy = 0, spx = 0, spy = 0, num_a = 0, num_b = 0, den = 0;
-	size_t i;
+	size_t i, n = 0;
 
-	for (i = 0; i < n; i++) {
-		smx += mx[i]; smy += my[i]; spx += px[i]; spy += py[i];
-	}
+	t->a = scale;
+	t->b = t->tx = t->ty = 0;
+	for (i = 0; i < p->n; i++)
+		if (use >> i & 1) {
+			smx += p->mx[i]; smy += p->my[i];
+			spx += p->px[i]; spy += p->py[i];
+			n++;
+		}
+	if (n == 0)
+		return;
 	smx /= n; smy /= n; spx /= n; spy /= n;
-	for (i = 0; i < n; i++) {
-		double x = mx[i] - smx, y = my[i] - smy;
-		double u = px[i] - spx, v = py[i] - spy;
+	for (i = 0; i < p->n; i++) {
+		if (!(use >> i & 1))
+			continue;
+		double x = p->mx[i] - smx, y = p->my[i] - smy;
+		double u = p->px[i] - spx, v = p->py[i] - spy;
 
 		num_a += x * u + y * v;
 		num_b += x * v - y * u;
 		den += x * x + y * y;
 	}
-	if (den > 0) {
+	if (n > 1 && den > 0) {
 		t->a = num_a / den;
 		t->b = num_b / den;
 	}
@@ -233,17 +267,138 @@ fit(const double *mx, const double *my, const double *px, const double *py,
 	t->ty = spy - (t->b * smx + t->a * smy);
 }
 
-/* Registers the scan against the template page from its anchors. */
-static void
-registration(const struct page_match *m, const struct ocr_result *r, int ppi,
+/* A transform a scanner can have made: near the scan's resolution, turned
+ * by a few degrees at most (the OCR turned the page upright). */
+static bool
+plausible(const struct xform *t, double scale)
+{
+	double s = hypot(t->a, t->b) / scale;
+
+	return s >= MIN_SCALE && s <= 1 / MIN_SCALE &&
+	    fabs(atan2(t->b, t->a)) <= MAX_TURN * M_PI / 180;
+}
+
+/* The pairs within tol millimetres of where t puts them. */
+static uint64_t
+agreeing(const struct xform *t, const struct pairs *p, double tol)
+{
+	uint64_t set = 0;
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (miss(t, p, i) <= tol * hypot(t->a, t->b))
+			set |= (uint64_t)1 << i;
+	return set;
+}
+
+static size_t
+count(uint64_t set)
+{
+	return (size_t)__builtin_popcountll(set);
+}
+
+/* Fits t to the pairs in use, then drops the one farthest from the fit,
+ * and fits again, while it lies more than tol millimetres off and more
+ * than keep pairs are left; returns the pairs kept. */
+static uint64_t
+fit_trimmed(const struct pairs *p, uint64_t use, double tol, size_t keep,
+    double scale, struct xform *t)
+{
+	size_t i;
+
+	fit(p, use, scale, t);
+	while (count(use) > keep) {
+		size_t worst = 0;
+		double wd = -1;
+
+		for (i = 0; i < p->n; i++)
+			if ((use >> i & 1) && miss(t, p, i) > wd) {
+				wd = miss(t, p, i);
+				worst = i;
+			}
+		if (wd <= tol * hypot(t->a, t->b))
+			break;
+		use &= ~((uint64_t)1 << worst);
+		fit(p, use, scale, t);
+	}
+	return use;
+}
+
+/* The other way, when dropping the worst anchors one at a time leaves a
+ * poor fit: every two anchors propose a transform, the plausible one
+ * most others agree with (within tol) wins, and the fit is made again
+ * from those.  Robust to any number of misread anchors as long as the
+ * agreeing ones are the most. */
+static uint64_t
+fit_consensus(const struct pairs *p, double tol, double scale,
     struct xform *t)
 {
-	double mx[64], my[64], px[64], py[64], scale = ppi / 25.4;
-	size_t n = 0, i;
+	uint64_t best = 0;
+	size_t i, k;
 
-	t->a = scale;
-	t->b = t->tx = t->ty = 0;
-	for (i = 0; i < m->p->nanchors && n < 64; i++) {
+	for (i = 0; i < p->n; i++)
+		for (k = i + 1; k < p->n; k++) {
+			uint64_t two = (uint64_t)1 << i | (uint64_t)1 << k, set;
+			struct xform c;
+
+			fit(p, two, scale, &c);
+			if (!plausible(&c, scale))
+				continue;
+			set = agreeing(&c, p, tol);
+			if (count(set) > count(best))
+				best = set;
+		}
+	return best;
+}
+
+/* The quality of fit t over the pairs in use, against what the template
+ * needs of a page: at least need anchors, none farther than its
+ * max_residual. */
+static void
+quality(const struct xform *t, const struct pairs *p, uint64_t use,
+    size_t need, const struct page_match *m, double scale, struct page_fit *q)
+{
+	double mm = hypot(t->a, t->b), sum = 0, d;
+	size_t i;
+
+	memset(q, 0, sizeof(*q));
+	q->total = m->p->nanchors;
+	for (i = 0; i < p->n; i++) {
+		if (!(use >> i & 1))
+			continue;
+		q->found++;
+		q->found_mask |= (uint64_t)1 << p->idx[i];
+		d = miss(t, p, i) / mm;
+		sum += d;
+		q->residual_max_mm = fmax(q->residual_max_mm, d);
+	}
+	q->residual_mm = q->found ? sum / q->found : 0;
+	q->aligned = q->found >= need && q->found >= 2 &&
+	    q->residual_max_mm <= m->t->registration.max_residual &&
+	    plausible(t, scale);
+}
+
+/* Registers the scan against the template page from its anchors, and
+ * tells how well it fits in *q.  Anchors found in the wrong place (a
+ * misread, a namesake) are dropped, the worst first, as long as enough
+ * are left; when that does not leave a good fit, the anchors that agree
+ * most are looked for among all (fit_consensus). */
+static void
+registration(const struct page_match *m, const struct ocr_result *r, int ppi,
+    struct xform *t, struct page_fit *q)
+{
+	const struct tpl_registration *reg = &m->t->registration;
+	double scale = ppi / 25.4, tol = reg->max_residual;
+	size_t need = reg->min_anchors < m->p->nanchors ? reg->min_anchors :
+	    m->p->nanchors;
+	struct pairs p;
+	struct xform other;
+	struct page_fit q2;
+	uint64_t use;
+	size_t i;
+
+	p.n = 0;
+	for (i = 0; i < m->p->nanchors && p.n < MAX_ANCHORS; i++) {
 		const struct tpl_anchor *a = &m->p->anchors[i];
 		long w = find_phrase(r, a->text, a->x * scale, a->y * scale);
 
@@ -253,40 +408,27 @@ registration(const struct page_match *m, const struct ocr_result *r, int ppi,
 		if (fabs(r->words[w].x - a->x * scale) > 25 * scale ||
 		    fabs(r->words[w].y - a->y * scale) > 25 * scale)
 			continue;
-		mx[n] = a->x;
-		my[n] = a->y;
-		px[n] = r->words[w].x;
-		py[n] = r->words[w].y;
-		n++;
+		p.mx[p.n] = a->x;
+		p.my[p.n] = a->y;
+		p.px[p.n] = r->words[w].x;
+		p.py[p.n] = r->words[w].y;
+		p.idx[p.n] = i;
+		p.n++;
 	}
-	if (n == 1) {
-		t->tx = px[0] - scale * mx[0];
-		t->ty = py[0] - scale * my[0];
+	use = p.n >= 64 ? UINT64_MAX : ((uint64_t)1 << p.n) - 1;
+	use = fit_trimmed(&p, use, ANCHOR_AGREE_MM, 3, scale, t);
+	use = fit_trimmed(&p, use, tol, need, scale, t);
+	quality(t, &p, use, need, m, scale, q);
+	if (q->aligned || p.n < 3)
 		return;
-	}
-	if (n < 2)
+	use = fit_consensus(&p, tol, scale, &other);
+	if (count(use) < 2)
 		return;
-	fit(mx, my, px, py, n, t);
-	/* Drop anchors read in the wrong place, one at a time. */
-	while (n > 3) {
-		size_t worst = 0;
-		double wd = 0;
-
-		for (i = 0; i < n; i++) {
-			double x, y;
-			apply(t, mx[i], my[i], &x, &y);
-			double d = hypot(x - px[i], y - py[i]);
-			if (d > wd) {
-				wd = d;
-				worst = i;
-			}
-		}
-		if (wd < 2.0 * scale)
-			break;
-		mx[worst] = mx[n - 1]; my[worst] = my[n - 1];
-		px[worst] = px[n - 1]; py[worst] = py[n - 1];
-		n--;
-		fit(mx, my, px, py, n, t);
+	use = fit_trimmed(&p, use, tol, need, scale, &other);
+	quality(&other, &p, use, need, m, scale, &q2);
+	if (q2.aligned) {
+		*t = other;
+		*q = q2;
 	}
 }
 
@@ -554,10 +696,25 @@ read_signature(struct extract_field *e, const struct xform *t, PIX *bin,
 	judge(e, threshold);
 }
 
+/* A field on a page not aligned: what was read may come from the wrong
+ * place, so nothing is ok; a person looks at each, told why (an invalid
+ * value keeps its own reason). */
+static void
+not_aligned(struct extract_field *e)
+{
+	if (strcmp(e->status, "invalid") == 0)
+		return;
+	if (strcmp(e->status, "ok") == 0)
+		e->status = "uncertain";
+	else if (strcmp(e->status, "empty") == 0)
+		e->status = "missing";
+	snprintf(e->r.why, sizeof(e->r.why), "%s", EXTRACT_NOT_ALIGNED);
+}
+
 int
 extract_fields(const struct page_match *m, PIX *bin, int ppi,
     const struct ocr_result *r, extract_reread reread, void *arg,
-    struct extract_field **out, size_t *nout)
+    struct extract_field **out, size_t *nout, struct page_fit *fit)
 {
 	struct extract_field *v;
 	struct xform t;
@@ -566,7 +723,7 @@ extract_fields(const struct page_match *m, PIX *bin, int ppi,
 
 	if (ppi <= 0)
 		ppi = 300;
-	registration(m, r, ppi, &t);
+	registration(m, r, ppi, &t, fit);
 	mm = hypot(t.a, t.b);		/* pixels per millimetre of the scan */
 	v = xcalloc(m->p->nfields ? m->p->nfields : 1, sizeof(*v));
 	for (i = 0; i < m->p->nfields; i++) {
@@ -589,6 +746,8 @@ extract_fields(const struct page_match *m, PIX *bin, int ppi,
 			read_text(&v[i], &t, r, bin, mm, threshold, reread,
 			    arg);
 		}
+		if (!fit->aligned)
+			not_aligned(&v[i]);
 	}
 	*out = v;
 	*nout = m->p->nfields;

@@ -17,6 +17,18 @@ struct page_match {
 	double			 score;		/* phrases found, 0 .. 1 */
 };
 
+/* How well a page fits its template: the anchors the fit kept (bit i:
+ * the page's anchor i), and how far the fit puts them from where OCR
+ * read them. */
+struct page_fit {
+	size_t			 found, total;	/* anchors */
+	uint64_t		 found_mask;
+	double			 residual_mm;	/* mean */
+	double			 residual_max_mm;
+	bool			 aligned;	/* the template's registration
+						   settings are met */
+};
+
 struct extract_field {
 	const struct tpl_field	*f;
 	struct field_result	 r;		/* value and check */
@@ -41,10 +53,13 @@ typedef char *(*extract_reread)(void *arg, int x, int y, int w, int h,
     double *conf);
 /* Reads the fields of a matched page, given in black and white (bw, 1 bit
  * per pixel, the caller's); *out (n of them) is the caller's, freed with
- * extract_fields_free.  reread may be NULL. */
+ * extract_fields_free.  reread may be NULL.
+ * The page's fit is told in *fit; on a page not aligned no field is ok:
+ * each goes to a person with the why EXTRACT_NOT_ALIGNED. */
+#define EXTRACT_NOT_ALIGNED	"page not aligned"
 int	extract_fields(const struct page_match *m, struct Pix *bw, int ppi,
 	    const struct ocr_result *r, extract_reread reread, void *arg,
-	    struct extract_field **out, size_t *n);
+	    struct extract_field **out, size_t *n, struct page_fit *fit);
 void	extract_fields_free(struct extract_field *, size_t n);
 
 #endif

@@ -409,6 +409,7 @@ send_fields(struct job *j, struct ocr *o, uint32_t seq, PIX *page, PIX *bw,
 	struct extract_field *v = NULL;
 	struct form_reading one;
 	struct form_page fp;
+	struct page_fit fit;
 	struct msg m;
 	size_t n = 0, i;
 	struct reread_ctx rc = { o, page, pixGetXRes(page) };
@@ -416,13 +417,19 @@ send_fields(struct job *j, struct ocr *o, uint32_t seq, PIX *page, PIX *bw,
 	if (!page_form(j, seq, r, &pm))
 		return;
 	if (extract_fields(&pm, bw, pixGetXRes(page), r, reread, &rc, &v,
-	    &n) != 0)
+	    &n, &fit) != 0)
 		return;
 	/* The protocol's reading of one page, its strings borrowed. */
 	fp.page = seq;
 	fp.form = pm.t->id;
 	fp.form_page = (uint32_t)pm.p->n;
 	fp.score = pm.score;
+	fp.anchors_found = (uint32_t)fit.found;
+	fp.anchors_total = (uint32_t)fit.total;
+	fp.anchors_mask = fit.found_mask;
+	fp.residual_mm = fit.residual_mm;
+	fp.residual_max_mm = fit.residual_max_mm;
+	fp.aligned = fit.aligned;
 	one.forms = &fp;
 	one.nforms = 1;
 	one.fields = xcalloc(n, sizeof(*one.fields));

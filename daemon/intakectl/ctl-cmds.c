@@ -153,9 +153,11 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "daemon or a database, and prints one JSON\nobject per "
 		    "file: the form (null when no template matches), the "
 		    "pages, and\nevery field with its value, status (ok, "
-		    "empty, missing, uncertain,\ninvalid), confidence, page "
-		    "and what OCR read.  --templates: a folder of\ntemplates "
-		    "instead of the configured and shipped ones.\n",
+		    "empty, missing, uncertain,\ninvalid), confidence, page, "
+		    "what OCR read and why a person must look;\nthen how "
+		    "each page fits its template (anchors found, residual "
+		    "in mm,\naligned or not).  --templates: a folder of "
+		    "templates instead of the\nconfigured and shipped ones.\n",
 		.opts = "json templates=",
 		.minargs = 1, .maxargs = -1,
 		.perm = CTL_ANYONE, .served = false,

@@ -50,6 +50,40 @@ print_field(const struct tpl_field *tf, const struct read_field *f,
 	printf(",\"box\":[%d,%d,%d,%d]}", f->x, f->y, f->w, f->h);
 }
 
+/* How the delivery's page, read as the i-th page of form t, fits the
+ * template: the anchors found and those missing, the residual of the
+ * fit, whether it counts as aligned (intake-template(5), REGISTRATION). */
+static void
+print_fit(const struct template *t, size_t i, const struct form_reading *r,
+    uint32_t page, bool *first)
+{
+	const struct tpl_page *tp = &t->pages[i];
+	const struct form_page *f = NULL;
+	bool one = true;
+	size_t k;
+
+	for (k = 0; k < r->nforms && f == NULL; k++)
+		if (r->forms[k].page == page &&
+		    r->forms[k].form_page == (uint32_t)tp->n &&
+		    strcmp(r->forms[k].form, t->id) == 0)
+			f = &r->forms[k];
+	if (f == NULL)
+		return;
+	printf("%s{\"page\":%u,\"form_page\":%d,\"anchors\":{\"found\":%u,"
+	    "\"total\":%u,\"missing\":[", *first ? "" : ",", page, tp->n,
+	    f->anchors_found, f->anchors_total);
+	*first = false;
+	for (k = 0; k < tp->nanchors && k < JOBMSG_MAX_ANCHORS; k++)
+		if (!(f->anchors_mask >> k & 1)) {
+			printf("%s", one ? "" : ",");
+			one = false;
+			json_str(stdout, tp->anchors[k].text);
+		}
+	printf("]},\"residual_mm\":%.2f,\"residual_max_mm\":%.2f,"
+	    "\"aligned\":%s}", f->residual_mm, f->residual_max_mm,
+	    f->aligned ? "true" : "false");
+}
+
 static void
 print_result(const char *file, struct template *const *tpls, size_t ntpls,
     const struct job_collect *j, bool failed)
@@ -73,7 +107,12 @@ print_result(const char *file, struct template *const *tpls, size_t ntpls,
 			    tf->name) : NULL, page, &first);
 		}
 	}
-	fputs("},\"errors\":[", stdout);
+	fputs("},\"registration\":[", stdout);
+	first = true;
+	for (i = 0; t != NULL && i < t->npages; i++)
+		print_fit(t, i, &j->reading, form_page_of(&j->reading, t->id,
+		    t->pages[i].n), &first);
+	fputs("],\"errors\":[", stdout);
 	first = true;
 	if (j->refused != NULL) {
 		json_str(stdout, j->refused);

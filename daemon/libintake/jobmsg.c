@@ -520,6 +520,12 @@ static const struct field form_fields[] = {
 	F(K_STR, struct form_page, form, 0),
 	F(K_U32, struct form_page, form_page, 0),
 	F(K_FIX, struct form_page, score, JOBMSG_SCORE_SCALE),
+	F(K_U32, struct form_page, anchors_found, 0),
+	F(K_U32, struct form_page, anchors_total, 0),
+	F(K_U64, struct form_page, anchors_mask, 0),
+	F(K_FIX, struct form_page, residual_mm, JOBMSG_MM_SCALE),
+	F(K_FIX, struct form_page, residual_max_mm, JOBMSG_MM_SCALE),
+	F(K_BOOL, struct form_page, aligned, 0),
 };
 
 #define RF(kind, member, max)	F(kind, struct read_field, member, max)
@@ -544,7 +550,20 @@ jobmsg_fields_put(struct msg *m, const struct form_reading *r)
 	put_list(m, &fields_codec, &r->forms[0], r->fields, r->nfields);
 }
 
-/* Every field is of the page of the form; there is no page 0. */
+/* A fit tells as many anchors found as its mask has, among the page's
+ * anchors, and no more of those than JOBMSG_MAX_ANCHORS. */
+static bool
+fit_ok(const struct form_page *f)
+{
+	return f->anchors_total <= JOBMSG_MAX_ANCHORS &&
+	    f->anchors_found <= f->anchors_total &&
+	    (uint32_t)__builtin_popcountll(f->anchors_mask) ==
+	    f->anchors_found && (f->anchors_total == JOBMSG_MAX_ANCHORS ||
+	    f->anchors_mask >> f->anchors_total == 0);
+}
+
+/* Every field is of the page of the form; there is no page 0; the fit
+ * holds together. */
 int
 jobmsg_fields_get(struct msg *m, struct form_reading *r)
 {
@@ -554,7 +573,7 @@ jobmsg_fields_get(struct msg *m, struct form_reading *r)
 	r->forms = xcalloc(1, sizeof(*r->forms));
 	r->nforms = 1;
 	r->fields = get_list(m, &fields_codec, r->forms, &r->nfields);
-	if (r->fields == NULL || r->forms->page == 0) {
+	if (r->fields == NULL || r->forms->page == 0 || !fit_ok(r->forms)) {
 		form_reading_release(r);
 		return JOBMSG_EPROTO;
 	}

@@ -38,6 +38,8 @@
 #define JOBMSG_CONF_SCALE	100	/* a word's confidence: 0 .. 10000 */
 #define JOBMSG_SCORE_SCALE	1000	/* a form's score, a field's
 					   confidence: thousandths */
+#define JOBMSG_MM_SCALE		1000	/* a fit's residual: micrometres */
+#define JOBMSG_MAX_ANCHORS	64	/* anchors of a page told about */
 
 /* The names of the files a worker writes in the output folder. */
 #define JOBMSG_PAGE_PREFIX	"page-"
@@ -133,6 +135,11 @@ struct form_page {
 	char		*form;		/* the template's id */
 	uint32_t	 form_page;	/* which page of it */
 	double		 score;
+	/* how well the page fits the template (extract.h's page_fit) */
+	uint32_t	 anchors_found, anchors_total;	/* at most 64 */
+	uint64_t	 anchors_mask;	/* bit i: the page's anchor i found */
+	double		 residual_mm, residual_max_mm;
+	bool		 aligned;	/* false: no field of the page is ok */
 };
 
 struct form_reading {

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define PROTO_MAGIC		0x494e544bu	/* "INTK" */
-#define PROTO_VERSION		3	/* 3: MSG_DEFERRED */
+#define PROTO_VERSION		4	/* 3: MSG_DEFERRED; 4: fit in MSG_FIELDS */
 #define PROTO_MAX_PAYLOAD	(1u << 20)
 #define PROTO_MAX_FDS		3
 

@@ -208,6 +208,39 @@ page_read(struct problems *l, xmlNode *n, struct template *t)
 		    "register a scan", p->n);
 }
 
+/* <registration min-anchors="3" max-residual="1.5"/>: both optional. */
+static void
+registration_read(struct problems *l, xmlNode *n, struct tpl_registration *r)
+{
+	double anchors = num(n, "min-anchors", TPL_MIN_ANCHORS);
+
+	r->line = (int)xmlGetLineNo(n);
+	r->max_residual = num(n, "max-residual", TPL_MAX_RESIDUAL);
+	if (anchors < 2 || anchors > 64 || anchors != (size_t)anchors)
+		problem_at(l, r->line, "registration: min-anchors is a whole "
+		    "number from 2 to 64");
+	else
+		r->min_anchors = (size_t)anchors;
+	if (!(r->max_residual > 0 && r->max_residual <= 25))
+		problem_at(l, r->line, "registration: max-residual is above 0 "
+		    "and at most 25 mm");
+}
+
+/* A page that has fewer anchors than a stated minimum could never be
+ * aligned; without a statement, such a page needs all of its own. */
+static void
+registration_check(struct problems *l, struct template *t)
+{
+	size_t i;
+
+	for (i = 0; t->registration.line > 0 && i < t->npages; i++)
+		if (t->pages[i].nanchors < t->registration.min_anchors)
+			problem_at(l, t->registration.line, "registration: "
+			    "min-anchors is %zu, but page %d has %zu anchors",
+			    t->registration.min_anchors, t->pages[i].n,
+			    t->pages[i].nanchors);
+}
+
 int
 template_load(const char *path, struct template **out)
 {
@@ -228,6 +261,8 @@ template_load(const char *path, struct template **out)
 	t->id = xmlsafe_attr(root, "id");
 	t->version = count_attr(&l, root, "version", 1);
 	t->threshold = 0.8;
+	t->registration.min_anchors = TPL_MIN_ANCHORS;
+	t->registration.max_residual = TPL_MAX_RESIDUAL;
 	for (n = root->children; n != NULL; n = n->next) {
 		if (xmlsafe_is(n, "title"))
 			t->title = xmlsafe_text(n);
@@ -239,9 +274,12 @@ template_load(const char *path, struct template **out)
 		else if (xmlsafe_is(n, "threshold"))
 			t->threshold = strtod((const char *)n->children ?
 			    (const char *)n->children->content : "0.8", NULL);
+		else if (xmlsafe_is(n, "registration"))
+			registration_read(&l, n, &t->registration);
 		else if (xmlsafe_is(n, "page"))
 			page_read(&l, n, t);
 	}
+	registration_check(&l, t);
 	if (t->id == NULL)
 		t->id = xstrdup("");
 	if (t->lang == NULL)

@@ -38,6 +38,18 @@ struct tpl_anchor {
 	int		 line;
 };
 
+/* When a page counts as aligned to its template (<registration>): the
+ * fit keeps at least min_anchors anchors (all of a page's when it has
+ * fewer), none farther than max_residual millimetres from where the fit
+ * puts it. */
+#define TPL_MIN_ANCHORS		3	/* <registration min-anchors> */
+#define TPL_MAX_RESIDUAL	1.5	/* <registration max-residual>, mm */
+struct tpl_registration {
+	size_t		 min_anchors;
+	double		 max_residual;	/* mm */
+	int		 line;
+};
+
 struct tpl_page {
 	int		 n;
 	double		 width, height;
@@ -58,6 +70,7 @@ struct template {
 	char		*lang;
 	int		 lang_line;	/* where <lang> is */
 	double		 threshold;
+	struct tpl_registration registration;
 	struct tpl_page	*pages;
 	size_t		 npages;
 };

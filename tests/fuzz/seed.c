@@ -106,7 +106,8 @@ protocol(void)
 	struct page_row p = { 1, S("scan.tif"), S("batch/scan_01.tif"), 1,
 	    2480, 3508, 8, 300, 300, S(SHA), S("page-0001.png"), 123456, true,
 	    90, -0.75, 93, S("Antrag Baugenehmigung"), words, 2 };
-	struct form_page fp = { 1, S("BA-1"), 1, 0.912 };
+	struct form_page fp = { 1, S("BA-1"), 1, 0.912, 6, 7, 0x5f, 0.11,
+	    0.34, true };
 	struct read_field rf[2] = {
 		{ 1, S("applicant_name"), S("text"), S("Müller, Anna"),
 		  S("Müller, Anna|"), NULL, S("ok"), 0.93, 200, 600, 1800, 110 },

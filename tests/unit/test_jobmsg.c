@@ -183,12 +183,16 @@ ocr_msg(struct msg *m)
 	ocr_msg_n(m, 1, 3);
 }
 
+/* A reading of page seq: n fields, the form and fit of fit. */
 static void
-fields_msg_n(struct msg *m, uint32_t seq, size_t n)
+fields_msg_fit(struct msg *m, uint32_t seq, size_t n,
+    const struct form_page *fit)
 {
-	struct form_page fp = { seq, (char *)"BA-1", 2, 0.875 };
+	struct form_page fp = *fit;
 	struct form_reading r = { &fp, 1, NULL, n };
 	size_t i;
+
+	fp.page = seq;
 
 	r.fields = xcalloc(n, sizeof(*r.fields));
 	for (i = 0; i < n; i++) {
@@ -209,6 +213,16 @@ fields_msg_n(struct msg *m, uint32_t seq, size_t n)
 	}
 	jobmsg_fields_put(m, &r);
 	free(r.fields);
+}
+
+/* Anchors 0, 2 and 3 of 5 found, a little off. */
+static const struct form_page fit5 = { 0, (char *)"BA-1", 2, 0.875, 3, 5,
+	0xd, 0.25, 0.5, true };
+
+static void
+fields_msg_n(struct msg *m, uint32_t seq, size_t n)
+{
+	fields_msg_fit(m, seq, n, &fit5);
 }
 
 static void
@@ -746,6 +760,12 @@ START_TEST(test_fields)
 	ck_assert_str_eq(rd.forms[0].form, "BA-1");
 	ck_assert_uint_eq(rd.forms[0].form_page, 2);
 	ck_assert(rd.forms[0].score == 0.875);
+	ck_assert_uint_eq(rd.forms[0].anchors_found, 3);
+	ck_assert_uint_eq(rd.forms[0].anchors_total, 5);
+	ck_assert_uint_eq(rd.forms[0].anchors_mask, 0xd);
+	ck_assert(rd.forms[0].residual_mm == 0.25);
+	ck_assert(rd.forms[0].residual_max_mm == 0.5);
+	ck_assert(rd.forms[0].aligned);
 	ck_assert_uint_eq(rd.nfields, 2);
 	ck_assert_uint_eq(rd.fields[0].page, 3);
 	ck_assert_str_eq(rd.fields[0].name, "date");
@@ -780,6 +800,33 @@ START_TEST(test_fields)
 	fields_msg_n(&m, 0, 1);
 	ck_assert_int_eq(fields_dec(&m), JOBMSG_EPROTO);
 	msg_release(&m);
+
+	/* a fit that does not hold together: more found than the page has,
+	   a count other than the mask's, a mask beyond the page's anchors,
+	   more anchors than a page may have; 64 of 64 is fine */
+	{
+		static const struct { uint32_t found, total; uint64_t mask;
+		    int rc; } c[] = {
+			{ 3, 2, 0x7, JOBMSG_EPROTO },
+			{ 2, 5, 0x7, JOBMSG_EPROTO },
+			{ 3, 3, 0xb, JOBMSG_EPROTO },
+			{ 0, 65, 0, JOBMSG_EPROTO },
+			{ 64, 64, UINT64_MAX, 0 },
+			{ 0, 0, 0, 0 },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+			struct form_page f = fit5;
+
+			f.anchors_found = c[k].found;
+			f.anchors_total = c[k].total;
+			f.anchors_mask = c[k].mask;
+			fields_msg_fit(&m, 1, 1, &f);
+			ck_assert_msg(fields_dec(&m) == c[k].rc, "case %zu", k);
+			msg_release(&m);
+		}
+	}
 }
 END_TEST
 
