@@ -560,14 +560,21 @@ daemon_loop(struct daemon *d)
 		for (i = 0; i < d->ninboxes; i++) {
 			struct inbox_run *r = &d->inboxes[i];
 
-			if (r->next_scan < wake)
-				wake = r->next_scan;
-			if (r->scan.next_check != 0 && r->scan.next_check < wake)
-				wake = r->scan.next_check;
-			if (r->dirty && r->last_scan + 50 < wake)
-				wake = r->last_scan + 50;
-			if (r->ready != NULL)
+			/* While intake waits for a passing error, the inboxes
+			 * wait too (until wait.next, above), without spinning. */
+			bool held = transient_waiting(&d->ledger.wait, mono);
+
+			if (!held && r->ready != NULL)
 				wake = mono;	/* the next batch */
+			else if (!held) {
+				if (r->next_scan < wake)
+					wake = r->next_scan;
+				if (r->scan.next_check != 0 &&
+				    r->scan.next_check < wake)
+					wake = r->scan.next_check;
+				if (r->dirty && r->last_scan + 50 < wake)
+					wake = r->last_scan + 50;
+			}
 			pfd[i].fd = watch_fd(r->watch);
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
