@@ -78,11 +78,7 @@ uint_prop(xmlNode *n, const char *name, unsigned dflt)
 void
 dir_list_release(struct dir_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->dirs[i]);
-	free(l->dirs);
+	strv_free(l->dirs, l->n);
 	free(l->lines);
 	memset(l, 0, sizeof(*l));
 }
@@ -90,12 +86,8 @@ dir_list_release(struct dir_list *l)
 static void
 inbox_release(struct inbox_conf *in)
 {
-	size_t i;
-
 	free(in->path);
-	for (i = 0; i < in->nignore; i++)
-		free(in->ignore[i]);
-	free(in->ignore);
+	strv_free(in->ignore, in->nignore);
 	free(in->rejected);
 	free(in->workflow);
 	dir_list_release(&in->templates);

@@ -1413,7 +1413,6 @@ expr_eval(const struct expr *e, const struct expr_env *env, bool *result,
 {
 	static const struct expr_env none;
 	struct eval *ev;
-	size_t i;
 
 	*result = false;
 	if (explanation != NULL)
@@ -1431,9 +1430,7 @@ expr_eval(const struct expr *e, const struct expr_env *env, bool *result,
 		out_finish(ev);
 		*explanation = xstrdup(ev->out);
 	}
-	for (i = 0; i < ev->nkept; i++)
-		free(ev->kept[i]);
-	free(ev->kept);
+	strv_free(ev->kept, ev->nkept);
 	free(ev->vals);
 	free(ev);
 	return INTAKE_OK;
