@@ -1177,27 +1177,39 @@ eval_node(struct eval *ev, int i)
 
 /* ---- explanation -------------------------------------------------------- */
 
-static void
-out(struct eval *ev, const char *s)
+/* Appends text formatted as printf's to the explanation; what does not
+ * fit is cut (out_finish marks the cut). */
+static void PRINTF_LIKE(2, 3)
+outf(struct eval *ev, const char *fmt, ...)
 {
-	size_t n = strlen(s);
+	size_t room = EXPLAIN_MAX - ev->len;
+	va_list ap;
+	int n;
 
 	if (ev->cut)
 		return;
-	if (n > EXPLAIN_MAX - ev->len) {
-		n = EXPLAIN_MAX - ev->len;
+	va_start(ap, fmt);
+	n = vsnprintf(ev->out + ev->len, room + 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > room) {
+		n = (int)room;
 		ev->cut = true;
 	}
-	memcpy(ev->out + ev->len, s, n);
-	ev->len += n;
+	ev->len += (size_t)n;
+}
+
+static void
+out(struct eval *ev, const char *s)
+{
+	outf(ev, "%s", s);
 }
 
 static void
 out_quoted(struct eval *ev, const char *s)
 {
-	out(ev, "'");
-	out(ev, s);
-	out(ev, "'");
+	outf(ev, "'%s'", s);
 }
 
 /* Ends the text, with "..." in place of what did not fit (no UTF-8
@@ -1246,27 +1258,22 @@ out_name(struct eval *ev, const struct node *n)
 	case K_FIELD:
 	case K_STATUS:
 	case K_CONF:
-		out(ev, "field.");
-		out(ev, n->str);
-		out(ev, n->kind == K_STATUS ? ".status" :
+		outf(ev, "field.%s%s", n->str, n->kind == K_STATUS ? ".status" :
 		    n->kind == K_CONF ? ".confidence" : "");
 		break;
 	case K_MISSING:
-		out(ev, "missing('");
-		out(ev, n->str);
-		out(ev, "')");
+		outf(ev, "missing('%s')", n->str);
 		break;
 	case K_DUP:
 		out(ev, "duplicate(");
 		for (k = 0; k < n->nargs; k++) {
-			out(ev, k == 0 ? "field." : ", field.");
-			out(ev, ev->e->nodes[n->args[k]].str);
+			outf(ev, "%sfield.%s", k == 0 ? "" : ", ",
+			    ev->e->nodes[n->args[k]].str);
 		}
 		out(ev, ")");
 		break;
 	default:
-		out(ev, funcs[n->func].name);
-		out(ev, "()");
+		outf(ev, "%s()", funcs[n->func].name);
 		break;
 	}
 }
@@ -1280,7 +1287,6 @@ show(struct eval *ev, int i, bool inner)
 {
 	const struct node *n = &ev->e->nodes[i];
 	const struct val *v = &ev->vals[i];
-	char buf[32];
 	size_t k;
 
 	switch (n->kind) {
@@ -1320,18 +1326,14 @@ show(struct eval *ev, int i, bool inner)
 		else
 			out(ev, v->text);
 		if (n->kind == K_DUP && v->truth) {
-			snprintf(buf, sizeof(buf), "%" PRId64, v->other);
-			out(ev, " (case ");
-			out(ev, buf);
+			outf(ev, " (case %" PRId64, v->other);
 			for (k = 0; k < n->nargs; k++) {
 				out(ev, k == 0 ? " has " : ", ");
 				out_quoted(ev, ev->vals[n->args[k]].text);
 			}
 			out(ev, ")");
 		} else if (n->kind == K_DUP && v->why != NULL) {
-			out(ev, " (");
-			out(ev, v->why);
-			out(ev, ")");
+			outf(ev, " (%s)", v->why);
 		}
 		out(ev, inner ? ")" : "");
 		break;
@@ -1393,9 +1395,7 @@ explain(struct eval *ev, int i)
 			break;
 		}
 		show(ev, n->a, false);
-		out(ev, " ");
-		out(ev, cmp_sym[n->op]);
-		out(ev, " ");
+		outf(ev, " %s ", cmp_sym[n->op]);
 		show(ev, n->b, false);
 		break;
 	default:
