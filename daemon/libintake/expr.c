@@ -668,6 +668,21 @@ parse_primary(struct parser *p)
 	}
 }
 
+/* The operand of a prefix operator, the current token: past the operator,
+ * parsed by next (one level deeper) and of type want (what says what the
+ * operator needs when it is not); its node, or -1. */
+static int
+parse_operand(struct parser *p, size_t at, int (*next)(struct parser *),
+    enum expr_type want, const char *what)
+{
+	int a;
+
+	if (enter(p, at) == -1 || lex(p) == -1 || (a = next(p)) == -1)
+		return -1;
+	p->depth--;
+	return need(p, a, want, what) == -1 ? -1 : a;
+}
+
 /* unary: '-' unary | primary; the minus of a literal is folded into it */
 static int
 parse_unary(struct parser *p)
@@ -679,10 +694,8 @@ parse_unary(struct parser *p)
 
 	if (p->tok.kind != T_MINUS)
 		return parse_primary(p);
-	if (enter(p, at) == -1 || lex(p) == -1 || (a = parse_unary(p)) == -1)
-		return -1;
-	p->depth--;
-	if (need(p, a, EXPR_NUMBER, "'-' needs a number") == -1)
+	if ((a = parse_operand(p, at, parse_unary, EXPR_NUMBER,
+	    "'-' needs a number")) == -1)
 		return -1;
 	n = NODE(p, a);
 	if (n->kind != K_NUM)
@@ -764,10 +777,8 @@ parse_not(struct parser *p)
 
 	if (!tok_is(p, "not"))
 		return parse_cmp(p);
-	if (enter(p, at) == -1 || lex(p) == -1 || (a = parse_not(p)) == -1)
-		return -1;
-	p->depth--;
-	if (need(p, a, EXPR_BOOL, "'not' needs true/false") == -1)
+	if ((a = parse_operand(p, at, parse_not, EXPR_BOOL,
+	    "'not' needs true/false")) == -1)
 		return -1;
 	return mkop(p, K_NOT, EXPR_BOOL, a, -1, at);
 }
