@@ -291,23 +291,6 @@ load_inbox(struct config *c, const char *file, xmlNode *n)
 			load_dirs(&in->templates, file, k);
 }
 
-/* Splits a list of names separated by blanks or commas. */
-static void
-names_split(const char *s, char ***out, size_t *n)
-{
-	while (s != NULL && *s != '\0') {
-		size_t len;
-
-		s += strspn(s, " ,\t\n");
-		if ((len = strcspn(s, " ,\t\n")) == 0)
-			break;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		if (((*out)[(*n)++] = strndup(s, len)) == NULL)
-			fatal("out of memory");
-		s += len;
-	}
-}
-
 static void
 load_role(struct config *c, xmlNode *n)
 {

@@ -168,6 +168,10 @@ int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* The names of the *.xml files of dir (no hidden ones), sorted; the
  * vector and names are the caller's.  0 or -errno. */
 int	 xml_files(const char *dir, char ***names, size_t *n);
+/* Splits a list of names separated by blanks or commas ("clerk,
+ * supervisor") and appends each to the *n of *out (the caller's, freed
+ * with strv_free); s NULL: none. */
+void	 names_split(const char *s, char ***out, size_t *n);
 /* Frees n strings of v, then v. */
 void	 strv_free(char **v, size_t n);
 /* Closes fd unless it is -1 (none). */

@@ -390,3 +390,19 @@ strv_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+void
+names_split(const char *s, char ***out, size_t *n)
+{
+	while (s != NULL && *s != '\0') {
+		size_t len;
+
+		s += strspn(s, " ,\t\n");
+		if ((len = strcspn(s, " ,\t\n")) == 0)
+			break;
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		if (((*out)[(*n)++] = strndup(s, len)) == NULL)
+			fatal("out of memory");
+		s += len;
+	}
+}

@@ -60,26 +60,6 @@ yes(xmlNode *n, const char *name)
 	return b;
 }
 
-/* Splits "clerk, supervisor" into names. */
-static void
-roles_split(const char *s, char ***out, size_t *n)
-{
-	const char *p = s;
-
-	while (p != NULL && *p != '\0') {
-		size_t len;
-
-		p += strspn(p, " ,\t\n");
-		if ((len = strcspn(p, " ,\t\n")) == 0)
-			break;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = strndup(p, len);
-		if ((*out)[*n - 1] == NULL)
-			fatal("out of memory");
-		p += len;
-	}
-}
-
 static bool
 strv_has(char *const *v, size_t n, const char *s)
 {
@@ -266,7 +246,7 @@ transition_read(struct lint *l, xmlNode *n, struct wf_state *s)
 	t->label = xmlsafe_attr(n, "label");
 	t->guard_text = xmlsafe_attr(n, "if");
 	if ((v = xmlsafe_attr(n, "roles")) != NULL) {
-		roles_split(v, &t->roles, &t->nroles);
+		names_split(v, &t->roles, &t->nroles);
 		free(v);
 	}
 	if (t->guard_text != NULL) {
@@ -321,7 +301,7 @@ state_read(struct lint *l, xmlNode *n, struct workflow *wf)
 		free(v);
 	}
 	if ((v = xmlsafe_attr(n, "roles")) != NULL) {
-		roles_split(v, &s->roles, &s->nroles);
+		names_split(v, &s->roles, &s->nroles);
 		free(v);
 	}
 	if ((v = xmlsafe_attr(n, "clock")) != NULL) {
