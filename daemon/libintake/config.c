@@ -138,10 +138,7 @@ config_add_inbox(struct config *c, const char *path)
 {
 	struct inbox_conf *in;
 
-	c->inboxes = xreallocarray(c->inboxes, c->ninboxes + 1,
-	    sizeof(*c->inboxes));
-	in = &c->inboxes[c->ninboxes++];
-	memset(in, 0, sizeof(*in));
+	in = array_add(&c->inboxes, &c->ninboxes, sizeof(*c->inboxes));
 	in->path = xstrdup(path);
 	in->mode = WATCH_AUTO;
 	in->poll_ms = 5000;
@@ -297,9 +294,7 @@ load_role(struct config *c, xmlNode *n)
 	struct role_conf *r;
 	char *v;
 
-	c->roles = xreallocarray(c->roles, c->nroles + 1, sizeof(*c->roles));
-	r = &c->roles[c->nroles++];
-	memset(r, 0, sizeof(*r));
+	r = array_add(&c->roles, &c->nroles, sizeof(*c->roles));
 	r->line = (int)xmlGetLineNo(n);
 	r->name = xmlsafe_attr(n, "name");
 	if ((v = xmlsafe_attr(n, "users")) != NULL) {

@@ -130,6 +130,11 @@ int	 rejected_open(const char *base, const char *rel, bool create, int *fd,
 /* util.c */
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
+/* Grows an array by one zeroed element at its end and returns that
+ * element: arrayp is the address of the array's pointer (of any object
+ * type: &c->roles), *n its count, counting the new one on return, size
+ * an element's bytes. */
+void	*array_add(void *arrayp, size_t *n, size_t size);
 char	*xstrdup(const char *s);
 /* Returns a malloc'd string owned by the caller. */
 char	*xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -41,6 +41,18 @@ xreallocarray(void *p, size_t n, size_t size)
 	return q;
 }
 
+void *
+array_add(void *arrayp, size_t *n, size_t size)
+{
+	char *v;
+
+	memcpy(&v, arrayp, sizeof(v));
+	v = xreallocarray(v, *n + 1, size);
+	memset(v + *n * size, 0, size);
+	memcpy(arrayp, &v, sizeof(v));
+	return v + (*n)++ * size;
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -94,9 +94,7 @@ action_read(struct lint *l, xmlNode *n, struct wf_action **v, size_t *nv)
 	struct wf_action *a;
 	xmlAttr *at;
 
-	*v = xreallocarray(*v, *nv + 1, sizeof(**v));
-	a = &(*v)[(*nv)++];
-	memset(a, 0, sizeof(*a));
+	a = array_add(v, nv, sizeof(**v));
 	a->line = (int)xmlGetLineNo(n);
 	a->use = xmlsafe_attr(n, "use");
 	if (a->use == NULL)
@@ -235,9 +233,7 @@ transition_read(struct lint *l, xmlNode *n, struct wf_state *s)
 	struct wf_transition *t;
 	char *v;
 
-	s->trans = xreallocarray(s->trans, s->ntrans + 1, sizeof(*s->trans));
-	t = &s->trans[s->ntrans++];
-	memset(t, 0, sizeof(*t));
+	t = array_add(&s->trans, &s->ntrans, sizeof(*s->trans));
 	t->line = (int)xmlGetLineNo(n);
 	t->on = xmlsafe_attr(n, "on");
 	t->to = xmlsafe_attr(n, "to");
@@ -281,10 +277,7 @@ state_read(struct lint *l, xmlNode *n, struct workflow *wf)
 	char *v;
 	size_t i;
 
-	wf->states = xreallocarray(wf->states, wf->nstates + 1,
-	    sizeof(*wf->states));
-	s = &wf->states[wf->nstates++];
-	memset(s, 0, sizeof(*s));
+	s = array_add(&wf->states, &wf->nstates, sizeof(*wf->states));
 	s->line = (int)xmlGetLineNo(n);
 	s->id = xmlsafe_attr(n, "id");
 	if (s->id == NULL)
