@@ -32,9 +32,7 @@ struct items {
 static struct item *
 item_new(struct items *l)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
-	return &l->v[l->n++];
+	return array_add(&l->v, &l->n, sizeof(*l->v));
 }
 
 static void

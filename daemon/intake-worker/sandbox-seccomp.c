@@ -143,6 +143,21 @@ sandbox_filter(void)
 	struct scmp_arg_cmp ownlimits = SCMP_A0(SCMP_CMP_EQ, 0);
 	struct scmp_arg_cmp otherlimits = SCMP_A0(SCMP_CMP_NE, 0);
 	uint32_t deny = SCMP_ACT_ERRNO(EPERM);
+	/* The calls allowed only with some arguments, refused with EPERM
+	 * with the others. */
+	const struct {
+		const char			*name;
+		const struct scmp_arg_cmp	*allow, *refuse;
+	} checked[] = {
+		/* signals only to itself: not to the other workers of its
+		 * user */
+		{ "kill", &self, &others },
+		{ "tgkill", &self, &others },
+		/* resource limits: its own only (0 is the calling process) */
+		{ "prlimit64", &ownlimits, &otherlimits },
+		/* threads, without new namespaces; no new processes */
+		{ "clone", &thread, &process },
+	};
 	scmp_filter_ctx ctx;
 	size_t i;
 	int rc = 0;
@@ -157,27 +172,16 @@ sandbox_filter(void)
 		rc = rule(ctx, SCMP_ACT_ALLOW, allowed[i], 0, NULL);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]) && rc == 0; i++)
 		rc = rule(ctx, deny, refused[i], 0, NULL);
-	/* Signals only to itself: not to the other workers of its user. */
-	if (rc == 0)
-		rc = rule(ctx, SCMP_ACT_ALLOW, "kill", 1, &self);
-	if (rc == 0)
-		rc = rule(ctx, deny, "kill", 1, &others);
-	if (rc == 0)
-		rc = rule(ctx, SCMP_ACT_ALLOW, "tgkill", 1, &self);
-	if (rc == 0)
-		rc = rule(ctx, deny, "tgkill", 1, &others);
-	/* Resource limits: its own only (0 is the calling process). */
-	if (rc == 0)
-		rc = rule(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &ownlimits);
-	if (rc == 0)
-		rc = rule(ctx, deny, "prlimit64", 1, &otherlimits);
-	/* Threads, without new namespaces; no new processes.  clone3 passes
-	 * its flags in memory the filter cannot read: "not implemented"
-	 * makes the C library fall back to clone, even in the logging mode. */
-	if (rc == 0)
-		rc = rule(ctx, SCMP_ACT_ALLOW, "clone", 1, &thread);
-	if (rc == 0)
-		rc = rule(ctx, deny, "clone", 1, &process);
+	for (i = 0; i < sizeof(checked) / sizeof(checked[0]) && rc == 0; i++) {
+		rc = rule(ctx, SCMP_ACT_ALLOW, checked[i].name, 1,
+		    checked[i].allow);
+		if (rc == 0)
+			rc = rule(ctx, deny, checked[i].name, 1,
+			    checked[i].refuse);
+	}
+	/* clone3 passes its flags in memory the filter cannot read: "not
+	 * implemented" makes the C library fall back to clone, even in the
+	 * logging mode. */
 	if (rc == 0)
 		rc = rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
 	if (rc == 0)

@@ -35,9 +35,7 @@ collect_release(struct job_collect *c)
 		jobmsg_attachment_release(&c->att[i]);
 	free(c->att);
 	jobmsg_manifest_release(&c->manifest);
-	for (i = 0; i < c->nwarnings; i++)
-		free(c->warnings[i]);
-	free(c->warnings);
+	strv_free(c->warnings, c->nwarnings);
 	free(c->pdf);
 	free(c->refused);
 	jobmsg_deferred_release(&c->deferred);

@@ -78,11 +78,7 @@ uint_prop(xmlNode *n, const char *name, unsigned dflt)
 void
 dir_list_release(struct dir_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->dirs[i]);
-	free(l->dirs);
+	strv_free(l->dirs, l->n);
 	free(l->lines);
 	memset(l, 0, sizeof(*l));
 }
@@ -90,12 +86,8 @@ dir_list_release(struct dir_list *l)
 static void
 inbox_release(struct inbox_conf *in)
 {
-	size_t i;
-
 	free(in->path);
-	for (i = 0; i < in->nignore; i++)
-		free(in->ignore[i]);
-	free(in->ignore);
+	strv_free(in->ignore, in->nignore);
 	free(in->rejected);
 	free(in->workflow);
 	dir_list_release(&in->templates);
@@ -146,10 +138,7 @@ config_add_inbox(struct config *c, const char *path)
 {
 	struct inbox_conf *in;
 
-	c->inboxes = xreallocarray(c->inboxes, c->ninboxes + 1,
-	    sizeof(*c->inboxes));
-	in = &c->inboxes[c->ninboxes++];
-	memset(in, 0, sizeof(*in));
+	in = array_add(&c->inboxes, &c->ninboxes, sizeof(*c->inboxes));
 	in->path = xstrdup(path);
 	in->mode = WATCH_AUTO;
 	in->poll_ms = 5000;
@@ -299,32 +288,13 @@ load_inbox(struct config *c, const char *file, xmlNode *n)
 			load_dirs(&in->templates, file, k);
 }
 
-/* Splits a list of names separated by blanks or commas. */
-static void
-names_split(const char *s, char ***out, size_t *n)
-{
-	while (s != NULL && *s != '\0') {
-		size_t len;
-
-		s += strspn(s, " ,\t\n");
-		if ((len = strcspn(s, " ,\t\n")) == 0)
-			break;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		if (((*out)[(*n)++] = strndup(s, len)) == NULL)
-			fatal("out of memory");
-		s += len;
-	}
-}
-
 static void
 load_role(struct config *c, xmlNode *n)
 {
 	struct role_conf *r;
 	char *v;
 
-	c->roles = xreallocarray(c->roles, c->nroles + 1, sizeof(*c->roles));
-	r = &c->roles[c->nroles++];
-	memset(r, 0, sizeof(*r));
+	r = array_add(&c->roles, &c->nroles, sizeof(*c->roles));
 	r->line = (int)xmlGetLineNo(n);
 	r->name = xmlsafe_attr(n, "name");
 	if ((v = xmlsafe_attr(n, "users")) != NULL) {

@@ -668,6 +668,21 @@ parse_primary(struct parser *p)
 	}
 }
 
+/* The operand of a prefix operator, the current token: past the operator,
+ * parsed by next (one level deeper) and of type want (what says what the
+ * operator needs when it is not); its node, or -1. */
+static int
+parse_operand(struct parser *p, size_t at, int (*next)(struct parser *),
+    enum expr_type want, const char *what)
+{
+	int a;
+
+	if (enter(p, at) == -1 || lex(p) == -1 || (a = next(p)) == -1)
+		return -1;
+	p->depth--;
+	return need(p, a, want, what) == -1 ? -1 : a;
+}
+
 /* unary: '-' unary | primary; the minus of a literal is folded into it */
 static int
 parse_unary(struct parser *p)
@@ -679,10 +694,8 @@ parse_unary(struct parser *p)
 
 	if (p->tok.kind != T_MINUS)
 		return parse_primary(p);
-	if (enter(p, at) == -1 || lex(p) == -1 || (a = parse_unary(p)) == -1)
-		return -1;
-	p->depth--;
-	if (need(p, a, EXPR_NUMBER, "'-' needs a number") == -1)
+	if ((a = parse_operand(p, at, parse_unary, EXPR_NUMBER,
+	    "'-' needs a number")) == -1)
 		return -1;
 	n = NODE(p, a);
 	if (n->kind != K_NUM)
@@ -764,10 +777,8 @@ parse_not(struct parser *p)
 
 	if (!tok_is(p, "not"))
 		return parse_cmp(p);
-	if (enter(p, at) == -1 || lex(p) == -1 || (a = parse_not(p)) == -1)
-		return -1;
-	p->depth--;
-	if (need(p, a, EXPR_BOOL, "'not' needs true/false") == -1)
+	if ((a = parse_operand(p, at, parse_not, EXPR_BOOL,
+	    "'not' needs true/false")) == -1)
 		return -1;
 	return mkop(p, K_NOT, EXPR_BOOL, a, -1, at);
 }
@@ -1177,27 +1188,39 @@ eval_node(struct eval *ev, int i)
 
 /* ---- explanation -------------------------------------------------------- */
 
-static void
-out(struct eval *ev, const char *s)
+/* Appends text formatted as printf's to the explanation; what does not
+ * fit is cut (out_finish marks the cut). */
+static void PRINTF_LIKE(2, 3)
+outf(struct eval *ev, const char *fmt, ...)
 {
-	size_t n = strlen(s);
+	size_t room = EXPLAIN_MAX - ev->len;
+	va_list ap;
+	int n;
 
 	if (ev->cut)
 		return;
-	if (n > EXPLAIN_MAX - ev->len) {
-		n = EXPLAIN_MAX - ev->len;
+	va_start(ap, fmt);
+	n = vsnprintf(ev->out + ev->len, room + 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > room) {
+		n = (int)room;
 		ev->cut = true;
 	}
-	memcpy(ev->out + ev->len, s, n);
-	ev->len += n;
+	ev->len += (size_t)n;
+}
+
+static void
+out(struct eval *ev, const char *s)
+{
+	outf(ev, "%s", s);
 }
 
 static void
 out_quoted(struct eval *ev, const char *s)
 {
-	out(ev, "'");
-	out(ev, s);
-	out(ev, "'");
+	outf(ev, "'%s'", s);
 }
 
 /* Ends the text, with "..." in place of what did not fit (no UTF-8
@@ -1246,27 +1269,22 @@ out_name(struct eval *ev, const struct node *n)
 	case K_FIELD:
 	case K_STATUS:
 	case K_CONF:
-		out(ev, "field.");
-		out(ev, n->str);
-		out(ev, n->kind == K_STATUS ? ".status" :
+		outf(ev, "field.%s%s", n->str, n->kind == K_STATUS ? ".status" :
 		    n->kind == K_CONF ? ".confidence" : "");
 		break;
 	case K_MISSING:
-		out(ev, "missing('");
-		out(ev, n->str);
-		out(ev, "')");
+		outf(ev, "missing('%s')", n->str);
 		break;
 	case K_DUP:
 		out(ev, "duplicate(");
 		for (k = 0; k < n->nargs; k++) {
-			out(ev, k == 0 ? "field." : ", field.");
-			out(ev, ev->e->nodes[n->args[k]].str);
+			outf(ev, "%sfield.%s", k == 0 ? "" : ", ",
+			    ev->e->nodes[n->args[k]].str);
 		}
 		out(ev, ")");
 		break;
 	default:
-		out(ev, funcs[n->func].name);
-		out(ev, "()");
+		outf(ev, "%s()", funcs[n->func].name);
 		break;
 	}
 }
@@ -1280,7 +1298,6 @@ show(struct eval *ev, int i, bool inner)
 {
 	const struct node *n = &ev->e->nodes[i];
 	const struct val *v = &ev->vals[i];
-	char buf[32];
 	size_t k;
 
 	switch (n->kind) {
@@ -1320,18 +1337,14 @@ show(struct eval *ev, int i, bool inner)
 		else
 			out(ev, v->text);
 		if (n->kind == K_DUP && v->truth) {
-			snprintf(buf, sizeof(buf), "%" PRId64, v->other);
-			out(ev, " (case ");
-			out(ev, buf);
+			outf(ev, " (case %" PRId64, v->other);
 			for (k = 0; k < n->nargs; k++) {
 				out(ev, k == 0 ? " has " : ", ");
 				out_quoted(ev, ev->vals[n->args[k]].text);
 			}
 			out(ev, ")");
 		} else if (n->kind == K_DUP && v->why != NULL) {
-			out(ev, " (");
-			out(ev, v->why);
-			out(ev, ")");
+			outf(ev, " (%s)", v->why);
 		}
 		out(ev, inner ? ")" : "");
 		break;
@@ -1393,9 +1406,7 @@ explain(struct eval *ev, int i)
 			break;
 		}
 		show(ev, n->a, false);
-		out(ev, " ");
-		out(ev, cmp_sym[n->op]);
-		out(ev, " ");
+		outf(ev, " %s ", cmp_sym[n->op]);
 		show(ev, n->b, false);
 		break;
 	default:
@@ -1413,7 +1424,6 @@ expr_eval(const struct expr *e, const struct expr_env *env, bool *result,
 {
 	static const struct expr_env none;
 	struct eval *ev;
-	size_t i;
 
 	*result = false;
 	if (explanation != NULL)
@@ -1431,9 +1441,7 @@ expr_eval(const struct expr *e, const struct expr_env *env, bool *result,
 		out_finish(ev);
 		*explanation = xstrdup(ev->out);
 	}
-	for (i = 0; i < ev->nkept; i++)
-		free(ev->kept[i]);
-	free(ev->kept);
+	strv_free(ev->kept, ev->nkept);
 	free(ev->vals);
 	free(ev);
 	return INTAKE_OK;

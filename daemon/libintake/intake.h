@@ -130,6 +130,11 @@ int	 rejected_open(const char *base, const char *rel, bool create, int *fd,
 /* util.c */
 void	*xcalloc(size_t n, size_t size);
 void	*xreallocarray(void *p, size_t n, size_t size);
+/* Grows an array by one zeroed element at its end and returns that
+ * element: arrayp is the address of the array's pointer (of any object
+ * type: &c->roles), *n its count, counting the new one on return, size
+ * an element's bytes. */
+void	*array_add(void *arrayp, size_t *n, size_t size);
 char	*xstrdup(const char *s);
 /* Returns a malloc'd string owned by the caller. */
 char	*xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -168,6 +173,10 @@ int	 file_read_all(const char *path, size_t max, char **buf, size_t *len);
 /* The names of the *.xml files of dir (no hidden ones), sorted; the
  * vector and names are the caller's.  0 or -errno. */
 int	 xml_files(const char *dir, char ***names, size_t *n);
+/* Splits a list of names separated by blanks or commas ("clerk,
+ * supervisor") and appends each to the *n of *out (the caller's, freed
+ * with strv_free); s NULL: none. */
+void	 names_split(const char *s, char ***out, size_t *n);
 /* Frees n strings of v, then v. */
 void	 strv_free(char **v, size_t n);
 /* Closes fd unless it is -1 (none). */

@@ -40,6 +40,15 @@ struct field {
 	size_t		 max;		/* the limit or scale of the kind */
 };
 
+/*
+ * A signed member (K_INT, K_I64) is sent as the bits of its unsigned type,
+ * through which C lets it be read and written (C11 6.5p7): the same bits
+ * come back, as the two's complement the wire carries.  That needs
+ * uint32_t to be int's unsigned type.
+ */
+_Static_assert(_Generic((uint32_t)0, unsigned int: 1, default: 0),
+    "uint32_t is the unsigned type of int");
+
 #define F(kind, T, member, max)	{ kind, offsetof(T, member), max }
 #define NFIELDS(a)		(sizeof(a) / sizeof((a)[0]))
 /* A box on the page, in pixels: int x, y, w, h of T. */
@@ -73,19 +82,15 @@ put_fields(struct msg *m, const struct field *f, size_t n, const void *obj)
 
 		switch (f->kind) {
 		case K_U32:
-			msg_put_u32(m, *(const uint32_t *)v);
-			break;
 		case K_INT:
-			msg_put_u32(m, (uint32_t)*(const int *)v);
+			msg_put_u32(m, *(const uint32_t *)v);
 			break;
 		case K_BOOL:
 			msg_put_u32(m, *(const bool *)v);
 			break;
 		case K_U64:
-			msg_put_u64(m, *(const uint64_t *)v);
-			break;
 		case K_I64:
-			msg_put_u64(m, (uint64_t)*(const int64_t *)v);
+			msg_put_u64(m, *(const uint64_t *)v);
 			break;
 		case K_STR:
 		case K_OPT:
@@ -112,19 +117,15 @@ get_fields(struct msg *m, const struct field *f, size_t n, void *obj)
 
 		switch (f->kind) {
 		case K_U32:
-			*(uint32_t *)v = msg_get_u32(m);
-			break;
 		case K_INT:
-			*(int *)v = (int)msg_get_u32(m);
+			*(uint32_t *)v = msg_get_u32(m);
 			break;
 		case K_BOOL:
 			*(bool *)v = msg_get_u32(m) != 0;
 			break;
 		case K_U64:
-			*(uint64_t *)v = msg_get_u64(m);
-			break;
 		case K_I64:
-			*(int64_t *)v = (int64_t)msg_get_u64(m);
+			*(uint64_t *)v = msg_get_u64(m);
 			break;
 		case K_STR:
 		case K_OPT:
@@ -582,23 +583,26 @@ jobmsg_fields_get(struct msg *m, struct form_reading *r)
 	return 0;
 }
 
+/* Moves the n elements of src (then freed), size bytes each, to the end
+ * of the *have of v; returns v, grown. */
+static void *
+append(void *v, size_t *have, void *src, size_t n, size_t size)
+{
+	v = xreallocarray(v, *have + n, size);
+	if (n > 0)
+		memcpy((char *)v + *have * size, src, n * size);
+	*have += n;
+	free(src);
+	return v;
+}
+
 void
 form_reading_append(struct form_reading *r, struct form_reading *from)
 {
-	r->forms = xreallocarray(r->forms, r->nforms + from->nforms,
+	r->forms = append(r->forms, &r->nforms, from->forms, from->nforms,
 	    sizeof(*r->forms));
-	if (from->nforms > 0)
-		memcpy(r->forms + r->nforms, from->forms,
-		    from->nforms * sizeof(*r->forms));
-	r->nforms += from->nforms;
-	r->fields = xreallocarray(r->fields, r->nfields + from->nfields,
-	    sizeof(*r->fields));
-	if (from->nfields > 0)
-		memcpy(r->fields + r->nfields, from->fields,
-		    from->nfields * sizeof(*r->fields));
-	r->nfields += from->nfields;
-	free(from->forms);
-	free(from->fields);
+	r->fields = append(r->fields, &r->nfields, from->fields,
+	    from->nfields, sizeof(*r->fields));
 	memset(from, 0, sizeof(*from));
 }
 

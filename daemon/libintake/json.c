@@ -198,14 +198,8 @@ json_pairs(const char *obj, char ***keys, char ***vals, size_t *n)
 void
 json_pairs_free(char **keys, char **vals, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(keys[i]);
-		free(vals[i]);
-	}
-	free(keys);
-	free(vals);
+	strv_free(keys, n);
+	strv_free(vals, n);
 }
 
 char *

@@ -249,13 +249,7 @@ lang_checks_at(struct lang_checks *lc, const char *file, int line,
 void
 lang_checks_release(struct lang_checks *lc)
 {
-	size_t i;
-
-	for (i = 0; i < lc->n; i++) {
-		free(lc->langs[i]);
-		free(lc->errs[i]);
-	}
-	free(lc->langs);
-	free(lc->errs);
+	strv_free(lc->langs, lc->n);
+	strv_free(lc->errs, lc->n);
 	memset(lc, 0, sizeof(*lc));
 }

@@ -41,6 +41,18 @@ xreallocarray(void *p, size_t n, size_t size)
 	return q;
 }
 
+void *
+array_add(void *arrayp, size_t *n, size_t size)
+{
+	char *v;
+
+	memcpy(&v, arrayp, sizeof(v));
+	v = xreallocarray(v, *n + 1, size);
+	memset(v + *n * size, 0, size);
+	memcpy(arrayp, &v, sizeof(v));
+	return v + (*n)++ * size;
+}
+
 char *
 xstrdup(const char *s)
 {
@@ -389,4 +401,20 @@ strv_free(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+void
+names_split(const char *s, char ***out, size_t *n)
+{
+	while (s != NULL && *s != '\0') {
+		size_t len;
+
+		s += strspn(s, " ,\t\n");
+		if ((len = strcspn(s, " ,\t\n")) == 0)
+			break;
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		if (((*out)[(*n)++] = strndup(s, len)) == NULL)
+			fatal("out of memory");
+		s += len;
+	}
 }

@@ -60,26 +60,6 @@ yes(xmlNode *n, const char *name)
 	return b;
 }
 
-/* Splits "clerk, supervisor" into names. */
-static void
-roles_split(const char *s, char ***out, size_t *n)
-{
-	const char *p = s;
-
-	while (p != NULL && *p != '\0') {
-		size_t len;
-
-		p += strspn(p, " ,\t\n");
-		if ((len = strcspn(p, " ,\t\n")) == 0)
-			break;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = strndup(p, len);
-		if ((*out)[*n - 1] == NULL)
-			fatal("out of memory");
-		p += len;
-	}
-}
-
 static bool
 strv_has(char *const *v, size_t n, const char *s)
 {
@@ -114,9 +94,7 @@ action_read(struct lint *l, xmlNode *n, struct wf_action **v, size_t *nv)
 	struct wf_action *a;
 	xmlAttr *at;
 
-	*v = xreallocarray(*v, *nv + 1, sizeof(**v));
-	a = &(*v)[(*nv)++];
-	memset(a, 0, sizeof(*a));
+	a = array_add(v, nv, sizeof(**v));
 	a->line = (int)xmlGetLineNo(n);
 	a->use = xmlsafe_attr(n, "use");
 	if (a->use == NULL)
@@ -255,9 +233,7 @@ transition_read(struct lint *l, xmlNode *n, struct wf_state *s)
 	struct wf_transition *t;
 	char *v;
 
-	s->trans = xreallocarray(s->trans, s->ntrans + 1, sizeof(*s->trans));
-	t = &s->trans[s->ntrans++];
-	memset(t, 0, sizeof(*t));
+	t = array_add(&s->trans, &s->ntrans, sizeof(*s->trans));
 	t->line = (int)xmlGetLineNo(n);
 	t->on = xmlsafe_attr(n, "on");
 	t->to = xmlsafe_attr(n, "to");
@@ -266,7 +242,7 @@ transition_read(struct lint *l, xmlNode *n, struct wf_state *s)
 	t->label = xmlsafe_attr(n, "label");
 	t->guard_text = xmlsafe_attr(n, "if");
 	if ((v = xmlsafe_attr(n, "roles")) != NULL) {
-		roles_split(v, &t->roles, &t->nroles);
+		names_split(v, &t->roles, &t->nroles);
 		free(v);
 	}
 	if (t->guard_text != NULL) {
@@ -301,10 +277,7 @@ state_read(struct lint *l, xmlNode *n, struct workflow *wf)
 	char *v;
 	size_t i;
 
-	wf->states = xreallocarray(wf->states, wf->nstates + 1,
-	    sizeof(*wf->states));
-	s = &wf->states[wf->nstates++];
-	memset(s, 0, sizeof(*s));
+	s = array_add(&wf->states, &wf->nstates, sizeof(*wf->states));
 	s->line = (int)xmlGetLineNo(n);
 	s->id = xmlsafe_attr(n, "id");
 	if (s->id == NULL)
@@ -321,7 +294,7 @@ state_read(struct lint *l, xmlNode *n, struct workflow *wf)
 		free(v);
 	}
 	if ((v = xmlsafe_attr(n, "roles")) != NULL) {
-		roles_split(v, &s->roles, &s->nroles);
+		names_split(v, &s->roles, &s->nroles);
 		free(v);
 	}
 	if ((v = xmlsafe_attr(n, "clock")) != NULL) {

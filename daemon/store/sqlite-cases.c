@@ -175,7 +175,6 @@ store_cases(struct store *st, const struct case_filter *f,
 	struct case_row c;
 	sqlite3_stmt *s;
 	char *sql;
-	size_t i;
 	int rc = 0;
 
 	if (f == NULL) {
@@ -197,9 +196,7 @@ store_cases(struct store *st, const struct case_filter *f,
 	    &c.deadline_ms, &c.closed_ms, &c.flagged, &c.stuck)) {
 		case_files(st, &c);
 		rc = fn(&c, arg);
-		for (i = 0; i < c.nfiles; i++)
-			free(c.files[i]);
-		free(c.files);
+		strv_free(c.files, c.nfiles);
 	}
 	return rc;
 }

@@ -275,9 +275,7 @@ sqlite_collect(struct store *st, sqlite3_stmt *s, const char *what,
 	*n = 0;
 	*rc = 0;
 	while (sqlite_next(st, s, what, rc, "")) {
-		v = xreallocarray(v, *n + 1, size);
-		memset(v + *n * size, 0, size);
-		fill(s, v + (*n)++ * size);
+		fill(s, array_add(&v, n, size));
 	}
 	return v;
 }

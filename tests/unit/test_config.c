@@ -1,5 +1,6 @@
 /*
- * test_config.c - unit tests for daemon/libintake/config.c and daemon/libintake/match.c.
+ * test_config.c - unit tests for daemon/libintake/config.c, daemon/libintake/match.c
+ * and the names lists of roles (names_split in util.c).
  *
  * config_load() validates against workflows/schema/intake-config.xsd,
  * found through INTAKE_DATADIR; make check exports it.  Run by hand from
@@ -1052,6 +1053,30 @@ START_TEST(test_check_missing_templates)
 }
 END_TEST
 
+/* ---- util.c: names_split ----------------------------------------------- */
+
+/* A role's users, groups or a state's roles: names between blanks and
+ * commas, appended to what is there. */
+START_TEST(test_names_split)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	names_split(" clerk,supervisor ,\t,\nlead", &v, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(v[0], "clerk");
+	ck_assert_str_eq(v[1], "supervisor");
+	ck_assert_str_eq(v[2], "lead");
+	names_split(NULL, &v, &n);
+	names_split(" , ", &v, &n);
+	ck_assert_uint_eq(n, 3);
+	names_split("anna", &v, &n);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(v[3], "anna");
+	strv_free(v, n);
+}
+END_TEST
+
 /* ---- match.c ------------------------------------------------------------ */
 
 START_TEST(test_match_ignored_defaults)
@@ -1171,6 +1196,7 @@ config_suite(void)
 	tcase_add_test(tc, test_match_ignored_defaults);
 	tcase_add_test(tc, test_match_ignored_extra);
 	tcase_add_test(tc, test_match_junk);
+	tcase_add_test(tc, test_names_split);
 	suite_add_tcase(s, tc);
 
 	return s;

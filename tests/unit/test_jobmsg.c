@@ -14,6 +14,7 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -830,6 +831,88 @@ START_TEST(test_fields)
 }
 END_TEST
 
+
+/* Signed numbers come back as they were sent: a word's box off the page's
+ * edge, a job's id and a page's skew at their extremes. */
+START_TEST(test_signed)
+{
+	static const struct config c0;
+	struct jobmsg_job j, k;
+	struct word_row w = { .text = (char *)"x", .x = -7, .y = INT_MIN,
+	    .w = INT_MAX, .h = 1, .conf = 0, .block = -1, .line = -2 };
+	struct page_row p, q;
+	struct msg m, r;
+
+	memset(&p, 0, sizeof(p));
+	p.seq = 1;
+	p.rotation = 270;
+	p.skew = -45.5;
+	p.confidence = -1;
+	p.text = (char *)"";
+	p.words = &w;
+	p.nwords = 1;
+	jobmsg_ocr_put(&m, &p);
+	wire(&m, &r);
+	ck_assert_int_eq(jobmsg_ocr_get(&r, &q), 0);
+	ck_assert(q.skew == -45.5);
+	ck_assert_int_eq(q.confidence, -1);
+	ck_assert_int_eq(q.words[0].x, -7);
+	ck_assert_int_eq(q.words[0].y, INT_MIN);
+	ck_assert_int_eq(q.words[0].w, INT_MAX);
+	ck_assert_int_eq(q.words[0].block, -1);
+	ck_assert_int_eq(q.words[0].line, -2);
+	page_row_release(&q);
+	msg_release(&r);
+
+	jobmsg_job_init(&j, &c0);
+	j.id = INT64_MIN;
+	j.name = (char *)"a";
+	j.in = 0;
+	j.out = 1;
+	jobmsg_unpack_put(&m, &j);
+	wire(&m, &r);
+	ck_assert_int_eq(jobmsg_unpack_get(&r, &k), 0);
+	ck_assert(k.id == INT64_MIN);
+	close(k.in);
+	close(k.out);
+	jobmsg_job_release(&k);
+	msg_release(&r);
+}
+END_TEST
+
+/* Two pages' readings, one after the other: the first's forms and fields
+ * first; the reading moved is left empty, and an empty one adds nothing. */
+START_TEST(test_reading_append)
+{
+	struct form_reading all, one, none;
+	struct msg m;
+
+	memset(&all, 0, sizeof(all));
+	memset(&none, 0, sizeof(none));
+	fields_msg_n(&m, 1, 2);
+	ck_assert_int_eq(jobmsg_fields_get(&m, &one), 0);
+	msg_release(&m);
+	form_reading_append(&all, &one);
+	ck_assert_ptr_null(one.forms);
+	ck_assert_ptr_null(one.fields);
+	ck_assert_uint_eq(one.nforms + one.nfields, 0);
+	fields_msg_n(&m, 2, 3);
+	ck_assert_int_eq(jobmsg_fields_get(&m, &one), 0);
+	msg_release(&m);
+	form_reading_append(&all, &one);
+	form_reading_append(&all, &none);
+	ck_assert_uint_eq(all.nforms, 2);
+	ck_assert_uint_eq(all.forms[0].page, 1);
+	ck_assert_uint_eq(all.forms[1].page, 2);
+	ck_assert_uint_eq(all.nfields, 5);
+	ck_assert_uint_eq(all.fields[1].page, 1);
+	ck_assert_uint_eq(all.fields[2].page, 2);
+	ck_assert_str_eq(all.fields[2].name, "date");
+	ck_assert_str_eq(all.fields[4].name, "applicant");
+	ck_assert_ptr_eq(form_field(&all, 2, "applicant"), &all.fields[3]);
+	form_reading_release(&all);
+}
+END_TEST
 /* An attachment with its stored name changed to stored. */
 static int
 attachment_stored(const char *stored, uint64_t size)
@@ -1385,6 +1468,8 @@ jobmsg_suite(void)
 	tcase_add_test(tc, test_page);
 	tcase_add_test(tc, test_ocr);
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_signed);
+	tcase_add_test(tc, test_reading_append);
 	tcase_add_test(tc, test_attachment);
 	tcase_add_test(tc, test_manifest);
 	tcase_add_test(tc, test_done);
