@@ -276,6 +276,21 @@ struct role_conf {
 	int		 line;
 };
 
+/* <web>: intake-web, the browser's workspace (intake-web(8)). */
+struct web_conf {
+	char		*listen;	/* "127.0.0.1:8470", or a Unix socket's
+					 * path; NULL: no <web> */
+	char		*user;		/* the unprivileged user it runs as */
+	char		*origin;	/* the address people open ("https://
+					 * intake.example"); NULL: the listen one */
+	unsigned	 idle_s;	/* a session ends after this long unused */
+	char		*auth_header;	/* <auth header>: NULL, none */
+	char		**auth_from;	/* the addresses it is believed from */
+	size_t		 nauth_from;
+	char		*passwords;	/* <passwords file> */
+	int		 line;		/* where <web> is */
+};
+
 struct config {
 	char		*file;		/* NULL: built-in defaults */
 	char		*data_dir;
@@ -311,6 +326,7 @@ struct config {
 	unsigned	 action_backoff_ms;	/* before the first retry */
 	unsigned	 action_parallel;	/* attempts running at once */
 	char		*control;	/* the control socket */
+	struct web_conf	 web;
 	struct role_conf *roles;
 	size_t		 nroles;
 	struct inbox_conf *inboxes;
@@ -321,6 +337,8 @@ struct config {
 #define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
 #define CONTROL_DEFAULT		LOCALSTATEDIR "/run/intake/intaked.sock"
 #define PLUGINS_DEFAULT		PKGLIBDIR "/plugins"
+#define WEB_PASSWORDS_DEFAULT	SYSCONFDIR "/intake/web-passwords"
+#define WEB_IDLE_DEFAULT	1800	/* seconds */
 
 /* Fills c with the built-in defaults (no inbox). */
 void	config_init(struct config *c);
@@ -333,6 +351,8 @@ struct inbox_conf *config_add_inbox(struct config *c, const char *path);
  * directory); prints problems, returns 0 or INTAKE_EINVAL. */
 int	config_check(const struct config *c);
 void	config_release(struct config *c);
+/* Frees what w holds and empties it. */
+void	web_conf_release(struct web_conf *w);
 /* Checks that the template folders (the installation's and each inbox's)
  * are readable folders; prints problems as file:line, returns 0 or
  * INTAKE_EINVAL.  (config_check does it too.) */
