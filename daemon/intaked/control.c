@@ -55,7 +55,6 @@
 #define CTL_RUN_S	900	/* and the command this long to run */
 #define CTL_MAX_NAME	32	/* the length of a command's name */
 #define CTL_MAX_WEB	16	/* requests intake-web may have at once */
-#define CTL_MAX_PERSON	64	/* the length of a person's name */
 
 /* Whether a caller's first word has the form of a command's name:
  * lower-case letters and hyphens, not starting with one.  Whether it
@@ -66,18 +65,6 @@ command_name(const char *s)
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz-");
 
 	return n > 0 && n <= CTL_MAX_NAME && s[n] == '\0' && s[0] != '-';
-}
-
-/* Whether a name intake-web asserts has the form of a person's: letters,
- * digits and ._@- only, not starting with "-", so that it names someone
- * in <roles> and cannot be taken for anything else. */
-static bool
-person_name(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-");
-
-	return n > 0 && n <= CTL_MAX_PERSON && s[n] == '\0' && s[0] != '-';
 }
 
 static const char *
@@ -196,7 +183,7 @@ acting_as(const struct control *ct, const struct ucred *cred,
 		    (long)cred->uid);
 		return 2;
 	}
-	if ((*as = msg_get_str(m)) == NULL || !person_name(*as)) {
+	if ((*as = msg_get_str(m)) == NULL || !pwfile_name_ok(*as)) {
 		log_warn("control: the web user asserted no valid person's "
 		    "name: refused");
 		return 2;

@@ -116,6 +116,21 @@ int	 copy_tree_at(int sdirfd, const char *sname, int ddirfd,
 int	 write_file_at(int dirfd, const char *tmp, const char *name,
 	    const char *data, size_t len, mode_t mode, gid_t gid);
 
+/* pwfile.c: intake-web's password file, "name:hash" a line (Argon2id
+ * strings; the callers hash and verify with libsodium). */
+/* Whether s may name a person there (and to the control socket):
+ * letters, digits, "._@-", not starting with "-", at most 64 bytes. */
+bool	 pwfile_name_ok(const char *s);
+/* The hash of name into *hash (the caller's): 0, INTAKE_ENOENT when the
+ * file has no such person, or -errno. */
+int	 pwfile_lookup(const char *path, const char *name, char **hash);
+/* Sets name's hash (hash NULL: removes name), replacing the file
+ * atomically as mode 0640, group gid (-1: the caller's).  0,
+ * INTAKE_EINVAL for a name or hash that cannot be written, INTAKE_ENOENT
+ * when removing someone who is not there, or -errno. */
+int	 pwfile_set(const char *path, const char *name, const char *hash,
+	    gid_t gid);
+
 /* rejected.c: an inbox's rejected folder.  Opens rel (relative to the
  * folder base, or absolute: then below base when it is under it, else
  * below the folder above it) without following a link at any step,
