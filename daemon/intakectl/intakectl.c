@@ -457,10 +457,11 @@ ctl_permit(struct ctl *c, const struct ctl_cmd *cmd, const struct ctl_args *a)
 	case CTL_ANYONE:
 		return 0;
 	case CTL_READER:
-		if (cmd->case_arg)
-			return ctl_store(c) != 0 ? 1 : ctl_may_read(c, a->id);
 		if (c->config.nroles == 0 && !ctl_served(c))
 			return 0;	/* no roles configured: the files decide */
+		/* A case: only one the caller sees (ctl-see.c). */
+		if (cmd->case_arg && c->nroles > 0)
+			return ctl_store(c) != 0 ? 1 : ctl_may_read(c, a->id);
 		/* FALLTHROUGH */
 	case CTL_ROLE:
 		if (c->nroles > 0)
