@@ -169,23 +169,32 @@ get_cases(struct req *r, struct argv_b *a)
 	return run(r, a, A_LINES);
 }
 
+/* The start of a command on the URL's case: its name, opt (or NULL), a
+ * POST's comment, "--" and the case number. */
+static void
+on_case(struct argv_b *a, const struct req *r, const char *cmd,
+    const char *opt)
+{
+	arg(a, cmd);
+	if (opt != NULL)
+		arg(a, opt);
+	if (strcmp(r->method, "POST") == 0)
+		arg_opt(a, r, "comment");
+	arg(a, "--");
+	arg(a, r->cap[0]);
+}
+
 static enum MHD_Result
 get_case(struct req *r, struct argv_b *a)
 {
-	arg(a, "show");
-	arg(a, "--json");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "show", "--json");
 	return run(r, a, A_LINES);
 }
 
 static enum MHD_Result
 get_page(struct req *r, struct argv_b *a)
 {
-	arg(a, "page");
-	arg(a, "--out=-");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "page", "--out=-");
 	arg(a, r->cap[1]);
 	return run(r, a, A_IMAGE);
 }
@@ -216,10 +225,7 @@ post_field(struct req *r, struct argv_b *a)
 	if (v == NULL)
 		return reply_error(r, 400, "say the field's value (value=...; "
 		    "empty clears it)");
-	arg(a, "set");
-	arg_opt(a, r, "comment");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "set", NULL);
 	arg(a, r->cap[1]);
 	arg(a, v);
 	return run(r, a, A_DONE);
@@ -232,10 +238,7 @@ post_confirm(struct req *r, struct argv_b *a)
 	char *one;
 	size_t n;
 
-	arg(a, "confirm");
-	arg_opt(a, r, "comment");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "confirm", NULL);
 	/* fields: the names to confirm, blank-separated; none: all */
 	for (p = fields; p != NULL && *p != '\0'; p += n) {
 		p += strspn(p, " ");
@@ -253,10 +256,7 @@ post_confirm(struct req *r, struct argv_b *a)
 static enum MHD_Result
 post_event(struct req *r, struct argv_b *a)
 {
-	arg(a, "fire");
-	arg_opt(a, r, "comment");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "fire", NULL);
 	arg(a, r->cap[1]);
 	return run(r, a, A_DONE);
 }
@@ -264,10 +264,7 @@ post_event(struct req *r, struct argv_b *a)
 static enum MHD_Result
 post_retry(struct req *r, struct argv_b *a)
 {
-	arg(a, "retry");
-	arg_opt(a, r, "comment");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "retry", NULL);
 	return run(r, a, A_DONE);
 }
 
@@ -276,12 +273,8 @@ post_assign(struct req *r, struct argv_b *a)
 {
 	const char *to = form_get(&r->form, "user");
 
-	arg(a, "assign");
-	arg_opt(a, r, "comment");
-	if (to == NULL || *to == '\0')
-		arg(a, "--nobody");
-	arg(a, "--");
-	arg(a, r->cap[0]);
+	on_case(a, r, "assign", to == NULL || *to == '\0' ? "--nobody" :
+	    NULL);
 	if (to != NULL && *to != '\0')
 		arg(a, to);
 	return run(r, a, A_DONE);

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 66
+plan 68
 
 port=$(( 20000 + $$ % 20000 ))
 base="http://127.0.0.1:$port"
@@ -64,6 +64,14 @@ C() { "$INTAKECTL" -c "$T/pub/intake.conf" "$@"; }
 
 "$WEB" -n -c "$T/pub/intake.conf"
 ok $? "intake-web -n accepts the configuration's <web>"
+sed -e 's|user="nobody"|user="root"|' "$T/pub/intake.conf" > "$T/pub/root.conf"
+"$INTAKED" -n -c "$T/pub/root.conf" 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*root.conf:12: web user \"root\": intake-web must not run as root" \
+    "a web user root is refused at file:line"
+sed -e "s|listen=\"127.0.0.1:$port\"|listen=\"localhost\"|" "$T/pub/intake.conf" > "$T/pub/bad.conf"
+"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*bad.conf:12: web listen \"localhost\": say an address and port" \
+    "a listen that is no address and port is refused at file:line"
 echo 'correct horse' | C passwd alice
 ok $? "intakectl passwd sets a password from standard input"
 echo 'tom staple 2' | C passwd tom >/dev/null
