@@ -12,8 +12,10 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 68
+plan 69
 
+ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
+is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
 port=$(( 20000 + $$ % 20000 ))
 base="http://127.0.0.1:$port"
 chmod 711 "$T"
