@@ -2,9 +2,10 @@
  * ctl-see.c - who sees which case: a person sees the cases of the queues
  * their roles work (the workflows say which roles work a state, and the
  * state which team's queue it is); supervisors and admins see all.
- * A case on their desk, or one they acted on, they see too.  The
- * same rule holds for intakectl, the control socket and intake-web, since
- * all of them run these commands.
+ * A case in a state their roles work (one on no queue), on their desk,
+ * or one they acted on, they see too.  The same rule holds for
+ * intakectl, the control socket and intake-web, since all of them run
+ * these commands.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -58,27 +59,40 @@ ctl_sees_all(const struct ctl *c)
 	    in_list(c->roles, c->nroles, "admin");
 }
 
+/* Adds "name\n" to the list *out ("\n...\n") unless it is there. */
+static void
+list_add(char **out, const char *name)
+{
+	char *item = xasprintf("\n%s\n", name), *next;
+
+	if (strstr(*out, item) == NULL) {
+		next = xasprintf("%s%s\n", *out, name);
+		free(*out);
+		*out = next;
+	}
+	free(item);
+}
+
 char *
 ctl_queues(struct ctl *c, const char *only, char *const *roles, size_t nroles)
 {
 	const struct catalog *cat = ctl_catalog(c, CATALOG_WORKFLOWS);
-	char *out = xstrdup("\n"), *item, *next;
+	char *out = xstrdup("\n"), *item;
 	size_t w, s;
 
 	for (w = 0; w < cat->nwfs; w++)
 		for (s = 0; s < cat->wfs[w]->nstates; s++) {
 			const struct wf_state *st = &cat->wfs[w]->states[s];
 
-			if (st->queue == NULL || (only != NULL &&
-			    strcmp(st->queue, only) != 0) ||
+			if ((only != NULL && (st->queue == NULL ||
+			    strcmp(st->queue, only) != 0)) ||
 			    !works_state(st, (char **)roles, nroles))
 				continue;
-			item = xasprintf("\n%s\n", st->queue);
-			if (strstr(out, item) == NULL) {
-				next = xasprintf("%s%s\n", out, st->queue);
-				free(out);
-				out = next;
-			}
+			if (st->queue != NULL)
+				list_add(&out, st->queue);
+			/* The state itself, for one on no queue. */
+			item = xasprintf("\x1f%s\x1f%s", cat->wfs[w]->id, st->id);
+			list_add(&out, item);
 			free(item);
 		}
 	return out;

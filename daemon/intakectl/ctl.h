@@ -136,8 +136,9 @@ int	ctl_may_change(struct ctl *, int64_t id);
 /* ctl-see.c: who sees which case.  Whether the caller sees every case
  * (supervisor, admin; or no <roles> and not through the daemon). */
 bool	ctl_sees_all(const struct ctl *);
-/* The queues that roles (n of them) work in the current workflows, only
- * queue only when not NULL, as "\nq1\nq2\n" ("\n": none); the caller's. */
+/* The queues and states that roles (n of them) work in the current
+ * workflows (only those of queue only, when not NULL), as
+ * "\nq1\n\x1fworkflow\x1fstate\n" ("\n": none); the caller's. */
 char	*ctl_queues(struct ctl *, const char *only, char *const *roles,
 	    size_t n);
 /* May the caller read case id (the database open)?  0, or 1 after saying

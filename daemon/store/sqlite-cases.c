@@ -120,7 +120,9 @@ cases_sql(const struct case_filter *f)
 	    "c.priority, c.assignee, c.pdf, c.state_since_ms, c.deadline_ms, "
 	    "c.closed_ms, c.nflagged, %s "
 	    "FROM %s cases c WHERE (?9 IS NULL OR instr(?9, char(10) || "
-	    "c.queue || char(10)) > 0 OR c.assignee = ?10 OR c.id IN "
+	    "c.queue || char(10)) > 0 OR instr(?9, char(10) || char(31) || "
+	    "c.workflow || char(31) || c.state || char(10)) > 0 OR "
+	    "c.assignee = ?10 OR c.id IN "
 	    "(SELECT case_id FROM case_history WHERE actor = ?10)) "
 	    "%s%s%s%s%s%s%s%s%s%s "
 	    "ORDER BY %s LIMIT ?8",
