@@ -45,6 +45,10 @@ bool	api_serve(struct req *, enum MHD_Result *);
  * data is copied. */
 enum MHD_Result reply(struct req *, unsigned status, const char *type,
 	    const void *data, size_t len, const char *cookie);
+/* A JSON object of strings, kv its names and values in turn up to a
+ * NULL name, with status and cookie (a Set-Cookie value, or NULL). */
+enum MHD_Result reply_strings(struct req *, unsigned status,
+	    const char *cookie, const char *const *kv);
 /* {"error": message} with status; the message is JSON-escaped. */
 enum MHD_Result reply_error(struct req *, unsigned status,
 	    const char *message);

@@ -95,25 +95,15 @@ has_role(const struct web *w, const char *name)
 static enum MHD_Result
 reply_session(struct req *r, const char *cookie)
 {
-	char *body, *set = NULL;
-	size_t len;
-	FILE *f = open_memstream(&body, &len);
+	const char *kv[] = { "user", r->user, "csrf", r->csrf, NULL };
+	char *set = NULL;
 	enum MHD_Result ret;
 
-	if (f == NULL)
-		return MHD_NO;
-	fputs("{\"user\":", f);
-	json_str(f, r->user);
-	fputs(",\"csrf\":", f);
-	json_str(f, r->csrf);
-	fputs("}\n", f);
-	fclose(f);
 	if (cookie != NULL)
 		set = xasprintf(COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
 		    cookie, r->web->secure ? "; Secure" : "");
-	ret = reply(r, 200, "application/json", body, len, set);
+	ret = reply_strings(r, 200, set, kv);
 	free(set);
-	free(body);
 	return ret;
 }
 

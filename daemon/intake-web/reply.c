@@ -41,22 +41,33 @@ reply(struct req *r, unsigned status, const char *type, const void *data,
 }
 
 enum MHD_Result
-reply_error(struct req *r, unsigned status, const char *message)
+reply_strings(struct req *r, unsigned status, const char *cookie,
+    const char *const *kv)
 {
 	char *body;
 	size_t len;
 	FILE *f = open_memstream(&body, &len);
 	enum MHD_Result ret;
+	bool first = true;
 
 	if (f == NULL)
 		return MHD_NO;
-	fputs("{\"error\":", f);
-	json_str(f, message);
+	fputc('{', f);
+	for (; kv[0] != NULL; kv += 2)
+		json_key_str(f, &first, kv[0], kv[1]);
 	fputs("}\n", f);
 	fclose(f);
-	ret = reply(r, status, "application/json", body, len, NULL);
+	ret = reply(r, status, "application/json", body, len, cookie);
 	free(body);
 	return ret;
+}
+
+enum MHD_Result
+reply_error(struct req *r, unsigned status, const char *message)
+{
+	const char *kv[] = { "error", message, NULL };
+
+	return reply_strings(r, status, NULL, kv);
 }
 
 static const struct {
