@@ -145,12 +145,21 @@ int
 cmd_cases(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_filter f;
+	char *queues = NULL;
+	int rc;
 
 	if (cases_filter(c, a, &f) != 0 || ctl_store(c) != 0)
 		return 1;
+	/* A person sees the cases of the queues their roles work, and those
+	 * on their desk or they acted on. */
+	if (!ctl_sees_all(c))
+		f.queues = queues = ctl_queues(c, NULL, c->roles, c->nroles);
+	f.person = c->user;
 	if (!c->json)
 		printf("%-6s %-7s %-16s %-14s %-10s %-16s %-5s %-16s %s\n",
 		    "CASE", "FORM", "STATE", "QUEUE", "ASSIGNEE", "DUE", "PAGES",
 		    "OPENED", f.stuck ? "WHY" : "REFERENCE");
-	return store_cases(c->store, &f, print_case, c) ? 1 : 0;
+	rc = store_cases(c->store, &f, print_case, c) ? 1 : 0;
+	free(queues);
+	return rc;
 }

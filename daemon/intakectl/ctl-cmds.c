@@ -265,6 +265,22 @@ const struct ctl_cmd ctl_cmds[] = {
 		.check = cmd_page_check, .fn = cmd_page,
 	},
 	{
+		.name = "passwd",
+		.usage = "[--remove] USER",
+		.what = "set a person's password for intake-web",
+		.help = "Sets USER's password for intake-web (intake-web(8)), "
+		    "read from the terminal\ntwice without echo, or as one "
+		    "line of standard input; --remove takes\nUSER out.  The "
+		    "password file <web> names in intake.conf keeps an "
+		    "Argon2id\nhash of it, and is replaced atomically, mode "
+		    "0640, in the web user's group;\nso run it as root.  "
+		    "USER needs a role in <roles> to sign in.\n",
+		.opts = "remove",
+		.minargs = 1, .maxargs = 1,
+		.perm = CTL_ANYONE, .served = false,
+		.fn = cmd_passwd,
+	},
+	{
 		.name = "plugins",
 		.usage = "[--json]",
 		.what = "the plugins actions can use, and those refused and why",

@@ -42,14 +42,7 @@ ctl_remote(const struct config *c, int argc, char **argv)
 		fd_close(fd);
 		return 1;
 	}
-	msg_init(&m, MSG_CTL_REQUEST);
-	msg_put_u32(&m, (uint32_t)argc);
-	for (i = 0; i < argc; i++)
-		msg_put_str(&m, argv[i]);
-	m.fds[0] = 0;
-	m.fds[1] = 1;
-	m.fds[2] = 2;
-	m.nfds = 3;
+	msg_ctl_request(&m, NULL, argc, argv, 0, 1, 2);
 	fflush(stdout);
 	rc = msg_send(fd, &m);
 	msg_release(&m);

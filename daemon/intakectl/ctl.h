@@ -133,6 +133,17 @@ bool	ctl_served(const struct ctl *);
  * it in its state, or supervisor or admin.  0, or 1 after saying why not
  * (to someone with a role, that there is no such case). */
 int	ctl_may_change(struct ctl *, int64_t id);
+/* ctl-see.c: who sees which case.  Whether the caller sees every case
+ * (supervisor, admin; or no <roles> and not through the daemon). */
+bool	ctl_sees_all(const struct ctl *);
+/* The queues and states that roles (n of them) work in the current
+ * workflows (only those of queue only, when not NULL), as
+ * "\nq1\n\x1fworkflow\x1fstate\n" ("\n": none); the caller's. */
+char	*ctl_queues(struct ctl *, const char *only, char *const *roles,
+	    size_t n);
+/* May the caller read case id (the database open)?  0, or 1 after saying
+ * why not and which role would be needed. */
+int	ctl_may_read(struct ctl *, int64_t id);
 /* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
 const char *ctl_time(int64_t ms, char *buf, size_t len);
 /* A listing's --since: "2026-11-01", "2026-11-01T08:00" (local time),
@@ -164,6 +175,7 @@ int	cmd_graph(struct ctl *, const struct ctl_args *);
 int	cmd_lint(struct ctl *, const struct ctl_args *);
 int	cmd_migrate(struct ctl *, const struct ctl_args *);
 int	cmd_ocr(struct ctl *, const struct ctl_args *);
+int	cmd_passwd(struct ctl *, const struct ctl_args *);
 int	cmd_page(struct ctl *, const struct ctl_args *);
 int	cmd_page_check(struct ctl *, const struct ctl_args *);
 int	cmd_plugins(struct ctl *, const struct ctl_args *);

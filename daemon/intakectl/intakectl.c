@@ -354,7 +354,8 @@ ctl_usage(const struct ctl_args *a)
 static const char *const perm_help[] = {
 	[CTL_ANYONE] = "Needs no role: it reads no database.",
 	[CTL_READER] = "Needs a role when intake.conf has <roles>, and always "
-	    "through the daemon.",
+	    "through the daemon;\nthen it shows only cases of the queues your "
+	    "roles work (all to a supervisor\nor admin).",
 	[CTL_ROLE] = "Needs a role in the <roles> of intake.conf(5).",
 	[CTL_CASE] = "Needs a role that works the case in its state, or "
 	    "supervisor or admin.",
@@ -458,6 +459,9 @@ ctl_permit(struct ctl *c, const struct ctl_cmd *cmd, const struct ctl_args *a)
 	case CTL_READER:
 		if (c->config.nroles == 0 && !ctl_served(c))
 			return 0;	/* no roles configured: the files decide */
+		/* A case: only one the caller sees (ctl-see.c). */
+		if (cmd->case_arg && c->nroles > 0)
+			return ctl_store(c) != 0 ? 1 : ctl_may_read(c, a->id);
 		/* FALLTHROUGH */
 	case CTL_ROLE:
 		if (c->nroles > 0)

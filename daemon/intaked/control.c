@@ -54,6 +54,7 @@
 #define CTL_READ_S	5	/* a client has this long to say what it wants */
 #define CTL_RUN_S	900	/* and the command this long to run */
 #define CTL_MAX_NAME	32	/* the length of a command's name */
+#define CTL_MAX_WEB	16	/* requests intake-web may have at once */
 
 /* Whether a caller's first word has the form of a command's name:
  * lower-case letters and hyphens, not starting with one.  Whether it
@@ -153,7 +154,47 @@ control_open(struct control *ct, const struct config *c)
 	conf = c->file ? realpath(c->file, NULL) : NULL;
 	ct->config = conf ? conf : c->file ? xstrdup(c->file) : NULL;
 	ct->data_dir = xstrdup(c->data_dir);
+	if (c->web.listen != NULL) {
+		struct passwd *pw = getpwnam(c->web.user);
+
+		if (pw != NULL && pw->pw_uid != 0) {
+			ct->web = true;
+			ct->web_uid = pw->pw_uid;
+		}
+	}
 	log_info("control socket %s", ct->path);
+	return 0;
+}
+
+/* MSG_CTL_REQUEST_AS: the person intake-web says is signed in, into *as
+ * (ours to keep until we exit).  Believed only from the peer uid of the
+ * configured web user; refused from anyone else, and for a name that is
+ * none or has no role.  0, or the status to answer with. */
+static int
+acting_as(const struct control *ct, const struct ucred *cred,
+    const struct passwd *pw, struct msg *m, char **as)
+{
+	char **roles;
+	size_t n = 0;
+
+	if (!ct->web || cred->uid != ct->web_uid) {
+		log_warn("control: %s (uid %ld) is not the web user and may "
+		    "not act for a person: refused", pw->pw_name,
+		    (long)cred->uid);
+		return 2;
+	}
+	if ((*as = msg_get_str(m)) == NULL || !pwfile_name_ok(*as)) {
+		log_warn("control: the web user asserted no valid person's "
+		    "name: refused");
+		return 2;
+	}
+	roles = config_user_roles(ct->conf, *as, &n);
+	free(roles);
+	if (n == 0) {
+		log_warn("control: %s has no role in the configuration: "
+		    "refused for the web user", *as);
+		return CTL_STATUS_NO_ROLE;
+	}
 	return 0;
 }
 
@@ -166,7 +207,8 @@ serve(struct control *ct, int sock)
 	socklen_t len = sizeof(cred);
 	struct passwd *pw;
 	struct msg m, reply;
-	char *argv[CTL_MAX_ARGS + 7];
+	char *argv[CTL_MAX_ARGS + 7], *as = NULL;
+	const char *who;
 	uint32_t argc, i;
 	int status = 1, n = 0, w, waited = 0;
 	pid_t pid;
@@ -197,9 +239,12 @@ serve(struct control *ct, int sock)
 	if (fcntl(sock, F_SETFL, 0) == -1 || msg_recv(sock, &m) != 0)
 		_exit(1);
 	alarm(0);
+	if (m.type == MSG_CTL_REQUEST_AS && (status = acting_as(ct, &cred,
+	    pw, &m, &as)) != 0)
+		goto report;
 	argc = msg_get_u32(&m);
-	if (m.type != MSG_CTL_REQUEST || m.nfds != 3 || argc == 0 ||
-	    argc > CTL_MAX_ARGS)
+	if ((m.type != MSG_CTL_REQUEST && as == NULL) || m.nfds != 3 ||
+	    argc == 0 || argc > CTL_MAX_ARGS)
 		goto refuse;
 	argv[n++] = (char *)"intakectl";
 	if (ct->config != NULL) {
@@ -217,15 +262,20 @@ serve(struct control *ct, int sock)
 		goto refuse;
 	if (!command_name(argv[n - (int)argc]))
 		goto refuse;
-	log_info("control: %s (uid %ld) runs intakectl %s", pw->pw_name,
-	    (long)cred.uid, argv[n - (int)argc]);
+	who = as != NULL ? as : pw->pw_name;
+	if (as != NULL)
+		log_info("control: %s (uid %ld) runs intakectl %s for %s",
+		    pw->pw_name, (long)cred.uid, argv[n - (int)argc], as);
+	else
+		log_info("control: %s (uid %ld) runs intakectl %s", pw->pw_name,
+		    (long)cred.uid, argv[n - (int)argc]);
 	if ((pid = fork()) == -1)
 		goto refuse;
 	if (pid == 0) {
 		if (dup2(m.fds[0], 0) == -1 || dup2(m.fds[1], 1) == -1 ||
 		    dup2(m.fds[2], 2) == -1)
 			_exit(1);
-		if (setenv("INTAKE_CTL_USER", pw->pw_name, 1) == -1 ||
+		if (setenv("INTAKE_CTL_USER", who, 1) == -1 ||
 		    setenv("INTAKE_CTL_SERVED", "1", 1) == -1)
 			_exit(1);
 		close(sock);
@@ -319,14 +369,16 @@ control_accept(struct control *ct)
 			close(sock);
 			continue;
 		}
-		if (!has_a_role(ct, cred.uid)) {
+		if (!(ct->web && cred.uid == ct->web_uid) &&
+		    !has_a_role(ct, cred.uid)) {
 			refuse_no_role(ct, sock, cred.uid);
 			close(sock);
 			continue;
 		}
 		for (i = 0, mine = 0; i < ct->nkids; i++)
 			mine += ct->kid_uid[i] == cred.uid;
-		if (ct->nkids >= CTL_MAX_CHILDREN || mine >= CTL_MAX_PER_USER) {
+		if (ct->nkids >= CTL_MAX_CHILDREN || mine >= (ct->web &&
+		    cred.uid == ct->web_uid ? CTL_MAX_WEB : CTL_MAX_PER_USER)) {
 			if (mono_ms() - ct->warned > 60000) {
 				log_warn("control: uid %ld has %zu requests "
 				    "running, %zu in all: refusing more",

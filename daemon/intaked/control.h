@@ -21,6 +21,10 @@ struct control {
 	size_t		 nkids;
 	int64_t		 warned;	/* last "too many" warning (mono ms) */
 	int64_t		 warned_role;	/* last "no role" warning */
+	/* intake-web's user, the one peer that may assert a person
+	 * (MSG_CTL_REQUEST_AS); web false: no <web> */
+	bool		 web;
+	uid_t		 web_uid;
 };
 
 /* Listens on the configured socket (mode 0666: the roles decide);

@@ -22,6 +22,7 @@
 #include "catalog.h"
 #include "actions.h"
 #include "control.h"
+#include "webproc.h"
 #include "pipeline.h"
 #include "template.h"
 #include "watch.h"
@@ -55,6 +56,8 @@ struct daemon {
 	struct ledger	 ledger;
 	struct pipeline	 pipeline;
 	struct control	 control;
+	struct webproc	 web;		/* intake-web, when <web> is configured */
+	bool		 foreground;
 	struct actions	 actions;
 	bool		 pipeline_up;
 	struct inbox_run *inboxes;
@@ -223,8 +226,10 @@ daemon_open(struct daemon *d)
 	if (store_actions_unclaim(d->store, &i) == 0 && i > 0)
 		log_info("%zu action%s cut short by the last stop will run "
 		    "again", i, i == 1 ? "" : "s");
-	if (!d->once)
+	if (!d->once) {
 		(void)control_open(&d->control, &d->cat.conf);
+		webproc_start(&d->web, &d->cat.conf, d->foreground);
+	}
 	d->ninboxes = d->cat.conf.ninboxes;
 	d->inboxes = xcalloc(d->ninboxes, sizeof(*d->inboxes));
 	for (i = 0; i < d->ninboxes; i++) {
@@ -250,6 +255,7 @@ daemon_close(struct daemon *d)
 {
 	size_t i;
 
+	webproc_stop(&d->web);
 	control_close(&d->control);
 	if (d->actions.run != NULL)
 		actions_release(&d->actions);
@@ -584,6 +590,8 @@ daemon_loop(struct daemon *d)
 		if ((dl = actions_reap(&d->actions, &d->pipeline.wf)) != 0 &&
 		    dl < wake)
 			wake = dl;
+		if ((dl = webproc_tend(&d->web, mono)) != 0 && dl < wake)
+			wake = dl;
 		/* Work waits for a worker that is to be started again. */
 		if (d->pipeline.nqueue > 0 && !transient_waiting(&d->ledger.wait,
 		    mono)) {
@@ -703,6 +711,7 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage(2);
 	log_init("intaked", fg || d.once || check, level);
+	d.foreground = fg;
 
 	catalog_init(&d.cat);
 	if (conf == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)

@@ -117,6 +117,7 @@ config_release(struct config *c)
 	free(c->workflows);
 	dir_list_release(&c->templates);
 	free(c->control);
+	web_conf_release(&c->web);
 	free(c->plugins);
 	for (size_t i = 0; i < c->nroles; i++) {
 		struct role_conf *r = &c->roles[i];
@@ -367,6 +368,77 @@ config_user_roles(const struct config *c, const char *user, size_t *n)
 	return v;
 }
 
+/* <web listen user idle origin> with <auth header from> and <passwords
+ * file>: what intake-web serves and how people sign in. */
+static void
+load_web(struct config *c, const char *file, xmlNode *n)
+{
+	struct web_conf *w = &c->web;
+	char *v;
+
+	web_conf_release(w);
+	w->line = (int)xmlGetLineNo(n);
+	w->listen = xmlsafe_attr(n, "listen");
+	w->user = xmlsafe_attr(n, "user");
+	w->origin = xmlsafe_attr(n, "origin");
+	w->idle_s = seconds_ms(n, "idle", WEB_IDLE_DEFAULT * 1000) / 1000;
+	w->passwords = xstrdup(WEB_PASSWORDS_DEFAULT);
+	for (xmlNode *k = n->children; k != NULL; k = k->next)
+		if (xmlsafe_is(k, "auth")) {
+			w->auth_header = xmlsafe_attr(k, "header");
+			if ((v = xmlsafe_attr(k, "from")) != NULL) {
+				names_split(v, &w->auth_from, &w->nauth_from);
+				free(v);
+			}
+		} else if (xmlsafe_is(k, "passwords"))
+			path_prop(&w->passwords, file, k, "file", false);
+}
+
+void
+web_conf_release(struct web_conf *w)
+{
+	free(w->listen);
+	free(w->user);
+	free(w->origin);
+	free(w->auth_header);
+	strv_free(w->auth_from, w->nauth_from);
+	free(w->passwords);
+	memset(w, 0, sizeof(*w));
+}
+
+/* What the schema cannot see of <web>: its user exists and is not root,
+ * it listens on an address and port or an absolute socket path. */
+static int
+check_web(const struct config *c)
+{
+	const struct web_conf *w = &c->web;
+	struct passwd *pw;
+	const char *colon;
+	int rc = 0;
+
+	if (w->listen == NULL)
+		return 0;
+	if ((pw = getpwnam(w->user)) == NULL) {
+		report_at(c->file, w->line, "web user \"%s\": no such user",
+		    w->user);
+		rc = INTAKE_EINVAL;
+	} else if (pw->pw_uid == 0) {
+		report_at(c->file, w->line, "web user \"%s\": intake-web must "
+		    "not run as root: name an unprivileged user", w->user);
+		rc = INTAKE_EINVAL;
+	}
+	colon = strrchr(w->listen, ':');
+	if (w->listen[0] != '/' && (colon == NULL || colon[1] == '\0' ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    atoi(colon + 1) < 1 || atoi(colon + 1) > 65535)) {
+		report_at(c->file, w->line, "web listen \"%s\": say an address "
+		    "and port (127.0.0.1:8470, [::1]:8470) or a socket's "
+		    "absolute path", w->listen);
+		rc = INTAKE_EINVAL;
+	}
+	return rc;
+}
+
 static void
 load_tree(struct config *c, const char *file, xmlNode *root)
 {
@@ -416,6 +488,8 @@ load_tree(struct config *c, const char *file, xmlNode *root)
 			    c->worker_memory_mb);
 		} else if (xmlsafe_is(n, "rescan")) {
 			c->rescan_s = seconds_ms(n, "interval", 60000) / 1000;
+		} else if (xmlsafe_is(n, "web")) {
+			load_web(c, file, n);
 		} else if (xmlsafe_is(n, "control")) {
 			path_prop(&c->control, file, n, "socket", true);
 		} else if (xmlsafe_is(n, "workflows")) {
@@ -523,6 +597,8 @@ config_check(const struct config *c)
 	size_t i, j, n;
 	int rc = config_check_templates(c);
 
+	if (check_web(c) != 0)
+		rc = INTAKE_EINVAL;
 	if (c->ninboxes == 0) {
 		report_at(c->file, 1, "no inbox configured: add <inbox "
 		    "path=\"...\"/> or use --inbox DIR");

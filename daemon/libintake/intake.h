@@ -116,6 +116,21 @@ int	 copy_tree_at(int sdirfd, const char *sname, int ddirfd,
 int	 write_file_at(int dirfd, const char *tmp, const char *name,
 	    const char *data, size_t len, mode_t mode, gid_t gid);
 
+/* pwfile.c: intake-web's password file, "name:hash" a line (Argon2id
+ * strings; the callers hash and verify with libsodium). */
+/* Whether s may name a person there (and to the control socket):
+ * letters, digits, "._@-", not starting with "-", at most 64 bytes. */
+bool	 pwfile_name_ok(const char *s);
+/* The hash of name into *hash (the caller's): 0, INTAKE_ENOENT when the
+ * file has no such person, or -errno. */
+int	 pwfile_lookup(const char *path, const char *name, char **hash);
+/* Sets name's hash (hash NULL: removes name), replacing the file
+ * atomically as mode 0640, group gid (-1: the caller's).  0,
+ * INTAKE_EINVAL for a name or hash that cannot be written, INTAKE_ENOENT
+ * when removing someone who is not there, or -errno. */
+int	 pwfile_set(const char *path, const char *name, const char *hash,
+	    gid_t gid);
+
 /* rejected.c: an inbox's rejected folder.  Opens rel (relative to the
  * folder base, or absolute: then below base when it is under it, else
  * below the folder above it) without following a link at any step,
@@ -285,6 +300,21 @@ struct role_conf {
 	int		 line;
 };
 
+/* <web>: intake-web, the browser's workspace (intake-web(8)). */
+struct web_conf {
+	char		*listen;	/* "127.0.0.1:8470", or a Unix socket's
+					 * path; NULL: no <web> */
+	char		*user;		/* the unprivileged user it runs as */
+	char		*origin;	/* the address people open ("https://
+					 * intake.example"); NULL: the listen one */
+	unsigned	 idle_s;	/* a session ends after this long unused */
+	char		*auth_header;	/* <auth header>: NULL, none */
+	char		**auth_from;	/* the addresses it is believed from */
+	size_t		 nauth_from;
+	char		*passwords;	/* <passwords file> */
+	int		 line;		/* where <web> is */
+};
+
 struct config {
 	char		*file;		/* NULL: built-in defaults */
 	char		*data_dir;
@@ -320,6 +350,7 @@ struct config {
 	unsigned	 action_backoff_ms;	/* before the first retry */
 	unsigned	 action_parallel;	/* attempts running at once */
 	char		*control;	/* the control socket */
+	struct web_conf	 web;
 	struct role_conf *roles;
 	size_t		 nroles;
 	struct inbox_conf *inboxes;
@@ -330,6 +361,8 @@ struct config {
 #define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
 #define CONTROL_DEFAULT		LOCALSTATEDIR "/run/intake/intaked.sock"
 #define PLUGINS_DEFAULT		PKGLIBDIR "/plugins"
+#define WEB_PASSWORDS_DEFAULT	SYSCONFDIR "/intake/web-passwords"
+#define WEB_IDLE_DEFAULT	1800	/* seconds */
 
 /* Fills c with the built-in defaults (no inbox). */
 void	config_init(struct config *c);
@@ -342,6 +375,8 @@ struct inbox_conf *config_add_inbox(struct config *c, const char *path);
  * directory); prints problems, returns 0 or INTAKE_EINVAL. */
 int	config_check(const struct config *c);
 void	config_release(struct config *c);
+/* Frees what w holds and empties it. */
+void	web_conf_release(struct web_conf *w);
 /* Checks that the template folders (the installation's and each inbox's)
  * are readable folders; prints problems as file:line, returns 0 or
  * INTAKE_EINVAL.  (config_check does it too.) */

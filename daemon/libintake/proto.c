@@ -321,3 +321,21 @@ msg_recv_within(int sock, struct msg *m, int ms)
 {
 	return recv_until(sock, m, mono_ms() + ms);
 }
+
+void
+msg_ctl_request(struct msg *m, const char *as, int argc, char *const argv[],
+    int in, int out, int err)
+{
+	int i;
+
+	msg_init(m, as != NULL ? MSG_CTL_REQUEST_AS : MSG_CTL_REQUEST);
+	if (as != NULL)
+		msg_put_str(m, as);
+	msg_put_u32(m, (uint32_t)argc);
+	for (i = 0; i < argc; i++)
+		msg_put_str(m, argv[i]);
+	m->fds[0] = in;
+	m->fds[1] = out;
+	m->fds[2] = err;
+	m->nfds = 3;
+}

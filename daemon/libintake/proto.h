@@ -37,6 +37,9 @@ enum msg_type {
 	MSG_CTL_STATUS,		/* daemon -> intakectl: the command's exit status */
 	MSG_DEFERRED,		/* worker -> daemon: the output folder's disk is
 				   full: the job is to be tried again later */
+	MSG_CTL_REQUEST_AS,	/* intake-web -> daemon: a signed-in person, then
+				   as MSG_CTL_REQUEST; believed only from the
+				   configured web user (SO_PEERCRED) */
 	MSG_MAX
 };
 
@@ -77,5 +80,12 @@ int	msg_recv(int sock, struct msg *);
  * whole message must be there within ms, else -ETIMEDOUT, so that a
  * peer sending a byte now and then cannot hold the reader. */
 int	msg_recv_within(int sock, struct msg *, int ms);
+
+/* A request to run intakectl (argv from the command's name on) with
+ * the caller's standard input, output and error (descriptors borrowed),
+ * as the person as (NULL: as the caller the kernel names):
+ * MSG_CTL_REQUEST or MSG_CTL_REQUEST_AS.  intaked/control.c reads it. */
+void	msg_ctl_request(struct msg *, const char *as, int argc,
+	    char *const argv[], int in, int out, int err);
 
 #endif

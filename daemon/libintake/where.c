@@ -28,6 +28,7 @@ static const struct companion {
 	{ "intake-worker", "INTAKE_WORKER", PKGLIBEXECDIR "/intake-worker" },
 	{ "intake-action", "INTAKE_ACTION", PKGLIBEXECDIR "/intake-action" },
 	{ "intakectl", "INTAKECTL", BINDIR "/intakectl" },
+	{ "intake-web", "INTAKE_WEB", PKGLIBEXECDIR "/intake-web" },
 };
 
 static struct {

@@ -7,7 +7,7 @@
  * its companions beside itself and the schemas, templates and workflows
  * in the source tree's workflows/ folder, so that every command works
  * from _build/ with no environment variable.  An installed one uses the
- * configured prefix.  The environment variables INTAKE_WORKER,
+ * configured prefix.  The environment variables INTAKE_WORKER, INTAKE_WEB,
  * INTAKE_ACTION, INTAKECTL and INTAKE_DATADIR override either.
  *
  * Ownership: the strings returned are the module's, valid for the

@@ -110,7 +110,7 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 
 /* The listing: fixed text chosen by which filters are set, every value
  * bound (?1 state, ?2 queue, ?3 form, ?4 since, ?5 now, ?6 id, ?7
- * assignee, ?8 limit). */
+ * assignee, ?8 limit, ?9 queues, ?10 person). */
 static char *
 cases_sql(const struct case_filter *f)
 {
@@ -119,7 +119,12 @@ cases_sql(const struct case_filter *f)
 	    "c.form_hint, c.npages, c.workflow, c.workflow_version, c.queue, "
 	    "c.priority, c.assignee, c.pdf, c.state_since_ms, c.deadline_ms, "
 	    "c.closed_ms, c.nflagged, %s "
-	    "FROM %s cases c WHERE 1 %s%s%s%s%s%s%s%s%s%s "
+	    "FROM %s cases c WHERE (?9 IS NULL OR instr(?9, char(10) || "
+	    "c.queue || char(10)) > 0 OR instr(?9, char(10) || char(31) || "
+	    "c.workflow || char(31) || c.state || char(10)) > 0 OR "
+	    "c.assignee = ?10 OR c.id IN "
+	    "(SELECT case_id FROM case_history WHERE actor = ?10)) "
+	    "%s%s%s%s%s%s%s%s%s%s "
 	    "ORDER BY %s LIMIT ?8",
 	    f->stuck ? "s.reasons" : "NULL",
 	    f->stuck ? "(SELECT r.case_id, group_concat(r.reason, '; ') AS "
@@ -184,9 +189,9 @@ store_cases(struct store *st, const struct case_filter *f,
 	sql = cases_sql(f);
 	s = sqlite_prepare(st, sql);
 	free(sql);
-	sqlite_bind(s, "tttIIItI", f->state, f->queue, f->form, f->since_ms,
+	sqlite_bind(s, "tttIIItItt", f->state, f->queue, f->form, f->since_ms,
 	    f->now_ms, f->id, f->assignee, f->limit ? (int64_t)f->limit :
-	    (int64_t)-1);
+	    (int64_t)-1, f->queues, f->person);
 	memset(&c, 0, sizeof(c));
 	while (sqlite_next(st, s, "listing cases", &rc,
 	    "IISSSIISSSISiSiSSIIIIS", &c.id, &c.delivery_id, &c.form, &c.state,

@@ -89,6 +89,11 @@ struct case_filter {
 	bool		 overdue;	/* deadline or statutory clock passed */
 	bool		 stuck;		/* needs a supervisor: see intakectl(8) */
 	bool		 no_workflow;	/* open and without a workflow */
+	const char	*queues;	/* only cases on these queues or in these
+				 * states, "\nq1\n\x1fwf\x1fstate\n", or on
+				 * person's desk or that person acted on;
+				 * NULL: any (who sees which: intakectl) */
+	const char	*person;
 	int64_t		 now_ms;
 	unsigned	 limit;
 };

@@ -6,8 +6,8 @@
 # intakectl runs for a user of the control socket.
 . "${top_srcdir}/tests/tap/lib.sh"
 cmds="assign backup cases classify confirm deliveries extract fire graph lint migrate
-ocr page plugins reprocess retry set show stats status template why"
-plan 153
+ocr page passwd plugins reprocess retry set show stats status template why"
+plan 159
 me=$(id -un)
 
 # The usage lines of intakectl --help, one line a command (continuation
@@ -110,9 +110,9 @@ unserved=""
 for c in $cmds; do
 	"$INTAKECTL" "$c" --help | grep -q "the daemon does not run it" && unserved="$unserved $c"
 done
-is "$unserved" " backup extract graph lint ocr plugins template" "the commands the daemon does not run"
+is "$unserved" " backup extract graph lint ocr passwd plugins template" "the commands the daemon does not run"
 for c in "backup $T/s.db" "extract $T/in/a.pgm" "graph $T/clerk.conf" "lint $T/clerk.conf" \
-    "ocr $T/in/a.pgm" plugins "template new $T/in/a.pgm"; do
+    "ocr $T/in/a.pgm" "passwd alice" plugins "template new $T/in/a.pgm"; do
 	refused "\"${c%% *}\" is not run by the daemon" S $c
 done
 ok "$([ ! -e "$T/s.db" ]; echo $?)" "... and backup wrote no copy"

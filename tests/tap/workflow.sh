@@ -9,7 +9,7 @@
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx eng || skip_all "tesseract-ocr-eng is not installed"
-plan 45
+plan 46
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -167,10 +167,15 @@ like "$why" '"extracted" moved the case from "received" to "check"' "... the pip
 like "$why" 'moved from "check" to "big" because field.estimated_cost = 466000.50 > 100000' \
     "... and the guard that held with the value it read"
 like "$why" 'action log: big project' "... and the action run on entry"
-like "$("$INTAKECTL" -c "$T/intake.conf" why "$dup")" \
+# A closed case the clerk never worked: only a supervisor reads it.
+"$INTAKECTL" -c "$T/intake.conf" why "$dup" >/dev/null 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 intakectl: case $dup: on no team's queue" \
+    "a clerk does not read a closed case she never worked"
+sup() { INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=nobody-here "$INTAKECTL" "$@"; }
+like "$(sup -c "$T/intake.conf" why "$dup")" \
     "to \"duplicate\" because duplicate\\(field.estimated_cost, field.project_type\\) = true \\(case $big " \
     "the duplicate names the case it duplicates"
-like "$("$INTAKECTL" -c "$T/intake.conf" why "$oez")" \
+like "$(sup -c "$T/intake.conf" why "$oez")" \
     "no earlier condition held|field.project_type = 'alteration'" \
     "the alteration's why shows the guards read"
 is "$("$INTAKECTL" -c "$T/intake.conf" --json why "$big" | head -1 | grep -c '"kind":"start"')" 1 \

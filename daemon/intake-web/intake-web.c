@@ -1,0 +1,468 @@
+/*
+ * intake-web.c - the browser's workspace: an unprivileged HTTP server
+ * (libmicrohttpd) for clerks and supervisors.  It signs people in (a
+ * password from the local file, or a reverse proxy's header from the
+ * addresses allowed), keeps their sessions, refuses state-changing
+ * requests without the session's CSRF token and this server's Origin,
+ * and hands every request for case data to intaked's control socket as
+ * the signed-in person (api.c, relay.c).  It never reads the database,
+ * a delivered byte or a file named by a request.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "where.h"
+#include "http.h"
+
+#define BODY_MAX	65536	/* a request's form, at most */
+#define COOKIE		"intake_session"
+
+static void NORETURN
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+"usage: intake-web [-f] [-n] [-c file]\n"
+"\n"
+"  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ")\n"
+"  -f, --foreground    log to stderr too\n"
+"  -n, --check         check the configuration's <web> and exit\n"
+"  -h, --help          show this help\n"
+"  -V, --version       show the version\n"
+"\n"
+"intaked starts intake-web as the user of <web> in intake.conf and starts\n"
+"it again when it dies.  See intake-web(8).\n");
+	exit(status);
+}
+
+/* Logs why a request was refused (never a password or token: the URL and
+ * reason only, escaped) and answers it. */
+static enum MHD_Result
+refuse(struct req *r, unsigned status, const char *why, const char *message)
+{
+	char *url = safe_text(r->url);
+
+	log_warn("web: %s %s refused: %s", r->method, url, why);
+	free(url);
+	return reply_error(r, status, message);
+}
+
+/* The client's address, numeric ("unix" for a Unix socket's peer). */
+static void
+client_addr(struct req *r, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, len, "unix");
+	if (sa == NULL || (sa->sa_family != AF_INET &&
+	    sa->sa_family != AF_INET6))
+		return;
+	if (getnameinfo(sa, sa->sa_family == AF_INET ?
+	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6), buf,
+	    (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0)
+		snprintf(buf, len, "?");
+	else if (strncmp(buf, "::ffff:", 7) == 0 && strchr(buf, '.'))
+		memmove(buf, buf + 7, strlen(buf + 7) + 1);
+}
+
+/* Whether name has a role in intake.conf. */
+static bool
+has_role(const struct web *w, const char *name)
+{
+	size_t n = 0;
+	char **roles = config_user_roles(&w->conf, name, &n);
+
+	free(roles);
+	return n > 0;
+}
+
+/* Answers with the session: the person and the CSRF token, and the
+ * cookie when it is new. */
+static enum MHD_Result
+reply_session(struct req *r, const char *cookie)
+{
+	const char *kv[] = { "user", r->user, "csrf", r->csrf, NULL };
+	char *set = NULL;
+	enum MHD_Result ret;
+
+	if (cookie != NULL)
+		set = xasprintf(COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		    cookie, r->web->secure ? "; Secure" : "");
+	ret = reply_strings(r, 200, set, kv);
+	free(set);
+	return ret;
+}
+
+/* A new session for name, who signed in by how. */
+static enum MHD_Result
+open_session(struct req *r, const char *name, const char *how)
+{
+	char cookie[SESSION_HEX];
+
+	if (!has_role(r->web, name)) {
+		log_warn("web: sign-in of %s (%s) refused: no role in the "
+		    "configuration", name, how);
+		return reply_error(r, 403, "you have no role in intake.conf: "
+		    "ask an admin to add you to <roles>");
+	}
+	snprintf(r->user, sizeof(r->user), "%s", name);
+	session_new(&r->web->sessions, name, mono_ms(), cookie, r->csrf);
+	log_info("web: %s signed in (%s)", name, how);
+	return reply_session(r, cookie);
+}
+
+/* GET /api/session: the session the cookie names, else one from the
+ * reverse proxy's header when it comes from an address <auth from>
+ * lists (from any other it is ignored, and logged). */
+static enum MHD_Result
+get_session(struct req *r, bool have)
+{
+	const struct web_conf *wc = &r->web->conf.web;
+	const char *name;
+	char addr[INET6_ADDRSTRLEN + 8], *safe;
+
+	if (have)
+		return reply_session(r, NULL);
+	if (wc->auth_header != NULL && (name = MHD_lookup_connection_value(
+	    r->conn, MHD_HEADER_KIND, wc->auth_header)) != NULL) {
+		client_addr(r, addr, sizeof(addr));
+		if (!signin_from(wc->auth_from, wc->nauth_from, addr))
+			log_warn("web: header %s from %s ignored: that address "
+			    "is not in <auth from>", wc->auth_header, addr);
+		else if (!pwfile_name_ok(name)) {
+			safe = safe_text(name);
+			log_warn("web: header %s names no valid person (\"%s\"): "
+			    "refused", wc->auth_header, safe);
+			free(safe);
+		} else
+			return open_session(r, name, "header");
+	}
+	return refuse(r, 401, "no session", "sign in first");
+}
+
+/* POST /api/session: signs in with user and password. */
+static enum MHD_Result
+post_session(struct req *r)
+{
+	const char *name = form_get(&r->form, "user"), *why;
+	char *safe;
+
+	if (!signin_password(r->web->conf.web.passwords, name,
+	    form_get(&r->form, "password"), &why)) {
+		safe = safe_text(name);
+		log_warn("web: sign-in of %s refused: %s", safe, why);
+		free(safe);
+		return reply_error(r, 403, "wrong name or password");
+	}
+	return open_session(r, name, "password");
+}
+
+/* The request's form: its body (POST) or query (GET). */
+static enum MHD_Result
+query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct form *f = cls;
+
+	(void)kind;
+	f->keys = xreallocarray(f->keys, f->n + 1, sizeof(*f->keys));
+	f->values = xreallocarray(f->values, f->n + 1, sizeof(*f->values));
+	f->keys[f->n] = xstrdup(key);
+	f->values[f->n++] = xstrdup(value ? value : "");
+	return MHD_YES;
+}
+
+static enum MHD_Result
+serve_api(struct req *r, bool post)
+{
+	const char *cookie, *origin, *token;
+	enum MHD_Result ret;
+	bool have;
+
+	if (post) {
+		if (r->too_big)
+			return refuse(r, 413, "the form is too large",
+			    "the form is too large");
+		if (!form_parse(&r->form, r->body ? r->body : "", r->len))
+			return refuse(r, 400, "a malformed form",
+			    "the form is malformed");
+		/* Every state-changing request comes from our own pages. */
+		origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		    "Origin");
+		if (origin == NULL)
+			return refuse(r, 403, "no Origin header",
+			    "the request has no Origin");
+		if (r->web->origin == NULL || strcmp(origin,
+		    r->web->origin) != 0) {
+			char *safe = safe_text(origin), *why;
+
+			why = xasprintf("Origin \"%s\" is not %s", safe,
+			    r->web->origin ? r->web->origin : "configured "
+			    "(<web origin>)");
+			ret = refuse(r, 403, why, "the request comes from "
+			    "another site");
+			free(why);
+			free(safe);
+			return ret;
+		}
+	} else
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND,
+		    query_arg, &r->form);
+	cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE);
+	have = session_get(&r->web->sessions, cookie, mono_ms(), r->user,
+	    r->csrf);
+	if (strcmp(r->url, "/api/session") == 0)
+		return post ? post_session(r) : get_session(r, have);
+	if (!have)
+		return refuse(r, 401, cookie ? "no such session, or it ended" :
+		    "no session", "sign in first");
+	if (post) {
+		token = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+		    "X-CSRF-Token");
+		if (!csrf_ok(r->csrf, token))
+			return refuse(r, 403, token ? "wrong CSRF token" :
+			    "no CSRF token", "the request lacks this "
+			    "session's CSRF token: reload the page");
+	}
+	if (post && strcmp(r->url, "/api/session/end") == 0) {
+		(void)session_end(&r->web->sessions, cookie);
+		log_info("web: %s signed out", r->user);
+		return reply(r, 200, "application/json", "{\"ok\":true}\n", 12,
+		    COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	}
+	if (api_serve(r, &ret))
+		return ret;
+	return reply_error(r, 404, "no such API: see intake-web(8)");
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **ctx)
+{
+	struct req *r = *ctx;
+	enum MHD_Result ret;
+	bool post;
+
+	(void)version;
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		r->conn = conn;
+		r->web = cls;
+		r->method = method;
+		r->url = url;
+		*ctx = r;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (r->len + *upload_size > BODY_MAX)
+			r->too_big = true;
+		else {
+			r->body = xreallocarray(r->body, r->len + *upload_size +
+			    1, 1);
+			memcpy(r->body + r->len, upload, *upload_size);
+			r->len += *upload_size;
+			r->body[r->len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	post = strcmp(method, "POST") == 0;
+	if (!post && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return reply_error(r, 405, "GET or POST only");
+	if (strncmp(url, "/api/", 5) == 0)
+		return serve_api(r, post);
+	if (!post && reply_file(r, strcmp(url, "/") == 0 ? "signin.html" :
+	    url + 1, &ret))
+		return ret;
+	return reply_error(r, 404, "no such page");
+}
+
+static void
+on_done(void *cls, struct MHD_Connection *conn, void **ctx,
+    enum MHD_RequestTerminationCode code)
+{
+	struct req *r = *ctx;
+
+	(void)cls;
+	(void)conn;
+	(void)code;
+	if (r == NULL)
+		return;
+	form_release(&r->form);
+	free(r->body);
+	free(r);
+	*ctx = NULL;
+}
+
+/* The listening socket of <web listen>: "ADDR:PORT" ("[::1]:8470") or a
+ * Unix socket's absolute path.  The descriptor, or -1 after saying
+ * why. */
+static int
+listen_on(const char *listen_at)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct sockaddr_un sun;
+	struct stat st;
+	char *host, *port;
+	int fd = -1, one = 1, rc;
+
+	if (listen_at[0] == '/') {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(listen_at) >= sizeof(sun.sun_path)) {
+			log_err("web: listen \"%s\": the path is too long",
+			    listen_at);
+			return -1;
+		}
+		memcpy(sun.sun_path, listen_at, strlen(listen_at));
+		/* A socket left by an intake-web that is gone. */
+		if (lstat(listen_at, &st) == 0 && S_ISSOCK(st.st_mode))
+			(void)unlink(listen_at);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+		    -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+		    chmod(listen_at, 0660) == -1 || listen(fd, 64) == -1) {
+			log_err("web: listen \"%s\": %s", listen_at,
+			    strerror(errno));
+			fd_close(fd);
+			return -1;
+		}
+		return fd;
+	}
+	host = xstrdup(listen_at);
+	port = strrchr(host, ':');
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		log_err("web: listen \"%s\": %s", listen_at, gai_strerror(rc));
+		free(host);
+		return -1;
+	}
+	if ((fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, 64) == -1) {
+		log_err("web: listen \"%s\": %s", listen_at, strerror(errno));
+		fd_close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	free(host);
+	return fd;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct web w;
+	struct MHD_Daemon *mhd;
+	const char *conf = CONFIG_FILE_DEFAULT;
+	char *origin = NULL;
+	bool fg = false, check = false;
+	sigset_t set;
+	int ch, fd, sig;
+
+	while ((ch = getopt_long(argc, argv, "c:fnhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'f': fg = true; break;
+		case 'n': check = true; break;
+		case 'h': usage(0);
+		case 'V': printf("intake-web %s\n", PACKAGE_VERSION); return 0;
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	log_init("intake-web", fg || check, LOG_LEVEL_INFO);
+	config_init(&w.conf);
+	if (config_load(&w.conf, conf) != 0)
+		return 1;
+	if (w.conf.web.listen == NULL) {
+		report_at(conf, 0, "no <web> configured: intake-web has nothing "
+		    "to serve");
+		return 1;
+	}
+	if (check)
+		return 0;
+	if (geteuid() == 0) {
+		log_err("intake-web must not run as root: intaked starts it as "
+		    "the user of <web>");
+		return 1;
+	}
+	if (sodium_init() < 0) {
+		log_err("libsodium cannot be initialised");
+		return 1;
+	}
+	if (w.conf.web.origin != NULL)
+		w.origin = w.conf.web.origin;
+	else if (w.conf.web.listen[0] != '/')
+		w.origin = origin = xasprintf("http://%s", w.conf.web.listen);
+	w.secure = w.origin != NULL && strncmp(w.origin, "https://", 8) == 0;
+	w.www = path_join(where_data(), "web");
+	sessions_init(&w.sessions, w.conf.web.idle_s);
+	if ((fd = listen_on(w.conf.web.listen)) == -1)
+		return 1;
+	/* The server's threads keep these blocked; the main thread waits
+	 * for them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
+	    on_request, &w,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	    MHD_OPTION_END);
+	if (mhd == NULL) {
+		log_err("web: the HTTP server does not start");
+		return 1;
+	}
+	log_info("web: listening on %s for %s", w.conf.web.listen,
+	    w.origin ? w.origin : "(no origin: set <web origin>)");
+	do {
+		if (sigwait(&set, &sig) != 0)
+			break;
+	} while (sig == SIGHUP);
+	MHD_stop_daemon(mhd);
+	close(fd);
+	if (w.conf.web.listen[0] == '/')
+		(void)unlink(w.conf.web.listen);
+	free(origin);
+	free(w.www);
+	config_release(&w.conf);
+	return 0;
+}

@@ -1,0 +1,144 @@
+/*
+ * webproc.c - intaked starts intake-web when <web> is configured, as the
+ * configured unprivileged user, and starts it again when it dies, after
+ * a wait that grows while it keeps dying young.  Nothing of the daemon
+ * waits for it: the browser's workspace may be down while intake works.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "where.h"
+#include "webproc.h"
+
+#define WEB_BACKOFF_MIN_MS	1000
+#define WEB_BACKOFF_MAX_MS	60000
+
+/* In the child: become the web user and run intake-web.  Never
+ * returns. */
+static void NORETURN
+web_exec(const struct webproc *w, const struct passwd *pw)
+{
+	const char *prog = where_program("intake-web");
+	char *argv[6];
+	int n = 0;
+
+	child_signals_default();
+	(void)close_range(3, ~0U, 0);
+	if (getuid() == 0 && (setgroups(0, NULL) == -1 ||
+	    initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)) {
+		dprintf(2, "intaked: intake-web: cannot become \"%s\": %s\n",
+		    pw->pw_name, strerror(errno));
+		_exit(1);
+	}
+	argv[n++] = (char *)"intake-web";
+	if (w->foreground)
+		argv[n++] = (char *)"-f";
+	if (w->config != NULL) {
+		argv[n++] = (char *)"-c";
+		argv[n++] = w->config;
+	}
+	argv[n] = NULL;
+	execv(prog, argv);
+	dprintf(2, "intaked: cannot run %s: %s\n", prog, strerror(errno));
+	_exit(1);
+}
+
+static void
+web_spawn(struct webproc *w, int64_t mono)
+{
+	struct passwd *pw = getpwnam(w->conf->web.user);
+	pid_t pid;
+
+	w->next = 0;
+	if (pw == NULL || pw->pw_uid == 0) {
+		log_warn("intake-web: user \"%s\" is no unprivileged user: not "
+		    "started", w->conf->web.user);
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		log_warn("intake-web: fork: %s; trying again later",
+		    strerror(errno));
+		w->next = mono + w->backoff_ms;
+		return;
+	}
+	if (pid == 0)
+		web_exec(w, pw);
+	w->pid = pid;
+	w->started = mono;
+	log_info("intake-web started (pid %ld) on %s", (long)pid,
+	    w->conf->web.listen);
+}
+
+void
+webproc_start(struct webproc *w, const struct config *c, bool foreground)
+{
+	memset(w, 0, sizeof(*w));
+	if (c->web.listen == NULL)
+		return;
+	w->conf = c;
+	w->foreground = foreground;
+	w->config = c->file ? realpath(c->file, NULL) : NULL;
+	w->backoff_ms = WEB_BACKOFF_MIN_MS;
+	web_spawn(w, mono_ms());
+}
+
+int64_t
+webproc_tend(struct webproc *w, int64_t mono)
+{
+	int status;
+
+	if (w->conf == NULL)
+		return 0;
+	if (w->pid > 0 && waitpid(w->pid, &status, WNOHANG) == w->pid) {
+		pid_t dead = w->pid;
+
+		w->pid = 0;
+		/* One that ran for a minute starts again at once. */
+		if (mono - w->started >= WEB_BACKOFF_MAX_MS)
+			w->backoff_ms = WEB_BACKOFF_MIN_MS;
+		log_warn("intake-web (pid %ld) %s %d; starting it again in "
+		    "%u s", (long)dead, WIFEXITED(status) ? "exited with" :
+		    "was killed by signal", WIFEXITED(status) ?
+		    WEXITSTATUS(status) : WTERMSIG(status),
+		    w->backoff_ms / 1000);
+		w->next = mono + w->backoff_ms;
+		if (w->backoff_ms < WEB_BACKOFF_MAX_MS)
+			w->backoff_ms *= 2;
+	}
+	if (w->pid == 0 && w->next != 0 && mono >= w->next)
+		web_spawn(w, mono);
+	if (w->pid > 0)
+		return mono + 1000;	/* look again in a second */
+	return w->next;
+}
+
+void
+webproc_stop(struct webproc *w)
+{
+	int i, status;
+
+	if (w->pid > 0) {
+		kill(w->pid, SIGTERM);
+		for (i = 0; i < 20 && waitpid(w->pid, &status, WNOHANG) !=
+		    w->pid; i++)
+			usleep(100000);
+		if (i == 20) {
+			kill(w->pid, SIGKILL);
+			(void)waitpid(w->pid, &status, 0);
+		}
+	}
+	free(w->config);
+	memset(w, 0, sizeof(*w));
+}

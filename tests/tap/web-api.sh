@@ -1,0 +1,214 @@
+#!/bin/bash
+# web-api.sh - intake-web's JSON API with curl: signing in by password and
+# by a reverse proxy's header (believed only from the listed addresses),
+# sessions, the CSRF token and Origin on every state-changing request,
+# the security headers, every endpoint, who sees which case (also for
+# intakectl), the control socket believing a person only from the web
+# user, and intaked starting intake-web again when it dies.
+. "${top_srcdir}/tests/tap/lib.sh"
+WEB="${top_builddir}/intake-web"
+[ -x "$WEB" ] || skip_all "intake-web not built (libmicrohttpd, libsodium)"
+command -v curl >/dev/null || skip_all "needs curl"
+[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
+    skip_all "needs root and setpriv: intake-web runs as another user"
+export INTAKE_WEB="$WEB"
+plan 69
+
+ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
+is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
+port=$(( 20000 + $$ % 20000 ))
+base="http://127.0.0.1:$port"
+chmod 711 "$T"
+mkdir -p "$T/in" "$T/data" "$T/pub/wf"
+chmod 755 "$T/pub"
+cat > "$T/pub/wf/unclassified.xml" <<'EOW'
+<?xml version="1.0"?>
+<workflow xmlns="urn:intake:workflow:1" id="unclassified" version="1">
+  <applies-to form="*"/>
+  <state id="received" initial="yes">
+    <transition on="unknown-form" to="classify"/>
+    <transition on="extraction-failed" to="classify"/>
+    <transition on="extracted" to="classify"/>
+  </state>
+  <state id="classify" queue="poststelle" roles="clerk">
+    <transition on="to-tax" to="tax" roles="clerk supervisor"/>
+  </state>
+  <state id="tax" queue="tax-office" roles="tax-clerk">
+    <transition on="done" to="filed"/>
+  </state>
+  <state id="filed" final="yes"/>
+</workflow>
+EOW
+web_conf() { # web_conf FILE PORT
+	cat > "$1" <<EOC
+<?xml version="1.0"?>
+<intake xmlns="urn:intake:config:1" version="1">
+  <data-dir>$T/data</data-dir>
+  <ocr lang="none"/>
+  <workflows dir="$T/pub/wf"/>
+  <roles>
+    <role name="clerk" users="alice daemon"/>
+    <role name="tax-clerk" users="tom"/>
+    <role name="supervisor" users="sue"/>
+  </roles>
+  <control socket="$T/pub/intaked.sock"/>
+  <web listen="127.0.0.1:$2" user="nobody" idle="600">
+    <auth header="X-Remote-User" from="127.0.0.2 ::1"/>
+    <passwords file="$T/pub/passwords"/>
+  </web>
+  <inbox path="$T/in" settle="0"/>
+</intake>
+EOC
+	chmod 644 "$1"
+}
+web_conf "$T/pub/intake.conf" "$port"
+C() { "$INTAKECTL" -c "$T/pub/intake.conf" "$@"; }
+
+"$WEB" -n -c "$T/pub/intake.conf"
+ok $? "intake-web -n accepts the configuration's <web>"
+sed -e 's|user="nobody"|user="root"|' "$T/pub/intake.conf" > "$T/pub/root.conf"
+"$INTAKED" -n -c "$T/pub/root.conf" 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*root.conf:12: web user \"root\": intake-web must not run as root" \
+    "a web user root is refused at file:line"
+sed -e "s|listen=\"127.0.0.1:$port\"|listen=\"localhost\"|" "$T/pub/intake.conf" > "$T/pub/bad.conf"
+"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*bad.conf:12: web listen \"localhost\": say an address and port" \
+    "a listen that is no address and port is refused at file:line"
+echo 'correct horse' | C passwd alice
+ok $? "intakectl passwd sets a password from standard input"
+echo 'tom staple 2' | C passwd tom >/dev/null
+is "$(stat -c '%a %U %G' "$T/pub/passwords")" "640 root nogroup" \
+    "the password file: mode 0640, root and the web user's group"
+like "$(grep '^alice:' "$T/pub/passwords")" '^alice:\$argon2id\$' "... an Argon2id hash, no password"
+echo short | C passwd alice 2>"$T/err"
+is $? 1 "a password of fewer than 8 characters is refused"
+C passwd tom --remove && ! grep -q '^tom:' "$T/pub/passwords"
+ok $? "passwd --remove takes a person out"
+
+pgm 1 > "$T/in/a.pgm"; pgm 2 > "$T/in/b.pgm"; pgm 3 > "$T/in/c.pgm"
+"$INTAKED" -f -c "$T/pub/intake.conf" 2>"$T/log" &
+DAEMON_PID=$!
+sql_is 30 "$T/data" "SELECT count(*) FROM cases WHERE state = 'classify'" 3
+ok $? "the daemon opens three cases"
+wait_for 20 curl -sf "$base/"
+ok $? "intaked starts intake-web, which answers on its address"
+wpid=$(sed -n 's/.*intake-web started (pid \([0-9]*\)).*/\1/p' "$T/log" | tail -1)
+is "$(stat -c %U /proc/"$wpid" 2>/dev/null)" nobody "... running as the web user"
+
+# The pages and their headers
+curl -s -D "$T/h" -o "$T/page" "$base/"
+like "$(cat "$T/page")" '<form id="signin"' "/ is the sign-in page"
+like "$(grep -i '^Content-Security-Policy:' "$T/h")" "frame-ancestors 'none'" "CSP: frame-ancestors 'none'"
+grep -i '^Content-Security-Policy:' "$T/h" | grep -q "unsafe-inline"
+is $? 1 "... and no inline script"
+grep -q '<script>' "$T/page"
+is $? 1 "the page has no inline script"
+like "$(grep -i '^X-Content-Type-Options:' "$T/h")" nosniff "nosniff"
+like "$(grep -i '^Referrer-Policy:' "$T/h")" same-origin "Referrer-Policy: same-origin"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$base/../intake.conf")" 404 "no file outside the fixed list"
+
+# Signing in
+cj="$T/cookies"
+code() { curl -s -o "$T/body" -w '%{http_code}' -b "$cj" -c "$cj" "$@"; }
+is "$(code "$base/api/cases")" 401 "no session: 401"
+like "$(tail -3 "$T/log")" "GET /api/cases refused: no session" "... the log says why"
+is "$(code -H "Origin: $base" --data-urlencode user=alice \
+    --data-urlencode 'password=wrong one' "$base/api/session")" 403 "a wrong password: 403"
+like "$(tail -3 "$T/log")" "sign-in of alice refused: wrong password" "... logged with the reason"
+grep -q 'wrong one' "$T/log"
+is $? 1 "... and never the password"
+is "$(code --data-urlencode user=alice --data-urlencode 'password=correct horse' \
+    "$base/api/session")" 403 "signing in without Origin: 403"
+curl -s -D "$T/h" -o "$T/body" -c "$cj" -H "Origin: $base" \
+    --data-urlencode user=alice --data-urlencode 'password=correct horse' \
+    "$base/api/session"
+like "$(cat "$T/body")" '"user":"alice","csrf":"[0-9a-f]{64}"' "alice signs in: her CSRF token"
+csrf=$(sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/' "$T/body")
+like "$(grep -i '^Set-Cookie:' "$T/h")" 'intake_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict' \
+    "the session cookie: HttpOnly, SameSite=Strict"
+grep -i '^Set-Cookie:' "$T/h" | grep -q Secure
+is $? 1 "... not Secure without TLS"
+
+# Reading
+curl -s -D "$T/h" -o "$T/body" -b "$cj" "$base/api/cases"
+is "$(grep -o '"id":' "$T/body" | wc -l)" 3 "GET /api/cases: her three cases"
+like "$(grep -i '^Cache-Control:' "$T/h")" no-store "... Cache-Control: no-store"
+is "$(code "$base/api/cases?state=nosuch")" 200 "... with a filter"
+is "$(cat "$T/body")" "[]" "... which it applies"
+is "$(code "$base/api/cases?since=yesterday")" 400 "a filter intakectl refuses: 400"
+like "$(cat "$T/body")" '"error":"--since' "... with intakectl's words"
+is "$(code "$base/api/cases/1")" 200 "GET /api/cases/1"
+like "$(head -c 300 "$T/body")" '^\[\{"case":\{"id":1,' "... the case as show --json"
+is "$(code "$base/api/status")" 200 "GET /api/status"
+is "$(code "$base/api/stats")" 200 "GET /api/stats"
+is "$(code "$base/api/cases/1/pages/1")" 200 "GET /api/cases/1/pages/1: the page image"
+is "$(code "$base/api/cases/99")" 404 "a case that does not exist: 404"
+
+# Changing: the CSRF token and Origin
+is "$(code -H "Origin: $base" -d user=alice "$base/api/cases/1/assign")" 403 \
+    "assign without the CSRF token: 403"
+like "$(tail -3 "$T/log")" "POST /api/cases/1/assign refused: no CSRF token" "... logged"
+is "$(code -H "Origin: $base" -H "X-CSRF-Token: $(printf '%064d' 0)" -d user=alice \
+    "$base/api/cases/1/assign")" 403 "with a wrong token: 403"
+like "$(tail -3 "$T/log")" "refused: wrong CSRF token" "... logged"
+grep -q "$csrf" "$T/log"
+is $? 1 "... and no token is in the log"
+is "$(code -H "Origin: http://evil.example" -H "X-CSRF-Token: $csrf" -d user=alice \
+    "$base/api/cases/1/assign")" 403 "from another Origin: 403"
+like "$(tail -3 "$T/log")" 'Origin "http://evil.example" is not' "... logged"
+P() { code -H "Origin: $base" -H "X-CSRF-Token: $csrf" "$@"; }
+is "$(P -d user=alice "$base/api/cases/1/assign")" 200 "POST /api/cases/1/assign"
+is "$(sql "$T/data" "SELECT assignee FROM cases WHERE id = 1")" alice "... on alice's desk"
+is "$(P -d value=x "$base/api/cases/1/fields/name")" 409 "POST .../fields/NAME: intakectl set's refusal"
+is "$(P -X POST "$base/api/cases/1/retry")" 409 "POST .../retry: nothing failed"
+like "$(cat "$T/body")" "no failed step to retry" "... in intakectl's words"
+is "$(P -d comment='to the tax office' "$base/api/cases/2/events/to-tax")" 200 \
+    "POST /api/cases/2/events/to-tax"
+is "$(sql "$T/data" "SELECT actor FROM case_history WHERE case_id = 2 ORDER BY seq DESC LIMIT 1")" \
+    alice "the history names alice, the signed-in person"
+
+# Who sees which case
+is "$(code "$base/api/cases/2")" 200 "a clerk sees a case she acted on, on another team's queue"
+INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=sue C fire 3 to-tax >/dev/null
+is "$(code "$base/api/cases/3")" 403 "a clerk cannot open another team's case"
+like "$(cat "$T/body")" 'it needs the role tax-clerk' "... and is told which role it needs"
+is "$(code "$base/api/cases")$(grep -o '"id":' "$T/body" | wc -l)" 2002 "... nor list it"
+INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=alice C show 3 >/dev/null 2>"$T/err"
+is $? 1 "intakectl obeys the same rule"
+is "$(code "$base/api/cases/1/confirm" -X POST)" 403 "confirm without the token: 403"
+
+# The reverse proxy's header
+curl -s -o /dev/null -c "$T/sue" -H 'X-Remote-User: sue' "$base/api/session"
+like "$(tail -3 "$T/log")" "header X-Remote-User from 127.0.0.1 ignored" \
+    "the header from a non-listed address is ignored and logged"
+is "$(curl -s -o "$T/body" -w '%{http_code}' --interface 127.0.0.2 -c "$T/sue" \
+    -H 'X-Remote-User: sue' "$base/api/session")" 200 "... and believed from a listed one"
+is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sue" "$base/api/cases/3")" 200 \
+    "a supervisor sees every queue"
+
+# Signing out
+is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"
+is "$(code "$base/api/cases")" 401 "... the session is over"
+
+# Only the web user may assert a person
+web_conf "$T/pub/other.conf" $((port + 1))
+setpriv --reuid=daemon --regid=daemon --clear-groups "$WEB" -f -c "$T/pub/other.conf" 2>"$T/other.log" &
+other=$!
+wait_for 10 curl -sf "http://127.0.0.1:$((port + 1))/"
+curl -s -o /dev/null -c "$T/o" --interface 127.0.0.2 -H 'X-Remote-User: sue' \
+    "http://127.0.0.1:$((port + 1))/api/session"
+is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/o" "http://127.0.0.1:$((port + 1))/api/cases")" 400 \
+    "an intake-web run by another user (with a role of its own) gets no case"
+wait_for 5 grep -q "daemon (uid 1) is not the web user and may not act for a person: refused" "$T/log"
+ok $? "... the daemon refuses it and says why"
+kill "$other"; wait "$other" 2>/dev/null
+
+# intake-web dies; intaked works on and starts it again
+kill -9 "$wpid"
+pgm 4 > "$T/in/d.pgm"
+sql_is 30 "$T/data" "SELECT count(*) FROM cases" 4
+ok $? "the daemon works on while intake-web is down"
+wait_for 20 curl -sf "$base/"
+ok $? "intaked starts intake-web again"
+kill "$DAEMON_PID"; wait "$DAEMON_PID"
+DAEMON_PID=
