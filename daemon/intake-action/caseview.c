@@ -176,10 +176,7 @@ CASE_ITEM(file, files, nfiles)
 const char *
 intake_case_field(const struct intake_case *c, const char *name)
 {
-	size_t i;
+	ssize_t i = strv_find(c->names, c->nfields, name);
 
-	for (i = 0; i < c->nfields; i++)
-		if (strcmp(c->names[i], name) == 0)
-			return c->values[i];
-	return NULL;
+	return i < 0 ? NULL : c->values[i];
 }

@@ -88,12 +88,9 @@ form_parse(struct form *f, const char *body, size_t len)
 const char *
 form_get(const struct form *f, const char *key)
 {
-	size_t i;
+	ssize_t i = strv_find(f->keys, f->n, key);
 
-	for (i = 0; i < f->n; i++)
-		if (strcmp(f->keys[i], key) == 0)
-			return f->values[i];
-	return NULL;
+	return i < 0 ? NULL : f->values[i];
 }
 
 void

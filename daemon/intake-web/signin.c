@@ -63,10 +63,5 @@ signin_password(const char *path, const char *name, const char *password,
 bool
 signin_from(char *const *from, size_t n, const char *addr)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(from[i], addr) == 0)
-			return true;
-	return false;
+	return strv_find(from, n, addr) >= 0;
 }

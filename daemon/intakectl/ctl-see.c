@@ -23,12 +23,7 @@
 static bool
 in_list(char **v, size_t n, const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
+	return strv_find(v, n, s) >= 0;
 }
 
 /* Whether one of roles (n of them) works state s: its own roles or its
@@ -141,12 +136,8 @@ ctl_may_read(struct ctl *c, int64_t id)
 
 	if (ctl_sees_all(c))
 		return 0;
-	if ((rc = store_case_wf_get(c->store, id, &k)) != 0) {
-		if (rc == INTAKE_ENOENT)
-			fprintf(stderr, "intakectl: case %lld: no such case\n",
-			    (long long)id);
+	if (ctl_case_wf(c, id, &k) != 0)
 		return 1;
-	}
 	/* The listing's own rule, for this one case. */
 	memset(&f, 0, sizeof(f));
 	f.id = id;

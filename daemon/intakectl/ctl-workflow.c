@@ -132,12 +132,8 @@ cmd_why(struct ctl *c, const struct ctl_args *a)
 
 	if (ctl_store(c) != 0)
 		return 1;
-	if ((rc = store_case_wf_get(c->store, id, &k)) != 0) {
-		if (rc == INTAKE_ENOENT)
-			fprintf(stderr, "intakectl: case %lld: no such case\n",
-			    (long long)id);
+	if (ctl_case_wf(c, id, &k) != 0)
 		return 1;
-	}
 	if (!c->json) {
 		char d[32];
 

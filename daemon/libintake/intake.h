@@ -194,6 +194,8 @@ int	 xml_files(const char *dir, char ***names, size_t *n);
 void	 names_split(const char *s, char ***out, size_t *n);
 /* Frees n strings of v, then v. */
 void	 strv_free(char **v, size_t n);
+/* The index of the first of the n strings of v equal to s, or -1. */
+ssize_t	 strv_find(char *const *v, size_t n, const char *s);
 /* Closes fd unless it is -1 (none). */
 void	 fd_close(int fd);
 /* Frees the string (char *) that each of the n elements of v, size bytes

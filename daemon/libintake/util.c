@@ -403,6 +403,17 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
+ssize_t
+strv_find(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
 void
 names_split(const char *s, char ***out, size_t *n)
 {

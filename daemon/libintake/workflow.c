@@ -60,17 +60,6 @@ yes(xmlNode *n, const char *name)
 	return b;
 }
 
-static bool
-strv_has(char *const *v, size_t n, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i], s) == 0)
-			return true;
-	return false;
-}
-
 static void
 duration_read(struct lint *l, xmlNode *n, const char *attr, bool *has,
     struct duration *d)
@@ -436,8 +425,8 @@ check_states(struct lint *l, struct workflow *wf)
 				    "or on the state", t->on);
 			for (r = 0; l->ctx != NULL && l->ctx->roles != NULL &&
 			    r < t->nroles; r++)
-				if (!strv_has(l->ctx->roles, l->ctx->nroles,
-				    t->roles[r]))
+				if (strv_find(l->ctx->roles, l->ctx->nroles,
+				    t->roles[r]) < 0)
 					problem_at(&l->p, t->line, "role \"%s\" is given "
 					    "to nobody in the configuration",
 					    t->roles[r]);
