@@ -301,13 +301,15 @@ process_pending(struct daemon *d)
 
 /* Takes the next batch of what the last scan of r found ready: the
  * ledger takes the batch's deliveries together (one flush of the disk and
- * one transaction per stage for all), then each is queued for a worker. */
+ * one transaction per stage for all), then the pipeline records their
+ * checksums together and queues them for the workers. */
 static void
 take_ready(struct daemon *d, struct inbox_run *r)
 {
 	struct scan_ready *ready = r->ready;
 	struct ledger_item items[TAKE_BATCH];
-	size_t i, k = 0, n = r->nready, end = r->next + TAKE_BATCH;
+	int64_t ids[TAKE_BATCH];
+	size_t i, k = 0, m = 0, n = r->nready, end = r->next + TAKE_BATCH;
 	bool waits = false;
 
 	for (i = r->next; i < n && i < end && !got_stop; i++) {
@@ -329,10 +331,14 @@ take_ready(struct daemon *d, struct inbox_run *r)
 		ledger_take_batch(&d->ledger, r->conf, items, k);
 	for (i = 0; i < k; i++) {
 		if (items[i].rc == 0)
-			submit(d, items[i].id);
+			ids[m++] = items[i].id;
 		else if (items[i].rc != INTAKE_ENOENT)
 			scan_retry(&r->scan, items[i].name);
 		waits = waits || transient_error(items[i].rc);
+	}
+	if (m > 0) {
+		pipeline_submit_batch(&d->pipeline, ids, m);
+		pipeline_dispatch(&d->pipeline);
 	}
 	if (waits)	/* the rest waits too, left in the inbox as it is */
 		for (i = r->next; i < n; i++)

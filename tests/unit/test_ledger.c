@@ -413,10 +413,11 @@ pipeline_start(struct pipeline *p)
 	    getenv("INTAKE_WORKER") ? getenv("INTAKE_WORKER") : "(unset)");
 }
 
-/* Submits the deliveries and runs the pipeline until nothing is queued or
- * running; returns the first error of pipeline_submit(). */
+/* Submits the deliveries (one at a time, or as a batch) and runs the
+ * pipeline until nothing is queued or running; returns the first error
+ * of pipeline_submit() or pipeline_submit_batch(). */
 static int
-process_n(const int64_t *ids, size_t n)
+process_run(const int64_t *ids, size_t n, bool batch)
 {
 	struct pipeline p;
 	int64_t start = mono_ms();
@@ -424,7 +425,9 @@ process_n(const int64_t *ids, size_t n)
 	int rc = 0, r;
 
 	pipeline_start(&p);
-	for (i = 0; i < n; i++)
+	if (batch)
+		rc = pipeline_submit_batch(&p, ids, n);
+	for (i = 0; i < n && !batch; i++)
 		if ((r = pipeline_submit(&p, ids[i])) != 0 && rc == 0)
 			rc = r;
 	while (!pipeline_idle(&p)) {
@@ -438,6 +441,12 @@ process_n(const int64_t *ids, size_t n)
 	}
 	pipeline_release(&p);
 	return rc;
+}
+
+static int
+process_n(const int64_t *ids, size_t n)
+{
+	return process_run(ids, n, false);
 }
 
 static int
@@ -789,6 +798,45 @@ START_TEST(test_duplicate_flagged)
 	free(sp);
 	delivery_release(&d);
 	ck_assert_int_eq(count_cases(), 1);
+}
+END_TEST
+
+/* A batch submitted at once (as intaked submits what it took together):
+ * the first of two copies opens a case and the second is its duplicate,
+ * another file opens its own case, an empty one is refused, and every
+ * checksum is recorded. */
+START_TEST(test_submit_batch)
+{
+	struct delivery d;
+	int64_t ids[4];
+	int i;
+
+	free(put_pgm(inbox, "a.pgm", 7));
+	free(put_pgm(inbox, "b.pgm", 7));
+	free(put_pgm(inbox, "c.pgm", 8));
+	free(put(inbox, "e.pgm", ""));
+	ids[0] = take("a.pgm", false);
+	ids[1] = take("b.pgm", false);
+	ids[2] = take("c.pgm", false);
+	ids[3] = take("e.pgm", false);
+	ck_assert_int_eq(process_run(ids, 4, true), 0);
+
+	assert_case(ids[0], 7);
+	assert_case(ids[2], 8);
+	d = get(ids[1]);
+	ck_assert_int_eq(d.status, DS_DUPLICATE);
+	ck_assert_int_eq(d.duplicate_of, ids[0]);
+	ck_assert_int_eq(d.attempts, 0);
+	delivery_release(&d);
+	d = get(ids[3]);
+	ck_assert_int_eq(d.status, DS_QUARANTINED);
+	delivery_release(&d);
+	for (i = 0; i < 4; i++) {
+		d = get(ids[i]);
+		ck_assert_ptr_nonnull(d.sha256);
+		delivery_release(&d);
+	}
+	ck_assert_int_eq(count_cases(), 2);
 }
 END_TEST
 
@@ -2316,6 +2364,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_process_opens_case);
 	tcase_add_test(tc, test_text_quarantined);
 	tcase_add_test(tc, test_duplicate_flagged);
+	tcase_add_test(tc, test_submit_batch);
 	tcase_add_test(tc, test_duplicate_rejected);
 	tcase_add_test(tc, test_empty_quarantined);
 	tcase_add_test(tc, test_too_large_quarantined);
