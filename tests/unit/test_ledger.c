@@ -2267,9 +2267,10 @@ START_TEST(test_take_batch_transient_midway)
 END_TEST
 
 /* Runs batch_take() in a child with a store and ledger of its own, which
- * the fault script kills with SIGKILL at point for the delivery name. */
+ * the fault script kills with SIGKILL at point for the delivery name;
+ * then every row of the batch is to be at stage. */
 static void
-batch_killed_at(const char *point, const char *name)
+batch_killed_at(const char *point, const char *name, enum delivery_stage stage)
 {
 	char *fault = batch_fault(point, name, -9);
 	char *db = path_join(data, "intake.db");
@@ -2277,7 +2278,9 @@ batch_killed_at(const char *point, const char *name)
 	struct store *cst;
 	struct ledger cl;
 	int status;
+	struct rows r;
 	pid_t pid;
+	int i;
 
 	batch_put();
 	if ((pid = fork()) == 0) {
@@ -2291,6 +2294,11 @@ batch_killed_at(const char *point, const char *name)
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 	    "the batch was not killed at %s of %s", point, name);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(r.stage[i], stage);
+	rows_release(&r);
 	free(db);
 	free(fault);
 }
@@ -2299,15 +2307,7 @@ batch_killed_at(const char *point, const char *name)
  * the second): every claim is open, and recovery takes each once. */
 START_TEST(test_take_batch_killed_copying)
 {
-	struct rows r;
-	int i;
-
-	batch_killed_at("take", "b.pgm");
-	rows_get(&r);
-	ck_assert_int_eq(r.n, 3);
-	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(r.stage[i], STAGE_CLAIMING);
-	rows_release(&r);
+	batch_killed_at("take", "b.pgm", STAGE_CLAIMING);
 	ck_assert_int_eq(ledger_recover(&led), 0);
 	assert_batch_spooled();
 }
@@ -2318,15 +2318,7 @@ END_TEST
  * others still there; recovery removes each once and loses none. */
 START_TEST(test_take_batch_killed_letting_go)
 {
-	struct rows r;
-	int i;
-
-	batch_killed_at("let-go", "b.pgm");
-	rows_get(&r);
-	ck_assert_int_eq(r.n, 3);
-	for (i = 0; i < 3; i++)
-		ck_assert_int_eq(r.stage[i], STAGE_COPIED);
-	rows_release(&r);
+	batch_killed_at("let-go", "b.pgm", STAGE_COPIED);
 	ck_assert_int_eq(dir_count(inbox), 3);	/* a's renamed, b, c */
 	ck_assert_int_eq(ledger_recover(&led), 0);
 	assert_batch_spooled();
