@@ -329,9 +329,13 @@ takes_let_go(struct take *t, size_t n, int ifd)
  * The database runs with synchronous=NORMAL (sqlite.c): a commit survives
  * a kill of the daemon but a power loss may take back the last ones.  So
  * no step on the disk relies on a commit being durable: the inbox copy
- * goes only after the spool copy is flushed under its name, and a spool
- * folder whose row was lost is adopted (adopt_orphan()); the cost is at
- * most a delivery taken twice after a power loss, never one lost.
+ * goes only after the spool copy is flushed under its name; a claim whose
+ * copied stage was lost but whose copy is under its name lets the inbox
+ * copy go (take_copy()); a spool folder whose row was lost is adopted
+ * (adopt_orphan()).  The cost is at most a delivery taken twice after a
+ * power loss (its row lost, its inbox copy still there), never one lost.
+ * WAL with synchronous=FULL would add an fsync to every commit, which
+ * this order does not need.
  * A passing error while copying stops the copies not yet begun (their rc
  * is it, their claims stay open).  Each take's rc says how it ended. */
 static void
