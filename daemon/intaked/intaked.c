@@ -305,14 +305,18 @@ process_pending(struct daemon *d)
 	store_delivery_foreach(d->store, true, process_one, d);
 }
 
-/* Takes the next batch of what the last scan of r found ready. */
+/* Takes the next batch of what the last scan of r found ready: the
+ * ledger takes the batch's deliveries together (one flush of the disk and
+ * one transaction per stage for all), then the pipeline records their
+ * checksums together and queues them for the workers. */
 static void
 take_ready(struct daemon *d, struct inbox_run *r)
 {
 	struct scan_ready *ready = r->ready;
-	size_t i, n = r->nready, end = r->next + TAKE_BATCH;
-	int64_t id;
-	int rc;
+	struct ledger_item items[TAKE_BATCH];
+	int64_t ids[TAKE_BATCH];
+	size_t i, k = 0, m = 0, n = r->nready, end = r->next + TAKE_BATCH;
+	bool waits = false;
 
 	for (i = r->next; i < n && i < end && !got_stop; i++) {
 		if (ready[i].ignored) {
@@ -321,21 +325,31 @@ take_ready(struct daemon *d, struct inbox_run *r)
 				scan_retry(&r->scan, ready[i].name);
 			continue;
 		}
-		rc = ledger_take(&d->ledger, r->conf, ready[i].name,
-		    ready[i].folder, ready[i].size, ready[i].mtime_ms, &id);
-		if (rc == 0)
-			submit(d, id);
-		else if (rc != INTAKE_ENOENT)
-			scan_retry(&r->scan, ready[i].name);
-		if (transient_error(rc)) {
-			/* The rest waits too, left in the inbox as it is. */
-			for (i++; i < n; i++)
-				scan_retry(&r->scan, ready[i].name);
-			break;
-		}
+		memset(&items[k], 0, sizeof(items[k]));
+		items[k].name = ready[i].name;
+		items[k].folder = ready[i].folder;
+		items[k].size = ready[i].size;
+		items[k].mtime_ms = ready[i].mtime_ms;
+		k++;
 	}
 	r->next = i;
-	if (r->next >= n || got_stop) {
+	if (k > 0)
+		ledger_take_batch(&d->ledger, r->conf, items, k);
+	for (i = 0; i < k; i++) {
+		if (items[i].rc == 0)
+			ids[m++] = items[i].id;
+		else if (items[i].rc != INTAKE_ENOENT)
+			scan_retry(&r->scan, items[i].name);
+		waits = waits || transient_error(items[i].rc);
+	}
+	if (m > 0) {
+		pipeline_submit_batch(&d->pipeline, ids, m);
+		pipeline_dispatch(&d->pipeline);
+	}
+	if (waits)	/* the rest waits too, left in the inbox as it is */
+		for (i = r->next; i < n; i++)
+			scan_retry(&r->scan, ready[i].name);
+	if (waits || r->next >= n || got_stop) {
 		scan_ready_free(r->ready, r->nready);
 		r->ready = NULL;
 		r->nready = r->next = 0;

@@ -12,6 +12,12 @@
  * ledger_recover() on the next start; spool folders without a row (a
  * power loss can take back the last commits) are adopted.
  *
+ * What one scan found is taken in batches (ledger_take_batch()): each
+ * stage of a batch's deliveries is one transaction for all of them, and
+ * their copies are made durable by one flush of the spool's file system,
+ * not by an fsync of each file and folder (takes_move_in() says why that
+ * keeps every promise above).
+ *
  * Refused deliveries go to the inbox's rejected folder, opened once and
  * checked (rejected.c); an inbox whose rejected folder is not safe is not
  * taken from.
@@ -127,30 +133,35 @@ exists_at(int dirfd, const char *name)
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-/* Copies a claimed delivery into the spool and removes it from the inbox;
- * resumable from any stage.  Returns 0, an INTAKE_* code from the store,
- * or -errno when the file system refused (ledger_claim_failed() then
- * closes the claim): -EINVAL when it is not a regular file or folder. */
+/* One claimed delivery of a batch on its way into the spool. */
+struct take {
+	struct delivery	*d;		/* its row (the caller's) */
+	int		 tfd;		/* its folder in the spool, or -1 */
+	int		 rc;		/* 0, or what stopped it */
+	bool		 copied;	/* copied now: to be recorded so */
+};
+
+/* Copies t's delivery from the inbox ifd into its own folder in the spool,
+ * under a temporary name and not yet durable; resumes a claim cut short
+ * (stage claiming, or copied with the copy gone).  0, or -errno when the
+ * file system refused: -EINVAL when it is not a regular file or folder. */
 static int
-ledger_move_in(struct ledger *l, struct delivery *d)
+take_copy(struct ledger *l, struct take *t, int ifd)
 {
+	struct delivery *d = t->d;
 	char *src = path_join(d->inbox, d->name);
 	char *tmp = xasprintf(COPY_PREFIX "%s", d->name);
-	char *gone = xasprintf(TAKEN_PREFIX "%s", d->token);
-	int ifd = -1, tfd = -1, rc = 0;
-	bool made;
+	int rc = 0;
 
 	/* The delivery's own folder in the spool, which the daemon made. */
-	made = mkdirat(l->spool_fd, d->token, 0750) == 0;
-	if ((!made && errno != EEXIST) ||
-	    (ifd = open(d->inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (tfd = openat(l->spool_fd, d->token, O_RDONLY | O_DIRECTORY |
+	if ((mkdirat(l->spool_fd, d->token, 0750) == -1 && errno != EEXIST) ||
+	    (t->tfd = openat(l->spool_fd, d->token, O_RDONLY | O_DIRECTORY |
 	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		rc = -errno;
 		goto out;
 	}
-	if (d->stage == STAGE_COPIED && !exists_at(tfd, tmp) &&
-	    !exists_at(tfd, d->name)) {
+	if (d->stage == STAGE_COPIED && !exists_at(t->tfd, tmp) &&
+	    !exists_at(t->tfd, d->name)) {
 		/* The copy vanished before it was renamed into place: take
 		 * the delivery again if the inbox still holds it, never a
 		 * newer file of the same name. */
@@ -160,54 +171,202 @@ ledger_move_in(struct ledger *l, struct delivery *d)
 		}
 		d->stage = STAGE_CLAIMING;
 	}
-	if (d->stage == STAGE_CLAIMING) {
-		if (exists_at(tfd, d->name))
-			goto spooled;		/* moved in by an older version */
-		remove_tree_at(tfd, tmp);	/* a copy cut short */
-		fault_point("take", d->name);
-		if ((rc = fault_errno("copy", d->name)) != 0 ||
-		    (rc = copy_tree_at(ifd, d->name, tfd, tmp, 0640)) != 0) {
-			remove_tree_at(tfd, tmp);
-			goto out;
-		}
-		if ((rc = store_delivery_set_stage(l->store, d->id,
-		    STAGE_COPIED, NULL)) != 0)
-			goto out;
+	if (d->stage != STAGE_CLAIMING)
+		goto out;
+	if (exists_at(t->tfd, d->name)) {
+		/* Renamed into place, so flushed before (or moved in by an
+		 * older version): its copied stage was lost, by a power loss.
+		 * The inbox copy is let go if it is still the same. */
 		d->stage = STAGE_COPIED;
+		goto out;
 	}
-	if (d->stage == STAGE_COPIED) {
-		if (exists_at(tfd, tmp) &&
-		    renameat(tfd, tmp, tfd, d->name) == -1) {
-			rc = -errno;
-			goto out;
-		}
-		/* The copy (fsynced by copy_tree_at()) under its name, and its
-		 * folder in the spool, made durable before the inbox lets go. */
-		if ((fsync(tfd) == -1 || (made && fsync(l->spool_fd) == -1)) &&
-		    errno != EINVAL) {
-			rc = -errno;
-			goto out;
-		}
-		/* Out of the scan's sight in one step, then removed: a kill
-		 * in the middle of removing leaves no half delivery behind. */
-		if (same_content(src, d) &&
-		    renameat(ifd, d->name, ifd, gone) == 0)
-			(void)fsync(ifd);
-		remove_tree_at(ifd, gone);
+	remove_tree_at(t->tfd, tmp);	/* a copy cut short */
+	fault_point("take", d->name);
+	if ((rc = fault_errno("copy", d->name)) != 0 ||
+	    (rc = copy_tree_unsynced_at(ifd, d->name, t->tfd, tmp, 0640)) != 0) {
+		remove_tree_at(t->tfd, tmp);
+		goto out;
 	}
-spooled:
-	free(src);
-	src = ledger_spool_path(l, d);
-	rc = store_delivery_set_stage(l->store, d->id, STAGE_SPOOLED, src);
-	if (rc == 0)
-		d->stage = STAGE_SPOOLED;
+	t->copied = true;
 out:
-	fd_close(ifd);
-	fd_close(tfd);
 	free(src);
 	free(tmp);
-	free(gone);
 	return rc;
+}
+
+/* Is t still going, and (only_copied) copied just now? */
+static bool
+take_going(const struct take *t, bool only_copied)
+{
+	return t->rc == 0 && (!only_copied || t->copied);
+}
+
+/* Stops every take still going (only_copied: of those copied now) with
+ * rc. */
+static void
+takes_stop(struct take *t, size_t n, bool only_copied, int rc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (take_going(&t[i], only_copied))
+			t[i].rc = rc;
+}
+
+/* Records stage (copied, or spooled with the location) for the takes
+ * still going (only_copied: of those copied now), all in one transaction;
+ * a store error stops them all. */
+static void
+takes_record(struct ledger *l, struct take *t, size_t n,
+    enum delivery_stage stage, bool only_copied)
+{
+	size_t i, k = 0;
+	char *loc;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		k += take_going(&t[i], only_copied);
+	if (k == 0)
+		return;
+	if (k > 1 && (rc = store_begin(l->store)) != 0)
+		goto fail;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!take_going(&t[i], only_copied))
+			continue;
+		loc = stage == STAGE_SPOOLED ? ledger_spool_path(l, t[i].d) :
+		    NULL;
+		rc = store_delivery_set_stage(l->store, t[i].d->id, stage, loc);
+		free(loc);
+	}
+	if (rc == 0 && k > 1)
+		rc = store_commit(l->store);
+	if (rc != 0) {
+		if (k > 1)
+			store_rollback(l->store);
+		goto fail;
+	}
+	for (i = 0; i < n; i++)
+		if (take_going(&t[i], only_copied))
+			t[i].d->stage = stage;
+	return;
+fail:
+	takes_stop(t, n, only_copied, rc);
+}
+
+/* Renames each copy still going into place in its spool folder; true when
+ * one was. */
+static bool
+takes_place(struct take *t, size_t n)
+{
+	char *tmp;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!take_going(&t[i], false))
+			continue;
+		tmp = xasprintf(COPY_PREFIX "%s", t[i].d->name);
+		if (exists_at(t[i].tfd, tmp)) {
+			if (renameat(t[i].tfd, tmp, t[i].tfd, t[i].d->name) == -1)
+				t[i].rc = -errno;
+			else
+				any = true;
+		}
+		free(tmp);
+	}
+	return any;
+}
+
+/* Removes from the inbox ifd the originals of the takes still going:
+ * each out of the scan's sight in one step (renamed), the renames made
+ * durable together, then removed: a kill in the middle of removing leaves
+ * no half delivery behind. */
+static void
+takes_let_go(struct take *t, size_t n, int ifd)
+{
+	char *src, *gone;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!take_going(&t[i], false))
+			continue;
+		fault_point("let-go", t[i].d->name);
+		src = path_join(t[i].d->inbox, t[i].d->name);
+		gone = xasprintf(TAKEN_PREFIX "%s", t[i].d->token);
+		if (same_content(src, t[i].d) &&
+		    renameat(ifd, t[i].d->name, ifd, gone) == 0)
+			any = true;
+		free(gone);
+		free(src);
+	}
+	if (any)
+		(void)fsync(ifd);
+	for (i = 0; i < n; i++) {
+		if (!take_going(&t[i], false))
+			continue;
+		gone = xasprintf(TAKEN_PREFIX "%s", t[i].d->token);
+		remove_tree_at(ifd, gone);
+		free(gone);
+	}
+}
+
+/* Copies claimed deliveries of the inbox at path into the spool and
+ * removes them from the inbox, as a batch: the disk is flushed twice for
+ * all of them, not for each, and each stage is one transaction for all.
+ * The order keeps a single delivery's promise at every point a kill can
+ * come, so ledger_recover() resumes each claim alone from its stage:
+ *
+ *   claiming   every copy made under a temporary name (a kill: the
+ *              inbox still holds the delivery; the copy is made again),
+ *              then the spool's file system flushed (syncfs: the copies,
+ *              their folders);
+ *   copied     recorded only when durable; each copy renamed into place,
+ *              the file system flushed again (a kill: the renames are
+ *              finished); only then is an inbox copy let go;
+ *   spooled    recorded when the inbox holds the delivery no more.
+ *
+ * The database runs with synchronous=NORMAL (sqlite.c): a commit survives
+ * a kill of the daemon but a power loss may take back the last ones.  So
+ * no step on the disk relies on a commit being durable: the inbox copy
+ * goes only after the spool copy is flushed under its name; a claim whose
+ * copied stage was lost but whose copy is under its name lets the inbox
+ * copy go (take_copy()); a spool folder whose row was lost is adopted
+ * (adopt_orphan()).  The cost is at most a delivery taken twice after a
+ * power loss (its row lost, its inbox copy still there), never one lost.
+ * WAL with synchronous=FULL would add an fsync to every commit, which
+ * this order does not need.
+ * A passing error while copying stops the copies not yet begun (their rc
+ * is it, their claims stay open).  Each take's rc says how it ended. */
+static void
+takes_move_in(struct ledger *l, const char *inbox, struct take *t, size_t n)
+{
+	int ifd, rc = 0;
+	size_t i;
+
+	if ((ifd = open(inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		takes_stop(t, n, false, -errno);
+	for (i = 0; i < n; i++) {
+		if (t[i].rc != 0)
+			continue;
+		if (rc != 0)
+			t[i].rc = rc;	/* not begun: waits with the rest */
+		else if (transient_error(t[i].rc = take_copy(l, &t[i], ifd)))
+			rc = t[i].rc;
+	}
+	for (i = 0; i < n && !take_going(&t[i], true); i++)
+		;
+	if (i < n && (rc = fs_sync(l->spool_fd)) != 0)
+		takes_stop(t, n, true, rc);
+	takes_record(l, t, n, STAGE_COPIED, true);
+	if (takes_place(t, n) && (rc = fs_sync(l->spool_fd)) != 0)
+		takes_stop(t, n, false, rc);
+	if (ifd != -1)
+		takes_let_go(t, n, ifd);
+	takes_record(l, t, n, STAGE_SPOOLED, false);
+	for (i = 0; i < n; i++)
+		fd_close(t[i].tfd);
+	fd_close(ifd);
 }
 
 /* A claim whose file could not be moved (err, a -errno) is closed for
@@ -243,87 +402,143 @@ ledger_claim_failed(struct ledger *l, struct delivery *d, int err)
 	return rc;
 }
 
-/* A claim that met a passing error (rc: the disk full, the database
- * locked) stays open for the next attempt, which takes it up (never a
- * second row); what was copied of it so far is removed, and the delivery
- * itself is still in the inbox. */
+/* Ends the claims of a batch as their takes ended: 0, INTAKE_ENOENT when
+ * one vanished first, or an error in each take's rc.  A claim cut short by
+ * the delivery itself is closed.  One cut short by a passing error stays
+ * open for the next attempt, which takes it up (never a second row); what
+ * was copied of it so far is removed, and the delivery itself is still in
+ * the inbox; the wait starts once for the batch, not once per delivery. */
 static void
-ledger_claim_wait(struct ledger *l, const struct delivery *d, int rc)
+takes_end(struct ledger *l, struct take *t, size_t n)
 {
+	int wait = 0, err;
+	bool done = false;
 	char *dir;
+	size_t i;
 
-	if (d->stage == STAGE_CLAIMING) {
-		dir = path_join(l->spool, d->token);
-		remove_tree(dir);
-		free(dir);
+	for (i = 0; i < n; i++) {
+		log_subject("delivery %lld", (long long)t[i].d->id);
+		if (transient_error(t[i].rc)) {
+			if (wait == 0)
+				wait = t[i].rc;
+			if (t[i].d->stage == STAGE_CLAIMING) {
+				dir = path_join(l->spool, t[i].d->token);
+				remove_tree(dir);
+				free(dir);
+			}
+		} else if (INTAKE_IS_ERRNO(t[i].rc)) {
+			err = t[i].rc;
+			t[i].rc = ledger_claim_failed(l, t[i].d, err);
+			if (t[i].rc == 0 && err == -ENOENT)
+				t[i].rc = INTAKE_ENOENT;
+		} else if (t[i].rc == 0)
+			done = true;
+		log_clear_subject();
 	}
-	transient_hit(&l->wait, rc, "copying a delivery into the spool",
-	    mono_ms());
+	if (wait != 0)
+		transient_hit(&l->wait, wait, "copying a delivery into the spool",
+		    mono_ms());
+	else if (done)
+		transient_clear(&l->wait);
 }
 
 /* Copies a claimed delivery into the spool: 0, INTAKE_ENOENT when it
- * vanished first, or an error.  A claim cut short by the delivery itself
- * is closed; one cut short by a passing error is kept for later. */
+ * vanished first, or an error (ledger_take_batch() for one delivery whose
+ * row is d). */
 static int
 ledger_claim(struct ledger *l, struct delivery *d)
 {
-	int rc = ledger_move_in(l, d), err;
+	struct take t = { .d = d, .tfd = -1 };
 
-	if (transient_error(rc))
-		ledger_claim_wait(l, d, rc);
-	else if (INTAKE_IS_ERRNO(rc)) {
-		err = rc;
-		rc = ledger_claim_failed(l, d, err);
-		if (rc == 0 && err == -ENOENT)
-			rc = INTAKE_ENOENT;
-	} else if (rc == 0)
-		transient_clear(&l->wait);
+	takes_move_in(l, d->inbox, &t, 1);
+	takes_end(l, &t, 1);
+	return t.rc;
+}
+
+/* The row of a delivery to be taken from in: the claim a passing error
+ * left open (*again), taken up with what the inbox holds now, or a new
+ * one. */
+static int
+take_claim(struct ledger *l, const struct inbox_conf *in,
+    const struct ledger_item *it, struct delivery *d, bool *again)
+{
+	int rc = store_delivery_claim_get(l->store, in->path, it->name, d);
+
+	if ((*again = rc == 0) || rc == INTAKE_ENOENT) {
+		if (!*again) {
+			d->token = new_token(l);
+			d->inbox = xstrdup(in->path);
+			d->name = xstrdup(it->name);
+			d->status = DS_PENDING;
+			d->stage = STAGE_CLAIMING;
+		}
+		d->folder = it->folder;
+		d->size = it->size;
+		d->mtime_ms = it->mtime_ms;
+		rc = *again ? 0 : store_delivery_insert(l->store, d);
+	}
 	return rc;
+}
+
+void
+ledger_take_batch(struct ledger *l, const struct inbox_conf *in,
+    struct ledger_item *it, size_t n)
+{
+	struct delivery *d = xcalloc(n, sizeof(*d));
+	struct take *t = xcalloc(n, sizeof(*t));
+	bool *again = xcalloc(n, sizeof(*again));
+	size_t i;
+	int rc;
+
+	/* Every claim recorded in one transaction. */
+	if ((rc = store_begin(l->store)) == 0) {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = take_claim(l, in, &it[i], &d[i], &again[i]);
+		if (rc == 0)
+			rc = store_commit(l->store);
+		if (rc != 0)
+			store_rollback(l->store);
+	}
+	if (rc != 0) {
+		if (transient_error(rc))
+			transient_hit(&l->wait, rc, "recording a delivery",
+			    mono_ms());
+		for (i = 0; i < n; i++)
+			it[i].rc = rc;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		it[i].id = d[i].id;
+		t[i].d = &d[i];
+		t[i].tfd = -1;
+		log_subject("delivery %lld", (long long)d[i].id);
+		log_info("taking a %s from %s%s", d[i].folder ? "folder" :
+		    "file", in->path, again[i] ? " (again: a passing error cut "
+		    "its last try short)" : "");
+		log_clear_subject();
+	}
+	takes_move_in(l, in->path, t, n);
+	takes_end(l, t, n);
+	for (i = 0; i < n; i++)
+		it[i].rc = t[i].rc;
+out:
+	for (i = 0; i < n; i++)
+		delivery_release(&d[i]);
+	free(again);
+	free(t);
+	free(d);
 }
 
 int
 ledger_take(struct ledger *l, const struct inbox_conf *in, const char *name,
     bool folder, int64_t size, int64_t mtime_ms, int64_t *id)
 {
-	struct delivery d;
-	bool again;
-	int rc;
+	struct ledger_item it = { .name = name, .folder = folder, .size = size,
+	    .mtime_ms = mtime_ms };
 
-	memset(&d, 0, sizeof(d));
-	/* A claim a passing error left open is taken up again, with what
-	 * the inbox holds now. */
-	rc = store_delivery_claim_get(l->store, in->path, name, &d);
-	if ((again = rc == 0)) {
-		d.folder = folder;
-		d.size = size;
-		d.mtime_ms = mtime_ms;
-	} else if (rc != INTAKE_ENOENT)
-		goto fail;
-	else {
-		d.token = new_token(l);
-		d.inbox = xstrdup(in->path);
-		d.name = xstrdup(name);
-		d.folder = folder;
-		d.size = size;
-		d.mtime_ms = mtime_ms;
-		d.status = DS_PENDING;
-		d.stage = STAGE_CLAIMING;
-		if ((rc = store_delivery_insert(l->store, &d)) != 0)
-			goto fail;
-	}
-	*id = d.id;
-	log_subject("delivery %lld", (long long)d.id);
-	log_info("taking a %s from %s%s", folder ? "folder" : "file", in->path,
-	    again ? " (again: a passing error cut its last try short)" : "");
-	rc = ledger_claim(l, &d);
-	log_clear_subject();
-	goto out;
-fail:
-	if (transient_error(rc))
-		transient_hit(&l->wait, rc, "recording a delivery", mono_ms());
-out:
-	delivery_release(&d);
-	return rc;
+	ledger_take_batch(l, in, &it, 1);
+	*id = it.id;
+	return it.rc;
 }
 
 int

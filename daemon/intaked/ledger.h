@@ -54,6 +54,22 @@ void	ledger_rejected_id(struct ledger *, const struct inbox_conf *,
  * kept open for the next call, which takes it up, and the wait started. */
 int	ledger_take(struct ledger *, const struct inbox_conf *, const char *name,
 	    bool folder, int64_t size, int64_t mtime_ms, int64_t *id);
+/* One name of a batch to take, as the scan found it, and how it went. */
+struct ledger_item {
+	const char	*name;		/* borrowed */
+	bool		 folder;
+	int64_t		 size, mtime_ms;
+	int64_t		 id;		/* set: its row, when made */
+	int		 rc;		/* set: as ledger_take() returns */
+};
+/* ledger_take() for n names of one inbox at once, with the promises of
+ * each: the claims are one transaction, the copies are made durable by
+ * one flush of the spool's file system (two in all), and each stage is
+ * recorded for all of them in one transaction.  A passing error stops the
+ * copies not begun yet (their rc is it, their claims open) and starts the
+ * wait once. */
+void	ledger_take_batch(struct ledger *, const struct inbox_conf *,
+	    struct ledger_item *, size_t n);
 /* Records an ignored name once; returns 0. */
 int	ledger_ignore(struct ledger *, const struct inbox_conf *, const char *name,
 	    const char *pattern);

@@ -384,23 +384,34 @@ refuse(struct ledger *l, const struct delivery *d, const char *hex,
 	return rc;
 }
 
-int
-pipeline_submit(struct pipeline *p, int64_t id)
+/* A spooled delivery being submitted, and what its checksum decided. */
+struct submit {
+	struct delivery	 d;
+	char		 hex[SHA256_HEX_LEN + 1];
+	int64_t		 size;
+	int64_t		 first, first_case;	/* an earlier copy, or 0 */
+	int		 rc;	/* 0: hashed, to be decided; else done with */
+};
+
+/* Reads delivery id and hashes its spool copy; one that cannot be read,
+ * is empty or too large is refused here.  0 when it is to be decided by
+ * its checksum; 1 when there is nothing more to do; else an error. */
+static int
+submit_hash(struct pipeline *p, int64_t id, struct submit *s)
 {
 	struct ledger *l = p->ledger;
-	struct delivery d;
+	struct delivery *d = &s->d;
 	struct tree t = { NULL, 0 };
-	char hex[SHA256_HEX_LEN + 1], *path = NULL, *reason;
-	int64_t size = 0, first, first_case;
+	char *path, *reason;
 	int rc;
 
-	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
+	if ((rc = store_delivery_get(l->store, id, d)) != 0)
 		return rc;
-	if (d.status != DS_PENDING || d.stage != STAGE_SPOOLED || queued(p, id))
-		goto out;
-	log_subject("delivery %lld", (long long)id);
-	path = ledger_spool_path(l, &d);
-	if ((rc = tree_collect(&t, path, d.folder ? "" : d.name, true)) != 0 &&
+	if (d->status != DS_PENDING || d->stage != STAGE_SPOOLED ||
+	    queued(p, id))
+		return 1;
+	path = ledger_spool_path(l, d);
+	if ((rc = tree_collect(&t, path, d->folder ? "" : d->name, true)) != 0 &&
 	    transient_error(rc)) {
 		/* The disk's fault, not the delivery's: it stays pending. */
 		transient_hit(&l->wait, rc, "hashing a delivery in the spool",
@@ -413,49 +424,120 @@ pipeline_submit(struct pipeline *p, int64_t id)
 		rc = store_delivery_finish(l->store, id, DS_QUARANTINED,
 		    STAGE_DONE, 0, 0, reason, NULL);
 		free(reason);
-		goto out;
+		goto done;
 	}
-	if (t.n == 0 || tree_hash(&t, d.folder, hex, &size) != 0) {
-		rc = refuse(l, &d, NULL, 0, d.folder ? "the folder holds no "
+	if (t.n == 0 || tree_hash(&t, d->folder, s->hex, &s->size) != 0) {
+		rc = refuse(l, d, NULL, 0, d->folder ? "the folder holds no "
 		    "files" : "not a regular file");
-		goto out;
+		goto done;
 	}
-	if (size == 0) {
-		rc = refuse(l, &d, hex, size, "the file is empty (0 bytes)");
-		goto out;
+	if (s->size == 0) {
+		rc = refuse(l, d, s->hex, s->size, "the file is empty (0 bytes)");
+		goto done;
 	}
-	if ((uint64_t)size > l->config->max_delivery) {
+	if ((uint64_t)s->size > l->config->max_delivery) {
 		reason = xasprintf("%lld bytes is more than the limit of %llu "
-		    "bytes", (long long)size,
+		    "bytes", (long long)s->size,
 		    (unsigned long long)l->config->max_delivery);
-		rc = refuse(l, &d, hex, size, reason);
+		rc = refuse(l, d, s->hex, s->size, reason);
 		free(reason);
-		goto out;
+		goto done;
 	}
-	rc = store_delivery_first_with_hash(l->store, hex, id, &first,
-	    &first_case);
-	if (rc == 0 && first_case == 0) {
-		/* The first copy is still being worked on: this one waits to
-		 * learn whether it opens a case (then this is its duplicate)
-		 * or is refused (then this one is worked on itself). */
-		rc = store_delivery_set_hash(l->store, id, hex, size);
-		p->held = xreallocarray(p->held, p->nheld + 1, sizeof(*p->held));
-		p->held[p->nheld++] = id;
-		log_debug("waits for delivery %lld, its first copy",
-		    (long long)first);
-	} else if (rc == 0)
-		rc = mark_duplicate(l, &d, hex, size, first, first_case);
-	else if (rc == INTAKE_ENOENT) {
-		rc = store_delivery_set_hash(l->store, id, hex, size);
-		if (rc == 0)
-			enqueue(p, id);
-	}
+	goto out;
+done:
+	if (rc == 0)
+		rc = 1;
 out:
-	log_clear_subject();
 	tree_release(&t);
 	free(path);
-	delivery_release(&d);
 	return rc;
+}
+
+/* Looks for an earlier copy of s's content; when there is none, or it is
+ * still being worked on, records s's checksum.  0 or an error. */
+static int
+submit_decide(struct pipeline *p, struct submit *s)
+{
+	struct store *st = p->ledger->store;
+	int rc;
+
+	rc = store_delivery_first_with_hash(st, s->hex, s->d.id, &s->first,
+	    &s->first_case);
+	if (rc == INTAKE_ENOENT)
+		s->first = s->first_case = rc = 0;
+	if (rc == 0 && (s->first == 0 || s->first_case == 0))
+		rc = store_delivery_set_hash(st, s->d.id, s->hex, s->size);
+	return rc;
+}
+
+/* Acts on what s's checksum decided: the first copy is queued for a
+ * worker; a copy whose first is still being worked on waits to learn
+ * whether that one opens a case (then this is its duplicate) or is
+ * refused (then this one is worked on itself); a copy of a case is a
+ * duplicate. */
+static int
+submit_act(struct pipeline *p, struct submit *s)
+{
+	if (s->first == 0)
+		enqueue(p, s->d.id);
+	else if (s->first_case == 0) {
+		p->held = xreallocarray(p->held, p->nheld + 1, sizeof(*p->held));
+		p->held[p->nheld++] = s->d.id;
+		log_debug("waits for delivery %lld, its first copy",
+		    (long long)s->first);
+	} else
+		return mark_duplicate(p->ledger, &s->d, s->hex, s->size,
+		    s->first, s->first_case);
+	return 0;
+}
+
+int
+pipeline_submit_batch(struct pipeline *p, const int64_t *ids, size_t n)
+{
+	struct store *st = p->ledger->store;
+	struct submit *s = xcalloc(n, sizeof(*s));
+	size_t i, k = 0;
+	int rc = 0, first = 0;
+
+	for (i = 0; i < n; i++) {
+		log_subject("delivery %lld", (long long)ids[i]);
+		k += (s[i].rc = submit_hash(p, ids[i], &s[i])) == 0;
+		log_clear_subject();
+	}
+	/* The checksums recorded in one transaction for the batch; a
+	 * duplicate of a case is refused after it, outside it. */
+	if (k > 1)
+		rc = store_begin(st);
+	for (i = 0; i < n && rc == 0; i++)
+		if (s[i].rc == 0)
+			rc = submit_decide(p, &s[i]);
+	if (k > 1 && rc == 0)
+		rc = store_commit(st);
+	if (rc != 0) {
+		/* They stay pending, none queued. */
+		if (k > 1)
+			store_rollback(st);
+		for (i = 0; i < n; i++)
+			if (s[i].rc == 0)
+				s[i].rc = rc;
+	}
+	for (i = 0; i < n; i++) {
+		log_subject("delivery %lld", (long long)ids[i]);
+		if (s[i].rc == 0)
+			s[i].rc = submit_act(p, &s[i]);
+		log_clear_subject();
+		if (first == 0 && s[i].rc != 0 && s[i].rc != 1)
+			first = s[i].rc;
+		delivery_release(&s[i].d);
+	}
+	free(s);
+	return first;
+}
+
+int
+pipeline_submit(struct pipeline *p, int64_t id)
+{
+	return pipeline_submit_batch(p, &id, 1);
 }
 
 /* A delivery was decided: copies that waited for it are looked at again. */

@@ -42,6 +42,10 @@ void	pipeline_release(struct pipeline *);
 /* Checks a spooled delivery (checksum, duplicates, limits) and queues it
  * for a worker; safe to call again for the same delivery. */
 int	pipeline_submit(struct pipeline *, int64_t delivery_id);
+/* The same for n deliveries at once (what the ledger took as a batch):
+ * their checksums are recorded in one transaction.  The first error, or
+ * 0. */
+int	pipeline_submit_batch(struct pipeline *, const int64_t *ids, size_t n);
 /* Hands queued deliveries to idle workers, starting workers as needed;
  * nothing while intake waits for a passing error (the ledger's wait). */
 void	pipeline_dispatch(struct pipeline *);

@@ -22,6 +22,17 @@
 
 #include "intake.h"
 
+#ifndef HAVE_SYNCFS
+/* Where there is no syncfs(2): every file system is flushed. */
+static int
+syncfs(int fd)
+{
+	(void)fd;
+	sync();
+	return 0;
+}
+#endif
+
 int
 open_content_at(int dirfd, const char *name, bool dir_ok, struct stat *st)
 {
@@ -108,9 +119,10 @@ remove_tree_at(int dirfd, const char *name)
 	return 0;
 }
 
-/* Copies the open regular file in into the new file dname of ddirfd. */
+/* Copies the open regular file in into the new file dname of ddirfd,
+ * fsynced when sync is true. */
 static int
-copy_fd_at(int in, int ddirfd, const char *dname, mode_t fmode)
+copy_fd_at(int in, int ddirfd, const char *dname, mode_t fmode, bool sync)
 {
 	char buf[65536];
 	ssize_t n, w, off;
@@ -141,7 +153,7 @@ copy_fd_at(int in, int ddirfd, const char *dname, mode_t fmode)
 			}
 		}
 	}
-	if (fsync(out) == -1)
+	if (sync && fsync(out) == -1)
 		rc = -errno;
 out:
 	if (close(out) == -1 && rc == 0)
@@ -149,10 +161,12 @@ out:
 	return rc;
 }
 
+static int copy_at(int, const char *, int, const char *, mode_t, bool);
+
 /* Copies the open folder in (which it closes) into the new folder dname
- * of ddirfd. */
+ * of ddirfd, each file and folder fsynced when sync is true. */
 static int
-copy_dir_at(int in, int ddirfd, const char *dname, mode_t fmode)
+copy_dir_at(int in, int ddirfd, const char *dname, mode_t fmode, bool sync)
 {
 	struct dirent *e;
 	DIR *d;
@@ -172,22 +186,22 @@ copy_dir_at(int in, int ddirfd, const char *dname, mode_t fmode)
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		rc = copy_tree_at(dirfd(d), e->d_name, out, e->d_name, fmode);
+		rc = copy_at(dirfd(d), e->d_name, out, e->d_name, fmode, sync);
 		/* Links and special files are no content (also one swapped
 		 * in since the folder was read). */
 		if (rc == -EINVAL || rc == -ELOOP || rc == -ENXIO)
 			rc = 0;
 	}
 	closedir(d);
-	if (rc == 0 && fsync(out) == -1 && errno != EINVAL)
+	if (rc == 0 && sync && fsync(out) == -1 && errno != EINVAL)
 		rc = -errno;
 	close(out);
 	return rc;
 }
 
-int
-copy_tree_at(int sdirfd, const char *sname, int ddirfd, const char *dname,
-    mode_t fmode)
+static int
+copy_at(int sdirfd, const char *sname, int ddirfd, const char *dname,
+    mode_t fmode, bool sync)
 {
 	struct stat st;
 	int in, rc;
@@ -195,10 +209,30 @@ copy_tree_at(int sdirfd, const char *sname, int ddirfd, const char *dname,
 	if ((in = open_content_at(sdirfd, sname, true, &st)) < 0)
 		return in;
 	if (S_ISDIR(st.st_mode))
-		return copy_dir_at(in, ddirfd, dname, fmode);
-	rc = copy_fd_at(in, ddirfd, dname, fmode);
+		return copy_dir_at(in, ddirfd, dname, fmode, sync);
+	rc = copy_fd_at(in, ddirfd, dname, fmode, sync);
 	close(in);
 	return rc;
+}
+
+int
+copy_tree_at(int sdirfd, const char *sname, int ddirfd, const char *dname,
+    mode_t fmode)
+{
+	return copy_at(sdirfd, sname, ddirfd, dname, fmode, true);
+}
+
+int
+copy_tree_unsynced_at(int sdirfd, const char *sname, int ddirfd,
+    const char *dname, mode_t fmode)
+{
+	return copy_at(sdirfd, sname, ddirfd, dname, fmode, false);
+}
+
+int
+fs_sync(int fd)
+{
+	return syncfs(fd) == -1 ? -errno : 0;
 }
 
 int

@@ -111,6 +111,13 @@ int	 remove_tree_at(int dirfd, const char *name);
  * folder are skipped; as the top itself they are -EINVAL. */
 int	 copy_tree_at(int sdirfd, const char *sname, int ddirfd,
 	    const char *dname, mode_t fmode);
+/* The same without an fsync of each file and folder: the caller makes
+ * the copy durable, with fs_sync() once for many. */
+int	 copy_tree_unsynced_at(int sdirfd, const char *sname, int ddirfd,
+	    const char *dname, mode_t fmode);
+/* Makes everything written to the file system of fd durable (syncfs(2);
+ * where there is none, sync(2) of all of them); 0 or -errno. */
+int	 fs_sync(int fd);
 /* Writes data as the new file tmp in dirfd (O_CREAT|O_EXCL|O_NOFOLLOW,
  * mode, group gid unless it is -1), fsyncs it and renames it to name. */
 int	 write_file_at(int dirfd, const char *tmp, const char *name,

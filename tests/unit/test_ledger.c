@@ -413,10 +413,11 @@ pipeline_start(struct pipeline *p)
 	    getenv("INTAKE_WORKER") ? getenv("INTAKE_WORKER") : "(unset)");
 }
 
-/* Submits the deliveries and runs the pipeline until nothing is queued or
- * running; returns the first error of pipeline_submit(). */
+/* Submits the deliveries (one at a time, or as a batch) and runs the
+ * pipeline until nothing is queued or running; returns the first error
+ * of pipeline_submit() or pipeline_submit_batch(). */
 static int
-process_n(const int64_t *ids, size_t n)
+process_run(const int64_t *ids, size_t n, bool batch)
 {
 	struct pipeline p;
 	int64_t start = mono_ms();
@@ -424,7 +425,9 @@ process_n(const int64_t *ids, size_t n)
 	int rc = 0, r;
 
 	pipeline_start(&p);
-	for (i = 0; i < n; i++)
+	if (batch)
+		rc = pipeline_submit_batch(&p, ids, n);
+	for (i = 0; i < n && !batch; i++)
 		if ((r = pipeline_submit(&p, ids[i])) != 0 && rc == 0)
 			rc = r;
 	while (!pipeline_idle(&p)) {
@@ -438,6 +441,12 @@ process_n(const int64_t *ids, size_t n)
 	}
 	pipeline_release(&p);
 	return rc;
+}
+
+static int
+process_n(const int64_t *ids, size_t n)
+{
+	return process_run(ids, n, false);
 }
 
 static int
@@ -789,6 +798,45 @@ START_TEST(test_duplicate_flagged)
 	free(sp);
 	delivery_release(&d);
 	ck_assert_int_eq(count_cases(), 1);
+}
+END_TEST
+
+/* A batch submitted at once (as intaked submits what it took together):
+ * the first of two copies opens a case and the second is its duplicate,
+ * another file opens its own case, an empty one is refused, and every
+ * checksum is recorded. */
+START_TEST(test_submit_batch)
+{
+	struct delivery d;
+	int64_t ids[4];
+	int i;
+
+	free(put_pgm(inbox, "a.pgm", 7));
+	free(put_pgm(inbox, "b.pgm", 7));
+	free(put_pgm(inbox, "c.pgm", 8));
+	free(put(inbox, "e.pgm", ""));
+	ids[0] = take("a.pgm", false);
+	ids[1] = take("b.pgm", false);
+	ids[2] = take("c.pgm", false);
+	ids[3] = take("e.pgm", false);
+	ck_assert_int_eq(process_run(ids, 4, true), 0);
+
+	assert_case(ids[0], 7);
+	assert_case(ids[2], 8);
+	d = get(ids[1]);
+	ck_assert_int_eq(d.status, DS_DUPLICATE);
+	ck_assert_int_eq(d.duplicate_of, ids[0]);
+	ck_assert_int_eq(d.attempts, 0);
+	delivery_release(&d);
+	d = get(ids[3]);
+	ck_assert_int_eq(d.status, DS_QUARANTINED);
+	delivery_release(&d);
+	for (i = 0; i < 4; i++) {
+		d = get(ids[i]);
+		ck_assert_ptr_nonnull(d.sha256);
+		delivery_release(&d);
+	}
+	ck_assert_int_eq(count_cases(), 2);
 }
 END_TEST
 
@@ -2057,6 +2105,226 @@ START_TEST(test_process_after_hash_only)
 }
 END_TEST
 
+/* ---- batches ------------------------------------------------------------ */
+
+static const char *const batch_names[3] = { "a.pgm", "b.pgm", "c.pgm" };
+
+/* Puts the batch's three files into the inbox, each with its own text. */
+static void
+batch_put(void)
+{
+	char *text, *p;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		text = xasprintf("content of %s", batch_names[i]);
+		p = put(inbox, batch_names[i], text);
+		free(p);
+		free(text);
+	}
+}
+
+/* Takes the batch's files with ledger_take_batch() (it[] as the scan
+ * reports them), with INTAKE_DAEMON_FAULT set to fault when not NULL. */
+static void
+batch_take(struct ledger *l, struct ledger_item it[3], const char *fault)
+{
+	char *p;
+	int i;
+
+	memset(it, 0, 3 * sizeof(*it));
+	for (i = 0; i < 3; i++) {
+		p = path_join(inbox, batch_names[i]);
+		it[i].name = batch_names[i];
+		look(p, &it[i].size, &it[i].mtime_ms);
+		free(p);
+	}
+	if (fault != NULL)
+		setenv("INTAKE_DAEMON_FAULT", fault, 1);
+	ledger_take_batch(l, in0(), it, 3);
+	unsetenv("INTAKE_DAEMON_FAULT");
+}
+
+/* A fault script for point that exits with status when the detail (a
+ * delivery's name) is name, and 0 otherwise; the INTAKE_DAEMON_FAULT
+ * value, caller frees.  status -9: the daemon is killed there. */
+static char *
+batch_fault(const char *point, const char *name, int status)
+{
+	char *script = xasprintf("%s/%s.sh", tmp, point), *text, *spec;
+
+	if (status == -9)
+		text = xasprintf("[ \"$2\" = %s ] && kill -9 $PPID\nexit 0\n",
+		    name);
+	else
+		text = xasprintf("[ \"$2\" = %s ] && exit %d\nexit 0\n", name,
+		    status);
+	unit_write(script, text);
+	spec = xasprintf("%s:%s", point, script);
+	free(text);
+	free(script);
+	return spec;
+}
+
+/* Every file of the batch is one spooled row whose spool copy holds its
+ * text, and the inbox holds nothing, not even a half-removed original. */
+static void
+assert_batch_spooled(void)
+{
+	struct delivery d;
+	struct rows r;
+	char *sp, *text, *want;
+	int i, j;
+
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 3);
+	for (i = 0; i < 3; i++) {
+		d = get(r.id[i]);
+		ck_assert_int_eq(d.status, DS_PENDING);
+		ck_assert_int_eq(d.stage, STAGE_SPOOLED);
+		for (j = 0; j < 3 && strcmp(batch_names[j], d.name) != 0; j++)
+			;
+		ck_assert_int_lt(j, 3);
+		sp = ledger_spool_path(&led, &d);
+		ck_assert_str_eq(d.location, sp);
+		text = slurp(sp);
+		want = xasprintf("content of %s", batch_names[j]);
+		ck_assert_str_eq(text, want);
+		free(want);
+		free(text);
+		free(sp);
+		delivery_release(&d);
+	}
+	ck_assert_int_eq(r.id[0] != r.id[1] && r.id[1] != r.id[2] &&
+	    r.id[0] != r.id[2], 1);
+	rows_release(&r);
+	ck_assert_int_eq(dir_count(inbox), 0);
+	ck_assert_int_eq(dir_count(spool), 3);
+}
+
+/* A batch is taken whole: a row each, the inbox empty. */
+START_TEST(test_take_batch)
+{
+	struct ledger_item it[3];
+	int i;
+
+	batch_put();
+	batch_take(&led, it, NULL);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(it[i].rc, 0);
+		ck_assert_int_gt(it[i].id, 0);
+	}
+	assert_batch_spooled();
+	ck_assert_int_eq(led.wait.rc, 0);
+}
+END_TEST
+
+/* The disk fills while the second delivery of a batch is copied: the
+ * first is taken, the second and the third (never begun) stay in the
+ * inbox with their claims open, the wait starts once (not once per
+ * delivery), and the next take of the two reuses their rows. */
+START_TEST(test_take_batch_transient_midway)
+{
+	struct ledger_item it[3];
+	struct delivery d;
+	char *fault = batch_fault("copy", "b.pgm", ENOSPC);
+	char *p;
+	int i;
+
+	batch_put();
+	batch_take(&led, it, fault);
+	ck_assert_int_eq(it[0].rc, 0);
+	ck_assert_int_eq(it[1].rc, -ENOSPC);
+	ck_assert_int_eq(it[2].rc, -ENOSPC);
+	d = get(it[0].id);
+	ck_assert_int_eq(d.stage, STAGE_SPOOLED);
+	delivery_release(&d);
+	for (i = 1; i < 3; i++) {
+		d = get(it[i].id);
+		ck_assert_int_eq(d.stage, STAGE_CLAIMING);
+		delivery_release(&d);
+		p = path_join(inbox, batch_names[i]);
+		ck_assert(exists(p));
+		free(p);
+	}
+	ck_assert_int_eq(dir_count(spool), 1);	/* no partial copy */
+	ck_assert_int_eq(led.wait.rc, -ENOSPC);
+	ck_assert_int_eq(led.wait.hits, 1);
+	ck_assert_int_eq(led.wait.delay, TRANSIENT_FIRST_MS);
+
+	/* the disk is back: the two claims are taken up, once */
+	free(put(inbox, "a.pgm", "content of a.pgm"));	/* for batch_take */
+	batch_take(&led, it, NULL);
+	ck_assert_int_eq(it[1].rc, 0);
+	ck_assert_int_eq(it[2].rc, 0);
+	ck_assert_int_eq(led.wait.rc, 0);
+	/* (a.pgm, dropped again, is a second delivery of its own) */
+	p = path_join(inbox, "a.pgm");
+	ck_assert(!exists(p));
+	free(p);
+	free(fault);
+}
+END_TEST
+
+/* Runs batch_take() in a child with a store and ledger of its own, which
+ * the fault script kills with SIGKILL at point for the delivery name;
+ * then every row of the batch is to be at stage. */
+static void
+batch_killed_at(const char *point, const char *name, enum delivery_stage stage)
+{
+	char *fault = batch_fault(point, name, -9);
+	char *db = path_join(data, "intake.db");
+	struct ledger_item it[3];
+	struct store *cst;
+	struct ledger cl;
+	int status;
+	struct rows r;
+	pid_t pid;
+	int i;
+
+	batch_put();
+	if ((pid = fork()) == 0) {
+		if (store_open(db, STORE_EXISTING, &cst) != 0 ||
+		    ledger_init(&cl, cst, &cfg) != 0)
+			_exit(2);
+		batch_take(&cl, it, fault);
+		_exit(0);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	    "the batch was not killed at %s of %s", point, name);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(r.stage[i], stage);
+	rows_release(&r);
+	free(db);
+	free(fault);
+}
+
+/* Killed while the batch is being copied (after the first copy, before
+ * the second): every claim is open, and recovery takes each once. */
+START_TEST(test_take_batch_killed_copying)
+{
+	batch_killed_at("take", "b.pgm", STAGE_CLAIMING);
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	assert_batch_spooled();
+}
+END_TEST
+
+/* Killed while the originals leave the inbox: the copies are on disk and
+ * recorded, the first original is half gone (renamed out of sight), the
+ * others still there; recovery removes each once and loses none. */
+START_TEST(test_take_batch_killed_letting_go)
+{
+	batch_killed_at("let-go", "b.pgm", STAGE_COPIED);
+	ck_assert_int_eq(dir_count(inbox), 3);	/* a's renamed, b, c */
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	assert_batch_spooled();
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *
@@ -2073,6 +2341,10 @@ ledger_suite(void)
 	tcase_add_test(tc, test_take_vanished);
 	tcase_add_test(tc, test_take_transient_kept);
 	tcase_add_test(tc, test_take_own_error_closed);
+	tcase_add_test(tc, test_take_batch);
+	tcase_add_test(tc, test_take_batch_transient_midway);
+	tcase_add_test(tc, test_take_batch_killed_copying);
+	tcase_add_test(tc, test_take_batch_killed_letting_go);
 	tcase_add_test(tc, test_transient_wait);
 	tcase_add_test(tc, test_ignore_once);
 	tcase_add_test(tc, test_take_across_file_systems);
@@ -2084,6 +2356,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_process_opens_case);
 	tcase_add_test(tc, test_text_quarantined);
 	tcase_add_test(tc, test_duplicate_flagged);
+	tcase_add_test(tc, test_submit_batch);
 	tcase_add_test(tc, test_duplicate_rejected);
 	tcase_add_test(tc, test_empty_quarantined);
 	tcase_add_test(tc, test_too_large_quarantined);
