@@ -9,7 +9,8 @@
  * box lands where the scan has it, whatever the scanner did; how well it
  * fits is measured, and a page that does not fit well enough yields no ok
  * field (intake-template(5), REGISTRATION).  Text fields take the OCR
- * words inside their box; tick boxes and signatures are judged from the
+ * words inside their box, and are ok only when a read of the box alone
+ * agrees (AGREEING READS); tick boxes and signatures are judged from the
  * page's ink.
  */
 #ifdef HAVE_CONFIG_H
@@ -618,12 +619,12 @@ value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 }
 
 /* Where a field is read again: round the words the page's read found in
- * it (half a millimetre of white about them, the box's frame left out),
- * or, when it found none, inside the frame. */
+ * it, with a millimetre of white about them (the box's frame left out),
+ * or, when it found none, the box as drawn. */
 static void
 look_at(const struct extract_field *e, int span[4], double mm)
 {
-	int m = span[2] > 0 ? (int)lround(mm * 0.5) : 0;
+	int m = span[2] > 0 ? (int)lround(mm) : 0;
 
 	if (span[2] <= 0)
 		memcpy(span, (int[4]){ e->x, e->y, e->w, e->h },
@@ -707,12 +708,34 @@ read_again(const struct extract_field *e, const int box[4], int at_ppi,
 	return true;
 }
 
-/* Whether two reads give the same valid value. */
+/* The length of the single quotation marks a value begins with: what a
+ * speck or a box's edge leaves before a value far more often than a
+ * writer does (a quoted name takes „ and “). */
+static size_t
+lead_quotes(const char *s)
+{
+	static const char *const marks[] = {
+		"'", "`", ",", "\xe2\x80\x98" /* ‘ */, "\xe2\x80\x99" /* ’ */,
+		"\xe2\x80\x9a" /* ‚ */, NULL
+	};
+	size_t n = 0, k;
+
+	for (k = 0; marks[k] != NULL; k++)
+		if (strncmp(s + n, marks[k], strlen(marks[k])) == 0) {
+			n += strlen(marks[k]);
+			k = (size_t)-1;		/* look again from the first */
+		}
+	return n;
+}
+
+/* Whether two reads give the same valid value, single quotation marks
+ * before it aside. */
 static bool
 same(const struct read *a, const struct read *b)
 {
 	return a->r.check == FIELD_OK && b->r.check == FIELD_OK &&
-	    strcmp(a->r.value, b->r.value) == 0;
+	    strcmp(a->r.value + lead_quotes(a->r.value),
+	    b->r.value + lead_quotes(b->r.value)) == 0;
 }
 
 /* The confidence of a value two reads agree on: their mean confidence
@@ -749,8 +772,11 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 
 	if (same(page, &box[0]) || (nbox > 1 && same(page, &box[1]))) {
 		struct read *b = same(page, &box[0]) ? &box[0] : &box[1];
+		double c = agreed(page, b);
 
-		e->confidence = agreed(page, b);
+		if (lead_quotes(page->r.value) > lead_quotes(b->r.value))
+			take(e, b);	/* the value without the speck */
+		e->confidence = c;
 		return b->diacritic ? WHY_DIACRITIC : NULL;
 	}
 	if (page->r.check == FIELD_OK && box[0].r.check == FIELD_OK &&
@@ -773,12 +799,18 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		return other ? WHY_DISAGREE : box[0].diacritic ||
 		    box[1].diacritic ? WHY_DIACRITIC : NULL;
 	}
-	/* the box's read only when the page's has no valid value (an IBAN
-	 * whose checksum fails stays a person's) */
-	if (box[0].r.check != FIELD_EMPTY && (page->r.check == FIELD_EMPTY ||
-	    (page->r.check == FIELD_INVALID && box[0].r.check == FIELD_OK &&
-	    f->type != FT_IBAN)))
-		take(e, &box[0]);
+	/* a box's read only when the page's has no valid value: the first
+	 * valid one, else what the first read of the box saw (an IBAN whose
+	 * checksum fails stays a person's) */
+	if (page->r.check != FIELD_OK && (page->r.check == FIELD_EMPTY ||
+	    f->type != FT_IBAN)) {
+		struct read *b = nbox > 1 && box[0].r.check != FIELD_OK &&
+		    box[1].r.check == FIELD_OK ? &box[1] : &box[0];
+
+		if (b->r.check == FIELD_OK || (page->r.check == FIELD_EMPTY &&
+		    b->r.check == FIELD_INVALID))
+			take(e, b);
+	}
 	return e->r.check == FIELD_OK ? WHY_DISAGREE : NULL;
 }
 

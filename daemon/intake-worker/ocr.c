@@ -33,7 +33,7 @@
 					   second look the other way up */
 #define MARGIN_INCH_DIV		8	/* white kept round the ink: 1/8 inch */
 #define FIELD_BORDER_DIV	8	/* white round it: 1/8 inch */
-#define DOUBT_SHARE		0.5f	/* an alternative this likely, at least,
+#define DOUBT_SHARE		0.75f	/* an alternative this likely, at least,
 					   against the chosen symbol: a doubt */
 
 struct ocr {
@@ -580,9 +580,7 @@ static int
 read_field(struct ocr *o, PIX *page, int ppi, const int box[4],
     int at_ppi, struct ocr_read *out)
 {
-	int pad = (ppi > 0 ? ppi : 300) / 50;	/* half a millimetre */
-	BOX *b = boxCreate(box[0] - pad, box[1] - pad, box[2] + 2 * pad,
-	    box[3] + 2 * pad);
+	BOX *b = boxCreate(box[0], box[1], box[2], box[3]);
 	PIX *clip = b ? pixClipRectangle(page, b, NULL) : NULL;
 	PIX *grey = clip ? pixConvertTo8(clip, 0) : NULL;
 	PIX *big = NULL;
