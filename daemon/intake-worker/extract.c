@@ -9,7 +9,8 @@
  * box lands where the scan has it, whatever the scanner did; how well it
  * fits is measured, and a page that does not fit well enough yields no ok
  * field (intake-template(5), REGISTRATION).  Text fields take the OCR
- * words inside their box; tick boxes and signatures are judged from the
+ * words inside their box, and are ok only when a read of the box alone
+ * agrees (AGREEING READS); tick boxes and signatures are judged from the
  * page's ink.
  */
 #ifdef HAVE_CONFIG_H
@@ -31,7 +32,10 @@
 #define TICK_UNSURE	0.025	/* between this and TICK_ON: unsure */
 #define SIGNED_INK	0.004	/* ink in a signature box: signed */
 #define REREAD_INK	0.01	/* ink enough in a text box to look again */
-#define REREAD_MIN_CONF	0.6	/* a second look worth taking */
+#define STRONG_GAIN	10	/* a strong check leaves this share of doubt */
+/* The resolutions a field's box is read again at: the second read, and
+ * the third, at the scan's own (0), when the first two do not agree. */
+static const int READ_PPI[2] = { 450, 0 };
 #define MAX_ANCHORS	64	/* anchors of a page used to register it */
 #define ANCHOR_AGREE_MM	2.0	/* an anchor farther from the fit: misread */
 #define MIN_SCALE	0.8	/* a scan 80 % to 125 % of the printed size */
@@ -487,11 +491,14 @@ word_cmp_line(const void *a, const void *b)
 }
 
 /* The words whose middle lies in the box (a little margin for writing
- * that strays), in reading order; mean confidence in *conf. */
+ * that strays), in reading order; the least sure word's confidence in
+ * *conf, and the box round them all in span (its width 0 for none). */
 static char *
 words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
-    int my, double *conf)
+    int my, double *conf, int span[4])
 {
+	int x1 = 0, y1 = 0;
+
 	const struct ocr_word **in = NULL;
 	size_t n = 0, i, len = 0;
 	double min = 100;
@@ -509,9 +516,16 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 	}
 	if (n > 1)
 		qsort(in, n, sizeof(*in), word_cmp_line);
+	memset(span, 0, 4 * sizeof(*span));
 	for (i = 0; i < n; i++) {
 		len += strlen(in[i]->text) + 1;
-		if (in[i]->conf < min)
+		if (i == 0 || in[i]->x < span[0])
+			span[0] = in[i]->x;
+		if (i == 0 || in[i]->y < span[1])
+			span[1] = in[i]->y;
+		x1 = i == 0 || in[i]->x + in[i]->w > x1 ? in[i]->x + in[i]->w : x1;
+		y1 = i == 0 || in[i]->y + in[i]->h > y1 ? in[i]->y + in[i]->h : y1;
+		if (in[i]->conf < min && !ocr_noise(in[i]->text))
 			min = in[i]->conf;
 	}
 	s = xcalloc(len + 1, 1);
@@ -520,14 +534,26 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 			strcat(s, " ");
 		strcat(s, in[i]->text);
 	}
+	if (n > 0) {
+		span[2] = x1 - span[0];
+		span[3] = y1 - span[1];
+	}
 	/* A value is as sure as its least sure word. */
 	*conf = n ? min / 100.0 : 0;
 	free(in);
 	return s;
 }
 
+/* Why a field that is read goes to a person (the why of its result). */
+#define WHY_LOW		"low confidence"
+#define WHY_DISAGREE	"reads disagree"
+#define WHY_DIACRITIC	"diacritic doubt"
+
+/* A field's status from its check and confidence; a value read with
+ * doubt (a why, or NULL) is uncertain whatever its confidence, and an
+ * uncertain one says why. */
 static void
-judge(struct extract_field *e, double threshold)
+judge(struct extract_field *e, double threshold, const char *doubt)
 {
 	const struct tpl_field *f = e->f;
 
@@ -535,9 +561,11 @@ judge(struct extract_field *e, double threshold)
 		e->status = f->required ? "missing" : "empty";
 	else if (e->r.check == FIELD_INVALID)
 		e->status = "invalid";
-	else if (e->confidence < threshold)
+	else if (e->confidence < threshold || doubt != NULL) {
 		e->status = "uncertain";
-	else
+		snprintf(e->r.why, sizeof(e->r.why), "%s",
+		    doubt != NULL ? doubt : WHY_LOW);
+	} else
 		e->status = "ok";
 }
 
@@ -565,47 +593,267 @@ join_split(enum field_type type, char *s, double *repair)
 		*repair += 0.1;
 }
 
+/* Evidence that needs no second read: a check that a misread passes only
+ * by chance (an IBAN's mod-97 checksum lets about one in a hundred
+ * through). */
+static bool
+strong_check(const struct tpl_field *f, const struct field_result *r)
+{
+	return f->type == FT_IBAN && r->check == FIELD_OK;
+}
+
+/* Normalises raw for the field and applies the template's own checks. */
+static void
+value_of(const struct tpl_field *f, char *raw, struct field_result *r)
+{
+	double join = 0;
+
+	join_split(f->type, raw, &join);
+	field_normalise(f->type, raw, r);
+	r->repair += join;
+	if (r->check == FIELD_OK) {
+		field_check_range(f->type, f->min, f->max, r);
+		if (f->pattern != NULL)
+			field_check_pattern(f->pattern, r);
+	}
+}
+
+/* Where a field is read again: round the words the page's read found in
+ * it, with a millimetre of white about them (the box's frame left out),
+ * or, when it found none, the box as drawn. */
+static void
+look_at(const struct extract_field *e, int span[4], double mm)
+{
+	int m = span[2] > 0 ? (int)lround(mm) : 0;
+
+	if (span[2] <= 0)
+		memcpy(span, (int[4]){ e->x, e->y, e->w, e->h },
+		    4 * sizeof(*span));
+	span[0] -= m;
+	span[1] -= m;
+	span[2] += 2 * m;
+	span[3] += 2 * m;
+}
+
+/* The length of the UTF-8 symbol at s (1 for a stray byte). */
+static size_t
+symbol_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1, i;
+
+	for (i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/* Whether a and b differ only in letters that are twins with and without
+ * a diacritic (a/ä, e/é, s or B/ß); *marked tells which holds more of the
+ * marked ones: > 0 a, < 0 b. */
+static bool
+diacritics_only(const char *a, const char *b, int *marked)
+{
+	char sa[8], sb[8];
+	bool differ = false;
+
+	*marked = 0;
+	while (*a != '\0' && *b != '\0') {
+		size_t la = symbol_len(a), lb = symbol_len(b);
+
+		snprintf(sa, sizeof(sa), "%.*s", (int)la, a);
+		snprintf(sb, sizeof(sb), "%.*s", (int)lb, b);
+		if (strcmp(sa, sb) != 0) {
+			char ba = ocr_letter_base(sa), bb = ocr_letter_base(sb);
+			bool sz = strcmp(sa, "ß") == 0 || strcmp(sb, "ß") == 0;
+
+			if (ba == 0 || bb == 0 || (la == 1 && lb == 1) ||
+			    (sz ? strchr("sB", la == 1 ? ba : bb) == NULL :
+			    tolower((unsigned char)ba) != tolower((unsigned char)bb)))
+				return false;
+			*marked += la > 1 ? 1 : -1;
+			differ = true;
+		}
+		a += la;
+		b += lb;
+	}
+	return differ && *a == '\0' && *b == '\0';
+}
+
+/* One read of a field: its text (owned), value, confidence and whether
+ * Tesseract weighed a diacritic twin of one of its letters. */
+struct read {
+	char			*raw;
+	struct field_result	 r;
+	double			 conf;
+	bool			 diacritic;
+};
+
+/* Reads the field's box again on its own at at_ppi (see look_at); false
+ * when the read could not be made. */
+static bool
+read_again(const struct extract_field *e, const int box[4], int at_ppi,
+    extract_reread reread, void *arg, struct read *out)
+{
+	struct ocr_read rd;
+
+	memset(out, 0, sizeof(*out));
+	if (reread == NULL || reread(arg, box, at_ppi, &rd) != 0 ||
+	    rd.text == NULL)
+		return false;
+	out->raw = rd.text;
+	out->diacritic = rd.diacritic;
+	value_of(e->f, out->raw, &out->r);
+	out->conf = rd.conf * (1.0 - out->r.repair);
+	return true;
+}
+
+/* The length of the single quotation marks a value begins with: what a
+ * speck or a box's edge leaves before a value far more often than a
+ * writer does (a quoted name takes „ and “). */
+static size_t
+lead_quotes(const char *s)
+{
+	static const char *const marks[] = {
+		"'", "`", ",", "\xe2\x80\x98" /* ‘ */, "\xe2\x80\x99" /* ’ */,
+		"\xe2\x80\x9a" /* ‚ */, NULL
+	};
+	size_t n = 0, k;
+
+	for (k = 0; marks[k] != NULL; k++)
+		if (strncmp(s + n, marks[k], strlen(marks[k])) == 0) {
+			n += strlen(marks[k]);
+			k = (size_t)-1;		/* look again from the first */
+		}
+	return n;
+}
+
+/* Whether two reads give the same valid value, single quotation marks
+ * before it aside. */
+static bool
+same(const struct read *a, const struct read *b)
+{
+	return a->r.check == FIELD_OK && b->r.check == FIELD_OK &&
+	    strcmp(a->r.value + lead_quotes(a->r.value),
+	    b->r.value + lead_quotes(b->r.value)) == 0;
+}
+
+/* The confidence of a value two reads agree on: their mean confidence
+ * (one read's may be low for a reason the other did not meet) with half
+ * its doubt gone. */
+static double
+agreed(const struct read *a, const struct read *b)
+{
+	return 1 - (1 - (a->conf + b->conf) / 2) / 2;
+}
+
+/* Makes read b the field's value (b's text moves to the field). */
+static void
+take(struct extract_field *e, struct read *b)
+{
+	free(e->raw);
+	e->raw = b->raw;
+	b->raw = NULL;
+	e->r = b->r;
+	e->confidence = b->conf;
+}
+
+/* Weighs the reads of a field: the page's (already in e) and the box's
+ * own, read[0] and, when those two do not agree, read[1] at another
+ * scale.  Two reads that agree make a value (see agreed); a value that
+ * no two reads agree on is uncertain.  Returns the field's doubt, or
+ * NULL. */
+static const char *
+weigh(struct extract_field *e, struct read *page, struct read *box,
+    size_t nbox)
+{
+	const struct tpl_field *f = e->f;
+	int marked;
+
+	if (same(page, &box[0]) || (nbox > 1 && same(page, &box[1]))) {
+		struct read *b = same(page, &box[0]) ? &box[0] : &box[1];
+		double c = agreed(page, b);
+
+		if (lead_quotes(page->r.value) > lead_quotes(b->r.value))
+			take(e, b);	/* the value without the speck */
+		e->confidence = c;
+		return b->diacritic ? WHY_DIACRITIC : NULL;
+	}
+	if (page->r.check == FIELD_OK && box[0].r.check == FIELD_OK &&
+	    diacritics_only(page->r.value, box[0].r.value, &marked)) {
+		/* a dot or an accent is what a read loses most: the value
+		 * with more of them is the likelier */
+		if (marked < 0)
+			take(e, &box[0]);
+		return WHY_DIACRITIC;
+	}
+	if (nbox > 1 && same(&box[0], &box[1])) {
+		/* the page's read alone differs: when it found no valid
+		 * value (a lone value its layout analysis missed), the
+		 * box's two reads agree; when it found another, two
+		 * reads against one are still a doubt */
+		bool other = page->r.check == FIELD_OK;
+
+		take(e, &box[0]);
+		e->confidence = agreed(&box[0], &box[1]);
+		return other ? WHY_DISAGREE : box[0].diacritic ||
+		    box[1].diacritic ? WHY_DIACRITIC : NULL;
+	}
+	/* a box's read only when the page's has no valid value: the first
+	 * valid one, else what the first read of the box saw (an IBAN whose
+	 * checksum fails stays a person's) */
+	if (page->r.check != FIELD_OK && (page->r.check == FIELD_EMPTY ||
+	    f->type != FT_IBAN)) {
+		struct read *b = nbox > 1 && box[0].r.check != FIELD_OK &&
+		    box[1].r.check == FIELD_OK ? &box[1] : &box[0];
+
+		if (b->r.check == FIELD_OK || (page->r.check == FIELD_EMPTY &&
+		    b->r.check == FIELD_INVALID))
+			take(e, b);
+	}
+	return e->r.check == FIELD_OK ? WHY_DISAGREE : NULL;
+}
+
 static void
 read_text(struct extract_field *e, const struct xform *t,
     const struct ocr_result *r, PIX *bin, double mm, double threshold,
     extract_reread reread, void *arg)
 {
 	const struct tpl_field *f = e->f;
-	double conf, join = 0;
+	struct read page, box[2];
+	const char *why = NULL;
+	size_t nbox = 0, i;
+	int span[4];
 
 	box_px(t, &f->box, &e->x, &e->y, &e->w, &e->h);
 	e->raw = words_in(r, e->x, e->y, e->w, e->h, (int)(1.5 * mm),
-	    (int)(1.0 * mm), &conf);
-	if (e->raw[0] == '\0' && reread != NULL &&
-	    ink(bin, e->x, e->y, e->w, e->h, 0.12) >= REREAD_INK) {
-		/* The page's layout analysis may miss a lone value in a
-		 * frame: a box with ink in it is read again on its own. */
-		double c2 = 0;
-		char *again = reread(arg, e->x, e->y, e->w, e->h, &c2);
-
-		if (again != NULL && c2 < REREAD_MIN_CONF) {
-			free(again);
-			again = NULL;
-		}
-		if (again != NULL) {
-			conf = c2;
-			char *p = again + strlen(again);
-			while (p > again && strchr(" \n\t", p[-1]))
-				*--p = '\0';
-			free(e->raw);
-			e->raw = again;
-		}
+	    (int)(1.0 * mm), &e->confidence, span);
+	value_of(f, e->raw, &e->r);
+	e->confidence *= 1.0 - e->r.repair;
+	if (strong_check(f, &e->r))
+		e->confidence = 1 - (1 - e->confidence) / STRONG_GAIN;
+	/* evidence strong enough, or a box without ink: one read */
+	if (strong_check(f, &e->r) || (e->r.check == FIELD_EMPTY &&
+	    ink(bin, e->x, e->y, e->w, e->h, 0.12) < REREAD_INK)) {
+		judge(e, threshold, NULL);
+		return;
 	}
-	join_split(f->type, e->raw, &join);
-	field_normalise(f->type, e->raw, &e->r);
-	e->r.repair += join;
-	if (e->r.check == FIELD_OK) {
-		field_check_range(f->type, f->min, f->max, &e->r);
-		if (f->pattern != NULL)
-			field_check_pattern(f->pattern, &e->r);
+	look_at(e, span, mm);
+	page.raw = NULL;
+	page.r = e->r;
+	page.conf = e->confidence;
+	page.diacritic = false;
+	while (nbox < 2 && read_again(e, span, READ_PPI[nbox], reread, arg,
+	    &box[nbox])) {
+		nbox++;
+		if (same(&page, &box[0]))
+			break;
 	}
-	e->confidence = conf * (1.0 - e->r.repair);
-	judge(e, threshold);
+	if (nbox > 0)
+		why = weigh(e, &page, box, nbox);
+	for (i = 0; i < nbox; i++)
+		free(box[i].raw);
+	judge(e, threshold, why);
 }
 
 /* A mark in the field's box (a tick, a signature): its share of ink,
@@ -635,7 +883,7 @@ read_tick(struct extract_field *e, const struct xform *t, PIX *bin,
 
 	e->confidence = share >= TICK_ON ? fmin(1, 0.7 + share * 3) :
 	    share < TICK_UNSURE ? 0.95 : 0.5;
-	judge(e, threshold);
+	judge(e, threshold, NULL);
 }
 
 static void
@@ -682,7 +930,7 @@ read_choice(struct extract_field *e, const struct xform *t, PIX *bin,
 		    f->options[pick].key);
 		e->confidence = on == 1 && unsure == 0 ? 0.95 : 0.5;
 	}
-	judge(e, threshold);
+	judge(e, threshold, NULL);
 }
 
 static void
@@ -693,7 +941,7 @@ read_signature(struct extract_field *e, const struct xform *t, PIX *bin,
 
 	e->confidence = share >= SIGNED_INK * 2 || share < SIGNED_INK / 2 ?
 	    0.95 : 0.5;
-	judge(e, threshold);
+	judge(e, threshold, NULL);
 }
 
 /* A field on a page not aligned: what was read may come from the wrong
@@ -728,8 +976,7 @@ extract_fields(const struct page_match *m, PIX *bin, int ppi,
 	v = xcalloc(m->p->nfields ? m->p->nfields : 1, sizeof(*v));
 	for (i = 0; i < m->p->nfields; i++) {
 		const struct tpl_field *f = &m->p->fields[i];
-		double threshold = f->threshold >= 0 ? f->threshold :
-		    m->t->threshold;
+		double threshold = template_threshold(m->t, f);
 
 		v[i].f = f;
 		switch (f->type) {

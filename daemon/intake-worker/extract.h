@@ -47,10 +47,12 @@ bool	extract_classify(struct template *const *tpls, size_t n,
  * pages. */
 bool	extract_classify_as(const struct template *t,
 	    const struct ocr_result *r, uint32_t seq, struct page_match *m);
-/* Reads a region again on its own (for a field the page's OCR found no
- * word in); returns a malloc'd text or NULL, its confidence in *conf. */
-typedef char *(*extract_reread)(void *arg, int x, int y, int w, int h,
-    double *conf);
+/* Reads a field's box (x, y, w, h in page pixels) again on its own, scaled
+ * to at_ppi: the reads a value is compared with, also of a box the page's
+ * OCR found no word in.  0 with out filled (out->text the caller's), or
+ * INTAKE_ERR. */
+typedef int (*extract_reread)(void *arg, const int box[4], int at_ppi,
+    struct ocr_read *out);
 /* Reads the fields of a matched page, given in black and white (bw, 1 bit
  * per pixel, the caller's); *out (n of them) is the caller's, freed with
  * extract_fields_free.  reread may be NULL.

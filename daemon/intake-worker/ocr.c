@@ -14,9 +14,11 @@
 #include "config.h"
 #endif
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
@@ -29,6 +31,9 @@
 #define REREAD_BELOW		70	/* mean confidence that calls for a
 					   second look the other way up */
 #define MARGIN_INCH_DIV		8	/* white kept round the ink: 1/8 inch */
+#define FIELD_BORDER_DIV	8	/* white round it: 1/8 inch */
+#define DOUBT_SHARE		0.75f	/* an alternative this likely, at least,
+					   against the chosen symbol: a doubt */
 
 struct ocr {
 	TessBaseAPI		*api;
@@ -356,8 +361,29 @@ recognise(struct ocr *o, PIX *page, const l_int32 box[4], int ppi,
 	return 0;
 }
 
-int
-ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
+/* The CPU time of the calling thread, in seconds. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds this process's engines spent reading pages and fields */
+static double page_cpu, field_cpu;
+
+void
+ocr_cost(double *pages, double *fields)
+{
+	*pages = page_cpu;
+	*fields = field_cpu;
+}
+
+static int
+read_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
     struct ocr_result *res)
 {
 	PIX *page = pixClone(in), *bin, *flip, *look;
@@ -432,29 +458,190 @@ ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
 	return rc;
 }
 
-int
-ocr_region(struct ocr *o, PIX *page, int ppi, int x, int y, int w, int h,
-    char **text, double *conf)
-{
-	char *t;
-	int rc = 0;
 
-	*text = NULL;
-	*conf = 0;
-	if (w <= 0 || h <= 0)
-		return INTAKE_ERR;
-	TessBaseAPISetPageSegMode(o->api, PSM_SINGLE_LINE);
-	TessBaseAPISetImage2(o->api, page);
-	TessBaseAPISetSourceResolution(o->api, ppi > 0 ? ppi : 300);
-	TessBaseAPISetRectangle(o->api, x, y, w, h);
-	if ((t = TessBaseAPIGetUTF8Text(o->api)) == NULL)
-		rc = INTAKE_ERR;
-	else {
-		*text = xstrdup(t);
-		*conf = TessBaseAPIMeanTextConf(o->api) / 100.0;
+char
+ocr_letter_base(const char *s)
+{
+	static const char latin1[] = "AAAAAA.CEEEEIIII.NOOOOO.OUUUUY.s"
+	    "aaaaaa.ceeeeiiii.nooooo.ouuuuy.y";
+	unsigned char c0 = (unsigned char)s[0], c1 = (unsigned char)s[1];
+
+	if (c0 == 0xc3 && c1 >= 0x80 && c1 <= 0xbf && s[2] == '\0')
+		return latin1[c1 - 0x80] == '.' ? 0 : latin1[c1 - 0x80];
+	if (isalpha(c0) && s[1] == '\0')
+		return (char)c0;
+	return 0;
+}
+
+bool
+ocr_noise(const char *word)
+{
+	const unsigned char *s = (const unsigned char *)word;
+
+	for (; *s != '\0'; s++)
+		if (isalnum(*s) || (*s >= 0xc3 && *s <= 0xc5))
+			return false;
+	return true;
+}
+
+/* Whether two symbols Tesseract weighed for one place are the same
+ * letter with and without a diacritic (a/ä, o/ö, u/ü, e/é), or s or B
+ * against ß: a choice that changes a name without changing its look. */
+static bool
+diacritic_pair(const char *a, const char *b)
+{
+	char ba = ocr_letter_base(a), bb = ocr_letter_base(b);
+	bool sz = strcmp(a, "ß") == 0 || strcmp(b, "ß") == 0;
+
+	if (strcmp(a, b) == 0 || ba == 0 || bb == 0)
+		return false;
+	if (sz)
+		return (ba == 's' && (bb == 's' || bb == 'B')) ||
+		    (bb == 's' && ba == 'B');
+	if ((unsigned char)a[0] < 0x80 && (unsigned char)b[0] < 0x80)
+		return false;		/* two plain letters: not a diacritic */
+	return tolower((unsigned char)ba) == tolower((unsigned char)bb);
+}
+
+/* Whether a symbol's alternatives hold its diacritic twin with at least
+ * DOUBT_SHARE of the chosen one's weight. */
+static bool
+symbol_doubt(TessResultIterator *it)
+{
+	TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(it);
+	const char *top = NULL;
+	float topc = 0;
+	bool doubt = false;
+
+	if (ci == NULL)
+		return false;
+	do {
+		const char *s = TessChoiceIteratorGetUTF8Text(ci);
+		float c = TessChoiceIteratorConfidence(ci);
+
+		if (s == NULL)
+			continue;
+		if (top == NULL) {
+			top = s;
+			topc = c;
+		} else if (diacritic_pair(top, s) && c >= topc * DOUBT_SHARE)
+			doubt = true;
+	} while (!doubt && TessChoiceIteratorNext(ci));
+	TessChoiceIteratorDelete(ci);
+	return doubt;
+}
+
+/* The words Tesseract read in the image it was last given, joined by
+ * single spaces, with the least sure word's confidence and whether a
+ * symbol had a diacritic twin among its alternatives. */
+static void
+collect_line(struct ocr *o, struct ocr_read *out)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(o->api);
+	const TessPageIterator *pit;
+	size_t len = 0;
+	float min = 100;
+	bool any = false;
+
+	out->text = xstrdup("");
+	if (it == NULL)
+		return;
+	pit = TessResultIteratorGetPageIteratorConst(it);
+	do {
+		char *t = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+
+		if (t == NULL)
+			continue;
+		if (TessPageIteratorIsAtBeginningOf(pit, RIL_WORD)) {
+			float c = TessResultIteratorConfidence(it, RIL_WORD);
+
+			char *w = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+
+			if (w != NULL && !ocr_noise(w) && c < min)
+				min = c;
+			TessDeleteText(w);
+			if (len > 0)
+				out->text[len++] = ' ';
+			any = true;
+		}
+		out->text = xreallocarray(out->text, len + strlen(t) + 2, 1);
+		memcpy(out->text + len, t, strlen(t) + 1);
+		len += strlen(t);
+		if (!out->diacritic && symbol_doubt(it))
+			out->diacritic = true;
 		TessDeleteText(t);
+	} while (TessResultIteratorNext(it, RIL_SYMBOL));
+	TessResultIteratorDelete(it);
+	out->conf = any ? min / 100.0 : 0;
+}
+
+static int
+read_field(struct ocr *o, PIX *page, int ppi, const int box[4],
+    int at_ppi, struct ocr_read *out)
+{
+	BOX *b = boxCreate(box[0], box[1], box[2], box[3]);
+	PIX *clip = b ? pixClipRectangle(page, b, NULL) : NULL;
+	PIX *grey = clip ? pixConvertTo8(clip, 0) : NULL;
+	PIX *big = NULL;
+	float scale;
+	int rc = INTAKE_ERR;
+
+	if (ppi <= 0)
+		ppi = 300;
+	if (at_ppi <= 0)
+		at_ppi = ppi;
+	scale = (float)at_ppi / ppi;
+	memset(out, 0, sizeof(*out));
+	boxDestroy(&b);
+	pixDestroy(&clip);
+	if (grey == NULL || box[2] <= 0 || box[3] <= 0)
+		goto done;
+	/* Another scale, smoothed, and Otsu's threshold of the box alone
+	 * (Tesseract's own, on what it is given): not the page's pixels.
+	 * A white border gives a lone digit the room Tesseract needs to
+	 * see it as a line. */
+	if ((big = pixScaleGrayLI(grey, scale, scale)) == NULL)
+		goto done;
+	pixDestroy(&grey);
+	grey = big;
+	if ((big = pixAddBorder(grey, at_ppi / FIELD_BORDER_DIV, 0xff)) == NULL)
+		goto done;
+	TessBaseAPISetPageSegMode(o->api, PSM_SINGLE_LINE);
+	TessBaseAPISetVariable(o->api, "lstm_choice_mode", "2");
+	TessBaseAPISetImage2(o->api, big);
+	TessBaseAPISetSourceResolution(o->api, at_ppi);
+	if (TessBaseAPIRecognize(o->api, NULL) == 0) {
+		collect_line(o, out);
+		rc = 0;
 	}
+	TessBaseAPISetVariable(o->api, "lstm_choice_mode", "0");
 	TessBaseAPISetPageSegMode(o->api, PSM_AUTO);
+	TessBaseAPIClear(o->api);
+done:
+	pixDestroy(&big);
+	pixDestroy(&grey);
+	return rc;
+}
+
+int
+ocr_page(struct ocr *o, PIX *in, int ppi, PIX **out, PIX **bw,
+    struct ocr_result *res)
+{
+	double t0 = cpu_now();
+	int rc = read_page(o, in, ppi, out, bw, res);
+
+	page_cpu += cpu_now() - t0;
+	return rc;
+}
+
+int
+ocr_field(struct ocr *o, PIX *page, int ppi, const int box[4],
+    int at_ppi, struct ocr_read *out)
+{
+	double t0 = cpu_now();
+	int rc = read_field(o, page, ppi, box, at_ppi, out);
+
+	field_cpu += cpu_now() - t0;
 	return rc;
 }
 

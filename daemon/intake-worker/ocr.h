@@ -45,10 +45,30 @@ const char *ocr_lang_package(const char *lang);
 int	ocr_page(struct ocr *, struct Pix *page, int ppi, struct Pix **out,
 	    struct Pix **bw, struct ocr_result *res);
 void	ocr_result_release(struct ocr_result *);
-/* Reads one region of page alone, as a single line: for a field the page's
- * layout analysis missed.  *text is the caller's; 0 or INTAKE_ERR. */
-int	ocr_region(struct ocr *, struct Pix *page, int ppi, int x, int y, int w,
-	    int h, char **text, double *conf);
+/* A second, independent reading of one field's box: its words, the least
+ * sure word's confidence (0 .. 1), and whether Tesseract weighed, for some
+ * letter, its twin with or without a diacritic (a/ä, o/ö, u/ü, s/ß). */
+struct ocr_read {
+	char	*text;		/* the caller's (free) */
+	double	 conf;
+	bool	 diacritic;
+};
+/* The letter a UTF-8 symbol (one letter, NUL-terminated) is without its
+ * diacritic ("ä" -> 'a', "ß" -> 's'), the symbol itself when it is one ASCII
+ * letter, else 0. */
+char	ocr_letter_base(const char *symbol);
+/* Whether an OCR word holds no letter or digit (a box's edge, a speck, a
+ * quotation mark): its confidence says nothing of a value. */
+bool	ocr_noise(const char *word);
+/* Reads the box (x, y, w, h in pixels of page, scanned at ppi) again on
+ * its own: as one line, scaled to at_ppi (0: as scanned), thresholded on
+ * the box alone.
+ * 0 or INTAKE_ERR (out->text NULL). */
+int	ocr_field(struct ocr *, struct Pix *page, int ppi, const int box[4],
+	    int at_ppi, struct ocr_read *out);
+/* The CPU seconds this process's engines have spent reading pages
+ * (ocr_page) and fields again (ocr_field). */
+void	ocr_cost(double *pages, double *fields);
 /* A searchable PDF (the page images with an invisible text layer) written
  * to base + ".pdf". */
 int	ocr_pdf_begin(struct ocr *, const char *base, const char *title);

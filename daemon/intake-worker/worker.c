@@ -370,16 +370,14 @@ struct reread_ctx {
 	int		 ppi;
 };
 
-static char *
-reread(void *arg, int x, int y, int w, int h, double *conf)
+static int
+reread(void *arg, const int box[4], int at_ppi, struct ocr_read *out)
 {
 	struct reread_ctx *c = arg;
-	char *text = NULL;
 
-	if (c->ocr == NULL || ocr_region(c->ocr, c->page, c->ppi, x, y, w, h,
-	    &text, conf) != 0)
-		return NULL;
-	return text;
+	if (c->ocr == NULL)
+		return INTAKE_ERR;
+	return ocr_field(c->ocr, c->page, c->ppi, box, at_ppi, out);
 }
 
 /* The template page a read page is: the form a person named (j->form),
@@ -583,11 +581,13 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 	struct msg m;
 	struct ocr *by = j->ocr;
 	PIX *p, *bw = NULL;
+	double cpu0[2], cpu1[2];
 	bool read, grey;
 	int rc;
 
 	if (j->pages >= j->lim.max_pages)
 		return job_refuse(j, "more than %u pages", j->lim.max_pages);
+	ocr_cost(&cpu0[0], &cpu0[1]);
 	p = normalise(pix);
 	where = xasprintf("%s%s%s page %u", source, member ? ":" : "",
 	    member ? member : "", page_no);
@@ -648,6 +648,11 @@ job_page(struct job *j, PIX *pix, const char *source, const char *member,
 		send_ocr(j, j->pages, &res);
 		send_fields(j, by, j->pages, p, bw, &res);
 		ocr_result_release(&res);
+		ocr_cost(&cpu1[0], &cpu1[1]);
+		if (getenv("INTAKE_WORKER_COST") != NULL)
+			fprintf(stderr, "intake-worker: page %u: OCR %.3f s, "
+			    "second reads %.3f s of CPU\n", j->pages,
+			    cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]);
 	}
 	free(png);
 	pixDestroy(&p);

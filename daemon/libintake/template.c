@@ -241,6 +241,38 @@ registration_check(struct problems *l, struct template *t)
 			    t->pages[i].nanchors);
 }
 
+/* <threshold>, or <threshold type="..."> for the fields of one type. */
+static void
+threshold_read(struct problems *l, xmlNode *n, struct template *t)
+{
+	char *type = xmlsafe_attr(n, "type"), *v = xmlsafe_text(n);
+	double d = strtod(v ? v : "", NULL);
+	enum field_type ft;
+
+	if (type == NULL)
+		t->threshold = d;
+	else if (field_type_parse(type, &ft) != 0)
+		problem_at(l, (int)xmlGetLineNo(n), "threshold: unknown type "
+		    "\"%s\"", type);
+	else if (t->type_threshold[ft] >= 0)
+		problem_at(l, (int)xmlGetLineNo(n), "threshold: type \"%s\" "
+		    "has one already", type);
+	else
+		t->type_threshold[ft] = d;
+	free(type);
+	free(v);
+}
+
+double
+template_threshold(const struct template *t, const struct tpl_field *f)
+{
+	if (f->threshold >= 0)
+		return f->threshold;
+	if ((size_t)f->type < TPL_NTYPES && t->type_threshold[f->type] >= 0)
+		return t->type_threshold[f->type];
+	return t->threshold;
+}
+
 int
 template_load(const char *path, struct template **out)
 {
@@ -261,6 +293,8 @@ template_load(const char *path, struct template **out)
 	t->id = xmlsafe_attr(root, "id");
 	t->version = count_attr(&l, root, "version", 1);
 	t->threshold = 0.8;
+	for (size_t i = 0; i < TPL_NTYPES; i++)
+		t->type_threshold[i] = -1;
 	t->registration.min_anchors = TPL_MIN_ANCHORS;
 	t->registration.max_residual = TPL_MAX_RESIDUAL;
 	for (n = root->children; n != NULL; n = n->next) {
@@ -272,8 +306,7 @@ template_load(const char *path, struct template **out)
 			t->lang_line = (int)xmlGetLineNo(n);
 		}
 		else if (xmlsafe_is(n, "threshold"))
-			t->threshold = strtod((const char *)n->children ?
-			    (const char *)n->children->content : "0.8", NULL);
+			threshold_read(&l, n, t);
 		else if (xmlsafe_is(n, "registration"))
 			registration_read(&l, n, &t->registration);
 		else if (xmlsafe_is(n, "page"))

@@ -62,6 +62,9 @@ struct tpl_page {
 	int		 line;
 };
 
+/* A threshold per field type (<threshold type="...">). */
+#define TPL_NTYPES	(FT_SIGNATURE + 1)
+
 struct template {
 	char		*file;
 	char		*id;
@@ -69,7 +72,8 @@ struct template {
 	char		*title;
 	char		*lang;
 	int		 lang_line;	/* where <lang> is */
-	double		 threshold;
+	double		 threshold;	/* <threshold> without a type */
+	double		 type_threshold[TPL_NTYPES];	/* < 0: threshold */
 	struct tpl_registration registration;
 	struct tpl_page	*pages;
 	size_t		 npages;
@@ -80,6 +84,9 @@ struct template {
  * caller's (template_free). */
 int	template_load(const char *path, struct template **out);
 void	template_free(struct template *);
+/* The confidence field f of t must reach to be ok: its own threshold,
+ * else its type's in t, else t's. */
+double	template_threshold(const struct template *t, const struct tpl_field *f);
 /* Loads every *.xml of dir, in name order; templates that do not load
  * are reported and skipped (the return is then INTAKE_EINVAL, but *out
  * holds the good ones).  Free with templates_free. */

@@ -63,7 +63,7 @@ is "$(printf '%s' "$json" | grep -oE '"why":"page not aligned"' | wc -l)" "$n" \
 # What counts as aligned is the template's: two anchors and 25 mm accept
 # the wrong anchors (and read the fields from where they put them).
 mkdir -m 755 "$T/lax"
-sed 's|</threshold>|&\n  <registration min-anchors="2" max-residual="25"/>|' \
+sed 's|^  <page n="1"|  <registration min-anchors="2" max-residual="25"/>\n&|' \
 	"$T/bad/BA-1.xml" > "$T/lax/BA-1.xml"
 json=$("$INTAKECTL" extract --json --templates "$T/lax" "$T/ba1.png" 2>/dev/null)
 like "$(fit "$json")" '"aligned":true' "<registration> decides what is aligned"
@@ -71,7 +71,7 @@ unlike "$json" 'page not aligned' "and then no field is flagged for it"
 
 # intakectl lint: a minimum above a page's anchors, and one below two.
 reg() { # reg NAME ATTRIBUTES: BA-1 with <registration ATTRIBUTES/>
-	sed "s|</threshold>|&\n  <registration $2/>|" "$TPL/BA-1.xml" > "$T/$1.xml"
+	sed "s|^  <page n=\"1\"|  <registration $2/>\n&|" "$TPL/BA-1.xml" > "$T/$1.xml"
 }
 reg many 'min-anchors="8"'
 err=$("$INTAKECTL" lint "$T/many.xml" 2>&1); is $? 1 "min-anchors above a page's anchors: refused"

@@ -1,0 +1,65 @@
+#!/bin/bash
+# agree.sh - agreeing reads and thresholds per field type: a field read
+# from OCR text is ok when the page's read and the box's own read agree
+# and its type's threshold is met; every field sent to a person says why;
+# <threshold type> is checked by intakectl lint.
+. "${top_srcdir}/tests/tap/lib.sh"
+: "${INTAKE_RENDER:?run through make check}"
+command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
+tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
+plan 13
+TPL=$top_srcdir/workflows/templates
+GEN=$top_srcdir/tests/gen
+export OMP_THREAD_LIMIT=1
+# the worker reads the templates as its own user
+chmod 755 "$T"
+field() { printf '%s' "$1" | grep -oE "\"$2\":\\{[^}]*\\}"; }
+unlike() { ! printf '%s' "$1" | grep -qE "$2"; ok $? "$3"; }
+
+"$INTAKE_RENDER" --layout "$GEN/layouts/BA-1.layout" \
+	--values "$GEN/samples/ba1-oezdemir.values" --out "$T/oez.png" --seed 1 2>/dev/null
+
+# A clean page: the reads agree, umlauts and all; the worker tells what
+# the second reads cost.
+json=$(INTAKE_WORKER_COST=1 "$INTAKECTL" extract --json --templates "$TPL" \
+	"$T/oez.png" 2> "$T/err")
+like "$(field "$json" applicant_name)" '"value":"Özdemir, Kemal","status":"ok"' \
+	"a name with an umlaut reads ok"
+like "$(field "$json" city)" '"value":"Musterstadt-Süd","status":"ok"' "and so does a city"
+unlike "$json" '"value":"[^"]*(Ozdemir|Schaferweg|Sud\b)[^"]*","status":"ok"' \
+	"no value that lost its diacritic is ok"
+like "$(cat "$T/err")" 'intake-worker: page 1: OCR [0-9.]+ s, second reads ([1-9][0-9]*\.[0-9]+|0\.[0-9]*[1-9][0-9]*) s of CPU' \
+	"INTAKE_WORKER_COST: the page's OCR and its second reads, in CPU seconds"
+
+# A threshold per type: no text field can reach 1, the other types keep
+# theirs; a field's own threshold still comes first.
+mkdir -m 755 "$T/strict"
+sed 's|<threshold type="text">[0-9.]*</threshold>|<threshold type="text">1</threshold>|;
+     s|<field name="city" |<field name="city" threshold="0.5" |' \
+	"$TPL/BA-1.xml" > "$T/strict/BA-1.xml"
+json=$("$INTAKECTL" extract --json --templates "$T/strict" "$T/oez.png" 2>/dev/null)
+like "$(field "$json" applicant_name)" '"status":"uncertain".*"why":"low confidence"' \
+	"a text field under its type's threshold: uncertain, low confidence"
+like "$(field "$json" birth_date)" '"status":"ok"' "a date keeps the date threshold"
+like "$(field "$json" city)" '"status":"ok"' "a field's own threshold comes before its type's"
+
+# A hard scan: whatever goes to a person says why.
+"$INTAKE_RENDER" --layout "$GEN/layouts/BA-1.layout" --dpi 200 --blur --noise 0.02 \
+	--skew 2 --values "$GEN/samples/ba1-oezdemir.values" --out "$T/hard.png" --seed 3 2>/dev/null
+json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/hard.png" 2>/dev/null)
+like "$json" '"form":"BA-1"' "a hard scan is recognised"
+like "$json" '"status":"uncertain"' "some of its fields go to a person"
+is "$(printf '%s' "$json" | grep -oE '"status":"uncertain","confidence":[0-9.]+,"page":[0-9]+,"raw":"([^"\\]|\\.)*","why":"(low confidence|reads disagree|diacritic doubt|page not aligned)"' |
+	wc -l)" "$(printf '%s' "$json" | grep -o '"status":"uncertain"' | wc -l)" \
+	"every uncertain field of it says why"
+
+# intakectl lint: one threshold per type, and only of a known type.
+sed 's|<threshold type="date">|<threshold type="text">0.5</threshold>\n  &|' \
+	"$TPL/BA-1.xml" > "$T/twice.xml"
+err=$("$INTAKECTL" lint "$T/twice.xml" 2>&1); is $? 1 "two thresholds for one type: refused"
+line=$(grep -n '<threshold type="text">0.5' "$T/twice.xml" | cut -d: -f1)
+like "$err" "twice.xml:$line: threshold: type \"text\" has one already" \
+	"reported at the line of the second"
+sed 's|<threshold type="date">|<threshold type="colour">|' "$TPL/BA-1.xml" > "$T/colour.xml"
+"$INTAKECTL" lint "$T/colour.xml" >/dev/null 2>&1; is $? 1 "a threshold of an unknown type: refused"
+done_testing
