@@ -83,14 +83,12 @@ like "$(cat "$T/err")" "case 99999: no such case" "... saying so"
 flagged() { C cases --json --form BA-1 | grep "\"id\":$a," | sed 's/.*"flagged_fields":\([0-9]*\).*/\1/'; }
 counted() { sql "$D" "SELECT count(*) FROM case_fields WHERE case_id = $a AND status IN ('uncertain', 'invalid', 'missing')"; }
 is "$(flagged)" "$(counted)" "the work list counts the fields to check"
-f=$(sql "$D" "SELECT name FROM case_fields WHERE case_id = $a AND status IN ('uncertain', 'invalid', 'missing') AND type = 'text' LIMIT 1")
-if [ -n "$f" ]; then
-	before=$(flagged)
-	C set "$a" "$f" "Checked by a clerk" >/dev/null
-	is "$(flagged)" "$((before - 1))" "a correction counts one fewer"
-else
-	ok 0 "# SKIP every text field was read with confidence"
-fi
+# A clean scan may read every text field ok: the description is made uncertain,
+# as a doubtful read leaves it, so that there is one to correct.
+sql "$D" "UPDATE case_fields SET status = 'uncertain' WHERE case_id = $a AND name = 'description'"
+before=$(flagged)
+C set "$a" description "Checked by a clerk" >/dev/null
+is "$(flagged)" "$((before - 1))" "a correction counts one fewer"
 
 # Corrections, validated by the field's type.
 C set "$a" estimated_cost "612.000,00 EUR" >/dev/null
