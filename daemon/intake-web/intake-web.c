@@ -375,12 +375,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "check", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		DAEMON_OPTIONS, { NULL, 0, NULL, 0 }
 	};
 	static struct web w;
 	struct MHD_Daemon *mhd;

@@ -668,12 +668,8 @@ main(int argc, char *argv[])
 {
 	enum { OPT_ONCE = 256, OPT_DATA, OPT_INBOX, OPT_SETTLE };
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "check", no_argument, NULL, 'n' },
+		DAEMON_OPTIONS,
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "once", no_argument, NULL, OPT_ONCE },
 		{ "data-dir", required_argument, NULL, OPT_DATA },
 		{ "inbox", required_argument, NULL, OPT_INBOX },

@@ -83,6 +83,8 @@ struct clean {
 
 static void	set_invalid(struct field_result *, const char *, ...)
 		    PRINTF_LIKE(2, 3);
+static void	invalid_read(struct field_result *, const struct clean *,
+		    const char *) PRINTF_LIKE(3, 0);
 
 static void
 set_invalid(struct field_result *r, const char *fmt, ...)
@@ -145,6 +147,20 @@ quote(const char *s, char *buf, size_t n)
 	memcpy(buf, s, k);
 	memcpy(buf + k, "...", 4);
 	return buf;
+}
+
+/* r is invalid, with why fmt, whose one %s is the value read, quoted
+ * and cut to fit.  Every caller's fmt is a literal, checked there
+ * (PRINTF_LIKE(3, 0)); only the passing on is not. */
+static void
+invalid_read(struct field_result *r, const struct clean *c, const char *fmt)
+{
+	char q[48];
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	set_invalid(r, fmt, quote(c->s, q, sizeof(q)));
+#pragma GCC diagnostic pop
 }
 
 static bool
@@ -480,7 +496,7 @@ iso_date_valid(const char *s)
 static void
 norm_date(const struct clean *c, struct field_result *r)
 {
-	char grp[3][8], q[48], sep[2], iso[48];
+	char grp[3][8], sep[2], iso[48];
 	size_t glen[3], i;
 	unsigned real, rep, repairs = 0;
 	const char *p = c->s;
@@ -513,30 +529,30 @@ norm_date(const struct clean *c, struct field_result *r)
 	if (glen[0] > 2 || glen[1] > 2)
 		goto shape;
 	if (glen[2] != 4) {
-		set_invalid(r, "date \"%s\": the year must have four digits",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c,
+		    "date \"%s\": the year must have four digits");
 		return;
 	}
 	day = atoi(grp[0]);
 	month = atoi(grp[1]);
 	year = atoi(grp[2]);
 	if (year < 1900 || year > 2100) {
-		set_invalid(r, "date \"%s\": the year is not between 1900 and "
-		    "2100", quote(c->s, q, sizeof(q)));
+		invalid_read(r, c,
+		    "date \"%s\": the year is not between 1900 and 2100");
 		return;
 	}
 	if (month < 1 || month > 12 || day < 1 ||
 	    day > days_in_month(year, month)) {
-		set_invalid(r, "date \"%s\" does not exist in the calendar",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c,
+		    "date \"%s\" does not exist in the calendar");
 		return;
 	}
 	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", year, month, day);
 	set_ok(r, iso, repair_of(repairs) + (c->edge_digit ? REPAIR_EDGE : 0));
 	return;
 shape:
-	set_invalid(r, "date \"%s\" is not a day-first date like 03.04.1985",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c,
+	    "date \"%s\" is not a day-first date like 03.04.1985");
 }
 
 static const char *const currency_head[] = {
@@ -590,7 +606,7 @@ strip_currency(const char **sp, size_t *lenp)
 static void
 norm_amount(const struct clean *c, struct field_result *r)
 {
-	char digits[FIELD_RAW_MAX + 1], q[48], sepc[AMOUNT_MAX_RUNS];
+	char digits[FIELD_RAW_MAX + 1], sepc[AMOUNT_MAX_RUNS];
 	size_t runstart[AMOUNT_MAX_RUNS], runlen[AMOUNT_MAX_RUNS];
 	size_t nruns = 0, nd = 0, i, len, ndot = 0, ncomma = 0, nspace = 0;
 	size_t intruns, intlen;
@@ -693,8 +709,7 @@ norm_amount(const struct clean *c, struct field_result *r)
 		if (intlen == 0 && digits[i] == '0')
 			continue;
 		if (intlen == AMOUNT_MAX_DIGITS) {
-			set_invalid(r, "amount \"%s\" is too large",
-			    quote(c->s, q, sizeof(q)));
+			invalid_read(r, c, "amount \"%s\" is too large");
 			return;
 		}
 		intpart[intlen++] = digits[i];
@@ -711,30 +726,27 @@ norm_amount(const struct clean *c, struct field_result *r)
 	set_ok(r, out, repair_of(repairs) + (c->edge_digit ? REPAIR_EDGE : 0));
 	return;
 notnum:
-	set_invalid(r, "amount \"%s\" is not a number",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "amount \"%s\" is not a number");
 	return;
 ambiguous:
-	set_invalid(r, "amount \"%s\": cannot tell the decimal separator "
-	    "from the grouping", quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "amount \"%s\": cannot tell the decimal separator "
+	    "from the grouping");
 }
 
 static void
 norm_integer(const struct clean *c, struct field_result *r)
 {
-	char d[INTEGER_MAX_DIGITS + 2], q[48];
+	char d[INTEGER_MAX_DIGITS + 2];
 	size_t n, used, k = 0;
 	unsigned real, rep;
 
 	used = read_digits(c->s, d, sizeof(d), &n, &real, &rep);
 	if (used != c->len || real == 0) {
-		set_invalid(r, "\"%s\" is not a whole number",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c, "\"%s\" is not a whole number");
 		return;
 	}
 	if (n > INTEGER_MAX_DIGITS) {
-		set_invalid(r, "number \"%s\" is too large",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c, "number \"%s\" is too large");
 		return;
 	}
 	while (k + 1 < n && d[k] == '0')
@@ -745,14 +757,13 @@ norm_integer(const struct clean *c, struct field_result *r)
 static void
 norm_postcode_de(const struct clean *c, struct field_result *r)
 {
-	char d[8], q[48];
+	char d[8];
 	size_t n, used;
 	unsigned real, rep;
 
 	used = read_digits(c->s, d, sizeof(d), &n, &real, &rep);
 	if (used != c->len || real == 0 || n != 5) {
-		set_invalid(r, "postcode \"%s\" is not five digits",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c, "postcode \"%s\" is not five digits");
 		return;
 	}
 	set_ok(r, d, repair_of(rep));
@@ -771,7 +782,7 @@ norm_postcode_uk(const struct clean *c, struct field_result *r)
 	static const char *const outward[] = {
 		"A9", "A99", "AA9", "AA99", "A9A", "AA9A", NULL
 	};
-	char raw[16], best[8], cand[8], out[16], q[48];
+	char raw[16], best[8], cand[8], out[16];
 	size_t n = 0, i, j, olen, spacepos = 0, nspace = 0;
 	unsigned repairs, bestrep = 99, ties = 0, inrep = 0;
 
@@ -843,16 +854,15 @@ norm_postcode_uk(const struct clean *c, struct field_result *r)
 	if (bestrep == 99)
 		goto bad;
 	if (ties > 0) {
-		set_invalid(r, "postcode \"%s\" can be read more than one way",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c,
+		    "postcode \"%s\" can be read more than one way");
 		return;
 	}
 	snprintf(out, sizeof(out), "%s %s", best, raw + olen);
 	set_ok(r, out, repair_of(bestrep + inrep));
 	return;
 bad:
-	set_invalid(r, "\"%s\" is not a UK postcode like SW1A 1AA",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "\"%s\" is not a UK postcode like SW1A 1AA");
 }
 
 bool
@@ -893,7 +903,7 @@ iban_valid(const char *iban)
 static void
 norm_iban(const struct clean *c, struct field_result *r)
 {
-	char v[40], q[48];
+	char v[40];
 	const char *s = c->s;
 	size_t n = 0, i, digits_from, digits_to, letters_to = 0;
 	unsigned repairs = 0;
@@ -912,8 +922,8 @@ norm_iban(const struct clean *c, struct field_result *r)
 	}
 	v[n] = '\0';
 	if (n < 4 || !is_alpha(v[0]) || !is_alpha(v[1])) {
-		set_invalid(r, "IBAN \"%s\" does not start with a country code",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c,
+		    "IBAN \"%s\" does not start with a country code");
 		return;
 	}
 	v[0] = (char)toupper((unsigned char)v[0]);
@@ -954,12 +964,10 @@ norm_iban(const struct clean *c, struct field_result *r)
 	set_ok(r, v, repair_of(repairs));
 	return;
 length:
-	set_invalid(r, "IBAN \"%s\" has the wrong length",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "IBAN \"%s\" has the wrong length");
 	return;
 chars:
-	set_invalid(r, "IBAN \"%s\" holds characters an IBAN cannot",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "IBAN \"%s\" holds characters an IBAN cannot");
 }
 
 static bool
@@ -977,7 +985,7 @@ email_local_char(char ch)
 static void
 norm_email(const struct clean *c, struct field_result *r)
 {
-	char v[sizeof(r->value)], q[48];
+	char v[sizeof(r->value)];
 	const char *at, *label;
 	size_t i, llen, dlen;
 
@@ -986,8 +994,7 @@ norm_email(const struct clean *c, struct field_result *r)
 	for (i = 0; i <= c->len; i++)
 		v[i] = (char)tolower((unsigned char)c->s[i]);
 	if (strchr(v, ' ') != NULL) {
-		set_invalid(r, "e-mail address \"%s\" has a space inside",
-		    quote(c->s, q, sizeof(q)));
+		invalid_read(r, c, "e-mail address \"%s\" has a space inside");
 		return;
 	}
 	if ((at = strchr(v, '@')) == NULL || strchr(at + 1, '@') != NULL)
@@ -1027,8 +1034,7 @@ norm_email(const struct clean *c, struct field_result *r)
 	set_ok(r, v, 0);
 	return;
 bad:
-	set_invalid(r, "\"%s\" is not an e-mail address",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "\"%s\" is not an e-mail address");
 }
 
 /*
@@ -1038,7 +1044,7 @@ bad:
 static void
 norm_phone(const struct clean *c, struct field_result *r)
 {
-	char v[sizeof(r->value)], q[48];
+	char v[sizeof(r->value)];
 	const char *p = c->s;
 	size_t n = 0, ndig = 0, run;
 	unsigned real, rep, repairs = 0;
@@ -1095,8 +1101,7 @@ norm_phone(const struct clean *c, struct field_result *r)
 	set_ok(r, v, repair_of(repairs) + (c->edge_digit ? REPAIR_EDGE : 0));
 	return;
 bad:
-	set_invalid(r, "\"%s\" is not a phone number",
-	    quote(c->s, q, sizeof(q)));
+	invalid_read(r, c, "\"%s\" is not a phone number");
 }
 
 /* Each type's name in templates and forms.json, and how a value of it is

@@ -367,6 +367,13 @@ struct config {
 };
 
 #define CONFIG_FILE_DEFAULT	SYSCONFDIR "/intake/intake.conf"
+
+/* The options both daemons (intaked, intake-web) take, for getopt_long
+ * (<getopt.h>): -c FILE, -f, -n, -h and -V, each with its long name. */
+#define DAEMON_OPTIONS	\
+	{ "config", required_argument, NULL, 'c' }, { "foreground", \
+	no_argument, NULL, 'f' }, { "check", no_argument, NULL, 'n' }, \
+	{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' }
 #define DATA_DIR_DEFAULT	LOCALSTATEDIR "/lib/intake"
 #define CONTROL_DEFAULT		LOCALSTATEDIR "/run/intake/intaked.sock"
 #define PLUGINS_DEFAULT		PKGLIBDIR "/plugins"
