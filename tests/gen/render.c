@@ -1997,7 +1997,7 @@ write_page(const char *path, enum out_format fmt, PIX *pix, bool append)
 
 static const char synopsis[] =
 "usage: intake-render --layout FILE [--values FILE] --out FILE [options]\n"
-"       intake-render --layout FILE [--values FILE] --multi FILE.tif [options]\n";
+"       intake-render --layout FILE [--values FILE] --multi FILE.tif|.pdf [options]\n";
 
 /* After a usage error: the synopsis and where to read more, then exit 2. */
 static void __attribute__((noreturn))
@@ -2019,9 +2019,10 @@ usage(FILE *fp)
 "  --layout FILE     layout description of the form (see tests/gen/README.md)\n"
 "  --values FILE     name=value lines to fill in; without it, a blank form\n"
 "  --out FILE        output image; .png, .tif (G4 when --binarize, else LZW)\n"
-"                    .jpg or .pdf (one page)\n"
-"  --multi FILE.tif  all pages of the layout into one multi-page TIFF\n"
+"                    .jpg or .pdf\n"
+"  --multi FILE      all pages of the layout into one multi-page TIFF or PDF\n"
 "  --page N          page to render (default 1); repeat for a multi-page TIFF\n"
+"                    or PDF\n"
 "  --dpi N           resolution, 300 or 200 as scan stations use (72..600,\n"
 "                    default 300)\n"
 "  --shift-x MM      move the page right (negative: left), -20..20\n"
@@ -2177,12 +2178,29 @@ parse_options(struct options *o, int argc, char **argv)
 		errorf("\"%s\": the name must end in .png, .tif, .jpg or .pdf", o->out_path);
 		usage_error();
 	}
-	if ((o->all_pages || o->npages > 1) && out_format(o->out_path) != OUT_TIFF) {
-		errorf("several pages need a .tif output, not \"%s\"", o->out_path);
+	if ((o->all_pages || o->npages > 1) && out_format(o->out_path) != OUT_TIFF &&
+	    out_format(o->out_path) != OUT_PDF) {
+		errorf("several pages need a .tif or .pdf output, not \"%s\"", o->out_path);
 		usage_error();
 	}
 	if (o->npages == 0 && !o->all_pages)
 		o->pages[o->npages++] = 1;
+}
+
+/*
+ * Write several pages as one PDF, each page the image at its resolution
+ * (G4 when bilevel, JPEG otherwise), as a scan station's PDF holds them.
+ */
+static int
+write_pdf_pages(const char *path, PIXA *pixa)
+{
+	errno = 0;
+	if (pixaConvertToPdf(pixa, 0, 1.0, 0, 75, NULL, path) != 0) {
+		errorf("cannot write \"%s\": %s", path,
+		    errno != 0 ? strerror(errno) : "image encoder failed");
+		return -1;
+	}
+	return 0;
 }
 
 /* Render, scan and write the selected pages. */
@@ -2192,27 +2210,46 @@ render_pages(const struct layout *l, const struct values *v,
 {
 	enum out_format fmt = (enum out_format)out_format(o->out_path);
 	size_t i, count = o->all_pages ? l->n : o->npages;
+	PIXA *pdf = NULL;	/* the pages of a multi-page PDF, written last */
+	int rc = -1;
+
+	if (fmt == OUT_PDF && count > 1 &&
+	    (pdf = pixaCreate((l_int32)count)) == NULL) {
+		errorf("out of memory");
+		return -1;
+	}
 
 	for (i = 0; i < count; i++) {
 		size_t pageno = o->all_pages ? i : o->pages[i] - 1;
 		PIX *pix;
-		int rc;
+		int page_rc;
 
 		if (pageno >= l->n) {
 			errorf("--page %zu: layout \"%s\" has %zu page%s", pageno + 1,
 			    l->path, l->n, l->n == 1 ? "" : "s");
-			return -1;
+			goto out;
 		}
 		if ((pix = render_page(l, pageno, v, f, o)) == NULL)
-			return -1;
+			goto out;
 		if ((pix = scan_page(pix, o, pageno)) == NULL)
-			return -1;
-		rc = write_page(o->out_path, fmt, pix, i > 0);
+			goto out;
+		if (pdf != NULL) {
+			if (pixaAddPix(pdf, pix, L_INSERT) != 0) {
+				pixDestroy(&pix);
+				errorf("out of memory");
+				goto out;
+			}
+			continue;
+		}
+		page_rc = write_page(o->out_path, fmt, pix, i > 0);
 		pixDestroy(&pix);
-		if (rc < 0)
-			return -1;
+		if (page_rc < 0)
+			goto out;
 	}
-	return 0;
+	rc = pdf != NULL ? write_pdf_pages(o->out_path, pdf) : 0;
+out:
+	pixaDestroy(&pdf);
+	return rc;
 }
 
 int
