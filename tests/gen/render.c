@@ -4,8 +4,8 @@
  * A test-fixture generator for intake's OCR pipeline: it draws a form page
  * from a layout description, types the values of one application into its
  * boxes, ticks checkboxes, scribbles a signature, and then degrades the page
- * the way a scan station does (scale, skew, shift, blur, noise, binarisation,
- * pages fed upside down).  Everything random comes from --seed, so the same
+ * the way a scan station does (scale, skew, shift, blur, noise, paper grain,
+ * binarisation, pages fed upside down).  Everything random comes from --seed, so the same
  * command line always writes the same pixels.
  *
  * LAYOUT FORMAT
@@ -184,7 +184,7 @@ struct options {
 	const char *font_path[FONT_COUNT];
 	bool font_explicit[FONT_COUNT];
 	int dpi, rotate;
-	double shift_x, shift_y, scale, skew, noise;
+	double shift_x, shift_y, scale, skew, noise, grain;
 	bool blur, binarize, all_pages;
 	uint64_t seed;
 	unsigned pages[MAX_PAGES];
@@ -1890,6 +1890,35 @@ scan_noise(PIX *pix, double density, uint64_t seed, size_t pageno)
 }
 
 /*
+ * Grey the paper and add sensor grain: white becomes a light grey and every
+ * pixel moves by a near-normal amount of standard deviation sd grey levels
+ * (the sum of four uniform bytes, scaled).
+ */
+static void
+scan_grain(PIX *pix, double sd, uint64_t seed, size_t pageno)
+{
+	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), x, y;
+	l_int32 wpl = pixGetWpl(pix);
+	l_uint32 *data = pixGetData(pix);
+	double k = sd / 147.8;	/* 147.8: deviation of the sum of 4 bytes */
+	struct rng r;
+
+	rng_init(&r, seed, "grain", pageno);
+	for (y = 0; y < h; y++) {
+		l_uint32 *line = data + (size_t)y * (size_t)wpl;
+
+		for (x = 0; x < w; x++) {
+			uint64_t z = rng_next(&r);
+			double d = (double)((z & 0xff) + ((z >> 8) & 0xff) +
+			    ((z >> 16) & 0xff) + ((z >> 24) & 0xff)) - 510.0;
+			double v = GET_DATA_BYTE(line, x) * 0.94 + d * k;
+
+			SET_DATA_BYTE(line, x, v < 0 ? 0 : v > 255 ? 255 : (l_int32)v);
+		}
+	}
+}
+
+/*
  * Turn the clean page into what the scan station delivers: placement,
  * optics (blur), sensor noise, binarisation and the orientation in which
  * the sheet was fed.  Consumes pix; returns the scanned page or NULL.
@@ -1901,6 +1930,8 @@ scan_page(PIX *pix, const struct options *o, size_t pageno)
 		goto fail;
 	if (o->blur && !replace_pix(&pix, pixBlockconv(pix, 1, 1), "blurring"))
 		goto fail;
+	if (o->grain > 0)
+		scan_grain(pix, o->grain, o->seed, pageno);
 	if (o->noise > 0)
 		scan_noise(pix, o->noise, o->seed, pageno);
 	if (o->binarize &&
@@ -2031,6 +2062,7 @@ usage(FILE *fp)
 "  --skew DEG        turn the page clockwise, -3.5..3.5\n"
 "  --rotate N        feed the page turned by 0, 90, 180 or 270 degrees\n"
 "  --noise F         salt-and-pepper density, fraction of pixels 0..0.2\n"
+"  --grain SD        grey paper with sensor grain of SD grey levels, 0..60\n"
 "  --blur            soften the page as scanner optics do\n"
 "  --binarize        1 bit per pixel, as most scan stations deliver\n"
 "  --seed N          seed of all randomness (default 1); same seed, same image\n"
@@ -2055,7 +2087,7 @@ opt_number(const char *opt, const char *s, double lo, double hi)
 
 enum {
 	OPT_LAYOUT = 256, OPT_VALUES, OPT_OUT, OPT_MULTI, OPT_DPI, OPT_SHIFT_X,
-	OPT_SHIFT_Y, OPT_SCALE, OPT_SKEW, OPT_ROTATE, OPT_NOISE, OPT_BLUR,
+	OPT_SHIFT_Y, OPT_SCALE, OPT_SKEW, OPT_ROTATE, OPT_NOISE, OPT_GRAIN, OPT_BLUR,
 	OPT_BINARIZE, OPT_SEED, OPT_PAGE, OPT_FONT, OPT_BOLD_FONT, OPT_MONO_FONT,
 	OPT_HELP,
 };
@@ -2076,6 +2108,7 @@ parse_options(struct options *o, int argc, char **argv)
 		{ "skew", required_argument, NULL, OPT_SKEW },
 		{ "rotate", required_argument, NULL, OPT_ROTATE },
 		{ "noise", required_argument, NULL, OPT_NOISE },
+		{ "grain", required_argument, NULL, OPT_GRAIN },
 		{ "blur", no_argument, NULL, OPT_BLUR },
 		{ "binarize", no_argument, NULL, OPT_BINARIZE },
 		{ "seed", required_argument, NULL, OPT_SEED },
@@ -2114,6 +2147,7 @@ parse_options(struct options *o, int argc, char **argv)
 		case OPT_SCALE: o->scale = opt_number("scale", optarg, 0.94, 1.0); break;
 		case OPT_SKEW: o->skew = opt_number("skew", optarg, -3.5, 3.5); break;
 		case OPT_NOISE: o->noise = opt_number("noise", optarg, 0, 0.2); break;
+		case OPT_GRAIN: o->grain = opt_number("grain", optarg, 0, 60); break;
 		case OPT_BLUR: o->blur = true; break;
 		case OPT_BINARIZE: o->binarize = true; break;
 		case OPT_ROTATE:
