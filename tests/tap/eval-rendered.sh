@@ -1,0 +1,64 @@
+#!/bin/bash
+# eval-rendered.sh - the extraction floors on an evaluation set of the
+# project's own, rendered here with a fixed seed by tests/eval/make-set:
+# about 40 deliveries of BA-1, GA-1, ST-1 and cover letters across the clean,
+# typical, hard and hand profiles, single pages, multi-page TIFF and PDF,
+# zip and tar.gz batches with manifests; scored by tests/eval/score.  The
+# same floors as eval.sh (the sample agency's devset), so CI holds them on
+# a clean checkout too.  Raise them here as extraction gets better.
+MIN_CLASSIFY=1.0                # deliveries read as the right form (or none)
+MAX_SILENT=0.005                # wrong values with status ok, over all fields
+MIN_ACCURACY_CLEAN_TYPICAL=0.97 # field accuracy on clean and typical scans
+MIN_ACCURACY_HARD=0.90          # field accuracy on hard scans
+MIN_IBAN_INVALID=1.0            # bad-checksum IBANs reported invalid
+SEED=10 COUNT=40
+
+. "${top_srcdir}/tests/tap/lib.sh"
+: "${INTAKE_RENDER:?run through make check}"
+command -v python3 >/dev/null || skip_all "python3 (for the scorer) is not installed"
+command -v zip >/dev/null || skip_all "the zip command is not installed"
+plan 9
+export OMP_THREAD_LIMIT=1
+EVAL=$top_srcdir/tests/eval
+SET=$T/set
+
+"$EVAL/make-set" --seed "$SEED" --count "$COUNT" "$INTAKE_RENDER" "$SET" > "$T/make.out" 2>&1
+ok $? "make-set renders $COUNT deliveries with seed $SEED"
+[ "$tap_failed" -eq 0 ] || diag "$(tail -5 "$T/make.out")"
+
+# The set must hold what the floors are about, or they would pass unread.
+kinds=$(cat "$SET"/truth/*.json | tr -d ' ' |
+	sed -n 's/^"profile":"\([a-z]*\)",$/\1/p; s/^"form":null,$/unknown/p; s/^"_iban_invalid":true.*/bad-iban/p; s/^"pack":"\([a-z]*\)",$/\1/p' |
+	sort -u | tr '\n' ' ')
+is "$kinds" "bad-iban clean hand hard nested pdf single targz tiff typical unknown zip " \
+	"the set has every profile, pack, unknown forms and bad IBANs"
+
+"$INTAKECTL" extract --json --templates "$top_srcdir/workflows/templates" \
+	"$SET"/inbox/* > "$T/results.jsonl" 2> "$T/extract.err"
+is "$(wc -l < "$T/results.jsonl")" "$COUNT" "one result per delivery"
+
+# pages read per delivery against the truth: multi-page TIFF, PDF, batches
+sed -n 's|^{"file":"[^"]*/\([^"/]*\)",.*,"pages":\([0-9]*\),.*|\1 \2|p' "$T/results.jsonl" |
+	sort > "$T/pages.got"
+for f in "$SET"/truth/*.json; do
+	tr -d ' \n' < "$f" | sed 's/.*"file":"\([^"]*\)".*"pages":\([0-9]*\),.*/\1 \2\n/'
+done | sort > "$T/pages.want"
+is "$(comm -3 "$T/pages.got" "$T/pages.want" | tr '\n\t' '  ')" "" "every delivery's pages are read"
+
+# score OPTIONS: the scorer's verdict; a floor not met is said in $T/floors
+score() { python3 "$EVAL/score" "$SET/truth" "$T/results.jsonl" "$@" 2>> "$T/floors"; }
+score --details > "$T/all" 2>&1
+diag "$(grep -E '^(profile|documents|straight|bad IBANs)' "$T/all")"
+score --min-classify "$MIN_CLASSIFY" > /dev/null
+ok $? "classification at least $MIN_CLASSIFY"
+score --max-silent "$MAX_SILENT" > /dev/null
+ok $? "silent errors at most $MAX_SILENT of all fields"
+score --only clean,typical --min-accuracy "$MIN_ACCURACY_CLEAN_TYPICAL" > /dev/null
+ok $? "field accuracy on clean and typical at least $MIN_ACCURACY_CLEAN_TYPICAL"
+score --only hard --min-accuracy "$MIN_ACCURACY_HARD" > /dev/null
+ok $? "field accuracy on hard at least $MIN_ACCURACY_HARD"
+score --min-iban-invalid "$MIN_IBAN_INVALID" > /dev/null
+ok $? "bad-checksum IBANs reported invalid: at least $MIN_IBAN_INVALID"
+[ "$tap_failed" -eq 0 ] || diag "$(cat "$T/floors")" \
+	"$(grep -vE '^(profile|documents|straight|bad IBANs)' "$T/all" | head -30)"
+done_testing
