@@ -17,10 +17,35 @@ SEED=10 COUNT=40
 : "${INTAKE_RENDER:?run through make check}"
 command -v python3 >/dev/null || skip_all "python3 (for the scorer) is not installed"
 command -v zip >/dev/null || skip_all "the zip command is not installed"
-plan 9
+plan 11
 export OMP_THREAD_LIMIT=1
 EVAL=$top_srcdir/tests/eval
 SET=$T/set
+
+# The scorer on three deliveries whose figures are known: a bad IBAN
+# reported invalid is right, a written field reported empty is a silent
+# error, a letter read as a form is misclassified.
+mkdir "$T/st"
+printf '%s\n' '{"file": "a.tif", "form": "GA-1", "profile": "clean", "pack": "single",' \
+	'"pages": 2, "missing": [], "fields": {"surname": "Weiß", "business_name": "",' \
+	'"signature": true, "iban": "DE27250501800901473625", "_iban_invalid": true}}' > "$T/st/a.json"
+printf '%s\n' '{"file": "b.zip", "form": "ST-1", "profile": "hard", "pack": "zip", "pages": 1,' \
+	'"missing": [], "fields": {"full_name": "Zoë Khan", "vehicle_reg": "CN14 FBV"}}' > "$T/st/b.json"
+printf '%s\n' '{"file": "c.png", "form": null, "profile": "typical", "pack": "single",' \
+	'"pages": 1, "missing": [], "fields": {}}' > "$T/st/c.json"
+cat > "$T/st.jsonl" <<'END'
+{"file":"in/a.tif","form":"GA-1","pages":2,"fields":{"surname":{"value":"Weiß","status":"ok"},"business_name":{"value":"","status":"empty"},"signature":{"value":"true","status":"ok"},"iban":{"value":"","status":"invalid"}}}
+{"file":"in/b.zip","form":"ST-1","pages":1,"fields":{"full_name":{"value":"Zoë Khan","status":"ok"},"vehicle_reg":{"value":"","status":"empty"}}}
+{"file":"in/c.png","form":"ST-1","pages":1,"fields":{}}
+END
+python3 "$EVAL/score" "$T/st" "$T/st.jsonl" > "$T/st.out" 2>&1
+is "$(tail -3 "$T/st.out")" "straight-through 1/2 documents, 0 of them fully right
+bad IBANs 1  reported invalid 1
+documents 3  classified 0.6667  fields 6  accuracy 0.8333  caught 0  silent 0.1667" \
+	"the scorer counts accuracy, silent errors, straight-through and bad IBANs"
+python3 "$EVAL/score" "$T/st" "$T/st.jsonl" --only clean --min-accuracy 1 --max-silent 0 > /dev/null &&
+	! python3 "$EVAL/score" "$T/st" "$T/st.jsonl" --max-silent 0.1 > /dev/null 2>&1
+ok $? "the scorer's floors: met on clean, silent errors over the floor fail"
 
 "$EVAL/make-set" --seed "$SEED" --count "$COUNT" "$INTAKE_RENDER" "$SET" > "$T/make.out" 2>&1
 ok $? "make-set renders $COUNT deliveries with seed $SEED"
