@@ -17,6 +17,9 @@ SEED=10 COUNT=40
 : "${INTAKE_RENDER:?run through make check}"
 command -v python3 >/dev/null || skip_all "python3 (for the scorer) is not installed"
 command -v zip >/dev/null || skip_all "the zip command is not installed"
+langs=$(tesseract --list-langs 2>/dev/null)
+printf '%s\n' "$langs" | grep -qx deu && printf '%s\n' "$langs" | grep -qx eng ||
+	skip_all "tesseract-ocr-deu and -eng are not installed"
 plan 11
 export OMP_THREAD_LIMIT=1
 EVAL=$top_srcdir/tests/eval
