@@ -20,7 +20,7 @@ command -v zip >/dev/null || skip_all "the zip command is not installed"
 langs=$(tesseract --list-langs 2>/dev/null)
 printf '%s\n' "$langs" | grep -qx deu && printf '%s\n' "$langs" | grep -qx eng ||
 	skip_all "tesseract-ocr-deu and -eng are not installed"
-plan 11
+plan 12
 export OMP_THREAD_LIMIT=1
 EVAL=$top_srcdir/tests/eval
 SET=$T/set
@@ -60,6 +60,14 @@ kinds=$(cat "$SET"/truth/*.json | tr -d ' ' |
 	sort -u | tr '\n' ' ')
 is "$kinds" "bad-iban clean hand hard nested pdf single targz tiff typical unknown zip " \
 	"the set has every profile, pack, unknown forms and bad IBANs"
+
+# A delivery depends on the seed and its number only: rendered again on
+# its own, it has the same bytes and the same truth.
+"$EVAL/make-set" --seed "$SEED" --first 4 --count 2 "$INTAKE_RENDER" "$T/again" > /dev/null 2>&1 &&
+	cmp "$SET/inbox/app0004.zip" "$T/again/inbox/app0004.zip" &&
+	cmp "$SET/inbox/app0005.tar.gz" "$T/again/inbox/app0005.tar.gz" &&
+	cmp "$SET/truth/app0005.json" "$T/again/truth/app0005.json"
+ok $? "the set is the same on every run"
 
 "$INTAKECTL" extract --json --templates "$top_srcdir/workflows/templates" \
 	"$SET"/inbox/* > "$T/results.jsonl" 2> "$T/extract.err"
