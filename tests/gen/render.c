@@ -4,8 +4,8 @@
  * A test-fixture generator for intake's OCR pipeline: it draws a form page
  * from a layout description, types the values of one application into its
  * boxes, ticks checkboxes, scribbles a signature, and then degrades the page
- * the way a scan station does (scale, skew, shift, blur, noise, binarisation,
- * pages fed upside down).  Everything random comes from --seed, so the same
+ * the way a scan station does (scale, skew, shift, blur, noise, paper grain,
+ * binarisation, pages fed upside down).  Everything random comes from --seed, so the same
  * command line always writes the same pixels.
  *
  * LAYOUT FORMAT
@@ -184,7 +184,7 @@ struct options {
 	const char *font_path[FONT_COUNT];
 	bool font_explicit[FONT_COUNT];
 	int dpi, rotate;
-	double shift_x, shift_y, scale, skew, noise;
+	double shift_x, shift_y, scale, skew, noise, grain;
 	bool blur, binarize, all_pages;
 	uint64_t seed;
 	unsigned pages[MAX_PAGES];
@@ -1890,6 +1890,35 @@ scan_noise(PIX *pix, double density, uint64_t seed, size_t pageno)
 }
 
 /*
+ * Grey the paper and add sensor grain: white becomes a light grey and every
+ * pixel moves by a near-normal amount of standard deviation sd grey levels
+ * (the sum of four uniform bytes, scaled).
+ */
+static void
+scan_grain(PIX *pix, double sd, uint64_t seed, size_t pageno)
+{
+	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), x, y;
+	l_int32 wpl = pixGetWpl(pix);
+	l_uint32 *data = pixGetData(pix);
+	double k = sd / 147.8;	/* 147.8: deviation of the sum of 4 bytes */
+	struct rng r;
+
+	rng_init(&r, seed, "grain", pageno);
+	for (y = 0; y < h; y++) {
+		l_uint32 *line = data + (size_t)y * (size_t)wpl;
+
+		for (x = 0; x < w; x++) {
+			uint64_t z = rng_next(&r);
+			double d = (double)((z & 0xff) + ((z >> 8) & 0xff) +
+			    ((z >> 16) & 0xff) + ((z >> 24) & 0xff)) - 510.0;
+			double v = GET_DATA_BYTE(line, x) * 0.94 + d * k;
+
+			SET_DATA_BYTE(line, x, v < 0 ? 0 : v > 255 ? 255 : (l_int32)v);
+		}
+	}
+}
+
+/*
  * Turn the clean page into what the scan station delivers: placement,
  * optics (blur), sensor noise, binarisation and the orientation in which
  * the sheet was fed.  Consumes pix; returns the scanned page or NULL.
@@ -1901,6 +1930,8 @@ scan_page(PIX *pix, const struct options *o, size_t pageno)
 		goto fail;
 	if (o->blur && !replace_pix(&pix, pixBlockconv(pix, 1, 1), "blurring"))
 		goto fail;
+	if (o->grain > 0)
+		scan_grain(pix, o->grain, o->seed, pageno);
 	if (o->noise > 0)
 		scan_noise(pix, o->noise, o->seed, pageno);
 	if (o->binarize &&
@@ -1997,7 +2028,7 @@ write_page(const char *path, enum out_format fmt, PIX *pix, bool append)
 
 static const char synopsis[] =
 "usage: intake-render --layout FILE [--values FILE] --out FILE [options]\n"
-"       intake-render --layout FILE [--values FILE] --multi FILE.tif [options]\n";
+"       intake-render --layout FILE [--values FILE] --multi FILE.tif|.pdf [options]\n";
 
 /* After a usage error: the synopsis and where to read more, then exit 2. */
 static void __attribute__((noreturn))
@@ -2019,9 +2050,10 @@ usage(FILE *fp)
 "  --layout FILE     layout description of the form (see tests/gen/README.md)\n"
 "  --values FILE     name=value lines to fill in; without it, a blank form\n"
 "  --out FILE        output image; .png, .tif (G4 when --binarize, else LZW)\n"
-"                    .jpg or .pdf (one page)\n"
-"  --multi FILE.tif  all pages of the layout into one multi-page TIFF\n"
+"                    .jpg or .pdf\n"
+"  --multi FILE      all pages of the layout into one multi-page TIFF or PDF\n"
 "  --page N          page to render (default 1); repeat for a multi-page TIFF\n"
+"                    or PDF\n"
 "  --dpi N           resolution, 300 or 200 as scan stations use (72..600,\n"
 "                    default 300)\n"
 "  --shift-x MM      move the page right (negative: left), -20..20\n"
@@ -2030,6 +2062,7 @@ usage(FILE *fp)
 "  --skew DEG        turn the page clockwise, -3.5..3.5\n"
 "  --rotate N        feed the page turned by 0, 90, 180 or 270 degrees\n"
 "  --noise F         salt-and-pepper density, fraction of pixels 0..0.2\n"
+"  --grain SD        grey paper with sensor grain of SD grey levels, 0..60\n"
 "  --blur            soften the page as scanner optics do\n"
 "  --binarize        1 bit per pixel, as most scan stations deliver\n"
 "  --seed N          seed of all randomness (default 1); same seed, same image\n"
@@ -2054,7 +2087,7 @@ opt_number(const char *opt, const char *s, double lo, double hi)
 
 enum {
 	OPT_LAYOUT = 256, OPT_VALUES, OPT_OUT, OPT_MULTI, OPT_DPI, OPT_SHIFT_X,
-	OPT_SHIFT_Y, OPT_SCALE, OPT_SKEW, OPT_ROTATE, OPT_NOISE, OPT_BLUR,
+	OPT_SHIFT_Y, OPT_SCALE, OPT_SKEW, OPT_ROTATE, OPT_NOISE, OPT_GRAIN, OPT_BLUR,
 	OPT_BINARIZE, OPT_SEED, OPT_PAGE, OPT_FONT, OPT_BOLD_FONT, OPT_MONO_FONT,
 	OPT_HELP,
 };
@@ -2075,6 +2108,7 @@ parse_options(struct options *o, int argc, char **argv)
 		{ "skew", required_argument, NULL, OPT_SKEW },
 		{ "rotate", required_argument, NULL, OPT_ROTATE },
 		{ "noise", required_argument, NULL, OPT_NOISE },
+		{ "grain", required_argument, NULL, OPT_GRAIN },
 		{ "blur", no_argument, NULL, OPT_BLUR },
 		{ "binarize", no_argument, NULL, OPT_BINARIZE },
 		{ "seed", required_argument, NULL, OPT_SEED },
@@ -2113,6 +2147,7 @@ parse_options(struct options *o, int argc, char **argv)
 		case OPT_SCALE: o->scale = opt_number("scale", optarg, 0.94, 1.0); break;
 		case OPT_SKEW: o->skew = opt_number("skew", optarg, -3.5, 3.5); break;
 		case OPT_NOISE: o->noise = opt_number("noise", optarg, 0, 0.2); break;
+		case OPT_GRAIN: o->grain = opt_number("grain", optarg, 0, 60); break;
 		case OPT_BLUR: o->blur = true; break;
 		case OPT_BINARIZE: o->binarize = true; break;
 		case OPT_ROTATE:
@@ -2177,12 +2212,29 @@ parse_options(struct options *o, int argc, char **argv)
 		errorf("\"%s\": the name must end in .png, .tif, .jpg or .pdf", o->out_path);
 		usage_error();
 	}
-	if ((o->all_pages || o->npages > 1) && out_format(o->out_path) != OUT_TIFF) {
-		errorf("several pages need a .tif output, not \"%s\"", o->out_path);
+	if ((o->all_pages || o->npages > 1) && out_format(o->out_path) != OUT_TIFF &&
+	    out_format(o->out_path) != OUT_PDF) {
+		errorf("several pages need a .tif or .pdf output, not \"%s\"", o->out_path);
 		usage_error();
 	}
 	if (o->npages == 0 && !o->all_pages)
 		o->pages[o->npages++] = 1;
+}
+
+/*
+ * Write several pages as one PDF, each page the image at its resolution
+ * (G4 when bilevel, JPEG otherwise), as a scan station's PDF holds them.
+ */
+static int
+write_pdf_pages(const char *path, PIXA *pixa)
+{
+	errno = 0;
+	if (pixaConvertToPdf(pixa, 0, 1.0, 0, 75, NULL, path) != 0) {
+		errorf("cannot write \"%s\": %s", path,
+		    errno != 0 ? strerror(errno) : "image encoder failed");
+		return -1;
+	}
+	return 0;
 }
 
 /* Render, scan and write the selected pages. */
@@ -2192,27 +2244,46 @@ render_pages(const struct layout *l, const struct values *v,
 {
 	enum out_format fmt = (enum out_format)out_format(o->out_path);
 	size_t i, count = o->all_pages ? l->n : o->npages;
+	PIXA *pdf = NULL;	/* the pages of a multi-page PDF, written last */
+	int rc = -1;
+
+	if (fmt == OUT_PDF && count > 1 &&
+	    (pdf = pixaCreate((l_int32)count)) == NULL) {
+		errorf("out of memory");
+		return -1;
+	}
 
 	for (i = 0; i < count; i++) {
 		size_t pageno = o->all_pages ? i : o->pages[i] - 1;
 		PIX *pix;
-		int rc;
+		int page_rc;
 
 		if (pageno >= l->n) {
 			errorf("--page %zu: layout \"%s\" has %zu page%s", pageno + 1,
 			    l->path, l->n, l->n == 1 ? "" : "s");
-			return -1;
+			goto out;
 		}
 		if ((pix = render_page(l, pageno, v, f, o)) == NULL)
-			return -1;
+			goto out;
 		if ((pix = scan_page(pix, o, pageno)) == NULL)
-			return -1;
-		rc = write_page(o->out_path, fmt, pix, i > 0);
+			goto out;
+		if (pdf != NULL) {
+			if (pixaAddPix(pdf, pix, L_INSERT) != 0) {
+				pixDestroy(&pix);
+				errorf("out of memory");
+				goto out;
+			}
+			continue;
+		}
+		page_rc = write_page(o->out_path, fmt, pix, i > 0);
 		pixDestroy(&pix);
-		if (rc < 0)
-			return -1;
+		if (page_rc < 0)
+			goto out;
 	}
-	return 0;
+	rc = pdf != NULL ? write_pdf_pages(o->out_path, pdf) : 0;
+out:
+	pixaDestroy(&pdf);
+	return rc;
 }
 
 int
