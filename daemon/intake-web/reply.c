@@ -78,6 +78,7 @@ static const struct {
 	{ "intake.css", "text/css; charset=utf-8" },
 	{ "signin.js", "text/javascript; charset=utf-8" },
 	{ "cases.js", "text/javascript; charset=utf-8" },
+	{ "intake.js", "text/javascript; charset=utf-8" },
 };
 
 bool

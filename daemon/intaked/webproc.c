@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +28,7 @@
 /* In the child: become the web user and run intake-web.  Never
  * returns. */
 static void NORETURN
-web_exec(const struct webproc *w, const struct passwd *pw)
+web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent)
 {
 	const char *prog = where_program("intake-web");
 	char *argv[6];
@@ -42,6 +43,10 @@ web_exec(const struct webproc *w, const struct passwd *pw)
 		    pw->pw_name, strerror(errno));
 		_exit(1);
 	}
+	/* intake-web ends with the daemon, even one killed outright (the
+	 * signal survives execv but not the change of user above). */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+		_exit(1);
 	argv[n++] = (char *)"intake-web";
 	if (w->foreground)
 		argv[n++] = (char *)"-f";
@@ -59,7 +64,7 @@ static void
 web_spawn(struct webproc *w, int64_t mono)
 {
 	struct passwd *pw = getpwnam(w->conf->web.user);
-	pid_t pid;
+	pid_t pid, self = getpid();
 
 	w->next = 0;
 	if (pw == NULL || pw->pw_uid == 0) {
@@ -74,7 +79,7 @@ web_spawn(struct webproc *w, int64_t mono)
 		return;
 	}
 	if (pid == 0)
-		web_exec(w, pw);
+		web_exec(w, pw, self);
 	w->pid = pid;
 	w->started = mono;
 	log_info("intake-web started (pid %ld) on %s", (long)pid,

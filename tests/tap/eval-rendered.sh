@@ -18,6 +18,7 @@ MIN_IBAN_INVALID=1.0            # bad-checksum IBANs reported invalid
 SEED=10 COUNT=40
 
 . "${top_srcdir}/tests/tap/lib.sh"
+slow_test
 : "${INTAKE_RENDER:?run through make check}"
 command -v python3 >/dev/null || skip_all "python3 (for the scorer) is not installed"
 command -v zip >/dev/null || skip_all "the zip command is not installed"

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 69
+plan 70
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -210,5 +210,8 @@ sql_is 30 "$T/data" "SELECT count(*) FROM cases" 4
 ok $? "the daemon works on while intake-web is down"
 wait_for 20 curl -sf "$base/"
 ok $? "intaked starts intake-web again"
-kill "$DAEMON_PID"; wait "$DAEMON_PID"
+wpid=$(sed -n 's/.*intake-web started (pid \([0-9]*\)).*/\1/p' "$T/log" | tail -1)
+kill -9 "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=
+wait_for 10 sh -c "! kill -0 $wpid"
+ok $? "intake-web ends with the daemon, even one killed outright"

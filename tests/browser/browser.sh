@@ -1,0 +1,92 @@
+#!/bin/bash
+# browser.sh - intake-web's pages in a real headless Chromium (Debian's
+# chromium, driven by Playwright's playwright-core; accessibility by
+# axe-core).  It renders a sample inbox, runs intaked with the default
+# workflows and <web> on it until every delivery has its case, signs up
+# three people (anna a clerk, bernd a supervisor, carl with a role no
+# queue needs), then runs each tests/browser/*.test.mjs with node --test
+# and passes its TAP on.  Screenshots are kept in
+# tests/browser/shots/ of the build tree.
+#
+# The node modules come from $INTAKE_NODE_MODULES, else
+# tests/browser/node_modules of the build or the source tree (npm ci
+# there installs the versions package-lock.json pins).  Without them, or
+# without chromium, the test is skipped.
+. "${top_srcdir}/tests/tap/lib.sh"
+WEB="${top_builddir}/intake-web"
+[ -x "$WEB" ] || skip_all "intake-web not built (libmicrohttpd, libsodium)"
+chromium=${INTAKE_CHROMIUM:-$(command -v chromium || true)}
+[ -n "$chromium" ] || skip_all "needs Debian's chromium"
+command -v node >/dev/null || skip_all "needs node"
+mods=${INTAKE_NODE_MODULES:-}
+for d in "$top_builddir/tests/browser/node_modules" \
+    "$top_srcdir/tests/browser/node_modules"; do
+	[ -z "$mods" ] && [ -d "$d/playwright-core" ] && mods=$d
+done
+[ -n "$mods" ] && [ -d "$mods/axe-core" ] ||
+    skip_all "needs playwright-core and axe-core (npm ci in tests/browser)"
+[ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
+    skip_all "needs root: intake-web runs as another user"
+[ -n "${INTAKE_RENDER:-}" ] && [ -x "$INTAKE_RENDER" ] ||
+    skip_all "needs the sample renderer"
+
+port=$(( 20000 + ($$ + 7919) % 20000 ))
+base="http://127.0.0.1:$port"
+chmod 711 "$T"
+mkdir -p "$T/in" "$T/data" "$T/pub"
+chmod 755 "$T/pub"
+sh "$top_srcdir/tests/gen/make-inbox" "$INTAKE_RENDER" \
+    "$top_srcdir/tests/gen/layouts" "$top_srcdir/tests/gen/samples" \
+    "$T/in" >/dev/null || { echo "Bail out! the sample inbox"; exit 1; }
+deliveries=$(ls "$T/in" | wc -l)
+cat > "$T/pub/intake.conf" <<EOC
+<?xml version="1.0"?>
+<intake xmlns="urn:intake:config:1" version="1">
+  <data-dir>$T/data</data-dir>
+  <workers count="2"/>
+  <roles>
+    <role name="clerk" users="anna"/>
+    <role name="supervisor" users="bernd"/>
+    <role name="registrar" users="carl"/>
+  </roles>
+  <control socket="$T/pub/intaked.sock"/>
+  <web listen="127.0.0.1:$port" user="nobody" idle="900">
+    <passwords file="$T/pub/passwords"/>
+  </web>
+  <inbox path="$T/in" settle="0"/>
+</intake>
+EOC
+chmod 644 "$T/pub/intake.conf"
+C() { "$INTAKECTL" -c "$T/pub/intake.conf" "$@"; }
+for p in anna bernd carl; do
+	echo "$p-password-1" | C passwd "$p" >/dev/null ||
+	    { echo "Bail out! intakectl passwd $p"; exit 1; }
+done
+
+export INTAKE_WEB="$WEB" OMP_THREAD_LIMIT=1
+"$INTAKED" -f -c "$T/pub/intake.conf" 2>"$T/log" &
+DAEMON_PID=$!
+# Ready when every delivery has its case and none is still being read.
+sql_is 180 "$T/data" "SELECT count(*) FROM cases WHERE state != 'received'" \
+    "$deliveries" >/dev/null &&
+    wait_for 20 curl -sf "$base/signin.html" || {
+	echo "Bail out! intaked did not take the sample inbox with intake-web"
+	sed 's/^/# /' "$T/log"
+	exit 1
+}
+
+shots="$top_builddir/tests/browser/shots"
+mkdir -p "$shots"
+export INTAKE_NODE_MODULES="$mods" INTAKE_CHROMIUM="$chromium" \
+    INTAKE_WEB_BASE="$base" INTAKE_SHOTS="$shots" \
+    INTAKE_CONF="$T/pub/intake.conf" INTAKE_PEOPLE="anna bernd carl"
+# Each file of tests runs once; node prints TAP, one line per file at the
+# top level and each test inside it indented.
+node --test --test-reporter=tap \
+    "$top_srcdir"/tests/browser/*.test.mjs
+rc=$?
+[ "$rc" -eq 0 ] || { echo "# the daemon's log:"; tail -40 "$T/log" | sed 's/^/# /'; }
+kill "$DAEMON_PID" && wait "$DAEMON_PID"
+DAEMON_PID=
+tap_failed=$rc
+exit "$rc"
