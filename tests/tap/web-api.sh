@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 70
+plan 85
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -177,14 +177,47 @@ INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=alice C show 3 >/dev/null 2>"$T/err"
 is $? 1 "intakectl obeys the same rule"
 is "$(code "$base/api/cases/1/confirm" -X POST)" 403 "confirm without the token: 403"
 
-# The reverse proxy's header
-curl -s -o /dev/null -c "$T/sue" -H 'X-Remote-User: sue' "$base/api/session"
+# The reverse proxy's header: signing in is a POST, GET /api/session
+# changes nothing
+is "$(curl -s -o "$T/body" -w '%{http_code}' --interface 127.0.0.2 -c "$T/sue" \
+    -H 'X-Remote-User: sue' "$base/api/session")" 401 \
+    "GET /api/session opens no session, even with the proxy's header"
+grep -q intake_session "$T/sue"
+is $? 1 "... and sets no cookie"
+curl -s -o /dev/null -c "$T/sue" -H "Origin: $base" -X POST -H 'X-Remote-User: sue' \
+    "$base/api/session"
 like "$(tail -3 "$T/log")" "header X-Remote-User from 127.0.0.1 ignored" \
     "the header from a non-listed address is ignored and logged"
 is "$(curl -s -o "$T/body" -w '%{http_code}' --interface 127.0.0.2 -c "$T/sue" \
-    -H 'X-Remote-User: sue' "$base/api/session")" 200 "... and believed from a listed one"
+    -H "Origin: $base" -X POST -H 'X-Remote-User: sue' "$base/api/session")" 200 \
+    "... and believed from a listed one"
+like "$(cat "$T/body")" '"user":"sue","csrf":"[0-9a-f]{64}","roles":\["supervisor"\]' \
+    "... the session names her roles"
 is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sue" "$base/api/cases/3")" 200 \
     "a supervisor sees every queue"
+
+# Languages: the session's choice, else Accept-Language, else English
+i18n() { curl -s -b "$cj" "$@" "$base/api/i18n"; }
+like "$(curl -s -H 'Accept-Language: de-DE,de;q=0.9,en;q=0.8' "$base/api/i18n")" \
+    '^\{"lang":"de","messages":\{.*"Sign in":"Anmelden"' \
+    "GET /api/i18n without a session: German for a German browser"
+like "$(i18n -H 'Accept-Language: fr, en;q=0.5, de;q=0.7')" '^\{"lang":"de",' \
+    "... the language of the highest q-value"
+is "$(i18n -H 'Accept-Language: en-US,en;q=0.9,de;q=0.8')" '{"lang":"en","messages":{}}' \
+    "... English: the msgids themselves"
+is "$(i18n)" '{"lang":"en","messages":{}}' "... and English without Accept-Language"
+is "$(P -d lang=fr "$base/api/session/lang")" 400 "POST /api/session/lang: fr is refused"
+is "$(code -H "Origin: $base" -d lang=de "$base/api/session/lang")" 403 "... and needs the CSRF token"
+is "$(P -d lang=de "$base/api/session/lang")" 200 "POST /api/session/lang lang=de"
+like "$(cat "$T/body")" '"lang":"de"' "... answers the session with it"
+like "$(i18n -H 'Accept-Language: en')" '^\{"lang":"de",.*"Work list":"Arbeitsliste"' \
+    "... the session's choice comes before Accept-Language"
+like "$(curl -s -b "$cj" "$base/api/session")" '"lang":"de"' "... GET /api/session says it"
+msgfmt -o - "$top_srcdir/po/de.po" | cmp -s - "$top_builddir/locale/de/LC_MESSAGES/intake-web.mo"
+ok $? "the build compiles po/de.po where intake-web finds it"
+n_po=$(grep -c '^msgid "..*"' "$top_srcdir/po/de.po")
+is "$(i18n | grep -o '":"' | wc -l)" "$((n_po + 1))" "... every message of po/de.po reaches the pages"
+P -d lang=en "$base/api/session/lang" >/dev/null
 
 # Signing out
 is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"
@@ -196,7 +229,7 @@ setpriv --reuid=daemon --regid=daemon --clear-groups "$WEB" -f -c "$T/pub/other.
 other=$!
 wait_for 10 curl -sf "http://127.0.0.1:$((port + 1))/"
 curl -s -o /dev/null -c "$T/o" --interface 127.0.0.2 -H 'X-Remote-User: sue' \
-    "http://127.0.0.1:$((port + 1))/api/session"
+    -H "Origin: http://127.0.0.1:$((port + 1))" -X POST "http://127.0.0.1:$((port + 1))/api/session"
 is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/o" "http://127.0.0.1:$((port + 1))/api/cases")" 400 \
     "an intake-web run by another user (with a role of its own) gets no case"
 wait_for 5 grep -q "daemon (uid 1) is not the web user and may not act for a person: refused" "$T/log"

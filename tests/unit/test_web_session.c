@@ -14,6 +14,7 @@
 #include "web.h"
 
 static struct sessions tab;
+static char lang[LANG_MAX];
 
 static void
 setup(void)
@@ -33,9 +34,14 @@ START_TEST(test_session_roundtrip)
 	ck_assert_uint_eq(strlen(cookie), 64);
 	ck_assert_uint_eq(strlen(csrf), 64);
 	ck_assert_str_ne(cookie, csrf);
-	ck_assert(session_get(&tab, cookie, 2000, user, tok));
+	ck_assert(session_get(&tab, cookie, 2000, user, tok, lang));
 	ck_assert_str_eq(user, "alice");
 	ck_assert_str_eq(tok, csrf);
+	ck_assert_str_eq(lang, "");
+	ck_assert(session_set_lang(&tab, cookie, "de"));
+	ck_assert(session_get(&tab, cookie, 2000, user, tok, lang));
+	ck_assert_str_eq(lang, "de");
+	ck_assert(!session_set_lang(&tab, "zz", "de"));
 }
 END_TEST
 
@@ -74,16 +80,16 @@ START_TEST(test_session_unknown)
 	    tok[SESSION_HEX];
 
 	session_new(&tab, "alice", 1000, cookie, csrf);
-	ck_assert(!session_get(&tab, NULL, 1000, user, tok));
-	ck_assert(!session_get(&tab, "", 1000, user, tok));
-	ck_assert(!session_get(&tab, "zz", 1000, user, tok));
+	ck_assert(!session_get(&tab, NULL, 1000, user, tok, lang));
+	ck_assert(!session_get(&tab, "", 1000, user, tok, lang));
+	ck_assert(!session_get(&tab, "zz", 1000, user, tok, lang));
 	cookie[0] = cookie[0] == 'a' ? 'b' : 'a';
-	ck_assert(!session_get(&tab, cookie, 1000, user, tok));
+	ck_assert(!session_get(&tab, cookie, 1000, user, tok, lang));
 	/* hex of the wrong length, or not hex */
 	cookie[63] = '\0';
-	ck_assert(!session_get(&tab, cookie, 1000, user, tok));
+	ck_assert(!session_get(&tab, cookie, 1000, user, tok, lang));
 	ck_assert(!session_get(&tab, "g000000000000000000000000000000000000000"
-	    "000000000000000000000000", 1000, user, tok));
+	    "000000000000000000000000", 1000, user, tok, lang));
 }
 END_TEST
 
@@ -94,13 +100,14 @@ START_TEST(test_session_idle)
 
 	session_new(&tab, "alice", 1000, cookie, csrf);
 	/* used within the idle time: it lives on from then */
-	ck_assert(session_get(&tab, cookie, 1000 + 59000, user, tok));
-	ck_assert(session_get(&tab, cookie, 1000 + 59000 + 59000, user, tok));
+	ck_assert(session_get(&tab, cookie, 1000 + 59000, user, tok, lang));
+	ck_assert(session_get(&tab, cookie, 1000 + 59000 + 59000, user, tok,
+	    lang));
 	/* unused for longer: it ends, and stays ended */
 	ck_assert(!session_get(&tab, cookie, 1000 + 59000 + 59000 + 60001,
-	    user, tok));
+	    user, tok, lang));
 	ck_assert(!session_get(&tab, cookie, 1000 + 59000 + 59000 + 60002,
-	    user, tok));
+	    user, tok, lang));
 }
 END_TEST
 
@@ -112,9 +119,9 @@ START_TEST(test_session_end)
 	session_new(&tab, "alice", 1000, cookie, csrf);
 	session_new(&tab, "bob", 1000, other, csrf);
 	ck_assert(session_end(&tab, cookie));
-	ck_assert(!session_get(&tab, cookie, 1000, user, tok));
+	ck_assert(!session_get(&tab, cookie, 1000, user, tok, lang));
 	ck_assert(!session_end(&tab, cookie));
-	ck_assert(session_get(&tab, other, 1000, user, tok));
+	ck_assert(session_get(&tab, other, 1000, user, tok, lang));
 	ck_assert_str_eq(user, "bob");
 }
 END_TEST
@@ -129,8 +136,8 @@ START_TEST(test_session_full)
 	session_new(&tab, "first", 1, first, csrf);
 	for (i = 0; i < SESSION_MAX; i++)
 		session_new(&tab, "many", 100 + i, cookie, csrf);
-	ck_assert(!session_get(&tab, first, 100 + SESSION_MAX, user, tok));
-	ck_assert(session_get(&tab, cookie, 100 + SESSION_MAX, user, tok));
+	ck_assert(!session_get(&tab, first, 100 + SESSION_MAX, user, tok, lang));
+	ck_assert(session_get(&tab, cookie, 100 + SESSION_MAX, user, tok, lang));
 }
 END_TEST
 
