@@ -118,6 +118,8 @@ cases_filter(const struct ctl *c, const struct ctl_args *a,
 	f->state = ctl_opt(a, "state");
 	f->queue = ctl_opt(a, "queue");
 	f->form = ctl_opt(a, "form");
+	f->reference = ctl_opt(a, "reference");
+	f->name = ctl_opt(a, "name");
 	f->assignee = ctl_opt(a, "mine") != NULL ? c->user :
 	    ctl_opt(a, "assignee");
 	f->open = ctl_opt(a, "open") != NULL;

@@ -69,7 +69,7 @@ struct ctl_cmd {
 	int		(*fn)(struct ctl *, const struct ctl_args *);
 };
 
-#define CTL_MAX_OPTS	12
+#define CTL_MAX_OPTS	16
 
 /* intakectl deliveries shows the newest this many unless told. */
 #define DELIVERIES_LIMIT	50
@@ -182,6 +182,8 @@ int	cmd_plugins(struct ctl *, const struct ctl_args *);
 int	cmd_reprocess(struct ctl *, const struct ctl_args *);
 int	cmd_confirm(struct ctl *, const struct ctl_args *);
 int	cmd_retry(struct ctl *, const struct ctl_args *);
+int	cmd_search(struct ctl *, const struct ctl_args *);
+int	cmd_search_check(struct ctl *, const struct ctl_args *);
 int	cmd_set(struct ctl *, const struct ctl_args *);
 int	cmd_show(struct ctl *, const struct ctl_args *);
 int	cmd_stats(struct ctl *, const struct ctl_args *);

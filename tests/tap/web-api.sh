@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 85
+plan 96
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -176,6 +176,32 @@ is "$(code "$base/api/cases")$(grep -o '"id":' "$T/body" | wc -l)" 2002 "... nor
 INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=alice C show 3 >/dev/null 2>"$T/err"
 is $? 1 "intakectl obeys the same rule"
 is "$(code "$base/api/cases/1/confirm" -X POST)" 403 "confirm without the token: 403"
+
+# Search: full text over the pages, by reference; the searchable PDF
+sql "$T/data" "INSERT INTO page_text (case_id, seq, rotation, skew, confidence, text)
+    VALUES (1, 1, 0, 0, 90, 'Antrag von Jürgen Weiß'), (3, 1, 0, 0, 90, 'Jürgen');
+    INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, conf) VALUES
+    (1, 1, 1, 1, 1, 'Antrag', 1, 20, 8, 8, 90), (1, 1, 2, 1, 1, 'Jürgen,', 10, 20, 30, 8, 90),
+    (3, 1, 1, 1, 1, 'Jürgen', 10, 20, 30, 8, 90);
+    UPDATE cases SET reference = 'AZ-7/2026' WHERE id = 1;"
+is "$(code "$base/api/search?q=jurgen")" 200 "GET /api/search?q=jurgen"
+is "$(cat "$T/body")" '[{"id":1,"form":null,"state":"classify","queue":"poststelle","assignee":"alice","reference":"AZ-7/2026","npages":1,"pages":[{"page":1,"hits":[{"text":"Jürgen,","x":10,"y":20,"w":30,"h":8}]}]}]' \
+    "... her case, its page and the box of the word, not the other team's case"
+is "$(code "$base/api/search?q=Weiss")$(cat "$T/body")" "200[]" "... a word on no page: none"
+is "$(code "$base/api/search")" 400 "... without q: 400"
+is "$(code "$base/api/search?q=%2A%2A")" 400 "... without a word in it: 400"
+is "$(code "$base/api/cases?reference=az-7")$(grep -o '"id":[0-9]*' "$T/body")" '200"id":1' \
+    "GET /api/cases?reference=: a part of the reference"
+code "$base/api/cases?name=nobody-has-this" >/dev/null
+is "$(cat "$T/body")" "[]" "GET /api/cases?name=: field values"
+printf '%%PDF-1.4\n%%%%EOF\n' > "$T/pub/c1.pdf"
+sql "$T/data" "UPDATE cases SET pdf = '$T/pub/c1.pdf' WHERE id IN (1, 3)"
+curl -s -D "$T/h" -o "$T/body" -b "$cj" "$base/api/cases/1/pdf"
+cmp -s "$T/body" "$T/pub/c1.pdf"
+ok $? "GET /api/cases/1/pdf: the searchable PDF"
+like "$(grep -i '^Content-Type:' "$T/h")" "application/pdf" "... as application/pdf"
+is "$(code "$base/api/cases/2/pdf")" 404 "a case without a PDF: 404"
+is "$(code "$base/api/cases/3/pdf")" 403 "another team's case's PDF: 403"
 
 # The reverse proxy's header: signing in is a POST, GET /api/session
 # changes nothing
