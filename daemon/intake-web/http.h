@@ -18,6 +18,7 @@ struct web {
 					 * https) */
 	char		*www;		/* the folder of its pages */
 	struct sessions	 sessions;
+	struct throttle	 throttle;	/* failed sign-ins */
 	struct i18n	 i18n;		/* the pages' catalogues */
 };
 
@@ -31,6 +32,7 @@ struct req {
 	char		 lang[LANG_MAX];	/* the session's choice, or "" */
 	struct form	 form;
 	const char	*cap[2];	/* the URL's case number and name */
+	char		 retry_after[24];	/* Retry-After, or "" */
 	char		*body;
 	size_t		 len;
 	bool		 too_big;

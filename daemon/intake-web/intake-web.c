@@ -198,22 +198,42 @@ header_session(struct req *r)
 }
 
 /* POST /api/session: signs in with user and password, or without them
- * by the reverse proxy's header. */
+ * by the reverse proxy's header.  After failed sign-ins of the name or
+ * from the address, a growing wait (throttle.c), refused before the
+ * password is looked at. */
 static enum MHD_Result
 post_session(struct req *r)
 {
 	const char *name = form_get(&r->form, "user"), *why;
-	char *safe;
+	char addr[INET6_ADDRSTRLEN + 8], *safe;
+	int64_t left;
+	unsigned n;
 
 	if (name == NULL && form_get(&r->form, "password") == NULL)
 		return header_session(r);
+	client_addr(r, addr, sizeof(addr));
+	safe = safe_text(name ? name : "");
+	if ((left = throttle_check(&r->web->throttle, name ? name : "", addr,
+	    mono_ms())) > 0) {
+		snprintf(r->retry_after, sizeof(r->retry_after), "%lld",
+		    (long long)(left + 999) / 1000);
+		log_warn("web: sign-in of %s from %s refused: too many failed "
+		    "sign-ins, %s s to wait", safe, addr, r->retry_after);
+		free(safe);
+		return reply_error(r, 429, "too many failed sign-ins: wait "
+		    "and try again");
+	}
 	if (!signin_password(r->web->conf.web.passwords, name,
 	    form_get(&r->form, "password"), &why)) {
-		safe = safe_text(name);
-		log_warn("web: sign-in of %s refused: %s", safe, why);
+		n = throttle_fail(&r->web->throttle, name ? name : "", addr,
+		    mono_ms());
+		log_warn("web: sign-in of %s refused: %s (from %s, failure %u)",
+		    safe, why, addr, n);
 		free(safe);
 		return reply_error(r, 403, "wrong name or password");
 	}
+	free(safe);
+	throttle_ok(&r->web->throttle, name, addr);
 	return open_session(r, name, "password");
 }
 
@@ -498,6 +518,7 @@ main(int argc, char *argv[])
 	w.www = path_join(where_data(), "web");
 	i18n_init(&w.i18n, where_locale());
 	sessions_init(&w.sessions, w.conf.web.idle_s);
+	throttle_init(&w.throttle);
 	if ((fd = listen_on(w.conf.web.listen)) == -1)
 		return 1;
 	/* The server's threads keep these blocked; the main thread waits

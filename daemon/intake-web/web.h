@@ -59,6 +59,35 @@ bool	session_end(struct sessions *, const char *cookie);
 /* Whether given is the session's token, compared in constant time. */
 bool	csrf_ok(const char *expected, const char *given);
 
+/* throttle.c: a growing wait after failed sign-ins, per account and per
+ * address. */
+#define THROTTLE_MAX		4096	/* accounts and addresses kept */
+#define THROTTLE_KEY		16	/* bytes of their hash */
+#define THROTTLE_FREE_ACCOUNT	3	/* failures without a wait */
+#define THROTTLE_FREE_ADDRESS	20	/* (behind a proxy, everyone's) */
+struct throttle_entry {
+	unsigned char	 key[THROTTLE_KEY];
+	unsigned	 failures;	/* 0: a free slot */
+	int64_t		 last_ms;	/* the last failure (mono ms) */
+	int64_t		 until_ms;	/* no sign-in before */
+};
+struct throttle {
+	pthread_mutex_t	 lock;
+	struct throttle_entry e[THROTTLE_MAX];
+};
+void	throttle_init(struct throttle *);
+/* How long (ms) a sign-in as name from addr must still wait: 0, or the
+ * longer of the account's and the address's wait. */
+int64_t	throttle_check(struct throttle *, const char *name, const char *addr,
+	    int64_t now);
+/* Counts a failed sign-in as name from addr; each failure beyond the
+ * free ones doubles the wait (1 s, 2 s, ... up to 15 minutes).  The
+ * larger of the two counts of failures. */
+unsigned throttle_fail(struct throttle *, const char *name, const char *addr,
+	    int64_t now);
+/* Forgets the failures of name and of addr, after a sign-in. */
+void	throttle_ok(struct throttle *, const char *name, const char *addr);
+
 /* signin.c: how people sign in. */
 /* Whether password is name's in the password file path.  *why says
  * why not (a constant string, for the log; never the password). */

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 96
+plan 109
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -244,6 +244,34 @@ ok $? "the build compiles po/de.po where intake-web finds it"
 n_po=$(grep -c '^msgid "..*"' "$top_srcdir/po/de.po")
 is "$(i18n | grep -o '":"' | wc -l)" "$((n_po + 1))" "... every message of po/de.po reaches the pages"
 P -d lang=en "$base/api/session/lang" >/dev/null
+
+# Failed sign-ins: a growing wait per account and per address
+echo 'staple horse' | C passwd sue
+signin() { # signin NAME PASSWORD [CURL-ARGS]: the status
+	curl -s -D "$T/h" -o "$T/body" -w '%{http_code}' -H "Origin: $base" \
+	    --data-urlencode "user=$1" --data-urlencode "password=$2" "${@:3}" \
+	    "$base/api/session"
+}
+for i in 1 2 3 4; do st=$st$(signin sue "guess number $i"); done
+is "$st" 403403403403 "four wrong passwords of one account: refused"
+is "$(signin sue 'staple horse')" 429 "... then even the right one waits: 429"
+like "$(grep -i '^Retry-After:' "$T/h")" '^Retry-After: 1' "... Retry-After says how long"
+like "$(tail -3 "$T/log")" 'sign-in of sue from 127.0.0.1 refused: too many failed sign-ins, 1 s to wait' \
+    "... logged with the account and address"
+grep -Eq 'guess number|staple horse' "$T/log"
+is $? 1 "... and never a password"
+is "$(signin sue 'staple horse' --interface 127.0.0.2)" 429 "... from another address too: the account waits"
+sleep 1.2
+is "$(signin sue 'wrong again')" 403 "after the wait, a try again"
+is "$(signin sue 'staple horse')" 429 "... whose failure doubles the wait"
+sleep 2.2
+is "$(signin sue 'staple horse')" 200 "after it, the right password signs in"
+is "$(signin sue 'wrong')$(signin sue 'staple horse')" 403200 "... and the account's failures are forgotten"
+st=
+for i in $(seq 1 21); do st=$st$(signin "nobody$i" x --interface 127.0.0.2); done
+is "$st" "$(printf '403%.0s' $(seq 1 21))" "21 names tried from one address"
+is "$(signin nobody-else x --interface 127.0.0.2)" 429 "... then that address waits, for any name"
+is "$(signin nobody-else x)" 403 "... and others do not"
 
 # Signing out
 is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"

@@ -257,6 +257,94 @@ START_TEST(test_signin_from)
 }
 END_TEST
 
+/* ---- throttling failed sign-ins ------------------------------------------ */
+
+static struct throttle thr;
+
+START_TEST(test_throttle_account)
+{
+	int64_t t = 1000000;
+	int i;
+
+	throttle_init(&thr);
+	/* the free failures: no wait */
+	for (i = 0; i < THROTTLE_FREE_ACCOUNT; i++) {
+		ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 0);
+		throttle_fail(&thr, "alice", "10.0.0.1", t);
+	}
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 0);
+	/* then 1 s, 2 s, 4 s ... for the account, from any address */
+	ck_assert_uint_eq(throttle_fail(&thr, "alice", "10.0.0.1", t),
+	    THROTTLE_FREE_ACCOUNT + 1);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.9", t), 1000);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.9", t + 400),
+	    600);
+	ck_assert_int_eq(throttle_check(&thr, "bob", "10.0.0.9", t), 0);
+	t += 1000;
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.9", t), 0);
+	throttle_fail(&thr, "alice", "10.0.0.9", t);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 2000);
+	for (i = 0; i < 30; i++)
+		throttle_fail(&thr, "alice", "10.0.0.9", t);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t),
+	    15 * 60 * 1000);
+	/* a sign-in forgets them */
+	throttle_ok(&thr, "alice", "10.0.0.9");
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 0);
+	/* and so does an hour without a failure */
+	for (i = 0; i < 10; i++)
+		throttle_fail(&thr, "carla", "10.0.0.2", t);
+	ck_assert_int_gt(throttle_check(&thr, "carla", "10.0.0.3", t), 0);
+	ck_assert_int_eq(throttle_check(&thr, "carla", "10.0.0.3",
+	    t + 60 * 60 * 1000 + 1), 0);
+}
+END_TEST
+
+START_TEST(test_throttle_address)
+{
+	char name[32];
+	int64_t t = 5000;
+	int i;
+
+	throttle_init(&thr);
+	/* many names from one address: its own, larger allowance */
+	for (i = 0; i < THROTTLE_FREE_ADDRESS; i++) {
+		snprintf(name, sizeof(name), "guess%d", i);
+		ck_assert_int_eq(throttle_check(&thr, name, "192.0.2.7", t), 0);
+		throttle_fail(&thr, name, "192.0.2.7", t);
+	}
+	ck_assert_int_eq(throttle_check(&thr, "another", "192.0.2.7", t), 0);
+	throttle_fail(&thr, "another", "192.0.2.7", t);
+	ck_assert_int_eq(throttle_check(&thr, "yet-another", "192.0.2.7", t),
+	    1000);
+	ck_assert_int_eq(throttle_check(&thr, "yet-another", "192.0.2.8", t),
+	    0);
+	/* an account and an address are kept apart */
+	ck_assert_int_eq(throttle_check(&thr, "192.0.2.7", "::1", t), 0);
+}
+END_TEST
+
+START_TEST(test_throttle_full)
+{
+	char name[32];
+	int64_t t = 5000;
+	int i;
+
+	throttle_init(&thr);
+	for (i = 0; i < 4; i++)
+		throttle_fail(&thr, "victim", "10.1.1.1", t);
+	/* a flood of names takes the least recent places first */
+	for (i = 0; i < THROTTLE_MAX; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		throttle_fail(&thr, name, "10.1.1.2", t + 1 + i);
+	}
+	ck_assert_int_eq(throttle_check(&thr, "victim", "10.9.9.9", t), 0);
+	/* while the address that floods stays in, and waits the longest */
+	ck_assert_int_eq(throttle_check(&thr, "anyone", "10.1.1.2",
+	    t + THROTTLE_MAX), 15 * 60 * 1000);
+}
+END_TEST
+
 /* ---- suite --------------------------------------------------------------- */
 
 static Suite *
@@ -286,6 +374,9 @@ web_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_pwfile);
 	tcase_add_test(tc, test_signin_from);
+	tcase_add_test(tc, test_throttle_account);
+	tcase_add_test(tc, test_throttle_address);
+	tcase_add_test(tc, test_throttle_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
