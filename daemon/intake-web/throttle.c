@@ -78,23 +78,40 @@ throttle_wait(unsigned n, unsigned free)
 	return wait < WAIT_MAX_MS ? wait : WAIT_MAX_MS;
 }
 
+/* The entries of name (an account) and of addr into e: NULL for one not
+ * kept, unless fail, which counts a failure in each (at once, so that
+ * the address's entry is not made in the place just made for the
+ * account's); the lock held. */
+static void
+throttle_pair(struct throttle *t, const char *name, const char *addr,
+    int64_t now, bool fail, struct throttle_entry *e[2])
+{
+	const char *what[2] = { name, addr };
+	unsigned char key[THROTTLE_KEY];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		throttle_key(key, i ? 'a' : 'u', what[i]);
+		if ((e[i] = throttle_find(t, key, now, fail)) != NULL && fail) {
+			e[i]->failures++;
+			e[i]->last_ms = now;
+		}
+	}
+}
+
 int64_t
 throttle_check(struct throttle *t, const char *name, const char *addr,
     int64_t now)
 {
-	const char *what[2] = { name, addr };
-	unsigned char key[THROTTLE_KEY];
-	struct throttle_entry *e;
+	struct throttle_entry *e[2];
 	int64_t left = 0;
 	size_t i;
 
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < 2; i++) {
-		throttle_key(key, i ? 'a' : 'u', what[i]);
-		if ((e = throttle_find(t, key, now, false)) != NULL &&
-		    e->until_ms - now > left)
-			left = e->until_ms - now;
-	}
+	throttle_pair(t, name, addr, now, false, e);
+	for (i = 0; i < 2; i++)
+		if (e[i] != NULL && e[i]->until_ms - now > left)
+			left = e[i]->until_ms - now;
 	pthread_mutex_unlock(&t->lock);
 	return left;
 }
@@ -105,21 +122,16 @@ throttle_fail(struct throttle *t, const char *name, const char *addr,
 {
 	static const unsigned free[2] = { THROTTLE_FREE_ACCOUNT,
 	    THROTTLE_FREE_ADDRESS };
-	const char *what[2] = { name, addr };
-	unsigned char key[THROTTLE_KEY];
-	struct throttle_entry *e;
+	struct throttle_entry *e[2];
 	unsigned most = 0;
 	size_t i;
 
 	pthread_mutex_lock(&t->lock);
+	throttle_pair(t, name, addr, now, true, e);
 	for (i = 0; i < 2; i++) {
-		throttle_key(key, i ? 'a' : 'u', what[i]);
-		e = throttle_find(t, key, now, true);
-		e->failures++;
-		e->last_ms = now;
-		e->until_ms = now + throttle_wait(e->failures, free[i]);
-		if (e->failures > most)
-			most = e->failures;
+		e[i]->until_ms = now + throttle_wait(e[i]->failures, free[i]);
+		if (e[i]->failures > most)
+			most = e[i]->failures;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return most;
@@ -128,16 +140,13 @@ throttle_fail(struct throttle *t, const char *name, const char *addr,
 void
 throttle_ok(struct throttle *t, const char *name, const char *addr)
 {
-	const char *what[2] = { name, addr };
-	unsigned char key[THROTTLE_KEY];
-	struct throttle_entry *e;
+	struct throttle_entry *e[2];
 	size_t i;
 
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < 2; i++) {
-		throttle_key(key, i ? 'a' : 'u', what[i]);
-		if ((e = throttle_find(t, key, 0, false)) != NULL)
-			memset(e, 0, sizeof(*e));
-	}
+	throttle_pair(t, name, addr, 0, false, e);
+	for (i = 0; i < 2; i++)
+		if (e[i] != NULL)
+			memset(e[i], 0, sizeof(*e[i]));
 	pthread_mutex_unlock(&t->lock);
 }

@@ -85,11 +85,7 @@ print_case(const struct case_row *k, void *arg)
 		json_key_int(stdout, &first, "npages", k->npages);
 		json_key_raw(stdout, &first, "pages", "[");
 	} else {
-		printf("%-6lld ", (long long)k->id);
-		safe_put(stdout, k->form ? k->form : "-", 7);
-		putchar(' ');
-		safe_put(stdout, k->state, 16);
-		putchar(' ');
+		ctl_case_head(k);
 		safe_put(stdout, k->reference ? k->reference : "-", 16);
 		putchar(' ');
 	}
