@@ -19,7 +19,8 @@
 #include "http.h"
 
 #define API_MAX_ARGS	16
-#define API_MAX_OUT	(64u << 20)	/* a page image, at most */
+#define API_MAX_OUT	(256u << 20)	/* a page image or a delivery's
+					 * searchable PDF, at most */
 
 /* The arguments a route gives intakectl, built from the request. */
 struct argv_b {
@@ -98,10 +99,13 @@ reply_lines(struct req *r, const char *out)
 	return ret;
 }
 
-/* The image type of what a page is stored as, by its first bytes. */
+/* The type of a stored file (a page image, the searchable PDF) by its
+ * first bytes. */
 static const char *
 image_type(const unsigned char *b, size_t n)
 {
+	if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
+		return "application/pdf";
 	if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
 		return "image/png";
 	if (n >= 3 && memcmp(b, "\xff\xd8\xff", 3) == 0)
@@ -114,9 +118,10 @@ image_type(const unsigned char *b, size_t n)
 enum answer { A_LINES, A_DONE, A_IMAGE };
 
 /* Runs the command built in a as the person and answers: the JSON it
- * printed, {"ok":true}, or the image; a refusal with intakectl's words:
- * 400 for arguments it refused, 404 for a case that does not exist, 403
- * for a role the person lacks, 409 for what the case's state refuses. */
+ * printed, {"ok":true}, or the stored file (a page image, the PDF); a
+ * refusal with intakectl's words: 400 for arguments it refused, 404 for
+ * a case, page or PDF that does not exist, 403 for a role the person
+ * lacks, 409 for what the case's state refuses. */
 static enum MHD_Result
 run(struct req *r, struct argv_b *a, enum answer kind)
 {
@@ -137,7 +142,9 @@ run(struct req *r, struct argv_b *a, enum answer kind)
 		ret = reply_error(r, 403, "you have no role in intake.conf");
 	else if (rl.status != 0)
 		ret = reply_error(r, rl.status == 2 ? 400 :
-		    strstr(rl.err, "no such case") ? 404 :
+		    strstr(rl.err, "no such case") ||
+		    strstr(rl.err, "has no searchable PDF") ||
+		    strstr(rl.err, "has no page ") ? 404 :
 		    strstr(rl.err, "role") ? 403 : 409, err_text(rl.err));
 	else if (kind == A_LINES)
 		ret = reply_lines(r, rl.out);
@@ -155,7 +162,7 @@ static enum MHD_Result
 get_cases(struct req *r, struct argv_b *a)
 {
 	static const char *const opts[] = { "state", "queue", "form",
-	    "assignee", "since", "limit" };
+	    "assignee", "since", "limit", "reference", "name" };
 	static const char *const flags[] = { "mine", "open", "stuck",
 	    "overdue" };
 	size_t i;
@@ -197,6 +204,33 @@ get_page(struct req *r, struct argv_b *a)
 	on_case(a, r, "page", "--out=-");
 	arg(a, r->cap[1]);
 	return run(r, a, A_IMAGE);
+}
+
+static enum MHD_Result
+get_pdf(struct req *r, struct argv_b *a)
+{
+	static const char *const argv[] = { "page", "--pdf", "--out=-", "--" };
+	size_t i;
+
+	for (i = 0; i < sizeof(argv) / sizeof(argv[0]); i++)
+		arg(a, argv[i]);
+	arg(a, r->cap[0]);
+	return run(r, a, A_IMAGE);
+}
+
+static enum MHD_Result
+get_search(struct req *r, struct argv_b *a)
+{
+	const char *q = form_get(&r->form, "q");
+
+	if (q == NULL || *q == '\0')
+		return reply_error(r, 400, "say what to search for (q=...)");
+	arg(a, "search");
+	arg(a, "--json");
+	arg_opt(a, r, "limit");
+	arg(a, "--");
+	arg(a, q);
+	return run(r, a, A_LINES);
 }
 
 static enum MHD_Result
@@ -289,6 +323,8 @@ static const struct route {
 	{ "GET", "/api/cases", get_cases },
 	{ "GET", "/api/cases/#", get_case },
 	{ "GET", "/api/cases/#/pages/#", get_page },
+	{ "GET", "/api/cases/#/pdf", get_pdf },
+	{ "GET", "/api/search", get_search },
 	{ "GET", "/api/status", get_status },
 	{ "GET", "/api/stats", get_stats },
 	{ "POST", "/api/cases/#/fields/*", post_field },

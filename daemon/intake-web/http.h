@@ -18,6 +18,8 @@ struct web {
 					 * https) */
 	char		*www;		/* the folder of its pages */
 	struct sessions	 sessions;
+	struct throttle	 throttle;	/* failed sign-ins */
+	struct i18n	 i18n;		/* the pages' catalogues */
 };
 
 /* One request: who asks, and what they sent. */
@@ -27,8 +29,10 @@ struct req {
 	const char	*method, *url;
 	char		 user[PERSON_MAX];	/* "" before a session */
 	char		 csrf[SESSION_HEX];
+	char		 lang[LANG_MAX];	/* the session's choice, or "" */
 	struct form	 form;
 	const char	*cap[2];	/* the URL's case number and name */
+	char		 retry_after[24];	/* Retry-After, or "" */
 	char		*body;
 	size_t		 len;
 	bool		 too_big;

@@ -90,19 +90,49 @@ has_role(const struct web *w, const char *name)
 	return n > 0;
 }
 
-/* Answers with the session: the person and the CSRF token, and the
- * cookie when it is new. */
+/* The language of the request's pages: the session's choice, else the
+ * Accept-Language header's, else English. */
+static const char *
+req_lang(const struct req *r)
+{
+	if (r->lang[0] != '\0')
+		return r->lang;
+	return i18n_accept(MHD_lookup_connection_value(r->conn,
+	    MHD_HEADER_KIND, "Accept-Language"));
+}
+
+/* Answers with the session: the person, their roles, the CSRF token
+ * and the language, and the cookie when it is new. */
 static enum MHD_Result
 reply_session(struct req *r, const char *cookie)
 {
-	const char *kv[] = { "user", r->user, "csrf", r->csrf, NULL };
-	char *set = NULL;
+	char *set = NULL, *body, **roles;
+	size_t len, n = 0, i;
+	FILE *f;
 	enum MHD_Result ret;
+	bool first = true;
 
+	if ((f = open_memstream(&body, &len)) == NULL)
+		return MHD_NO;
+	fputc('{', f);
+	json_key_str(f, &first, "user", r->user);
+	json_key_str(f, &first, "csrf", r->csrf);
+	fputs(",\"roles\":[", f);
+	roles = config_user_roles(&r->web->conf, r->user, &n);
+	for (i = 0; i < n; i++) {
+		fputs(i ? "," : "", f);
+		json_str(f, roles[i]);
+	}
+	free(roles);
+	fputc(']', f);
+	json_key_str(f, &first, "lang", req_lang(r));
+	fputs("}\n", f);
+	fclose(f);
 	if (cookie != NULL)
 		set = xasprintf(COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
 		    cookie, r->web->secure ? "; Secure" : "");
-	ret = reply_strings(r, 200, set, kv);
+	ret = reply(r, 200, "application/json", body, len, set);
+	free(body);
 	free(set);
 	return ret;
 }
@@ -125,50 +155,109 @@ open_session(struct req *r, const char *name, const char *how)
 	return reply_session(r, cookie);
 }
 
-/* GET /api/session: the session the cookie names, else one from the
- * reverse proxy's header when it comes from an address <auth from>
- * lists (from any other it is ignored, and logged). */
+/* GET /api/session: the session the cookie names.  It changes
+ * nothing: a session is opened only by POST. */
 static enum MHD_Result
 get_session(struct req *r, bool have)
+{
+	if (have)
+		return reply_session(r, NULL);
+	return refuse(r, 401, "no session", "sign in first");
+}
+
+/* POST /api/session without a name: a session for the person the
+ * reverse proxy's header names, when it comes from an address <auth
+ * from> lists (from any other it is ignored, and logged). */
+static enum MHD_Result
+header_session(struct req *r)
 {
 	const struct web_conf *wc = &r->web->conf.web;
 	const char *name;
 	char addr[INET6_ADDRSTRLEN + 8], *safe;
 
-	if (have)
-		return reply_session(r, NULL);
-	if (wc->auth_header != NULL && (name = MHD_lookup_connection_value(
-	    r->conn, MHD_HEADER_KIND, wc->auth_header)) != NULL) {
-		client_addr(r, addr, sizeof(addr));
-		if (!signin_from(wc->auth_from, wc->nauth_from, addr))
-			log_warn("web: header %s from %s ignored: that address "
-			    "is not in <auth from>", wc->auth_header, addr);
-		else if (!pwfile_name_ok(name)) {
-			safe = safe_text(name);
-			log_warn("web: header %s names no valid person (\"%s\"): "
-			    "refused", wc->auth_header, safe);
-			free(safe);
-		} else
-			return open_session(r, name, "header");
+	if (wc->auth_header == NULL)
+		return reply_error(r, 400, "sign in with user and password");
+	if ((name = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    wc->auth_header)) == NULL)
+		return refuse(r, 401, "no header from the proxy",
+		    "sign in first");
+	client_addr(r, addr, sizeof(addr));
+	if (!signin_from(wc->auth_from, wc->nauth_from, addr)) {
+		log_warn("web: header %s from %s ignored: that address is not "
+		    "in <auth from>", wc->auth_header, addr);
+		return reply_error(r, 401, "sign in first");
 	}
-	return refuse(r, 401, "no session", "sign in first");
+	if (!pwfile_name_ok(name)) {
+		safe = safe_text(name);
+		log_warn("web: header %s names no valid person (\"%s\"): "
+		    "refused", wc->auth_header, safe);
+		free(safe);
+		return reply_error(r, 401, "sign in first");
+	}
+	return open_session(r, name, "header");
 }
 
-/* POST /api/session: signs in with user and password. */
+/* POST /api/session: signs in with user and password, or without them
+ * by the reverse proxy's header.  After failed sign-ins of the name or
+ * from the address, a growing wait (throttle.c), refused before the
+ * password is looked at. */
 static enum MHD_Result
 post_session(struct req *r)
 {
 	const char *name = form_get(&r->form, "user"), *why;
-	char *safe;
+	char addr[INET6_ADDRSTRLEN + 8], *safe;
+	int64_t left;
+	unsigned n;
 
+	if (name == NULL && form_get(&r->form, "password") == NULL)
+		return header_session(r);
+	client_addr(r, addr, sizeof(addr));
+	safe = safe_text(name ? name : "");
+	if ((left = throttle_check(&r->web->throttle, name ? name : "", addr,
+	    mono_ms())) > 0) {
+		snprintf(r->retry_after, sizeof(r->retry_after), "%lld",
+		    (long long)(left + 999) / 1000);
+		log_warn("web: sign-in of %s from %s refused: too many failed "
+		    "sign-ins, %s s to wait", safe, addr, r->retry_after);
+		free(safe);
+		return reply_error(r, 429, "too many failed sign-ins: wait "
+		    "and try again");
+	}
 	if (!signin_password(r->web->conf.web.passwords, name,
 	    form_get(&r->form, "password"), &why)) {
-		safe = safe_text(name);
-		log_warn("web: sign-in of %s refused: %s", safe, why);
+		n = throttle_fail(&r->web->throttle, name ? name : "", addr,
+		    mono_ms());
+		log_warn("web: sign-in of %s refused: %s (from %s, failure %u)",
+		    safe, why, addr, n);
 		free(safe);
 		return reply_error(r, 403, "wrong name or password");
 	}
+	free(safe);
+	throttle_ok(&r->web->throttle, name, addr);
 	return open_session(r, name, "password");
+}
+
+/* GET /api/i18n: the catalogue of the request's language, with or
+ * without a session. */
+static enum MHD_Result
+reply_i18n(struct req *r)
+{
+	const char *json = i18n_json(&r->web->i18n, req_lang(r));
+
+	return reply(r, 200, "application/json", json, strlen(json), NULL);
+}
+
+/* POST /api/session/lang: the session's language, lang=de|en. */
+static enum MHD_Result
+post_lang(struct req *r, const char *cookie)
+{
+	const char *lang = form_get(&r->form, "lang");
+
+	if (!i18n_known(lang))
+		return reply_error(r, 400, "say lang=de or lang=en");
+	(void)session_set_lang(&r->web->sessions, cookie, lang);
+	snprintf(r->lang, sizeof(r->lang), "%s", lang);
+	return reply_session(r, NULL);
 }
 
 /* The request's form: its body (POST) or query (GET). */
@@ -224,9 +313,11 @@ serve_api(struct req *r, bool post)
 		    query_arg, &r->form);
 	cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE);
 	have = session_get(&r->web->sessions, cookie, mono_ms(), r->user,
-	    r->csrf);
+	    r->csrf, r->lang);
 	if (strcmp(r->url, "/api/session") == 0)
 		return post ? post_session(r) : get_session(r, have);
+	if (!post && strcmp(r->url, "/api/i18n") == 0)
+		return reply_i18n(r);
 	if (!have)
 		return refuse(r, 401, cookie ? "no such session, or it ended" :
 		    "no session", "sign in first");
@@ -244,6 +335,8 @@ serve_api(struct req *r, bool post)
 		return reply(r, 200, "application/json", "{\"ok\":true}\n", 12,
 		    COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	}
+	if (post && strcmp(r->url, "/api/session/lang") == 0)
+		return post_lang(r, cookie);
 	if (api_serve(r, &ret))
 		return ret;
 	return reply_error(r, 404, "no such API: see intake-web(8)");
@@ -423,7 +516,9 @@ main(int argc, char *argv[])
 		w.origin = origin = xasprintf("http://%s", w.conf.web.listen);
 	w.secure = w.origin != NULL && strncmp(w.origin, "https://", 8) == 0;
 	w.www = path_join(where_data(), "web");
+	i18n_init(&w.i18n, where_locale());
 	sessions_init(&w.sessions, w.conf.web.idle_s);
+	throttle_init(&w.throttle);
 	if ((fd = listen_on(w.conf.web.listen)) == -1)
 		return 1;
 	/* The server's threads keep these blocked; the main thread waits
@@ -458,6 +553,7 @@ main(int argc, char *argv[])
 		(void)unlink(w.conf.web.listen);
 	free(origin);
 	free(w.www);
+	i18n_release(&w.i18n);
 	config_release(&w.conf);
 	return 0;
 }

@@ -35,6 +35,8 @@ reply(struct req *r, unsigned status, const char *type, const void *data,
 	    strncmp(r->url, "/api/", 5) == 0 ? "no-store" : "no-cache");
 	if (cookie != NULL)
 		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	if (r->retry_after[0] != '\0')
+		MHD_add_response_header(resp, "Retry-After", r->retry_after);
 	ret = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;

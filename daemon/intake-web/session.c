@@ -9,6 +9,7 @@
 #include "config.h"
 #endif
 
+#include <stdio.h>
 #include <string.h>
 
 #include "web.h"
@@ -91,7 +92,7 @@ session_new(struct sessions *t, const char *user, int64_t now,
 
 bool
 session_get(struct sessions *t, const char *cookie, int64_t now,
-    char user[PERSON_MAX], char csrf[SESSION_HEX])
+    char user[PERSON_MAX], char csrf[SESSION_HEX], char lang[LANG_MAX])
 {
 	unsigned char h[crypto_generichash_BYTES];
 	struct session *s;
@@ -107,6 +108,7 @@ session_get(struct sessions *t, const char *cookie, int64_t now,
 			s->last_ms = now;
 			memcpy(user, s->user, PERSON_MAX);
 			memcpy(csrf, s->csrf, SESSION_HEX);
+			memcpy(lang, s->lang, LANG_MAX);
 			ok = true;
 		}
 	}
@@ -114,8 +116,10 @@ session_get(struct sessions *t, const char *cookie, int64_t now,
 	return ok;
 }
 
-bool
-session_end(struct sessions *t, const char *cookie)
+/* Ends the session whose id cookie is (lang NULL), or sets its
+ * language; false when there is none. */
+static bool
+session_change(struct sessions *t, const char *cookie, const char *lang)
 {
 	unsigned char h[crypto_generichash_BYTES];
 	struct session *s;
@@ -123,10 +127,24 @@ session_end(struct sessions *t, const char *cookie)
 	if (!cookie_hash(cookie, h))
 		return false;
 	pthread_mutex_lock(&t->lock);
-	if ((s = find(t, h)) != NULL)
+	if ((s = find(t, h)) != NULL && lang == NULL)
 		memset(s, 0, sizeof(*s));
+	else if (s != NULL)
+		snprintf(s->lang, sizeof(s->lang), "%s", lang);
 	pthread_mutex_unlock(&t->lock);
 	return s != NULL;
+}
+
+bool
+session_end(struct sessions *t, const char *cookie)
+{
+	return session_change(t, cookie, NULL);
+}
+
+bool
+session_set_lang(struct sessions *t, const char *cookie, const char *lang)
+{
+	return session_change(t, cookie, lang);
 }
 
 bool

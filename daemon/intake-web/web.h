@@ -19,12 +19,14 @@
 #define SESSION_MAX	1024
 #define SESSION_HEX	(2 * 32 + 1)	/* an id or CSRF token in hex, NUL */
 #define PERSON_MAX	65		/* a person's name and its NUL */
+#define LANG_MAX	3		/* a language ("de") and its NUL */
 
 struct session {
 	unsigned char	 idhash[crypto_generichash_BYTES];
 	char		 user[PERSON_MAX];
 	char		 csrf[SESSION_HEX];	/* per session, for every
 						 * state-changing request */
+	char		 lang[LANG_MAX];	/* the language chosen, or "" */
 	int64_t		 last_ms;	/* last used (mono ms) */
 	bool		 used;
 };
@@ -42,15 +44,49 @@ void	sessions_init(struct sessions *, unsigned idle_s);
  * recently ends. */
 void	session_new(struct sessions *, const char *user, int64_t now,
 	    char cookie[SESSION_HEX], char csrf[SESSION_HEX]);
-/* The session whose id cookie is, used now: true with its person and
- * token copied out; false when there is none or it was idle too long
- * (then it ends). */
+/* The session whose id cookie is, used now: true with its person, token
+ * and language ("" when none was chosen) copied out; false when there is
+ * none or it was idle too long (then it ends). */
 bool	session_get(struct sessions *, const char *cookie, int64_t now,
-	    char user[PERSON_MAX], char csrf[SESSION_HEX]);
+	    char user[PERSON_MAX], char csrf[SESSION_HEX],
+	    char lang[LANG_MAX]);
+/* Sets the language of the session whose id cookie is; false when there
+ * is none. */
+bool	session_set_lang(struct sessions *, const char *cookie,
+	    const char *lang);
 /* Ends the session whose id cookie is; false when there is none. */
 bool	session_end(struct sessions *, const char *cookie);
 /* Whether given is the session's token, compared in constant time. */
 bool	csrf_ok(const char *expected, const char *given);
+
+/* throttle.c: a growing wait after failed sign-ins, per account and per
+ * address. */
+#define THROTTLE_MAX		4096	/* accounts and addresses kept */
+#define THROTTLE_KEY		16	/* bytes of their hash */
+#define THROTTLE_FREE_ACCOUNT	3	/* failures without a wait */
+#define THROTTLE_FREE_ADDRESS	20	/* (behind a proxy, everyone's) */
+struct throttle_entry {
+	unsigned char	 key[THROTTLE_KEY];
+	unsigned	 failures;	/* 0: a free slot */
+	int64_t		 last_ms;	/* the last failure (mono ms) */
+	int64_t		 until_ms;	/* no sign-in before */
+};
+struct throttle {
+	pthread_mutex_t	 lock;
+	struct throttle_entry e[THROTTLE_MAX];
+};
+void	throttle_init(struct throttle *);
+/* How long (ms) a sign-in as name from addr must still wait: 0, or the
+ * longer of the account's and the address's wait. */
+int64_t	throttle_check(struct throttle *, const char *name, const char *addr,
+	    int64_t now);
+/* Counts a failed sign-in as name from addr; each failure beyond the
+ * free ones doubles the wait (1 s, 2 s, ... up to 15 minutes).  The
+ * larger of the two counts of failures. */
+unsigned throttle_fail(struct throttle *, const char *name, const char *addr,
+	    int64_t now);
+/* Forgets the failures of name and of addr, after a sign-in. */
+void	throttle_ok(struct throttle *, const char *name, const char *addr);
 
 /* signin.c: how people sign in. */
 /* Whether password is name's in the password file path.  *why says
@@ -60,6 +96,34 @@ bool	signin_password(const char *path, const char *name,
 /* Whether addr (numeric, "unix" for a Unix socket's peer) is one of
  * the n addresses of <auth from>. */
 bool	signin_from(char *const *from, size_t n, const char *addr);
+
+/* i18n.c: the pages' languages: English (the msgids) and German (the
+ * catalogue msgfmt compiled from po/de.po). */
+#define I18N_LANGS	2
+extern const char *const i18n_langs[I18N_LANGS + 1];	/* "en" first */
+struct i18n {
+	char		*json[I18N_LANGS];	/* GET /api/i18n's answer,
+						 * one per language */
+};
+/* Reads the catalogues under localedir (LANG/LC_MESSAGES/intake-web.mo);
+ * one missing or malformed is logged and its language served with no
+ * messages, so its pages are in English. */
+void	i18n_init(struct i18n *, const char *localedir);
+void	i18n_release(struct i18n *);
+/* The answer for lang (one of i18n_langs; else English's), borrowed. */
+const char *i18n_json(const struct i18n *, const char *lang);
+/* Whether lang is one of i18n_langs. */
+bool	i18n_known(const char *lang);
+/* The language an Accept-Language header prefers among i18n_langs, by
+ * its q-values ("en" when it names none of them, or for NULL). */
+const char *i18n_accept(const char *header);
+/* Calls fn for each message of the gettext catalogue buf (len bytes),
+ * but for its header and the entries with a context or no translation;
+ * 0, or INTAKE_EINVAL when an offset or length lies outside buf, a
+ * string lacks its NUL, or buf is no catalogue. */
+int	mo_parse(const void *buf, size_t len,
+	    void (*fn)(void *, const char *msgid, const char *msgstr),
+	    void *arg);
 
 /* relay.c: an intakectl command through intaked's control socket, as a
  * signed-in person. */

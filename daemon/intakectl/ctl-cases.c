@@ -43,6 +43,16 @@ json_time(bool *first, const char *key, int64_t ms)
 		json_key_str(stdout, first, key, fmt_time(ms, buf, sizeof(buf)));
 }
 
+void
+ctl_case_head(const struct case_row *k)
+{
+	printf("%-6lld ", (long long)k->id);
+	safe_put(stdout, k->form ? k->form : "-", 7);
+	putchar(' ');
+	safe_put(stdout, k->state, 16);
+	putchar(' ');
+}
+
 static int
 print_case(const struct case_row *k, void *arg)
 {
@@ -88,11 +98,7 @@ print_case(const struct case_row *k, void *arg)
 		puts("]}");
 		return 0;
 	}
-	printf("%-6lld ", (long long)k->id);
-	safe_put(stdout, k->form ? k->form : "-", 7);
-	putchar(' ');
-	safe_put(stdout, k->state, 16);
-	putchar(' ');
+	ctl_case_head(k);
 	safe_put(stdout, k->queue ? k->queue : "-", 14);
 	putchar(' ');
 	safe_put(stdout, k->assignee ? k->assignee : "-", 10);
@@ -118,6 +124,8 @@ cases_filter(const struct ctl *c, const struct ctl_args *a,
 	f->state = ctl_opt(a, "state");
 	f->queue = ctl_opt(a, "queue");
 	f->form = ctl_opt(a, "form");
+	f->reference = ctl_opt(a, "reference");
+	f->name = ctl_opt(a, "name");
 	f->assignee = ctl_opt(a, "mine") != NULL ? c->user :
 	    ctl_opt(a, "assignee");
 	f->open = ctl_opt(a, "open") != NULL;

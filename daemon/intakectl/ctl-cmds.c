@@ -51,7 +51,7 @@ const struct ctl_cmd ctl_cmds[] = {
 		.name = "cases",
 		.usage = "[--json] [--state S] [--queue Q] [--form F] "
 		    "[--assignee USER | --mine] [--open] [--stuck] [--overdue] "
-		    "[--since T] [--limit N]",
+		    "[--reference R] [--name TEXT] [--since T] [--limit N]",
 		.what = "work lists: a team's queue, stuck and overdue cases, "
 		    "...",
 		.help = "Lists cases, most urgent first in work lists: case, "
@@ -75,6 +75,10 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "               that loop\n"
 		    "  --overdue    open cases past their deadline or "
 		    "statutory clock\n"
+		    "  --reference R\n"
+		    "               cases whose reference holds R\n"
+		    "  --name TEXT  cases with a field value that holds TEXT "
+		    "(a name, ...)\n"
 		    "  --since T    opened since T: 2026-11-01, "
 		    "2026-11-01T08:00, 7d, 12h\n"
 		    "  --limit N    at most N cases\n"
@@ -82,7 +86,7 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "to check, files\n"
 		    "               and where each page came from\n",
 		.opts = "json state= queue= form= assignee= mine open stuck "
-		    "overdue since= limit=",
+		    "overdue since= limit= reference= name=",
 		.minargs = 0, .maxargs = 0,
 		.perm = CTL_READER, .served = true,
 		.check = cmd_cases_check, .fn = cmd_cases,
@@ -324,6 +328,26 @@ const struct ctl_cmd ctl_cmds[] = {
 		.minargs = 1, .maxargs = 1, .case_arg = true,
 		.perm = CTL_CASE, .served = true,
 		.fn = cmd_retry,
+	},
+	{
+		.name = "search",
+		.usage = "[--json] [--limit N] WORDS...",
+		.what = "find cases by words on their scanned pages",
+		.help = "Lists the cases one of whose pages has every word "
+		    "(OCR's text; case and\ndiacritics do not count: "
+		    "\"muller\" finds \"Müller\"; \"Linden*\" finds the "
+		    "words\nit begins), of those you see: case, form, state, "
+		    "reference and the pages\nthat have them.\n\n"
+		    "  --limit N    at most N cases (default 100)\n"
+		    "  --json       one object per case, with each page's "
+		    "hits: the words that\n"
+		    "               match and their boxes (x, y, w, h) in "
+		    "pixels of the page\n"
+		    "               image (intakectl page)\n",
+		.opts = "json limit=",
+		.minargs = 1, .maxargs = -1,
+		.perm = CTL_READER, .served = true,
+		.check = cmd_search_check, .fn = cmd_search,
 	},
 	{
 		.name = "set",

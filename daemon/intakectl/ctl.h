@@ -69,7 +69,7 @@ struct ctl_cmd {
 	int		(*fn)(struct ctl *, const struct ctl_args *);
 };
 
-#define CTL_MAX_OPTS	12
+#define CTL_MAX_OPTS	16
 
 /* intakectl deliveries shows the newest this many unless told. */
 #define DELIVERIES_LIMIT	50
@@ -144,6 +144,9 @@ char	*ctl_queues(struct ctl *, const char *only, char *const *roles,
 /* May the caller read case id (the database open)?  0, or 1 after saying
  * why not and which role would be needed. */
 int	ctl_may_read(struct ctl *, int64_t id);
+/* ctl-cases.c: a listing's first columns of a case (number, form,
+ * state), for a table on stdout. */
+void	ctl_case_head(const struct case_row *);
 /* A time for people: "2026-12-01 00:00" in local time, "-" for 0. */
 const char *ctl_time(int64_t ms, char *buf, size_t len);
 /* A listing's --since: "2026-11-01", "2026-11-01T08:00" (local time),
@@ -182,6 +185,8 @@ int	cmd_plugins(struct ctl *, const struct ctl_args *);
 int	cmd_reprocess(struct ctl *, const struct ctl_args *);
 int	cmd_confirm(struct ctl *, const struct ctl_args *);
 int	cmd_retry(struct ctl *, const struct ctl_args *);
+int	cmd_search(struct ctl *, const struct ctl_args *);
+int	cmd_search_check(struct ctl *, const struct ctl_args *);
 int	cmd_set(struct ctl *, const struct ctl_args *);
 int	cmd_show(struct ctl *, const struct ctl_args *);
 int	cmd_stats(struct ctl *, const struct ctl_args *);

@@ -36,6 +36,7 @@ static struct {
 	char	*exe_dir;	/* this program's folder in the build tree,
 				   or NULL: installed */
 	char	*data;		/* the source tree's workflows/ */
+	char	*locale;	/* the build tree's locale/ */
 	char	*paths[sizeof(companions) / sizeof(companions[0])];
 } here;
 
@@ -94,6 +95,7 @@ look(void)
 	}
 	here.exe_dir = dir;
 	here.data = path_join(src, "workflows");
+	here.locale = path_join(dir, "locale");
 	free(src);
 }
 
@@ -135,4 +137,15 @@ where_data(void)
 		return d;
 	look();
 	return here.data != NULL ? here.data : PKGDATADIR;
+}
+
+const char *
+where_locale(void)
+{
+	const char *d = getenv("INTAKE_LOCALEDIR");
+
+	if (d != NULL && *d != '\0')
+		return d;
+	look();
+	return here.locale != NULL ? here.locale : LOCALEDIR;
 }

@@ -8,7 +8,8 @@
  * in the source tree's workflows/ folder, so that every command works
  * from _build/ with no environment variable.  An installed one uses the
  * configured prefix.  The environment variables INTAKE_WORKER, INTAKE_WEB,
- * INTAKE_ACTION, INTAKECTL and INTAKE_DATADIR override either.
+ * INTAKE_ACTION, INTAKECTL, INTAKE_DATADIR and INTAKE_LOCALEDIR override
+ * either.
  *
  * Ownership: the strings returned are the module's, valid for the
  * process's life.
@@ -24,6 +25,9 @@
 const char *where_program(const char *name);
 /* The folder of schemas, shipped templates and workflows. */
 const char *where_data(void);
+/* The folder of the compiled message catalogues (LANG/LC_MESSAGES/):
+ * the build tree's locale/, else the installation's. */
+const char *where_locale(void);
 /* Whether this program runs from the build tree. */
 bool	where_built(void);
 

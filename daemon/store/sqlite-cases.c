@@ -110,7 +110,8 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 
 /* The listing: fixed text chosen by which filters are set, every value
  * bound (?1 state, ?2 queue, ?3 form, ?4 since, ?5 now, ?6 id, ?7
- * assignee, ?8 limit, ?9 queues, ?10 person). */
+ * assignee, ?8 limit, ?9 queues, ?10 person, ?11 reference, ?12 a field
+ * value, ?13 the FTS5 query of text). */
 static char *
 cases_sql(const struct case_filter *f)
 {
@@ -124,7 +125,7 @@ cases_sql(const struct case_filter *f)
 	    "c.workflow || char(31) || c.state || char(10)) > 0 OR "
 	    "c.assignee = ?10 OR c.id IN "
 	    "(SELECT case_id FROM case_history WHERE actor = ?10)) "
-	    "%s%s%s%s%s%s%s%s%s%s "
+	    "%s%s%s%s%s%s%s%s%s%s%s%s%s "
 	    "ORDER BY %s LIMIT ?8",
 	    f->stuck ? "s.reasons" : "NULL",
 	    f->stuck ? "(SELECT r.case_id, group_concat(r.reason, '; ') AS "
@@ -144,6 +145,13 @@ cases_sql(const struct case_filter *f)
 	    f->assignee ? "AND c.assignee = ?7 " : "",
 	    f->no_workflow ? "AND c.workflow IS NULL AND c.closed_ms IS NULL " :
 	    "",
+	    /* a search not asked for is bound NULL, which says so */
+	    f->reference ? "AND instr(lower(c.reference), lower(?11)) > 0 " :
+	    "AND ?11 IS NULL ",
+	    f->name ? "AND c.id IN (SELECT case_id FROM case_fields WHERE "
+	    "instr(lower(value), lower(?12)) > 0) " : "AND ?12 IS NULL ",
+	    f->text ? "AND c.id IN (SELECT rowid >> 20 FROM page_fts WHERE "
+	    "page_fts MATCH ?13) " : "AND ?13 IS NULL ",
 	    f->queue || f->stuck || f->overdue ?
 	    "c.priority DESC, coalesce(c.deadline_ms, 9e18), c.id" : "c.id");
 	return sql;
@@ -179,7 +187,7 @@ store_cases(struct store *st, const struct case_filter *f,
 	struct case_filter all;
 	struct case_row c;
 	sqlite3_stmt *s;
-	char *sql;
+	char *sql, *fts;
 	int rc = 0;
 
 	if (f == NULL) {
@@ -189,9 +197,12 @@ store_cases(struct store *st, const struct case_filter *f,
 	sql = cases_sql(f);
 	s = sqlite_prepare(st, sql);
 	free(sql);
-	sqlite_bind(s, "tttIIItItt", f->state, f->queue, f->form, f->since_ms,
-	    f->now_ms, f->id, f->assignee, f->limit ? (int64_t)f->limit :
-	    (int64_t)-1, f->queues, f->person);
+	fts = f->text ? sqlite_fts_query(f->text) : NULL;
+	sqlite_bind(s, "tttIIItIttttt", f->state, f->queue, f->form,
+	    f->since_ms, f->now_ms, f->id, f->assignee, f->limit ?
+	    (int64_t)f->limit : (int64_t)-1, f->queues, f->person,
+	    f->reference, f->name, fts);
+	free(fts);
 	memset(&c, 0, sizeof(c));
 	while (sqlite_next(st, s, "listing cases", &rc,
 	    "IISSSIISSSISiSiSSIIIIS", &c.id, &c.delivery_id, &c.form, &c.state,

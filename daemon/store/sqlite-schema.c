@@ -259,6 +259,24 @@ static const char *const migrations[] = {
 	"  ok INTEGER,"
 	"  outcome TEXT);"
 	"CREATE INDEX rereads_waiting ON rereads(id) WHERE done_ms IS NULL;",
+	/* 9: full text over the OCR'd pages (sqlite-search.c): an index of
+	 * each page's text only, kept by page_text's triggers, its rowid the
+	 * page's; the text read before is indexed now */
+	"CREATE VIRTUAL TABLE page_fts USING fts5(text, content='', "
+	"  tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER page_text_fts_add AFTER INSERT ON page_text BEGIN "
+	"  INSERT INTO page_fts (rowid, text) VALUES "
+	"  (NEW.case_id * 1048576 + NEW.seq, NEW.text); END;"
+	"CREATE TRIGGER page_text_fts_drop AFTER DELETE ON page_text BEGIN "
+	"  INSERT INTO page_fts (page_fts, rowid, text) VALUES "
+	"  ('delete', OLD.case_id * 1048576 + OLD.seq, OLD.text); END;"
+	"CREATE TRIGGER page_text_fts_change AFTER UPDATE OF text ON page_text "
+	"  BEGIN INSERT INTO page_fts (page_fts, rowid, text) VALUES "
+	"  ('delete', OLD.case_id * 1048576 + OLD.seq, OLD.text); "
+	"  INSERT INTO page_fts (rowid, text) VALUES "
+	"  (NEW.case_id * 1048576 + NEW.seq, NEW.text); END;"
+	"INSERT INTO page_fts (rowid, text) "
+	"  SELECT case_id * 1048576 + seq, text FROM page_text;",
 };
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 

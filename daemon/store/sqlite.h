@@ -51,6 +51,9 @@ int	sqlite_fail(struct store *, const char *what);
 /* Runs SQL text without parameters (pragmas, transactions, migrations);
  * 0 or an error as sqlite_fail's. */
 int	sqlite_script(struct store *, const char *sql);
+/* sqlite-search.c: the words of a search as an FTS5 query of quoted
+ * tokens (the caller frees it), or NULL when it has none. */
+char	*sqlite_fts_query(const char *text);
 /* sqlite-schema.c: brings the schema up to this program's version. */
 int	sqlite_migrate(struct store *);
 

@@ -94,6 +94,10 @@ struct case_filter {
 				 * person's desk or that person acted on;
 				 * NULL: any (who sees which: intakectl) */
 	const char	*person;
+	/* Search (NULL: any): whose reference, or one of whose field values,
+	 * holds this text (letters A to Z in either case); whose OCR'd text
+	 * has every word of text on one page (store_case_text_hits). */
+	const char	*reference, *name, *text;
 	int64_t		 now_ms;
 	unsigned	 limit;
 };
@@ -187,6 +191,26 @@ int	store_page_words(struct store *, int64_t case_id, uint32_t seq,
  * page_no), quickly; fn must not use the store. */
 int	store_case_page_sources(struct store *, int64_t case_id,
 	    int (*fn)(const struct page_row *, void *), void *arg);
+/* Full text over the OCR'd pages.  A search's words are letters and
+ * digits, folded to lower case and without diacritics; a page has them
+ * when it has every one, a word ending in "*" as the beginning of one.
+ * Whether text has a word to search for. */
+bool	store_text_words(const char *text);
+/* A page that has them: its seq, and the words read on it that are one
+ * of them, with their boxes in the page image's pixels (borrowed for the
+ * call). */
+struct text_hit {
+	uint32_t	 seq;
+	const struct word_row *words;
+	size_t		 nwords;
+};
+/* Calls fn for each page of case_id that has the words of text, in
+ * order; fn may use the store. */
+int	store_case_text_hits(struct store *, int64_t case_id, const char *text,
+	    int (*fn)(const struct text_hit *, void *), void *arg);
+/* How many cases with pages have no text to search (read without OCR, or
+ * taken before intake kept it): into *n. */
+int	store_cases_without_text(struct store *, int64_t *n);
 /* Calls fn for each page of a case in order (rows borrowed for the call). */
 int	store_case_pages(struct store *, int64_t case_id,
 	    int (*fn)(const struct page_row *, void *), void *arg);

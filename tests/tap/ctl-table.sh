@@ -6,8 +6,8 @@
 # intakectl runs for a user of the control socket.
 . "${top_srcdir}/tests/tap/lib.sh"
 cmds="assign backup cases classify confirm deliveries extract fire graph lint migrate
-ocr page passwd plugins reprocess retry set show stats status template why"
-plan 159
+ocr page passwd plugins reprocess retry search set show stats status template why"
+plan 164
 me=$(id -un)
 
 # The usage lines of intakectl --help, one line a command (continuation

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 70
+plan 109
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -177,14 +177,101 @@ INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=alice C show 3 >/dev/null 2>"$T/err"
 is $? 1 "intakectl obeys the same rule"
 is "$(code "$base/api/cases/1/confirm" -X POST)" 403 "confirm without the token: 403"
 
-# The reverse proxy's header
-curl -s -o /dev/null -c "$T/sue" -H 'X-Remote-User: sue' "$base/api/session"
+# Search: full text over the pages, by reference; the searchable PDF
+sql "$T/data" "INSERT INTO page_text (case_id, seq, rotation, skew, confidence, text)
+    VALUES (1, 1, 0, 0, 90, 'Antrag von Jürgen Weiß'), (3, 1, 0, 0, 90, 'Jürgen');
+    INSERT INTO words (case_id, seq, n, block, line, text, x, y, w, h, conf) VALUES
+    (1, 1, 1, 1, 1, 'Antrag', 1, 20, 8, 8, 90), (1, 1, 2, 1, 1, 'Jürgen,', 10, 20, 30, 8, 90),
+    (3, 1, 1, 1, 1, 'Jürgen', 10, 20, 30, 8, 90);
+    UPDATE cases SET reference = 'AZ-7/2026' WHERE id = 1;"
+is "$(code "$base/api/search?q=jurgen")" 200 "GET /api/search?q=jurgen"
+is "$(cat "$T/body")" '[{"id":1,"form":null,"state":"classify","queue":"poststelle","assignee":"alice","reference":"AZ-7/2026","npages":1,"pages":[{"page":1,"hits":[{"text":"Jürgen,","x":10,"y":20,"w":30,"h":8}]}]}]' \
+    "... her case, its page and the box of the word, not the other team's case"
+is "$(code "$base/api/search?q=Weiss")$(cat "$T/body")" "200[]" "... a word on no page: none"
+is "$(code "$base/api/search")" 400 "... without q: 400"
+is "$(code "$base/api/search?q=%2A%2A")" 400 "... without a word in it: 400"
+is "$(code "$base/api/cases?reference=az-7")$(grep -o '"id":[0-9]*' "$T/body")" '200"id":1' \
+    "GET /api/cases?reference=: a part of the reference"
+code "$base/api/cases?name=nobody-has-this" >/dev/null
+is "$(cat "$T/body")" "[]" "GET /api/cases?name=: field values"
+printf '%%PDF-1.4\n%%%%EOF\n' > "$T/pub/c1.pdf"
+sql "$T/data" "UPDATE cases SET pdf = '$T/pub/c1.pdf' WHERE id IN (1, 3)"
+curl -s -D "$T/h" -o "$T/body" -b "$cj" "$base/api/cases/1/pdf"
+cmp -s "$T/body" "$T/pub/c1.pdf"
+ok $? "GET /api/cases/1/pdf: the searchable PDF"
+like "$(grep -i '^Content-Type:' "$T/h")" "application/pdf" "... as application/pdf"
+is "$(code "$base/api/cases/2/pdf")" 404 "a case without a PDF: 404"
+is "$(code "$base/api/cases/3/pdf")" 403 "another team's case's PDF: 403"
+
+# The reverse proxy's header: signing in is a POST, GET /api/session
+# changes nothing
+is "$(curl -s -o "$T/body" -w '%{http_code}' --interface 127.0.0.2 -c "$T/sue" \
+    -H 'X-Remote-User: sue' "$base/api/session")" 401 \
+    "GET /api/session opens no session, even with the proxy's header"
+grep -q intake_session "$T/sue"
+is $? 1 "... and sets no cookie"
+curl -s -o /dev/null -c "$T/sue" -H "Origin: $base" -X POST -H 'X-Remote-User: sue' \
+    "$base/api/session"
 like "$(tail -3 "$T/log")" "header X-Remote-User from 127.0.0.1 ignored" \
     "the header from a non-listed address is ignored and logged"
 is "$(curl -s -o "$T/body" -w '%{http_code}' --interface 127.0.0.2 -c "$T/sue" \
-    -H 'X-Remote-User: sue' "$base/api/session")" 200 "... and believed from a listed one"
+    -H "Origin: $base" -X POST -H 'X-Remote-User: sue' "$base/api/session")" 200 \
+    "... and believed from a listed one"
+like "$(cat "$T/body")" '"user":"sue","csrf":"[0-9a-f]{64}","roles":\["supervisor"\]' \
+    "... the session names her roles"
 is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sue" "$base/api/cases/3")" 200 \
     "a supervisor sees every queue"
+
+# Languages: the session's choice, else Accept-Language, else English
+i18n() { curl -s -b "$cj" "$@" "$base/api/i18n"; }
+like "$(curl -s -H 'Accept-Language: de-DE,de;q=0.9,en;q=0.8' "$base/api/i18n")" \
+    '^\{"lang":"de","messages":\{.*"Sign in":"Anmelden"' \
+    "GET /api/i18n without a session: German for a German browser"
+like "$(i18n -H 'Accept-Language: fr, en;q=0.5, de;q=0.7')" '^\{"lang":"de",' \
+    "... the language of the highest q-value"
+is "$(i18n -H 'Accept-Language: en-US,en;q=0.9,de;q=0.8')" '{"lang":"en","messages":{}}' \
+    "... English: the msgids themselves"
+is "$(i18n)" '{"lang":"en","messages":{}}' "... and English without Accept-Language"
+is "$(P -d lang=fr "$base/api/session/lang")" 400 "POST /api/session/lang: fr is refused"
+is "$(code -H "Origin: $base" -d lang=de "$base/api/session/lang")" 403 "... and needs the CSRF token"
+is "$(P -d lang=de "$base/api/session/lang")" 200 "POST /api/session/lang lang=de"
+like "$(cat "$T/body")" '"lang":"de"' "... answers the session with it"
+like "$(i18n -H 'Accept-Language: en')" '^\{"lang":"de",.*"Work list":"Arbeitsliste"' \
+    "... the session's choice comes before Accept-Language"
+like "$(curl -s -b "$cj" "$base/api/session")" '"lang":"de"' "... GET /api/session says it"
+msgfmt -o - "$top_srcdir/po/de.po" | cmp -s - "$top_builddir/locale/de/LC_MESSAGES/intake-web.mo"
+ok $? "the build compiles po/de.po where intake-web finds it"
+n_po=$(grep -c '^msgid "..*"' "$top_srcdir/po/de.po")
+is "$(i18n | grep -o '":"' | wc -l)" "$((n_po + 1))" "... every message of po/de.po reaches the pages"
+P -d lang=en "$base/api/session/lang" >/dev/null
+
+# Failed sign-ins: a growing wait per account and per address
+echo 'staple horse' | C passwd sue
+signin() { # signin NAME PASSWORD [CURL-ARGS]: the status
+	curl -s -D "$T/h" -o "$T/body" -w '%{http_code}' -H "Origin: $base" \
+	    --data-urlencode "user=$1" --data-urlencode "password=$2" "${@:3}" \
+	    "$base/api/session"
+}
+for i in 1 2 3 4; do st=$st$(signin sue "guess number $i"); done
+is "$st" 403403403403 "four wrong passwords of one account: refused"
+is "$(signin sue 'staple horse')" 429 "... then even the right one waits: 429"
+like "$(grep -i '^Retry-After:' "$T/h")" '^Retry-After: 1' "... Retry-After says how long"
+like "$(tail -3 "$T/log")" 'sign-in of sue from 127.0.0.1 refused: too many failed sign-ins, 1 s to wait' \
+    "... logged with the account and address"
+grep -Eq 'guess number|staple horse' "$T/log"
+is $? 1 "... and never a password"
+is "$(signin sue 'staple horse' --interface 127.0.0.2)" 429 "... from another address too: the account waits"
+sleep 1.2
+is "$(signin sue 'wrong again')" 403 "after the wait, a try again"
+is "$(signin sue 'staple horse')" 429 "... whose failure doubles the wait"
+sleep 2.2
+is "$(signin sue 'staple horse')" 200 "after it, the right password signs in"
+is "$(signin sue 'wrong')$(signin sue 'staple horse')" 403200 "... and the account's failures are forgotten"
+st=
+for i in $(seq 1 21); do st=$st$(signin "nobody$i" x --interface 127.0.0.2); done
+is "$st" "$(printf '403%.0s' $(seq 1 21))" "21 names tried from one address"
+is "$(signin nobody-else x --interface 127.0.0.2)" 429 "... then that address waits, for any name"
+is "$(signin nobody-else x)" 403 "... and others do not"
 
 # Signing out
 is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"
@@ -196,7 +283,7 @@ setpriv --reuid=daemon --regid=daemon --clear-groups "$WEB" -f -c "$T/pub/other.
 other=$!
 wait_for 10 curl -sf "http://127.0.0.1:$((port + 1))/"
 curl -s -o /dev/null -c "$T/o" --interface 127.0.0.2 -H 'X-Remote-User: sue' \
-    "http://127.0.0.1:$((port + 1))/api/session"
+    -H "Origin: http://127.0.0.1:$((port + 1))" -X POST "http://127.0.0.1:$((port + 1))/api/session"
 is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/o" "http://127.0.0.1:$((port + 1))/api/cases")" 400 \
     "an intake-web run by another user (with a role of its own) gets no case"
 wait_for 5 grep -q "daemon (uid 1) is not the web user and may not act for a person: refused" "$T/log"

@@ -1064,6 +1064,128 @@ START_TEST(test_concurrent_begin)
 }
 END_TEST
 
+/* ---- full text ----------------------------------------------------------- */
+
+/* The pages that have the words, "seq:word,word;" each. */
+static int
+hits_fn(const struct text_hit *h, void *arg)
+{
+	char *out = arg;
+	size_t i, at = strlen(out);
+
+	at += (size_t)snprintf(out + at, 256 - at, "%u:", h->seq);
+	for (i = 0; i < h->nwords; i++)
+		at += (size_t)snprintf(out + at, 256 - at, "%s%s@%d",
+		    i ? "," : "", h->words[i].text, h->words[i].x);
+	snprintf(out + at, 256 - at, ";");
+	return 0;
+}
+
+/* The cases whose pages have text, as "id id ". */
+static char *
+found(struct store *st, const char *text)
+{
+	static char out[256];
+	struct case_filter f;
+	struct collect c;
+	size_t i;
+
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	f.text = text;
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	out[0] = '\0';
+	for (i = 0; i < c.n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%lld ",
+		    (long long)c.ids[i]);
+	return out;
+}
+
+START_TEST(test_text_search)
+{
+	struct store *st = open_new();
+	struct word_row w1[] = {
+		{ (char *)"Herrn", 10, 5, 40, 9, 90, 1, 1 },
+		{ (char *)"Jürgen", 60, 5, 50, 9, 90, 1, 1 },
+		{ (char *)"MÜLLER,", 120, 5, 70, 9, 90, 1, 1 },
+		{ (char *)"Łódź", 200, 5, 40, 9, 90, 1, 1 },
+	};
+	struct word_row w2[] = {
+		{ (char *)"Lindenstraße", 10, 50, 90, 9, 90, 1, 1 },
+		{ (char *)"12", 110, 50, 20, 9, 90, 1, 1 },
+	};
+	struct page_row p[2];
+	char hits[256];
+	int64_t id[5], k[2], n;
+
+	insert_five(st, id);
+	ck_assert_int_eq(store_case_create(st, id[0], "new", &k[0]), 0);
+	ck_assert_int_eq(store_case_create(st, id[1], "new", &k[1]), 0);
+	memset(p, 0, sizeof(p));
+	for (int i = 0; i < 2; i++) {
+		p[i].seq = (uint32_t)i + 1;
+		p[i].source = (char *)"scan.pdf";
+		p[i].page_no = (uint32_t)i + 1;
+		p[i].sha256 = (char *)"00";
+		p[i].path = (char *)"/nowhere";
+		p[i].read = true;
+	}
+	p[0].text = (char *)"Herrn Jürgen MÜLLER, Łódź";
+	p[0].words = w1;
+	p[0].nwords = 4;
+	p[1].text = (char *)"Lindenstraße 12";
+	p[1].words = w2;
+	p[1].nwords = 2;
+	ck_assert_int_eq(store_case_add_page(st, k[0], &p[0]), 0);
+	ck_assert_int_eq(store_case_add_page(st, k[0], &p[1]), 0);
+	p[1].read = false;	/* a page without OCR has no text */
+	ck_assert_int_eq(store_case_add_page(st, k[1], &p[1]), 0);
+
+	/* case and diacritics aside; a word's beginning with "*" */
+	char want[32];
+	snprintf(want, sizeof(want), "%lld ", (long long)k[0]);
+	ck_assert_str_eq(found(st, "muller"), want);
+	ck_assert_str_eq(found(st, "JURGEN müller"), want);
+	ck_assert_str_eq(found(st, "linden*"), want);
+	ck_assert_str_eq(found(st, "linden"), "");
+	ck_assert_str_eq(found(st, "Łódź"), want);
+	/* every word on one page: these are on two */
+	ck_assert_str_eq(found(st, "muller linden*"), "");
+	/* FTS5's syntax is text like any other, never an operator */
+	ck_assert_str_eq(found(st, "\"muller"), want);
+	ck_assert_str_eq(found(st, "muller OR nobody"), "");
+	ck_assert_str_eq(found(st, "NEAR(muller jurgen)"), "");
+	ck_assert_str_eq(found(st, "muller) AND (jurgen"), "");
+	ck_assert_str_eq(found(st, "jurgen^ -muller: {herrn}"), want);
+	ck_assert(!store_text_words("* - () \" :"));
+	ck_assert(store_text_words("x"));
+
+	/* the words that match, with their boxes, page by page */
+	hits[0] = '\0';
+	ck_assert_int_eq(store_case_text_hits(st, k[0], "muller herr* 12",
+	    hits_fn, hits), 0);
+	ck_assert_str_eq(hits, "");
+	ck_assert_int_eq(store_case_text_hits(st, k[0], "muller herr*",
+	    hits_fn, hits), 0);
+	ck_assert_str_eq(hits, "1:Herrn@10,MÜLLER,@120;");
+	hits[0] = '\0';
+	ck_assert_int_eq(store_case_text_hits(st, k[0], "12", hits_fn, hits),
+	    0);
+	ck_assert_str_eq(hits, "2:12@110;");
+
+	/* a case with pages and no text; then read again, without text */
+	ck_assert_int_eq(store_cases_without_text(st, &n), 0);
+	ck_assert_int_eq(n, 1);
+	p[0].read = false;
+	p[1].read = true;
+	ck_assert_int_eq(store_case_reread(st, k[0], p, 2), 0);
+	ck_assert_str_eq(found(st, "muller"), "");
+	ck_assert_str_eq(found(st, "lindenstrasse lindenstraße"), "");
+	ck_assert_str_eq(found(st, "lindenstraße"), want);
+	store_close(st);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *
@@ -1095,6 +1217,7 @@ store_suite(void)
 	tcase_add_test(tc, test_count_pending_empty);
 	tcase_add_test(tc, test_deliveries_filter);
 	tcase_add_test(tc, test_cases_assignee);
+	tcase_add_test(tc, test_text_search);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cases");

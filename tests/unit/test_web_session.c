@@ -14,6 +14,7 @@
 #include "web.h"
 
 static struct sessions tab;
+static char lang[LANG_MAX];
 
 static void
 setup(void)
@@ -33,9 +34,14 @@ START_TEST(test_session_roundtrip)
 	ck_assert_uint_eq(strlen(cookie), 64);
 	ck_assert_uint_eq(strlen(csrf), 64);
 	ck_assert_str_ne(cookie, csrf);
-	ck_assert(session_get(&tab, cookie, 2000, user, tok));
+	ck_assert(session_get(&tab, cookie, 2000, user, tok, lang));
 	ck_assert_str_eq(user, "alice");
 	ck_assert_str_eq(tok, csrf);
+	ck_assert_str_eq(lang, "");
+	ck_assert(session_set_lang(&tab, cookie, "de"));
+	ck_assert(session_get(&tab, cookie, 2000, user, tok, lang));
+	ck_assert_str_eq(lang, "de");
+	ck_assert(!session_set_lang(&tab, "zz", "de"));
 }
 END_TEST
 
@@ -74,16 +80,16 @@ START_TEST(test_session_unknown)
 	    tok[SESSION_HEX];
 
 	session_new(&tab, "alice", 1000, cookie, csrf);
-	ck_assert(!session_get(&tab, NULL, 1000, user, tok));
-	ck_assert(!session_get(&tab, "", 1000, user, tok));
-	ck_assert(!session_get(&tab, "zz", 1000, user, tok));
+	ck_assert(!session_get(&tab, NULL, 1000, user, tok, lang));
+	ck_assert(!session_get(&tab, "", 1000, user, tok, lang));
+	ck_assert(!session_get(&tab, "zz", 1000, user, tok, lang));
 	cookie[0] = cookie[0] == 'a' ? 'b' : 'a';
-	ck_assert(!session_get(&tab, cookie, 1000, user, tok));
+	ck_assert(!session_get(&tab, cookie, 1000, user, tok, lang));
 	/* hex of the wrong length, or not hex */
 	cookie[63] = '\0';
-	ck_assert(!session_get(&tab, cookie, 1000, user, tok));
+	ck_assert(!session_get(&tab, cookie, 1000, user, tok, lang));
 	ck_assert(!session_get(&tab, "g000000000000000000000000000000000000000"
-	    "000000000000000000000000", 1000, user, tok));
+	    "000000000000000000000000", 1000, user, tok, lang));
 }
 END_TEST
 
@@ -94,13 +100,14 @@ START_TEST(test_session_idle)
 
 	session_new(&tab, "alice", 1000, cookie, csrf);
 	/* used within the idle time: it lives on from then */
-	ck_assert(session_get(&tab, cookie, 1000 + 59000, user, tok));
-	ck_assert(session_get(&tab, cookie, 1000 + 59000 + 59000, user, tok));
+	ck_assert(session_get(&tab, cookie, 1000 + 59000, user, tok, lang));
+	ck_assert(session_get(&tab, cookie, 1000 + 59000 + 59000, user, tok,
+	    lang));
 	/* unused for longer: it ends, and stays ended */
 	ck_assert(!session_get(&tab, cookie, 1000 + 59000 + 59000 + 60001,
-	    user, tok));
+	    user, tok, lang));
 	ck_assert(!session_get(&tab, cookie, 1000 + 59000 + 59000 + 60002,
-	    user, tok));
+	    user, tok, lang));
 }
 END_TEST
 
@@ -112,9 +119,9 @@ START_TEST(test_session_end)
 	session_new(&tab, "alice", 1000, cookie, csrf);
 	session_new(&tab, "bob", 1000, other, csrf);
 	ck_assert(session_end(&tab, cookie));
-	ck_assert(!session_get(&tab, cookie, 1000, user, tok));
+	ck_assert(!session_get(&tab, cookie, 1000, user, tok, lang));
 	ck_assert(!session_end(&tab, cookie));
-	ck_assert(session_get(&tab, other, 1000, user, tok));
+	ck_assert(session_get(&tab, other, 1000, user, tok, lang));
 	ck_assert_str_eq(user, "bob");
 }
 END_TEST
@@ -129,8 +136,8 @@ START_TEST(test_session_full)
 	session_new(&tab, "first", 1, first, csrf);
 	for (i = 0; i < SESSION_MAX; i++)
 		session_new(&tab, "many", 100 + i, cookie, csrf);
-	ck_assert(!session_get(&tab, first, 100 + SESSION_MAX, user, tok));
-	ck_assert(session_get(&tab, cookie, 100 + SESSION_MAX, user, tok));
+	ck_assert(!session_get(&tab, first, 100 + SESSION_MAX, user, tok, lang));
+	ck_assert(session_get(&tab, cookie, 100 + SESSION_MAX, user, tok, lang));
 }
 END_TEST
 
@@ -250,6 +257,94 @@ START_TEST(test_signin_from)
 }
 END_TEST
 
+/* ---- throttling failed sign-ins ------------------------------------------ */
+
+static struct throttle thr;
+
+START_TEST(test_throttle_account)
+{
+	int64_t t = 1000000;
+	int i;
+
+	throttle_init(&thr);
+	/* the free failures: no wait */
+	for (i = 0; i < THROTTLE_FREE_ACCOUNT; i++) {
+		ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 0);
+		throttle_fail(&thr, "alice", "10.0.0.1", t);
+	}
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 0);
+	/* then 1 s, 2 s, 4 s ... for the account, from any address */
+	ck_assert_uint_eq(throttle_fail(&thr, "alice", "10.0.0.1", t),
+	    THROTTLE_FREE_ACCOUNT + 1);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.9", t), 1000);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.9", t + 400),
+	    600);
+	ck_assert_int_eq(throttle_check(&thr, "bob", "10.0.0.9", t), 0);
+	t += 1000;
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.9", t), 0);
+	throttle_fail(&thr, "alice", "10.0.0.9", t);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 2000);
+	for (i = 0; i < 30; i++)
+		throttle_fail(&thr, "alice", "10.0.0.9", t);
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t),
+	    15 * 60 * 1000);
+	/* a sign-in forgets them */
+	throttle_ok(&thr, "alice", "10.0.0.9");
+	ck_assert_int_eq(throttle_check(&thr, "alice", "10.0.0.1", t), 0);
+	/* and so does an hour without a failure */
+	for (i = 0; i < 10; i++)
+		throttle_fail(&thr, "carla", "10.0.0.2", t);
+	ck_assert_int_gt(throttle_check(&thr, "carla", "10.0.0.3", t), 0);
+	ck_assert_int_eq(throttle_check(&thr, "carla", "10.0.0.3",
+	    t + 60 * 60 * 1000 + 1), 0);
+}
+END_TEST
+
+START_TEST(test_throttle_address)
+{
+	char name[32];
+	int64_t t = 5000;
+	int i;
+
+	throttle_init(&thr);
+	/* many names from one address: its own, larger allowance */
+	for (i = 0; i < THROTTLE_FREE_ADDRESS; i++) {
+		snprintf(name, sizeof(name), "guess%d", i);
+		ck_assert_int_eq(throttle_check(&thr, name, "192.0.2.7", t), 0);
+		throttle_fail(&thr, name, "192.0.2.7", t);
+	}
+	ck_assert_int_eq(throttle_check(&thr, "another", "192.0.2.7", t), 0);
+	throttle_fail(&thr, "another", "192.0.2.7", t);
+	ck_assert_int_eq(throttle_check(&thr, "yet-another", "192.0.2.7", t),
+	    1000);
+	ck_assert_int_eq(throttle_check(&thr, "yet-another", "192.0.2.8", t),
+	    0);
+	/* an account and an address are kept apart */
+	ck_assert_int_eq(throttle_check(&thr, "192.0.2.7", "::1", t), 0);
+}
+END_TEST
+
+START_TEST(test_throttle_full)
+{
+	char name[32];
+	int64_t t = 5000;
+	int i;
+
+	throttle_init(&thr);
+	for (i = 0; i < 4; i++)
+		throttle_fail(&thr, "victim", "10.1.1.1", t);
+	/* a flood of names takes the least recent places first */
+	for (i = 0; i < THROTTLE_MAX; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		throttle_fail(&thr, name, "10.1.1.2", t + 1 + i);
+	}
+	ck_assert_int_eq(throttle_check(&thr, "victim", "10.9.9.9", t), 0);
+	/* while the address that floods stays in, and waits the longest */
+	ck_assert_int_eq(throttle_check(&thr, "anyone", "10.1.1.2",
+	    t + THROTTLE_MAX), 15 * 60 * 1000);
+}
+END_TEST
+
 /* ---- suite --------------------------------------------------------------- */
 
 static Suite *
@@ -279,6 +374,9 @@ web_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_pwfile);
 	tcase_add_test(tc, test_signin_from);
+	tcase_add_test(tc, test_throttle_account);
+	tcase_add_test(tc, test_throttle_address);
+	tcase_add_test(tc, test_throttle_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
