@@ -24,7 +24,10 @@
  * forks it asks the kernel who connected, and a user without any role in
  * intake.conf (who may run no served command) is answered at once with
  * CTL_STATUS_NO_ROLE and costs no child: idle connections of people
- * without a role cannot fill the slots and lock clerks out.
+ * without a role cannot fill the slots and lock clerks out.  A caller
+ * with as many requests running as it may have (or when the daemon
+ * serves as many as it can) is answered CTL_STATUS_BUSY the same way:
+ * nothing ran, and it may try again.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -55,7 +58,6 @@
 #define CTL_READ_S	5	/* a client has this long to say what it wants */
 #define CTL_RUN_S	900	/* and the command this long to run */
 #define CTL_MAX_NAME	32	/* the length of a command's name */
-#define CTL_MAX_WEB	16	/* requests intake-web may have at once */
 
 /* Whether a caller's first word has the form of a command's name:
  * lower-case letters and hyphens, not starting with one.  Whether it
@@ -351,23 +353,30 @@ has_a_role(const struct control *ct, uid_t uid)
 	return n > 0;
 }
 
-/* Answers a caller without a role, without a child and without reading
- * what it sent; the socket is non-blocking, and the answer is small
- * enough for its empty buffer. */
+/* Answers a caller with status at once, without a child and without
+ * reading what it sent; the socket is non-blocking, and the answer is
+ * small enough for its empty buffer. */
 static void
-refuse_no_role(struct control *ct, int sock, uid_t uid)
+answer_now(int sock, uint32_t status)
 {
 	struct msg reply;
 
+	msg_init(&reply, MSG_CTL_STATUS);
+	msg_put_u32(&reply, status);
+	(void)msg_send(sock, &reply);
+	msg_release(&reply);
+}
+
+/* A caller without a role. */
+static void
+refuse_no_role(struct control *ct, int sock, uid_t uid)
+{
 	if (mono_ms() - ct->warned_role > 60000) {
 		log_warn("control: uid %ld has no role in the configuration: "
 		    "refused (said once a minute)", (long)uid);
 		ct->warned_role = mono_ms();
 	}
-	msg_init(&reply, MSG_CTL_STATUS);
-	msg_put_u32(&reply, CTL_STATUS_NO_ROLE);
-	(void)msg_send(sock, &reply);
-	msg_release(&reply);
+	answer_now(sock, CTL_STATUS_NO_ROLE);
 }
 
 void
@@ -403,6 +412,7 @@ control_accept(struct control *ct)
 				    (long)cred.uid, mine, ct->nkids);
 				ct->warned = mono_ms();
 			}
+			answer_now(sock, CTL_STATUS_BUSY);
 			close(sock);
 			continue;
 		}

@@ -46,6 +46,12 @@ enum msg_type {
 /* MSG_CTL_STATUS for a caller the daemon refused before any command ran:
  * the user has no role in intake.conf (above any exit status). */
 #define CTL_STATUS_NO_ROLE	1000u
+/* ... the caller has as many requests running as it may have at once,
+ * or the daemon as many as it serves: nothing ran, try again. */
+#define CTL_STATUS_BUSY		1001u
+/* The requests intake-web may have running at once; it holds more back
+ * until one ends, rather than be refused. */
+#define CTL_MAX_WEB		16
 
 struct msg {
 	uint16_t	 type;

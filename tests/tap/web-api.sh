@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 69
+plan 70
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -185,6 +185,16 @@ is "$(curl -s -o "$T/body" -w '%{http_code}' --interface 127.0.0.2 -c "$T/sue" \
     -H 'X-Remote-User: sue' "$base/api/session")" 200 "... and believed from a listed one"
 is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/sue" "$base/api/cases/3")" 200 \
     "a supervisor sees every queue"
+
+# More requests at once than the daemon serves the web user (16) wait
+# in intake-web for a turn: none is refused
+many=
+for i in $(seq 1 24); do
+	curl -s -o /dev/null -w '%{http_code}\n' -b "$cj" "$base/api/cases/1" >> "$T/many" &
+	many="$many $!"
+done
+wait $many
+is "$(sort "$T/many" | uniq -c | tr -s ' ')" " 24 200" "24 requests at once are all answered"
 
 # Signing out
 is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"
