@@ -697,6 +697,7 @@ main(int argc, char *argv[])
 	(void)mallopt(M_TOP_PAD, 4 << 20);
 	memset(&d, 0, sizeof(d));
 	d.control.fd = -1;
+	d.control.fs_fd = -1;
 	while ((ch = getopt_long(argc, argv, "c:fnvhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf = optarg; break;

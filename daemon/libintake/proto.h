@@ -86,6 +86,12 @@ int	msg_recv(int sock, struct msg *);
  * whole message must be there within ms, else -ETIMEDOUT, so that a
  * peer sending a byte now and then cannot hold the reader. */
 int	msg_recv_within(int sock, struct msg *, int ms);
+/* One descriptor alone, on a packet socket (SOCK_SEQPACKET): intaked hands intakectl's
+ * fork server each request's socket this way.  0 or -errno. */
+int	fd_pass(int sock, int fd);
+/* The next descriptor fd_pass sent (close-on-exec, the caller's), or -1
+ * when the other end is closed; a packet without one is skipped. */
+int	fd_take(int sock);
 
 /* A request to run intakectl (argv from the command's name on) with
  * the caller's standard input, output and error (descriptors borrowed),
