@@ -25,7 +25,7 @@
  * intakectl the daemon started once, which forks a copy of itself for
  * it (intakectl/ctl-forkserver.c); starting a program and linking its
  * libraries cost more than most commands.  Only when that one is not
- * running is intakectl started for the request.  Before it
+ * running is intakectl started for the request.  Before the daemon
  * forks it asks the kernel who connected, and a user without any role in
  * intake.conf (who may run no served command) is answered at once with
  * CTL_STATUS_NO_ROLE and costs no child: idle connections of people
