@@ -136,7 +136,8 @@ run(struct req *r, struct argv_b *a, enum answer kind)
 	if (rc != 0) {
 		log_warn("web: the daemon's control socket: %s", strerror(-rc));
 		return reply_error(r, 503, rc == -EFBIG ? "the answer is too "
-		    "large" : "intaked does not answer");
+		    "large" : rc == -EBUSY ? "intaked is busy: try again" :
+		    "intaked does not answer");
 	}
 	if (rl.status == CTL_STATUS_NO_ROLE)
 		ret = reply_error(r, 403, "you have no role in intake.conf");

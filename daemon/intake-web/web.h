@@ -135,8 +135,10 @@ struct relay {
 	size_t		 outlen;
 };
 /* Runs argv (from the command's name on) as person through the socket;
- * output beyond max_out bytes is an error.  0 or -errno (the daemon
- * does not answer: EHOSTDOWN; too much output: EFBIG). */
+ * output beyond max_out bytes is an error.  At most CTL_MAX_WEB run at
+ * once; more wait for one to end.  0 or -errno (the daemon does not
+ * answer: EHOSTDOWN; it stayed busy for two seconds: EBUSY; too much
+ * output: EFBIG). */
 int	relay_run(const char *sock, const char *person, int argc,
 	    char *const argv[], size_t max_out, struct relay *);
 void	relay_release(struct relay *);

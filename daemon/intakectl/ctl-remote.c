@@ -66,6 +66,11 @@ ctl_remote(const struct config *c, int argc, char **argv)
 		    c->file ? c->file : "the configuration");
 		return 1;
 	}
+	if (status == CTL_STATUS_BUSY) {
+		fprintf(stderr, "intakectl: the daemon serves as many of your "
+		    "requests as it may at once: try again when one ended\n");
+		return 1;
+	}
 	(void)rc;
 	return status <= 255 ? (int)status : 1;
 }

@@ -198,5 +198,11 @@ int	cmd_why(struct ctl *, const struct ctl_args *);
 /* ctl-remote.c: runs argv (from the command's name on) through the
  * daemon; the command's exit status, or 1 after a message. */
 int	ctl_remote(const struct config *, int argc, char **argv);
+/* ctl-forkserver.c: with INTAKE_CTL_FORKSERVER set (by intaked), serves
+ * the daemon's control socket: returns in a copy of this process for
+ * each request, with *argc and *argv the request's (the copy's to
+ * keep) and its descriptors in place; exits when the daemon is gone.
+ * Without it, returns at once. */
+void	ctl_forkserver(int *argc, char ***argv);
 
 #endif

@@ -549,6 +549,7 @@ main(int argc, char *argv[])
 	char *db;
 	int ch, rc;
 
+	ctl_forkserver(&argc, &argv);
 	memset(&c, 0, sizeof(c));
 	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
 		switch (ch) {

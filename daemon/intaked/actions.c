@@ -224,9 +224,10 @@ actions_reap(struct actions *a, struct engine *e)
 			(void)kill(r->pid, SIGKILL);
 			r->killed = true;
 		}
-		/* Ended attempts are looked for often: no SIGCHLD wakes us. */
-		if (next == 0 || mono + 100 < next)
-			next = mono + 100;
+		/* An attempt that ends is a SIGCHLD, which wakes the daemon;
+		 * one that does not is ended at its deadline. */
+		if (!r->killed && (next == 0 || r->deadline < next))
+			next = r->deadline;
 		i++;
 	}
 	return next;

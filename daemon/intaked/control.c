@@ -20,11 +20,19 @@
  * before it.
  *
  * The daemon forks for each connection and never reads from a client
- * itself: a slow or silent client stalls only its own child.  Before it
+ * itself: a slow or silent client stalls only its own child.  That
+ * child does not start intakectl anew: it hands the request to an
+ * intakectl the daemon started once, which forks a copy of itself for
+ * it (intakectl/ctl-forkserver.c); starting a program and linking its
+ * libraries cost more than most commands.  Only when that one is not
+ * running is intakectl started for the request.  Before the daemon
  * forks it asks the kernel who connected, and a user without any role in
  * intake.conf (who may run no served command) is answered at once with
  * CTL_STATUS_NO_ROLE and costs no child: idle connections of people
- * without a role cannot fill the slots and lock clerks out.
+ * without a role cannot fill the slots and lock clerks out.  A caller
+ * with as many requests running as it may have (or when the daemon
+ * serves as many as it can) is answered CTL_STATUS_BUSY the same way:
+ * nothing ran, and it may try again.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -39,6 +47,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,7 +63,6 @@
 #define CTL_READ_S	5	/* a client has this long to say what it wants */
 #define CTL_RUN_S	900	/* and the command this long to run */
 #define CTL_MAX_NAME	32	/* the length of a command's name */
-#define CTL_MAX_WEB	16	/* requests intake-web may have at once */
 
 /* Whether a caller's first word has the form of a command's name:
  * lower-case letters and hyphens, not starting with one.  Whether it
@@ -73,6 +81,59 @@ ctl_program(void)
 	return where_program("intakectl");
 }
 
+#define FS_RESTART_MS	10000	/* a fork server that ended, started again
+				   after */
+
+/* Starts intakectl as the fork server of the control socket, on a
+ * packet socket (SOCK_SEQPACKET) whose other end is ct->fs_fd. */
+static void
+forkserver_start(struct control *ct)
+{
+	int sv[2];
+	pid_t pid;
+
+	ct->fs_started = mono_ms();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_warn("control: socketpair: %s", strerror(errno));
+		return;
+	}
+	if ((pid = fork()) == -1) {
+		log_warn("control: fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid == 0) {
+		child_signals_default();
+		if (sv[1] == 3 ? fcntl(3, F_SETFD, 0) == -1 :
+		    dup2(sv[1], 3) == -1)
+			_exit(1);
+		(void)close_range(4, ~0U, 0);
+		if (setenv("INTAKE_CTL_FORKSERVER", "3", 1) == -1)
+			_exit(1);
+		execl(ctl_program(), "intakectl", (char *)NULL);
+		dprintf(2, "intaked: cannot run %s: %s\n", ctl_program(),
+		    strerror(errno));
+		_exit(1);
+	}
+	close(sv[1]);
+	ct->fs_fd = sv[0];
+	ct->fs_pid = pid;
+}
+
+static void
+forkserver_stop(struct control *ct)
+{
+	fd_close(ct->fs_fd);
+	ct->fs_fd = -1;
+	if (ct->fs_pid > 0) {
+		kill(ct->fs_pid, SIGTERM);
+		while (waitpid(ct->fs_pid, NULL, 0) == -1 && errno == EINTR)
+			;
+	}
+	ct->fs_pid = 0;
+}
+
 int
 control_open(struct control *ct, const struct config *c)
 {
@@ -85,6 +146,7 @@ control_open(struct control *ct, const struct config *c)
 
 	memset(ct, 0, sizeof(*ct));
 	ct->fd = -1;
+	ct->fs_fd = -1;
 	if (c->control == NULL || *c->control == '\0')
 		return 0;	/* <control socket=""/>: none */
 	if (strlen(c->control) >= sizeof(sa.sun_path)) {
@@ -163,6 +225,7 @@ control_open(struct control *ct, const struct config *c)
 		}
 	}
 	log_info("control socket %s", ct->path);
+	forkserver_start(ct);
 	return 0;
 }
 
@@ -198,6 +261,81 @@ acting_as(const struct control *ct, const struct ucred *cred,
 	return 0;
 }
 
+/* In the child: waits until intakectl (pid) ends, the caller hangs up
+ * on sock, or the command's time is up, and returns its exit status (1
+ * when it was ended).  The end of intakectl wakes the wait at once (its
+ * pidfd becomes readable): a request costs the command's time, not a
+ * turn of a polling loop. */
+static int
+wait_command(int sock, pid_t pid)
+{
+	struct pollfd p[2] = { { sock, POLLIN, 0 }, { -1, POLLIN, 0 } };
+	int64_t until = mono_ms() + CTL_RUN_S * 1000, left;
+	int w, r;
+
+	p[1].fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		if (waitpid(pid, &w, WNOHANG) == pid)
+			break;
+		left = until - mono_ms();
+		/* Without a pidfd (a kernel before 5.3) it looks every 200 ms. */
+		r = left <= 0 ? 0 : poll(p, p[1].fd == -1 ? 1 : 2, p[1].fd ==
+		    -1 && left > 200 ? 200 : (int)left);
+		if (r == -1 && errno != EINTR)
+			_exit(1);
+		if (left <= 0 || (r > 0 && (p[0].revents & (POLLHUP | POLLERR |
+		    POLLIN)))) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &w, 0) == -1 && errno == EINTR)
+				;
+			break;
+		}
+	}
+	fd_close(p[1].fd);
+	return WIFEXITED(w) ? WEXITSTATUS(w) : 1;
+}
+
+/* In the child: runs argv as who through the fork server (its socket
+ * fs) on the caller's descriptors fds, and waits until it ends, the
+ * caller hangs up on sock, or the command's time is up.  Its exit
+ * status (1 when it was ended, or died), or -1 when the fork server
+ * does not take the request. */
+static int
+run_forked(int fs, int sock, const char *who, int argc, char **argv,
+    const int fds[3])
+{
+	struct pollfd p[2];
+	struct msg m;
+	int sp[2], status = 1, r;
+
+	if (fs == -1 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    sp) == -1)
+		return -1;
+	r = fd_pass(fs, sp[1]);
+	close(sp[1]);
+	msg_ctl_request(&m, who, argc, argv, fds[0], fds[1], fds[2]);
+	if (r != 0 || msg_send(sp[0], &m) != 0) {
+		msg_release(&m);
+		close(sp[0]);
+		return -1;
+	}
+	msg_release(&m);
+	p[0] = (struct pollfd){ sp[0], POLLIN, 0 };
+	p[1] = (struct pollfd){ sock, POLLIN, 0 };
+	while ((r = poll(p, 2, CTL_RUN_S * 1000)) == -1 && errno == EINTR)
+		;
+	if (r > 0 && p[0].revents != 0 && !(p[1].revents & (POLLIN |
+	    POLLHUP | POLLERR)) && msg_recv(sp[0], &m) == 0) {
+		if (m.type == MSG_CTL_STATUS && (r = (int)msg_get_u32(&m)) >= 0
+		    && r <= 255)
+			status = r;
+		msg_release(&m);
+	}
+	/* Closing it ends the command if it still runs. */
+	close(sp[0]);
+	return status;
+}
+
 /* In the child: read the request, run intakectl for the peer, report
  * its exit status.  Never returns. */
 static void NORETURN
@@ -210,18 +348,23 @@ serve(struct control *ct, int sock)
 	char *argv[CTL_MAX_ARGS + 7], *as = NULL;
 	const char *who;
 	uint32_t argc, i;
-	int status = 1, n = 0, w, waited = 0;
+	int status = 1, n = 0, fs;
 	pid_t pid;
 	sigset_t none;
 
-	/* Keep nothing of the daemon's: its lock, database, workers'
-	 * sockets and inotify stay with it alone. */
+	/* Keep nothing of the daemon's but the fork server's socket (as
+	 * 4): its lock, database, workers' sockets and inotify stay with it
+	 * alone. */
+	fs = ct->fs_fd != -1 ? fcntl(ct->fs_fd, F_DUPFD_CLOEXEC, 10) : -1;
 	if (sock != 3) {
 		if (dup2(sock, 3) == -1)
 			_exit(1);
 		sock = 3;
 	}
-	(void)close_range(4, ~0U, 0);
+	if (fs != -1 && dup3(fs, 4, O_CLOEXEC) == -1)
+		_exit(1);
+	fs = fs != -1 ? 4 : -1;
+	(void)close_range(5, ~0U, 0);
 	memset(&m, 0, sizeof(m));
 
 	/* The daemon blocks its signals outside ppoll(); intakectl must
@@ -269,6 +412,8 @@ serve(struct control *ct, int sock)
 	else
 		log_info("control: %s (uid %ld) runs intakectl %s", pw->pw_name,
 		    (long)cred.uid, argv[n - (int)argc]);
+	if ((status = run_forked(fs, sock, who, n, argv, m.fds)) >= 0)
+		goto report;
 	if ((pid = fork()) == -1)
 		goto refuse;
 	if (pid == 0) {
@@ -285,24 +430,7 @@ serve(struct control *ct, int sock)
 		    ctl_program(), strerror(errno));
 		_exit(1);
 	}
-	/* The command ends, the caller hangs up, or its time is up. */
-	for (;;) {
-		struct pollfd p = { sock, POLLIN, 0 };
-		pid_t r = waitpid(pid, &w, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r == -1 && errno != EINTR)
-			_exit(1);
-		if ((poll(&p, 1, 200) > 0 && (p.revents & (POLLHUP | POLLERR |
-		    POLLIN))) || ++waited > CTL_RUN_S * 5) {
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &w, 0) == -1 && errno == EINTR)
-				;
-			break;
-		}
-	}
-	status = WIFEXITED(w) ? WEXITSTATUS(w) : 1;
+	status = wait_command(sock, pid);
 	goto report;
 refuse:
 	if (m.nfds == 3)
@@ -333,23 +461,30 @@ has_a_role(const struct control *ct, uid_t uid)
 	return n > 0;
 }
 
-/* Answers a caller without a role, without a child and without reading
- * what it sent; the socket is non-blocking, and the answer is small
- * enough for its empty buffer. */
+/* Answers a caller with status at once, without a child and without
+ * reading what it sent; the socket is non-blocking, and the answer is
+ * small enough for its empty buffer. */
 static void
-refuse_no_role(struct control *ct, int sock, uid_t uid)
+answer_now(int sock, uint32_t status)
 {
 	struct msg reply;
 
+	msg_init(&reply, MSG_CTL_STATUS);
+	msg_put_u32(&reply, status);
+	(void)msg_send(sock, &reply);
+	msg_release(&reply);
+}
+
+/* A caller without a role. */
+static void
+refuse_no_role(struct control *ct, int sock, uid_t uid)
+{
 	if (mono_ms() - ct->warned_role > 60000) {
 		log_warn("control: uid %ld has no role in the configuration: "
 		    "refused (said once a minute)", (long)uid);
 		ct->warned_role = mono_ms();
 	}
-	msg_init(&reply, MSG_CTL_STATUS);
-	msg_put_u32(&reply, CTL_STATUS_NO_ROLE);
-	(void)msg_send(sock, &reply);
-	msg_release(&reply);
+	answer_now(sock, CTL_STATUS_NO_ROLE);
 }
 
 void
@@ -385,6 +520,7 @@ control_accept(struct control *ct)
 				    (long)cred.uid, mine, ct->nkids);
 				ct->warned = mono_ms();
 			}
+			answer_now(sock, CTL_STATUS_BUSY);
 			close(sock);
 			continue;
 		}
@@ -409,6 +545,18 @@ control_reap(struct control *ct)
 	size_t i = 0;
 	int w;
 
+	if (ct->fs_pid > 0 && waitpid(ct->fs_pid, &w, WNOHANG) == ct->fs_pid) {
+		log_warn("control: intakectl's fork server (pid %ld) ended; "
+		    "until it is started again, each request starts intakectl",
+		    (long)ct->fs_pid);
+		fd_close(ct->fs_fd);
+		ct->fs_fd = -1;
+		ct->fs_pid = 0;
+	}
+	if (ct->fd != -1 && ct->fs_pid == 0 &&
+	    mono_ms() - ct->fs_started >= FS_RESTART_MS)
+		forkserver_start(ct);
+
 	while (i < ct->nkids) {
 		if (waitpid(ct->kids[i], &w, WNOHANG) == ct->kids[i]) {
 			ct->nkids--;
@@ -427,6 +575,7 @@ control_close(struct control *ct)
 	/* Requests still running end with the daemon. */
 	for (i = 0; i < ct->nkids; i++)
 		kill(ct->kids[i], SIGTERM);
+	forkserver_stop(ct);
 	if (ct->fd != -1) {
 		close(ct->fd);
 		(void)unlink(ct->path);
@@ -436,4 +585,5 @@ control_close(struct control *ct)
 	free(ct->data_dir);
 	memset(ct, 0, sizeof(*ct));
 	ct->fd = -1;
+	ct->fs_fd = -1;
 }

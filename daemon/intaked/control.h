@@ -25,6 +25,12 @@ struct control {
 	 * (MSG_CTL_REQUEST_AS); web false: no <web> */
 	bool		 web;
 	uid_t		 web_uid;
+	/* intakectl started once, which forks a copy of itself for each
+	 * request (intakectl/ctl-forkserver.c); fs_fd -1: none, each
+	 * request starts intakectl anew */
+	int		 fs_fd;		/* our end of its packet socket */
+	pid_t		 fs_pid;
+	int64_t		 fs_started;	/* mono ms */
 };
 
 /* Listens on the configured socket (mode 0666: the roles decide);

@@ -80,7 +80,7 @@ on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		got_hup = 1;
-	else
+	else if (sig != SIGCHLD)
 		got_stop = 1;
 }
 
@@ -622,8 +622,6 @@ daemon_loop(struct daemon *d)
 		pfd[d->ninboxes + nw].fd = d->control.fd;
 		pfd[d->ninboxes + nw].events = POLLIN;
 		pfd[d->ninboxes + nw].revents = 0;
-		if (d->control.nkids > 0 && mono + 200 < wake)
-			wake = mono + 200;
 		if (wake < mono)
 			wake = mono;
 		ts.tv_sec = (wake - mono) / 1000;
@@ -653,6 +651,12 @@ signals_setup(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A child that ends (a worker, an action, a control request,
+	 * intake-web) ends the wait in ppoll(): it is collected at once,
+	 * and the loop need not look for ended children on a timer. */
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	/* Signals arrive only while waiting in ppoll(). */
@@ -660,6 +664,7 @@ signals_setup(void)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 }
 
@@ -692,6 +697,7 @@ main(int argc, char *argv[])
 	(void)mallopt(M_TOP_PAD, 4 << 20);
 	memset(&d, 0, sizeof(d));
 	d.control.fd = -1;
+	d.control.fs_fd = -1;
 	while ((ch = getopt_long(argc, argv, "c:fnvhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf = optarg; break;

@@ -124,9 +124,8 @@ webproc_tend(struct webproc *w, int64_t mono)
 	}
 	if (w->pid == 0 && w->next != 0 && mono >= w->next)
 		web_spawn(w, mono);
-	if (w->pid > 0)
-		return mono + 1000;	/* look again in a second */
-	return w->next;
+	/* While it runs, its end is a SIGCHLD, which wakes the daemon. */
+	return w->pid > 0 ? 0 : w->next;
 }
 
 void

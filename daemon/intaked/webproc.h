@@ -28,7 +28,8 @@ void	webproc_start(struct webproc *, const struct config *c,
 /* Collects intake-web when it died and starts it again when its wait is
  * over (after 1 s, doubling up to a minute while it dies within a
  * minute of starting).  Returns when it wants to be called again (mono
- * ms), or 0. */
+ * ms), or 0: while it runs, only its SIGCHLD, which ends the daemon's
+ * wait, calls for it. */
 int64_t	webproc_tend(struct webproc *, int64_t mono);
 /* Stops intake-web (SIGTERM, then SIGKILL after 2 s). */
 void	webproc_stop(struct webproc *);

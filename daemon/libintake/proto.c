@@ -322,6 +322,59 @@ msg_recv_within(int sock, struct msg *m, int ms)
 	return recv_until(sock, m, mono_ms() + ms);
 }
 
+int
+fd_pass(int sock, int fd)
+{
+	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh;
+	struct cmsghdr *c;
+
+	memset(&mh, 0, sizeof(mh));
+	memset(cbuf, 0, sizeof(cbuf));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+int
+fd_take(int sock)
+{
+	char byte, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	ssize_t r;
+	int fd;
+
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		if ((r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c = CMSG_FIRSTHDR(&mh);
+		if (c != NULL && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int))) {
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+			return fd;
+		}
+	}
+}
+
 void
 msg_ctl_request(struct msg *m, const char *as, int argc, char *const argv[],
     int in, int out, int err)

@@ -46,6 +46,12 @@ enum msg_type {
 /* MSG_CTL_STATUS for a caller the daemon refused before any command ran:
  * the user has no role in intake.conf (above any exit status). */
 #define CTL_STATUS_NO_ROLE	1000u
+/* ... the caller has as many requests running as it may have at once,
+ * or the daemon as many as it serves: nothing ran, try again. */
+#define CTL_STATUS_BUSY		1001u
+/* The requests intake-web may have running at once; it holds more back
+ * until one ends, rather than be refused. */
+#define CTL_MAX_WEB		16
 
 struct msg {
 	uint16_t	 type;
@@ -80,6 +86,12 @@ int	msg_recv(int sock, struct msg *);
  * whole message must be there within ms, else -ETIMEDOUT, so that a
  * peer sending a byte now and then cannot hold the reader. */
 int	msg_recv_within(int sock, struct msg *, int ms);
+/* One descriptor alone, on a packet socket (SOCK_SEQPACKET): intaked hands intakectl's
+ * fork server each request's socket this way.  0 or -errno. */
+int	fd_pass(int sock, int fd);
+/* The next descriptor fd_pass sent (close-on-exec, the caller's), or -1
+ * when the other end is closed; a packet without one is skipped. */
+int	fd_take(int sock);
 
 /* A request to run intakectl (argv from the command's name on) with
  * the caller's standard input, output and error (descriptors borrowed),

@@ -89,24 +89,37 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 
 /* Why a case needs a supervisor, one row per reason; closed: the reason
  * holds for a case in a final state too (an action that failed there,
- * a letter not sent, must still be seen and retried). */
+ * a letter not sent, must still be seen and retried).  Each %s is where
+ * a listing of one case (?6) says so, so that its reasons are looked for
+ * in that case's rows alone. */
 #define STUCK_SQL \
 	"SELECT id AS case_id, 'deadline passed' AS reason, 0 AS closed " \
-	"  FROM cases WHERE closed_ms IS NULL AND deadline_ms < ?5 " \
+	"  FROM cases WHERE closed_ms IS NULL AND deadline_ms < ?5 %s" \
 	"UNION ALL SELECT id, 'deadline within a day', 0 FROM cases " \
 	"  WHERE closed_ms IS NULL AND deadline_ms >= ?5 " \
-	"  AND deadline_ms < ?5 + 86400000 " \
+	"  AND deadline_ms < ?5 + 86400000 %s" \
 	"UNION ALL SELECT DISTINCT case_id, 'statutory clock ran out', 0 " \
-	"  FROM case_history WHERE event = 'overdue' " \
+	"  FROM case_history WHERE event = 'overdue' %s" \
 	"UNION ALL SELECT case_id, 'action ' || plugin || ' failed: ' || " \
-	"  coalesce(error, ''), 1 FROM case_actions WHERE status = 'failed' " \
+	"  coalesce(error, ''), 1 FROM case_actions WHERE status = 'failed' %s" \
 	"UNION ALL SELECT case_id, 'unpacking: ' || text, 0 FROM case_problems " \
+	"  WHERE 1 %s" \
 	"UNION ALL SELECT id, 'unclassified', 0 FROM cases " \
-	"  WHERE form IS NULL AND closed_ms IS NULL " \
+	"  WHERE form IS NULL AND closed_ms IS NULL %s" \
 	"UNION ALL SELECT id, 'no workflow', 0 FROM cases " \
-	"  WHERE workflow IS NULL AND closed_ms IS NULL " \
+	"  WHERE workflow IS NULL AND closed_ms IS NULL %s" \
 	"UNION ALL SELECT case_id, 'automatic decisions loop', 0 FROM " \
-	"  case_history WHERE kind = 'note' AND why LIKE 'stopped after %'"
+	"  case_history WHERE kind = 'note' AND why LIKE 'stopped after %%' %s"
+
+/* The reasons of every case, or of case ?6 alone (one). */
+static char *
+stuck_sql(bool one)
+{
+	const char *id = one ? "AND id = ?6 " : "",
+	    *cid = one ? "AND case_id = ?6 " : "";
+
+	return xasprintf(STUCK_SQL, id, id, cid, cid, cid, id, id, cid);
+}
 
 /* The listing: fixed text chosen by which filters are set, every value
  * bound (?1 state, ?2 queue, ?3 form, ?4 since, ?5 now, ?6 id, ?7
@@ -115,12 +128,13 @@ store_case_add_problem(struct store *st, int64_t case_id, const char *text)
 static char *
 cases_sql(const struct case_filter *f)
 {
+	char *stuck = f->stuck ? stuck_sql(f->id != 0) : NULL;
 	char *sql = xasprintf("SELECT c.id, c.delivery_id, c.form, c.state, "
 	    "c.reference, c.created_ms, c.updated_ms, c.sender, c.channel, "
 	    "c.form_hint, c.npages, c.workflow, c.workflow_version, c.queue, "
 	    "c.priority, c.assignee, c.pdf, c.state_since_ms, c.deadline_ms, "
 	    "c.closed_ms, c.nflagged, %s "
-	    "FROM %s cases c WHERE (?9 IS NULL OR instr(?9, char(10) || "
+	    "FROM %s%s%s cases c WHERE (?9 IS NULL OR instr(?9, char(10) || "
 	    "c.queue || char(10)) > 0 OR instr(?9, char(10) || char(31) || "
 	    "c.workflow || char(31) || c.state || char(10)) > 0 OR "
 	    "c.assignee = ?10 OR c.id IN "
@@ -129,7 +143,8 @@ cases_sql(const struct case_filter *f)
 	    "ORDER BY %s LIMIT ?8",
 	    f->stuck ? "s.reasons" : "NULL",
 	    f->stuck ? "(SELECT r.case_id, group_concat(r.reason, '; ') AS "
-	    "reasons FROM (" STUCK_SQL ") r JOIN cases k ON k.id = r.case_id "
+	    "reasons FROM (" : "", f->stuck ? stuck : "",
+	    f->stuck ? ") r JOIN cases k ON k.id = r.case_id "
 	    "WHERE k.closed_ms IS NULL OR r.closed GROUP BY r.case_id) s JOIN" :
 	    "",
 	    f->stuck ? "AND c.id = s.case_id " : "",
@@ -154,6 +169,7 @@ cases_sql(const struct case_filter *f)
 	    "page_fts MATCH ?13) " : "AND ?13 IS NULL ",
 	    f->queue || f->stuck || f->overdue ?
 	    "c.priority DESC, coalesce(c.deadline_ms, 9e18), c.id" : "c.id");
+	free(stuck);
 	return sql;
 }
 

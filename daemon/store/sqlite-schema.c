@@ -259,7 +259,13 @@ static const char *const migrations[] = {
 	"  ok INTEGER,"
 	"  outcome TEXT);"
 	"CREATE INDEX rereads_waiting ON rereads(id) WHERE done_ms IS NULL;",
-	/* 9: full text over the OCR'd pages (sqlite-search.c): an index of
+	/* 9: who sees which case: those on a person's desk and those they
+	 * acted on found through indexes, not by reading every case and
+	 * the whole history on each request */
+	"CREATE INDEX cases_assignee ON cases(assignee) "
+	"  WHERE assignee IS NOT NULL;"
+	"CREATE INDEX case_history_actor ON case_history(actor, case_id);",
+	/* 10: full text over the OCR'd pages (sqlite-search.c): an index of
 	 * each page's text only, kept by page_text's triggers, its rowid the
 	 * page's; the text read before is indexed now */
 	"CREATE VIRTUAL TABLE page_fts USING fts5(text, content='', "
@@ -296,12 +302,17 @@ store_schema_version(struct store *st)
 }
 
 /* Brings the schema up to SCHEMA_VERSION, each step in its own
- * transaction; a database newer than this program is refused. */
+ * transaction; a database newer than this program is refused.  A schema
+ * that is current is only read: every intakectl and every request of
+ * intake-web opens the store, and a write lock each would make them
+ * wait for each other and for the daemon. */
 int
 sqlite_migrate(struct store *st)
 {
 	int v;
 
+	if (store_schema_version(st) == SCHEMA_VERSION)
+		return 0;
 	if (store_begin(st) != 0)
 		return INTAKE_ERR;
 	v = store_schema_version(st);

@@ -3,7 +3,7 @@
  * search as an FTS5 query, and on each page that has them the words OCR
  * read there that are one of them, with their boxes.
  *
- * page_fts (schema version 9) indexes page_text's text, kept by its
+ * page_fts (schema version 10) indexes page_text's text, kept by its
  * triggers, with the unicode61 tokenizer that folds case and removes
  * diacritics: "mueller", "Müller" and "MÜLLER," are the tokens mueller,
  * muller and muller.  Its rowid is the page's, case_id * 2^20 + seq.  A

@@ -3,10 +3,13 @@
  * on a case (guards, duplicate check, history, timers, in SQLite), and of
  * looking for due timers among many open cases.
  *
- * usage: wf-bench CASES WORKFLOW-DIR TEMPLATE-DIR [KEEP-DIR]
+ * usage: wf-bench [-m] CASES WORKFLOW-DIR TEMPLATE-DIR [KEEP-DIR]
  * Prints figures; never fails on a figure (a benchmark, not a test).
  * With KEEP-DIR the database is made as KEEP-DIR/intake.db and kept, for
- * benchmarks that query a full database (tests/bench/worklists).
+ * benchmarks that query a full database (tests/bench/worklists).  The
+ * cases are of form BA-1; with -m of every template loaded in turn, each
+ * with the fields its template names and a value of the field's type,
+ * one in ten read uncertain (tests/bench/web).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -43,8 +46,102 @@ usec(void)
 	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
+static const char *const surnames[] = { "Müller", "Schmidt", "Schneider",
+    "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann",
+    "Yılmaz", "Kowalski", "Nguyen", "Öztürk", "Jansen", "Brown" };
+static const char *const given[] = { "Anna", "Ben", "Clara", "David", "Eva",
+    "Felix", "Greta", "Hans", "Ines", "Jonas", "Karin", "Lukas", "Mia" };
+static const char *const streets[] = { "Hauptstraße", "Bahnhofstraße",
+    "Lindenweg", "Am Markt", "Gartenstraße", "Schulweg", "Kirchplatz" };
+
+/* A value for field f of the i-th case, of the field's type, into buf. */
+static const char *
+field_value(const struct tpl_field *f, long i, char *buf, size_t len)
+{
+	switch (f->type) {
+	case FT_DATE:
+		snprintf(buf, len, "%04ld-%02ld-%02ld", 1950 + i % 55,
+		    1 + i % 12, 1 + i % 28);
+		break;
+	case FT_AMOUNT:
+		snprintf(buf, len, "%ld.%02ld", 500 + (i * 7919) % 900000,
+		    i % 100);
+		break;
+	case FT_INTEGER:
+		snprintf(buf, len, "%ld", i % 40);
+		break;
+	case FT_IBAN:
+		snprintf(buf, len, "DE89370400440532013000");
+		break;
+	case FT_POSTCODE_DE:
+		snprintf(buf, len, "%05ld", 10000 + (i * 31) % 89999);
+		break;
+	case FT_POSTCODE_UK:
+		snprintf(buf, len, "SW1A %ldAA", 1 + i % 9);
+		break;
+	case FT_EMAIL:
+		snprintf(buf, len, "person%ld@example.org", i);
+		break;
+	case FT_PHONE:
+		snprintf(buf, len, "+49 30 %07ld", (i * 7919) % 10000000);
+		break;
+	case FT_CHOICE:
+		snprintf(buf, len, "%s", f->noptions > 0 ?
+		    f->options[i % (long)f->noptions].key : "");
+		break;
+	case FT_CHECKBOX:
+	case FT_SIGNATURE:
+		snprintf(buf, len, "%s", i % 7 ? "true" : "false");
+		break;
+	default:
+		if (strstr(f->name, "street") || strstr(f->name, "address"))
+			snprintf(buf, len, "%s %ld", streets[i % 7],
+			    1 + i % 120);
+		else if (strstr(f->name, "given"))
+			snprintf(buf, len, "%s", given[i % 13]);
+		else if (strstr(f->name, "name") || strstr(f->name, "holder"))
+			snprintf(buf, len, "%s %s", given[i % 13],
+			    surnames[(i / 13) % 16]);
+		else
+			snprintf(buf, len, "%s %ld", f->name, i % 1000);
+	}
+	return buf;
+}
+
+/* The i-th case of template t, its fields by the template; a tenth of
+ * the cases have one field read uncertain. */
 static int
-add_case(struct store *st, long i, int64_t now, int64_t *case_id)
+add_fields(struct store *st, const struct template *t, long i,
+    int64_t case_id)
+{
+	char v[128];
+	size_t p, k, nth = 0;
+	int box[4], rc;
+
+	for (p = 0; p < t->npages; p++)
+		for (k = 0; k < t->pages[p].nfields; k++, nth++) {
+			const struct tpl_field *f = &t->pages[p].fields[k];
+			bool doubt = i % 10 == 0 && nth == (size_t)(i / 10) % 5;
+
+			box[0] = (int)(f->box.x * 11.8);
+			box[1] = (int)(f->box.y * 11.8);
+			box[2] = (int)(f->box.w * 11.8);
+			box[3] = (int)(f->box.h * 11.8);
+			field_value(f, i, v, sizeof(v));
+			if ((rc = store_case_add_field(st, case_id, f->name,
+			    field_type_name(f->type), v, v, doubt ?
+			    "uncertain" : "ok", doubt ? "the reads disagree" :
+			    NULL, doubt ? 0.55 + (double)(i % 30) / 100 :
+			    0.90 + (double)(i % 10) / 100,
+			    (uint32_t)t->pages[p].n, box)) != 0)
+				return rc;
+		}
+	return 0;
+}
+
+static int
+add_case(struct store *st, long i, int64_t now, const struct template *t,
+    int64_t *case_id)
 {
 	struct delivery d;
 	char token[32], name[48], cost[32], parcel[32];
@@ -62,8 +159,10 @@ add_case(struct store *st, long i, int64_t now, int64_t *case_id)
 	d.seen_ms = now;
 	if ((rc = store_delivery_insert(st, &d)) != 0 ||
 	    (rc = store_case_create(st, d.id, "received", case_id)) != 0 ||
-	    (rc = store_case_set_form(st, *case_id, "BA-1")) != 0)
+	    (rc = store_case_set_form(st, *case_id, t ? t->id : "BA-1")) != 0)
 		return rc;
+	if (t != NULL)
+		return add_fields(st, t, i, *case_id);
 	snprintf(cost, sizeof(cost), "%ld.00", 1000 + (i * 7919) % 900000);
 	snprintf(parcel, sizeof(parcel), "%ld/%ld", i % 5000, i % 7);
 	for (k = 0; k < sizeof(fields) / sizeof(*fields); k++) {
@@ -98,10 +197,15 @@ main(int argc, char **argv)
 	long n, i, fired_events = 0;
 	size_t ntpls = 0, fired, k;
 	double due_none = 0, due_some;
+	bool mixed = argc > 1 && strcmp(argv[1], "-m") == 0;
 	int rc;
 
+	if (mixed) {
+		argc--;
+		argv++;
+	}
 	if ((argc != 4 && argc != 5) || (n = atol(argv[1])) <= 0) {
-		fprintf(stderr, "usage: wf-bench CASES WORKFLOW-DIR "
+		fprintf(stderr, "usage: wf-bench [-m] CASES WORKFLOW-DIR "
 		    "TEMPLATE-DIR [KEEP-DIR]\n");
 		return 2;
 	}
@@ -134,7 +238,8 @@ main(int argc, char **argv)
 		if (store_begin(st) != 0)
 			return 1;
 		for (long j = i; j < i + BATCH && j < n; j++) {
-			if (add_case(st, j, now, &id) != 0)
+			if (add_case(st, j, now, mixed && ntpls > 0 ?
+			    tpls[(size_t)j % ntpls] : NULL, &id) != 0)
 				return 1;
 			t0 = usec();
 			rc = engine_start(&e, id, NULL, "extracted", now);
@@ -179,7 +284,8 @@ main(int argc, char **argv)
 	t0 = usec();
 	(void)engine_run_timers(&e, now + 3LL * 86400000, &fired);
 	due_some = (double)(usec() - t0) / 1000.0;
-	printf("open cases:                   %ld (BA-1, shipped workflow)\n", n);
+	printf("open cases:                   %ld (%s, shipped workflows)\n", n,
+	    mixed ? "every template in turn" : "BA-1");
 	printf("case start (4 to 5 events):   %.3f ms per case\n",
 	    (double)t_start / 1000.0 / (double)n);
 	printf("manual event:                 %.3f ms per event (%ld fired)\n",

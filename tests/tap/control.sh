@@ -4,7 +4,7 @@
 # read or write files by name with the daemon's rights are refused; as
 # root, also a user who cannot read the database at all.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 26
+plan 32
 me=$(id -un)
 
 chmod 711 "$T"
@@ -52,6 +52,38 @@ C --remote page --out - 2 > "$T/p.img"
 ok "$([ -s "$T/p.img" ]; echo $?)" "page --out - writes to the caller's own output"
 C --remote nosuch 2>/dev/null
 is $? 2 "an unknown command: a usage error, as without the daemon"
+fs=$(pgrep -P "$pid" -x intakectl)
+ok $? "the daemon keeps one intakectl running, which forks a copy for each request"
+C --remote cases >/dev/null
+is "$(pgrep -P "$pid" -x intakectl)" "$fs" "... the same one after a request"
+kill -9 "$fs"
+out=$(C --remote cases --json)
+is "$? $(printf '%s\n' "$out" | grep -c '"id"')" "0 3" "without it, the daemon starts intakectl for each request"
+wait_for 10 grep -q "intakectl's fork server (pid $fs) ended" "$T/log"
+ok $? "... and says so"
+t0=$(date +%s%N)
+for i in 1 2 3 4 5; do C --remote nosuch 2>/dev/null; done
+is "$(( ($(date +%s%N) - t0) / 1000000 < 1000 ))" 1 \
+    "five requests through the daemon take under a second: each is answered when its command ends, not on a 200 ms turn"
+# A user's idle connections, as many as one may have at once: the next
+# request is answered that the daemon is busy with theirs (nothing ran).
+python3 -c '
+import socket, sys, time
+held = []
+for i in range(4):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    held.append(s)
+print("held", flush=True)
+time.sleep(3)' "$T/pub/intaked.sock" > "$T/held" &
+holder=$!
+wait_for 10 grep -q held "$T/held"
+sleep 0.3
+C --remote cases >/dev/null 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*the daemon serves as many of your requests as it may at once: try again" \
+    "a fifth request of one user at once is told the daemon is busy with theirs"
+wait "$holder"
+sleep 0.5
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	# A user who cannot read the database goes through the daemon

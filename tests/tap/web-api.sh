@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 109
+plan 110
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -272,6 +272,16 @@ for i in $(seq 1 21); do st=$st$(signin "nobody$i" x --interface 127.0.0.2); don
 is "$st" "$(printf '403%.0s' $(seq 1 21))" "21 names tried from one address"
 is "$(signin nobody-else x --interface 127.0.0.2)" 429 "... then that address waits, for any name"
 is "$(signin nobody-else x)" 403 "... and others do not"
+
+# More requests at once than the daemon serves the web user (16) wait
+# in intake-web for a turn: none is refused
+many=
+for i in $(seq 1 24); do
+	curl -s -o /dev/null -w '%{http_code}\n' -b "$cj" "$base/api/cases/1" >> "$T/many" &
+	many="$many $!"
+done
+wait $many
+is "$(sort "$T/many" | uniq -c | tr -s ' ')" " 24 200" "24 requests at once are all answered"
 
 # Signing out
 is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"

@@ -826,6 +826,33 @@ END_TEST
 
 /* ---- suite -------------------------------------------------------------- */
 
+/* fd_pass and fd_take: one descriptor alone on a packet socket, as
+ * intaked hands intakectl's fork server a request's socket. */
+START_TEST(test_fd_pass)
+{
+	int dg[2], pfd[2], fd;
+	char b = 0;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, dg), 0);
+	ck_assert_int_eq(pipe(pfd), 0);
+	/* a packet without a descriptor is passed over */
+	ck_assert_int_eq(send(dg[0], "x", 1, 0), 1);
+	ck_assert_int_eq(fd_pass(dg[0], pfd[1]), 0);
+	close(pfd[1]);
+	fd = fd_take(dg[1]);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	ck_assert_int_eq(write(fd, "y", 1), 1);
+	ck_assert_int_eq(read(pfd[0], &b, 1), 1);
+	ck_assert_int_eq(b, 'y');
+	close(fd);
+	close(pfd[0]);
+	close(dg[0]);
+	ck_assert_int_eq(fd_take(dg[1]), -1);
+	close(dg[1]);
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -887,6 +914,7 @@ proto_suite(void)
 	tc = tcase_create("fields received");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_string_embedded_nul_received);
+	tcase_add_test(tc, test_fd_pass);
 	suite_add_tcase(s, tc);
 
 	return s;

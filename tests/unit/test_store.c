@@ -689,6 +689,96 @@ case_id_fn(const struct case_row *r, void *arg)
 	return 0;
 }
 
+/* The reasons a case is stuck, "; "-joined, into arg (a char *). */
+static int
+stuck_fn(const struct case_row *k, void *arg)
+{
+	char **out = arg;
+
+	free(*out);
+	*out = xasprintf("%lld: %s", (long long)k->id, k->stuck);
+	return 0;
+}
+
+START_TEST(test_cases_stuck_one)
+{
+	struct store *st = open_new();
+	struct case_filter f;
+	struct collect c;
+	int64_t id[5], k[2];
+	char *why = NULL, *want;
+
+	insert_five(st, id);
+	/* Both without a form and a workflow; the first also did not
+	 * unpack cleanly. */
+	ck_assert_int_eq(store_case_create(st, id[0], "new", &k[0]), 0);
+	ck_assert_int_eq(store_case_create(st, id[1], "new", &k[1]), 0);
+	ck_assert_int_eq(store_case_add_problem(st, k[0], "a.zip: encrypted"),
+	    0);
+	memset(&f, 0, sizeof(f));
+	f.stuck = true;
+	f.now_ms = now_ms();
+	f.id = k[1];
+	ck_assert_int_eq(store_cases(st, &f, stuck_fn, &why), 0);
+	want = xasprintf("%lld: unclassified; no workflow", (long long)k[1]);
+	ck_assert_str_eq(why, want);
+	free(want);
+	f.id = k[0];
+	ck_assert_int_eq(store_cases(st, &f, stuck_fn, &why), 0);
+	want = xasprintf("%lld: unpacking: a.zip: encrypted; unclassified; "
+	    "no workflow", (long long)k[0]);
+	ck_assert_str_eq(why, want);
+	free(want);
+	free(why);
+	memset(&c, 0, sizeof(c));
+	f.id = 0;
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	ck_assert_uint_eq(c.n, 2);
+	store_close(st);
+}
+END_TEST
+
+/* What SQLite's plan for sql says, its steps' details joined. */
+static char *
+plan_of(const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql), *all = xstrdup(""),
+	    *next;
+
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		next = xasprintf("%s%s\n", all, sqlite3_column_text(s, 3));
+		free(all);
+		all = next;
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	free(q);
+	return all;
+}
+
+/* Who sees which case (a person's desk, the cases they acted on) is
+ * found through indexes: each web request asks it. */
+START_TEST(test_visibility_indexed)
+{
+	struct store *st = open_new();
+	char *plan;
+
+	store_close(st);
+	plan = plan_of("SELECT id FROM cases WHERE assignee = 'anna'");
+	ck_assert_msg(strstr(plan, "INDEX cases_assignee") != NULL, "%s", plan);
+	free(plan);
+	plan = plan_of("SELECT case_id FROM case_history WHERE actor = 'anna'");
+	ck_assert_msg(strstr(plan, "INDEX case_history_actor") != NULL, "%s",
+	    plan);
+	free(plan);
+}
+END_TEST
+
 START_TEST(test_cases_assignee)
 {
 	struct store *st = open_new();
@@ -953,6 +1043,35 @@ END_TEST
 /* A child holds a write transaction on its own connection for ~300 ms;
  * the parent's insert waits for it (busy_timeout) instead of failing with
  * "database is locked". */
+/* Opening a store whose schema is current takes no write lock: a
+ * writer holding one (the daemon) does not keep intakectl waiting. */
+START_TEST(test_open_beside_writer)
+{
+	struct store *st = open_new();
+	struct case_filter f;
+	struct collect c;
+	sqlite3 *h;
+	int64_t t0;
+
+	store_close(st);
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	t0 = mono_ms();
+	st = NULL;
+	ck_assert_int_eq(store_open(db, STORE_EXISTING, &st), 0);
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	ck_assert_int_eq(store_cases(st, &f, case_id_fn, &c), 0);
+	ck_assert_int_lt(mono_ms() - t0, 2000);
+	store_close(st);
+	ck_assert_int_eq(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(h);
+}
+END_TEST
+
 START_TEST(test_concurrent_writer)
 {
 	struct store *st = open_new(), *st2 = NULL;
@@ -1218,6 +1337,8 @@ store_suite(void)
 	tcase_add_test(tc, test_deliveries_filter);
 	tcase_add_test(tc, test_cases_assignee);
 	tcase_add_test(tc, test_text_search);
+	tcase_add_test(tc, test_cases_stuck_one);
+	tcase_add_test(tc, test_visibility_indexed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cases");
@@ -1230,6 +1351,7 @@ store_suite(void)
 
 	tc = tcase_create("concurrency");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_beside_writer);
 	tcase_add_test(tc, test_concurrent_writer);
 	tcase_add_test(tc, test_concurrent_begin);
 	tcase_set_timeout(tc, 30);
