@@ -248,19 +248,6 @@ show_history(const struct history_row *h, void *arg)
 	return 0;
 }
 
-/* Whether the caller has one of the roles t names. */
-static bool
-may_fire(const struct ctl *c, const struct wf_transition *t)
-{
-	size_t i, r;
-
-	for (i = 0; i < c->nroles; i++)
-		for (r = 0; r < t->nroles; r++)
-			if (strcmp(t->roles[r], c->roles[i]) == 0)
-				return true;
-	return false;
-}
-
 /* With --json: the manual events of the case's state, one
  * {"event":...} line each (its name, the state it leads to, the roles
  * that may fire it and whether the caller has one), so a page offers
@@ -268,6 +255,7 @@ may_fire(const struct ctl *c, const struct wf_transition *t)
 static void
 show_events(struct ctl *c, int64_t id)
 {
+	struct engine_actor me = { c->user, c->roles, c->nroles };
 	struct case_wf k;
 	struct engine e;
 	const struct workflow *wf;
@@ -301,7 +289,7 @@ show_events(struct ctl *c, int64_t id)
 			if (s->trans[u].on == NULL ||
 			    strcmp(s->trans[u].on, tr->on) != 0)
 				continue;
-			may |= may_fire(c, &s->trans[u]);
+			may |= engine_actor_may(&me, &s->trans[u]);
 			for (r = 0; r < s->trans[u].nroles; r++) {
 				fputs(sep ? "," : "", stdout);
 				json_str(stdout, s->trans[u].roles[r]);
