@@ -153,7 +153,8 @@ test("a person without the role is refused with a message", async () => {
   const page = await open("outsider", id);
   const r = page.locator("#refusal");
   await r.waitFor();
-  assert.match(await r.textContent(), new RegExp(`${id}`));
+  assert.match(await r.textContent(), new RegExp(`case ${id}\\b.*role`),
+    "the message names the case and the role needed");
   assert.equal(await page.locator("#station").isHidden(), true);
   await shot(page, "case-refused");
   assert.deepEqual(await axe(page), []);

@@ -8,7 +8,8 @@
 // the state's "verified" event is fired (when the person may) and the
 // next case of the same queue opens: the first the work list gives
 // (priority, then deadline, then number) that still has flagged
-// fields, else the first other one, else the work list.  The state's
+// fields, else the first other one, else the work list (a state
+// without "verified" leaves the next step to the person).  The state's
 // manual events the person may fire are buttons; the history is told
 // in words, as intakectl why tells it.
 "use strict";
@@ -225,6 +226,7 @@ function fieldRow(f, i) {
 async function settle(f) {
   const v = f.input.value.trim();
   const same = v === shown(f).trim();
+  if (same && f.done) return;             // confirmed already
   if (same && (f.status === "invalid" || f.status === "missing")) {
     say(f, t("There is no reading to confirm: type the right value."), true);
     return;
@@ -259,15 +261,18 @@ async function settle(f) {
 // ---- when no flag is left: the next step and the next case ---------------
 
 async function finish() {
-  const ev = st.events.find((e) => e.name === "verified" && e.allowed);
-  if (ev) {
-    try {
-      await intake.api("POST", `/api/cases/${st.id}/events/verified`,
-        $("comment").value ? { comment: $("comment").value } : {});
-    } catch (e) {
-      $("message").textContent = t("Refused: {0}", t(e.message));
-      return;
-    }
+  if (!st.events.some((e) => e.name === "verified" && e.allowed)) {
+    // No step of its own follows checking here: the person chooses one.
+    $("message").textContent = t("No field is left to check: choose the next step.");
+    $("comment").focus();
+    return;
+  }
+  try {
+    await intake.api("POST", `/api/cases/${st.id}/events/verified`,
+      $("comment").value ? { comment: $("comment").value } : {});
+  } catch (e) {
+    $("message").textContent = t("Refused: {0}", t(e.message));
+    return;
   }
   await nextCase();
 }
