@@ -1,8 +1,9 @@
 // case.test.mjs - the verification station (case.html): a clerk works a
 // flagged case to its next state by keyboard alone, confirms a right
 // value without typing it again, corrects a wrong one after the page
-// refused what she typed first; a person without the role is refused;
-// German; accessibility.  The cases are found among the sample inbox's
+// refused what she typed first, and sees what the server refuses; a
+// person without the role is refused; the scan zooms and turns; German;
+// accessibility.  The cases are found among the sample inbox's
 // with intakectl (ctl), which also checks what the page did.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -148,6 +149,23 @@ test("a wrong value is refused as it is typed, then corrected", async () => {
   assert.equal(now.why, `set by ${people.clerk.user}`);
 });
 
+test("what the server refuses is shown beside the field", async () => {
+  let k, i;
+  for (const x of verifying()) {
+    i = x.fields.findIndex((f) => f.type === "choice");
+    if (i >= 0) { k = x; break; }
+  }
+  assert.ok(k, "a case in verify with a choice field");
+  const page = await open("clerk", k.id);
+  const input = page.locator(`#in-${i}`), msg = page.locator(`#in-${i}-msg`);
+  await input.fill("no-such-option");
+  assert.equal(await msg.textContent(), "", "the page has no list of choices");
+  await input.press("Enter");
+  await msg.filter({ hasText: /^Refused: .*is one of/ }).waitFor();
+  assert.equal(await input.getAttribute("aria-invalid"), "true");
+  assert.equal(show(k.id).fields[i].value, k.fields[i].value, "nothing changed");
+});
+
 test("a person without the role is refused with a message", async () => {
   const id = lines("cases", "--json", "--open")[0].id;
   const page = await open("outsider", id);
@@ -158,6 +176,30 @@ test("a person without the role is refused with a message", async () => {
   assert.equal(await page.locator("#station").isHidden(), true);
   await shot(page, "case-refused");
   assert.deepEqual(await axe(page), []);
+});
+
+test("the scan zooms and turns by key and by button", async () => {
+  const k = verifying()[0] || { id: lines("cases", "--json", "--open")[0].id };
+  const page = await open("clerk", k.id);
+  const drawn = () => page.locator("#page").evaluate((c) => [c.width, c.height]);
+  // Waits until the drawn page is as fn (of its width, height and a)
+  // says, redrawn after the key or button.
+  const until = (fn, a) => page.waitForFunction(fn,
+    a, { timeout: 5000, polling: 50 });
+  const [w, h] = await drawn();
+  assert.ok(h > w, "the sample's pages are upright A4");
+  await page.locator("#viewport").focus();
+  await page.keyboard.press("+");
+  await until(([w, h]) => document.getElementById("page").width > w &&
+    document.getElementById("page").height > h, [w, h]);
+  const [w2] = await drawn();
+  await page.keyboard.press("r");
+  await until(() => document.getElementById("page").width >
+    document.getElementById("page").height);
+  await page.click("#zoom-out");
+  await until((w2) => document.getElementById("page").width < w2, w2);
+  const [w4, h4] = await drawn();
+  assert.ok(w4 > h4, "turned, then zoomed out");
 });
 
 test("the case page is accessible", async () => {
