@@ -77,6 +77,8 @@ static const struct {
 } files[] = {
 	{ "signin.html", "text/html; charset=utf-8" },
 	{ "cases.html", "text/html; charset=utf-8" },
+	{ "case.html", "text/html; charset=utf-8" },
+	{ "case.js", "text/javascript; charset=utf-8" },
 	{ "intake.css", "text/css; charset=utf-8" },
 	{ "signin.js", "text/javascript; charset=utf-8" },
 	{ "cases.js", "text/javascript; charset=utf-8" },

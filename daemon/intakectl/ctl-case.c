@@ -142,6 +142,9 @@ show_field(const struct field_row *f, void *arg)
 		json_key_int(stdout, &first, "page", f->page);
 		json_key_str(stdout, &first, "raw", f->raw);
 		json_key_str(stdout, &first, "why", f->why);
+		if (f->page != 0)
+			printf(",\"box\":[%d,%d,%d,%d]", f->box[0], f->box[1],
+			    f->box[2], f->box[3]);
 		puts("}}");
 		return 0;
 	}
@@ -245,6 +248,63 @@ show_history(const struct history_row *h, void *arg)
 	return 0;
 }
 
+/* With --json: the manual events of the case's state, one
+ * {"event":...} line each (its name, the state it leads to, the roles
+ * that may fire it and whether the caller has one), so a page offers
+ * the events a person may fire and names the role the others need. */
+static void
+show_events(struct ctl *c, int64_t id)
+{
+	struct engine_actor me = { c->user, c->roles, c->nroles };
+	struct case_wf k;
+	struct engine e;
+	const struct workflow *wf;
+	const struct wf_state *s;
+	size_t t, u, r;
+
+	if (store_case_wf_get(c->store, id, &k) != 0)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.store = c->store;
+	if (k.workflow == NULL || k.closed_ms != 0 ||
+	    (wf = engine_get(&e, k.workflow, k.version)) == NULL ||
+	    (s = workflow_state(wf, k.state)) == NULL)
+		goto out;
+	for (t = 0; t < s->ntrans; t++) {
+		const struct wf_transition *tr = &s->trans[t];
+		bool first = true, sep = false, may = false;
+
+		if (tr->on == NULL || wf_event_is_system(tr->on))
+			continue;
+		for (u = 0; u < t; u++)
+			if (s->trans[u].on && strcmp(s->trans[u].on, tr->on) == 0)
+				break;
+		if (u < t)
+			continue;	/* listed with its first transition */
+		fputs("{\"event\":{", stdout);
+		json_key_str(stdout, &first, "name", tr->on);
+		json_key_str(stdout, &first, "to", tr->to);
+		json_key_raw(stdout, &first, "roles", "[");
+		for (u = t; u < s->ntrans; u++) {
+			if (s->trans[u].on == NULL ||
+			    strcmp(s->trans[u].on, tr->on) != 0)
+				continue;
+			may |= engine_actor_may(&me, &s->trans[u]);
+			for (r = 0; r < s->trans[u].nroles; r++) {
+				fputs(sep ? "," : "", stdout);
+				json_str(stdout, s->trans[u].roles[r]);
+				sep = true;
+			}
+		}
+		putchar(']');
+		json_key_raw(stdout, &first, "allowed", may ? "true" : "false");
+		puts("}}");
+	}
+out:
+	engine_release(&e);
+	case_wf_release(&k);
+}
+
 int
 cmd_show(struct ctl *c, const struct ctl_args *a)
 {
@@ -280,6 +340,8 @@ cmd_show(struct ctl *c, const struct ctl_args *a)
 	s.first = true;
 	if (rc == 0)
 		rc = store_case_history(c->store, id, show_history, &s);
+	if (rc == 0 && c->json)
+		show_events(c, id);
 	return rc == 0 ? 0 : 1;
 }
 

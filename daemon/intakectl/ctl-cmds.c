@@ -374,7 +374,10 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "value); every page (where it came\nfrom, size, how it "
 		    "was turned, OCR confidence); the history.  With --json,\n"
 		    "one object per line: {\"case\":...}, then "
-		    "{\"field\":...}, {\"page\":...},\n{\"history\":...}.\n",
+		    "{\"field\":...} (with its box\non the page image), "
+		    "{\"page\":...}, {\"history\":...}, and per manual event"
+		    "\nof the state {\"event\":...} (the roles that may fire "
+		    "it, and whether\nyou may).\n",
 		.opts = "json",
 		.minargs = 1, .maxargs = 1, .case_arg = true,
 		.perm = CTL_READER, .served = true,

@@ -257,8 +257,8 @@ take(struct run *r, const struct wf_state *from, const struct wf_transition *t,
 	return 0;
 }
 
-static bool
-actor_may(const struct engine_actor *a, const struct wf_transition *t)
+bool
+engine_actor_may(const struct engine_actor *a, const struct wf_transition *t)
 {
 	size_t i, k;
 
@@ -309,7 +309,8 @@ choose(struct run *r, const char *event, const struct engine_actor *actor,
 		    (event != NULL && strcmp(t->on, event) != 0))
 			continue;
 		named = true;
-		if (actor != NULL && actor->user != NULL && !actor_may(actor, t))
+		if (actor != NULL && actor->user != NULL &&
+		    !engine_actor_may(actor, t))
 			continue;
 		any_role = true;
 		if ((rc = guard_holds(r, t, &holds, &expl)) != 0) {

@@ -88,6 +88,9 @@ int	engine_start(struct engine *, int64_t case_id, const char *workflow,
 int	engine_fire(struct engine *, int64_t case_id, const char *event,
 	    const struct engine_actor *, const char *comment, int64_t now_ms,
 	    char **msg);
+/* Whether the actor has one of the roles that may fire transition t. */
+bool	engine_actor_may(const struct engine_actor *,
+	    const struct wf_transition *);
 /* Moves an open case to the current version of its workflow, into the
  * same state as that version defines it (queue, deadline, clock); the
  * version is recorded if it was not yet.  INTAKE_EINVAL with *msg when

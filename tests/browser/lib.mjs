@@ -30,11 +30,14 @@ export const people = {
   outsider: { user: names[2], password: names[2] + "-password-1" },
 };
 
-// ctl(args...): intakectl's standard output on the daemon under test
-// (as root: every role), for checking what a page did.
+// ctl(args...): intakectl's standard output on the daemon under test,
+// for checking what a page did: in the supervisor's name (who sees
+// every case), as the daemon runs it for a person, since root has no
+// role of its own.
 export function ctl(...args) {
   return execFileSync(env.INTAKECTL,
-    ["-c", env.INTAKE_CONF, ...args], { encoding: "utf8" });
+    ["-c", env.INTAKE_CONF, ...args], { encoding: "utf8", env: { ...env,
+      INTAKE_CTL_SERVED: "1", INTAKE_CTL_USER: people.supervisor.user } });
 }
 
 // ctlJson(args...): the same with --json, parsed.

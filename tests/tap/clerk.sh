@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 84
+plan 88
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -75,6 +75,20 @@ like "$out" "HISTORY" "show: the history"
 like "$out" "  problems:  deadline passed" "show: what a supervisor must look at, as cases --stuck says it"
 like "$(C show --json "$a" | head -1)" '"problems":"deadline passed"' "show --json: the same"
 is "$(C show --json "$a" | head -1 | cut -c1-9)" '{"case":{' "show --json: the case first"
+like "$(C show --json "$a" | grep '"field":{"name":"estimated_cost"')" \
+    '"page":1,.*"box":\[[0-9]+,[0-9]+,[1-9][0-9]*,[1-9][0-9]*\]\}\}$' \
+    "show --json: a field's box on its page image"
+# The manual events of the case's state, with who may fire them.
+sa=$(sql "$D" "SELECT state FROM cases WHERE id = $a")
+sql "$D" "UPDATE cases SET state = 'in-review' WHERE id = $a"
+ev=$(C show --json "$a" | grep '^{"event":')
+like "$ev" '\{"event":\{"name":"approve","to":"approved","roles":\["supervisor"\],"allowed":false\}\}' \
+    "show --json: an event another role may fire, not allowed to a clerk"
+like "$ev" '"name":"request-documents","to":"waiting","roles":\["clerk","supervisor"\],"allowed":true' \
+    "show --json: an event the clerk may fire"
+is "$(printf '%s\n' "$ev" | grep -c '"name":"deadline"\|"name":"overdue"')" 0 \
+    "show --json: intake's own events are no person's to fire"
+sql "$D" "UPDATE cases SET state = '$sa' WHERE id = $a"
 C show 99999 2>"$T/err"
 is $? 1 "show of a case that does not exist: exit 1"
 like "$(cat "$T/err")" "case 99999: no such case" "... saying so"
