@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "jobmsg.h"
 #include "store.h"
 #include "ledger.h"
 
@@ -862,7 +863,19 @@ recover_one(const struct delivery *cd, void *arg)
 	return transient_error(rc) ? rc : 0;
 }
 
-/* A spool folder with no row: adopt what is in it as a delivery. */
+/* Whether an entry of a spool folder is what a worker wrote there (its
+ * files, pages/ of older versions, a reading again's folder) rather than
+ * the delivery. */
+static bool
+worker_wrote(const char *name)
+{
+	return jobmsg_output_name(name) || strcmp(name, "pages") == 0 ||
+	    strncmp(name, "reread-", 7) == 0;
+}
+
+/* A spool folder with no row: adopt what is in it as a delivery (what a
+ * worker wrote beside it only when nothing else is there, which is a
+ * delivery of such a name). */
 static int
 adopt_orphan(struct ledger *l, const char *token)
 {
@@ -870,7 +883,7 @@ adopt_orphan(struct ledger *l, const char *token)
 	struct delivery d;
 	struct stat st;
 	struct dirent *e;
-	char *name = NULL;
+	char *name = NULL, *other = NULL, **slot;
 	DIR *dp;
 	int rc = 0;
 
@@ -879,10 +892,15 @@ adopt_orphan(struct ledger *l, const char *token)
 	while ((e = readdir(dp)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		free(name);
-		name = xstrdup(e->d_name);
+		slot = worker_wrote(e->d_name) ? &other : &name;
+		free(*slot);
+		*slot = xstrdup(e->d_name);
 	}
 	closedir(dp);
+	if (name == NULL) {
+		name = other;
+		other = NULL;
+	}
 	if (name == NULL) {
 		remove_tree(dir);	/* only an unfinished copy */
 		goto out;
@@ -902,6 +920,7 @@ adopt_orphan(struct ledger *l, const char *token)
 		    "file");
 	free(d.location);
 out:
+	free(other);
 	free(name);
 	free(dir);
 	return rc;

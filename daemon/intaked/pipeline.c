@@ -30,6 +30,7 @@
 
 #include "intake.h"
 #include "collect.h"
+#include "jobmsg.h"
 #include "template.h"
 #include "pipeline.h"
 #include "reading.h"
@@ -145,8 +146,14 @@ tree_hash(struct tree *t, bool folder, char *hex, int64_t *size)
 struct job_state {
 	int64_t		 delivery_id;
 	char		*name;		/* for messages */
-	char		*pages_dir;	/* spool/<token>/pages, or the reading
-					 * again's own folder beside it */
+	char		*pages_dir;	/* where the worker writes: a new
+					 * delivery's own spool folder beside
+					 * it, or a folder in it (pages/, or a
+					 * reading again's own) */
+	char		*keep;		/* the delivery's name when pages_dir
+					 * is its spool folder: what clearing
+					 * the job's output keeps; NULL: the
+					 * folder goes whole */
 	struct reread_row *req;		/* a case read again: who asked; NULL
 					 * for a new delivery */
 	struct reread_case rk;		/* and the case as it was */
@@ -171,7 +178,18 @@ job_state_free(struct job_state *j)
 	}
 	free(j->name);
 	free(j->pages_dir);
+	free(j->keep);
 	free(j);
+}
+
+/* Removes what job j's worker wrote (and an earlier attempt left). */
+static void
+job_clear(struct job_state *j)
+{
+	if (j->keep != NULL)
+		(void)clear_dir_at(AT_FDCWD, j->pages_dir, j->keep);
+	else
+		remove_tree(j->pages_dir);
 }
 
 struct orphans {
@@ -712,7 +730,7 @@ job_wait(struct pipeline *p, struct job_state *j, int rc, const char *step)
 		p->reread_asked = true;
 		return;		/* job_state_free removes its folder */
 	}
-	remove_tree(j->pages_dir);
+	job_clear(j);
 	store_delivery_refund(p->ledger->store, j->delivery_id);
 }
 
@@ -794,7 +812,7 @@ job_finished(struct pipeline *p, struct job_state *j)
 	len = strlen(reason);
 	if (len > 900)
 		reason[900] = '\0';
-	remove_tree(j->pages_dir);	/* nothing of a refused delivery is used */
+	job_clear(j);	/* nothing of a refused delivery is used */
 	ledger_reject(p->ledger, j->delivery_id, DS_QUARANTINED, 0, reason);
 	free(reason);
 	log_clear_subject();
@@ -910,6 +928,67 @@ job_given(struct pipeline *p, struct worker *w, struct job_state *j)
 	    (w->ready ? 0 : WORKER_START_MS);
 }
 
+/* Makes the folder name in dirfd afresh (what an earlier try left is
+ * removed) and gives it to the worker user: *fd is open on it.  The
+ * descriptor is checked to be the daemon's new folder, not something a
+ * worker put in its place.  0 or -errno. */
+static int
+job_folder_at(struct pipeline *p, int dirfd, const char *name, int *fd)
+{
+	struct stat st;
+	int rc;
+
+	(void)remove_tree_at(dirfd, name);
+	if (mkdirat(dirfd, name, 0750) == -1)
+		return -errno;
+	if ((*fd = open_dir_at(dirfd, name)) < 0)
+		return *fd;
+	rc = fstat(*fd, &st) == -1 ? -errno : st.st_uid != geteuid() ?
+	    -EPERM : pool_give(&p->pool, *fd);
+	if (rc != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+/* The output folder of j, a job reading new delivery d: its own spool
+ * folder, beside the delivered file or folder, so that a delivery costs
+ * the file system one new folder; the worker may add its files there,
+ * never change the delivery's (pool_share).  A delivery whose name is one
+ * the worker could write (page-0001.png) gets pages/ in its folder, as
+ * every delivery did before.  What an earlier attempt left is removed
+ * first.  *fd is open on the folder; 0 or -errno. */
+static int
+job_output(struct pipeline *p, const struct delivery *d,
+    struct job_state *j, int *fd)
+{
+	struct ledger *l = p->ledger;
+	bool apart = jobmsg_output_name(d->name);
+	int tfd, rc;
+
+	if (apart)
+		j->pages_dir = xasprintf("%s/%s/pages", l->spool, d->token);
+	else {
+		j->pages_dir = path_join(l->spool, d->token);
+		j->keep = xstrdup(d->name);
+	}
+	if ((tfd = open_dir_at(l->spool_fd, d->token)) < 0)
+		return tfd;
+	if (apart) {
+		rc = job_folder_at(p, tfd, "pages", fd);
+		close(tfd);
+		return rc;
+	}
+	if ((rc = clear_dir_at(tfd, ".", d->name)) != 0 ||
+	    (rc = pool_share(&p->pool, tfd)) != 0) {
+		close(tfd);
+		return rc;
+	}
+	*fd = tfd;
+	return 0;
+}
+
 /* Opens the job's input and a fresh output folder and sends the job. */
 static int
 job_start(struct pipeline *p, struct worker *w, int64_t id)
@@ -930,29 +1009,23 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	j->delivery_id = id;
 	j->name = xstrdup(d.name);
 	j->tp = catalog_templates(p->cat, d.inbox);
-	{
-		char *dir = path_join(l->spool, d.token);
-		j->pages_dir = path_join(dir, "pages");
-		free(dir);
-	}
-	collect_init(&j->c, j->pages_dir);
 	in = ledger_spool_path(l, &d);
 	if (d.folder && p->pool.as_root)
 		share_tree(in);
-	remove_tree(j->pages_dir);	/* what an earlier attempt left */
-	if (mkdir(j->pages_dir, 0750) == -1 ||
-	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    pool_give(&p->pool, outfd) != 0 ||
-	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+	rc = job_output(p, &d, j, &outfd);
+	collect_init(&j->c, j->pages_dir);
+	if (rc == 0 && (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1)
+		rc = -errno;
+	if (rc != 0) {
 		char *why;
 
-		if (transient_error(rc = -errno)) {
+		if (transient_error(rc)) {
 			/* The disk, not the delivery: tried when the wait
 			 * ends, without costing it an attempt. */
 			transient_hit(&l->wait, rc, "preparing a worker's job",
 			    mono_ms());
-			remove_tree(j->pages_dir);
+			job_clear(j);
 			goto out;
 		}
 		why = xasprintf("cannot prepare the job: %s", strerror(-rc));
@@ -1033,8 +1106,8 @@ reread_start(struct pipeline *p, struct worker *w)
 	struct job_state *j = NULL;
 	struct delivery d;
 	struct reread r;
-	char *why = NULL, *in = NULL, *dir;
-	int infd = -1, outfd = -1;
+	char *why = NULL, *in = NULL, *name = NULL;
+	int infd = -1, outfd = -1, tfd = -1, rc;
 	bool given = false;
 
 	memset(&d, 0, sizeof(d));
@@ -1062,19 +1135,23 @@ reread_start(struct pipeline *p, struct worker *w)
 	j->delivery_id = d.id;
 	j->name = xstrdup(d.name);
 	j->tp = catalog_templates(p->cat, d.inbox);
-	dir = path_join(p->ledger->spool, d.token);
-	j->pages_dir = xasprintf("%s/reread-%lld", dir, (long long)req->id);
-	free(dir);
+	/* Its own folder in the delivery's, which the worker that read it
+	 * may have written: made relative to that folder. */
+	name = xasprintf("reread-%lld", (long long)req->id);
+	j->pages_dir = xasprintf("%s/%s/%s", p->ledger->spool, d.token, name);
 	collect_init(&j->c, j->pages_dir);
 	in = ledger_spool_path(p->ledger, &d);
-	remove_tree(j->pages_dir);	/* what an earlier try left */
-	if (mkdir(j->pages_dir, 0750) == -1 ||
-	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1 || pool_give(&p->pool, outfd) != 0 ||
-	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+	if ((tfd = open_dir_at(p->ledger->spool_fd, d.token)) < 0) {
+		rc = tfd;
+		tfd = -1;
+	} else
+		rc = job_folder_at(p, tfd, name, &outfd);
+	if (rc >= 0 && (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1)
+		rc = -errno;
+	if (rc < 0) {
 		why = xasprintf("case %lld: its delivery cannot be read again: "
-		    "%s", (long long)r.case_id, strerror(errno));
+		    "%s", (long long)r.case_id, strerror(-rc));
 		goto failed;
 	}
 	if (job_send(p, w, &d, req->form, infd, outfd) != 0) {
@@ -1094,6 +1171,8 @@ failed:
 out:
 	fd_close(infd);
 	fd_close(outfd);
+	fd_close(tfd);
+	free(name);
 	free(why);
 	free(in);
 	delivery_release(&d);

@@ -62,5 +62,10 @@ int	lang_checks_at(struct lang_checks *, const char *file, int line,
 void	lang_checks_release(struct lang_checks *);
 /* Gives a folder to the worker user (when the daemon runs as root). */
 int	pool_give(const struct pool *, int dirfd);
+/* Lets the worker user add files to a folder that stays the daemon's
+ * (when it runs as root): the folder gets the worker's group and mode
+ * 1770, so the worker may write new files there and remove or rename
+ * only those, never the daemon's own (the sticky bit).  0 or -errno. */
+int	pool_share(const struct pool *, int dirfd);
 
 #endif
