@@ -182,6 +182,27 @@ job_state_free(struct job_state *j)
 	free(j);
 }
 
+static void enqueue(struct pipeline *, int64_t id);
+
+/* The jobs sent to w behind the one it runs were never begun: each gets
+ * its attempt back and (again: for another worker) is queued again. */
+static void
+worker_ahead_back(struct pipeline *p, struct worker *w, bool again)
+{
+	struct job_state *j;
+	size_t i, n = w->nahead;
+
+	w->nahead = 0;
+	for (i = 0; i < n; i++) {
+		j = w->ahead[i];
+		w->ahead[i] = NULL;
+		store_delivery_refund(p->ledger->store, j->delivery_id);
+		if (again)
+			enqueue(p, j->delivery_id);
+		job_state_free(j);
+	}
+}
+
 /* Removes what job j's worker wrote (and an earlier attempt left). */
 static void
 job_clear(struct job_state *j)
@@ -307,6 +328,7 @@ pipeline_release(struct pipeline *p)
 		}
 		job_state_free(w->job);
 		w->job = NULL;
+		worker_ahead_back(p, w, false);
 	}
 	pool_release(&p->pool);
 	engine_release(&p->wf);
@@ -336,7 +358,7 @@ pipeline_idle(const struct pipeline *p)
 static bool
 queued(const struct pipeline *p, int64_t id)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < p->nqueue; i++)
 		if (p->queue[i] == id)
@@ -344,9 +366,15 @@ queued(const struct pipeline *p, int64_t id)
 	for (i = 0; i < p->nheld; i++)
 		if (p->held[i] == id)
 			return true;
-	for (i = 0; i < p->pool.n; i++)
-		if (p->pool.w[i].job && p->pool.w[i].job->delivery_id == id)
+	for (i = 0; i < p->pool.n; i++) {
+		const struct worker *w = &p->pool.w[i];
+
+		if (w->job && w->job->delivery_id == id)
 			return true;
+		for (k = 0; k < w->nahead; k++)
+			if (w->ahead[k]->delivery_id == id)
+				return true;
+	}
 	return false;
 }
 
@@ -877,6 +905,8 @@ share_tree(const char *path)
 		share_fd(fd, path);
 }
 
+static void worker_lost(struct pipeline *, struct worker *, const char *);
+
 /* Sends a worker the job of reading delivery d (as form, or NULL:
  * recognising it) from infd into outfd.  When the worker is gone before
  * it had the job, it is ended and an error returned. */
@@ -901,7 +931,10 @@ job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
 	jobmsg_unpack_put(&m, &job);
 	rc = msg_send(w->sock, &m);
 	msg_release(&m);
-	if (rc != 0) {
+	if (rc != 0 && w->job != NULL) {
+		/* Sent behind a job it runs: it is lost with that one. */
+		worker_lost(p, w, "stopped taking jobs");
+	} else if (rc != 0) {
 		bool was_ready = w->ready;
 		char *how = pool_stop(&p->pool, w, true);
 
@@ -916,16 +949,36 @@ job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
 	return rc;
 }
 
-/* The worker has job j (which it owns now) and the time for it. */
+/* The worker has job j (which it owns now) and the time for it; or, when
+ * it runs one, j waits behind it, its time not yet begun. */
 static void
 job_given(struct pipeline *p, struct worker *w, struct job_state *j)
 {
-	w->job = j;
 	w->jobs++;
+	if (w->job != NULL) {
+		w->ahead[w->nahead++] = j;
+		return;
+	}
+	w->job = j;
 	/* A worker still starting (loading its model) is not charged the
 	 * job's time for it: its hello restarts the clock (worker_ready). */
 	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000 +
 	    (w->ready ? 0 : WORKER_START_MS);
+}
+
+/* w finished its job: the first sent behind it is the one it runs now,
+ * and its time begins. */
+static void
+job_next(struct pipeline *p, struct worker *w)
+{
+	w->job = NULL;
+	w->deadline = 0;
+	if (w->nahead == 0)
+		return;
+	w->job = w->ahead[0];
+	memmove(w->ahead, w->ahead + 1, --w->nahead * sizeof(*w->ahead));
+	w->ahead[w->nahead] = NULL;
+	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
 }
 
 /* Makes the folder name in dirfd afresh (what an earlier try left is
@@ -1193,17 +1246,26 @@ worker_for_job(struct pipeline *p, struct worker *w)
 	return w;
 }
 
+/* The first delivery in the queue, taken out of it. */
+static int64_t
+dequeue(struct pipeline *p)
+{
+	int64_t id = p->queue[0];
+
+	memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
+	return id;
+}
+
 void
 pipeline_dispatch(struct pipeline *p)
 {
-	size_t i;
+	size_t i, depth;
 
 	if (transient_waiting(&p->ledger->wait, mono_ms()))
 		return;		/* the disk or the database: later */
 	for (i = 0; i < p->pool.n && (p->nqueue > 0 || (p->reread_asked &&
 	    p->reread_running == 0)); i++) {
 		struct worker *w = &p->pool.w[i];
-		int64_t id;
 
 		if (w->job != NULL)
 			continue;
@@ -1215,9 +1277,23 @@ pipeline_dispatch(struct pipeline *p)
 			continue;
 		if (w->job != NULL || w->pid == 0 || p->nqueue == 0)
 			continue;
-		id = p->queue[0];
-		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
-		job_start(p, w, id);
+		job_start(p, w, dequeue(p));
+	}
+	/* Then each worker reading a delivery is sent more behind it, one
+	 * at a time round the pool so that the queue is shared out evenly;
+	 * none while a person waits for a case read again, which goes to
+	 * the first worker free. */
+	for (depth = 0; depth < POOL_AHEAD && !p->reread_asked; depth++) {
+		if (transient_waiting(&p->ledger->wait, mono_ms()))
+			return;
+		for (i = 0; i < p->pool.n && p->nqueue > 0; i++) {
+			struct worker *w = &p->pool.w[i];
+
+			if (w->job != NULL && w->job->req == NULL && w->ready &&
+			    w->pid > 0 && w->nahead == depth &&
+			    w->jobs < p->config->worker_jobs)
+				job_start(p, w, dequeue(p));
+		}
 	}
 }
 
@@ -1248,6 +1324,8 @@ worker_lost(struct pipeline *p, struct worker *w, const char *what)
 	char *why;
 
 	w->job = NULL;
+	w->deadline = 0;
+	worker_ahead_back(p, w, true);
 	if (!was_ready) {
 		/* It died before it could work: the delivery is not to blame.
 		 * Wait a little before starting another. */
@@ -1340,8 +1418,10 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 	case COLLECT_DONE:
 	case COLLECT_REFUSED:
 	case COLLECT_DEFERRED:
-		w->job = NULL;
-		w->deadline = 0;
+		/* The worker is given its next job before this one is
+		 * recorded: it reads while the daemon writes. */
+		job_next(p, w);
+		pipeline_dispatch(p);
 		job_finished(p, j);
 		job_state_free(j);
 		return true;
