@@ -338,6 +338,7 @@ pipeline_release(struct pipeline *p)
 	}
 	free(p->queue);
 	free(p->held);
+	free(p->done);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -656,75 +657,98 @@ start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
 	    now_ms());
 }
 
-/* Opens the case with everything the worker found, in one transaction. */
+/* Opens the case with everything the worker found, inside the caller's
+ * transaction: *case_id is its id.  0 or an error (the caller rolls
+ * back). */
 static int
-open_case(struct pipeline *p, struct job_state *j)
+open_case_in(struct pipeline *p, struct job_state *j, int64_t *case_id)
 {
 	struct store *st = p->ledger->store;
 	const struct job_collect *c = &j->c;
 	struct delivery d;
 	struct tree t = { NULL, 0 };
-	int64_t case_id = 0;
 	char *path;
 	size_t i;
 	int rc;
 
+	*case_id = 0;
 	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
 		return rc;
 	path = ledger_spool_path(p->ledger, &d);
 	tree_collect(&t, path, d.folder ? "" : d.name, false);
 	free(path);
-	if ((rc = store_begin(st)) != 0)
-		goto out;
-	if ((rc = store_case_create(st, d.id, "received", &case_id)) != 0 ||
-	    (rc = store_case_set_manifest(st, case_id, c->manifest.reference,
+	if ((rc = store_case_create(st, d.id, "received", case_id)) != 0 ||
+	    (rc = store_case_set_manifest(st, *case_id, c->manifest.reference,
 	    c->manifest.channel, c->manifest.sender,
 	    c->manifest.form_hint)) != 0)
 		goto fail;
 	for (i = 0; i < t.n; i++)
-		if ((rc = store_case_add_file(st, case_id, t.files[i].rel,
+		if ((rc = store_case_add_file(st, *case_id, t.files[i].rel,
 		    t.files[i].size)) != 0)
 			goto fail;
 	for (i = 0; i < c->npages; i++)
-		if ((rc = store_case_add_page(st, case_id, &c->pages[i])) != 0)
+		if ((rc = store_case_add_page(st, *case_id, &c->pages[i])) != 0)
 			goto fail;
 	for (i = 0; i < c->natt; i++)
-		if ((rc = store_case_add_attachment(st, case_id, c->att[i].name,
+		if ((rc = store_case_add_attachment(st, *case_id, c->att[i].name,
 		    (int64_t)c->att[i].size, c->att[i].stored)) != 0)
 			goto fail;
 	for (i = 0; i < c->nwarnings; i++)
-		if ((rc = store_case_add_problem(st, case_id, c->warnings[i])) != 0)
+		if ((rc = store_case_add_problem(st, *case_id, c->warnings[i])) != 0)
 			goto fail;
 	if (c->manifest.pages != 0 && c->manifest.pages != c->npages) {
 		char *why = xasprintf("the manifest states %u page%s, the "
 		    "delivery gives %zu", c->manifest.pages,
 		    c->manifest.pages == 1 ? "" : "s", c->npages);
 
-		rc = store_case_add_problem(st, case_id, why);
+		rc = store_case_add_problem(st, *case_id, why);
 		free(why);
 		if (rc != 0)
 			goto fail;
 	}
-	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
+	if (c->pdf != NULL && (rc = store_case_set_pdf(st, *case_id, c->pdf)) != 0)
 		goto fail;
-	if ((rc = reading_store_fields(st, case_id, j->tp->tpls, j->tp->ntpls,
+	if ((rc = reading_store_fields(st, *case_id, j->tp->tpls, j->tp->ntpls,
 	    &c->reading)) != 0 ||
-	    (rc = start_workflow(p, case_id, &d, j)) != 0)
+	    (rc = start_workflow(p, *case_id, &d, j)) != 0)
 		goto fail;
-	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
-	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
-		goto fail;
+	rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, *case_id,
+	    0, NULL, NULL);
+fail:
+	tree_release(&t);
+	delivery_release(&d);
+	return rc;
+}
+
+/* Logs that job j opened case case_id. */
+static void
+case_opened(const struct job_state *j, int64_t case_id)
+{
+	const struct job_collect *c = &j->c;
+
 	log_info("case %lld opened: %zu page%s, %zu attachment%s, %zu "
 	    "problem%s", (long long)case_id, c->npages, c->npages == 1 ? "" :
 	    "s", c->natt, c->natt == 1 ? "" : "s", c->nwarnings,
 	    c->nwarnings == 1 ? "" : "s");
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	tree_release(&t);
-	delivery_release(&d);
-	return rc;
+}
+
+/* Opens the case with everything the worker found, in one transaction. */
+static int
+open_case(struct pipeline *p, struct job_state *j)
+{
+	struct store *st = p->ledger->store;
+	int64_t case_id;
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	if ((rc = open_case_in(p, j, &case_id)) != 0 ||
+	    (rc = store_commit(st)) != 0) {
+		store_rollback(st);
+		return rc;
+	}
+	case_opened(j, case_id);
+	return 0;
 }
 
 /* A case was read again: what was read replaces the case's reading. */
@@ -1388,6 +1412,58 @@ worker_ready(struct pipeline *p, struct worker *w, const char *sandbox)
 	return true;
 }
 
+/* Whether finished job j opens a case (rather than being refused, tried
+ * again later, or answering a request to read a case again). */
+static bool
+job_opens_case(const struct job_state *j)
+{
+	return j->c.deferred.text == NULL && j->req == NULL &&
+	    j->c.refused == NULL && j->c.npages > 0;
+}
+
+/* Opens the cases of the jobs that finished in one round of worker
+ * messages in one transaction: what they share in the database is
+ * written once.  When that fails, each is recorded alone, as
+ * job_finished() would, so one case that cannot be recorded costs the
+ * others nothing. */
+static void
+record_done(struct pipeline *p)
+{
+	struct store *st = p->ledger->store;
+	int64_t *case_id = xcalloc(p->ndone, sizeof(*case_id));
+	size_t i, n = p->ndone;
+	int rc = INTAKE_ERR;
+
+	if (n > 1 && (rc = store_begin(st)) == 0) {
+		for (i = 0; i < n && rc == 0; i++) {
+			log_subject("delivery %lld",
+			    (long long)p->done[i]->delivery_id);
+			rc = open_case_in(p, p->done[i], &case_id[i]);
+			log_clear_subject();
+		}
+		if (rc == 0)
+			rc = store_commit(st);
+		if (rc != 0)
+			store_rollback(st);
+	}
+	p->ndone = 0;
+	for (i = 0; i < n; i++) {
+		if (rc == 0) {
+			log_subject("delivery %lld",
+			    (long long)p->done[i]->delivery_id);
+			case_opened(p->done[i], case_id[i]);
+			log_clear_subject();
+		} else
+			job_finished(p, p->done[i]);
+		job_state_free(p->done[i]);
+	}
+	if (rc == 0) {
+		transient_clear(&p->ledger->wait);
+		release_held(p);
+	}
+	free(case_id);
+}
+
 /* Handles one message; false when the worker must be ended. */
 static bool
 worker_message(struct pipeline *p, struct worker *w, struct msg *m)
@@ -1422,6 +1498,12 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 		 * recorded: it reads while the daemon writes. */
 		job_next(p, w);
 		pipeline_dispatch(p);
+		if (job_opens_case(j)) {	/* with the others of the round */
+			p->done = xreallocarray(p->done, p->ndone + 1,
+			    sizeof(*p->done));
+			p->done[p->ndone++] = j;
+			return true;
+		}
 		job_finished(p, j);
 		job_state_free(j);
 		return true;
@@ -1471,6 +1553,8 @@ pipeline_events(struct pipeline *p, const struct pollfd *pfd, size_t n)
 				break;
 		}
 	}
+	if (p->ndone > 0)
+		record_done(p);
 }
 
 int64_t
