@@ -152,17 +152,21 @@ take_copy(struct ledger *l, struct take *t, int ifd)
 	struct delivery *d = t->d;
 	char *src = path_join(d->inbox, d->name);
 	char *tmp = xasprintf(COPY_PREFIX "%s", d->name);
+	bool fresh, has_tmp, has_name;
 	int rc = 0;
 
-	/* The delivery's own folder in the spool, which the daemon made. */
-	if ((mkdirat(l->spool_fd, d->token, 0750) == -1 && errno != EEXIST) ||
+	/* The delivery's own folder in the spool, which the daemon made;
+	 * one made just now holds nothing yet. */
+	fresh = mkdirat(l->spool_fd, d->token, 0750) == 0;
+	if ((!fresh && errno != EEXIST) ||
 	    (t->tfd = openat(l->spool_fd, d->token, O_RDONLY | O_DIRECTORY |
 	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		rc = -errno;
 		goto out;
 	}
-	if (d->stage == STAGE_COPIED && !exists_at(t->tfd, tmp) &&
-	    !exists_at(t->tfd, d->name)) {
+	has_tmp = !fresh && exists_at(t->tfd, tmp);
+	has_name = !fresh && exists_at(t->tfd, d->name);
+	if (d->stage == STAGE_COPIED && !has_tmp && !has_name) {
 		/* The copy vanished before it was renamed into place: take
 		 * the delivery again if the inbox still holds it, never a
 		 * newer file of the same name. */
@@ -174,14 +178,15 @@ take_copy(struct ledger *l, struct take *t, int ifd)
 	}
 	if (d->stage != STAGE_CLAIMING)
 		goto out;
-	if (exists_at(t->tfd, d->name)) {
+	if (has_name) {
 		/* Renamed into place, so flushed before (or moved in by an
 		 * older version): its copied stage was lost, by a power loss.
 		 * The inbox copy is let go if it is still the same. */
 		d->stage = STAGE_COPIED;
 		goto out;
 	}
-	remove_tree_at(t->tfd, tmp);	/* a copy cut short */
+	if (has_tmp)
+		remove_tree_at(t->tfd, tmp);	/* a copy cut short */
 	fault_point("take", d->name);
 	if ((rc = fault_errno("copy", d->name)) != 0 ||
 	    (rc = copy_tree_unsynced_at(ifd, d->name, t->tfd, tmp, 0640)) != 0) {
@@ -267,7 +272,7 @@ takes_place(struct take *t, size_t n)
 		if (!take_going(&t[i], false))
 			continue;
 		tmp = xasprintf(COPY_PREFIX "%s", t[i].d->name);
-		if (exists_at(t[i].tfd, tmp)) {
+		if (t[i].copied || exists_at(t[i].tfd, tmp)) {
 			if (renameat(t[i].tfd, tmp, t[i].tfd, t[i].d->name) == -1)
 				t[i].rc = -errno;
 			else
