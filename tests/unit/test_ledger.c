@@ -1903,6 +1903,31 @@ START_TEST(test_recover_orphan_folder)
 }
 END_TEST
 
+/* Asserts that recovering adopts the one spool folder token as a row
+ * for the file name at path, which then opens its case (the PGM image of
+ * seed). */
+static void
+assert_orphan_adopted(const char *token, const char *name, const char *path,
+    unsigned seed)
+{
+	struct rows r;
+	struct delivery d;
+
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.token[0], token);
+	ck_assert_int_eq(r.stage[0], STAGE_SPOOLED);
+	d = get(r.id[0]);
+	ck_assert_str_eq(d.name, name);
+	ck_assert_str_eq(d.location, path);
+	ck_assert(!d.folder);
+	delivery_release(&d);
+	ck_assert_int_eq(process(r.id[0]), 0);
+	assert_case(r.id[0], seed);
+	rows_release(&r);
+}
+
 /* (f') a spool folder without a row whose delivery a worker had read: its
  * files beside the delivery (and pages/ of an older version, a reading
  * again's folder) are not taken for it, whichever readdir gives first;
@@ -1910,37 +1935,21 @@ END_TEST
 START_TEST(test_recover_orphan_read)
 {
 	const char *wrote[] = { "attachment-001-note.txt", "page-0001.jpg",
-	    "searchable.pdf" };
+	    "searchable.pdf", "pages", "reread-3" };
 	char *dir = path_join(spool, "orphan-4");
-	struct rows r;
-	struct delivery d;
 	char *p, *sub;
 	size_t i;
 
 	ck_assert_int_eq(mkdir_p(dir, 0750), 0);
 	for (i = 0; i < 3; i++)
 		free(put(dir, wrote[i], "x"));
-	sub = path_join(dir, "pages");
-	ck_assert_int_eq(mkdir_p(sub, 0750), 0);
-	free(sub);
-	sub = path_join(dir, "reread-3");
-	ck_assert_int_eq(mkdir_p(sub, 0750), 0);
-	free(sub);
+	for (; i < 5; i++) {
+		sub = path_join(dir, wrote[i]);
+		ck_assert_int_eq(mkdir_p(sub, 0750), 0);
+		free(sub);
+	}
 	p = put_pgm(dir, "lost.pgm", 29);
-	ck_assert_int_eq(ledger_recover(&led), 0);
-
-	rows_get(&r);
-	ck_assert_int_eq(r.n, 1);
-	ck_assert_str_eq(r.token[0], "orphan-4");
-	ck_assert_int_eq(r.stage[0], STAGE_SPOOLED);
-	d = get(r.id[0]);
-	ck_assert_str_eq(d.name, "lost.pgm");
-	ck_assert_str_eq(d.location, p);
-	ck_assert(!d.folder);
-	delivery_release(&d);
-	ck_assert_int_eq(process(r.id[0]), 0);
-	assert_case(r.id[0], 29);
-	rows_release(&r);
+	assert_orphan_adopted("orphan-4", "lost.pgm", p, 29);
 	free(p);
 	free(dir);
 }
@@ -1951,22 +1960,11 @@ END_TEST
 START_TEST(test_recover_orphan_worker_named)
 {
 	char *dir = path_join(spool, "orphan-5");
-	struct rows r;
-	struct delivery d;
 	char *p;
 
 	ck_assert_int_eq(mkdir_p(dir, 0750), 0);
 	p = put_pgm(dir, "page-0001.jpg", 31);
-	ck_assert_int_eq(ledger_recover(&led), 0);
-	rows_get(&r);
-	ck_assert_int_eq(r.n, 1);
-	d = get(r.id[0]);
-	ck_assert_str_eq(d.name, "page-0001.jpg");
-	ck_assert_str_eq(d.location, p);
-	delivery_release(&d);
-	ck_assert_int_eq(process(r.id[0]), 0);
-	assert_case(r.id[0], 31);
-	rows_release(&r);
+	assert_orphan_adopted("orphan-5", "page-0001.jpg", p, 31);
 	free(p);
 	free(dir);
 }
