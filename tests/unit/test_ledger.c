@@ -1928,30 +1928,54 @@ assert_orphan_adopted(const char *token, const char *name, const char *path,
 	rows_release(&r);
 }
 
-/* (f') a spool folder without a row whose delivery a worker had read: its
- * files beside the delivery (and pages/ of an older version, a reading
- * again's folder) are not taken for it, whichever readdir gives first;
- * read again, the delivery opens its case. */
+/* (f') spool folders without a row whose delivery a worker had read:
+ * its files beside the delivery (and pages/ of an older version, a
+ * reading again's folder) are not taken for it, whichever order readdir
+ * gives them in (eight folders, the names in a different order in each);
+ * read again, a delivery opens its case. */
 START_TEST(test_recover_orphan_read)
 {
 	const char *wrote[] = { "attachment-001-note.txt", "page-0001.jpg",
 	    "searchable.pdf", "pages", "reread-3" };
-	char *dir = path_join(spool, "orphan-4");
-	char *p, *sub;
-	size_t i;
+	struct rows r;
+	struct delivery d;
+	char *dir, *p, *sub, token[32];
+	int k, i;
 
-	ck_assert_int_eq(mkdir_p(dir, 0750), 0);
-	for (i = 0; i < 3; i++)
-		free(put(dir, wrote[i], "x"));
-	for (; i < 5; i++) {
-		sub = path_join(dir, wrote[i]);
-		ck_assert_int_eq(mkdir_p(sub, 0750), 0);
-		free(sub);
+	for (k = 0; k < 8; k++) {
+		snprintf(token, sizeof(token), "orphan-4-%d", k);
+		dir = path_join(spool, token);
+		ck_assert_int_eq(mkdir_p(dir, 0750), 0);
+		if (k % 2 == 0)
+			free(put_pgm(dir, "lost.pgm", 29));
+		for (i = 0; i < 5; i++) {
+			sub = path_join(dir, wrote[(i + k) % 5]);
+			if ((i + k) % 5 < 3)
+				free(put(dir, wrote[(i + k) % 5], "x"));
+			else
+				ck_assert_int_eq(mkdir_p(sub, 0750), 0);
+			free(sub);
+		}
+		if (k % 2 == 1)
+			free(put_pgm(dir, "lost.pgm", 29));
+		free(dir);
 	}
-	p = put_pgm(dir, "lost.pgm", 29);
-	assert_orphan_adopted("orphan-4", "lost.pgm", p, 29);
-	free(p);
-	free(dir);
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 8);
+	for (k = 0; k < 8; k++) {
+		d = get(r.id[k]);
+		ck_assert_msg(strcmp(d.name, "lost.pgm") == 0, "spool folder %s "
+		    "adopted as %s", d.token, d.name);
+		p = xasprintf("%s/%s/lost.pgm", spool, d.token);
+		ck_assert_str_eq(d.location, p);
+		ck_assert(!d.folder);
+		free(p);
+		delivery_release(&d);
+	}
+	ck_assert_int_eq(process(r.id[0]), 0);
+	assert_case(r.id[0], 29);
+	rows_release(&r);
 }
 END_TEST
 
