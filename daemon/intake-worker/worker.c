@@ -45,10 +45,11 @@
 #endif
 
 /* INTAKE_WORKER_FAULT="MODE:TEXT", for the test suite: crash, hang and
- * burn act as a decoder gone wrong would, socket, exec and link try what
- * a hijacked one would, full makes the output folder's disk full. */
+ * burn act as a decoder gone wrong would, socket, exec, link and spool
+ * try what a hijacked one would, full makes the output folder's disk
+ * full. */
 enum fault { FAULT_NONE, FAULT_CRASH, FAULT_HANG, FAULT_BURN, FAULT_SOCKET,
-	FAULT_EXEC, FAULT_LINK, FAULT_FULL };
+	FAULT_EXEC, FAULT_LINK, FAULT_FULL, FAULT_SPOOL };
 static const struct {
 	const char	*prefix;
 	enum fault	 mode;
@@ -56,6 +57,7 @@ static const struct {
 	{ "crash:", FAULT_CRASH }, { "hang:", FAULT_HANG },
 	{ "burn:", FAULT_BURN }, { "socket:", FAULT_SOCKET },
 	{ "exec:", FAULT_EXEC }, { "link:", FAULT_LINK }, { "full:", FAULT_FULL },
+	{ "spool:", FAULT_SPOOL },
 };
 static enum fault fault_mode;
 static const char *fault_match;
@@ -230,6 +232,25 @@ try_link(struct job *j)
 	return rc;
 }
 
+/* The delivery's spool copy, which the output folder holds beside what
+ * the worker writes: removed, and opened for writing. */
+static int
+try_unlink_delivery(struct job *j, const char *name)
+{
+	return unlinkat(j->outfd, name, 0) == -1 ? -errno : 0;
+}
+
+static int
+try_write_delivery(struct job *j, const char *name)
+{
+	int fd = openat(j->outfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd == -1)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 /* Tries the escapes of the fault mode on the file name: the delivery is
  * refused with the sandbox's answer to each, and a call that went through
  * is reported as a warning. */
@@ -260,6 +281,12 @@ fault_escape(struct job *j, const char *name)
 		rc[n++] = try_symlink(j);
 		what[n] = "linkat";
 		rc[n++] = try_link(j);
+		break;
+	case FAULT_SPOOL:	/* the delivery beside its output */
+		what[n] = "unlinkat";
+		rc[n++] = try_unlink_delivery(j, name);
+		what[n] = "open for writing";
+		rc[n++] = try_write_delivery(j, name);
 		break;
 	default:
 		return;

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "jobmsg.h"
 #include "store.h"
 #include "ledger.h"
 
@@ -151,17 +152,21 @@ take_copy(struct ledger *l, struct take *t, int ifd)
 	struct delivery *d = t->d;
 	char *src = path_join(d->inbox, d->name);
 	char *tmp = xasprintf(COPY_PREFIX "%s", d->name);
+	bool fresh, has_tmp, has_name;
 	int rc = 0;
 
-	/* The delivery's own folder in the spool, which the daemon made. */
-	if ((mkdirat(l->spool_fd, d->token, 0750) == -1 && errno != EEXIST) ||
+	/* The delivery's own folder in the spool, which the daemon made;
+	 * one made just now holds nothing yet. */
+	fresh = mkdirat(l->spool_fd, d->token, 0750) == 0;
+	if ((!fresh && errno != EEXIST) ||
 	    (t->tfd = openat(l->spool_fd, d->token, O_RDONLY | O_DIRECTORY |
 	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		rc = -errno;
 		goto out;
 	}
-	if (d->stage == STAGE_COPIED && !exists_at(t->tfd, tmp) &&
-	    !exists_at(t->tfd, d->name)) {
+	has_tmp = !fresh && exists_at(t->tfd, tmp);
+	has_name = !fresh && exists_at(t->tfd, d->name);
+	if (d->stage == STAGE_COPIED && !has_tmp && !has_name) {
 		/* The copy vanished before it was renamed into place: take
 		 * the delivery again if the inbox still holds it, never a
 		 * newer file of the same name. */
@@ -173,14 +178,15 @@ take_copy(struct ledger *l, struct take *t, int ifd)
 	}
 	if (d->stage != STAGE_CLAIMING)
 		goto out;
-	if (exists_at(t->tfd, d->name)) {
+	if (has_name) {
 		/* Renamed into place, so flushed before (or moved in by an
 		 * older version): its copied stage was lost, by a power loss.
 		 * The inbox copy is let go if it is still the same. */
 		d->stage = STAGE_COPIED;
 		goto out;
 	}
-	remove_tree_at(t->tfd, tmp);	/* a copy cut short */
+	if (has_tmp)
+		remove_tree_at(t->tfd, tmp);	/* a copy cut short */
 	fault_point("take", d->name);
 	if ((rc = fault_errno("copy", d->name)) != 0 ||
 	    (rc = copy_tree_unsynced_at(ifd, d->name, t->tfd, tmp, 0640)) != 0) {
@@ -266,7 +272,7 @@ takes_place(struct take *t, size_t n)
 		if (!take_going(&t[i], false))
 			continue;
 		tmp = xasprintf(COPY_PREFIX "%s", t[i].d->name);
-		if (exists_at(t[i].tfd, tmp)) {
+		if (t[i].copied || exists_at(t[i].tfd, tmp)) {
 			if (renameat(t[i].tfd, tmp, t[i].tfd, t[i].d->name) == -1)
 				t[i].rc = -errno;
 			else
@@ -862,7 +868,19 @@ recover_one(const struct delivery *cd, void *arg)
 	return transient_error(rc) ? rc : 0;
 }
 
-/* A spool folder with no row: adopt what is in it as a delivery. */
+/* Whether an entry of a spool folder is what a worker wrote there (its
+ * files, pages/ of older versions, a reading again's folder) rather than
+ * the delivery. */
+static bool
+worker_wrote(const char *name)
+{
+	return jobmsg_output_name(name) || strcmp(name, "pages") == 0 ||
+	    strncmp(name, "reread-", 7) == 0;
+}
+
+/* A spool folder with no row: adopt what is in it as a delivery (what a
+ * worker wrote beside it only when nothing else is there, which is a
+ * delivery of such a name). */
 static int
 adopt_orphan(struct ledger *l, const char *token)
 {
@@ -870,7 +888,7 @@ adopt_orphan(struct ledger *l, const char *token)
 	struct delivery d;
 	struct stat st;
 	struct dirent *e;
-	char *name = NULL;
+	char *name = NULL, *other = NULL, **slot;
 	DIR *dp;
 	int rc = 0;
 
@@ -879,10 +897,15 @@ adopt_orphan(struct ledger *l, const char *token)
 	while ((e = readdir(dp)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		free(name);
-		name = xstrdup(e->d_name);
+		slot = worker_wrote(e->d_name) ? &other : &name;
+		free(*slot);
+		*slot = xstrdup(e->d_name);
 	}
 	closedir(dp);
+	if (name == NULL) {
+		name = other;
+		other = NULL;
+	}
 	if (name == NULL) {
 		remove_tree(dir);	/* only an unfinished copy */
 		goto out;
@@ -902,6 +925,7 @@ adopt_orphan(struct ledger *l, const char *token)
 		    "file");
 	free(d.location);
 out:
+	free(other);
 	free(name);
 	free(dir);
 	return rc;

@@ -30,6 +30,7 @@
 
 #include "intake.h"
 #include "collect.h"
+#include "jobmsg.h"
 #include "template.h"
 #include "pipeline.h"
 #include "reading.h"
@@ -145,8 +146,14 @@ tree_hash(struct tree *t, bool folder, char *hex, int64_t *size)
 struct job_state {
 	int64_t		 delivery_id;
 	char		*name;		/* for messages */
-	char		*pages_dir;	/* spool/<token>/pages, or the reading
-					 * again's own folder beside it */
+	char		*pages_dir;	/* where the worker writes: a new
+					 * delivery's own spool folder beside
+					 * it, or a folder in it (pages/, or a
+					 * reading again's own) */
+	char		*keep;		/* the delivery's name when pages_dir
+					 * is its spool folder: what clearing
+					 * the job's output keeps; NULL: the
+					 * folder goes whole */
 	struct reread_row *req;		/* a case read again: who asked; NULL
 					 * for a new delivery */
 	struct reread_case rk;		/* and the case as it was */
@@ -171,7 +178,39 @@ job_state_free(struct job_state *j)
 	}
 	free(j->name);
 	free(j->pages_dir);
+	free(j->keep);
 	free(j);
+}
+
+static void enqueue(struct pipeline *, int64_t id);
+
+/* The jobs sent to w behind the one it runs were never begun: each gets
+ * its attempt back and (again: for another worker) is queued again. */
+static void
+worker_ahead_back(struct pipeline *p, struct worker *w, bool again)
+{
+	struct job_state *j;
+	size_t i, n = w->nahead;
+
+	w->nahead = 0;
+	for (i = 0; i < n; i++) {
+		j = w->ahead[i];
+		w->ahead[i] = NULL;
+		store_delivery_refund(p->ledger->store, j->delivery_id);
+		if (again)
+			enqueue(p, j->delivery_id);
+		job_state_free(j);
+	}
+}
+
+/* Removes what job j's worker wrote (and an earlier attempt left). */
+static void
+job_clear(struct job_state *j)
+{
+	if (j->keep != NULL)
+		(void)clear_dir_at(AT_FDCWD, j->pages_dir, j->keep);
+	else
+		remove_tree(j->pages_dir);
 }
 
 struct orphans {
@@ -289,6 +328,7 @@ pipeline_release(struct pipeline *p)
 		}
 		job_state_free(w->job);
 		w->job = NULL;
+		worker_ahead_back(p, w, false);
 	}
 	pool_release(&p->pool);
 	engine_release(&p->wf);
@@ -298,6 +338,7 @@ pipeline_release(struct pipeline *p)
 	}
 	free(p->queue);
 	free(p->held);
+	free(p->done);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -318,7 +359,7 @@ pipeline_idle(const struct pipeline *p)
 static bool
 queued(const struct pipeline *p, int64_t id)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < p->nqueue; i++)
 		if (p->queue[i] == id)
@@ -326,9 +367,15 @@ queued(const struct pipeline *p, int64_t id)
 	for (i = 0; i < p->nheld; i++)
 		if (p->held[i] == id)
 			return true;
-	for (i = 0; i < p->pool.n; i++)
-		if (p->pool.w[i].job && p->pool.w[i].job->delivery_id == id)
+	for (i = 0; i < p->pool.n; i++) {
+		const struct worker *w = &p->pool.w[i];
+
+		if (w->job && w->job->delivery_id == id)
 			return true;
+		for (k = 0; k < w->nahead; k++)
+			if (w->ahead[k]->delivery_id == id)
+				return true;
+	}
 	return false;
 }
 
@@ -610,75 +657,98 @@ start_workflow(struct pipeline *p, int64_t case_id, const struct delivery *d,
 	    now_ms());
 }
 
-/* Opens the case with everything the worker found, in one transaction. */
+/* Opens the case with everything the worker found, inside the caller's
+ * transaction: *case_id is its id.  0 or an error (the caller rolls
+ * back). */
 static int
-open_case(struct pipeline *p, struct job_state *j)
+open_case_in(struct pipeline *p, struct job_state *j, int64_t *case_id)
 {
 	struct store *st = p->ledger->store;
 	const struct job_collect *c = &j->c;
 	struct delivery d;
 	struct tree t = { NULL, 0 };
-	int64_t case_id = 0;
 	char *path;
 	size_t i;
 	int rc;
 
+	*case_id = 0;
 	if ((rc = store_delivery_get(st, j->delivery_id, &d)) != 0)
 		return rc;
 	path = ledger_spool_path(p->ledger, &d);
 	tree_collect(&t, path, d.folder ? "" : d.name, false);
 	free(path);
-	if ((rc = store_begin(st)) != 0)
-		goto out;
-	if ((rc = store_case_create(st, d.id, "received", &case_id)) != 0 ||
-	    (rc = store_case_set_manifest(st, case_id, c->manifest.reference,
+	if ((rc = store_case_create(st, d.id, "received", case_id)) != 0 ||
+	    (rc = store_case_set_manifest(st, *case_id, c->manifest.reference,
 	    c->manifest.channel, c->manifest.sender,
 	    c->manifest.form_hint)) != 0)
 		goto fail;
 	for (i = 0; i < t.n; i++)
-		if ((rc = store_case_add_file(st, case_id, t.files[i].rel,
+		if ((rc = store_case_add_file(st, *case_id, t.files[i].rel,
 		    t.files[i].size)) != 0)
 			goto fail;
 	for (i = 0; i < c->npages; i++)
-		if ((rc = store_case_add_page(st, case_id, &c->pages[i])) != 0)
+		if ((rc = store_case_add_page(st, *case_id, &c->pages[i])) != 0)
 			goto fail;
 	for (i = 0; i < c->natt; i++)
-		if ((rc = store_case_add_attachment(st, case_id, c->att[i].name,
+		if ((rc = store_case_add_attachment(st, *case_id, c->att[i].name,
 		    (int64_t)c->att[i].size, c->att[i].stored)) != 0)
 			goto fail;
 	for (i = 0; i < c->nwarnings; i++)
-		if ((rc = store_case_add_problem(st, case_id, c->warnings[i])) != 0)
+		if ((rc = store_case_add_problem(st, *case_id, c->warnings[i])) != 0)
 			goto fail;
 	if (c->manifest.pages != 0 && c->manifest.pages != c->npages) {
 		char *why = xasprintf("the manifest states %u page%s, the "
 		    "delivery gives %zu", c->manifest.pages,
 		    c->manifest.pages == 1 ? "" : "s", c->npages);
 
-		rc = store_case_add_problem(st, case_id, why);
+		rc = store_case_add_problem(st, *case_id, why);
 		free(why);
 		if (rc != 0)
 			goto fail;
 	}
-	if (c->pdf != NULL && (rc = store_case_set_pdf(st, case_id, c->pdf)) != 0)
+	if (c->pdf != NULL && (rc = store_case_set_pdf(st, *case_id, c->pdf)) != 0)
 		goto fail;
-	if ((rc = reading_store_fields(st, case_id, j->tp->tpls, j->tp->ntpls,
+	if ((rc = reading_store_fields(st, *case_id, j->tp->tpls, j->tp->ntpls,
 	    &c->reading)) != 0 ||
-	    (rc = start_workflow(p, case_id, &d, j)) != 0)
+	    (rc = start_workflow(p, *case_id, &d, j)) != 0)
 		goto fail;
-	if ((rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, case_id,
-	    0, NULL, NULL)) != 0 || (rc = store_commit(st)) != 0)
-		goto fail;
+	rc = store_delivery_finish(st, d.id, DS_CASE, STAGE_DONE, *case_id,
+	    0, NULL, NULL);
+fail:
+	tree_release(&t);
+	delivery_release(&d);
+	return rc;
+}
+
+/* Logs that job j opened case case_id. */
+static void
+case_opened(const struct job_state *j, int64_t case_id)
+{
+	const struct job_collect *c = &j->c;
+
 	log_info("case %lld opened: %zu page%s, %zu attachment%s, %zu "
 	    "problem%s", (long long)case_id, c->npages, c->npages == 1 ? "" :
 	    "s", c->natt, c->natt == 1 ? "" : "s", c->nwarnings,
 	    c->nwarnings == 1 ? "" : "s");
-	goto out;
-fail:
-	store_rollback(st);
-out:
-	tree_release(&t);
-	delivery_release(&d);
-	return rc;
+}
+
+/* Opens the case with everything the worker found, in one transaction. */
+static int
+open_case(struct pipeline *p, struct job_state *j)
+{
+	struct store *st = p->ledger->store;
+	int64_t case_id;
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	if ((rc = open_case_in(p, j, &case_id)) != 0 ||
+	    (rc = store_commit(st)) != 0) {
+		store_rollback(st);
+		return rc;
+	}
+	case_opened(j, case_id);
+	return 0;
 }
 
 /* A case was read again: what was read replaces the case's reading. */
@@ -712,7 +782,7 @@ job_wait(struct pipeline *p, struct job_state *j, int rc, const char *step)
 		p->reread_asked = true;
 		return;		/* job_state_free removes its folder */
 	}
-	remove_tree(j->pages_dir);
+	job_clear(j);
 	store_delivery_refund(p->ledger->store, j->delivery_id);
 }
 
@@ -794,7 +864,7 @@ job_finished(struct pipeline *p, struct job_state *j)
 	len = strlen(reason);
 	if (len > 900)
 		reason[900] = '\0';
-	remove_tree(j->pages_dir);	/* nothing of a refused delivery is used */
+	job_clear(j);	/* nothing of a refused delivery is used */
 	ledger_reject(p->ledger, j->delivery_id, DS_QUARANTINED, 0, reason);
 	free(reason);
 	log_clear_subject();
@@ -859,6 +929,8 @@ share_tree(const char *path)
 		share_fd(fd, path);
 }
 
+static void worker_lost(struct pipeline *, struct worker *, const char *);
+
 /* Sends a worker the job of reading delivery d (as form, or NULL:
  * recognising it) from infd into outfd.  When the worker is gone before
  * it had the job, it is ended and an error returned. */
@@ -883,7 +955,10 @@ job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
 	jobmsg_unpack_put(&m, &job);
 	rc = msg_send(w->sock, &m);
 	msg_release(&m);
-	if (rc != 0) {
+	if (rc != 0 && w->job != NULL) {
+		/* Sent behind a job it runs: it is lost with that one. */
+		worker_lost(p, w, "stopped taking jobs");
+	} else if (rc != 0) {
 		bool was_ready = w->ready;
 		char *how = pool_stop(&p->pool, w, true);
 
@@ -898,16 +973,97 @@ job_send(struct pipeline *p, struct worker *w, const struct delivery *d,
 	return rc;
 }
 
-/* The worker has job j (which it owns now) and the time for it. */
+/* The worker has job j (which it owns now) and the time for it; or, when
+ * it runs one, j waits behind it, its time not yet begun. */
 static void
 job_given(struct pipeline *p, struct worker *w, struct job_state *j)
 {
-	w->job = j;
 	w->jobs++;
+	if (w->job != NULL) {
+		w->ahead[w->nahead++] = j;
+		return;
+	}
+	w->job = j;
 	/* A worker still starting (loading its model) is not charged the
 	 * job's time for it: its hello restarts the clock (worker_ready). */
 	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000 +
 	    (w->ready ? 0 : WORKER_START_MS);
+}
+
+/* w finished its job: the first sent behind it is the one it runs now,
+ * and its time begins. */
+static void
+job_next(struct pipeline *p, struct worker *w)
+{
+	w->job = NULL;
+	w->deadline = 0;
+	if (w->nahead == 0)
+		return;
+	w->job = w->ahead[0];
+	memmove(w->ahead, w->ahead + 1, --w->nahead * sizeof(*w->ahead));
+	w->ahead[w->nahead] = NULL;
+	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
+}
+
+/* Makes the folder name in dirfd afresh (what an earlier try left is
+ * removed) and gives it to the worker user: *fd is open on it.  The
+ * descriptor is checked to be the daemon's new folder, not something a
+ * worker put in its place.  0 or -errno. */
+static int
+job_folder_at(struct pipeline *p, int dirfd, const char *name, int *fd)
+{
+	struct stat st;
+	int rc;
+
+	(void)remove_tree_at(dirfd, name);
+	if (mkdirat(dirfd, name, 0750) == -1)
+		return -errno;
+	if ((*fd = open_dir_at(dirfd, name)) < 0)
+		return *fd;
+	rc = fstat(*fd, &st) == -1 ? -errno : st.st_uid != geteuid() ?
+	    -EPERM : pool_give(&p->pool, *fd);
+	if (rc != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
+}
+
+/* The output folder of j, a job reading new delivery d: its own spool
+ * folder, beside the delivered file or folder, so that a delivery costs
+ * the file system one new folder; the worker may add its files there,
+ * never change the delivery's (pool_share).  A delivery whose name is one
+ * the worker could write (page-0001.png) gets pages/ in its folder, as
+ * every delivery did before.  What an earlier attempt left is removed
+ * first.  *fd is open on the folder; 0 or -errno. */
+static int
+job_output(struct pipeline *p, const struct delivery *d,
+    struct job_state *j, int *fd)
+{
+	struct ledger *l = p->ledger;
+	bool apart = jobmsg_output_name(d->name);
+	int tfd, rc;
+
+	if (apart)
+		j->pages_dir = xasprintf("%s/%s/pages", l->spool, d->token);
+	else {
+		j->pages_dir = path_join(l->spool, d->token);
+		j->keep = xstrdup(d->name);
+	}
+	if ((tfd = open_dir_at(l->spool_fd, d->token)) < 0)
+		return tfd;
+	if (apart) {
+		rc = job_folder_at(p, tfd, "pages", fd);
+		close(tfd);
+		return rc;
+	}
+	if ((rc = clear_dir_at(tfd, ".", d->name)) != 0 ||
+	    (rc = pool_share(&p->pool, tfd)) != 0) {
+		close(tfd);
+		return rc;
+	}
+	*fd = tfd;
+	return 0;
 }
 
 /* Opens the job's input and a fresh output folder and sends the job. */
@@ -930,29 +1086,23 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 	j->delivery_id = id;
 	j->name = xstrdup(d.name);
 	j->tp = catalog_templates(p->cat, d.inbox);
-	{
-		char *dir = path_join(l->spool, d.token);
-		j->pages_dir = path_join(dir, "pages");
-		free(dir);
-	}
-	collect_init(&j->c, j->pages_dir);
 	in = ledger_spool_path(l, &d);
 	if (d.folder && p->pool.as_root)
 		share_tree(in);
-	remove_tree(j->pages_dir);	/* what an earlier attempt left */
-	if (mkdir(j->pages_dir, 0750) == -1 ||
-	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    pool_give(&p->pool, outfd) != 0 ||
-	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+	rc = job_output(p, &d, j, &outfd);
+	collect_init(&j->c, j->pages_dir);
+	if (rc == 0 && (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1)
+		rc = -errno;
+	if (rc != 0) {
 		char *why;
 
-		if (transient_error(rc = -errno)) {
+		if (transient_error(rc)) {
 			/* The disk, not the delivery: tried when the wait
 			 * ends, without costing it an attempt. */
 			transient_hit(&l->wait, rc, "preparing a worker's job",
 			    mono_ms());
-			remove_tree(j->pages_dir);
+			job_clear(j);
 			goto out;
 		}
 		why = xasprintf("cannot prepare the job: %s", strerror(-rc));
@@ -1033,8 +1183,8 @@ reread_start(struct pipeline *p, struct worker *w)
 	struct job_state *j = NULL;
 	struct delivery d;
 	struct reread r;
-	char *why = NULL, *in = NULL, *dir;
-	int infd = -1, outfd = -1;
+	char *why = NULL, *in = NULL, *name = NULL;
+	int infd = -1, outfd = -1, tfd = -1, rc;
 	bool given = false;
 
 	memset(&d, 0, sizeof(d));
@@ -1062,19 +1212,23 @@ reread_start(struct pipeline *p, struct worker *w)
 	j->delivery_id = d.id;
 	j->name = xstrdup(d.name);
 	j->tp = catalog_templates(p->cat, d.inbox);
-	dir = path_join(p->ledger->spool, d.token);
-	j->pages_dir = xasprintf("%s/reread-%lld", dir, (long long)req->id);
-	free(dir);
+	/* Its own folder in the delivery's, which the worker that read it
+	 * may have written: made relative to that folder. */
+	name = xasprintf("reread-%lld", (long long)req->id);
+	j->pages_dir = xasprintf("%s/%s/%s", p->ledger->spool, d.token, name);
 	collect_init(&j->c, j->pages_dir);
 	in = ledger_spool_path(p->ledger, &d);
-	remove_tree(j->pages_dir);	/* what an earlier try left */
-	if (mkdir(j->pages_dir, 0750) == -1 ||
-	    (outfd = open(j->pages_dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1 || pool_give(&p->pool, outfd) != 0 ||
-	    (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    (d.folder ? O_DIRECTORY : 0))) == -1) {
+	if ((tfd = open_dir_at(p->ledger->spool_fd, d.token)) < 0) {
+		rc = tfd;
+		tfd = -1;
+	} else
+		rc = job_folder_at(p, tfd, name, &outfd);
+	if (rc >= 0 && (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (d.folder ? O_DIRECTORY : 0))) == -1)
+		rc = -errno;
+	if (rc < 0) {
 		why = xasprintf("case %lld: its delivery cannot be read again: "
-		    "%s", (long long)r.case_id, strerror(errno));
+		    "%s", (long long)r.case_id, strerror(-rc));
 		goto failed;
 	}
 	if (job_send(p, w, &d, req->form, infd, outfd) != 0) {
@@ -1094,6 +1248,8 @@ failed:
 out:
 	fd_close(infd);
 	fd_close(outfd);
+	fd_close(tfd);
+	free(name);
 	free(why);
 	free(in);
 	delivery_release(&d);
@@ -1114,17 +1270,26 @@ worker_for_job(struct pipeline *p, struct worker *w)
 	return w;
 }
 
+/* The first delivery in the queue, taken out of it. */
+static int64_t
+dequeue(struct pipeline *p)
+{
+	int64_t id = p->queue[0];
+
+	memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
+	return id;
+}
+
 void
 pipeline_dispatch(struct pipeline *p)
 {
-	size_t i;
+	size_t i, depth;
 
 	if (transient_waiting(&p->ledger->wait, mono_ms()))
 		return;		/* the disk or the database: later */
 	for (i = 0; i < p->pool.n && (p->nqueue > 0 || (p->reread_asked &&
 	    p->reread_running == 0)); i++) {
 		struct worker *w = &p->pool.w[i];
-		int64_t id;
 
 		if (w->job != NULL)
 			continue;
@@ -1136,9 +1301,23 @@ pipeline_dispatch(struct pipeline *p)
 			continue;
 		if (w->job != NULL || w->pid == 0 || p->nqueue == 0)
 			continue;
-		id = p->queue[0];
-		memmove(p->queue, p->queue + 1, --p->nqueue * sizeof(*p->queue));
-		job_start(p, w, id);
+		job_start(p, w, dequeue(p));
+	}
+	/* Then each worker reading a delivery is sent more behind it, one
+	 * at a time round the pool so that the queue is shared out evenly;
+	 * none while a person waits for a case read again, which goes to
+	 * the first worker free. */
+	for (depth = 0; depth < POOL_AHEAD && !p->reread_asked; depth++) {
+		if (transient_waiting(&p->ledger->wait, mono_ms()))
+			return;
+		for (i = 0; i < p->pool.n && p->nqueue > 0; i++) {
+			struct worker *w = &p->pool.w[i];
+
+			if (w->job != NULL && w->job->req == NULL && w->ready &&
+			    w->pid > 0 && w->nahead == depth &&
+			    w->jobs < p->config->worker_jobs)
+				job_start(p, w, dequeue(p));
+		}
 	}
 }
 
@@ -1169,6 +1348,8 @@ worker_lost(struct pipeline *p, struct worker *w, const char *what)
 	char *why;
 
 	w->job = NULL;
+	w->deadline = 0;
+	worker_ahead_back(p, w, true);
 	if (!was_ready) {
 		/* It died before it could work: the delivery is not to blame.
 		 * Wait a little before starting another. */
@@ -1231,6 +1412,58 @@ worker_ready(struct pipeline *p, struct worker *w, const char *sandbox)
 	return true;
 }
 
+/* Whether finished job j opens a case (rather than being refused, tried
+ * again later, or answering a request to read a case again). */
+static bool
+job_opens_case(const struct job_state *j)
+{
+	return j->c.deferred.text == NULL && j->req == NULL &&
+	    j->c.refused == NULL && j->c.npages > 0;
+}
+
+/* Opens the cases of the jobs that finished in one round of worker
+ * messages in one transaction: what they share in the database is
+ * written once.  When that fails, each is recorded alone, as
+ * job_finished() would, so one case that cannot be recorded costs the
+ * others nothing. */
+static void
+record_done(struct pipeline *p)
+{
+	struct store *st = p->ledger->store;
+	int64_t *case_id = xcalloc(p->ndone, sizeof(*case_id));
+	size_t i, n = p->ndone;
+	int rc = INTAKE_ERR;
+
+	if (n > 1 && (rc = store_begin(st)) == 0) {
+		for (i = 0; i < n && rc == 0; i++) {
+			log_subject("delivery %lld",
+			    (long long)p->done[i]->delivery_id);
+			rc = open_case_in(p, p->done[i], &case_id[i]);
+			log_clear_subject();
+		}
+		if (rc == 0)
+			rc = store_commit(st);
+		if (rc != 0)
+			store_rollback(st);
+	}
+	p->ndone = 0;
+	for (i = 0; i < n; i++) {
+		if (rc == 0) {
+			log_subject("delivery %lld",
+			    (long long)p->done[i]->delivery_id);
+			case_opened(p->done[i], case_id[i]);
+			log_clear_subject();
+		} else
+			job_finished(p, p->done[i]);
+		job_state_free(p->done[i]);
+	}
+	if (rc == 0) {
+		transient_clear(&p->ledger->wait);
+		release_held(p);
+	}
+	free(case_id);
+}
+
 /* Handles one message; false when the worker must be ended. */
 static bool
 worker_message(struct pipeline *p, struct worker *w, struct msg *m)
@@ -1261,8 +1494,16 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 	case COLLECT_DONE:
 	case COLLECT_REFUSED:
 	case COLLECT_DEFERRED:
-		w->job = NULL;
-		w->deadline = 0;
+		/* The worker is given its next job before this one is
+		 * recorded: it reads while the daemon writes. */
+		job_next(p, w);
+		pipeline_dispatch(p);
+		if (job_opens_case(j)) {	/* with the others of the round */
+			p->done = xreallocarray(p->done, p->ndone + 1,
+			    sizeof(*p->done));
+			p->done[p->ndone++] = j;
+			return true;
+		}
 		job_finished(p, j);
 		job_state_free(j);
 		return true;
@@ -1312,6 +1553,8 @@ pipeline_events(struct pipeline *p, const struct pollfd *pfd, size_t n)
 				break;
 		}
 	}
+	if (p->ndone > 0)
+		record_done(p);
 }
 
 int64_t

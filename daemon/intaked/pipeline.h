@@ -29,6 +29,10 @@ struct pipeline {
 	unsigned	 start_failures;	/* in a row, reset by a hello */
 	bool		 reread_asked;	/* a case waits to be read again */
 	int64_t		 reread_running;	/* the request a worker reads, or 0 */
+	struct job_state **done;	/* jobs whose cases are to be opened
+					 * together, at the end of the round
+					 * of worker messages */
+	size_t		 ndone;
 };
 
 /* Starts the workers; the templates and workflows are borrowed from cat

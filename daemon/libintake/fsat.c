@@ -69,9 +69,10 @@ open_dir_at(int dirfd, const char *name)
 	return fd == -1 ? -errno : fd;
 }
 
-/* Removes everything in the open folder fd (which it closes). */
+/* Removes everything in the open folder fd (which it closes) but the
+ * entry keep (NULL: everything). */
 static int
-empty_dir(int fd)
+empty_dir(int fd, const char *keep)
 {
 	struct dirent *e;
 	DIR *d;
@@ -83,7 +84,8 @@ empty_dir(int fd)
 		return rc;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (keep != NULL && strcmp(e->d_name, keep) == 0))
 			continue;
 		if ((r = remove_tree_at(dirfd(d), e->d_name)) < 0 && rc == 0)
 			rc = r;
@@ -112,11 +114,19 @@ remove_tree_at(int dirfd, const char *name)
 			    errno != ENOENT ? -errno : 0;
 		return fd == -ENOENT ? 0 : fd;
 	}
-	if ((rc = empty_dir(fd)) != 0)
+	if ((rc = empty_dir(fd, NULL)) != 0)
 		return rc;
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+int
+clear_dir_at(int dirfd, const char *name, const char *keep)
+{
+	int fd = open_dir_at(dirfd, name);
+
+	return fd < 0 ? fd : empty_dir(fd, keep);
 }
 
 /* Copies the open regular file in into the new file dname of ddirfd,

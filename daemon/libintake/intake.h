@@ -105,6 +105,9 @@ int	 open_dir_at(int dirfd, const char *name);
  * removing by unlinkat: a link met on the way (also one swapped in while
  * it runs) is removed itself, never followed.  A missing name is 0. */
 int	 remove_tree_at(int dirfd, const char *name);
+/* Empties the folder name in dirfd as remove_tree_at() would, but keeps
+ * its entry keep (NULL: nothing is kept) and the folder itself. */
+int	 clear_dir_at(int dirfd, const char *name, const char *keep);
 /* Copies name in sdirfd (a regular file or a folder) to dname in ddirfd,
  * which must not exist: new files (fmode) and folders (0750) of the
  * calling process, each fsynced.  Links, FIFOs and devices inside a

@@ -221,6 +221,14 @@ stored_ok(const char *s, const char *prefix)
 	return strchr(s, '/') == NULL && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+bool
+jobmsg_output_name(const char *name)
+{
+	return stored_ok(name, JOBMSG_PAGE_PREFIX) ||
+	    stored_ok(name, JOBMSG_ATTACHMENT_PREFIX) ||
+	    strcmp(name, JOBMSG_PDF_NAME) == 0;
+}
+
 static bool
 sha_ok(const char *s)
 {

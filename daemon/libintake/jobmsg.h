@@ -46,6 +46,11 @@
 #define JOBMSG_ATTACHMENT_PREFIX "attachment-"
 #define JOBMSG_PDF_NAME		"searchable.pdf"
 
+/* Whether name is one a worker gives a file it writes in its output
+ * folder (a page, an attachment, the searchable PDF): a delivered file
+ * of such a name cannot share that folder with what is read of it. */
+bool	jobmsg_output_name(const char *name);
+
 /* ---- MSG_HELLO: the worker is ready ---------------------------------- */
 
 struct jobmsg_hello {

@@ -218,6 +218,17 @@ pool_give(const struct pool *p, int dirfd)
 }
 
 int
+pool_share(const struct pool *p, int dirfd)
+{
+	if (!p->as_root)
+		return 0;
+	if (fchown(dirfd, (uid_t)-1, p->gid) == -1 ||
+	    fchmod(dirfd, S_ISVTX | 0770) == -1)
+		return -errno;
+	return 0;
+}
+
+int
 lang_checks_at(struct lang_checks *lc, const char *file, int line,
     const char *what, const char *lang)
 {

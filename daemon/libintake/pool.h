@@ -13,13 +13,20 @@
 
 struct job_state;
 
+/* Jobs a worker may be sent behind the one it runs: it takes the next
+ * from its socket the moment it is done, without waiting for the daemon
+ * to record what it sent. */
+#define POOL_AHEAD	2
+
 struct worker {
 	pid_t		 pid;		/* 0: not running */
 	int		 sock;		/* to the worker; -1: none */
-	unsigned	 jobs;		/* jobs started by this process */
+	unsigned	 jobs;		/* jobs sent to this process */
 	bool		 ready;		/* its HELLO arrived */
 	struct job_state *job;		/* the job it runs, or NULL */
-	int64_t		 deadline;	/* monotonic ms; 0: none */
+	struct job_state *ahead[POOL_AHEAD];	/* sent behind it, in order */
+	size_t		 nahead;
+	int64_t		 deadline;	/* of job, monotonic ms; 0: none */
 };
 
 struct pool {
@@ -62,5 +69,10 @@ int	lang_checks_at(struct lang_checks *, const char *file, int line,
 void	lang_checks_release(struct lang_checks *);
 /* Gives a folder to the worker user (when the daemon runs as root). */
 int	pool_give(const struct pool *, int dirfd);
+/* Lets the worker user add files to a folder that stays the daemon's
+ * (when it runs as root): the folder gets the worker's group and mode
+ * 1770, so the worker may write new files there and remove or rename
+ * only those, never the daemon's own (the sticky bit).  0 or -errno. */
+int	pool_share(const struct pool *, int dirfd);
 
 #endif

@@ -106,13 +106,15 @@ DAEMON_PID=$!
 st() { sql "$DATA" "SELECT status || ' ' || stage FROM deliveries WHERE name = '$1'"; }
 
 # 2: the daemon has made its rejected folder and opened it (it has refused
-# a first file into it); the user swaps it for a link.
-as touch "$T/in2/e0.tif"
+# a first file into it); the user swaps it for a link.  Each empty file is
+# made in one step (touch sets its time a second time, and a daemon that
+# took it in between would take the touched file again as a new one).
+as sh -c ": > '$T/in2/e0.tif'"
 sql_is 60 "$DATA" "SELECT status || ' ' || stage FROM deliveries WHERE name = 'e0.tif'" "quarantined done" ||
 	diag "the first file of inbox 2 was not refused"
 as mv "$T/in2/_rejected" "$T/in2/old" 2>/dev/null
 as ln -s "$V" "$T/in2/_rejected"
-as touch "$T/in2/e2.tif"
+as sh -c ": > '$T/in2/e2.tif'"
 sql_is 60 "$DATA" "SELECT status || ' ' || stage FROM deliveries WHERE name = 'e2.tif'" "quarantined done"
 ok $? "2: an empty file is refused while _rejected is a link" ||
 	diag "$(st e2.tif; tail -15 "$T/daemon.log")"

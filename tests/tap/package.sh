@@ -158,8 +158,8 @@ pgm 7 > /var/spool/intake/inbox/scan.pgm
 n=$(/usr/bin/intakectl --json cases 2>&1 | grep -c '"files":\["scan.pgm"\]')
 is "$n" 1 "intaked --once takes a delivery from the default inbox and opens its case"
 [ "$n" = 1 ] || diag "$(cat "$T/once.log")"
-owners=$(find /var/lib/intake/spool -mindepth 2 -type d -user intake-worker)
-like "$owners" "/pages\$" "... whose pages a worker wrote as the workers' user"
+owners=$(find /var/lib/intake/spool -mindepth 2 -type f -user intake-worker)
+like "$owners" "/page-0001\.(png|jpg)\$" "... whose page a worker wrote as the workers' user, beside the delivery"
 
 # A member of the group intake is a clerk: intakectl serves them through
 # the daemon's control socket, as the data folder is closed to them.

@@ -3,7 +3,9 @@
 # worker needs: a worker that tries more (a new socket, a new process or
 # program, a link) is refused, is not killed for it, and says so; the
 # delivery is quarantined with the refusal and the next one, in the same
-# worker, still becomes a case.
+# worker, still becomes a case.  A worker that goes after the delivery's
+# spool copy, which its output folder holds, can neither remove it nor
+# write to it.
 . "${top_srcdir}/tests/tap/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
 IN=$T/inbox DATA=$T/data
@@ -32,7 +34,7 @@ refused='Operation not permitted'
 escape socket 1; rc=$?
 grep -q "system-call filter: none" "$T/daemon.log" &&
 	skip_all "the worker has no system-call filter (built without libseccomp)"
-plan 16
+plan 19
 ok $rc "intaked --once exits 0 after a worker tried to open sockets"
 like "$(delivery socket-escape.pgm)" \
 	"^quarantined\|1\|socket-escape.pgm: refused by the sandbox: socket\(AF_INET\): $refused; socket\(AF_UNIX\): $refused$" \
@@ -54,6 +56,21 @@ like "$(delivery link-escape.pgm)" \
 	"a symbolic and a hard link in the output folder are refused"
 is "$(delivery link-fine.pgm)" "case|1|" "the next delivery becomes a case"
 is "$(find "$DATA" "$IN" -name 'fault-*' | wc -l)" 0 "no link or file of the attempts is left"
+
+# Its output folder is the delivery's spool folder: the daemon's, with
+# the worker's group and the sticky bit, the copy the daemon's and 0640.
+if [ "$(id -u)" -ne 0 ]; then
+	skip 3 "not root: the worker runs as the daemon's own user"
+else
+	escape spool 4; rc=$?
+	ok $rc "intaked --once exits 0 after a worker went after the delivery beside its output"
+	like "$(delivery spool-escape.pgm)" \
+		"^quarantined\|1\|spool-escape.pgm: refused by the sandbox: unlinkat: $refused; open for writing: Permission denied$" \
+		"it can neither remove the delivery's spool copy nor open it for writing"
+	pgm 14 > "$T/spool-escape.pgm"
+	cmp -s "$T/spool-escape.pgm" "$IN/_rejected/spool-escape.pgm"
+	ok $? "... and the copy filed in _rejected holds the bytes delivered"
+fi
 
 like "$(grep -m1 'workers\{0,1\} ready' "$T/daemon.log")" "system-call filter: seccomp\)$" \
 	"the daemon logs the worker's filter"

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jobmsg.h"
 #include "pipeline.h"
 #include "sha256.h"
 #include "unit.h"
@@ -536,14 +537,15 @@ pages_release(struct pages *pg)
 }
 
 /* Asserts that page row r of delivery d is stored where it belongs: as
- * <data>/spool/<token>/pages/page-000<seq>.png (or .jpg, should the
- * worker store JPEG), an image of that kind whose checksum and size the
- * row records. */
+ * <data>/spool/<token>/page-000<seq>.png (or .jpg, should the worker
+ * store JPEG), beside the delivery, or in pages/ there when the
+ * delivery's own name is one the worker gives its files; an image of that
+ * kind whose checksum and size the row records. */
 static void
 assert_page_file(const struct delivery *d, const struct page_row *r)
 {
-	char *stem = xasprintf("%s/%s/pages/page-%04u.", spool, d->token,
-	    r->seq);
+	char *stem = xasprintf("%s/%s/%spage-%04u.", spool, d->token,
+	    jobmsg_output_name(d->name) ? "pages/" : "", r->seq);
 	unsigned char *buf = xcalloc(1, 1 << 20);
 	char hex[SHA256_HEX_LEN + 1];
 	bool jpeg;
@@ -705,7 +707,7 @@ START_TEST(test_process_opens_case)
 	struct cases c;
 	struct delivery d;
 	int64_t id;
-	char *sp;
+	char *sp, *pdf;
 
 	free(put_pgm(inbox, "scan_01.pgm", 1));
 	id = take("scan_01.pgm", false);
@@ -721,17 +723,49 @@ START_TEST(test_process_opens_case)
 	ck_assert_int_eq(c.delivery[0], id);
 	ck_assert_str_eq(c.files[0], "scan_01.pgm");
 	cases_release(&c);
-	/* the case keeps its content in the spool, beside its pages */
+	/* the case keeps its content in the spool, beside its page (and
+	 * searchable PDF), in the one folder the delivery was given */
 	sp = ledger_spool_path(&led, &d);
 	ck_assert(holds_pgm(sp, 1));
 	*strrchr(sp, '/') = '\0';
-	ck_assert_int_eq(dir_count(sp), 2);
+	pdf = path_join(sp, "searchable.pdf");
+	ck_assert_int_eq(dir_count(sp), 2 + exists(pdf));
+	ck_assert_int_eq(dir_count(spool), 1);
+	free(pdf);
 	free(sp);
 	/* nothing was kept as an attachment, no problem noted */
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM case_files WHERE "
 	    "case_id = %lld AND kind = 'attachment'", (long long)d.case_id), 0);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM case_problems WHERE "
 	    "case_id = %lld", (long long)d.case_id), 0);
+	delivery_release(&d);
+}
+END_TEST
+
+/* A delivery named as the worker names its files (page-0001.pgm, where
+ * the worker writes page-0001.jpg) is read all the same: its pages go to
+ * pages/ in its spool folder, the delivered file stays as it came. */
+START_TEST(test_process_worker_named)
+{
+	struct delivery d;
+	int64_t id;
+	char *sp, *pages, *pdf;
+
+	free(put_pgm(inbox, "page-0001.jpg", 3));
+	id = take("page-0001.jpg", false);
+	ck_assert_int_eq(process(id), 0);
+	assert_case(id, 3);
+	d = get(id);
+	sp = ledger_spool_path(&led, &d);
+	ck_assert(holds_pgm(sp, 3));
+	*strrchr(sp, '/') = '\0';
+	ck_assert_int_eq(dir_count(sp), 2);
+	pages = path_join(sp, "pages");
+	pdf = path_join(pages, "searchable.pdf");
+	ck_assert_int_eq(dir_count(pages), 1 + exists(pdf));
+	free(pdf);
+	free(pages);
+	free(sp);
 	delivery_release(&d);
 }
 END_TEST
@@ -1869,6 +1903,97 @@ START_TEST(test_recover_orphan_folder)
 }
 END_TEST
 
+/* Asserts that recovering adopts the one spool folder token as a row
+ * for the file name at path, which then opens its case (the PGM image of
+ * seed). */
+static void
+assert_orphan_adopted(const char *token, const char *name, const char *path,
+    unsigned seed)
+{
+	struct rows r;
+	struct delivery d;
+
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_str_eq(r.token[0], token);
+	ck_assert_int_eq(r.stage[0], STAGE_SPOOLED);
+	d = get(r.id[0]);
+	ck_assert_str_eq(d.name, name);
+	ck_assert_str_eq(d.location, path);
+	ck_assert(!d.folder);
+	delivery_release(&d);
+	ck_assert_int_eq(process(r.id[0]), 0);
+	assert_case(r.id[0], seed);
+	rows_release(&r);
+}
+
+/* (f') spool folders without a row whose delivery a worker had read:
+ * its files beside the delivery (and pages/ of an older version, a
+ * reading again's folder) are not taken for it, whichever order readdir
+ * gives them in (eight folders, the names in a different order in each);
+ * read again, a delivery opens its case. */
+START_TEST(test_recover_orphan_read)
+{
+	const char *wrote[] = { "attachment-001-note.txt", "page-0001.jpg",
+	    "searchable.pdf", "pages", "reread-3" };
+	struct rows r;
+	struct delivery d;
+	char *dir, *p, *sub, token[32];
+	int k, i;
+
+	for (k = 0; k < 8; k++) {
+		snprintf(token, sizeof(token), "orphan-4-%d", k);
+		dir = path_join(spool, token);
+		ck_assert_int_eq(mkdir_p(dir, 0750), 0);
+		if (k % 2 == 0)
+			free(put_pgm(dir, "lost.pgm", 29));
+		for (i = 0; i < 5; i++) {
+			sub = path_join(dir, wrote[(i + k) % 5]);
+			if ((i + k) % 5 < 3)
+				free(put(dir, wrote[(i + k) % 5], "x"));
+			else
+				ck_assert_int_eq(mkdir_p(sub, 0750), 0);
+			free(sub);
+		}
+		if (k % 2 == 1)
+			free(put_pgm(dir, "lost.pgm", 29));
+		free(dir);
+	}
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	rows_get(&r);
+	ck_assert_int_eq(r.n, 8);
+	for (k = 0; k < 8; k++) {
+		d = get(r.id[k]);
+		ck_assert_msg(strcmp(d.name, "lost.pgm") == 0, "spool folder %s "
+		    "adopted as %s", d.token, d.name);
+		p = xasprintf("%s/%s/lost.pgm", spool, d.token);
+		ck_assert_str_eq(d.location, p);
+		ck_assert(!d.folder);
+		free(p);
+		delivery_release(&d);
+	}
+	ck_assert_int_eq(process(r.id[0]), 0);
+	assert_case(r.id[0], 29);
+	rows_release(&r);
+}
+END_TEST
+
+/* A delivery named as a worker names its files, alone in a spool folder
+ * without a row, is adopted all the same. */
+START_TEST(test_recover_orphan_worker_named)
+{
+	char *dir = path_join(spool, "orphan-5");
+	char *p;
+
+	ck_assert_int_eq(mkdir_p(dir, 0750), 0);
+	p = put_pgm(dir, "page-0001.jpg", 31);
+	assert_orphan_adopted("orphan-5", "page-0001.jpg", p, 31);
+	free(p);
+	free(dir);
+}
+END_TEST
+
 /* A spool folder holding only a copy cut short is removed, not adopted. */
 START_TEST(test_recover_orphan_partial_copy)
 {
@@ -2354,6 +2479,7 @@ ledger_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_process_opens_case);
+	tcase_add_test(tc, test_process_worker_named);
 	tcase_add_test(tc, test_text_quarantined);
 	tcase_add_test(tc, test_duplicate_flagged);
 	tcase_add_test(tc, test_submit_batch);
@@ -2392,6 +2518,8 @@ ledger_suite(void)
 	tcase_add_test(tc, test_recover_copied_replaced_same_size);
 	tcase_add_test(tc, test_recover_rejecting);
 	tcase_add_test(tc, test_recover_orphan);
+	tcase_add_test(tc, test_recover_orphan_read);
+	tcase_add_test(tc, test_recover_orphan_worker_named);
 	tcase_add_test(tc, test_recover_orphan_folder);
 	tcase_add_test(tc, test_recover_orphan_partial_copy);
 	tcase_add_test(tc, test_recover_claiming_vanished);
