@@ -784,14 +784,16 @@ lower_at(const char *s)
 
 /* Whether a text's shape shows a misread: a B or an I after a
  * lower-case letter inside a word ("TalstraBe", a ß read as B; "KIein",
- * an l read as I), or an ampersand joined to a letter ("Caf&", an é read
- * as &). */
+ * an l read as I), an ampersand joined to a letter ("Caf&", an é read
+ * as &), or a bar (a box's edge, an l or a 1 nobody writes as one). */
 static bool
 misread_shape(const char *v)
 {
 	const char *prev = NULL;
 
 	for (; *v != '\0'; prev = v, v += symbol_len(v)) {
+		if (*v == '|')
+			return true;
 		if (prev == NULL)
 			continue;
 		if ((*v == 'B' || *v == 'I') && lower_at(prev))

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 19
+plan 20
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -75,6 +75,14 @@ like "$(field "$json" address)" '"value":"14 Elm Road, Westbridge","status":"ok"
 	"a plain value beside them stays ok"
 like "$(field "$json" vehicle_reg)" '"value":"WB62 KXD","status":"ok"' \
 	"and so does a value all in capitals"
+# A bar is a box's edge, or an l or a 1 read as one: nobody writes it.
+sed 's/^address=.*/address=14 Elm Road | Westbridge/' \
+	"$GEN/samples/st1-okafor.values" > "$T/bar.values"
+"$INTAKE_RENDER" --layout "$GEN/layouts/ST-1.layout" \
+	--values "$T/bar.values" --out "$T/bar.png" --seed 1 2>/dev/null
+json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/bar.png" 2>/dev/null)
+like "$(field "$json" address)" '"status":"uncertain".*"why":"confusable letters"' \
+	"a bar in a text value: uncertain, confusable letters"
 
 # intakectl lint: one threshold per type, and only of a known type.
 sed 's|<threshold type="date">|<threshold type="text">0.5</threshold>\n  &|' \
