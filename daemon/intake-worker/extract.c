@@ -548,6 +548,7 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 #define WHY_LOW		"low confidence"
 #define WHY_DISAGREE	"reads disagree"
 #define WHY_DIACRITIC	"diacritic doubt"
+#define WHY_CONFUSABLE	"confusable letters"
 
 /* A field's status from its check and confidence; a value read with
  * doubt (a why, or NULL) is uncertain whatever its confidence, and an
@@ -648,15 +649,17 @@ symbol_len(const char *s)
 	return n;
 }
 
-/* Whether a and b differ only in letters that are twins with and without
- * a diacritic (a/ä, e/é, s or B/ß); *marked tells which holds more of the
- * marked ones: > 0 a, < 0 b. */
+/* Whether a and b have as many symbols and every pair of them that
+ * differs is one pair() accepts; the pairs that differ in *n, and how
+ * many more of them a holds the marked (longer) symbol of than b in
+ * *marked. */
 static bool
-diacritics_only(const char *a, const char *b, int *marked)
+differ_by(const char *a, const char *b,
+    bool (*pair)(const char *, const char *), size_t *n, int *marked)
 {
 	char sa[8], sb[8];
-	bool differ = false;
 
+	*n = 0;
 	*marked = 0;
 	while (*a != '\0' && *b != '\0') {
 		size_t la = symbol_len(a), lb = symbol_len(b);
@@ -664,29 +667,37 @@ diacritics_only(const char *a, const char *b, int *marked)
 		snprintf(sa, sizeof(sa), "%.*s", (int)la, a);
 		snprintf(sb, sizeof(sb), "%.*s", (int)lb, b);
 		if (strcmp(sa, sb) != 0) {
-			char ba = ocr_letter_base(sa), bb = ocr_letter_base(sb);
-			bool sz = strcmp(sa, "ß") == 0 || strcmp(sb, "ß") == 0;
-
-			if (ba == 0 || bb == 0 || (la == 1 && lb == 1) ||
-			    (sz ? strchr("sB", la == 1 ? ba : bb) == NULL :
-			    tolower((unsigned char)ba) != tolower((unsigned char)bb)))
+			if (!pair(sa, sb))
 				return false;
-			*marked += la > 1 ? 1 : -1;
-			differ = true;
+			*marked += la > lb ? 1 : la < lb ? -1 : 0;
+			(*n)++;
 		}
 		a += la;
 		b += lb;
 	}
-	return differ && *a == '\0' && *b == '\0';
+	return *a == '\0' && *b == '\0';
 }
 
-/* One read of a field: its text (owned), value, confidence and whether
- * Tesseract weighed a diacritic twin of one of its letters. */
+/* Whether a and b differ only in letters that are twins with and without
+ * a diacritic (a/ä, e/é, s or B/ß); *marked tells which holds more of the
+ * marked ones: > 0 a, < 0 b. */
+static bool
+diacritics_only(const char *a, const char *b, int *marked)
+{
+	size_t n;
+
+	return differ_by(a, b, ocr_twins, &n, marked) && n > 0;
+}
+
+/* One read of a field: its text (owned), value, confidence and the
+ * doubts Tesseract's alternatives raised (struct ocr_read). */
 struct read {
 	char			*raw;
 	struct field_result	 r;
 	double			 conf;
 	bool			 diacritic;
+	bool			 digits;
+	bool			 letter_digit;
 };
 
 /* Reads the field's box again on its own at at_ppi (see look_at); false
@@ -703,6 +714,8 @@ read_again(const struct extract_field *e, const int box[4], int at_ppi,
 		return false;
 	out->raw = rd.text;
 	out->diacritic = rd.diacritic;
+	out->digits = rd.digits;
+	out->letter_digit = rd.letter_digit;
 	value_of(e->f, out->raw, &out->r);
 	out->conf = rd.conf * (1.0 - out->r.repair);
 	return true;
@@ -758,6 +771,92 @@ take(struct extract_field *e, struct read *b)
 	e->confidence = b->conf;
 }
 
+/* Whether the UTF-8 symbol at s is a lower-case letter (ASCII, or
+ * Latin-1's ß to ÿ). */
+static bool
+lower_at(const char *s)
+{
+	unsigned char c = (unsigned char)s[0], c1 = (unsigned char)s[1];
+
+	return islower(c) || (c == 0xc3 && c1 >= 0x9f && c1 <= 0xbf &&
+	    c1 != 0xb7);
+}
+
+/* Whether a text's shape shows a misread: a B or an I after a
+ * lower-case letter inside a word ("TalstraBe", a ß read as B; "KIein",
+ * an l read as I), an ampersand joined to a letter ("Caf&", an é read
+ * as &), or a bar (a box's edge, an l or a 1 nobody writes as one). */
+static bool
+misread_shape(const char *v)
+{
+	const char *prev = NULL;
+
+	for (; *v != '\0'; prev = v, v += symbol_len(v)) {
+		if (*v == '|')
+			return true;
+		if (prev == NULL)
+			continue;
+		if ((*v == 'B' || *v == 'I') && lower_at(prev))
+			return true;
+		if ((*v == '&' && lower_at(prev)) ||
+		    (*prev == '&' && lower_at(v)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a read takes the symbols a and b (one UTF-8 symbol each) for
+ * one another: a confusable pair, diacritic twins, an e (accented or
+ * not) and an ampersand. */
+static bool
+confused(const char *a, const char *b)
+{
+	char base = ocr_letter_base(strcmp(a, "&") == 0 ? b : a);
+
+	if (ocr_confusable(a, b) || ocr_twins(a, b))
+		return true;
+	return (strcmp(a, "&") == 0 || strcmp(b, "&") == 0) &&
+	    tolower((unsigned char)base) == 'e';
+}
+
+/* Whether a and b differ in one or two symbols only, each a pair a read
+ * takes for one another (confused): the same text with a symbol read two
+ * ways, not a speck or a word more. */
+static bool
+substituted(const char *a, const char *b)
+{
+	size_t n;
+	int marked;
+
+	return differ_by(a, b, confused, &n, &marked) && n > 0 && n <= 2;
+}
+
+/* Whether a read of the box is evidence against the page's: a valid
+ * value that differs from it by a symbol or two, and whose own shape
+ * does not show the misread. */
+static bool
+contradicts(const struct tpl_field *f, const struct read *page,
+    const struct read *box)
+{
+	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
+	    substituted(page->r.value, box->r.value) &&
+	    !(f->type == FT_TEXT && misread_shape(box->r.value));
+}
+
+/* The doubt Tesseract's alternatives raised in a read of f, or NULL: a
+ * letter against a digit is settled by the type where it wants one of
+ * them (a date, a postcode), not in text or an e-mail address. */
+static const char *
+alternatives(const struct tpl_field *f, const struct read *b)
+{
+	if (b->diacritic)
+		return WHY_DIACRITIC;
+	if (b->digits || (b->letter_digit && (f->type == FT_TEXT ||
+	    f->type == FT_EMAIL)))
+		return WHY_CONFUSABLE;
+	return NULL;
+}
+
 /* Weighs the reads of a field: the page's (already in e) and the box's
  * own, read[0] and, when those two do not agree, read[1] at another
  * scale.  Two reads that agree make a value (see agreed); a value that
@@ -777,7 +876,12 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		if (lead_quotes(page->r.value) > lead_quotes(b->r.value))
 			take(e, b);	/* the value without the speck */
 		e->confidence = c;
-		return b->diacritic ? WHY_DIACRITIC : NULL;
+		/* a read at the scan's own scale sees the pixels the page's
+		 * read saw: its agreement does not outweigh a read at 450
+		 * dpi that found a symbol another way */
+		if (b == &box[1] && contradicts(f, page, &box[0]))
+			return WHY_DISAGREE;
+		return alternatives(f, b);
 	}
 	if (page->r.check == FIELD_OK && box[0].r.check == FIELD_OK &&
 	    diacritics_only(page->r.value, box[0].r.value, &marked)) {
@@ -796,8 +900,8 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 
 		take(e, &box[0]);
 		e->confidence = agreed(&box[0], &box[1]);
-		return other ? WHY_DISAGREE : box[0].diacritic ||
-		    box[1].diacritic ? WHY_DIACRITIC : NULL;
+		return other ? WHY_DISAGREE : alternatives(f, &box[0]) ?
+		    alternatives(f, &box[0]) : alternatives(f, &box[1]);
 	}
 	/* a box's read only when the page's has no valid value: the first
 	 * valid one, else what the first read of the box saw (an IBAN whose
@@ -842,7 +946,7 @@ read_text(struct extract_field *e, const struct xform *t,
 	page.raw = NULL;
 	page.r = e->r;
 	page.conf = e->confidence;
-	page.diacritic = false;
+	page.diacritic = page.digits = page.letter_digit = false;
 	while (nbox < 2 && read_again(e, span, READ_PPI[nbox], reread, arg,
 	    &box[nbox])) {
 		nbox++;
@@ -851,6 +955,9 @@ read_text(struct extract_field *e, const struct xform *t,
 	}
 	if (nbox > 0)
 		why = weigh(e, &page, box, nbox);
+	if (why == NULL && f->type == FT_TEXT && e->r.check == FIELD_OK &&
+	    misread_shape(e->r.value))
+		why = WHY_CONFUSABLE;
 	for (i = 0; i < nbox; i++)
 		free(box[i].raw);
 	judge(e, threshold, why);

@@ -34,6 +34,8 @@
 #define FIELD_BORDER_DIV	8	/* white round it: 1/8 inch */
 #define DOUBT_SHARE		0.75f	/* an alternative this likely, at least,
 					   against the chosen symbol: a doubt */
+#define ACCENT_SHARE		0.05f	/* an ampersand this likely against an
+					   e: an accent lost */
 
 struct ocr {
 	TessBaseAPI		*api;
@@ -487,8 +489,8 @@ ocr_noise(const char *word)
 /* Whether two symbols Tesseract weighed for one place are the same
  * letter with and without a diacritic (a/ä, o/ö, u/ü, e/é), or s or B
  * against ß: a choice that changes a name without changing its look. */
-static bool
-diacritic_pair(const char *a, const char *b)
+bool
+ocr_twins(const char *a, const char *b)
 {
 	char ba = ocr_letter_base(a), bb = ocr_letter_base(b);
 	bool sz = strcmp(a, "ß") == 0 || strcmp(b, "ß") == 0;
@@ -503,37 +505,80 @@ diacritic_pair(const char *a, const char *b)
 	return tolower((unsigned char)ba) == tolower((unsigned char)bb);
 }
 
-/* Whether a symbol's alternatives hold its diacritic twin with at least
- * DOUBT_SHARE of the chosen one's weight. */
+/* Symbols a read takes for one another by their shape, not by a
+ * diacritic: any two of one string are a confusable pair. */
+static const char *const confusable[] = {
+	"ft", "b6", "l1I", "li", "O0", "S5", "35", "68", "17", NULL
+};
+
+bool
+ocr_confusable(const char *a, const char *b)
+{
+	size_t k;
+
+	if (a[0] == '\0' || a[1] != '\0' || b[0] == '\0' || b[1] != '\0' ||
+	    a[0] == b[0])
+		return false;
+	for (k = 0; confusable[k] != NULL; k++)
+		if (strchr(confusable[k], a[0]) != NULL &&
+		    strchr(confusable[k], b[0]) != NULL)
+			return true;
+	return false;
+}
+
+/* Whether Tesseract weighed an ampersand for an e: the accent of an é
+ * or ê that the read dropped (it reads "Café" as "Caf&" too). */
 static bool
-symbol_doubt(TessResultIterator *it)
+lost_accent(const char *top, const char *alt)
+{
+	return ocr_letter_base(top) == 'e' && strcmp(alt, "&") == 0;
+}
+
+/* The doubts a symbol's alternatives raise: its diacritic twin with at
+ * least DOUBT_SHARE of the chosen one's weight, an ampersand for an e
+ * with at least ACCENT_SHARE (out->diacritic), a confusable digit with at
+ * least DOUBT_SHARE (out->digits against a digit, out->letter_digit
+ * against a letter).  Two letters' likeness shows in their alternatives
+ * for correct reads as often as for wrong ones: it is not weighed here. */
+static void
+symbol_doubt(TessResultIterator *it, struct ocr_read *out)
 {
 	TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(it);
 	const char *top = NULL;
 	float topc = 0;
-	bool doubt = false;
 
 	if (ci == NULL)
-		return false;
+		return;
 	do {
 		const char *s = TessChoiceIteratorGetUTF8Text(ci);
 		float c = TessChoiceIteratorConfidence(ci);
+		bool d1, d2;
 
 		if (s == NULL)
 			continue;
 		if (top == NULL) {
 			top = s;
 			topc = c;
-		} else if (diacritic_pair(top, s) && c >= topc * DOUBT_SHARE)
-			doubt = true;
-	} while (!doubt && TessChoiceIteratorNext(ci));
+			continue;
+		}
+		if ((ocr_twins(top, s) && c >= topc * DOUBT_SHARE) ||
+		    (lost_accent(top, s) && c >= topc * ACCENT_SHARE))
+			out->diacritic = true;
+		if (!ocr_confusable(top, s) || c < topc * DOUBT_SHARE)
+			continue;
+		d1 = isdigit((unsigned char)top[0]);
+		d2 = isdigit((unsigned char)s[0]);
+		if (d1 && d2)
+			out->digits = true;
+		else if (d1 || d2)
+			out->letter_digit = true;
+	} while (TessChoiceIteratorNext(ci));
 	TessChoiceIteratorDelete(ci);
-	return doubt;
 }
 
 /* The words Tesseract read in the image it was last given, joined by
- * single spaces, with the least sure word's confidence and whether a
- * symbol had a diacritic twin among its alternatives. */
+ * single spaces, with the least sure word's confidence and the doubts
+ * its symbols' alternatives raise (symbol_doubt). */
 static void
 collect_line(struct ocr *o, struct ocr_read *out)
 {
@@ -567,8 +612,7 @@ collect_line(struct ocr *o, struct ocr_read *out)
 		out->text = xreallocarray(out->text, len + strlen(t) + 2, 1);
 		memcpy(out->text + len, t, strlen(t) + 1);
 		len += strlen(t);
-		if (!out->diacritic && symbol_doubt(it))
-			out->diacritic = true;
+		symbol_doubt(it, out);
 		TessDeleteText(t);
 	} while (TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);

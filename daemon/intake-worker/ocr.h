@@ -46,13 +46,24 @@ int	ocr_page(struct ocr *, struct Pix *page, int ppi, struct Pix **out,
 	    struct Pix **bw, struct ocr_result *res);
 void	ocr_result_release(struct ocr_result *);
 /* A second, independent reading of one field's box: its words, the least
- * sure word's confidence (0 .. 1), and whether Tesseract weighed, for some
- * letter, its twin with or without a diacritic (a/ä, o/ö, u/ü, s/ß). */
+ * sure word's confidence (0 .. 1), whether Tesseract weighed, for some
+ * letter, its twin with or without a diacritic (a/ä, o/ö, u/ü, s/ß) or an
+ * ampersand for an e (an accent lost), and whether it weighed, for some
+ * digit, another digit (3/5, 6/8, 1/7) or a letter (b/6, l/1, O/0, S/5)
+ * it is often taken for nearly as likely. */
 struct ocr_read {
 	char	*text;		/* the caller's (free) */
 	double	 conf;
 	bool	 diacritic;
+	bool	 digits;
+	bool	 letter_digit;
 };
+/* Whether the symbols a and b are one letter with and without a
+ * diacritic (a/ä, o/ö, u/ü, e/é), or s or B against ß. */
+bool	ocr_twins(const char *a, const char *b);
+/* Whether Tesseract often takes the one-letter symbols a and b for one
+ * another by their shape: f/t, b/6, l/1/I, l/i, O/0, S/5, 3/5, 6/8, 1/7. */
+bool	ocr_confusable(const char *a, const char *b);
 /* The letter a UTF-8 symbol (one letter, NUL-terminated) is without its
  * diacritic ("ä" -> 'a', "ß" -> 's'), the symbol itself when it is one ASCII
  * letter, else 0. */

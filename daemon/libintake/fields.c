@@ -774,8 +774,11 @@ norm_postcode_de(const struct clean *c, struct field_result *r)
  * inward code 9AA, printed with one space between (or none, as OCR may
  * lose it; a space anywhere else is refused).  Letters read where
  * the pattern wants a digit are repaired; when two patterns fit with as
- * few repairs, the reading is refused.
+ * few repairs, the reading is refused.  The inward code's letters are
+ * never C, I, K, M, O or V (Royal Mail leaves out those that look like
+ * others): one of them is a misread.
  */
+#define INWARD_NEVER	"CIKMOV"
 static void
 norm_postcode_uk(const struct clean *c, struct field_result *r)
 {
@@ -821,6 +824,11 @@ norm_postcode_uk(const struct clean *c, struct field_result *r)
 		if (!is_alpha(raw[i]))
 			goto bad;
 		raw[i] = (char)toupper((unsigned char)raw[i]);
+		if (strchr(INWARD_NEVER, raw[i]) != NULL) {
+			invalid_read(r, c, "postcode \"%s\" has a letter "
+			    "no inward code has (C, I, K, M, O, V)");
+			return;
+		}
 	}
 	/* outward code */
 	for (j = 0; outward[j] != NULL; j++) {

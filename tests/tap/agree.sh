@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 13
+plan 20
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -49,9 +49,41 @@ like "$(field "$json" city)" '"status":"ok"' "a field's own threshold comes befo
 json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/hard.png" 2>/dev/null)
 like "$json" '"form":"BA-1"' "a hard scan is recognised"
 like "$json" '"status":"uncertain"' "some of its fields go to a person"
-is "$(printf '%s' "$json" | grep -oE '"status":"uncertain","confidence":[0-9.]+,"page":[0-9]+,"raw":"([^"\\]|\\.)*","why":"(low confidence|reads disagree|diacritic doubt|page not aligned)"' |
+is "$(printf '%s' "$json" | grep -oE '"status":"uncertain","confidence":[0-9.]+,"page":[0-9]+,"raw":"([^"\\]|\\.)*","why":"(low confidence|reads disagree|diacritic doubt|confusable letters|page not aligned)"' |
 	wc -l)" "$(printf '%s' "$json" | grep -o '"status":"uncertain"' | wc -l)" \
 	"every uncertain field of it says why"
+
+# st1 NAME SED: the fields intakectl extract reads off the ST-1 sample
+# with its values changed by the sed script SED, rendered as NAME.png.
+st1() {
+	sed "$2" "$GEN/samples/st1-okafor.values" > "$T/$1.values"
+	"$INTAKE_RENDER" --layout "$GEN/layouts/ST-1.layout" \
+		--values "$T/$1.values" --out "$T/$1.png" --seed 1 2>/dev/null
+	"$INTAKECTL" extract --json --templates "$TPL" "$T/$1.png" 2>/dev/null
+}
+
+# Values printed in the shape of a misread are a person's: a B after a
+# lower-case letter inside a word (a ß read as B), an ampersand joined
+# to a letter (an é read as &); an inward code with a letter no UK
+# postcode has there is invalid.  The other fields stay ok.
+json=$(st1 shape 's/^full_name=.*/full_name=Chinedu McOkafor/; s/^pitch=.*/pitch=Market Square, TalstraBe/;
+	s/^goods=.*/goods=Hot drinks and cr\&pes/; s/^postcode=.*/postcode=WB3 7QV/')
+like "$(field "$json" pitch)" '"status":"uncertain".*"why":"confusable letters"' \
+	"a B after a lower-case letter in a word: uncertain, confusable letters"
+like "$(field "$json" full_name)" '"value":"Chinedu McOkafor","status":"ok"' \
+	"another capital inside a name stays ok"
+like "$(field "$json" goods)" '"status":"uncertain".*"why":"confusable letters"' \
+	"an ampersand joined to letters: uncertain, confusable letters"
+like "$(field "$json" postcode)" '"status":"invalid"' \
+	"a UK postcode whose inward code holds a V: invalid"
+like "$(field "$json" address)" '"value":"14 Elm Road, Westbridge","status":"ok"' \
+	"a plain value beside them stays ok"
+like "$(field "$json" vehicle_reg)" '"value":"WB62 KXD","status":"ok"' \
+	"and so does a value all in capitals"
+# A bar is a box's edge, or an l or a 1 read as one: nobody writes it.
+json=$(st1 bar 's/^address=.*/address=14 Elm Road | Westbridge/')
+like "$(field "$json" address)" '"status":"uncertain".*"why":"confusable letters"' \
+	"a bar in a text value: uncertain, confusable letters"
 
 # intakectl lint: one threshold per type, and only of a known type.
 sed 's|<threshold type="date">|<threshold type="text">0.5</threshold>\n  &|' \

@@ -49,7 +49,7 @@ tap_n=$((tap_n + 1))
 echo "$([ $st -eq 0 ] || printf 'not ')ok $tap_n - at least 60 % of the clean and typical deliveries straight through # TODO"
 through 0.3
 ok $? "at least 30 % of all deliveries straight through"
-is "$(grep -oE '"status":"uncertain","confidence":[0-9.]+,"page":[0-9]+,"raw":"([^"\\]|\\.)*","why":"(low confidence|reads disagree|diacritic doubt|page not aligned)"' \
+is "$(grep -oE '"status":"uncertain","confidence":[0-9.]+,"page":[0-9]+,"raw":"([^"\\]|\\.)*","why":"(low confidence|reads disagree|diacritic doubt|confusable letters|page not aligned)"' \
 	"$T/results.jsonl" | wc -l)" "$(grep -o '"status":"uncertain"' "$T/results.jsonl" | wc -l)" \
 	"every uncertain field says why"
 is "$(grep -c 'bad checksum not reported' "$T/all")" 0 "every IBAN with a bad checksum is reported invalid"
