@@ -78,27 +78,25 @@ async function run(id, what, params, done) {
   }
 }
 
-const C = lists.col;
-
 async function load() {
   const s = intake.session;
   const [desk, queues] = await Promise.all([
     cases({ mine: 1, open: 1 }), cases({ open: 1 })]);
   lists.fill(document.getElementById("desk"), desk,
-    [C.link, "form", "state", "queue", C.flagged, C.created, C.due],
+    ["case", "form", "state", "queue", "flagged", "created", "due"],
     t("Nothing is on your desk."));
   lists.fill(document.getElementById("queues"), queues,
-    [C.link, "form", "state", "queue", "assignee", C.flagged, C.created,
-      C.due], t("Your teams' queues are empty."));
+    ["case", "form", "state", "queue", "assignee", "flagged", "created",
+      "due"], t("Your teams' queues are empty."));
   if (!supervises(s)) return;
   const [stuck, overdue] = await Promise.all([
     cases({ stuck: 1 }), cases({ overdue: 1 })]);
   document.getElementById("supervise").hidden = false;
   lists.fill(document.getElementById("stuck"), stuck,
-    [C.link, "form", "state", "stuck", "assignee", C.due, act],
+    ["case", "form", "state", "why", "assignee", "due", ["Act", act]],
     t("No case is stuck."));
   lists.fill(document.getElementById("overdue"), overdue,
-    [C.link, "form", "state", "queue", "assignee", C.due, act],
+    ["case", "form", "state", "queue", "assignee", "due", ["Act", act]],
     t("No case is overdue."));
 }
 

@@ -94,33 +94,50 @@ const lists = (() => {
     return f;
   }
 
-  // fill(table, cases, columns, empty): the table's body, one row per
-  // case; each column a key of the case or a function(case) giving a
-  // text or an element; a row saying "empty" when there is none.
-  function fill(table, cases, columns, empty) {
-    const body = table.tBodies[0];
+  // The columns of the lists, by name: the header's msgid and the cell,
+  // a key of the case or a function(case) giving a text or an element.
+  const columns = {
+    case: ["Case", link],
+    form: ["Form", "form"],
+    state: ["State", "state"],
+    queue: ["Queue", "queue"],
+    assignee: ["Assignee", "assignee"],
+    flagged: ["To check", (c) => intake.number(c.flagged_fields || 0)],
+    created: ["Received", (c) => intake.date(c.created)],
+    due: ["Due", due],
+    why: ["Why", "stuck"],
+    reference: ["Reference", "reference"],
+  };
+
+  // fill(table, cases, names, empty): the table's header and body, one
+  // row per case, a column for each name (of columns above, or [msgid,
+  // function] for a page's own); a row saying "empty" when there is no
+  // case.  The table has its caption already.
+  function fill(table, cases, names, empty) {
+    const cols = names.map((n) => Array.isArray(n) ? n : columns[n]);
+    const head = table.tHead || table.createTHead();
+    head.replaceChildren();
+    const hr = head.insertRow();
+    for (const [msgid] of cols) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = t(msgid);
+      hr.appendChild(th);
+    }
+    const body = table.tBodies[0] || table.createTBody();
     body.replaceChildren();
     if (cases.length === 0) {
-      const tr = body.insertRow();
-      const c = td(tr, empty || t("No cases"));
-      c.colSpan = table.tHead.rows[0].cells.length;
+      const c = td(body.insertRow(), empty || t("No cases"));
+      c.colSpan = cols.length;
       return;
     }
     for (const k of cases) {
       const tr = body.insertRow();
       tr.dataset.case = k.id;
-      for (const col of columns)
-        td(tr, typeof col === "function" ? col(k) : k[col]);
+      for (const [, cell] of cols)
+        td(tr, typeof cell === "function" ? cell(k) : k[cell]);
     }
   }
-
-  // The columns every list has, by name.
-  const col = {
-    link,
-    due,
-    flagged: (c) => intake.number(c.flagged_fields || 0),
-    created: (c) => intake.date(c.created),
-  };
 
   // say(text) and fail(error): the page's status and alert lines.
   function say(s) {
@@ -134,5 +151,5 @@ const lists = (() => {
       t(e && e.message ? e.message : String(e));
   }
 
-  return { urgent, fill, col, workdays, say, fail };
+  return { urgent, fill, workdays, say, fail };
 })();

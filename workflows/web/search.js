@@ -15,7 +15,7 @@ function show(caption, cases, where) {
   $("found").hidden = false;
   $("results-caption").textContent = caption;
   lists.fill($("results"), cases,
-    [lists.col.link, "form", "state", "queue", "assignee", where],
+    ["case", "form", "state", "queue", "assignee", where],
     t("No case matches."));
   lists.say(t("Cases found: {0}", intake.number(cases.length)));
 }
@@ -64,9 +64,9 @@ async function fullText(q) {
       e.message = t("This server has no full-text search.");
     throw e;
   }
-  show(t("The cases whose pages have: {0}", q), found, (c) =>
+  show(t("The cases whose pages have: {0}", q), found, ["Where", (c) =>
     (c.pages || []).map((p) => t("page {0}: {1}", p.page,
-      p.hits.map((h) => h.text).join(", "))).join("; ") || "-");
+      p.hits.map((h) => h.text).join(", "))).join("; ") || "-"]);
   const hits = $("hits");
   let n = 0;
   for (const c of found)
