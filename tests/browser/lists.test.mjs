@@ -98,6 +98,7 @@ test("a clerk finds a case by its form", async () => {
     assert.equal(f, mueller.form);
   assert.match(page.url(), /search\.html\?form=/);
   assert.deepEqual(await axe(page), []);
+  await shot(page, "search");   // the full-text test below keeps its own
 });
 
 test("a clerk finds a case by a word on its scan, the hit drawn on the page", async (t) => {
