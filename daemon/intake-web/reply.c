@@ -83,6 +83,9 @@ static const struct {
 	{ "signin.js", "text/javascript; charset=utf-8" },
 	{ "cases.js", "text/javascript; charset=utf-8" },
 	{ "intake.js", "text/javascript; charset=utf-8" },
+	{ "search.html", "text/html; charset=utf-8" },
+	{ "search.js", "text/javascript; charset=utf-8" },
+	{ "lists.js", "text/javascript; charset=utf-8" },
 };
 
 bool

@@ -53,6 +53,27 @@ ctl_case_head(const struct case_row *k)
 	putchar(' ');
 }
 
+/* "due_workdays": the workdays an open case has left to its deadline in
+ * its workflow's calendar (negative: past it), as the work lists show
+ * it; nothing for a case without a deadline or a current workflow. */
+static void
+json_due(struct ctl *c, const struct case_row *k, bool *first)
+{
+	const struct catalog *cat;
+	size_t i;
+
+	if (k->deadline_ms == 0 || k->closed_ms != 0 || k->workflow == NULL)
+		return;
+	cat = ctl_catalog(c, CATALOG_WORKFLOWS);
+	for (i = 0; i < cat->nwfs; i++)
+		if (strcmp(cat->wfs[i]->id, k->workflow) == 0) {
+			json_key_int(stdout, first, "due_workdays",
+			    calendar_workdays_until(cat->wfs[i]->cal, now_ms(),
+			    k->deadline_ms));
+			return;
+		}
+}
+
 static int
 print_case(const struct case_row *k, void *arg)
 {
@@ -75,6 +96,7 @@ print_case(const struct case_row *k, void *arg)
 		json_key_int(stdout, &first, "priority", k->priority);
 		json_key_str(stdout, &first, "assignee", k->assignee);
 		json_time(&first, "deadline", k->deadline_ms);
+		json_due(c, k, &first);
 		json_time(&first, "closed", k->closed_ms);
 		json_key_int(stdout, &first, "flagged_fields", k->flagged);
 		if (k->stuck != NULL)

@@ -529,6 +529,23 @@ calendar_is_workday(const struct calendar *cal, int64_t t_ms)
 	return is_workday(cal, local_day(t_ms));
 }
 
+int
+calendar_workdays_until(const struct calendar *cal, int64_t now_ms,
+    int64_t deadline_ms)
+{
+	int64_t today = local_day(now_ms), last = local_day(deadline_ms - 1);
+	int64_t d, lo = today < last ? today : last;
+	int64_t hi = today < last ? last : today;
+	int n = 0;
+
+	/* A deadline years away counts no further than a year of days. */
+	if (hi - lo > 366)
+		hi = lo + 366;
+	for (d = lo + 1; d <= hi; d++)
+		n += is_workday(cal, d);
+	return today <= last ? n : -n;
+}
+
 /* Days and workdays count from the day after the event's local day
  * (§ 187 (1) BGB); a period of days or months whose last day is not a
  * workday runs to the end of the next workday (§ 193 BGB); a period of

@@ -52,6 +52,12 @@ void	calendar_free(struct calendar *);
 struct calendar *calendar_default(void);
 /* Whether the local day holding t is a workday. */
 bool	calendar_is_workday(const struct calendar *, int64_t t_ms);
+/* The workdays left from now_ms to a deadline (as calendar_add gives):
+ * those after today up to the deadline's last day, so 1 when it ends
+ * with the next workday and 0 when it ends today; past it, minus the
+ * workdays since its last day up to today (-1 the workday after). */
+int	calendar_workdays_until(const struct calendar *, int64_t now_ms,
+	    int64_t deadline_ms);
 /* The deadline of a period starting at from_ms (milliseconds since the
  * epoch), as described above; the result is the last millisecond that
  * still counts plus one (midnight of the next day for day periods). */

@@ -8,6 +8,12 @@
 # and passes its TAP on.  Screenshots are kept in
 # tests/browser/shots/ of the build tree.
 #
+# One case has a failed action for the supervisor's stuck list: a blank
+# page no template knows waits in the mail room (the unclassified
+# workflow), where filing it as correspondence runs a program that fails
+# until $INTAKE_DMS_UP exists; the case is filed (closed) with the action
+# failed, and $INTAKE_FAILED_CASE names it.
+#
 # The node modules come from $INTAKE_NODE_MODULES, else
 # tests/browser/node_modules of the build or the source tree (npm ci
 # there installs the versions package-lock.json pins).  Without them, or
@@ -38,16 +44,32 @@ chmod 755 "$T/pub"
 sh "$top_srcdir/tests/gen/make-inbox" "$INTAKE_RENDER" \
     "$top_srcdir/tests/gen/layouts" "$top_srcdir/tests/gen/samples" \
     "$T/in" >/dev/null || { echo "Bail out! the sample inbox"; exit 1; }
+pgm 7 > "$T/in/zz-blank.pgm"
 deliveries=$(ls "$T/in" | wc -l)
+# The default workflows, filing as correspondence through the program.
+mkdir -p "$T/pub/wf"
+cp -r "$top_srcdir/workflows/workflows" "$top_srcdir/workflows/holidays" \
+    "$T/pub/wf/"
+printf '#!/bin/sh\n[ -e "%s" ] || { echo "the DMS does not answer" >&2; exit 1; }\n' \
+    "$T/pub/dms-up" > "$T/pub/dms"
+chmod 755 "$T/pub/dms"
+sed -i 's|<transition on="correspondence" to="filed"/>|<transition on="correspondence" to="filed"><action use="exec" program="'"$T/pub/dms"'"/></transition>|' \
+    "$T/pub/wf/workflows/unclassified.xml"
+grep -q "$T/pub/dms" "$T/pub/wf/workflows/unclassified.xml" ||
+    { echo "Bail out! the workflow with a failing action"; exit 1; }
+me=$(id -un)	# intakectl of the tests (lib.mjs ctl): every role
 cat > "$T/pub/intake.conf" <<EOC
 <?xml version="1.0"?>
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$T/data</data-dir>
   <workers count="2"/>
+  <workflows dir="$T/pub/wf/workflows"/>
+  <actions tries="1" backoff="0.2"/>
   <roles>
-    <role name="clerk" users="anna"/>
-    <role name="supervisor" users="bernd"/>
+    <role name="clerk" users="anna $me"/>
+    <role name="supervisor" users="bernd $me"/>
     <role name="registrar" users="carl"/>
+    <role name="admin" users="$me"/>
   </roles>
   <control socket="$T/pub/intaked.sock"/>
   <web listen="127.0.0.1:$port" user="nobody" idle="900">
@@ -75,11 +97,21 @@ sql_is 180 "$T/data" "SELECT count(*) FROM cases WHERE state != 'received'" \
 	exit 1
 }
 
+# The blank page's case, filed as correspondence: its action fails.
+failed=$(sql "$T/data" "SELECT id FROM cases WHERE state = 'classify' ORDER BY id DESC LIMIT 1")
+[ -n "$failed" ] && C fire "$failed" correspondence >/dev/null &&
+    sql_is 30 "$T/data" "SELECT count(*) FROM case_actions WHERE case_id = $failed AND status = 'failed'" 1 >/dev/null || {
+	echo "Bail out! no case with a failed action"
+	sed 's/^/# /' "$T/log"
+	exit 1
+}
+
 shots="$top_builddir/tests/browser/shots"
 mkdir -p "$shots"
 export INTAKE_NODE_MODULES="$mods" INTAKE_CHROMIUM="$chromium" \
     INTAKE_WEB_BASE="$base" INTAKE_SHOTS="$shots" \
-    INTAKE_CONF="$T/pub/intake.conf" INTAKE_PEOPLE="anna bernd carl"
+    INTAKE_CONF="$T/pub/intake.conf" INTAKE_PEOPLE="anna bernd carl" \
+    INTAKE_FAILED_CASE="$failed" INTAKE_DMS_UP="$T/pub/dms-up"
 # Each file of tests runs once; node prints TAP, one line per file at the
 # top level and each test inside it indented.
 node --test --test-reporter=tap \

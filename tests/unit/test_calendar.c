@@ -402,6 +402,32 @@ START_TEST(test_add_workdays)
 }
 END_TEST
 
+START_TEST(test_workdays_until)
+{
+	struct calendar *cal = calendar_default();
+	/* a deadline at the end of Tuesday 2026-01-20 */
+	int64_t tue = local_ms(2026, 1, 21, 0, 0);
+
+	/* from Friday: Monday and Tuesday are left */
+	ck_assert_int_eq(calendar_workdays_until(cal,
+	    local_ms(2026, 1, 16, 14, 0), tue), 2);
+	/* from Sunday and Monday: Tuesday, counted once from either */
+	ck_assert_int_eq(calendar_workdays_until(cal,
+	    local_ms(2026, 1, 18, 9, 0), tue), 2);
+	ck_assert_int_eq(calendar_workdays_until(cal,
+	    local_ms(2026, 1, 19, 9, 0), tue), 1);
+	/* on Tuesday itself: due today */
+	ck_assert_int_eq(calendar_workdays_until(cal,
+	    local_ms(2026, 1, 20, 23, 59), tue), 0);
+	/* past it: Wednesday -1, the next Monday -4 */
+	ck_assert_int_eq(calendar_workdays_until(cal,
+	    local_ms(2026, 1, 21, 0, 0), tue), -1);
+	ck_assert_int_eq(calendar_workdays_until(cal,
+	    local_ms(2026, 1, 26, 8, 0), tue), -4);
+	calendar_free(cal);
+}
+END_TEST
+
 /* Karfreitag (04-03) and Ostermontag (04-06) are holidays in NRW. */
 START_TEST(test_add_across_easter)
 {
@@ -849,6 +875,7 @@ calendar_suite(void)
 	tc = tcase_create("deadline");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_add_workdays);
+	tcase_add_test(tc, test_workdays_until);
 	tcase_add_test(tc, test_add_across_easter);
 	tcase_add_test(tc, test_add_days);
 	tcase_add_test(tc, test_add_months);

@@ -72,9 +72,13 @@ const intake = (() => {
     return j;
   }
 
-  async function catalogue() {
+  // catalogue(lang): the session's texts, or lang's ("de", "en") asked
+  // for as a browser that prefers it would (a page without a session).
+  async function catalogue(lang) {
     try {
-      const j = await api("GET", "/api/i18n");
+      const j = lang ? await fetch("/api/i18n", { credentials: "same-origin",
+        headers: { "Accept-Language": lang } }).then((r) => r.json()) :
+        await api("GET", "/api/i18n");
       messages = j.messages || {};
       me.lang = j.lang || "en";
     } catch (e) {
@@ -98,9 +102,9 @@ const intake = (() => {
 
   function header() {
     const who = document.getElementById("who");
-    if (who) who.textContent = me.session.user;
+    if (who && me.session) who.textContent = me.session.user;
     const out = document.getElementById("signout");
-    if (out) out.addEventListener("click", async () => {
+    if (out && me.session) out.addEventListener("click", async () => {
       await api("POST", "/api/session/end").catch(() => null);
       location.assign("/signin.html");
     });
@@ -108,9 +112,10 @@ const intake = (() => {
     if (sel) {
       sel.value = me.lang;
       sel.addEventListener("change", async () => {
-        await api("POST", "/api/session/lang", { lang: sel.value })
-          .catch(() => null);
-        await catalogue();
+        if (me.session)
+          await api("POST", "/api/session/lang", { lang: sel.value })
+            .catch(() => null);
+        await catalogue(me.session ? undefined : sel.value);
         translate(document);
         document.dispatchEvent(new Event("intake:lang"));
       });
@@ -131,7 +136,7 @@ const intake = (() => {
     }
     await catalogue();
     translate(document);
-    if (me.session) header();
+    header();
     return me.session;
   }
 
