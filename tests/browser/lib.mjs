@@ -31,13 +31,11 @@ export const people = {
 };
 
 // ctl(args...): intakectl's standard output on the daemon under test,
-// for checking what a page did: in the supervisor's name (who sees
-// every case), as the daemon runs it for a person, since root has no
-// role of its own.
+// for checking what a page did, as the user running the tests, whom
+// browser.sh gives every role (so it sees every case).
 export function ctl(...args) {
   return execFileSync(env.INTAKECTL,
-    ["-c", env.INTAKE_CONF, ...args], { encoding: "utf8", env: { ...env,
-      INTAKE_CTL_SERVED: "1", INTAKE_CTL_USER: people.supervisor.user } });
+    ["-c", env.INTAKE_CONF, ...args], { encoding: "utf8" });
 }
 
 // ctlJson(args...): the same with --json, parsed.
