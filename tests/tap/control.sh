@@ -4,7 +4,7 @@
 # read or write files by name with the daemon's rights are refused; as
 # root, also a user who cannot read the database at all.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 32
+plan 31
 me=$(id -un)
 
 chmod 711 "$T"
@@ -61,10 +61,7 @@ out=$(C --remote cases --json)
 is "$? $(printf '%s\n' "$out" | grep -c '"id"')" "0 3" "without it, the daemon starts intakectl for each request"
 wait_for 10 grep -q "intakectl's fork server (pid $fs) ended" "$T/log"
 ok $? "... and says so"
-t0=$(date +%s%N)
-for i in 1 2 3 4 5; do C --remote nosuch 2>/dev/null; done
-is "$(( ($(date +%s%N) - t0) / 1000000 < 1000 ))" 1 \
-    "five requests through the daemon take under a second: each is answered when its command ends, not on a 200 ms turn"
+# How fast a request is answered is measured by tests/bench/web, not here.
 # A user's idle connections, as many as one may have at once: the next
 # request is answered that the daemon is busy with theirs (nothing ran).
 python3 -c '
