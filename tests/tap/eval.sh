@@ -9,6 +9,7 @@
 # bad IBAN checksum invalid; every flagged field says why.
 # Skipped when ../shared is not next to the source tree.
 . "${top_srcdir}/tests/tap/lib.sh"
+slow_test
 DEV=$top_srcdir/../shared/forms/devset
 SCORE=$top_srcdir/../shared/tools/score-extraction
 [ -d "$DEV/inbox" ] && [ -f "$SCORE" ] || skip_all "no devset next to the source tree"

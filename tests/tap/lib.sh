@@ -19,9 +19,10 @@ trap tap_cleanup EXIT
 plan() { echo "1..$1"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
-# slow_test: a test of minutes that a second run of the suite (make
-# distcheck in CI, after the full suite ran it) skips when
-# INTAKE_QUICK_CHECK is set.
+# slow_test: a test of minutes that measures rather than probes (the
+# extraction evaluations), which a second run of the suite (under the
+# sanitizers and in make distcheck in CI, after the full suite ran it)
+# skips when INTAKE_QUICK_CHECK is set.
 slow_test() {
 	[ -z "${INTAKE_QUICK_CHECK:-}" ] ||
 	    skip_all "INTAKE_QUICK_CHECK is set: the full suite runs this one"
