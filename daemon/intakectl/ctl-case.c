@@ -22,12 +22,63 @@
 #include "ctl-progress.h"
 #include "ctl.h"
 
+static int
+delivery_of(const struct case_row *row, void *arg)
+{
+	*(int64_t *)arg = row->delivery_id;
+	return 0;
+}
+
+/* The templates case id was read with: those of its delivery's inbox
+ * (the installation's when that cannot be told). */
+static const struct tpl_path *
+case_templates(struct ctl *c, int64_t id)
+{
+	const struct catalog *cat = ctl_catalog(c, CATALOG_TEMPLATES);
+	const struct tpl_path *tp;
+	struct case_filter f;
+	struct delivery d;
+	int64_t delivery = 0;
+
+	memset(&f, 0, sizeof(f));
+	memset(&d, 0, sizeof(d));
+	f.id = id;
+	if (store_cases(c->store, &f, delivery_of, &delivery) != 0 ||
+	    delivery == 0 || store_delivery_get(c->store, delivery, &d) != 0)
+		return catalog_templates(cat, NULL);
+	tp = catalog_templates(cat, d.inbox);
+	delivery_release(&d);
+	return tp;
+}
+
+/* The template field of a form: its label, and for validating a
+ * correction. */
+static const struct tpl_field *
+template_field(struct template **tpls, size_t n, const char *form,
+    const char *name)
+{
+	size_t i, p, k;
+
+	for (i = 0; form != NULL && i < n; i++) {
+		if (strcmp(tpls[i]->id, form) != 0)
+			continue;
+		for (p = 0; p < tpls[i]->npages; p++)
+			for (k = 0; k < tpls[i]->pages[p].nfields; k++)
+				if (strcmp(tpls[i]->pages[p].fields[k].name,
+				    name) == 0)
+					return &tpls[i]->pages[p].fields[k];
+	}
+	return NULL;
+}
+
 struct show {
 	struct ctl	*c;
 	bool		 first;
 	int		 n;
 	int64_t		 id;
 	char		*problems;	/* why a supervisor must look, or NULL */
+	char		*form;		/* the case's, or NULL */
+	const struct tpl_path *tp;	/* its templates (for labels), or NULL */
 };
 
 static int
@@ -63,6 +114,8 @@ show_case(const struct case_row *k, void *arg)
 	if (s->c->json) {
 		bool first = true;
 
+		free(s->form);
+		s->form = k->form ? xstrdup(k->form) : NULL;
 		fputs("{\"case\":{", stdout);
 		json_key_int(stdout, &first, "id", k->id);
 		json_key_str(stdout, &first, "form", k->form);
@@ -130,10 +183,16 @@ show_field(const struct field_row *f, void *arg)
 	struct show *s = arg;
 
 	if (s->c->json) {
+		const struct tpl_field *tf = NULL;
 		bool first = true;
 
+		if (s->tp != NULL)
+			tf = template_field(s->tp->tpls, s->tp->ntpls, s->form,
+			    f->name);
 		fputs("{\"field\":{", stdout);
 		json_key_str(stdout, &first, "name", f->name);
+		if (tf != NULL && tf->label != NULL)
+			json_key_str(stdout, &first, "label", tf->label);
 		json_key_str(stdout, &first, "type", f->type);
 		json_key_str(stdout, &first, "value", f->value);
 		json_key_str(stdout, &first, "status", f->status);
@@ -309,7 +368,7 @@ int
 cmd_show(struct ctl *c, const struct ctl_args *a)
 {
 	struct case_filter f;
-	struct show s = { c, true, 0, a->id, NULL };
+	struct show s = { c, true, 0, a->id, NULL, NULL, NULL };
 	int64_t id = a->id;
 	int rc;
 
@@ -325,6 +384,8 @@ cmd_show(struct ctl *c, const struct ctl_args *a)
 	f.stuck = false;
 	rc = store_cases(c->store, &f, show_case, &s);
 	free(s.problems);
+	if (rc != 0 || s.n == 0)
+		free(s.form);
 	if (rc != 0)
 		return 1;
 	if (s.n == 0) {
@@ -332,6 +393,8 @@ cmd_show(struct ctl *c, const struct ctl_args *a)
 		    (long long)id);
 		return 1;
 	}
+	if (c->json && s.form != NULL)
+		s.tp = case_templates(c, id);
 	s.first = true;
 	rc = store_case_fields(c->store, id, show_field, &s);
 	s.first = true;
@@ -340,6 +403,7 @@ cmd_show(struct ctl *c, const struct ctl_args *a)
 	s.first = true;
 	if (rc == 0)
 		rc = store_case_history(c->store, id, show_history, &s);
+	free(s.form);
 	if (rc == 0 && c->json)
 		show_events(c, id);
 	return rc == 0 ? 0 : 1;
@@ -426,25 +490,6 @@ ctl_case_wf(struct ctl *c, int64_t id, struct case_wf *k)
 	return rc == 0 ? 0 : 1;
 }
 
-/* The template field of a form, for validating a correction. */
-static const struct tpl_field *
-template_field(struct template **tpls, size_t n, const char *form,
-    const char *name)
-{
-	size_t i, p, k;
-
-	for (i = 0; form != NULL && i < n; i++) {
-		if (strcmp(tpls[i]->id, form) != 0)
-			continue;
-		for (p = 0; p < tpls[i]->npages; p++)
-			for (k = 0; k < tpls[i]->pages[p].nfields; k++)
-				if (strcmp(tpls[i]->pages[p].fields[k].name,
-				    name) == 0)
-					return &tpls[i]->pages[p].fields[k];
-	}
-	return NULL;
-}
-
 struct old_field {
 	const char	*name;
 	char		*value, *status, *type;
@@ -463,35 +508,6 @@ find_old(const struct field_row *f, void *arg)
 	o->type = xstrdup(f->type);
 	o->conf = f->confidence;
 	return 1;
-}
-
-static int
-delivery_of(const struct case_row *row, void *arg)
-{
-	*(int64_t *)arg = row->delivery_id;
-	return 0;
-}
-
-/* The templates case id was read with: those of its delivery's inbox
- * (the installation's when that cannot be told). */
-static const struct tpl_path *
-case_templates(struct ctl *c, int64_t id)
-{
-	const struct catalog *cat = ctl_catalog(c, CATALOG_TEMPLATES);
-	const struct tpl_path *tp;
-	struct case_filter f;
-	struct delivery d;
-	int64_t delivery = 0;
-
-	memset(&f, 0, sizeof(f));
-	memset(&d, 0, sizeof(d));
-	f.id = id;
-	if (store_cases(c->store, &f, delivery_of, &delivery) != 0 ||
-	    delivery == 0 || store_delivery_get(c->store, delivery, &d) != 0)
-		return catalog_templates(cat, NULL);
-	tp = catalog_templates(cat, d.inbox);
-	delivery_release(&d);
-	return tp;
 }
 
 int

@@ -785,9 +785,12 @@ print_page_xml(const struct tpage *pages, size_t page)
 			printf("\": TODO check the type%s, required and the "
 			    "box -->\n", strcmp(p->type, "text") == 0 ? "" :
 			    " (guessed from the label)");
-			printf("    <field name=\"%s\" type=\"%s\" required=\"no\" "
-			    "x=\"%.1f\" y=\"%.1f\" w=\"%.1f\" h=\"%.1f\"/>\n",
-			    p->name, p->type, p->bx, p->by, p->bw, p->bh);
+			printf("    <field name=\"%s\" type=\"%s\" label=\"",
+			    p->name, p->type);
+			xml_text(p->text);
+			printf("\" required=\"no\" x=\"%.1f\" y=\"%.1f\" "
+			    "w=\"%.1f\" h=\"%.1f\"/>\n", p->bx, p->by, p->bw,
+			    p->bh);
 			continue;
 		}
 		if (p->role != R_TICK || p->group != (long)i)
@@ -796,8 +799,13 @@ print_page_xml(const struct tpage *pages, size_t page)
 		comment_text(tp->ph[p->caption >= 0 ? p->caption : (long)i].text);
 		puts("\": TODO check the name, the options' keys and boxes, "
 		    "and required -->");
-		printf("    <field name=\"%s\" type=\"choice\" required=\"no\">\n",
-		    p->gname);
+		printf("    <field name=\"%s\" type=\"choice\"", p->gname);
+		if (p->caption >= 0) {
+			fputs(" label=\"", stdout);
+			xml_text(tp->ph[p->caption].text);
+			putchar('"');
+		}
+		puts(" required=\"no\">");
 		for (k = i; k < tp->nph; k++) {
 			const struct phrase *o = &tp->ph[k];
 

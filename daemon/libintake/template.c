@@ -100,6 +100,7 @@ field_read(struct problems *l, xmlNode *n, struct tpl_page *p, struct template *
 	f->min = xmlsafe_attr(n, "min");
 	f->max = xmlsafe_attr(n, "max");
 	f->pattern = xmlsafe_attr(n, "pattern");
+	f->label = xmlsafe_attr(n, "label");
 	box_read(n, &f->box);
 	for (k = n->children; k != NULL; k = k->next)
 		if (xmlsafe_is(k, "option")) {
@@ -335,6 +336,7 @@ field_release(struct tpl_field *f)
 	free(f->min);
 	free(f->max);
 	free(f->pattern);
+	free(f->label);
 	for (i = 0; i < f->noptions; i++)
 		free(f->options[i].key);
 	free(f->options);

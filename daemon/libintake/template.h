@@ -22,6 +22,7 @@ struct tpl_option {
 
 struct tpl_field {
 	char		*name;
+	char		*label;		/* as printed on the form; NULL: none */
 	enum field_type	 type;
 	bool		 required;
 	struct tpl_box	 box;

@@ -77,6 +77,9 @@ test("a clerk works a flagged case to its next state by keyboard alone", async (
     const input = page.locator(`#in-${i}`);
     assert.ok(await input.evaluate((e) => e === document.activeElement),
       `the focus is on flagged field ${f.name}`);
+    assert.ok(f.label, `the template gives ${f.name} a label`);
+    assert.equal(await page.locator(`label[for="in-${i}"]`).textContent(), f.label,
+      `flagged field ${f.name} is captioned as the form prints it`);
     if (f.status !== "uncertain") {
       await page.keyboard.press("Control+A");
       await page.keyboard.type(GOOD[f.type]);

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 88
+plan 89
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
 me=$(id -un)
@@ -78,6 +78,9 @@ is "$(C show --json "$a" | head -1 | cut -c1-9)" '{"case":{' "show --json: the c
 like "$(C show --json "$a" | grep '"field":{"name":"estimated_cost"')" \
     '"page":1,.*"box":\[[0-9]+,[0-9]+,[1-9][0-9]*,[1-9][0-9]*\]\}\}$' \
     "show --json: a field's box on its page image"
+like "$(C show --json "$a" | grep '"field":{"name":"estimated_cost"')" \
+    '^\{"field":\{"name":"estimated_cost","label":"Geschätzte Baukosten \(EUR\)",' \
+    "show --json: the field's caption as its template gives it, for the clerk"
 # The manual events of the case's state, with who may fire them.
 sa=$(sql "$D" "SELECT state FROM cases WHERE id = $a")
 sql "$D" "UPDATE cases SET state = 'in-review' WHERE id = $a"

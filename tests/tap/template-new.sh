@@ -10,7 +10,7 @@ command -v tesseract >/dev/null || skip_all "the tesseract command is not instal
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx "$l" || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 42
+plan 43
 GEN=$top_srcdir/tests/gen
 TPL=$top_srcdir/workflows/templates
 export OMP_THREAD_LIMIT=1
@@ -68,6 +68,8 @@ labels BA-1 "Name, Vorname" "Geburtsdatum" "Telefon" "PLZ" "Flurstück" "Anzahl 
 near BA-1 "Name, Vorname"
 near BA-1 "Telefon"
 field BA-1 geburtsdatum date
+grep -q '<field name="geburtsdatum" type="date" label="Geburtsdatum" ' "$T/BA-1.xml"
+ok $? "a field carries its printed label, for the clerk's screen"
 field BA-1 plz postcode_de
 field BA-1 geschaetzte_baukosten_eur amount
 field BA-1 unterschrift_antragsteller_in signature

@@ -179,17 +179,23 @@ function say(f, text, bad) {
   f.input.setAttribute("aria-invalid", bad ? "true" : "false");
 }
 
+// What the form prints beside the field (its template's label), else
+// the field's name.
+function caption(f) {
+  return f.label || f.name;
+}
+
 function fieldRow(f, i) {
   const row = el("div", { class: "field", id: "field-" + i });
   const id = "in-" + i;
   if (f.flagged && f.box && f.page) {
     const cv = el("canvas", { class: "crop", role: "img",
-      "aria-label": t("Scan of field {0}", f.name) });
+      "aria-label": t("Scan of field {0}", caption(f)) });
     drawCrop(cv, f);
     row.appendChild(cv);
   }
   const body = el("div", { class: "what" });
-  body.appendChild(el("label", { for: id }, f.name));
+  body.appendChild(el("label", { for: id, title: f.name }, caption(f)));
   const read = el("p", { class: "read", id: id + "-read" });
   read.appendChild(el("span", {}, t("Read: {0}", f.value ? shown(f) : t("nothing"))));
   read.appendChild(document.createTextNode(" "));
