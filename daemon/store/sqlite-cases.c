@@ -167,7 +167,7 @@ cases_sql(const struct case_filter *f)
 	    "instr(lower(value), lower(?12)) > 0) " : "AND ?12 IS NULL ",
 	    f->text ? "AND c.id IN (SELECT rowid >> 20 FROM page_fts WHERE "
 	    "page_fts MATCH ?13) " : "AND ?13 IS NULL ",
-	    f->queue || f->stuck || f->overdue ?
+	    f->queue || f->assignee || f->stuck || f->overdue ?
 	    "c.priority DESC, coalesce(c.deadline_ms, 9e18), c.id" : "c.id");
 	free(stuck);
 	return sql;

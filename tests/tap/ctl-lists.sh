@@ -6,7 +6,7 @@
 # on a terminal and never in a pipe.
 . "${top_srcdir}/tests/tap/lib.sh"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 54
+plan 55
 me=$(id -un)
 
 # 55 pages that open cases, an empty file (quarantined) and a copy of
@@ -48,6 +48,10 @@ C assign 4 "$me" >/dev/null
 is "$(C cases --mine --json | ids)" "4 " "... and the one put on $me's desk"
 is "$(as anna cases --mine --open --limit 1 --json | ids)" "1 " "--mine goes with the other filters"
 like "$(C cases --assignee anna --json | head -1)" '"assignee":"anna"' "the JSON has the assignee"
+was=$(sql "$T/data" "SELECT coalesce(deadline_ms, 'NULL') FROM cases WHERE id = 3")
+sql "$T/data" "UPDATE cases SET deadline_ms = 1 WHERE id = 3"
+is "$(as anna cases --mine --json | ids)" "3 1 " "a desk is a work list: the earliest deadline first"
+sql "$T/data" "UPDATE cases SET deadline_ms = $was WHERE id = 3"
 table=$(C cases --limit 3)
 like "$(printf '%s\n' "$table" | head -1)" "^CASE +FORM +STATE +QUEUE +ASSIGNEE +DUE " \
     "the table has an ASSIGNEE column"
