@@ -3,8 +3,9 @@
 # chromium, driven by Playwright's playwright-core; accessibility by
 # axe-core).  It renders a sample inbox, runs intaked with the default
 # workflows and <web> on it until every delivery has its case, signs up
-# three people (anna a clerk, bernd a supervisor, carl with a role no
-# queue needs), then runs each tests/browser/*.test.mjs with node --test
+# three people (anna a clerk, bernd a supervisor, carl a registrar: the
+# mail room's team, which alone works the unclassified deliveries'
+# queue, "registry", here), then runs each tests/browser/*.test.mjs with node --test
 # and passes its TAP on.  Screenshots are kept in
 # tests/browser/shots/ of the build tree.
 #
@@ -45,6 +46,7 @@ sh "$top_srcdir/tests/gen/make-inbox" "$INTAKE_RENDER" \
     "$top_srcdir/tests/gen/layouts" "$top_srcdir/tests/gen/samples" \
     "$T/in" >/dev/null || { echo "Bail out! the sample inbox"; exit 1; }
 pgm 7 > "$T/in/zz-blank.pgm"
+pgm 8 > "$T/in/zz-blank2.pgm"	# for the registrar's queue
 deliveries=$(ls "$T/in" | wc -l)
 # The default workflows, filing as correspondence through the program.
 mkdir -p "$T/pub/wf"
@@ -57,6 +59,13 @@ sed -i 's|<transition on="correspondence" to="filed"/>|<transition on="correspon
     "$T/pub/wf/workflows/unclassified.xml"
 grep -q "$T/pub/dms" "$T/pub/wf/workflows/unclassified.xml" ||
     { echo "Bail out! the workflow with a failing action"; exit 1; }
+# Another team: the registrars alone work the unclassified deliveries,
+# in a queue of their own.
+sed -i 's/queue="poststelle"/queue="registry"/; s/roles="clerk/roles="registrar/' \
+    "$T/pub/wf/workflows/unclassified.xml"
+[ "$(grep -c 'queue="registry"' "$T/pub/wf/workflows/unclassified.xml")" = 2 ] &&
+    ! grep -q 'roles="clerk' "$T/pub/wf/workflows/unclassified.xml" ||
+    { echo "Bail out! the registrars' workflow"; exit 1; }
 me=$(id -un)	# intakectl of the tests (lib.mjs ctl): every role
 cat > "$T/pub/intake.conf" <<EOC
 <?xml version="1.0"?>
@@ -68,7 +77,7 @@ cat > "$T/pub/intake.conf" <<EOC
   <roles>
     <role name="clerk" users="anna $me"/>
     <role name="supervisor" users="bernd $me"/>
-    <role name="registrar" users="carl"/>
+    <role name="registrar" users="carl $me"/>
     <role name="admin" users="$me"/>
   </roles>
   <control socket="$T/pub/intaked.sock"/>

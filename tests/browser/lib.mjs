@@ -6,7 +6,7 @@
 //   const w = await start();           // { browser, base, people, ... }
 //   const page = await w.page();       // a fresh context and page
 //   await signIn(page, "clerk");       // anna; "supervisor" bernd;
-//                                      // "outsider" carl (no queue's role)
+//                                      // "outsider" carl (a registrar: another team)
 //   await shot(page, "work-list");     // tests/browser/shots/work-list.png
 //   const bad = await axe(page);       // serious and critical violations
 //   ctl("show", "1", "--json");        // intakectl on the same daemon

@@ -2,7 +2,8 @@
 // her teams' queues, each case one link from its page and its due date in
 // workdays; a case found by a word on its scan and by its form; the
 // supervisor's stuck list, where a failed action is retried and a case
-// assigned; the outsider refused a case with the role named; German and
+// assigned; each team sees its own queue and is refused the other's
+// cases with the role named; German and
 // English; no serious or critical accessibility violation on any of them.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
@@ -27,9 +28,12 @@ const all = cases();
 const mueller = all.find((c) => c.files.some((f) => f.includes("ba1-mueller")));
 assert.ok(mueller, "the sample inbox has Müller's application");
 ctl("assign", String(mueller.id), people.clerk.user);
-// A case on the clerks' queue, for the outsider.
+// A case on the clerks' queue, and the registrars' (browser.sh gave
+// them the unclassified deliveries).
 const queued = all.find((c) => c.queue === "data-entry" && !c.closed);
 assert.ok(queued, "a case waits on the data-entry queue");
+const registry = all.filter((c) => c.queue === "registry" && !c.closed);
+assert.ok(registry.length > 0, "a case waits on the registrars' queue");
 
 // Whether the server has the part of the API a test needs (the full
 // text search and the catalogues come with intake-web's own changes).
@@ -157,14 +161,28 @@ test("a supervisor assigns and retries a failed action from the stuck list", asy
     .count(), 0);
 });
 
-test("the outsider sees no queue and is refused a case with the role named", async () => {
+test("each team sees its own queue and is refused the other's cases, the role named", async () => {
   const page = await w.page();
   await signIn(page, "outsider");
-  await (await rows(page, "queues")).first().waitFor();
-  assert.equal(await page.locator("#queues a").count(), 0);
+  const q = await rows(page, "queues");
+  const ids = (await q.locator("td:first-child a").evaluateAll((as) =>
+    as.map((a) => Number(a.getAttribute("href").split("=")[1])))).sort();
+  assert.deepEqual(ids, registry.map((c) => c.id).sort(),
+    "the registrar's list is his team's queue, and only that");
+  assert.equal((await page.request.get(`/api/cases/${registry[0].id}`)).status(), 200);
   const r = await page.request.get(`/api/cases/${queued.id}`);
-  assert.equal(r.status(), 403);
+  assert.equal(r.status(), 403, "a clerks' case is refused to the registrar");
   assert.match((await r.json()).error, /clerk|supervisor/);
+
+  const clerk = await w.page();
+  await signIn(clerk, "clerk");
+  await rows(clerk, "queues");
+  const listed = await clerk.locator("#queues td:first-child a").evaluateAll((as) =>
+    as.map((a) => Number(a.getAttribute("href").split("=")[1])));
+  assert.ok(!listed.includes(registry[0].id), "the clerk's list leaves the registrars' queue out");
+  const c = await clerk.request.get(`/api/cases/${registry[0].id}`);
+  assert.equal(c.status(), 403, "a registrars' case is refused to the clerk");
+  assert.match((await c.json()).error, /registrar/);
 });
 
 test("the work list in English and in German", async (t) => {
