@@ -1522,7 +1522,9 @@ START_TEST(test_worker_hang)
 	ck_assert_int_eq(process(id), 0);
 	took = mono_ms() - t0;
 	unsetenv("INTAKE_WORKER_FAULT");
-	ck_assert_msg(took >= 1000 && took < 5000, "took %lld ms",
+	/* Killed at its timeout of 1 s, far before the default 300 s (the
+	 * upper bound leaves room for a loaded machine). */
+	ck_assert_msg(took >= 1000 && took < 60000, "took %lld ms",
 	    (long long)took);
 	assert_quarantined(id, "worker timed out after 1 s", "slow.pgm",
 	    "(1 attempts)", NULL);
