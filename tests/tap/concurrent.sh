@@ -7,7 +7,8 @@ mkdir -p "$IN" "$DATA"
 conf "$T/intake.conf" "$IN" "$DATA" 'settle="0"'
 "$INTAKED" -f -c "$T/intake.conf" 2> "$T/daemon.log" &
 DAEMON_PID=$!
-wait_for 5 grep -q "watching inbox" "$T/daemon.log"
+wait_for 60 grep -q "watching inbox" "$T/daemon.log" ||
+    { echo "Bail out! intaked did not start"; cat "$T/daemon.log"; exit 1; }
 reader() {
 	local end=$((SECONDS + 4))
 	while [ "$SECONDS" -lt "$end" ]; do

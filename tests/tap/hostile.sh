@@ -67,12 +67,14 @@ EOX
 : > "$IN/empty.tif"
 printf 'Sehr geehrte Damen und Herren,\nanbei mein Antrag.\n' > "$IN/letter.txt"
 
-start=$(date +%s)
 touch "$T/before"
-"$INTAKED" --data-dir "$DATA" --inbox "$IN" --settle 0 --once 2> "$T/daemon.log"
+# The CPU time of the daemon and its workers (reaped children), which a
+# loaded machine does not stretch as it does the clock.
+TIMEFORMAT='%U %S'
+cpu=$( { time "$INTAKED" --data-dir "$DATA" --inbox "$IN" --settle 0 --once 2> "$T/daemon.log"; } 2>&1 )
 ok $? "intaked --once exits 0 on the hostile corpus"
-elapsed=$(( $(date +%s) - start ))
-ok "$([ "$elapsed" -lt 60 ]; echo $?)" "the corpus is done in under 60 s ($elapsed s)"
+cpu=$(echo "$cpu" | awk '{ printf "%d", $1 + $2 }')
+ok "$([ "$cpu" -lt 60 ]; echo $?)" "the corpus costs under 60 s of CPU ($cpu s)"
 
 st() { sql "$DATA" "SELECT status FROM deliveries WHERE name = '$1'"; }
 why() { sql "$DATA" "SELECT coalesce(reason, '') || ' ' || coalesce((SELECT group_concat(text, '; ') FROM case_problems p WHERE p.case_id = d.case_id), '') FROM deliveries d WHERE name = '$1'"; }
