@@ -8,7 +8,7 @@ mkdir -p "$IN" "$DATA"
 conf "$T/intake.conf" "$IN" "$DATA" 'settle="1"'
 "$INTAKED" -f -c "$T/intake.conf" 2> "$T/daemon.log" &
 DAEMON_PID=$!
-wait_for 5 grep -q "watching inbox" "$T/daemon.log"
+wait_for 30 grep -q "watching inbox" "$T/daemon.log"
 like "$(cat "$T/daemon.log")" "watching inbox $IN \(local file system, inotify" "a local inbox is watched with inotify"
 
 cases() { sql "$DATA" "SELECT count(*) FROM cases"; }
@@ -57,7 +57,7 @@ is "$(cases)" 5 "and only one case was opened for them"
 
 # A full rescan finds what no event announced (SIGHUP forces one).
 kill -HUP "$DAEMON_PID"
-wait_for 5 grep -q "rescanning every inbox" "$T/daemon.log"; ok $? "SIGHUP rescans every inbox"
+wait_for 30 grep -q "rescanning every inbox" "$T/daemon.log"; ok $? "SIGHUP rescans every inbox"
 kill "$DAEMON_PID"; wait "$DAEMON_PID"
 
 # intaked --once does not wait forever for a file that keeps changing: it

@@ -24,7 +24,7 @@ stub() {
 	mkdir -p "$T/$name"
 	"$STUB" "$T/$name.port" "$T/$name" "$@" 2>>"$T/$name.err" &
 	STUBS="$STUBS $!"
-	wait_for 5 test -s "$T/$name.port" || { diag "http-stub did not start"; exit 1; }
+	wait_for 30 test -s "$T/$name.port" || { diag "http-stub did not start"; exit 1; }
 	PORT=$(cat "$T/$name.port")
 }
 

@@ -296,7 +296,7 @@ curl -s -o /dev/null -c "$T/o" --interface 127.0.0.2 -H 'X-Remote-User: sue' \
     -H "Origin: http://127.0.0.1:$((port + 1))" -X POST "http://127.0.0.1:$((port + 1))/api/session"
 is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/o" "http://127.0.0.1:$((port + 1))/api/cases")" 400 \
     "an intake-web run by another user (with a role of its own) gets no case"
-wait_for 5 grep -q "daemon (uid 1) is not the web user and may not act for a person: refused" "$T/log"
+wait_for 30 grep -q "daemon (uid 1) is not the web user and may not act for a person: refused" "$T/log"
 ok $? "... the daemon refuses it and says why"
 kill "$other"; wait "$other" 2>/dev/null
 
