@@ -7,11 +7,8 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <libxml/tree.h>
 
@@ -19,7 +16,6 @@
 #include "catalog.h"
 #include "pool.h"
 #include "template.h"
-#include "where.h"
 #include "xmlsafe.h"
 #include "ctl.h"
 
@@ -107,32 +103,16 @@ lint_manifest(const char *path)
 static int
 lint_web(const char *path, const struct config *c)
 {
-	const char *prog = where_program("intake-web");
-	int status = 0;
-	pid_t pid;
+	int rc;
 
-	if (c->web.listen == NULL)
-		return 0;
-	if (access(prog, X_OK) != 0) {
-		if (c->web.tls_cert != NULL)
-			report_at(path, c->web.tls_line, "note: intake-web is "
-			    "not installed: that the key is the certificate's "
-			    "is not checked");
-		return config_check_web(c);
-	}
-	fflush(stdout);
-	if ((pid = fork()) == -1)
-		fatal("fork: %s", strerror(errno));
-	if (pid == 0) {
-		execl(prog, "intake-web", "-n", "-c", path, (char *)NULL);
-		fprintf(stderr, "intakectl: cannot run %s: %s\n", prog,
-		    strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 :
-	    INTAKE_EINVAL;
+	if (c->web.listen == NULL ||
+	    (rc = config_check_with_web(c)) != INTAKE_ENOENT)
+		return c->web.listen == NULL ? 0 : rc;
+	if (c->web.tls_cert != NULL)
+		report_at(path, c->web.tls_line, "note: intake-web is not "
+		    "installed: that the key is the certificate's is not "
+		    "checked");
+	return config_check_web(c);
 }
 
 /* An intake.conf: the schema, the template folders, the templates along

@@ -140,6 +140,21 @@ web_spawn(struct webproc *w, int64_t mono)
 	    w->conf->web.listen);
 }
 
+int
+webproc_check(const struct config *c)
+{
+	int rc;
+
+	if (c->web.listen == NULL || c->web.tls_cert == NULL || c->file == NULL)
+		return 0;
+	if ((rc = config_check_with_web(c)) == INTAKE_ENOENT) {
+		report_at(c->file, c->web.line, "web: intake-web is not "
+		    "installed (%s)", where_program("intake-web"));
+		return INTAKE_EINVAL;
+	}
+	return rc;
+}
+
 void
 webproc_start(struct webproc *w, const struct config *c, bool foreground)
 {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -568,6 +569,29 @@ config_check_web(const struct config *c)
 	if (check_web_auth(c, wp) != 0)
 		rc = INTAKE_EINVAL;
 	return rc;
+}
+
+int
+config_check_with_web(const struct config *c)
+{
+	const char *prog = where_program("intake-web");
+	int status = 0;
+	pid_t pid;
+
+	if (access(prog, X_OK) != 0)
+		return INTAKE_ENOENT;
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		fatal("fork: %s", strerror(errno));
+	if (pid == 0) {
+		execl(prog, "intake-web", "-n", "-c", c->file, (char *)NULL);
+		fprintf(stderr, "cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 :
+	    INTAKE_EINVAL;
 }
 
 static void

@@ -429,6 +429,12 @@ void	web_conf_release(struct web_conf *w);
  * key, which only root may read); prints file:line problems, returns 0
  * or INTAKE_EINVAL.  (config_check does it too.) */
 int	config_check_web(const struct config *c);
+/* Runs intake-web -n on c's file, which checks <web> as intake-web
+ * would, <tls>'s files with GnuTLS (the key, which only root can read,
+ * is the certificate's); its problems go to standard error as
+ * file:line.  0, INTAKE_EINVAL, or INTAKE_ENOENT when intake-web is not
+ * installed. */
+int	config_check_with_web(const struct config *c);
 /* Checks that the template folders (the installation's and each inbox's)
  * are readable folders; prints problems as file:line, returns 0 or
  * INTAKE_EINVAL.  (config_check does it too.) */

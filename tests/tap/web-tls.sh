@@ -15,7 +15,7 @@ command -v openssl >/dev/null || skip_all "needs openssl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 39
+plan 40
 
 port=$(( 40000 + $$ % 20000 ))
 base="https://127.0.0.1:$port"
@@ -122,6 +122,9 @@ install -m 600 "$P/bob.key" "$T/pub/web.key"
 C lint "$conf" >"$T/out" 2>&1
 like "$? $(cat "$T/out")" "^1 .*intake.conf:11: tls key \"$T/pub/web.key\" is not the key of the certificate" \
     "lint: a key that is not the certificate's, at file:line"
+"$INTAKED" -n -c "$conf" 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*intake.conf:11: tls key .* is not the key of the certificate" \
+    "... and intaked -n, which asks intake-web"
 install -m 600 "$P/server.key" "$T/pub/web.key"
 web_conf "$T/pub/bad.conf" 'priorities="NORMAL:+NOSUCH"'
 C lint "$T/pub/bad.conf" >"$T/out" 2>&1
