@@ -15,28 +15,13 @@ command -v openssl >/dev/null || skip_all "needs openssl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 40
+plan 45
 
 port=$(( 40000 + $$ % 20000 ))
 base="https://127.0.0.1:$port"
 chmod 711 "$T"
-mkdir -p "$T/in" "$T/data" "$T/pub/wf" "$T/pki"
+mkdir -p "$T/in" "$T/data" "$T/pub" "$T/pki"
 chmod 755 "$T/pub"
-cat > "$T/pub/wf/unclassified.xml" <<'EOW'
-<?xml version="1.0"?>
-<workflow xmlns="urn:intake:workflow:1" id="unclassified" version="1">
-  <applies-to form="*"/>
-  <state id="received" initial="yes">
-    <transition on="unknown-form" to="classify"/>
-    <transition on="extraction-failed" to="classify"/>
-    <transition on="extracted" to="classify"/>
-  </state>
-  <state id="classify" queue="poststelle" roles="clerk">
-    <transition on="done" to="filed"/>
-  </state>
-  <state id="filed" final="yes"/>
-</workflow>
-EOW
 
 # The CA, intake-web's certificate and the people's, one from another CA
 # and one expired.  ca NAME; cert CA NAME SUBJECT EXTENSION [DAYS]
@@ -61,7 +46,9 @@ cert clients alice "/O=Agency/CN=alice" "extendedKeyUsage=clientAuth" &&
 cert clients bob "/CN=bob" "extendedKeyUsage=clientAuth" &&
 cert other mallory "/CN=alice" "extendedKeyUsage=clientAuth" &&
 cert clients old "/CN=alice" "extendedKeyUsage=clientAuth" -1 &&
-cert clients stranger "/CN=Alice Example" "extendedKeyUsage=clientAuth"
+cert clients stranger "/CN=Alice Example" "extendedKeyUsage=clientAuth" &&
+cert clients mail "/CN=Alice Example" "subjectAltName=email:alice@agency.example
+extendedKeyUsage=clientAuth"
 ok $? "openssl makes a CA, a server's and the people's certificates"
 install -m 644 "$P/server.crt" "$T/pub/web.crt"
 install -m 600 "$P/server.key" "$T/pub/web.key"
@@ -73,9 +60,9 @@ web_conf() { # web_conf FILE [TLS-ATTRIBUTES]
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$T/data</data-dir>
   <ocr lang="none"/>
-  <workflows dir="$T/pub/wf"/>
   <roles>
-    <role name="clerk" users="alice"/>
+    <role name="clerk" users="alice alice@agency.example"/>
+    <role name="supervisor" users="sue"/>
   </roles>
   <control socket="$T/pub/intaked.sock"/>
   <web listen="127.0.0.1:$port" user="nobody" idle="600">
@@ -112,6 +99,10 @@ sed -e 's|<auth cert="cn"/>||' "$conf" > "$T/pub/bad.conf"
 "$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
 like "$? $(cat "$T/err")" "^1 .*bad.conf:11: tls client-ca: say which name a certificate gives" \
     "a client CA without <auth cert>: file:line"
+sed -e 's|<auth cert="cn"/>|<auth header="X-Remote-User" cert="cn"/>|' "$conf" > "$T/pub/bad.conf"
+"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
+like "$? $(cat "$T/err")" "^1 .*bad.conf:12: auth: say header and from together" \
+    "<auth header> without from: file:line"
 sed -e 's|<auth cert="cn"/>|<auth cert="dn"/>|' "$conf" > "$T/pub/bad.conf"
 "$INTAKED" -n -c "$T/pub/bad.conf" 2>/dev/null
 is $? 1 "<auth cert> other than cn, email or uid: refused by the schema"
@@ -199,5 +190,16 @@ is "$(cs stranger)" 403 "a CN that is no name intake can use is refused"
 grep -q "Alice Example" "$T/log"
 is $? 1 "... and the log holds no name but a person's user name"
 
+kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
+
+# <auth cert="email">: the subjectAltName's address is the name
+sed -i -e 's|<auth cert="cn"/>|<auth cert="email"/>|' "$conf"
+"$INTAKED" -f -c "$conf" 2>"$T/log" &
+DAEMON_PID=$!
+wait_for 20 S -f "$base/"
+is "$(cs mail)" 200 "with cert=email, a certificate signs in by its e-mail address"
+like "$(cat "$T/body")" '"user":"alice@agency.example"' "... as that name"
+is "$(cs alice)" 403 "... and one without an address is refused"
+like "$(tail -2 "$T/log")" "refused: the certificate names no e-mail address" "... logged"
 kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=
