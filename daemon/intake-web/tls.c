@@ -135,11 +135,25 @@ tls_material_check(const struct config *c, const struct tls *t)
 	return rc;
 }
 
+/* t's certificate and client CA from their files, then the check of
+ * all (the key already in t, or none); 0 or INTAKE_EINVAL. */
+static int
+tls_files(const struct config *c, struct tls *t)
+{
+	const struct web_conf *w = &c->web;
+	size_t len;
+
+	if (tls_read(c, "cert", w->tls_cert, &t->cert, &len) != 0 ||
+	    (w->tls_ca != NULL &&
+	    tls_read(c, "client-ca", w->tls_ca, &t->ca, &len) != 0))
+		return INTAKE_EINVAL;
+	return tls_material_check(c, t);
+}
+
 int
 tls_load(struct tls *t, const struct config *c, int key_fd)
 {
 	const struct web_conf *w = &c->web;
-	size_t len;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -159,10 +173,7 @@ tls_load(struct tls *t, const struct config *c, int key_fd)
 		    strerror(-rc));
 		return -1;
 	}
-	if (tls_read(c, "cert", w->tls_cert, &t->cert, &len) != 0 ||
-	    (w->tls_ca != NULL &&
-	    tls_read(c, "client-ca", w->tls_ca, &t->ca, &len) != 0) ||
-	    tls_material_check(c, t) != 0) {
+	if (tls_files(c, t) != 0) {
 		tls_release(t);
 		return -1;
 	}
@@ -185,7 +196,6 @@ tls_check(const struct config *c)
 {
 	const struct web_conf *w = &c->web;
 	struct tls t;
-	size_t len;
 	int rc;
 
 	if (w->tls_cert == NULL)
@@ -205,35 +215,38 @@ tls_check(const struct config *c)
 		    w->tls_key, strerror(-rc));
 		return INTAKE_EINVAL;
 	}
-	rc = 0;
-	if (tls_read(c, "cert", w->tls_cert, &t.cert, &len) != 0 ||
-	    (w->tls_ca != NULL &&
-	    tls_read(c, "client-ca", w->tls_ca, &t.ca, &len) != 0) ||
-	    tls_material_check(c, &t) != 0)
-		rc = INTAKE_EINVAL;
+	rc = tls_files(c, &t);
 	tls_release(&t);
 	return rc;
 }
 
-/* Why GnuTLS's verification (status) refused a certificate, in a
- * constant string. */
+/* Why GnuTLS's verification refused a certificate: its status bits
+ * and their reasons, the first that applies said. */
+static const struct {
+	unsigned	 bits;
+	const char	*why;
+} refusals[] = {
+	{ GNUTLS_CERT_EXPIRED, "the certificate has expired" },
+	{ GNUTLS_CERT_NOT_ACTIVATED, "the certificate is not valid yet" },
+	{ GNUTLS_CERT_REVOKED, "the certificate is revoked" },
+	{ GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA,
+	    "the certificate is not issued by <tls client-ca>" },
+	{ GNUTLS_CERT_INSECURE_ALGORITHM,
+	    "the certificate is signed with an insecure algorithm" },
+	{ GNUTLS_CERT_PURPOSE_MISMATCH,
+	    "the certificate is not for TLS clients" },
+	{ GNUTLS_CERT_SIGNATURE_FAILURE,
+	    "the certificate's signature is wrong" },
+};
+
 static const char *
 verify_why(unsigned status)
 {
-	if (status & GNUTLS_CERT_EXPIRED)
-		return "the certificate has expired";
-	if (status & GNUTLS_CERT_NOT_ACTIVATED)
-		return "the certificate is not valid yet";
-	if (status & GNUTLS_CERT_REVOKED)
-		return "the certificate is revoked";
-	if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
-		return "the certificate is not issued by <tls client-ca>";
-	if (status & GNUTLS_CERT_INSECURE_ALGORITHM)
-		return "the certificate is signed with an insecure algorithm";
-	if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
-		return "the certificate is not for TLS clients";
-	if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
-		return "the certificate's signature is wrong";
+	size_t i;
+
+	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		if ((status & refusals[i].bits) != 0)
+			return refusals[i].why;
 	return "the certificate does not verify";
 }
 

@@ -15,7 +15,7 @@ command -v openssl >/dev/null || skip_all "needs openssl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 45
+plan 46
 
 port=$(( 40000 + $$ % 20000 ))
 base="https://127.0.0.1:$port"
@@ -91,18 +91,19 @@ chmod 640 "$T/pub/web.key"; chgrp nogroup "$T/pub/web.key"
 like "$? $(cat "$T/err")" "^1 .*intake.conf:11: tls key .*: readable by the web user \"nobody\"" \
     "... and one the web user's group may read"
 chgrp root "$T/pub/web.key"; chmod 600 "$T/pub/web.key"
-sed -e 's|cert="web.crt"|cert="nosuch.crt"|' "$conf" > "$T/pub/bad.conf"
-"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
-like "$? $(cat "$T/err")" "^1 .*bad.conf:11: tls cert \"$T/pub/nosuch.crt\": no such file" \
-    "a certificate that is not there: file:line"
-sed -e 's|<auth cert="cn"/>||' "$conf" > "$T/pub/bad.conf"
-"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
-like "$? $(cat "$T/err")" "^1 .*bad.conf:11: tls client-ca: say which name a certificate gives" \
+refused() { # refused SED-EXPRESSION LINE:MESSAGE DESCRIPTION: intaked -n
+	sed -e "$1" "$conf" > "$T/pub/bad.conf"
+	"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
+	like "$? $(cat "$T/err")" "^1 .*bad.conf:$2" "$3"
+}
+refused 's|cert="web.crt"|cert="nosuch.crt"|' \
+    "11: tls cert \"$T/pub/nosuch.crt\": no such file" "a certificate that is not there: file:line"
+refused 's|<auth cert="cn"/>||' "11: tls client-ca: say which name a certificate gives" \
     "a client CA without <auth cert>: file:line"
-sed -e 's|<auth cert="cn"/>|<auth header="X-Remote-User" cert="cn"/>|' "$conf" > "$T/pub/bad.conf"
-"$INTAKED" -n -c "$T/pub/bad.conf" 2>"$T/err"
-like "$? $(cat "$T/err")" "^1 .*bad.conf:12: auth: say header and from together" \
-    "<auth header> without from: file:line"
+refused 's|<auth cert="cn"/>|<auth header="X-Remote-User" cert="cn"/>|' \
+    "12: auth: say header and from together" "<auth header> without from: file:line"
+refused 's|<auth cert="cn"/>|<auth/>|' "12: auth: say header and from, or cert" \
+    "<auth> without a way to sign in: file:line"
 sed -e 's|<auth cert="cn"/>|<auth cert="dn"/>|' "$conf" > "$T/pub/bad.conf"
 "$INTAKED" -n -c "$T/pub/bad.conf" 2>/dev/null
 is $? 1 "<auth cert> other than cn, email or uid: refused by the schema"
