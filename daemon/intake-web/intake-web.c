@@ -524,8 +524,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct web w;
+	static struct tls tls;
 	struct MHD_Daemon *mhd;
-	struct tls tls;
 	struct MHD_OptionItem opt[5];
 	const char *conf = CONFIG_FILE_DEFAULT;
 	char *origin = NULL, *end;

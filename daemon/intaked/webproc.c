@@ -29,8 +29,10 @@
 #define WEB_BACKOFF_MIN_MS	1000
 #define WEB_BACKOFF_MAX_MS	60000
 
-/* The descriptor intake-web reads <tls key> from. */
+/* The descriptor intake-web reads <tls key> from, and the option that
+ * tells it so. */
 #define WEB_KEY_FD	3
+#define WEB_KEY_ARG	"--key-fd=3"
 
 /* <tls key>, read here as root into memory of its own (memfd) that
  * intake-web reads once at start: the file stays readable by root
@@ -99,7 +101,7 @@ web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent,
 		argv[n++] = w->config;
 	}
 	if (key >= 0)
-		argv[n++] = (char *)"--key-fd=3";
+		argv[n++] = (char *)WEB_KEY_ARG;
 	argv[n] = NULL;
 	execv(prog, argv);
 	dprintf(2, "intaked: cannot run %s: %s\n", prog, strerror(errno));
