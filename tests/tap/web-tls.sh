@@ -131,7 +131,7 @@ echo 'correct horse' | C passwd alice >/dev/null
 "$INTAKED" -f -c "$conf" 2>"$T/log" &
 DAEMON_PID=$!
 S() { curl -s --cacert "$P/clients.crt" "$@"; }
-wait_for 20 S -f "$base/"
+wait_for 30 S -f "$base/"
 ok $? "intaked starts intake-web, which answers HTTPS on its address"
 wpid=$(sed -n 's/.*intake-web started (pid \([0-9]*\)).*/\1/p' "$T/log" | tail -1)
 is "$(stat -c %U /proc/"$wpid" 2>/dev/null)" nobody "... as the web user"
@@ -197,7 +197,7 @@ kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
 sed -i -e 's|<auth cert="cn"/>|<auth cert="email"/>|' "$conf"
 "$INTAKED" -f -c "$conf" 2>"$T/log" &
 DAEMON_PID=$!
-wait_for 20 S -f "$base/"
+wait_for 30 S -f "$base/"
 is "$(cs mail)" 200 "with cert=email, a certificate signs in by its e-mail address"
 like "$(cat "$T/body")" '"user":"alice@agency.example"' "... as that name"
 is "$(cs alice)" 403 "... and one without an address is refused"
