@@ -9,13 +9,40 @@
 
 #include "web.h"
 
+/* tls.c: <web><tls>'s certificate, key and client CA, in PEM. */
+struct tls {
+	char		*cert, *key, *ca;	/* NUL-terminated, ours; NULL:
+						 * none (no <tls>, no CA) */
+	size_t		 keylen;
+	const char	*priorities;	/* GnuTLS's, borrowed */
+};
+/* Reads <tls>'s certificate and client CA, and the key from key_fd,
+ * where intaked handed it over (closed here; -1: none), and checks that
+ * they hold together.  Without <tls>, leaves t empty.  0, or -1 after
+ * saying why. */
+int	tls_load(struct tls *t, const struct config *, int key_fd);
+/* Frees what t holds, the key wiped first. */
+void	tls_release(struct tls *t);
+/* intake-web -n: checks <tls>'s files as tls_load does, reading the key
+ * from its file (only root may: another user gets a note); prints
+ * file:line problems, returns 0 or INTAKE_EINVAL. */
+int	tls_check(const struct config *);
+/* The person the connection's client certificate names by how (<auth
+ * cert>), after verifying it against <tls client-ca> for a TLS client:
+ * 1 with the name in name; 0 when the client sent none; -1 when it is
+ * refused, *why saying why (a constant string without personal data). */
+int	tls_person(struct MHD_Connection *, enum web_cert how,
+	    char name[PERSON_MAX], const char **why);
+
 /* What intake-web runs with: loaded once, lent to every request. */
 struct web {
 	struct config	 conf;
 	const char	*origin;	/* the Origin every state-changing
 					 * request must carry */
-	bool		 secure;	/* cookies only over TLS (origin
-					 * https) */
+	bool		 tls;		/* it serves HTTPS itself (<tls>):
+					 * Strict-Transport-Security */
+	bool		 secure;	/* cookies only over TLS (<tls>, or
+					 * an origin https) */
 	char		*www;		/* the folder of its pages */
 	struct sessions	 sessions;
 	struct throttle	 throttle;	/* failed sign-ins */
@@ -44,8 +71,9 @@ bool	api_serve(struct req *, enum MHD_Result *);
 
 /* reply.c: every answer carries the security headers (a
  * Content-Security-Policy without inline script, frame-ancestors
- * 'none', nosniff, Referrer-Policy same-origin) and, for case data,
- * Cache-Control: no-store.  cookie: a Set-Cookie value, or NULL.  The
+ * 'none', nosniff, Referrer-Policy same-origin; with <tls>,
+ * Strict-Transport-Security) and, for case data, Cache-Control:
+ * no-store.  cookie: a Set-Cookie value, or NULL.  The
  * data is copied. */
 enum MHD_Result reply(struct req *, unsigned status, const char *type,
 	    const void *data, size_t len, const char *cookie);

@@ -34,11 +34,14 @@ static void NORETURN
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-"usage: intake-web [-f] [-n] [-c file]\n"
+"usage: intake-web [-f] [-n] [-c file] [--key-fd N]\n"
 "\n"
 "  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ")\n"
 "  -f, --foreground    log to stderr too\n"
-"  -n, --check         check the configuration's <web> and exit\n"
+"  -n, --check         check the configuration's <web> and exit: with\n"
+"                      <tls>, its files (the key's match only as root)\n"
+"      --key-fd N      read the <tls> key from descriptor N (intaked\n"
+"                      reads it as root and passes it)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
@@ -197,6 +200,32 @@ header_session(struct req *r)
 	return open_session(r, name, "header");
 }
 
+/* POST /api/session without a name: a session for the person the
+ * client's certificate names (<auth cert>), verified against <tls
+ * client-ca>; without a certificate, by the proxy's header or else the
+ * password.  A certificate refused is said, with its reason, on the
+ * page and in the log. */
+static enum MHD_Result
+nameless_session(struct req *r)
+{
+	char name[PERSON_MAX], *msg;
+	const char *why;
+	enum MHD_Result ret;
+	int rc;
+
+	rc = tls_person(r->conn, r->web->conf.web.auth_cert, name, &why);
+	if (rc > 0)
+		return open_session(r, name, "certificate");
+	if (rc == 0)
+		return header_session(r);
+	log_warn("web: sign-in by certificate refused: %s", why);
+	msg = xasprintf("your certificate is refused: %s; sign in with your "
+	    "name and password, or ask an admin", why);
+	ret = reply_error(r, 403, msg);
+	free(msg);
+	return ret;
+}
+
 /* POST /api/session: signs in with user and password, or without them
  * by the reverse proxy's header.  After failed sign-ins of the name or
  * from the address, a growing wait (throttle.c), refused before the
@@ -210,7 +239,7 @@ post_session(struct req *r)
 	unsigned n;
 
 	if (name == NULL && form_get(&r->form, "password") == NULL)
-		return header_session(r);
+		return nameless_session(r);
 	client_addr(r, addr, sizeof(addr));
 	safe = safe_text(name ? name : "");
 	if ((left = throttle_check(&r->web->throttle, name ? name : "", addr,
@@ -464,25 +493,58 @@ listen_on(const char *listen_at)
 	return fd;
 }
 
+/* libmicrohttpd's options for <tls> into opt (MHD_OPTION_END alone
+ * without it); borrows from t. */
+static struct MHD_OptionItem *
+tls_options(const struct tls *t, struct MHD_OptionItem opt[5])
+{
+	size_t n = 0;
+
+	if (t->cert != NULL) {
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
+		    0, t->cert };
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
+		    0, t->key };
+		opt[n++] = (struct MHD_OptionItem){
+		    MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)t->priorities };
+	}
+	/* A client CA makes the server ask for a client's certificate. */
+	if (t->ca != NULL)
+		opt[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST,
+		    0, t->ca };
+	opt[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	return opt;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
-		DAEMON_OPTIONS, { NULL, 0, NULL, 0 }
+		DAEMON_OPTIONS, { "key-fd", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 }
 	};
 	static struct web w;
+	static struct tls tls;
 	struct MHD_Daemon *mhd;
+	struct MHD_OptionItem opt[5];
 	const char *conf = CONFIG_FILE_DEFAULT;
-	char *origin = NULL;
+	char *origin = NULL, *end;
 	bool fg = false, check = false;
 	sigset_t set;
-	int ch, fd, sig;
+	int ch, fd, sig, key_fd = -1;
+	long l;
 
 	while ((ch = getopt_long(argc, argv, "c:fnhV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': conf = optarg; break;
 		case 'f': fg = true; break;
 		case 'n': check = true; break;
+		case 'k':
+			l = strtol(optarg, &end, 10);
+			if (*end != '\0' || l < 3 || l > 1024)
+				usage(2);
+			key_fd = (int)l;
+			break;
 		case 'h': usage(0);
 		case 'V': printf("intake-web %s\n", PACKAGE_VERSION); return 0;
 		default: usage(2);
@@ -500,7 +562,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (check)
-		return 0;
+		return config_check_web(&w.conf) != 0 ||
+		    tls_check(&w.conf) != 0;
 	if (geteuid() == 0) {
 		log_err("intake-web must not run as root: intaked starts it as "
 		    "the user of <web>");
@@ -510,11 +573,20 @@ main(int argc, char *argv[])
 		log_err("libsodium cannot be initialised");
 		return 1;
 	}
+	if (tls_load(&tls, &w.conf, key_fd) != 0)
+		return 1;
+	w.tls = tls.cert != NULL;
+	if (w.tls && !MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		log_err("web: <tls>: this libmicrohttpd has no TLS");
+		return 1;
+	}
 	if (w.conf.web.origin != NULL)
 		w.origin = w.conf.web.origin;
 	else if (w.conf.web.listen[0] != '/')
-		w.origin = origin = xasprintf("http://%s", w.conf.web.listen);
-	w.secure = w.origin != NULL && strncmp(w.origin, "https://", 8) == 0;
+		w.origin = origin = xasprintf("%s://%s", w.tls ? "https" :
+		    "http", w.conf.web.listen);
+	w.secure = w.tls ||
+	    (w.origin != NULL && strncmp(w.origin, "https://", 8) == 0);
 	w.www = path_join(where_data(), "web");
 	i18n_init(&w.i18n, where_locale());
 	sessions_init(&w.sessions, w.conf.web.idle_s);
@@ -530,12 +602,14 @@ main(int argc, char *argv[])
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+	    (w.tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
 	    on_request, &w,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	    MHD_OPTION_ARRAY, tls_options(&tls, opt),
 	    MHD_OPTION_END);
 	if (mhd == NULL) {
 		log_err("web: the HTTP server does not start");
@@ -551,6 +625,7 @@ main(int argc, char *argv[])
 	close(fd);
 	if (w.conf.web.listen[0] == '/')
 		(void)unlink(w.conf.web.listen);
+	tls_release(&tls);
 	free(origin);
 	free(w.www);
 	i18n_release(&w.i18n);

@@ -31,6 +31,9 @@ reply(struct req *r, unsigned status, const char *type, const void *data,
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (r->web->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
 	MHD_add_response_header(resp, "Cache-Control",
 	    strncmp(r->url, "/api/", 5) == 0 ? "no-store" : "no-cache");
 	if (cookie != NULL)

@@ -215,9 +215,12 @@ const struct ctl_cmd ctl_cmds[] = {
 		    "not installed.\n\n"
 		    "Checks an intake.conf (intake.conf(5)): the schema, its "
 		    "template folders,\nthe templates each inbox reads with "
-		    "(a note for each one another\nhides), and the OCR "
+		    "(a note for each one another\nhides), the OCR "
 		    "languages of the configuration, its inboxes and\nthose "
-		    "templates.\n\n"
+		    "templates, and <web> (with intake-web -n): its user, "
+		    "address,\nsign-in and <tls> files: there, the key "
+		    "readable by root alone and\n(checked as root) the "
+		    "certificate's.\n\n"
 		    "Every problem is printed as FILE:LINE: message; the exit "
 		    "status is 1\nwhen there is one.\n",
 		.opts = "t:templates=",

@@ -8,7 +8,6 @@
 #endif
 
 #include <stdlib.h>
-
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -97,10 +96,30 @@ lint_manifest(const char *path)
 	return rc == 0 ? 0 : 1;
 }
 
+/* An intake.conf's <web>, as intake-web -n checks it: its user, address
+ * and sign-in, and <tls>'s files (the key's mode; with GnuTLS, that the
+ * key is the certificate's, which only root can read, the client CA, the
+ * priorities).  Without intake-web, what needs no GnuTLS. */
+static int
+lint_web(const char *path, const struct config *c)
+{
+	int rc;
+
+	if (c->web.listen == NULL ||
+	    (rc = config_check_with_web(c)) != INTAKE_ENOENT)
+		return c->web.listen == NULL ? 0 : rc;
+	if (c->web.tls_cert != NULL)
+		report_at(path, c->web.tls_line, "note: intake-web is not "
+		    "installed: that the key is the certificate's is not "
+		    "checked");
+	return config_check_web(c);
+}
+
 /* An intake.conf: the schema, the template folders, the templates along
- * each search path (a note for each one another hides), and the OCR
+ * each search path (a note for each one another hides), the OCR
  * languages of the configuration, of its inboxes and of the templates
- * they read with, each checked with intake-worker as the daemon would. */
+ * they read with, each checked with intake-worker as the daemon would,
+ * and <web> with intake-web. */
 static int
 lint_config(const char *path, struct lang_checks *lc)
 {
@@ -120,6 +139,8 @@ lint_config(const char *path, struct lang_checks *lc)
 	if (catalog_load_templates(&cat) != 0)
 		rc = 1;
 	if (lang_checks_at(lc, path, c->lang_line, NULL, c->lang) != 0)
+		rc = 1;
+	if (lint_web(path, c) != 0)
 		rc = 1;
 	for (i = 0; i < c->ninboxes; i++)
 		if (lang_checks_at(lc, path, c->inboxes[i].line, NULL,

@@ -756,7 +756,8 @@ main(int argc, char *argv[])
 		}
 	}
 	free(inboxes);
-	if (config_check(&d.cat.conf) != 0 || check_languages(&d.cat.conf) != 0 ||
+	if (config_check(&d.cat.conf) != 0 || webproc_check(&d.cat.conf) != 0 ||
+	    check_languages(&d.cat.conf) != 0 ||
 	    (check && check_workflows(&d.cat) != 0)) {
 		catalog_release(&d.cat);
 		return 1;

@@ -3,17 +3,21 @@
  * configured unprivileged user, and starts it again when it dies, after
  * a wait that grows while it keeps dying young.  Nothing of the daemon
  * waits for it: the browser's workspace may be down while intake works.
+ * With <tls>, the daemon reads the key as root and hands it over on a
+ * descriptor: the web user never reads the file.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,17 +29,59 @@
 #define WEB_BACKOFF_MIN_MS	1000
 #define WEB_BACKOFF_MAX_MS	60000
 
-/* In the child: become the web user and run intake-web.  Never
- * returns. */
+/* The descriptor intake-web reads <tls key> from, and the option that
+ * tells it so. */
+#define WEB_KEY_FD	3
+#define WEB_KEY_ARG	"--key-fd=3"
+
+/* <tls key>, read here as root into memory of its own (memfd) that
+ * intake-web reads once at start: the file stays readable by root
+ * alone.  The descriptor (close-on-exec), or -1 after saying why. */
+static int
+web_key(const char *path)
+{
+	char *buf;
+	size_t len, off = 0;
+	ssize_t n = 0;
+	int fd, rc;
+
+	if ((rc = file_read_all(path, WEB_TLS_FILE_MAX, &buf, &len)) != 0) {
+		log_warn("intake-web: tls key \"%s\": %s; not started", path,
+		    strerror(-rc));
+		return -1;
+	}
+	if ((fd = memfd_create("intake-web-key", MFD_CLOEXEC)) != -1)
+		while (off < len && (n = write(fd, buf + off, len - off)) > 0)
+			off += (size_t)n;
+	if (fd == -1 || off < len || lseek(fd, 0, SEEK_SET) == -1) {
+		log_warn("intake-web: tls key: memfd: %s; not started",
+		    strerror(errno));
+		fd_close(fd);
+		fd = -1;
+	}
+	explicit_bzero(buf, len);
+	free(buf);
+	return fd;
+}
+
+/* In the child: become the web user and run intake-web, with the <tls>
+ * key on WEB_KEY_FD when key is one (else -1).  Never returns. */
 static void NORETURN
-web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent)
+web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent,
+    int key)
 {
 	const char *prog = where_program("intake-web");
-	char *argv[6];
+	char *argv[8];
 	int n = 0;
 
 	child_signals_default();
-	(void)close_range(3, ~0U, 0);
+	if (key >= 0 && (key == WEB_KEY_FD ? fcntl(key, F_SETFD, 0) :
+	    dup2(key, WEB_KEY_FD)) == -1) {
+		dprintf(2, "intaked: intake-web: the key's descriptor: %s\n",
+		    strerror(errno));
+		_exit(1);
+	}
+	(void)close_range(key >= 0 ? WEB_KEY_FD + 1 : 3, ~0U, 0);
 	if (getuid() == 0 && (setgroups(0, NULL) == -1 ||
 	    initgroups(pw->pw_name, pw->pw_gid) == -1 ||
 	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)) {
@@ -54,6 +100,8 @@ web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent)
 		argv[n++] = (char *)"-c";
 		argv[n++] = w->config;
 	}
+	if (key >= 0)
+		argv[n++] = (char *)WEB_KEY_ARG;
 	argv[n] = NULL;
 	execv(prog, argv);
 	dprintf(2, "intaked: cannot run %s: %s\n", prog, strerror(errno));
@@ -65,6 +113,7 @@ web_spawn(struct webproc *w, int64_t mono)
 {
 	struct passwd *pw = getpwnam(w->conf->web.user);
 	pid_t pid, self = getpid();
+	int key = -1;
 
 	w->next = 0;
 	if (pw == NULL || pw->pw_uid == 0) {
@@ -72,18 +121,40 @@ web_spawn(struct webproc *w, int64_t mono)
 		    "started", w->conf->web.user);
 		return;
 	}
+	if (w->conf->web.tls_key != NULL &&
+	    (key = web_key(w->conf->web.tls_key)) == -1) {
+		w->next = mono + w->backoff_ms;
+		return;
+	}
 	if ((pid = fork()) == -1) {
 		log_warn("intake-web: fork: %s; trying again later",
 		    strerror(errno));
+		fd_close(key);
 		w->next = mono + w->backoff_ms;
 		return;
 	}
 	if (pid == 0)
-		web_exec(w, pw, self);
+		web_exec(w, pw, self, key);
+	fd_close(key);
 	w->pid = pid;
 	w->started = mono;
 	log_info("intake-web started (pid %ld) on %s", (long)pid,
 	    w->conf->web.listen);
+}
+
+int
+webproc_check(const struct config *c)
+{
+	int rc;
+
+	if (c->web.listen == NULL || c->web.tls_cert == NULL || c->file == NULL)
+		return 0;
+	if ((rc = config_check_with_web(c)) == INTAKE_ENOENT) {
+		report_at(c->file, c->web.line, "web: intake-web is not "
+		    "installed (%s)", where_program("intake-web"));
+		return INTAKE_EINVAL;
+	}
+	return rc;
 }
 
 void

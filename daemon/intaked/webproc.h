@@ -21,6 +21,10 @@ struct webproc {
 	unsigned	 backoff_ms;	/* doubles while it dies young */
 };
 
+/* With <web><tls>, checks its files as intake-web will (intake-web -n:
+ * the key, read as root, is the certificate's); problems are said as
+ * file:line.  0 or INTAKE_EINVAL. */
+int	webproc_check(const struct config *c);
 /* Starts intake-web when c has <web>; without it does nothing.  A start
  * that fails is tried again later: the daemon works on without it. */
 void	webproc_start(struct webproc *, const struct config *c,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -368,13 +369,18 @@ config_user_roles(const struct config *c, const char *user, size_t *n)
 	return v;
 }
 
-/* <web listen user idle origin> with <auth header from> and <passwords
- * file>: what intake-web serves and how people sign in. */
+/* <auth cert>'s names, by enum web_cert. */
+static const char *const web_certs[] = { "", "cn", "email", "uid" };
+
+/* <web listen user idle origin> with <auth header from cert>,
+ * <passwords file> and <tls cert key client-ca priorities>: what
+ * intake-web serves and how people sign in. */
 static void
 load_web(struct config *c, const char *file, xmlNode *n)
 {
 	struct web_conf *w = &c->web;
 	char *v;
+	size_t i;
 
 	web_conf_release(w);
 	w->line = (int)xmlGetLineNo(n);
@@ -385,13 +391,28 @@ load_web(struct config *c, const char *file, xmlNode *n)
 	w->passwords = xstrdup(WEB_PASSWORDS_DEFAULT);
 	for (xmlNode *k = n->children; k != NULL; k = k->next)
 		if (xmlsafe_is(k, "auth")) {
+			w->auth_line = (int)xmlGetLineNo(k);
 			w->auth_header = xmlsafe_attr(k, "header");
 			if ((v = xmlsafe_attr(k, "from")) != NULL) {
 				names_split(v, &w->auth_from, &w->nauth_from);
 				free(v);
 			}
+			if ((v = xmlsafe_attr(k, "cert")) != NULL) {
+				for (i = 1; i < sizeof(web_certs) /
+				    sizeof(web_certs[0]); i++)
+					if (strcmp(v, web_certs[i]) == 0)
+						w->auth_cert = (enum web_cert)i;
+				free(v);
+			}
 		} else if (xmlsafe_is(k, "passwords"))
 			path_prop(&w->passwords, file, k, "file", false);
+		else if (xmlsafe_is(k, "tls")) {
+			w->tls_line = (int)xmlGetLineNo(k);
+			path_prop(&w->tls_cert, file, k, "cert", false);
+			path_prop(&w->tls_key, file, k, "key", false);
+			path_prop(&w->tls_ca, file, k, "client-ca", false);
+			w->tls_priorities = xmlsafe_attr(k, "priorities");
+		}
 }
 
 void
@@ -403,16 +424,119 @@ web_conf_release(struct web_conf *w)
 	free(w->auth_header);
 	strv_free(w->auth_from, w->nauth_from);
 	free(w->passwords);
+	free(w->tls_cert);
+	free(w->tls_key);
+	free(w->tls_ca);
+	free(w->tls_priorities);
 	memset(w, 0, sizeof(*w));
 }
 
-/* What the schema cannot see of <web>: its user exists and is not root,
- * it listens on an address and port or an absolute socket path. */
+/* Whether the user pw may read a file of st by its mode, owner and
+ * group (root reads everything). */
+static bool
+readable_by(const struct stat *st, const struct passwd *pw)
+{
+	struct group *g;
+
+	if (pw->pw_uid == 0)
+		return true;
+	if (st->st_uid == pw->pw_uid)
+		return (st->st_mode & S_IRUSR) != 0;
+	if ((g = getgrgid(st->st_gid)) != NULL &&
+	    in_group(pw->pw_name, g->gr_name))
+		return (st->st_mode & S_IRGRP) != 0;
+	return (st->st_mode & S_IROTH) != 0;
+}
+
+/* A file of <tls> (what: its attribute) must be a file; the key must
+ * be readable by no one but root, the others by the web user pw (NULL:
+ * not known). */
 static int
-check_web(const struct config *c)
+check_tls_file(const struct config *c, const char *what, const char *path,
+    const struct passwd *pw)
 {
 	const struct web_conf *w = &c->web;
-	struct passwd *pw;
+	struct stat st;
+	bool key = strcmp(what, "key") == 0;
+
+	if (stat(path, &st) == -1) {
+		report_at(c->file, w->tls_line, "tls %s \"%s\": %s", what,
+		    path, errno == ENOENT ? "no such file" : strerror(errno));
+		return INTAKE_EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report_at(c->file, w->tls_line, "tls %s \"%s\": not a file",
+		    what, path);
+		return INTAKE_EINVAL;
+	}
+	if (key && (st.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+		report_at(c->file, w->tls_line, "tls key \"%s\": readable by "
+		    "others (mode %04o): only root may read it (chmod 600)",
+		    path, (unsigned)(st.st_mode & 07777));
+		return INTAKE_EINVAL;
+	}
+	if (key && pw != NULL && readable_by(&st, pw)) {
+		report_at(c->file, w->tls_line, "tls key \"%s\": readable by "
+		    "the web user \"%s\": only root may read it (chown root, "
+		    "chmod 600); intaked hands it to intake-web", path,
+		    pw->pw_name);
+		return INTAKE_EINVAL;
+	}
+	if (!key && pw != NULL && !readable_by(&st, pw)) {
+		report_at(c->file, w->tls_line, "tls %s \"%s\": not readable "
+		    "by the web user \"%s\", who reads it (chmod 644)", what,
+		    path, pw->pw_name);
+		return INTAKE_EINVAL;
+	}
+	return 0;
+}
+
+/* <auth> names a way to sign in; <auth cert> needs <tls client-ca>,
+ * and the other way round; <tls>'s files. */
+static int
+check_web_auth(const struct config *c, const struct passwd *pw)
+{
+	const struct web_conf *w = &c->web;
+	int rc = 0;
+
+	if (w->auth_line > 0 && (w->auth_header == NULL) !=
+	    (w->nauth_from == 0)) {
+		report_at(c->file, w->auth_line, "auth: say header and from "
+		    "together: the header is believed only from the "
+		    "addresses from lists");
+		rc = INTAKE_EINVAL;
+	} else if (w->auth_line > 0 && w->auth_header == NULL &&
+	    w->auth_cert == WEB_CERT_NONE) {
+		report_at(c->file, w->auth_line, "auth: say header and from, "
+		    "or cert");
+		rc = INTAKE_EINVAL;
+	}
+	if (w->auth_cert != WEB_CERT_NONE && w->tls_ca == NULL) {
+		report_at(c->file, w->auth_line, "auth cert=\"%s\": needs "
+		    "<tls client-ca=\"...\"/>, the CA that issues the "
+		    "certificates people sign in with",
+		    web_certs[w->auth_cert]);
+		rc = INTAKE_EINVAL;
+	} else if (w->tls_ca != NULL && w->auth_cert == WEB_CERT_NONE) {
+		report_at(c->file, w->tls_line, "tls client-ca: say which name "
+		    "a certificate gives with <auth cert=\"cn|email|uid\"/>");
+		rc = INTAKE_EINVAL;
+	}
+	if (w->tls_cert == NULL)
+		return rc;
+	if (check_tls_file(c, "cert", w->tls_cert, pw) != 0 ||
+	    check_tls_file(c, "key", w->tls_key, pw) != 0 ||
+	    (w->tls_ca != NULL &&
+	    check_tls_file(c, "client-ca", w->tls_ca, pw) != 0))
+		rc = INTAKE_EINVAL;
+	return rc;
+}
+
+int
+config_check_web(const struct config *c)
+{
+	const struct web_conf *w = &c->web;
+	struct passwd *pw, web, *wp = NULL;
 	const char *colon;
 	int rc = 0;
 
@@ -436,7 +560,38 @@ check_web(const struct config *c)
 		    "absolute path", w->listen);
 		rc = INTAKE_EINVAL;
 	}
+	/* A copy: getpwnam's answer is overwritten by the next look-up. */
+	if (pw != NULL && pw->pw_uid != 0) {
+		web = *pw;
+		web.pw_name = w->user;
+		wp = &web;
+	}
+	if (check_web_auth(c, wp) != 0)
+		rc = INTAKE_EINVAL;
 	return rc;
+}
+
+int
+config_check_with_web(const struct config *c)
+{
+	const char *prog = where_program("intake-web");
+	int status = 0;
+	pid_t pid;
+
+	if (access(prog, X_OK) != 0)
+		return INTAKE_ENOENT;
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		fatal("fork: %s", strerror(errno));
+	if (pid == 0) {
+		execl(prog, "intake-web", "-n", "-c", c->file, (char *)NULL);
+		fprintf(stderr, "cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 :
+	    INTAKE_EINVAL;
 }
 
 static void
@@ -597,7 +752,7 @@ config_check(const struct config *c)
 	size_t i, j, n;
 	int rc = config_check_templates(c);
 
-	if (check_web(c) != 0)
+	if (config_check_web(c) != 0)
 		rc = INTAKE_EINVAL;
 	if (c->ninboxes == 0) {
 		report_at(c->file, 1, "no inbox configured: add <inbox "

@@ -313,6 +313,16 @@ struct role_conf {
 };
 
 /* <web>: intake-web, the browser's workspace (intake-web(8)). */
+/* <auth cert>: which part of a client certificate's subject is the
+ * person's name as <roles> lists it. */
+enum web_cert {
+	WEB_CERT_NONE = 0,	/* no sign-in by certificate */
+	WEB_CERT_CN,		/* the common name */
+	WEB_CERT_EMAIL,		/* the e-mail address (subjectAltName, else
+				 * the subject's emailAddress) */
+	WEB_CERT_UID		/* the subject's userid (LDAP UID) */
+};
+
 struct web_conf {
 	char		*listen;	/* "127.0.0.1:8470", or a Unix socket's
 					 * path; NULL: no <web> */
@@ -324,6 +334,16 @@ struct web_conf {
 	char		**auth_from;	/* the addresses it is believed from */
 	size_t		 nauth_from;
 	char		*passwords;	/* <passwords file> */
+	enum web_cert	 auth_cert;	/* <auth cert>: the name a client
+					 * certificate gives */
+	int		 auth_line;	/* where <auth> is */
+	/* <tls>: HTTPS (NULL cert: plain HTTP); the key is read by
+	 * intaked, as root, and handed to intake-web */
+	char		*tls_cert, *tls_key;
+	char		*tls_ca;	/* <tls client-ca>: the CA of the
+					 * certificates people sign in with */
+	char		*tls_priorities;	/* GnuTLS's priority string */
+	int		 tls_line;	/* where <tls> is */
 	int		 line;		/* where <web> is */
 };
 
@@ -382,6 +402,14 @@ struct config {
 #define PLUGINS_DEFAULT		PKGLIBDIR "/plugins"
 #define WEB_PASSWORDS_DEFAULT	SYSCONFDIR "/intake/web-passwords"
 #define WEB_IDLE_DEFAULT	1800	/* seconds */
+/* <tls priorities>' default: TLS 1.2 and 1.3 only, forward secrecy,
+ * AEAD ciphers only (no CBC, RC4, 3DES, SHA-1 MACs) */
+#define WEB_TLS_PRIORITIES	"SECURE128:-VERS-ALL:+VERS-TLS1.3:" \
+	"+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+CHACHA20-POLY1305:" \
+	"+AES-128-GCM:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
+	"+DHE-RSA:%SERVER_PRECEDENCE"
+/* A <tls> file intake-web reads, at most (bytes). */
+#define WEB_TLS_FILE_MAX	(1u << 20)
 
 /* Fills c with the built-in defaults (no inbox). */
 void	config_init(struct config *c);
@@ -396,6 +424,17 @@ int	config_check(const struct config *c);
 void	config_release(struct config *c);
 /* Frees what w holds and empties it. */
 void	web_conf_release(struct web_conf *w);
+/* Checks what the schema cannot see of <web>: its user, its address,
+ * <auth>, and <tls>'s files (there, readable by the web user but the
+ * key, which only root may read); prints file:line problems, returns 0
+ * or INTAKE_EINVAL.  (config_check does it too.) */
+int	config_check_web(const struct config *c);
+/* Runs intake-web -n on c's file, which checks <web> as intake-web
+ * would, <tls>'s files with GnuTLS (the key, which only root can read,
+ * is the certificate's); its problems go to standard error as
+ * file:line.  0, INTAKE_EINVAL, or INTAKE_ENOENT when intake-web is not
+ * installed. */
+int	config_check_with_web(const struct config *c);
 /* Checks that the template folders (the installation's and each inbox's)
  * are readable folders; prints problems as file:line, returns 0 or
  * INTAKE_EINVAL.  (config_check does it too.) */

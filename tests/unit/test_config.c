@@ -377,6 +377,74 @@ START_TEST(test_load_actions)
 }
 END_TEST
 
+/* <web><tls> and <auth cert>: paths beside the configuration, the name a
+ * certificate gives; the key readable by others is refused at the line
+ * of <tls>, one only its owner reads is not. */
+START_TEST(test_load_web_tls)
+{
+	struct config c;
+	char *path, *err, *dir, *key, *want;
+	int fd, rc;
+
+	path = conf_file("tls.conf", XML_DECL NS_ROOT
+	    "  <web listen=\"127.0.0.1:8470\" user=\"nobody\">\n"
+	    "    <tls cert=\"web.crt\" key=\"web.key\" "	/* 4 */
+	    "client-ca=\"ca.pem\" priorities=\"NORMAL\"/>\n"
+	    "    <auth cert=\"email\"/>\n"
+	    "  </web>\n</intake>\n");
+	ck_assert_int_eq(load_capture(&c, path, &err), INTAKE_OK);
+	free(err);
+	dir = xasprintf("%.*s", (int)(strrchr(path, '/') - path), path);
+	want = path_join(dir, "web.crt");
+	ck_assert_str_eq(c.web.tls_cert, want);
+	free(want);
+	key = path_join(dir, "web.key");
+	ck_assert_str_eq(c.web.tls_key, key);
+	want = path_join(dir, "ca.pem");
+	ck_assert_str_eq(c.web.tls_ca, want);
+	free(want);
+	ck_assert_str_eq(c.web.tls_priorities, "NORMAL");
+	ck_assert_int_eq(c.web.tls_line, 4);
+	ck_assert_int_eq(c.web.auth_cert, WEB_CERT_EMAIL);
+	ck_assert_ptr_null(c.web.auth_header);
+
+	capture_start();
+	rc = config_check_web(&c);
+	err = capture_end();
+	ck_assert_int_eq(rc, INTAKE_EINVAL);
+	assert_reported(err, path, 4, "tls cert");
+	assert_reported(err, path, 4, "no such file");
+	free(err);
+
+	for (int i = 0; i < 3; i++) {
+		char *f = path_join(dir, (const char *[]){ "web.crt",
+		    "web.key", "ca.pem" }[i]);
+
+		fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		ck_assert_int_ge(fd, 0);
+		close(fd);
+		ck_assert_int_eq(chmod(f, 0644), 0);
+		free(f);
+	}
+	capture_start();
+	rc = config_check_web(&c);
+	err = capture_end();
+	ck_assert_int_eq(rc, INTAKE_EINVAL);
+	assert_reported(err, path, 4, "readable by others (mode 0644)");
+	free(err);
+	ck_assert_int_eq(chmod(key, 0600), 0);
+	capture_start();
+	rc = config_check_web(&c);
+	err = capture_end();
+	ck_assert_msg(rc == 0, "refused:\n%s", err);
+	free(err);
+	free(key);
+	free(dir);
+	free(path);
+	config_release(&c);
+}
+END_TEST
+
 /* The schema allows 15 digits and a unit; a size too large for 64 bits must
  * be refused or kept as large, never wrap around to a tiny limit that
  * would refuse every delivery. */
@@ -1154,6 +1222,7 @@ config_suite(void)
 	tcase_add_test(tc, test_load_templates);
 	tcase_add_test(tc, test_load_sizes);
 	tcase_add_test(tc, test_load_actions);
+	tcase_add_test(tc, test_load_web_tls);
 	tcase_add_test(tc, test_load_size_no_wrap);
 	suite_add_tcase(s, tc);
 
