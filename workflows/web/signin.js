@@ -27,7 +27,13 @@ async function already() {
   // Behind a reverse proxy that signs people in, a POST without a name
   // opens the session for the person its header names.
   r = await post("/api/session");
-  if (r.ok) await enter(r);
+  if (r.ok) {
+    await enter(r);
+  } else if (r.status === 403) {
+    // A client certificate refused: say why, and offer the password.
+    const j = await r.json().catch(() => ({}));
+    if (j.error) document.getElementById("message").textContent = intake.t(j.error);
+  }
 }
 
 async function main() {
