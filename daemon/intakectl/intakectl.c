@@ -529,8 +529,18 @@ ctl_cmd_find(const char *name)
 	return NULL;
 }
 
-int
-main(int argc, char *argv[])
+/* The global options, before the command's name (strings borrowed
+ * from argv). */
+struct ctl_globals {
+	const char	*conf, *data;
+	bool		 json, remote;
+};
+
+/* Reads the global options of argv into g: the index of the command's
+ * name (argc when there is none).  Exits after --help or --version, or
+ * with a usage error. */
+static int
+globals_parse(int argc, char **argv, struct ctl_globals *g)
 {
 	enum { OPT_DATA = 256, OPT_JSON, OPT_REMOTE };
 	static const struct option opts[] = {
@@ -542,56 +552,90 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct ctl_cmd *cmd;
-	struct ctl c;
-	const char *conf = NULL, *data = NULL;
-	bool remote = false;
-	char *db;
-	int ch, rc;
+	int ch;
 
-	ctl_forkserver(&argc, &argv);
-	memset(&c, 0, sizeof(c));
+	memset(g, 0, sizeof(*g));
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': conf = optarg; break;
-		case OPT_DATA: data = optarg; break;
-		case OPT_JSON: c.json = true; break;
-		case OPT_REMOTE: remote = true; break;
+		case 'c': g->conf = optarg; break;
+		case OPT_DATA: g->data = optarg; break;
+		case OPT_JSON: g->json = true; break;
+		case OPT_REMOTE: g->remote = true; break;
 		case 'h': usage(0);
-		case 'V': printf("intakectl %s\n", PACKAGE_VERSION); return 0;
+		case 'V': printf("intakectl %s\n", PACKAGE_VERSION); exit(0);
 		default: usage(2);
 		}
 	}
-	if (optind >= argc)
+	return optind;
+}
+
+int
+ctl_load(struct ctl *c, const char *conf, const char *data)
+{
+	memset(c, 0, sizeof(*c));
+	config_init(&c->config);
+	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
+		conf = CONFIG_FILE_DEFAULT;
+	if (conf != NULL && config_load(&c->config, conf) != 0) {
+		config_release(&c->config);
+		return 1;
+	}
+	if (data != NULL) {
+		free(c->config.data_dir);
+		c->config.data_dir = xstrdup(data);
+	}
+	return 0;
+}
+
+void
+ctl_release(struct ctl *c)
+{
+	free(c->roles);
+	store_close(c->store);
+	if (c->cat.config != NULL)
+		catalog_release(&c->cat);
+	config_release(&c->config);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+main(int argc, char *argv[])
+{
+	const struct ctl_cmd *cmd;
+	struct ctl_globals g;
+	struct ctl c;
+	bool remote;
+	char *db;
+	int first, rc;
+
+	first = globals_parse(argc, argv, &g);
+	/* The fork server returns here only in a copy, on a request. */
+	if (ctl_forkserver(g.conf, g.data, &argc, &argv))
+		first = globals_parse(argc, argv, &g);
+	if (first >= argc)
 		usage(2);
 	/* intakectl help [COMMAND]: what the table says, nothing read. */
-	if (strcmp(argv[optind], "help") == 0) {
-		if (optind + 1 >= argc)
+	if (strcmp(argv[first], "help") == 0) {
+		if (first + 1 >= argc)
 			usage(0);
-		if ((cmd = ctl_cmd_find(argv[optind + 1])) == NULL) {
+		if ((cmd = ctl_cmd_find(argv[first + 1])) == NULL) {
 			fprintf(stderr, "intakectl: unknown command \"%s\": see "
-			    "intakectl --help\n", argv[optind + 1]);
+			    "intakectl --help\n", argv[first + 1]);
 			return 2;
 		}
 		print_help(cmd);
 		return 0;
 	}
 	log_init("intakectl", true, LOG_LEVEL_WARN);
-	config_init(&c.config);
-	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
-		conf = CONFIG_FILE_DEFAULT;
-	if (conf != NULL && config_load(&c.config, conf) != 0) {
-		config_release(&c.config);
+	if (!ctl_forkserver_loaded(&c, g.conf, g.data) &&
+	    ctl_load(&c, g.conf, g.data) != 0)
 		return 1;
-	}
-	if (data != NULL) {
-		free(c.config.data_dir);
-		c.config.data_dir = xstrdup(data);
-	}
-	if ((cmd = ctl_cmd_find(argv[optind])) == NULL) {
+	c.json = g.json;
+	if ((cmd = ctl_cmd_find(argv[first])) == NULL) {
 		fprintf(stderr, "intakectl: unknown command \"%s\": see "
-		    "intakectl --help\n", argv[optind]);
-		config_release(&c.config);
+		    "intakectl --help\n", argv[first]);
+		ctl_release(&c);
 		return 2;
 	}
 	/* The daemon runs intakectl for whoever asks, whatever they ask:
@@ -600,32 +644,25 @@ main(int argc, char *argv[])
 		fprintf(stderr, "intakectl: \"%s\" is not run by the daemon: it "
 		    "reads or writes files by name; run it as yourself\n",
 		    cmd->name);
-		config_release(&c.config);
+		ctl_release(&c);
 		return 1;
 	}
 	/* People who may not read the database go through the daemon. */
+	remote = g.remote;
 	db = path_join(c.config.data_dir, "intake.db");
 	if (!remote && cmd->served && access(db, R_OK | W_OK) == -1 &&
 	    errno == EACCES)
 		remote = true;
 	free(db);
-	if (remote) {
-		if (!cmd->served) {
-			fprintf(stderr, "intakectl: \"%s\" is not run by the "
-			    "daemon: it reads or writes your files; run it as "
-			    "yourself\n", cmd->name);
-			config_release(&c.config);
-			return 1;
-		}
-		rc = remote_run(&c, cmd, argc - optind, argv + optind);
-		config_release(&c.config);
-		return rc;
-	}
-	rc = ctl_run(&c, cmd, argc - optind, argv + optind);
-	free(c.roles);
-	store_close(c.store);
-	if (c.cat.config != NULL)
-		catalog_release(&c.cat);
-	config_release(&c.config);
+	if (remote && !cmd->served) {
+		fprintf(stderr, "intakectl: \"%s\" is not run by the "
+		    "daemon: it reads or writes your files; run it as "
+		    "yourself\n", cmd->name);
+		rc = 1;
+	} else if (remote)
+		rc = remote_run(&c, cmd, argc - first, argv + first);
+	else
+		rc = ctl_run(&c, cmd, argc - first, argv + first);
+	ctl_release(&c);
 	return rc;
 }

@@ -109,9 +109,19 @@ forkserver_start(struct control *ct)
 		    dup2(sv[1], 3) == -1)
 			_exit(1);
 		(void)close_range(4, ~0U, 0);
-		if (setenv("INTAKE_CTL_FORKSERVER", "3", 1) == -1)
+		/* Its libraries' symbols bound once, at its start, rather
+		 * than again in each copy at their first call. */
+		if (setenv("INTAKE_CTL_FORKSERVER", "3", 1) == -1 ||
+		    setenv("LD_BIND_NOW", "1", 1) == -1)
 			_exit(1);
-		execl(ctl_program(), "intakectl", (char *)NULL);
+		/* The configuration and data directory every request names
+		 * (serve()): the fork server loads them once. */
+		if (ct->config != NULL)
+			execl(ctl_program(), "intakectl", "-c", ct->config,
+			    "--data-dir", ct->data_dir, (char *)NULL);
+		else
+			execl(ctl_program(), "intakectl", "--data-dir",
+			    ct->data_dir, (char *)NULL);
 		dprintf(2, "intaked: cannot run %s: %s\n", ctl_program(),
 		    strerror(errno));
 		_exit(1);

@@ -4,17 +4,21 @@
 # read or write files by name with the daemon's rights are refused; as
 # root, also a user who cannot read the database at all.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 31
+plan 37
 me=$(id -un)
 
 chmod 711 "$T"
-mkdir -p "$T/in" "$T/data" "$T/pub"
+mkdir -p "$T/in" "$T/data" "$T/pub" "$T/wf/workflows"
 chmod 755 "$T/pub"
+# The mail room's workflow in a folder of the test's own, to change it.
+cp "$INTAKE_DATADIR/workflows/unclassified.xml" "$T/wf/workflows/"
+cp -r "$INTAKE_DATADIR/holidays" "$T/wf/"
 cat > "$T/pub/intake.conf" <<EOF
 <?xml version="1.0"?>
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$T/data</data-dir>
   <ocr lang="none"/>
+  <workflows dir="$T/wf/workflows"/>
   <roles>
     <role name="clerk" users="$me nobody"/>
     <role name="supervisor" users="somebody-else"/>
@@ -56,6 +60,26 @@ fs=$(pgrep -P "$pid" -x intakectl)
 ok $? "the daemon keeps one intakectl running, which forks a copy for each request"
 C --remote cases >/dev/null
 is "$(pgrep -P "$pid" -x intakectl)" "$fs" "... the same one after a request"
+# It has read the workflows once; a change is seen by the very next
+# request, also a second change within the same second.
+count() { C --remote cases --json | grep -c '"id"'; }
+is "$(count)" 3 "the clerk sees the cases on the mail room's queue"
+wf=$T/wf/workflows/unclassified.xml
+cp "$wf" "$T/unclassified.xml"
+sed -e 's/version="1"/version="2"/' -e 's/roles="clerk"/roles="supervisor"/' \
+    -e 's/roles="clerk supervisor"/roles="supervisor"/' "$T/unclassified.xml" > "$wf"
+is "$(count)" 1 "a workflow changed to give the mail room to supervisors: the next request sees only the case the clerk acted on"
+sed 's/version="1"/version="3"/' "$T/unclassified.xml" > "$wf"
+is "$(count)" 3 "... and changed back at once: the next request sees the queue again"
+touch -d '1 hour ago' "$wf"
+is "$(count)" 3 "a workflow whose time alone changed reads the same"
+rm "$wf"
+is "$(count)" 1 "a workflow removed: its queue is no one's"
+sed 's/<title>/<titel>/' "$T/unclassified.xml" > "$wf"
+C --remote cases >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "unclassified.xml:[0-9]+: .*titel" \
+    "a workflow that does not load: the caller is told where, as on the command line"
+cp "$T/unclassified.xml" "$wf"
 kill -9 "$fs"
 out=$(C --remote cases --json)
 is "$? $(printf '%s\n' "$out" | grep -c '"id"')" "0 3" "without it, the daemon starts intakectl for each request"
