@@ -2,32 +2,46 @@
  * ctl-forkserver.c - intakectl kept ready by the daemon for its control
  * socket: one process that has been started and linked once, and that
  * has read the configuration, the templates and the workflows, and forks
- * a copy of itself for each request, which then runs as a freshly
- * started intakectl would on what is already loaded: it names the
- * caller, takes their roles, opens the database and runs the command,
- * all afresh.  Starting intakectl anew (exec, the dynamic linker, its
- * libraries' relocations) and reading and validating the configuration,
- * the templates and the workflows cost many times what most commands
- * do; a fork costs little.  The server itself never runs a command nor
- * opens the database: nothing of one person's request is left for the
- * next.
+ * copies of itself for the requests, which then run as a freshly started
+ * intakectl would on what is already loaded: each request names the
+ * caller, takes their roles and runs the command afresh.  Starting
+ * intakectl anew (exec, the dynamic linker, its libraries' relocations)
+ * and reading and validating the configuration, the templates and the
+ * workflows cost many times what most commands do.  The server itself
+ * never runs a command nor opens the database.
  *
- * Before each fork the server looks (a stat each) whether a file it read
- * changed, or a folder it listed (a workflow added or removed), and
+ * A copy that ran a command that only reads (CTL_READER) for a person
+ * is kept for that person's next requests, with its database open and
+ * its memory in use, rather than forking a new one for each: a fork and
+ * the pages a new process touches cost more than such a command.  A kept
+ * copy serves one person alone, the one the daemon named when it was
+ * made, and no one else ever: one person's requests cannot see another's
+ * state.  Each request is still read, named and checked afresh (the
+ * caller's roles, what they may see).  A person has at most
+ * FS_KEEP_PER_PERSON kept copies, each serving one request at a time
+ * (more wait in its socket), at most FS_KEEP_REQUESTS in all, and each
+ * ends after FS_KEEP_IDLE_MS without one.  A copy that runs any other
+ * command (one that may change a case) ends after it.
+ *
+ * Before each request the server looks (a stat each) whether a file it
+ * read changed, or a folder it listed (a workflow added or removed), and
  * reads them all again if one did, or on SIGHUP, or when what it holds
  * is FS_MAX_AGE_MS old (the workflows' warnings about holidays run out
- * depend on the day).  When loading said anything (a problem, a
- * warning) the copies load for themselves, as intakectl does on the
- * command line, so that the caller is told.
+ * depend on the day); the kept copies then end, and new ones start from
+ * what it read.  When loading said anything (a problem, a warning) the
+ * copies load for themselves, as intakectl does on the command line, so
+ * that the caller is told, and none is kept.
  *
  * intaked starts it with INTAKE_CTL_FORKSERVER naming a descriptor (a
  * packet socket the daemon alone holds the other end of), and with the
  * configuration and data directory every request names, and passes on
- * it, for each request, one end of a new stream socket.  On that socket
- * the copy reads the request (MSG_CTL_REQUEST_AS: the person, argv and
- * the caller's standard input, output and error), and answers its exit
- * status (MSG_CTL_STATUS) when it exits.  When the daemon closes it
- * first (the caller hung up, or its time is up) the copy is killed.
+ * it, for each request, one end of a new stream socket, noted with the
+ * person the request is for.  On that socket the copy reads the request
+ * (MSG_CTL_REQUEST_AS: the person, argv and the caller's standard input,
+ * output and error), and answers its exit status (MSG_CTL_STATUS) when
+ * the command ends.  When the daemon closes it first (the caller hung
+ * up, or its time is up) the copy is killed, and a kept copy's requests
+ * still waiting for it fail with it.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -38,6 +52,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -55,6 +70,19 @@
 #define FS_READ_MS	5000	/* the daemon sends the request at once */
 #define FS_MAX_AGE_MS	(10 * 60 * 1000)	/* what is loaded, read again
 						   after at most */
+#define FS_KEEP_PER_PERSON 3	/* kept copies of one person */
+#define FS_KEEP_MAX	16	/* kept copies in all */
+#define FS_KEEP_REQUESTS 1000	/* requests one kept copy serves */
+#define FS_KEEP_IDLE_MS	60000	/* a kept copy without one ends after */
+#define FS_NAME_MAX	64	/* a person's name, to keep a copy for */
+
+/* A kept copy, in the server. */
+struct kept {
+	int		 chan;		/* our end of its packet socket; -1:
+					 * the slot is free */
+	char		 who[FS_NAME_MAX];
+	unsigned	 pending;	/* requests passed, not yet done */
+};
 
 /* What the server loaded, for its copies. */
 static struct {
@@ -64,64 +92,100 @@ static struct {
 	struct ctl	 ctl;
 	struct readset	 seen;		/* what it read */
 	int64_t		 at;		/* mono ms */
-} fs;
+	struct kept	 kept[FS_KEEP_MAX];	/* in the server */
+	/* In a copy: its end of the packet socket it is kept on (-1: it
+	 * serves one request), the person, and the requests served. */
+	int		 chan;
+	char		 who[FS_NAME_MAX];
+	unsigned	 served;
+	int		 sock;		/* the request's, until answered; -1 */
+	char		**argv;		/* the request's */
+} fs = { .chan = -1, .sock = -1 };
 static volatile sig_atomic_t fs_hup;
 
-/* At exit: what was printed goes out first, then the exit status, and
- * the copy ends there: what the libraries would tidy at exit goes with
- * the process. */
+/* The status of the request being served, after what was printed:
+ * the daemon may then close its end, which must no longer end this
+ * copy.  Once. */
 static void
-report_status(int status, void *arg)
+answer(int status)
 {
 	struct msg m;
 
+	if (fs.sock == -1)
+		return;
 	fflush(stdout);
 	fflush(stderr);
+	(void)fcntl(fs.sock, F_SETFL, 0);
 	msg_init(&m, MSG_CTL_STATUS);
 	msg_put_u32(&m, (uint32_t)status);
-	(void)msg_send(*(int *)arg, &m);
+	(void)msg_send(fs.sock, &m);
+	msg_release(&m);
+	close(fs.sock);
+	fs.sock = -1;
+}
+
+/* At exit: the status, and the copy ends there: what the libraries
+ * would tidy at exit goes with the process. */
+static void
+on_exit_answer(int status, void *arg)
+{
+	(void)arg;
+	answer(status);
 	_exit(status);
 }
 
 /* In the copy: the request on sock becomes this process's argv,
- * standard descriptors and caller.  Exits when it is malformed. */
-static void
+ * standard descriptors and caller.  -1 when it is malformed or is for
+ * another person than the one this copy is kept for (nothing ran). */
+static int
 take_request(int sock, int *argc, char ***argv)
 {
-	static int fd;
 	struct msg m;
-	char *who, **v;
-	uint32_t n, i;
+	char *who = NULL, **v = NULL;
+	uint32_t n = 0, i;
+	int rc = -1;
 
-	fd = sock;
-	if (msg_recv_within(sock, &m, FS_READ_MS) != 0 ||
-	    m.type != MSG_CTL_REQUEST_AS || m.nfds != 3 ||
+	if (msg_recv_within(sock, &m, FS_READ_MS) != 0) {
+		close(sock);
+		return -1;
+	}
+	if (m.type != MSG_CTL_REQUEST_AS || m.nfds != 3 ||
 	    (who = msg_get_str(&m)) == NULL || (n = msg_get_u32(&m)) == 0 ||
-	    n > FS_MAX_ARGS)
-		_exit(1);
+	    n > FS_MAX_ARGS || (fs.chan != -1 && strcmp(who, fs.who) != 0))
+		goto out;
 	v = xcalloc(n + 1, sizeof(*v));
 	for (i = 0; i < n; i++)
 		if ((v[i] = msg_get_str(&m)) == NULL)
-			_exit(1);
+			goto out;
 	if (!msg_end(&m) || dup2(m.fds[0], 0) == -1 ||
 	    dup2(m.fds[1], 1) == -1 || dup2(m.fds[2], 2) == -1 ||
 	    setenv("INTAKE_CTL_USER", who, 1) == -1 ||
 	    setenv("INTAKE_CTL_SERVED", "1", 1) == -1)
-		_exit(1);
-	for (i = 0; i < 3; i++)
-		if (m.fds[i] > 2)
-			close(m.fds[i]);
-	free(who);
+		goto out;
 	/* The daemon closing its end of sock (or writing to it) ends this
 	 * copy: the kernel sends SIGIO, which terminates it. */
-	signal(SIGIO, SIG_DFL);
-	if (on_exit(report_status, &fd) != 0 ||
-	    fcntl(sock, F_SETOWN, getpid()) == -1 ||
+	fs.sock = sock;
+	if (fcntl(sock, F_SETOWN, getpid()) == -1 ||
 	    fcntl(sock, F_SETFL, O_ASYNC) == -1 ||
 	    poll(&(struct pollfd){ sock, POLLIN, 0 }, 1, 0) != 0)
 		_exit(1);
 	*argc = (int)n;
-	*argv = v;
+	*argv = fs.argv = v;
+	v = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < (uint32_t)m.nfds; i++)
+		if (m.fds[i] > 2)
+			close(m.fds[i]);
+	if (v != NULL)
+		for (i = 0; i < n; i++)
+			free(v[i]);
+	free(v);
+	free(who);
+	msg_release(&m);
+	if (rc != 0)
+		close(sock);
+	return rc;
 }
 
 /* Collects ended copies (each has answered for itself), so that their
@@ -215,12 +279,163 @@ ctl_forkserver_loaded(struct ctl *c, const char *conf, const char *data)
 	return true;
 }
 
+/* In the server: ends kept copy k (it ends when it sees its socket
+ * closed, after the request it serves). */
+static void
+kept_end(struct kept *k)
+{
+	fd_close(k->chan);
+	memset(k, 0, sizeof(*k));
+	k->chan = -1;
+}
+
+/* In the server: the kept copy of person who with the fewest requests
+ * waiting, or NULL; *n counts that person's kept copies, *slot is a
+ * free slot (NULL: none). */
+static struct kept *
+kept_find(const char *who, size_t *n, struct kept **slot)
+{
+	struct kept *best = NULL;
+	size_t i;
+
+	*n = 0;
+	*slot = NULL;
+	for (i = 0; i < FS_KEEP_MAX; i++) {
+		struct kept *k = &fs.kept[i];
+
+		if (k->chan == -1) {
+			if (*slot == NULL)
+				*slot = k;
+		} else if (strcmp(k->who, who) == 0) {
+			++*n;
+			if (best == NULL || k->pending < best->pending)
+				best = k;
+		}
+	}
+	return best;
+}
+
+/* In the server: a free slot for a new kept copy, ending another
+ * person's idle one when all are taken; NULL when none is idle. */
+static struct kept *
+kept_slot(struct kept *slot)
+{
+	size_t i;
+
+	if (slot != NULL)
+		return slot;
+	for (i = 0; i < FS_KEEP_MAX; i++)
+		if (fs.kept[i].pending == 0) {
+			kept_end(&fs.kept[i]);
+			return &fs.kept[i];
+		}
+	return NULL;
+}
+
+/* In the server: a kept copy says it is done with a request (a byte),
+ * or that it ended (its socket closed). */
+static void
+kept_heard(struct kept *k)
+{
+	char b[16];
+	ssize_t r;
+
+	while ((r = recv(k->chan, b, sizeof(b), MSG_DONTWAIT)) > 0)
+		if (k->pending > 0)
+			k->pending--;
+	if (r == 0 || (r == -1 && errno != EAGAIN && errno != EINTR))
+		kept_end(k);
+}
+
+/* In a new copy: drops what belongs to the server and to other copies,
+ * and takes its first request.  chan: the socket it is kept on, or -1. */
+static void
+copy_start(int server_chan, int chan, const char *who, int sock, int *argc,
+    char ***argv)
+{
+	size_t i;
+
+	close(server_chan);
+	for (i = 0; i < FS_KEEP_MAX; i++)
+		fd_close(fs.kept[i].chan);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGIO, SIG_DFL);
+	fs.chan = chan;
+	if (chan != -1)
+		snprintf(fs.who, sizeof(fs.who), "%s", who);
+	if (on_exit(on_exit_answer, NULL) != 0 ||
+	    take_request(sock, argc, argv) != 0)
+		_exit(1);
+}
+
+bool
+ctl_forkserver_next(struct ctl *c, int status, bool keep, int *argc,
+    char ***argv)
+{
+	static const char done = 'd';
+	struct pollfd p;
+	int sock, null, r;
+	char **v;
+
+	if (fs.chan == -1 || !keep || ++fs.served >= FS_KEEP_REQUESTS ||
+	    (c->store != NULL && !store_idle(c->store)))
+		return false;
+	/* Done: the server may pass the next request now. */
+	fflush(stdout);
+	fflush(stderr);
+	(void)send(fs.chan, &done, 1, MSG_NOSIGNAL);
+	answer(status);
+	/* Nothing of the caller's is held: their descriptors are let go
+	 * (a pipe of theirs sees its end), stdio forgets what it read. */
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
+	    dup2(null, 0) == -1 || dup2(null, 1) == -1 || dup2(null, 2) == -1)
+		_exit(status);
+	close(null);
+	__fpurge(stdin);
+	clearerr(stdin);
+	clearerr(stdout);
+	clearerr(stderr);
+	for (v = fs.argv; v != NULL && *v != NULL; v++)
+		free(*v);
+	free(fs.argv);
+	fs.argv = NULL;
+	/* What the next request starts from: the configuration, catalog
+	 * and database, without this one's caller. */
+	free(c->roles);
+	c->roles = NULL;
+	c->nroles = 0;
+	c->user = NULL;
+	c->json = false;
+	c->progress = NULL;
+	fs.ctl = *c;
+	fs.ready = true;
+	memset(c, 0, sizeof(*c));
+	for (;;) {
+		p = (struct pollfd){ fs.chan, POLLIN, 0 };
+		if ((r = poll(&p, 1, FS_KEEP_IDLE_MS)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0 || (sock = fd_take(fs.chan, NULL, 0)) == -1)
+			_exit(0);
+		if (take_request(sock, argc, argv) == 0)
+			return true;
+		/* A malformed request ran nothing: say so, wait for the
+		 * next. */
+		(void)send(fs.chan, &done, 1, MSG_NOSIGNAL);
+	}
+}
+
 bool
 ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 {
 	const char *env = getenv("INTAKE_CTL_FORKSERVER");
+	struct pollfd p[1 + FS_KEEP_MAX];
+	struct kept *at[1 + FS_KEEP_MAX], *k, *slot;
+	char who[FD_NOTE_MAX];
 	struct sigaction sa;
-	int chan, sock;
+	int chan, sock, kc[2];
+	size_t i, n, mine;
 	pid_t pid;
 
 	if (env == NULL)
@@ -229,27 +444,86 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 	unsetenv("INTAKE_CTL_FORKSERVER");
 	fs.conf = conf != NULL ? xstrdup(conf) : NULL;
 	fs.data = data != NULL ? xstrdup(data) : NULL;
+	for (i = 0; i < FS_KEEP_MAX; i++)
+		fs.kept[i].chan = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_child;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	preload();
-	while ((sock = fd_take(chan)) != -1) {
+	for (;;) {
+		p[0] = (struct pollfd){ chan, POLLIN, 0 };
+		for (i = 0, n = 1; i < FS_KEEP_MAX; i++)
+			if (fs.kept[i].chan != -1) {
+				at[n] = &fs.kept[i];
+				p[n++] = (struct pollfd){ fs.kept[i].chan, POLLIN,
+				    0 };
+			}
+		if (poll(p, n, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll: %s", strerror(errno));
+		}
+		for (i = 1; i < n; i++)
+			if (p[i].revents != 0)
+				kept_heard(at[i]);
+		if (p[0].revents == 0)
+			continue;
+		if ((sock = fd_take(chan, who, sizeof(who))) == -1)
+			exit(0);
 		if (stale()) {
 			fs_hup = 0;
 			preload();
+			for (i = 0; i < FS_KEEP_MAX; i++)
+				if (fs.kept[i].chan != -1)
+					kept_end(&fs.kept[i]);
 		}
+		/* A kept copy of this person that is idle, else a new one
+		 * while they have fewer than they may, else the one with the
+		 * fewest waiting. */
+		k = NULL;
+		if (fs.ready && *who != '\0' && strlen(who) < FS_NAME_MAX) {
+			k = kept_find(who, &mine, &slot);
+			if ((k == NULL || k->pending > 0) &&
+			    mine < FS_KEEP_PER_PERSON &&
+			    (slot = kept_slot(slot)) != NULL) {
+				if (socketpair(AF_UNIX, SOCK_SEQPACKET |
+				    SOCK_CLOEXEC, 0, kc) == -1)
+					k = NULL;
+				else if ((pid = fork()) == 0) {
+					close(kc[0]);
+					copy_start(chan, kc[1], who, sock, argc,
+					    argv);
+					return true;
+				} else {
+					close(kc[1]);
+					if (pid == -1) {
+						close(kc[0]);
+						close(sock);
+						continue;
+					}
+					slot->chan = kc[0];
+					snprintf(slot->who, sizeof(slot->who),
+					    "%s", who);
+					slot->pending = 1;
+					close(sock);
+					continue;
+				}
+			}
+			if (k != NULL && fd_pass(k->chan, sock, NULL) == 0) {
+				k->pending++;
+				close(sock);
+				continue;
+			}
+		}
+		/* A copy for this one request. */
 		if ((pid = fork()) == 0) {
-			close(chan);
-			signal(SIGCHLD, SIG_DFL);
-			signal(SIGHUP, SIG_DFL);
-			signal(SIGPIPE, SIG_DFL);
-			take_request(sock, argc, argv);
+			copy_start(chan, -1, NULL, sock, argc, argv);
 			return true;
 		}
 		close(sock);
 	}
-	exit(0);
 }

@@ -209,9 +209,9 @@ int	ctl_remote(const struct config *, int argc, char **argv);
  * the daemon's control socket: loads the configuration conf (NULL: none)
  * with data directory data, and its templates and workflows, as
  * ctl_load() and the commands would, and returns true in a copy of this
- * process for each request, with *argc and *argv the request's (the
- * copy's to keep) and its descriptors in place; exits when the daemon is
- * gone.  Without it, returns false at once. */
+ * process for a request, with *argc and *argv the request's (borrowed:
+ * good until the next) and its descriptors in place; exits when the
+ * daemon is gone.  Without it, returns false at once. */
 bool	ctl_forkserver(const char *conf, const char *data, int *argc,
 	    char ***argv);
 /* In such a copy: fills c (as ctl_load() does, c's to release) with what
@@ -220,5 +220,14 @@ bool	ctl_forkserver(const char *conf, const char *data, int *argc,
  * False otherwise (c untouched): the caller loads them itself. */
 bool	ctl_forkserver_loaded(struct ctl *c, const char *conf,
 	    const char *data);
+/* In such a copy, after a command ended with status: when keep (the
+ * command only read) and this copy is kept for its person, answers the
+ * status, keeps what c holds but the caller (the configuration, catalog
+ * and database) for the next request of the same person, waits for it
+ * and returns true with its *argc and *argv, as ctl_forkserver().
+ * Otherwise false: the caller releases c and exits with status, which
+ * is then answered. */
+bool	ctl_forkserver_next(struct ctl *c, int status, bool keep, int *argc,
+	    char ***argv);
 
 #endif

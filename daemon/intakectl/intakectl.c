@@ -599,20 +599,22 @@ ctl_release(struct ctl *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int
-main(int argc, char *argv[])
+/* One run of intakectl after its global options (argv[first] the
+ * command's name): fills c (zeroed, or what a fork server lends) and
+ * leaves it for the caller to release; *keep says whether the command
+ * only read, so that what c holds may serve the same caller again.
+ * The exit status. */
+static int
+ctl_main(struct ctl *c, const struct ctl_globals *g, int argc, char **argv,
+    int first, bool *keep)
 {
 	const struct ctl_cmd *cmd;
-	struct ctl_globals g;
-	struct ctl c;
 	bool remote;
 	char *db;
-	int first, rc;
+	int rc;
 
-	first = globals_parse(argc, argv, &g);
-	/* The fork server returns here only in a copy, on a request. */
-	if (ctl_forkserver(g.conf, g.data, &argc, &argv))
-		first = globals_parse(argc, argv, &g);
+	memset(c, 0, sizeof(*c));
+	*keep = false;
 	if (first >= argc)
 		usage(2);
 	/* intakectl help [COMMAND]: what the table says, nothing read. */
@@ -628,28 +630,26 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	log_init("intakectl", true, LOG_LEVEL_WARN);
-	if (!ctl_forkserver_loaded(&c, g.conf, g.data) &&
-	    ctl_load(&c, g.conf, g.data) != 0)
+	if (!ctl_forkserver_loaded(c, g->conf, g->data) &&
+	    ctl_load(c, g->conf, g->data) != 0)
 		return 1;
-	c.json = g.json;
+	c->json = g->json;
 	if ((cmd = ctl_cmd_find(argv[first])) == NULL) {
 		fprintf(stderr, "intakectl: unknown command \"%s\": see "
 		    "intakectl --help\n", argv[first]);
-		ctl_release(&c);
 		return 2;
 	}
 	/* The daemon runs intakectl for whoever asks, whatever they ask:
 	 * here, before anything of the command runs, its entry decides. */
-	if (ctl_served(&c) && !cmd->served) {
+	if (ctl_served(c) && !cmd->served) {
 		fprintf(stderr, "intakectl: \"%s\" is not run by the daemon: it "
 		    "reads or writes files by name; run it as yourself\n",
 		    cmd->name);
-		ctl_release(&c);
 		return 1;
 	}
 	/* People who may not read the database go through the daemon. */
-	remote = g.remote;
-	db = path_join(c.config.data_dir, "intake.db");
+	remote = g->remote;
+	db = path_join(c->config.data_dir, "intake.db");
 	if (!remote && cmd->served && access(db, R_OK | W_OK) == -1 &&
 	    errno == EACCES)
 		remote = true;
@@ -658,11 +658,34 @@ main(int argc, char *argv[])
 		fprintf(stderr, "intakectl: \"%s\" is not run by the "
 		    "daemon: it reads or writes your files; run it as "
 		    "yourself\n", cmd->name);
-		rc = 1;
-	} else if (remote)
-		rc = remote_run(&c, cmd, argc - first, argv + first);
-	else
-		rc = ctl_run(&c, cmd, argc - first, argv + first);
+		return 1;
+	}
+	if (remote)
+		return remote_run(c, cmd, argc - first, argv + first);
+	rc = ctl_run(c, cmd, argc - first, argv + first);
+	*keep = cmd->perm == CTL_READER;
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctl_globals g;
+	struct ctl c;
+	bool served, keep;
+	int first, rc;
+
+	first = globals_parse(argc, argv, &g);
+	/* The fork server returns here only in a copy, on a request, and
+	 * a kept copy comes round again for its person's next one. */
+	served = ctl_forkserver(g.conf, g.data, &argc, &argv);
+	for (;;) {
+		if (served)
+			first = globals_parse(argc, argv, &g);
+		rc = ctl_main(&c, &g, argc, argv, first, &keep);
+		if (!served || !ctl_forkserver_next(&c, rc, keep, &argc, &argv))
+			break;
+	}
 	ctl_release(&c);
 	return rc;
 }

@@ -321,7 +321,7 @@ run_forked(int fs, int sock, const char *who, int argc, char **argv,
 	if (fs == -1 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    sp) == -1)
 		return -1;
-	r = fd_pass(fs, sp[1]);
+	r = fd_pass(fs, sp[1], who);
 	close(sp[1]);
 	msg_ctl_request(&m, who, argc, argv, fds[0], fds[1], fds[2]);
 	if (r != 0 || msg_send(sp[0], &m) != 0) {
