@@ -19,9 +19,12 @@
  * state.  Each request is still read, named and checked afresh (the
  * caller's roles, what they may see).  A person has at most
  * FS_KEEP_PER_PERSON kept copies, each serving one request at a time
- * (more wait in its socket), at most FS_KEEP_REQUESTS in all, and each
- * ends after FS_KEEP_IDLE_MS without one.  A copy that runs any other
- * command (one that may change a case) ends after it.
+ * and at most FS_KEEP_REQUESTS in all; more of their requests wait in
+ * the server for one to be done.  The server ends a kept copy that had
+ * none for FS_KEEP_IDLE_MS (or whose slot another person needs): it
+ * never passes a request to one that ends.  A copy that runs any other
+ * command (one that may change a case) ends after it, as does one that
+ * finds its database still inside a statement or transaction.
  *
  * Before each request the server looks (a stat each) whether a file it
  * read changed, or a folder it listed (a workflow added or removed), and
@@ -40,8 +43,7 @@
  * (MSG_CTL_REQUEST_AS: the person, argv and the caller's standard input,
  * output and error), and answers its exit status (MSG_CTL_STATUS) when
  * the command ends.  When the daemon closes it first (the caller hung
- * up, or its time is up) the copy is killed, and a kept copy's requests
- * still waiting for it fail with it.
+ * up, or its time is up) the copy is killed.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -75,13 +77,21 @@
 #define FS_KEEP_REQUESTS 1000	/* requests one kept copy serves */
 #define FS_KEEP_IDLE_MS	60000	/* a kept copy without one ends after */
 #define FS_NAME_MAX	64	/* a person's name, to keep a copy for */
+#define FS_WAIT_MAX	64	/* requests waiting for a kept copy */
 
 /* A kept copy, in the server. */
 struct kept {
 	int		 chan;		/* our end of its packet socket; -1:
 					 * the slot is free */
 	char		 who[FS_NAME_MAX];
-	unsigned	 pending;	/* requests passed, not yet done */
+	bool		 busy;		/* serving a request */
+	int64_t		 idle_since;	/* mono ms */
+};
+
+/* A request waiting in the server for a kept copy of its person. */
+struct waiting {
+	int		 sock;
+	char		 who[FS_NAME_MAX];
 };
 
 /* What the server loaded, for its copies. */
@@ -93,6 +103,8 @@ static struct {
 	struct readset	 seen;		/* what it read */
 	int64_t		 at;		/* mono ms */
 	struct kept	 kept[FS_KEEP_MAX];	/* in the server */
+	struct waiting	 wait[FS_WAIT_MAX];	/* in the server, in order */
+	size_t		 nwait;
 	/* In a copy: its end of the packet socket it is kept on (-1: it
 	 * serves one request), the person, and the requests served. */
 	int		 chan;
@@ -157,6 +169,9 @@ take_request(int sock, int *argc, char ***argv)
 	for (i = 0; i < n; i++)
 		if ((v[i] = msg_get_str(&m)) == NULL)
 			goto out;
+	/* The daemon gave up on it while it waited for this copy. */
+	if (poll(&(struct pollfd){ sock, POLLIN, 0 }, 1, 0) != 0)
+		goto out;
 	if (!msg_end(&m) || dup2(m.fds[0], 0) == -1 ||
 	    dup2(m.fds[1], 1) == -1 || dup2(m.fds[2], 2) == -1 ||
 	    setenv("INTAKE_CTL_USER", who, 1) == -1 ||
@@ -289,13 +304,12 @@ kept_end(struct kept *k)
 	k->chan = -1;
 }
 
-/* In the server: the kept copy of person who with the fewest requests
- * waiting, or NULL; *n counts that person's kept copies, *slot is a
- * free slot (NULL: none). */
+/* In the server: an idle kept copy of person who, or NULL; *n counts
+ * that person's kept copies, *slot is a free slot (NULL: none). */
 static struct kept *
 kept_find(const char *who, size_t *n, struct kept **slot)
 {
-	struct kept *best = NULL;
+	struct kept *idle = NULL;
 	size_t i;
 
 	*n = 0;
@@ -308,11 +322,11 @@ kept_find(const char *who, size_t *n, struct kept **slot)
 				*slot = k;
 		} else if (strcmp(k->who, who) == 0) {
 			++*n;
-			if (best == NULL || k->pending < best->pending)
-				best = k;
+			if (!k->busy && idle == NULL)
+				idle = k;
 		}
 	}
-	return best;
+	return idle;
 }
 
 /* In the server: a free slot for a new kept copy, ending another
@@ -325,26 +339,50 @@ kept_slot(struct kept *slot)
 	if (slot != NULL)
 		return slot;
 	for (i = 0; i < FS_KEEP_MAX; i++)
-		if (fs.kept[i].pending == 0) {
+		if (!fs.kept[i].busy) {
 			kept_end(&fs.kept[i]);
 			return &fs.kept[i];
 		}
 	return NULL;
 }
 
-/* In the server: a kept copy says it is done with a request (a byte),
- * or that it ended (its socket closed). */
+/* In the server: a kept copy says it is ready for another request (a
+ * byte), or that it ended (its socket closed).  A copy that is to end
+ * after its request says nothing, so that none is passed to it. */
 static void
 kept_heard(struct kept *k)
 {
 	char b[16];
 	ssize_t r;
 
-	while ((r = recv(k->chan, b, sizeof(b), MSG_DONTWAIT)) > 0)
-		if (k->pending > 0)
-			k->pending--;
+	while ((r = recv(k->chan, b, sizeof(b), MSG_DONTWAIT)) > 0) {
+		k->busy = false;
+		k->idle_since = mono_ms();
+	}
 	if (r == 0 || (r == -1 && errno != EAGAIN && errno != EINTR))
 		kept_end(k);
+}
+
+/* In the server: when the next idle kept copy is to be ended (ms from
+ * now), -1 when none is idle; ends those idle long enough.  The server
+ * ends them, so that none ends while a request is passed to it. */
+static int
+kept_expire(void)
+{
+	int64_t now = mono_ms(), left, next = -1;
+	size_t i;
+
+	for (i = 0; i < FS_KEEP_MAX; i++) {
+		struct kept *k = &fs.kept[i];
+
+		if (k->chan == -1 || k->busy)
+			continue;
+		if ((left = k->idle_since + FS_KEEP_IDLE_MS - now) <= 0)
+			kept_end(k);
+		else if (next == -1 || left < next)
+			next = left;
+	}
+	return (int)next;
 }
 
 /* In a new copy: drops what belongs to the server and to other copies,
@@ -358,6 +396,10 @@ copy_start(int server_chan, int chan, const char *who, int sock, int *argc,
 	close(server_chan);
 	for (i = 0; i < FS_KEEP_MAX; i++)
 		fd_close(fs.kept[i].chan);
+	for (i = 0; i < fs.nwait; i++)
+		if (fs.wait[i].sock != sock)
+			close(fs.wait[i].sock);
+	fs.nwait = 0;
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -375,8 +417,7 @@ ctl_forkserver_next(struct ctl *c, int status, bool keep, int *argc,
     char ***argv)
 {
 	static const char done = 'd';
-	struct pollfd p;
-	int sock, null, r;
+	int sock, null;
 	char **v;
 
 	if (fs.chan == -1 || !keep || ++fs.served >= FS_KEEP_REQUESTS ||
@@ -412,18 +453,65 @@ ctl_forkserver_next(struct ctl *c, int status, bool keep, int *argc,
 	fs.ctl = *c;
 	fs.ready = true;
 	memset(c, 0, sizeof(*c));
+	/* The server ends this copy by closing its socket. */
 	for (;;) {
-		p = (struct pollfd){ fs.chan, POLLIN, 0 };
-		if ((r = poll(&p, 1, FS_KEEP_IDLE_MS)) == -1 && errno == EINTR)
-			continue;
-		if (r <= 0 || (sock = fd_take(fs.chan, NULL, 0)) == -1)
+		if ((sock = fd_take(fs.chan, NULL, 0)) == -1)
 			_exit(0);
 		if (take_request(sock, argc, argv) == 0)
 			return true;
-		/* A malformed request ran nothing: say so, wait for the
-		 * next. */
+		/* A malformed request ran nothing: ready for the next. */
 		(void)send(fs.chan, &done, 1, MSG_NOSIGNAL);
 	}
+}
+
+/* In the server: hands the waiting requests to idle kept copies of
+ * their persons, or to new ones while a person has fewer than they may;
+ * the others wait on.  Returns true in a new copy, with its request. */
+static bool
+dispatch(int chan, int *argc, char ***argv)
+{
+	struct kept *k, *slot;
+	struct waiting *w;
+	size_t i = 0, mine;
+	int kc[2];
+	pid_t pid;
+
+	while (i < fs.nwait) {
+		w = &fs.wait[i];
+		if ((k = kept_find(w->who, &mine, &slot)) != NULL) {
+			if (fd_pass(k->chan, w->sock, NULL) != 0) {
+				kept_end(k);
+				continue;
+			}
+			k->busy = true;
+		} else if (mine < FS_KEEP_PER_PERSON &&
+		    (slot = kept_slot(slot)) != NULL &&
+		    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+		    kc) == 0) {
+			if ((pid = fork()) == 0) {
+				close(kc[0]);
+				copy_start(chan, kc[1], w->who, w->sock, argc,
+				    argv);
+				return true;
+			}
+			close(kc[1]);
+			if (pid == -1) {
+				close(kc[0]);
+				i++;
+				continue;
+			}
+			slot->chan = kc[0];
+			snprintf(slot->who, sizeof(slot->who), "%s", w->who);
+			slot->busy = true;
+		} else {
+			i++;
+			continue;
+		}
+		close(w->sock);
+		fs.nwait--;
+		memmove(w, w + 1, (fs.nwait - i) * sizeof(*w));
+	}
+	return false;
 }
 
 bool
@@ -431,11 +519,11 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 {
 	const char *env = getenv("INTAKE_CTL_FORKSERVER");
 	struct pollfd p[1 + FS_KEEP_MAX];
-	struct kept *at[1 + FS_KEEP_MAX], *k, *slot;
+	struct kept *at[1 + FS_KEEP_MAX];
 	char who[FD_NOTE_MAX];
 	struct sigaction sa;
-	int chan, sock, kc[2];
-	size_t i, n, mine;
+	int chan, sock;
+	size_t i, n;
 	pid_t pid;
 
 	if (env == NULL)
@@ -462,7 +550,7 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 				p[n++] = (struct pollfd){ fs.kept[i].chan, POLLIN,
 				    0 };
 			}
-		if (poll(p, n, -1) == -1) {
+		if (poll(p, n, kept_expire()) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll: %s", strerror(errno));
@@ -470,60 +558,29 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 		for (i = 1; i < n; i++)
 			if (p[i].revents != 0)
 				kept_heard(at[i]);
-		if (p[0].revents == 0)
-			continue;
-		if ((sock = fd_take(chan, who, sizeof(who))) == -1)
-			exit(0);
-		if (stale()) {
-			fs_hup = 0;
-			preload();
-			for (i = 0; i < FS_KEEP_MAX; i++)
-				if (fs.kept[i].chan != -1)
+		if (p[0].revents != 0) {
+			if ((sock = fd_take(chan, who, sizeof(who))) == -1)
+				exit(0);
+			if (stale()) {
+				fs_hup = 0;
+				preload();
+				for (i = 0; i < FS_KEEP_MAX; i++)
 					kept_end(&fs.kept[i]);
-		}
-		/* A kept copy of this person that is idle, else a new one
-		 * while they have fewer than they may, else the one with the
-		 * fewest waiting. */
-		k = NULL;
-		if (fs.ready && *who != '\0' && strlen(who) < FS_NAME_MAX) {
-			k = kept_find(who, &mine, &slot);
-			if ((k == NULL || k->pending > 0) &&
-			    mine < FS_KEEP_PER_PERSON &&
-			    (slot = kept_slot(slot)) != NULL) {
-				if (socketpair(AF_UNIX, SOCK_SEQPACKET |
-				    SOCK_CLOEXEC, 0, kc) == -1)
-					k = NULL;
-				else if ((pid = fork()) == 0) {
-					close(kc[0]);
-					copy_start(chan, kc[1], who, sock, argc,
-					    argv);
-					return true;
-				} else {
-					close(kc[1]);
-					if (pid == -1) {
-						close(kc[0]);
-						close(sock);
-						continue;
-					}
-					slot->chan = kc[0];
-					snprintf(slot->who, sizeof(slot->who),
-					    "%s", who);
-					slot->pending = 1;
-					close(sock);
-					continue;
-				}
 			}
-			if (k != NULL && fd_pass(k->chan, sock, NULL) == 0) {
-				k->pending++;
+			/* To a kept copy of the person's (which may have to
+			 * wait for one), else to a copy for it alone. */
+			if (fs.ready && *who != '\0' &&
+			    strlen(who) < FS_NAME_MAX && fs.nwait < FS_WAIT_MAX) {
+				fs.wait[fs.nwait].sock = sock;
+				snprintf(fs.wait[fs.nwait++].who, FS_NAME_MAX,
+				    "%s", who);
+			} else if ((pid = fork()) == 0) {
+				copy_start(chan, -1, NULL, sock, argc, argv);
+				return true;
+			} else
 				close(sock);
-				continue;
-			}
 		}
-		/* A copy for this one request. */
-		if ((pid = fork()) == 0) {
-			copy_start(chan, -1, NULL, sock, argc, argv);
+		if (dispatch(chan, argc, argv))
 			return true;
-		}
-		close(sock);
 	}
 }
