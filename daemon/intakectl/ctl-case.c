@@ -307,6 +307,18 @@ show_history(const struct history_row *h, void *arg)
 	return 0;
 }
 
+/* An engine only to read the workflow versions cases run (engine_get):
+ * the recorded texts, or the loaded files of the same text when this
+ * run holds the workflows already. */
+static void
+case_engine(struct ctl *c, struct engine *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->store = c->store;
+	if (c->cat.loaded & CATALOG_WORKFLOWS)
+		e->cat = &c->cat;
+}
+
 /* With --json: the manual events of the case's state, one
  * {"event":...} line each (its name, the state it leads to, the roles
  * that may fire it and whether the caller has one), so a page offers
@@ -323,8 +335,7 @@ show_events(struct ctl *c, int64_t id)
 
 	if (store_case_wf_get(c->store, id, &k) != 0)
 		return;
-	memset(&e, 0, sizeof(e));
-	e.store = c->store;
+	case_engine(c, &e);
 	if (k.workflow == NULL || k.closed_ms != 0 ||
 	    (wf = engine_get(&e, k.workflow, k.version)) == NULL ||
 	    (s = workflow_state(wf, k.state)) == NULL)
@@ -428,8 +439,7 @@ ctl_may_change(struct ctl *c, int64_t id)
 		    strcmp(roles[i], "admin") == 0)
 			ok = 1;
 	if (!ok && n > 0 && (rc = store_case_wf_get(c->store, id, &k)) == 0) {
-		memset(&e, 0, sizeof(e));
-		e.store = c->store;
+		case_engine(c, &e);
 		if (k.workflow != NULL &&
 		    (wf = engine_get(&e, k.workflow, k.version)) != NULL &&
 		    (s = workflow_state(wf, k.state)) != NULL) {

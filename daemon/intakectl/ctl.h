@@ -118,6 +118,13 @@ void	ctl_history_end(const struct history_row *);
  * database error is logged by the store). */
 struct case_wf;
 int	ctl_case_wf(struct ctl *, int64_t id, struct case_wf *k);
+/* Fills c with the configuration file conf (NULL: the default one
+ * when it exists and data is NULL too, else none) and data directory
+ * data (NULL: the configured one), nothing else loaded; 0, or 1 after
+ * its problems were printed (c then holds nothing to release). */
+int	ctl_load(struct ctl *c, const char *conf, const char *data);
+/* Frees what c holds: the configuration, catalog, store and roles. */
+void	ctl_release(struct ctl *c);
 /* Opens the database of the configured data directory; 0 or an error
  * already reported. */
 int	ctl_store(struct ctl *);
@@ -199,10 +206,28 @@ int	cmd_why(struct ctl *, const struct ctl_args *);
  * daemon; the command's exit status, or 1 after a message. */
 int	ctl_remote(const struct config *, int argc, char **argv);
 /* ctl-forkserver.c: with INTAKE_CTL_FORKSERVER set (by intaked), serves
- * the daemon's control socket: returns in a copy of this process for
- * each request, with *argc and *argv the request's (the copy's to
- * keep) and its descriptors in place; exits when the daemon is gone.
- * Without it, returns at once. */
-void	ctl_forkserver(int *argc, char ***argv);
+ * the daemon's control socket: loads the configuration conf (NULL: none)
+ * with data directory data, and its templates and workflows, as
+ * ctl_load() and the commands would, and returns true in a copy of this
+ * process for a request, with *argc and *argv the request's (borrowed:
+ * good until the next) and its descriptors in place; exits when the
+ * daemon is gone.  Without it, returns false at once. */
+bool	ctl_forkserver(const char *conf, const char *data, int *argc,
+	    char ***argv);
+/* In such a copy: fills c (as ctl_load() does, c's to release) with what
+ * the fork server loaded, when the request names the same conf and data
+ * and the files it read are unchanged since and loaded without a word.
+ * False otherwise (c untouched): the caller loads them itself. */
+bool	ctl_forkserver_loaded(struct ctl *c, const char *conf,
+	    const char *data);
+/* In such a copy, after a command ended with status: when keep (the
+ * command only read) and this copy is kept for its person, answers the
+ * status, keeps what c holds but the caller (the configuration, catalog
+ * and database) for the next request of the same person, waits for it
+ * and returns true with its *argc and *argv, as ctl_forkserver().
+ * Otherwise false: the caller releases c and exits with status, which
+ * is then answered. */
+bool	ctl_forkserver_next(struct ctl *c, int status, bool keep, int *argc,
+	    char ***argv);
 
 #endif

@@ -529,8 +529,18 @@ ctl_cmd_find(const char *name)
 	return NULL;
 }
 
-int
-main(int argc, char *argv[])
+/* The global options, before the command's name (strings borrowed
+ * from argv). */
+struct ctl_globals {
+	const char	*conf, *data;
+	bool		 json, remote;
+};
+
+/* Reads the global options of argv into g: the index of the command's
+ * name (argc when there is none).  Exits after --help or --version, or
+ * with a usage error. */
+static int
+globals_parse(int argc, char **argv, struct ctl_globals *g)
 {
 	enum { OPT_DATA = 256, OPT_JSON, OPT_REMOTE };
 	static const struct option opts[] = {
@@ -542,90 +552,140 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const struct ctl_cmd *cmd;
-	struct ctl c;
-	const char *conf = NULL, *data = NULL;
-	bool remote = false;
-	char *db;
-	int ch, rc;
+	int ch;
 
-	ctl_forkserver(&argc, &argv);
-	memset(&c, 0, sizeof(c));
+	memset(g, 0, sizeof(*g));
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': conf = optarg; break;
-		case OPT_DATA: data = optarg; break;
-		case OPT_JSON: c.json = true; break;
-		case OPT_REMOTE: remote = true; break;
+		case 'c': g->conf = optarg; break;
+		case OPT_DATA: g->data = optarg; break;
+		case OPT_JSON: g->json = true; break;
+		case OPT_REMOTE: g->remote = true; break;
 		case 'h': usage(0);
-		case 'V': printf("intakectl %s\n", PACKAGE_VERSION); return 0;
+		case 'V': printf("intakectl %s\n", PACKAGE_VERSION); exit(0);
 		default: usage(2);
 		}
 	}
-	if (optind >= argc)
+	return optind;
+}
+
+int
+ctl_load(struct ctl *c, const char *conf, const char *data)
+{
+	memset(c, 0, sizeof(*c));
+	config_init(&c->config);
+	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
+		conf = CONFIG_FILE_DEFAULT;
+	if (conf != NULL && config_load(&c->config, conf) != 0) {
+		config_release(&c->config);
+		return 1;
+	}
+	if (data != NULL) {
+		free(c->config.data_dir);
+		c->config.data_dir = xstrdup(data);
+	}
+	return 0;
+}
+
+void
+ctl_release(struct ctl *c)
+{
+	free(c->roles);
+	store_close(c->store);
+	if (c->cat.config != NULL)
+		catalog_release(&c->cat);
+	config_release(&c->config);
+	memset(c, 0, sizeof(*c));
+}
+
+/* One run of intakectl after its global options (argv[first] the
+ * command's name): fills c (zeroed, or what a fork server lends) and
+ * leaves it for the caller to release; *keep says whether the command
+ * only read, so that what c holds may serve the same caller again.
+ * The exit status. */
+static int
+ctl_main(struct ctl *c, const struct ctl_globals *g, int argc, char **argv,
+    int first, bool *keep)
+{
+	const struct ctl_cmd *cmd;
+	bool remote;
+	char *db;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	*keep = false;
+	if (first >= argc)
 		usage(2);
 	/* intakectl help [COMMAND]: what the table says, nothing read. */
-	if (strcmp(argv[optind], "help") == 0) {
-		if (optind + 1 >= argc)
+	if (strcmp(argv[first], "help") == 0) {
+		if (first + 1 >= argc)
 			usage(0);
-		if ((cmd = ctl_cmd_find(argv[optind + 1])) == NULL) {
+		if ((cmd = ctl_cmd_find(argv[first + 1])) == NULL) {
 			fprintf(stderr, "intakectl: unknown command \"%s\": see "
-			    "intakectl --help\n", argv[optind + 1]);
+			    "intakectl --help\n", argv[first + 1]);
 			return 2;
 		}
 		print_help(cmd);
 		return 0;
 	}
 	log_init("intakectl", true, LOG_LEVEL_WARN);
-	config_init(&c.config);
-	if (conf == NULL && data == NULL && access(CONFIG_FILE_DEFAULT, F_OK) == 0)
-		conf = CONFIG_FILE_DEFAULT;
-	if (conf != NULL && config_load(&c.config, conf) != 0) {
-		config_release(&c.config);
+	if (!ctl_forkserver_loaded(c, g->conf, g->data) &&
+	    ctl_load(c, g->conf, g->data) != 0)
 		return 1;
-	}
-	if (data != NULL) {
-		free(c.config.data_dir);
-		c.config.data_dir = xstrdup(data);
-	}
-	if ((cmd = ctl_cmd_find(argv[optind])) == NULL) {
+	c->json = g->json;
+	if ((cmd = ctl_cmd_find(argv[first])) == NULL) {
 		fprintf(stderr, "intakectl: unknown command \"%s\": see "
-		    "intakectl --help\n", argv[optind]);
-		config_release(&c.config);
+		    "intakectl --help\n", argv[first]);
 		return 2;
 	}
 	/* The daemon runs intakectl for whoever asks, whatever they ask:
 	 * here, before anything of the command runs, its entry decides. */
-	if (ctl_served(&c) && !cmd->served) {
+	if (ctl_served(c) && !cmd->served) {
 		fprintf(stderr, "intakectl: \"%s\" is not run by the daemon: it "
 		    "reads or writes files by name; run it as yourself\n",
 		    cmd->name);
-		config_release(&c.config);
 		return 1;
 	}
 	/* People who may not read the database go through the daemon. */
-	db = path_join(c.config.data_dir, "intake.db");
+	remote = g->remote;
+	db = path_join(c->config.data_dir, "intake.db");
 	if (!remote && cmd->served && access(db, R_OK | W_OK) == -1 &&
 	    errno == EACCES)
 		remote = true;
 	free(db);
-	if (remote) {
-		if (!cmd->served) {
-			fprintf(stderr, "intakectl: \"%s\" is not run by the "
-			    "daemon: it reads or writes your files; run it as "
-			    "yourself\n", cmd->name);
-			config_release(&c.config);
-			return 1;
-		}
-		rc = remote_run(&c, cmd, argc - optind, argv + optind);
-		config_release(&c.config);
-		return rc;
+	if (remote && !cmd->served) {
+		fprintf(stderr, "intakectl: \"%s\" is not run by the "
+		    "daemon: it reads or writes your files; run it as "
+		    "yourself\n", cmd->name);
+		return 1;
 	}
-	rc = ctl_run(&c, cmd, argc - optind, argv + optind);
-	free(c.roles);
-	store_close(c.store);
-	if (c.cat.config != NULL)
-		catalog_release(&c.cat);
-	config_release(&c.config);
+	if (remote)
+		return remote_run(c, cmd, argc - first, argv + first);
+	rc = ctl_run(c, cmd, argc - first, argv + first);
+	*keep = cmd->perm == CTL_READER;
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctl_globals g;
+	struct ctl c;
+	bool served, keep;
+	int first, rc;
+
+	first = globals_parse(argc, argv, &g);
+	/* The fork server returns here only in a copy, on a request, and
+	 * a kept copy comes round again for its person's next one. */
+	served = ctl_forkserver(g.conf, g.data, &argc, &argv);
+	for (;;) {
+		if (served)
+			first = globals_parse(argc, argv, &g);
+		rc = ctl_main(&c, &g, argc, argv, first, &keep);
+		if (!served || !ctl_forkserver_next(&c, rc, keep, &argc, &argv))
+			break;
+	}
+	ctl_release(&c);
 	return rc;
 }

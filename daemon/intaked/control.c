@@ -109,9 +109,19 @@ forkserver_start(struct control *ct)
 		    dup2(sv[1], 3) == -1)
 			_exit(1);
 		(void)close_range(4, ~0U, 0);
-		if (setenv("INTAKE_CTL_FORKSERVER", "3", 1) == -1)
+		/* Its libraries' symbols bound once, at its start, rather
+		 * than again in each copy at their first call. */
+		if (setenv("INTAKE_CTL_FORKSERVER", "3", 1) == -1 ||
+		    setenv("LD_BIND_NOW", "1", 1) == -1)
 			_exit(1);
-		execl(ctl_program(), "intakectl", (char *)NULL);
+		/* The configuration and data directory every request names
+		 * (serve()): the fork server loads them once. */
+		if (ct->config != NULL)
+			execl(ctl_program(), "intakectl", "-c", ct->config,
+			    "--data-dir", ct->data_dir, (char *)NULL);
+		else
+			execl(ctl_program(), "intakectl", "--data-dir",
+			    ct->data_dir, (char *)NULL);
 		dprintf(2, "intaked: cannot run %s: %s\n", ctl_program(),
 		    strerror(errno));
 		_exit(1);
@@ -311,7 +321,7 @@ run_forked(int fs, int sock, const char *who, int argc, char **argv,
 	if (fs == -1 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    sp) == -1)
 		return -1;
-	r = fd_pass(fs, sp[1]);
+	r = fd_pass(fs, sp[1], who);
 	close(sp[1]);
 	msg_ctl_request(&m, who, argc, argv, fds[0], fds[1], fds[2]);
 	if (r != 0 || msg_send(sp[0], &m) != 0) {

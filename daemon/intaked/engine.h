@@ -26,7 +26,9 @@ struct engine {
 	struct store	*store;
 	const struct catalog *cat;	/* where the workflows come from; NULL
 					 * in a zeroed engine that only reads
-					 * recorded versions (engine_get) */
+					 * recorded versions (engine_get),
+					 * which may borrow one to find them
+					 * loaded */
 	struct catalog	*own_cat;	/* engine_init's, or NULL */
 	struct wf_context ctx;		/* borrowed templates and roles */
 	struct workflow	**wfs;		/* what new cases start with */
@@ -68,7 +70,8 @@ int	engine_init_catalog(struct engine *, struct store *,
 int	engine_reload(struct engine *);
 void	engine_release(struct engine *);
 /* The workflow version a case runs (pinned ones read back from the
- * database); NULL after reporting when it cannot be had. */
+ * database, or the catalog's when it holds the same text); NULL after
+ * reporting when it cannot be had. */
 const struct workflow *engine_get(struct engine *, const char *id,
 	    int version);
 

@@ -13,6 +13,7 @@
 
 #include "intake.h"
 #include "catalog.h"
+#include "readset.h"
 
 void
 catalog_init(struct catalog *cat)
@@ -154,9 +155,11 @@ dirs_usable(char **v, size_t *n, char *const *l, size_t nl)
 {
 	size_t i;
 
-	for (i = 0; i < nl; i++)
+	for (i = 0; i < nl; i++) {
+		readset_note_path(l[i]);
 		if (access(l[i], R_OK | X_OK) == 0)
 			v[(*n)++] = l[i];
+	}
 }
 
 int

@@ -323,13 +323,19 @@ msg_recv_within(int sock, struct msg *m, int ms)
 }
 
 int
-fd_pass(int sock, int fd)
+fd_pass(int sock, int fd, const char *note)
 {
 	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { &byte, 1 };
 	struct msghdr mh;
 	struct cmsghdr *c;
+	ssize_t want;
 
+	if (note != NULL && *note != '\0') {
+		iov.iov_base = (char *)note;
+		iov.iov_len = strlen(note);
+	}
+	want = (ssize_t)iov.iov_len;
 	memset(&mh, 0, sizeof(mh));
 	memset(cbuf, 0, sizeof(cbuf));
 	mh.msg_iov = &iov;
@@ -341,14 +347,14 @@ fd_pass(int sock, int fd)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == want ? 0 : -errno;
 }
 
 int
-fd_take(int sock)
+fd_take(int sock, char *note, size_t len)
 {
-	char byte, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
+	char buf[FD_NOTE_MAX], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr mh;
 	struct cmsghdr *c;
 	ssize_t r;
@@ -366,12 +372,20 @@ fd_take(int sock)
 		if (r <= 0)
 			return -1;
 		c = CMSG_FIRSTHDR(&mh);
-		if (c != NULL && c->cmsg_level == SOL_SOCKET &&
-		    c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int))) {
-			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-			return fd;
+		if (c == NULL || c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len != CMSG_LEN(sizeof(int)))
+			continue;
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		if (note != NULL && len > 0) {
+			/* A note cut short, or with a NUL in it, is none. */
+			if ((mh.msg_flags & MSG_TRUNC) || (size_t)r >= len ||
+			    memchr(buf, '\0', (size_t)r) != NULL)
+				r = 0;
+			memcpy(note, buf, (size_t)r);
+			note[r] = '\0';
 		}
+		return fd;
 	}
 }
 

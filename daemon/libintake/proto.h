@@ -86,12 +86,17 @@ int	msg_recv(int sock, struct msg *);
  * whole message must be there within ms, else -ETIMEDOUT, so that a
  * peer sending a byte now and then cannot hold the reader. */
 int	msg_recv_within(int sock, struct msg *, int ms);
-/* One descriptor alone, on a packet socket (SOCK_SEQPACKET): intaked hands intakectl's
- * fork server each request's socket this way.  0 or -errno. */
-int	fd_pass(int sock, int fd);
+/* One descriptor, on a packet socket (SOCK_SEQPACKET), with a short
+ * note (NULL: none; shorter than FD_NOTE_MAX bytes): intaked hands
+ * intakectl's fork server each request's socket this way, noted with
+ * the person it is for.  0 or -errno. */
+#define FD_NOTE_MAX	256
+int	fd_pass(int sock, int fd, const char *note);
 /* The next descriptor fd_pass sent (close-on-exec, the caller's), or -1
- * when the other end is closed; a packet without one is skipped. */
-int	fd_take(int sock);
+ * when the other end is closed; a packet without one is skipped.  Its
+ * note goes to note (len bytes, NUL-terminated; "" for none, and for
+ * one that does not fit); note may be NULL. */
+int	fd_take(int sock, char *note, size_t len);
 
 /* A request to run intakectl (argv from the command's name on) with
  * the caller's standard input, output and error (descriptors borrowed),

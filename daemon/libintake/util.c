@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "readset.h"
 
 void *
 xcalloc(size_t n, size_t size)
@@ -229,12 +230,16 @@ file_read_all(const char *path, size_t max, char **buf, size_t *len)
 
 	*buf = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -errno;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		rc = -errno;
+		readset_note_path(path);
+		return rc;
+	}
 	if (fstat(fd, &st) == -1) {
 		rc = -errno;
 		goto out;
 	}
+	readset_note(path, &st);
 	if (!S_ISREG(st.st_mode)) {
 		rc = -EISDIR;
 		goto out;
@@ -340,12 +345,18 @@ int
 xml_files(const char *dir, char ***names, size_t *n)
 {
 	struct dirent *e;
+	struct stat st;
 	DIR *d;
+	int rc;
 
 	*names = NULL;
 	*n = 0;
-	if ((d = opendir(dir)) == NULL)
-		return -errno;
+	if ((d = opendir(dir)) == NULL) {
+		rc = -errno;
+		readset_note_path(dir);
+		return rc;
+	}
+	readset_note(dir, fstat(dirfd(d), &st) == 0 ? &st : NULL);
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
 

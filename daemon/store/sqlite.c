@@ -102,6 +102,19 @@ store_close(struct store *st)
 	free(st);
 }
 
+bool
+store_idle(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (!sqlite3_get_autocommit(st->db))
+		return false;
+	while ((s = sqlite3_next_stmt(st->db, s)) != NULL)
+		if (sqlite3_stmt_busy(s))
+			return false;
+	return true;
+}
+
 int
 store_begin(struct store *st)
 {

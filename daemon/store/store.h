@@ -109,6 +109,10 @@ enum store_mode { STORE_CREATE, STORE_EXISTING };
  * and closed with store_close(). */
 int	store_open(const char *path, enum store_mode, struct store **out);
 void	store_close(struct store *);
+/* Whether the store holds nothing of a caller's: no statement stepped
+ * and not finished, no transaction open.  Only then does what a kept
+ * store reads next come from a snapshot of its own. */
+bool	store_idle(struct store *);
 int	store_schema_version(struct store *);
 /* Write transactions are BEGIN IMMEDIATE and short. */
 int	store_begin(struct store *);

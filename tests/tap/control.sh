@@ -4,17 +4,21 @@
 # read or write files by name with the daemon's rights are refused; as
 # root, also a user who cannot read the database at all.
 . "${top_srcdir}/tests/tap/lib.sh"
-plan 31
+plan 41
 me=$(id -un)
 
 chmod 711 "$T"
-mkdir -p "$T/in" "$T/data" "$T/pub"
+mkdir -p "$T/in" "$T/data" "$T/pub" "$T/wf/workflows"
 chmod 755 "$T/pub"
+# The mail room's workflow in a folder of the test's own, to change it.
+cp "$INTAKE_DATADIR/workflows/unclassified.xml" "$T/wf/workflows/"
+cp -r "$INTAKE_DATADIR/holidays" "$T/wf/"
 cat > "$T/pub/intake.conf" <<EOF
 <?xml version="1.0"?>
 <intake xmlns="urn:intake:config:1" version="1">
   <data-dir>$T/data</data-dir>
   <ocr lang="none"/>
+  <workflows dir="$T/wf/workflows"/>
   <roles>
     <role name="clerk" users="$me nobody"/>
     <role name="supervisor" users="somebody-else"/>
@@ -56,6 +60,33 @@ fs=$(pgrep -P "$pid" -x intakectl)
 ok $? "the daemon keeps one intakectl running, which forks a copy for each request"
 C --remote cases >/dev/null
 is "$(pgrep -P "$pid" -x intakectl)" "$fs" "... the same one after a request"
+kept=$(pgrep -P "$fs" -x intakectl)
+is "$(echo $kept | wc -w)" 1 "a copy that only read is kept for the same person's next request"
+C --remote show 3 >/dev/null; C --remote cases --json >/dev/null
+is "$(pgrep -P "$fs" -x intakectl)" "$kept" "... which serves their next reading requests"
+C --remote assign 3 "$me" >/dev/null
+like "$(C --remote cases --json | grep '"id":3,')" "\"assignee\":\"$me\"" \
+    "a change made by another request is read by the kept copy's next one"
+# It has read the workflows once; a change is seen by the very next
+# request, also a second change within the same second.
+count() { C --remote cases --json | grep -c '"id"'; }
+is "$(count)" 3 "the clerk sees the cases on the mail room's queue"
+wf=$T/wf/workflows/unclassified.xml
+cp "$wf" "$T/unclassified.xml"
+sed -e 's/version="1"/version="2"/' -e 's/roles="clerk"/roles="supervisor"/' \
+    -e 's/roles="clerk supervisor"/roles="supervisor"/' "$T/unclassified.xml" > "$wf"
+is "$(count)" 2 "a workflow changed to give the mail room to supervisors: the next request sees only the cases the clerk acted on"
+sed 's/version="1"/version="3"/' "$T/unclassified.xml" > "$wf"
+is "$(count)" 3 "... and changed back at once: the next request sees the queue again"
+touch -d '1 hour ago' "$wf"
+is "$(count)" 3 "a workflow whose time alone changed reads the same"
+rm "$wf"
+is "$(count)" 2 "a workflow removed: its queue is no one's"
+sed 's/<title>/<titel>/' "$T/unclassified.xml" > "$wf"
+C --remote cases >/dev/null 2>"$T/err"
+like "$(cat "$T/err")" "unclassified.xml:[0-9]+: .*titel" \
+    "a workflow that does not load: the caller is told where, as on the command line"
+cp "$T/unclassified.xml" "$wf"
 kill -9 "$fs"
 out=$(C --remote cases --json)
 is "$? $(printf '%s\n' "$out" | grep -c '"id"')" "0 3" "without it, the daemon starts intakectl for each request"
@@ -91,6 +122,11 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	N cases --json > "$T/n.out" 2>"$T/n.err"
 	ok $? "nobody lists the cases through the daemon"
 	is "$(grep -c '"id"' "$T/n.out")" 2 "... those on the clerks' queue (case 1, filed by $me, is not nobody's)"
+	wait_for 20 pgrep -P "$pid" -x intakectl
+	fs=$(pgrep -P "$pid" -x intakectl)
+	N cases >/dev/null; C --remote cases >/dev/null
+	is "$(pgrep -P "$fs" -x intakectl | wc -l)" 2 \
+	    "nobody's reading requests are served by a copy of their own, never by another person's"
 	N fire 2 classified >/dev/null 2>&1
 	ok $? "nobody, a clerk by intake.conf, fires an event"
 	is "$(sql "$T/data" "SELECT actor FROM case_history WHERE case_id = 2 ORDER BY seq DESC LIMIT 1")" \

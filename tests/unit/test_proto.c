@@ -826,29 +826,48 @@ END_TEST
 
 /* ---- suite -------------------------------------------------------------- */
 
-/* fd_pass and fd_take: one descriptor alone on a packet socket, as
- * intaked hands intakectl's fork server a request's socket. */
+/* fd_pass and fd_take: one descriptor on a packet socket with a note, as
+ * intaked hands intakectl's fork server a request's socket and the
+ * person it is for. */
 START_TEST(test_fd_pass)
 {
 	int dg[2], pfd[2], fd;
-	char b = 0;
+	char b = 0, note[16], big[64];
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, dg), 0);
 	ck_assert_int_eq(pipe(pfd), 0);
 	/* a packet without a descriptor is passed over */
 	ck_assert_int_eq(send(dg[0], "x", 1, 0), 1);
-	ck_assert_int_eq(fd_pass(dg[0], pfd[1]), 0);
-	close(pfd[1]);
-	fd = fd_take(dg[1]);
+	ck_assert_int_eq(fd_pass(dg[0], pfd[1], "anna"), 0);
+	fd = fd_take(dg[1], note, sizeof(note));
 	ck_assert_int_ge(fd, 0);
+	ck_assert_str_eq(note, "anna");
 	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	ck_assert_int_eq(write(fd, "y", 1), 1);
 	ck_assert_int_eq(read(pfd[0], &b, 1), 1);
 	ck_assert_int_eq(b, 'y');
 	close(fd);
+	/* no note, and one too long for the reader's buffer: "" */
+	ck_assert_int_eq(fd_pass(dg[0], pfd[1], NULL), 0);
+	fd = fd_take(dg[1], note, sizeof(note));
+	ck_assert_int_ge(fd, 0);
+	ck_assert_str_eq(note, "");
+	close(fd);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(fd_pass(dg[0], pfd[1], big), 0);
+	fd = fd_take(dg[1], note, sizeof(note));
+	ck_assert_int_ge(fd, 0);
+	ck_assert_str_eq(note, "");
+	close(fd);
+	ck_assert_int_eq(fd_pass(dg[0], pfd[1], "ben"), 0);
+	close(pfd[1]);
+	fd = fd_take(dg[1], NULL, 0);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
 	close(pfd[0]);
 	close(dg[0]);
-	ck_assert_int_eq(fd_take(dg[1]), -1);
+	ck_assert_int_eq(fd_take(dg[1], note, sizeof(note)), -1);
 	close(dg[1]);
 }
 END_TEST
