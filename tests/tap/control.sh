@@ -28,6 +28,11 @@ cat > "$T/pub/intake.conf" <<EOF
 </intake>
 EOF
 chmod 644 "$T/pub/intake.conf"
+# What the fork server reads within two seconds of its change it reads
+# again at the next request (a second change in the same clock tick
+# shows no new time), and a reload ends the kept copies: the daemon
+# starts after those two seconds, so the copies below stay.
+sleep 2.1
 C() { "$INTAKECTL" -c "$T/pub/intake.conf" "$@"; }
 pgm 1 > "$T/in/a.pgm"; pgm 2 > "$T/in/b.pgm"; pgm 3 > "$T/in/c.pgm"
 "$INTAKED" -f -c "$T/pub/intake.conf" 2>"$T/log" &
