@@ -870,14 +870,6 @@ alternatives(const struct tpl_field *f, const struct read *b)
 	return NULL;
 }
 
-/* Whether the symbols a and b are one of a, e, o, u with and without a
- * diacritic: what the pixels above the letter tell apart. */
-static bool
-mark_twins(const char *a, const char *b)
-{
-	return ocr_twins(a, b) && ocr_mark_letter(a) && ocr_mark_letter(b);
-}
-
 /* Whether the pixels show, in b's read, the diacritic of each of the
  * symbols by which a's value differs from b's, or its lack: each is an
  * a, e, o, u with and without one, and b's marks say '+' for it (its
@@ -899,7 +891,7 @@ marks_show(const struct read *a, const struct read *b)
 
 			snprintf(sx, sizeof(sx), "%.*s", (int)lx, x);
 			snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
-			if (!mark_twins(sx, sy) || b->marks[k] != '+')
+			if (!ocr_marked_plain(sx, sy) || b->marks[k] != '+')
 				return false;
 			n++;
 		}
@@ -909,20 +901,31 @@ marks_show(const struct read *a, const struct read *b)
 	return *x == '\0' && *y == '\0' && n > 0;
 }
 
+/* Whether symbol a is a B where b is a ß. */
+static bool
+b_for_sz(const char *a, const char *b)
+{
+	return strcmp(a, "B") == 0 && strcmp(b, "\xc3\x9f") == 0;
+}
+
 /* Whether the box's read b settles its difference from another read a
  * of the field: the pixels show b's diacritics where the two differ
- * (marks_show); or a's text has the shape of a misread (a ß read as B)
- * that b's has not, and a read at another scale (other, or NULL) agrees
- * with b. */
+ * (marks_show); or a has a B where b has a ß, in the shape of that
+ * misread (after a lower-case letter, misread_shape) that b's text has
+ * not, and a read at another scale (other, or NULL) agrees with b. */
 static bool
 settles(const struct tpl_field *f, const struct read *a, const struct read *b,
     const struct read *other)
 {
+	size_t n;
+	int marked;
+
 	if (a->r.check != FIELD_OK || b->r.check != FIELD_OK)
 		return false;
 	if (marks_show(a, b))
 		return true;
 	return f->type == FT_TEXT && other != NULL && same(b, other) &&
+	    differ_by(a->r.value, b->r.value, b_for_sz, &n, &marked) &&
 	    misread_shape(a->r.value) && !misread_shape(b->r.value);
 }
 

@@ -542,9 +542,12 @@ lost_accent(const char *top, const char *alt)
  * with at least ACCENT_SHARE (out->diacritic), a confusable digit with at
  * least DOUBT_SHARE (out->digits against a digit, out->letter_digit
  * against a letter).  Two letters' likeness shows in their alternatives
- * for correct reads as often as for wrong ones: it is not weighed here. */
+ * for correct reads as often as for wrong ones: it is not weighed here.
+ * *two_marks is set when a twin raised is not the chosen letter's plain
+ * or marked self (ë against é, s or B against ß): a doubt the pixels'
+ * marks do not settle (mark_agrees). */
 static void
-symbol_doubt(TessResultIterator *it, struct ocr_read *out)
+symbol_doubt(TessResultIterator *it, struct ocr_read *out, bool *two_marks)
 {
 	TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(it);
 	const char *top = NULL;
@@ -565,8 +568,11 @@ symbol_doubt(TessResultIterator *it, struct ocr_read *out)
 			continue;
 		}
 		if ((ocr_twins(top, s) && c >= topc * DOUBT_SHARE) ||
-		    (lost_accent(top, s) && c >= topc * ACCENT_SHARE))
+		    (lost_accent(top, s) && c >= topc * ACCENT_SHARE)) {
 			out->diacritic = true;
+			*two_marks = *two_marks || (ocr_twins(top, s) &&
+			    !ocr_marked_plain(top, s));
+		}
 		if (!ocr_confusable(top, s) || c < topc * DOUBT_SHARE)
 			continue;
 		d1 = isdigit((unsigned char)top[0]);
@@ -577,6 +583,13 @@ symbol_doubt(TessResultIterator *it, struct ocr_read *out)
 			out->letter_digit = true;
 	} while (TessChoiceIteratorNext(ci));
 	TessChoiceIteratorDelete(ci);
+}
+
+bool
+ocr_marked_plain(const char *a, const char *b)
+{
+	return ocr_twins(a, b) && ocr_mark_letter(a) && ocr_mark_letter(b) &&
+	    ((unsigned char)a[0] < 0x80) != ((unsigned char)b[0] < 0x80);
 }
 
 bool
@@ -675,7 +688,7 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 	const TessPageIterator *pit;
 	size_t len = 0, nsym = 0;
 	float min = 100;
-	bool any = false, raised;
+	bool any = false, raised, two_marks;
 	PIX *bin = NULL;
 
 	out->text = xstrdup("");
@@ -707,13 +720,14 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 		/* a diacritic doubt about a letter whose mark, or its
 		 * lack, the pixels show is settled */
 		raised = out->diacritic;
+		two_marks = false;
 		out->diacritic = false;
-		symbol_doubt(it, out);
+		symbol_doubt(it, out, &two_marks);
 		if (ocr_mark_letter(t)) {
 			bool agrees = mark_agrees(it, img, &bin, t);
 
 			add_mark(out, &nsym, agrees ? '+' : '-');
-			out->diacritic = out->diacritic && !agrees;
+			out->diacritic = out->diacritic && (!agrees || two_marks);
 		} else
 			add_mark(out, &nsym, '.');
 		out->diacritic = out->diacritic || raised;

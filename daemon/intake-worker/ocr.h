@@ -78,6 +78,9 @@ char	ocr_letter_base(const char *symbol);
  * whose mark, or its lack, the pixels show: a, e, o, u, plain or marked,
  * either case (an i has a dot of its own; ß is no mark). */
 bool	ocr_mark_letter(const char *symbol);
+/* Whether a and b are one such letter, one of them plain and the other
+ * marked (a/ä, e/é; not ë/é): what the pixels above it tell apart. */
+bool	ocr_marked_plain(const char *a, const char *b);
 /* Whether an OCR word holds no letter or digit (a box's edge, a speck, a
  * quotation mark): its confidence says nothing of a value. */
 bool	ocr_noise(const char *word);
