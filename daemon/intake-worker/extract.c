@@ -997,6 +997,18 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 	return e->r.check == FIELD_OK ? WHY_DISAGREE : NULL;
 }
 
+/* Whether a read that gave a text field's value read a plain a, e, o, u
+ * where the pixels show a mark above it: a diacritic lost in every read
+ * ("Cafe" for Café). */
+static bool
+mark_unread(const struct extract_field *e, const struct read *b)
+{
+	return e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
+	    b->r.check == FIELD_OK &&
+	    b->marks != NULL && strchr(b->marks, '!') != NULL &&
+	    strcmp(b->r.value, e->r.value) == 0;
+}
+
 static void
 read_text(struct extract_field *e, const struct xform *t,
     const struct ocr_result *r, PIX *bin, double mm, double threshold,
@@ -1038,6 +1050,9 @@ read_text(struct extract_field *e, const struct xform *t,
 	if (why == NULL && f->type == FT_TEXT && e->r.check == FIELD_OK &&
 	    misread_shape(e->r.value))
 		why = WHY_CONFUSABLE;
+	for (i = 0; why == NULL && i < nbox; i++)
+		if (mark_unread(e, &box[i]))
+			why = WHY_DIACRITIC;
 	for (i = 0; i < nbox; i++) {
 		free(box[i].raw);
 		free(box[i].marks);

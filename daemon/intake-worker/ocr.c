@@ -545,7 +545,7 @@ lost_accent(const char *top, const char *alt)
  * for correct reads as often as for wrong ones: it is not weighed here.
  * *two_marks is set when a twin raised is not the chosen letter's plain
  * or marked self (ë against é, s or B against ß): a doubt the pixels'
- * marks do not settle (mark_agrees). */
+ * marks do not settle (mark_verdict). */
 static void
 symbol_doubt(TessResultIterator *it, struct ocr_read *out, bool *two_marks)
 {
@@ -603,7 +603,7 @@ ocr_mark_letter(const char *s)
 /* The marks the pixels show above a letter: in a column of bin round
  * the letter's box (x0 .. x1: a symbol's box may be narrower than its
  * letter; from the line's top to the box's bottom), the parts of ink
- * that lie wholly above its body (the largest part whose middle is in
+ * inside the column that lie wholly above its body (the largest part whose middle is in
  * the box) and over it, neither specks nor as tall as it: an umlaut's
  * dots, an accent.  The body's height over its width in *tall (0: no
  * body found). */
@@ -615,7 +615,7 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 	PIX *p = col != NULL ? pixClipRectangle(bin, col, NULL) : NULL;
 	BOXA *parts = p != NULL ? pixConnCompBB(p, 8) : NULL;
 	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, body = -1;
-	l_int32 x, y, w, h, bx = 0, by = 0, bw = 0, bh = 0;
+	l_int32 x, y, w, h, bx = 0, by = 0, bw = 0, bh = 0, pw;
 	int marks = 0;
 
 	for (i = 0; i < n; i++) {
@@ -627,9 +627,11 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 		bx = x; by = y; bw = w; bh = h;
 	}
 	*tall = body >= 0 ? (double)bh / bw : 0;
+	pw = p != NULL ? (l_int32)pixGetWidth(p) : 0;
+	/* a part cut by the column's side is a neighbour's (an f's hook) */
 	for (i = 0; body >= 0 && i < n; i++)
 		if (i != body && boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) ==
-		    0 && y + h < by && 2 * x + w >= 2 * bx &&
+		    0 && x > 0 && x + w < pw && y + h < by && 2 * x + w >= 2 * bx &&
 		    2 * x + w <= 2 * (bx + bw) && h < bh && w >= 2 && h >= 2 &&
 		    w * h * 100 >= bh * bh)
 			marks++;
@@ -639,32 +641,35 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 	return marks;
 }
 
-/* Whether the pixels agree with the diacritic of the letter at it, or
- * its lack: a marked letter with a mark above it, a plain one with none
- * and no taller than a plain letter is (a mark run into it would make
- * it so: lower case, MARK_TALL_LOWER times as tall as wide at most,
- * upper case MARK_TALL_UPPER).  bin is img in black and white, made on
- * first use. */
-static bool
-mark_agrees(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
+/* What the pixels tell of the diacritic of the letter at it (one of a,
+ * e, o, u): '+' they agree with what was read, a marked letter with a
+ * mark above it, a plain one with none and no taller than a plain
+ * letter is (a mark run into it would make it so: lower case,
+ * MARK_TALL_LOWER times as tall as wide at most, upper case
+ * MARK_TALL_UPPER); '!' a plain letter with a mark above it; '-' they
+ * do not tell.  bin is img in black and white, made on first use. */
+static char
+mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 {
 	const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
 	int x0, y0, x1, y1, lx0, ly0, lx1, ly1, marks;
 	double tall;
 
 	if (*bin == NULL && (*bin = binarize(img)) == NULL)
-		return false;
+		return '-';
 	if (!TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &x0, &y0, &x1, &y1) ||
 	    !TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &lx0, &ly0, &lx1,
 	    &ly1) || x1 <= x0 || y1 <= ly0)
-		return false;
+		return '-';
 	marks = marks_above(*bin, x0, x1, ly0, y1, &tall);
 	if (tall <= 0)
-		return false;
+		return '-';
 	if ((unsigned char)sym[0] >= 0x80)
-		return marks >= 1;
-	return marks == 0 && tall <= (islower((unsigned char)sym[0]) ?
-	    MARK_TALL_LOWER : MARK_TALL_UPPER);
+		return marks >= 1 ? '+' : '-';
+	if (marks >= 1)
+		return '!';
+	return tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :
+	    MARK_TALL_UPPER) ? '+' : '-';
 }
 
 /* Appends what the pixels tell of the next symbol's mark to out->marks
@@ -680,7 +685,7 @@ add_mark(struct ocr_read *out, size_t *n, char verdict)
 /* The words Tesseract read in img, joined by single spaces, with the
  * least sure word's confidence, the doubts its symbols' alternatives
  * raise (symbol_doubt), and whether the pixels show each a, e, o, u as
- * read, with or without its diacritic (mark_agrees, out->marks). */
+ * read, with or without its diacritic (mark_verdict, out->marks). */
 static void
 collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 {
@@ -724,10 +729,11 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 		out->diacritic = false;
 		symbol_doubt(it, out, &two_marks);
 		if (ocr_mark_letter(t)) {
-			bool agrees = mark_agrees(it, img, &bin, t);
+			char verdict = mark_verdict(it, img, &bin, t);
 
-			add_mark(out, &nsym, agrees ? '+' : '-');
-			out->diacritic = out->diacritic && (!agrees || two_marks);
+			add_mark(out, &nsym, verdict);
+			out->diacritic = out->diacritic &&
+			    (verdict != '+' || two_marks);
 		} else
 			add_mark(out, &nsym, '.');
 		out->diacritic = out->diacritic || raised;

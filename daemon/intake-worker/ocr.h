@@ -61,7 +61,8 @@ struct ocr_read {
 				   text: '+' an a, e, o, u whose diacritic,
 				   or its lack, the pixels show (dots or an
 				   accent above it, nothing above a plain
-				   one), '-' one they do not, '.' another
+				   one), '!' a plain one with a mark above
+				   it, '-' one they do not tell, '.' another
 				   symbol, ' ' a space; NULL for none */
 };
 /* Whether the symbols a and b are one letter with and without a
