@@ -997,11 +997,11 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 	return e->r.check == FIELD_OK ? WHY_DISAGREE : NULL;
 }
 
-/* Whether a read that gave a text field's value read a plain a, e, o, u
- * where the pixels show a mark above it: a diacritic lost in every read
- * ("Cafe" for Café). */
+/* Whether a read that gave a text field's value read an a, e, o, u
+ * whose mark the pixels show otherwise: a diacritic lost in every read
+ * ("Cafe" for Café), or read as another ("Zoé" for Zoë). */
 static bool
-mark_unread(const struct extract_field *e, const struct read *b)
+mark_misread(const struct extract_field *e, const struct read *b)
 {
 	return e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
 	    b->r.check == FIELD_OK &&
@@ -1051,7 +1051,7 @@ read_text(struct extract_field *e, const struct xform *t,
 	    misread_shape(e->r.value))
 		why = WHY_CONFUSABLE;
 	for (i = 0; why == NULL && i < nbox; i++)
-		if (mark_unread(e, &box[i]))
+		if (mark_misread(e, &box[i]))
 			why = WHY_DIACRITIC;
 	for (i = 0; i < nbox; i++) {
 		free(box[i].raw);

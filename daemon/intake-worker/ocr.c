@@ -641,13 +641,25 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 	return marks;
 }
 
+/* The parts a marked letter's mark has: two dots of a diaeresis (ä, ë,
+ * ö, ü), one accent (é, è, ê, ...). */
+static int
+mark_parts(const char *sym)
+{
+	static const char dots[] = "\x84\x8b\x96\x9c\xa4\xab\xb6\xbc";
+
+	return (unsigned char)sym[0] == 0xc3 && sym[1] != '\0' &&
+	    strchr(dots, sym[1]) != NULL ? 2 : 1;
+}
+
 /* What the pixels tell of the diacritic of the letter at it (one of a,
- * e, o, u): '+' they agree with what was read, a marked letter with a
- * mark above it, a plain one with none and no taller than a plain
+ * e, o, u): '+' they agree with what was read, a marked letter with its
+ * mark above it (two dots or one accent: mark_parts), a plain one with none and no taller than a plain
  * letter is (a mark run into it would make it so: lower case,
  * MARK_TALL_LOWER times as tall as wide at most, upper case
- * MARK_TALL_UPPER); '!' a plain letter with a mark above it; '-' they
- * do not tell.  bin is img in black and white, made on first use. */
+ * MARK_TALL_UPPER); '!' they show another: a mark above a plain
+ * letter, or a mark of other parts above a marked one; '-' they do not
+ * tell.  bin is img in black and white, made on first use. */
 static char
 mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 {
@@ -665,7 +677,7 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 	if (tall <= 0)
 		return '-';
 	if ((unsigned char)sym[0] >= 0x80)
-		return marks >= 1 ? '+' : '-';
+		return marks == mark_parts(sym) ? '+' : marks > 0 ? '!' : '-';
 	if (marks >= 1)
 		return '!';
 	return tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :

@@ -59,9 +59,9 @@ struct ocr_read {
 	bool	 letter_digit;
 	char	*marks;	/* the caller's (free), one byte a symbol of
 				   text: '+' an a, e, o, u whose diacritic,
-				   or its lack, the pixels show (dots or an
-				   accent above it, nothing above a plain
-				   one), '!' a plain one with a mark above
+				   or its lack, the pixels show (two dots
+				   above an ä, ë, ö, ü, one accent above an
+				   é, ê, ..., nothing above a plain one), '!' a plain one with a mark above
 				   it, '-' one they do not tell, '.' another
 				   symbol, ' ' a space; NULL for none */
 };
