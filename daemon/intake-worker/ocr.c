@@ -653,12 +653,13 @@ mark_parts(const char *sym)
 }
 
 /* What the pixels tell of the diacritic of the letter at it (one of a,
- * e, o, u): '+' they agree with what was read, a marked letter with its
- * mark above it (two dots or one accent: mark_parts), a plain one with none and no taller than a plain
+ * e, o, u): '+' they agree with what was read, a letter with a
+ * diaeresis with two dots above it (one accent does not tell which it
+ * is: é, ê), a plain one with none and no taller than a plain
  * letter is (a mark run into it would make it so: lower case,
  * MARK_TALL_LOWER times as tall as wide at most, upper case
  * MARK_TALL_UPPER); '!' they show another: a mark above a plain
- * letter, or a mark of other parts above a marked one; '-' they do not
+ * letter, two dots above one read with an accent; '-' they do not
  * tell.  bin is img in black and white, made on first use. */
 static char
 mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
@@ -676,8 +677,10 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 	marks = marks_above(*bin, x0, x1, ly0, y1, &tall);
 	if (tall <= 0)
 		return '-';
+	/* two dots are a diaeresis; one part may be two dots run into
+	 * one, and one accent is no proof of which (é, ê) */
 	if ((unsigned char)sym[0] >= 0x80)
-		return marks == mark_parts(sym) ? '+' : marks > 0 ? '!' : '-';
+		return marks != 2 ? '-' : mark_parts(sym) == 2 ? '+' : '!';
 	if (marks >= 1)
 		return '!';
 	return tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :

@@ -60,8 +60,9 @@ struct ocr_read {
 	char	*marks;	/* the caller's (free), one byte a symbol of
 				   text: '+' an a, e, o, u whose diacritic,
 				   or its lack, the pixels show (two dots
-				   above an ä, ë, ö, ü, one accent above an
-				   é, ê, ..., nothing above a plain one), '!' a plain one with a mark above
+				   above an ä, ë, ö, ü, nothing above a
+				   plain one; one accent does not tell which
+				   it is), '!' a plain one with a mark above
 				   it, '-' one they do not tell, '.' another
 				   symbol, ' ' a space; NULL for none */
 };
