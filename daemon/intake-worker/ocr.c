@@ -603,10 +603,10 @@ ocr_mark_letter(const char *s)
 /* The marks the pixels show above a letter: in a column of bin round
  * the letter's box (x0 .. x1: a symbol's box may be narrower than its
  * letter; from the line's top to the box's bottom), the parts of ink
- * inside the column that lie wholly above its body (the largest part whose middle is in
- * the box) and over it, neither specks nor as tall as it: an umlaut's
- * dots, an accent.  The body's height over its width in *tall (0: no
- * body found). */
+ * inside the column that lie wholly above its body (the largest part
+ * whose middle is in the box) and over it, neither specks nor as tall
+ * as it: an umlaut's dots, an accent.  The body's height over its width
+ * in *tall (0: no body found). */
 static int
 marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 {
