@@ -649,6 +649,17 @@ symbol_len(const char *s)
 	return n;
 }
 
+/* How many UTF-8 symbols s holds (symbol_len). */
+static size_t
+utf8_symbols(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s += symbol_len(s))
+		n++;
+	return n;
+}
+
 /* Whether a and b have as many symbols and every pair of them that
  * differs is one pair() accepts; the pairs that differ in *n, and how
  * many more of them a holds the marked (longer) symbol of than b in
@@ -698,6 +709,7 @@ struct read {
 	bool			 diacritic;
 	bool			 digits;
 	bool			 letter_digit;
+	char			*marks;		/* struct ocr_read */
 };
 
 /* Reads the field's box again on its own at at_ppi (see look_at); false
@@ -716,6 +728,7 @@ read_again(const struct extract_field *e, const int box[4], int at_ppi,
 	out->diacritic = rd.diacritic;
 	out->digits = rd.digits;
 	out->letter_digit = rd.letter_digit;
+	out->marks = rd.marks;
 	value_of(e->f, out->raw, &out->r);
 	out->conf = rd.conf * (1.0 - out->r.repair);
 	return true;
@@ -857,6 +870,65 @@ alternatives(const struct tpl_field *f, const struct read *b)
 	return NULL;
 }
 
+/* Whether the pixels show, in b's read, the diacritic of each of the
+ * symbols by which a's value differs from b's, or its lack: each is an
+ * a, e, o, u with and without one, and b's marks say '+' for it (its
+ * value is its text as read, so that the symbols line up). */
+static bool
+marks_show(const struct read *a, const struct read *b)
+{
+	const char *x = a->r.value, *y = b->r.value;
+	size_t k = 0, n = 0;
+
+	if (b->marks == NULL || b->raw == NULL || strcmp(b->raw, y) != 0 ||
+	    strlen(b->marks) != utf8_symbols(y))
+		return false;
+	for (; *x != '\0' && *y != '\0'; k++) {
+		size_t lx = symbol_len(x), ly = symbol_len(y);
+
+		if (lx != ly || strncmp(x, y, lx) != 0) {
+			char sx[8], sy[8];
+
+			snprintf(sx, sizeof(sx), "%.*s", (int)lx, x);
+			snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
+			if (!ocr_marked_plain(sx, sy) || b->marks[k] != '+')
+				return false;
+			n++;
+		}
+		x += lx;
+		y += ly;
+	}
+	return *x == '\0' && *y == '\0' && n > 0;
+}
+
+/* Whether symbol a is a B where b is a ß. */
+static bool
+b_for_sz(const char *a, const char *b)
+{
+	return strcmp(a, "B") == 0 && strcmp(b, "\xc3\x9f") == 0;
+}
+
+/* Whether the box's read b settles its difference from another read a
+ * of the field: the pixels show b's diacritics where the two differ
+ * (marks_show); or a has a B where b has a ß, in the shape of that
+ * misread (after a lower-case letter, misread_shape) that b's text has
+ * not, and a read at another scale (other, or NULL) agrees with b. */
+static bool
+settles(const struct tpl_field *f, const struct read *a, const struct read *b,
+    const struct read *other)
+{
+	size_t n;
+	int marked;
+
+	if (a->r.check != FIELD_OK || b->r.check != FIELD_OK)
+		return false;
+	if (marks_show(a, b))
+		return true;
+	return f->type == FT_TEXT && other != NULL && same(b, other) &&
+	    differ_by(a->r.value, b->r.value, b_for_sz, &n, &marked) &&
+	    misread_shape(a->r.value) && !misread_shape(b->r.value);
+}
+
 /* Weighs the reads of a field: the page's (already in e) and the box's
  * own, read[0] and, when those two do not agree, read[1] at another
  * scale.  Two reads that agree make a value (see agreed); a value that
@@ -879,14 +951,20 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		/* a read at the scan's own scale sees the pixels the page's
 		 * read saw: its agreement does not outweigh a read at 450
 		 * dpi that found a symbol another way */
-		if (b == &box[1] && contradicts(f, page, &box[0]))
+		if (b == &box[1] && contradicts(f, page, &box[0]) &&
+		    !settles(f, &box[0], &box[1], NULL))
 			return WHY_DISAGREE;
 		return alternatives(f, b);
 	}
 	if (page->r.check == FIELD_OK && box[0].r.check == FIELD_OK &&
 	    diacritics_only(page->r.value, box[0].r.value, &marked)) {
 		/* a dot or an accent is what a read loses most: the value
-		 * with more of them is the likelier */
+		 * with more of them is the likelier, and the one the
+		 * pixels show is right */
+		if (settles(f, page, &box[0], nbox > 1 ? &box[1] : NULL)) {
+			take(e, &box[0]);
+			return alternatives(f, &box[0]);
+		}
 		if (marked < 0)
 			take(e, &box[0]);
 		return WHY_DIACRITIC;
@@ -898,6 +976,7 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		 * reads against one are still a doubt */
 		bool other = page->r.check == FIELD_OK;
 
+		other = other && !settles(f, page, &box[0], &box[1]);
 		take(e, &box[0]);
 		e->confidence = agreed(&box[0], &box[1]);
 		return other ? WHY_DISAGREE : alternatives(f, &box[0]) ?
@@ -916,6 +995,18 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 			take(e, b);
 	}
 	return e->r.check == FIELD_OK ? WHY_DISAGREE : NULL;
+}
+
+/* Whether a read that gave a text field's value read an a, e, o, u
+ * whose mark the pixels show otherwise: a diacritic lost in every read
+ * ("Cafe" for Café), or read as another ("Zoé" for Zoë). */
+static bool
+mark_misread(const struct extract_field *e, const struct read *b)
+{
+	return e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
+	    b->r.check == FIELD_OK &&
+	    b->marks != NULL && strchr(b->marks, '!') != NULL &&
+	    strcmp(b->r.value, e->r.value) == 0;
 }
 
 static void
@@ -947,6 +1038,7 @@ read_text(struct extract_field *e, const struct xform *t,
 	page.r = e->r;
 	page.conf = e->confidence;
 	page.diacritic = page.digits = page.letter_digit = false;
+	page.marks = NULL;
 	while (nbox < 2 && read_again(e, span, READ_PPI[nbox], reread, arg,
 	    &box[nbox])) {
 		nbox++;
@@ -958,8 +1050,13 @@ read_text(struct extract_field *e, const struct xform *t,
 	if (why == NULL && f->type == FT_TEXT && e->r.check == FIELD_OK &&
 	    misread_shape(e->r.value))
 		why = WHY_CONFUSABLE;
-	for (i = 0; i < nbox; i++)
+	for (i = 0; why == NULL && i < nbox; i++)
+		if (mark_misread(e, &box[i]))
+			why = WHY_DIACRITIC;
+	for (i = 0; i < nbox; i++) {
 		free(box[i].raw);
+		free(box[i].marks);
+	}
 	judge(e, threshold, why);
 }
 

@@ -36,6 +36,9 @@
 					   against the chosen symbol: a doubt */
 #define ACCENT_SHARE		0.05f	/* an ampersand this likely against an
 					   e: an accent lost */
+#define MARK_TALL_LOWER		1.6	/* a plain a, e, o, u this many times
+					   as tall as wide, at most */
+#define MARK_TALL_UPPER		1.25	/* and a plain A, E, O, U */
 
 struct ocr {
 	TessBaseAPI		*api;
@@ -539,9 +542,12 @@ lost_accent(const char *top, const char *alt)
  * with at least ACCENT_SHARE (out->diacritic), a confusable digit with at
  * least DOUBT_SHARE (out->digits against a digit, out->letter_digit
  * against a letter).  Two letters' likeness shows in their alternatives
- * for correct reads as often as for wrong ones: it is not weighed here. */
+ * for correct reads as often as for wrong ones: it is not weighed here.
+ * *two_marks is set when a twin raised is not the chosen letter's plain
+ * or marked self (ë against é, s or B against ß): a doubt the pixels'
+ * marks do not settle (mark_verdict). */
 static void
-symbol_doubt(TessResultIterator *it, struct ocr_read *out)
+symbol_doubt(TessResultIterator *it, struct ocr_read *out, bool *two_marks)
 {
 	TessChoiceIterator *ci = TessResultIteratorGetChoiceIterator(it);
 	const char *top = NULL;
@@ -562,8 +568,11 @@ symbol_doubt(TessResultIterator *it, struct ocr_read *out)
 			continue;
 		}
 		if ((ocr_twins(top, s) && c >= topc * DOUBT_SHARE) ||
-		    (lost_accent(top, s) && c >= topc * ACCENT_SHARE))
+		    (lost_accent(top, s) && c >= topc * ACCENT_SHARE)) {
 			out->diacritic = true;
+			*two_marks = *two_marks || (ocr_twins(top, s) &&
+			    !ocr_marked_plain(top, s));
+		}
 		if (!ocr_confusable(top, s) || c < topc * DOUBT_SHARE)
 			continue;
 		d1 = isdigit((unsigned char)top[0]);
@@ -576,17 +585,131 @@ symbol_doubt(TessResultIterator *it, struct ocr_read *out)
 	TessChoiceIteratorDelete(ci);
 }
 
-/* The words Tesseract read in the image it was last given, joined by
- * single spaces, with the least sure word's confidence and the doubts
- * its symbols' alternatives raise (symbol_doubt). */
+bool
+ocr_marked_plain(const char *a, const char *b)
+{
+	return ocr_twins(a, b) && ocr_mark_letter(a) && ocr_mark_letter(b) &&
+	    ((unsigned char)a[0] < 0x80) != ((unsigned char)b[0] < 0x80);
+}
+
+bool
+ocr_mark_letter(const char *s)
+{
+	char base = ocr_letter_base(s);
+
+	return base != 0 && strchr("aeouAEOU", base) != NULL;
+}
+
+/* The marks the pixels show above a letter: in a column of bin round
+ * the letter's box (x0 .. x1: a symbol's box may be narrower than its
+ * letter; from the line's top to the box's bottom), the parts of ink
+ * inside the column that lie wholly above its body (the largest part
+ * whose middle is in the box) and over it, neither specks nor as tall
+ * as it: an umlaut's dots, an accent.  The body's height over its width
+ * in *tall (0: no body found). */
+static int
+marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
+{
+	int pad = (x1 - x0) / 3;
+	BOX *col = boxCreate(x0 - pad, top, x1 - x0 + 2 * pad, bottom - top);
+	PIX *p = col != NULL ? pixClipRectangle(bin, col, NULL) : NULL;
+	BOXA *parts = p != NULL ? pixConnCompBB(p, 8) : NULL;
+	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, body = -1;
+	l_int32 x, y, w, h, bx = 0, by = 0, bw = 0, bh = 0, pw;
+	int marks = 0;
+
+	for (i = 0; i < n; i++) {
+		if (boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) != 0 ||
+		    2 * x + w < 2 * pad || 2 * x + w > 2 * (x1 - x0 + pad) ||
+		    w * h <= bw * bh)
+			continue;
+		body = i;
+		bx = x; by = y; bw = w; bh = h;
+	}
+	*tall = body >= 0 ? (double)bh / bw : 0;
+	pw = p != NULL ? (l_int32)pixGetWidth(p) : 0;
+	/* a part cut by the column's side is a neighbour's (an f's hook) */
+	for (i = 0; body >= 0 && i < n; i++)
+		if (i != body && boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) ==
+		    0 && x > 0 && x + w < pw && y + h < by && 2 * x + w >= 2 * bx &&
+		    2 * x + w <= 2 * (bx + bw) && h < bh && w >= 2 && h >= 2 &&
+		    w * h * 100 >= bh * bh)
+			marks++;
+	boxaDestroy(&parts);
+	pixDestroy(&p);
+	boxDestroy(&col);
+	return marks;
+}
+
+/* The parts a marked letter's mark has: two dots of a diaeresis (ä, ë,
+ * ö, ü), one accent (é, è, ê, ...). */
+static int
+mark_parts(const char *sym)
+{
+	static const char dots[] = "\x84\x8b\x96\x9c\xa4\xab\xb6\xbc";
+
+	return (unsigned char)sym[0] == 0xc3 && sym[1] != '\0' &&
+	    strchr(dots, sym[1]) != NULL ? 2 : 1;
+}
+
+/* What the pixels tell of the diacritic of the letter at it (one of a,
+ * e, o, u): '+' they agree with what was read, a letter with a
+ * diaeresis with two dots above it (one accent does not tell which it
+ * is: é, ê), a plain one with none and no taller than a plain
+ * letter is (a mark run into it would make it so: lower case,
+ * MARK_TALL_LOWER times as tall as wide at most, upper case
+ * MARK_TALL_UPPER); '!' they show another: a mark above a plain
+ * letter, two dots above one read with an accent; '-' they do not
+ * tell.  bin is img in black and white, made on first use. */
+static char
+mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
+{
+	const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
+	int x0, y0, x1, y1, lx0, ly0, lx1, ly1, marks;
+	double tall;
+
+	if (*bin == NULL && (*bin = binarize(img)) == NULL)
+		return '-';
+	if (!TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &x0, &y0, &x1, &y1) ||
+	    !TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &lx0, &ly0, &lx1,
+	    &ly1) || x1 <= x0 || y1 <= ly0)
+		return '-';
+	marks = marks_above(*bin, x0, x1, ly0, y1, &tall);
+	if (tall <= 0)
+		return '-';
+	/* two dots are a diaeresis; one part may be two dots run into
+	 * one, and one accent is no proof of which (é, ê) */
+	if ((unsigned char)sym[0] >= 0x80)
+		return marks != 2 ? '-' : mark_parts(sym) == 2 ? '+' : '!';
+	if (marks >= 1)
+		return '!';
+	return tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :
+	    MARK_TALL_UPPER) ? '+' : '-';
+}
+
+/* Appends what the pixels tell of the next symbol's mark to out->marks
+ * (n of them so far). */
 static void
-collect_line(struct ocr *o, struct ocr_read *out)
+add_mark(struct ocr_read *out, size_t *n, char verdict)
+{
+	out->marks = xreallocarray(out->marks, *n + 2, 1);
+	out->marks[(*n)++] = verdict;
+	out->marks[*n] = '\0';
+}
+
+/* The words Tesseract read in img, joined by single spaces, with the
+ * least sure word's confidence, the doubts its symbols' alternatives
+ * raise (symbol_doubt), and whether the pixels show each a, e, o, u as
+ * read, with or without its diacritic (mark_verdict, out->marks). */
+static void
+collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(o->api);
 	const TessPageIterator *pit;
-	size_t len = 0;
+	size_t len = 0, nsym = 0;
 	float min = 100;
-	bool any = false;
+	bool any = false, raised, two_marks;
+	PIX *bin = NULL;
 
 	out->text = xstrdup("");
 	if (it == NULL)
@@ -605,17 +728,34 @@ collect_line(struct ocr *o, struct ocr_read *out)
 			if (w != NULL && !ocr_noise(w) && c < min)
 				min = c;
 			TessDeleteText(w);
-			if (len > 0)
+			if (len > 0) {
 				out->text[len++] = ' ';
+				add_mark(out, &nsym, ' ');
+			}
 			any = true;
 		}
 		out->text = xreallocarray(out->text, len + strlen(t) + 2, 1);
 		memcpy(out->text + len, t, strlen(t) + 1);
 		len += strlen(t);
-		symbol_doubt(it, out);
+		/* a diacritic doubt about a letter whose mark, or its
+		 * lack, the pixels show is settled */
+		raised = out->diacritic;
+		two_marks = false;
+		out->diacritic = false;
+		symbol_doubt(it, out, &two_marks);
+		if (ocr_mark_letter(t)) {
+			char verdict = mark_verdict(it, img, &bin, t);
+
+			add_mark(out, &nsym, verdict);
+			out->diacritic = out->diacritic &&
+			    (verdict != '+' || two_marks);
+		} else
+			add_mark(out, &nsym, '.');
+		out->diacritic = out->diacritic || raised;
 		TessDeleteText(t);
 	} while (TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);
+	pixDestroy(&bin);
 	out->conf = any ? min / 100.0 : 0;
 }
 
@@ -655,7 +795,7 @@ read_field(struct ocr *o, PIX *page, int ppi, const int box[4],
 	TessBaseAPISetImage2(o->api, big);
 	TessBaseAPISetSourceResolution(o->api, at_ppi);
 	if (TessBaseAPIRecognize(o->api, NULL) == 0) {
-		collect_line(o, out);
+		collect_line(o, big, out);
 		rc = 0;
 	}
 	TessBaseAPISetVariable(o->api, "lstm_choice_mode", "0");

@@ -57,6 +57,14 @@ struct ocr_read {
 	bool	 diacritic;
 	bool	 digits;
 	bool	 letter_digit;
+	char	*marks;	/* the caller's (free), one byte a symbol of
+				   text: '+' an a, e, o, u whose diacritic,
+				   or its lack, the pixels show (two dots
+				   above an ä, ë, ö, ü, nothing above a
+				   plain one; one accent does not tell which
+				   it is), '!' a plain one with a mark above
+				   it, '-' one they do not tell, '.' another
+				   symbol, ' ' a space; NULL for none */
 };
 /* Whether the symbols a and b are one letter with and without a
  * diacritic (a/ä, o/ö, u/ü, e/é), or s or B against ß. */
@@ -68,6 +76,13 @@ bool	ocr_confusable(const char *a, const char *b);
  * diacritic ("ä" -> 'a', "ß" -> 's'), the symbol itself when it is one ASCII
  * letter, else 0. */
 char	ocr_letter_base(const char *symbol);
+/* Whether a symbol is a letter that a diacritic above it changes and
+ * whose mark, or its lack, the pixels show: a, e, o, u, plain or marked,
+ * either case (an i has a dot of its own; ß is no mark). */
+bool	ocr_mark_letter(const char *symbol);
+/* Whether a and b are one such letter, one of them plain and the other
+ * marked (a/ä, e/é; not ë/é): what the pixels above it tell apart. */
+bool	ocr_marked_plain(const char *a, const char *b);
 /* Whether an OCR word holds no letter or digit (a box's edge, a speck, a
  * quotation mark): its confidence says nothing of a value. */
 bool	ocr_noise(const char *word);
