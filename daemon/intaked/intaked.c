@@ -34,10 +34,7 @@
 #define RESUME_MS	5000	/* how often half-done steps are looked for */
 #define WF_TICK_MS	1000	/* how often timers and actions are looked for */
 #define STATUS_MS	2000	/* how often intaked.status is written */
-#define TAKE_BATCH	256	/* at most, of what a scan found ready, taken
-				   between looks at the workers: one flush
-				   of the spool's disk for each stage of them
-				   all */
+#define TAKE_BATCH	32	/* deliveries taken between looks at the workers */
 
 struct inbox_run {
 	struct inbox_conf *conf;
