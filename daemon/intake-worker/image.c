@@ -111,7 +111,7 @@ image_pages(struct job *j, const char *source, const char *member,
 		free(where);
 		return rc;
 	}
-	job_progress(j, "decoding %s", where);
+	/* unpack_buffer() has told the daemon it decodes where */
 	if (pixReadHeaderMem(data, len, &fmt, &w, &h, &bps, &spp, &cmap) != 0) {
 		job_warn(j, "%s: damaged image skipped", where);
 		rc = INTAKE_ERR;

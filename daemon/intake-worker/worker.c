@@ -778,6 +778,9 @@ templates_for(struct job *j, const char *dirs)
 	j->ntpls = ntpls;
 }
 
+/* The CPU limit as this process last set it (rlim_max 0: not read yet). */
+static struct rlimit cpu_limit;
+
 /* Runs one MSG_UNPACK job: the delivery and the output folder come as
  * descriptors. */
 static void
@@ -812,12 +815,16 @@ run_job(int sock, struct msg *in)
 	 * (SIGXCPU) moves: a hard limit, once lowered, could never be raised
 	 * again for the next job, so every page the worker ever read would
 	 * count against it.  The daemon's wall-clock limit bounds a job too. */
-	if (getrlimit(RLIMIT_CPU, &rl) == 0) {
+	if (cpu_limit.rlim_max != 0 || getrlimit(RLIMIT_CPU, &cpu_limit) == 0) {
 		rlim_t want = (rlim_t)(cpu_ms() / 1000) + job.cpu_s + 1;
 
+		rl = cpu_limit;
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
 		    want < rl.rlim_max ? want : rl.rlim_max;
-		setrlimit(RLIMIT_CPU, &rl);
+		/* Set again only when it moves: small jobs do not. */
+		if (rl.rlim_cur != cpu_limit.rlim_cur &&
+		    setrlimit(RLIMIT_CPU, &rl) == 0)
+			cpu_limit = rl;
 	}
 	unpack_fd(&j, job.in, job.name, job.folder);
 	if (j.pdf && (ocr_pdf_end(j.ocr) != 0 || j.pages == 0)) {

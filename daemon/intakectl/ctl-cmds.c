@@ -405,7 +405,8 @@ const struct ctl_cmd ctl_cmds[] = {
 		.what = "the daemon, its workers, queues, throughput, open and "
 		    "overdue cases",
 		.help = "Whether intaked runs (and its workers: ready, busy; "
-		    "deliveries queued for\nthem), deliveries not yet done by "
+		    "deliveries sent ahead\nto busy ones and queued for "
+		    "them), deliveries not yet done by "
 		    "stage, deliveries and pages per minute\nover the last "
 		    "hour, open cases per state and queue, how many are "
 		    "overdue,\nand the workflows' actions: running, waiting "

@@ -213,14 +213,18 @@ cmd_status(struct ctl *c, const struct ctl_args *a)
 			printf(" (pid %ld)", pid);
 		if (gauge != NULL) {
 			const char *w = strstr(gauge, "\"workers\":");
-			unsigned nw, ready, busy, queued, held;
+			unsigned nw, ready, busy, queued, held, ahead = 0;
 
+			/* ahead: jobs sent to a busy worker behind the one it
+			 * reads (a daemon older than it does not write it). */
 			if (w != NULL && sscanf(w, "\"workers\":%u,\"ready\":%u,"
-			    "\"busy\":%u,\"queued\":%u,\"held\":%u", &nw,
-			    &ready, &busy, &queued, &held) == 5)
-				printf(", %u workers (%u ready, %u busy), %u "
+			    "\"busy\":%u,\"queued\":%u,\"held\":%u,"
+			    "\"ahead\":%u", &nw, &ready, &busy, &queued, &held,
+			    &ahead) >= 5)
+				printf(", %u workers (%u ready, %u busy, %u "
+				    "deliveries sent ahead to them), %u "
 				    "deliveries waiting for one", nw, ready, busy,
-				    queued + held);
+				    ahead, queued + held);
 		}
 		putchar('\n');
 		if (gauge != NULL)

@@ -449,7 +449,7 @@ write_status(struct daemon *d)
 	struct pipeline *p = &d->pipeline;
 	char *path = path_join(d->cat.conf.data_dir, "intaked.status");
 	char *tmp = xasprintf("%s.tmp", path);
-	size_t i, busy = 0, ready = 0, len = 0;
+	size_t i, busy = 0, ready = 0, ahead = 0, len = 0;
 	char now[32], *line = NULL;
 	bool written = false;
 	FILE *f;
@@ -458,13 +458,14 @@ write_status(struct daemon *d)
 	for (i = 0; i < p->pool.n; i++) {
 		busy += p->pool.w[i].job != NULL;
 		ready += p->pool.w[i].ready;
+		ahead += p->pool.w[i].nahead;
 	}
 	if ((f = open_memstream(&line, &len)) == NULL)
 		goto out;
 	fprintf(f, "{\"pid\":%ld,\"updated\":\"%s\",\"workers\":%zu,"
-	    "\"ready\":%zu,\"busy\":%zu,\"queued\":%zu,\"held\":%zu",
-	    (long)getpid(), fmt_time(now_ms(), now, sizeof(now)),
-	    p->pool.n, ready, busy, p->nqueue, p->nheld);
+	    "\"ready\":%zu,\"busy\":%zu,\"queued\":%zu,\"held\":%zu,"
+	    "\"ahead\":%zu", (long)getpid(), fmt_time(now_ms(), now,
+	    sizeof(now)), p->pool.n, ready, busy, p->nqueue, p->nheld, ahead);
 	status_waiting(f, &d->ledger.wait, mono_ms());
 	fputs("}\n", f);
 	if (fclose(f) != 0)

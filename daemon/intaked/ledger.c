@@ -110,8 +110,10 @@ ledger_spool_path(const struct ledger *l, const struct delivery *d)
 static char *
 new_token(struct ledger *l)
 {
+	if (l->pid == 0)
+		l->pid = getpid();	/* asked once: no system call a file */
 	return xasprintf("%llx-%lx-%x", (unsigned long long)now_ms(),
-	    (long)getpid(), l->counter++);
+	    (long)l->pid, l->counter++);
 }
 
 /* Is what is at path still the delivery recorded in d (and not a new file

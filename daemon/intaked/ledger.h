@@ -28,6 +28,7 @@ struct ledger {
 	char		*spool;		/* <data>/spool */
 	int		 spool_fd;	/* open on it */
 	unsigned	 counter;	/* for spool tokens */
+	pid_t		 pid;		/* for spool tokens; 0: not asked yet */
 	struct ledger_rejected *rejected;	/* one per configured inbox */
 	size_t		 nrejected;
 	struct ledger_rejected fallback;	/* <data>/rejected */

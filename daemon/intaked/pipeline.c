@@ -440,20 +440,20 @@ struct submit {
 	int		 rc;	/* 0: hashed, to be decided; else done with */
 };
 
-/* Reads delivery id and hashes its spool copy; one that cannot be read,
- * is empty or too large is refused here.  0 when it is to be decided by
- * its checksum; 1 when there is nothing more to do; else an error. */
+/* Hashes the spool copy of the delivery s->d (its row, read); one that
+ * cannot be read, is empty or too large is refused here.  0 when it is to
+ * be decided by its checksum; 1 when there is nothing more to do; else an
+ * error. */
 static int
-submit_hash(struct pipeline *p, int64_t id, struct submit *s)
+submit_hash(struct pipeline *p, struct submit *s)
 {
 	struct ledger *l = p->ledger;
 	struct delivery *d = &s->d;
+	int64_t id = d->id;
 	struct tree t = { NULL, 0 };
 	char *path, *reason;
 	int rc;
 
-	if ((rc = store_delivery_get(l->store, id, d)) != 0)
-		return rc;
 	if (d->status != DS_PENDING || d->stage != STAGE_SPOOLED ||
 	    queued(p, id))
 		return 1;
@@ -546,9 +546,19 @@ pipeline_submit_batch(struct pipeline *p, const int64_t *ids, size_t n)
 	size_t i, k = 0;
 	int rc = 0, first = 0;
 
+	/* Their rows read in one snapshot, then each copy hashed. */
+	if (n > 1 && (rc = store_begin_read(st)) != 0) {
+		free(s);
+		return rc;	/* they stay pending, none queued */
+	}
+	for (i = 0; i < n; i++)
+		s[i].rc = store_delivery_get(st, ids[i], &s[i].d);
+	if (n > 1)
+		(void)store_commit(st);
 	for (i = 0; i < n; i++) {
 		log_subject("delivery %lld", (long long)ids[i]);
-		k += (s[i].rc = submit_hash(p, ids[i], &s[i])) == 0;
+		if (s[i].rc == 0)
+			k += (s[i].rc = submit_hash(p, &s[i])) == 0;
 		log_clear_subject();
 	}
 	/* The checksums recorded in one transaction for the batch; a
@@ -984,9 +994,10 @@ job_given(struct pipeline *p, struct worker *w, struct job_state *j)
 		return;
 	}
 	w->job = j;
+	w->began = mono_ms();
 	/* A worker still starting (loading its model) is not charged the
 	 * job's time for it: its hello restarts the clock (worker_ready). */
-	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000 +
+	w->deadline = w->began + (int64_t)p->config->job_timeout_s * 1000 +
 	    (w->ready ? 0 : WORKER_START_MS);
 }
 
@@ -995,6 +1006,9 @@ job_given(struct pipeline *p, struct worker *w, struct job_state *j)
 static void
 job_next(struct pipeline *p, struct worker *w)
 {
+	int64_t mono = mono_ms();
+
+	w->fast = w->ready && mono - w->began < POOL_FAST_MS;
 	w->job = NULL;
 	w->deadline = 0;
 	if (w->nahead == 0)
@@ -1002,7 +1016,8 @@ job_next(struct pipeline *p, struct worker *w)
 	w->job = w->ahead[0];
 	memmove(w->ahead, w->ahead + 1, --w->nahead * sizeof(*w->ahead));
 	w->ahead[w->nahead] = NULL;
-	w->deadline = mono_ms() + (int64_t)p->config->job_timeout_s * 1000;
+	w->began = mono;
+	w->deadline = mono + (int64_t)p->config->job_timeout_s * 1000;
 }
 
 /* Makes the folder name in dirfd afresh (what an earlier try left is
@@ -1066,33 +1081,74 @@ job_output(struct pipeline *p, const struct delivery *d,
 	return 0;
 }
 
-/* Opens the job's input and a fresh output folder and sends the job. */
+/* A job a dispatch round gives a worker: the delivery's row, read and its
+ * attempt counted together with the round's others. */
+struct job_plan {
+	struct worker	*w;
+	int64_t		 id;
+	struct delivery	 d;
+	int		 attempts;
+	bool		 go;		/* pending, its attempt counted */
+};
+
+/* Reads the rows of a round's n jobs and counts an attempt for each that
+ * is still pending, in one transaction: a round costs the database one
+ * write, not two statements per job.  0, or the store's error with
+ * nothing counted. */
 static int
-job_start(struct pipeline *p, struct worker *w, int64_t id)
+jobs_count(struct pipeline *p, struct job_plan *pl, size_t n)
+{
+	struct store *st = p->ledger->store;
+	size_t i;
+	int rc;
+
+	if ((rc = store_begin(st)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = store_delivery_get(st, pl[i].id, &pl[i].d)) != 0)
+			break;
+		pl[i].go = pl[i].d.status == DS_PENDING;
+		if (pl[i].go)
+			rc = store_delivery_attempt(st, pl[i].id,
+			    &pl[i].attempts);
+	}
+	if (rc == 0)
+		rc = store_commit(st);
+	if (rc != 0)
+		store_rollback(st);
+	return rc;
+}
+
+/* Opens the input and a fresh output folder of planned job pl, whose
+ * attempt is counted, and sends it.  An attempt the delivery is not to
+ * blame for (its worker gone, the disk full) is given back. */
+static void
+job_start(struct pipeline *p, struct job_plan *pl)
 {
 	struct ledger *l = p->ledger;
+	struct worker *w = pl->w;
+	const struct delivery *d = &pl->d;
 	struct job_state *j;
-	struct delivery d;
 	char *in = NULL;
-	int infd = -1, outfd = -1, attempts, rc;
+	int infd = -1, outfd = -1, rc;
 
-	if ((rc = store_delivery_get(l->store, id, &d)) != 0)
-		return rc;
-	if (d.status != DS_PENDING) {
-		delivery_release(&d);
-		return 0;
+	if (w->pid == 0 || transient_waiting(&l->wait, mono_ms())) {
+		/* Its worker was lost, or the disk filled up, this round. */
+		store_delivery_refund(l->store, pl->id);
+		enqueue(p, pl->id);
+		return;
 	}
 	j = xcalloc(1, sizeof(*j));
-	j->delivery_id = id;
-	j->name = xstrdup(d.name);
-	j->tp = catalog_templates(p->cat, d.inbox);
-	in = ledger_spool_path(l, &d);
-	if (d.folder && p->pool.as_root)
+	j->delivery_id = pl->id;
+	j->name = xstrdup(d->name);
+	j->tp = catalog_templates(p->cat, d->inbox);
+	in = ledger_spool_path(l, d);
+	if (d->folder && p->pool.as_root)
 		share_tree(in);
-	rc = job_output(p, &d, j, &outfd);
+	rc = job_output(p, d, j, &outfd);
 	collect_init(&j->c, j->pages_dir);
 	if (rc == 0 && (infd = open(in, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    (d.folder ? O_DIRECTORY : 0))) == -1)
+	    (d->folder ? O_DIRECTORY : 0))) == -1)
 		rc = -errno;
 	if (rc != 0) {
 		char *why;
@@ -1103,33 +1159,24 @@ job_start(struct pipeline *p, struct worker *w, int64_t id)
 			transient_hit(&l->wait, rc, "preparing a worker's job",
 			    mono_ms());
 			job_clear(j);
+			store_delivery_refund(l->store, pl->id);
 			goto out;
 		}
 		why = xasprintf("cannot prepare the job: %s", strerror(-rc));
-		log_err("delivery %lld: %s", (long long)id, why);
-		store_delivery_attempt(l->store, id, &attempts);
-		job_failed(p, id, why, NULL);
+		log_err("delivery %lld: %s", (long long)pl->id, why);
+		job_failed(p, pl->id, why, NULL);
 		free(why);
-		rc = INTAKE_ERR;
 		goto out;
 	}
-	if ((rc = store_delivery_attempt(l->store, id, &attempts)) != 0) {
-		if (transient_error(rc))
-			transient_hit(&l->wait, rc, "counting a job's attempt",
-			    mono_ms());
-		else
-			enqueue(p, id);
-		goto out;
-	}
-	if ((rc = job_send(p, w, &d, NULL, infd, outfd)) != 0) {
+	if (job_send(p, w, d, NULL, infd, outfd) != 0) {
 		/* The worker is gone before it had the job: not the
 		 * delivery's fault. */
-		store_delivery_refund(l->store, id);
-		enqueue(p, id);
+		store_delivery_refund(l->store, pl->id);
+		enqueue(p, pl->id);
 		goto out;
 	}
 	log_debug("delivery %lld: job given to worker %ld (attempt %d)",
-	    (long long)id, (long)w->pid, attempts);
+	    (long long)pl->id, (long)w->pid, pl->attempts);
 	job_given(p, w, j);
 	j = NULL;
 out:
@@ -1137,8 +1184,31 @@ out:
 	fd_close(outfd);
 	job_state_free(j);
 	free(in);
-	delivery_release(&d);
-	return rc;
+}
+
+/* Starts the n jobs of a dispatch round: their attempts counted in one
+ * transaction, then each sent.  When the count fails the deliveries stay
+ * queued (a passing error: until the wait ends). */
+static void
+jobs_start(struct pipeline *p, struct job_plan *pl, size_t n)
+{
+	size_t i;
+	int rc;
+
+	if (n == 0)
+		return;
+	if ((rc = jobs_count(p, pl, n)) != 0) {
+		if (transient_error(rc))
+			transient_hit(&p->ledger->wait, rc, "counting a job's "
+			    "attempt", mono_ms());
+		for (i = 0; i < n; i++)
+			enqueue(p, pl[i].id);
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && pl[i].go)
+			job_start(p, &pl[i]);
+		delivery_release(&pl[i].d);
+	}
 }
 
 /* Answers the request of job j (a case read again) and logs how it went,
@@ -1283,10 +1353,16 @@ dequeue(struct pipeline *p)
 void
 pipeline_dispatch(struct pipeline *p)
 {
-	size_t i, depth;
+	struct job_plan *pl;
+	size_t i, n = 0, depth, *given;
 
 	if (transient_waiting(&p->ledger->wait, mono_ms()))
 		return;		/* the disk or the database: later */
+	if (p->nqueue == 0 && !(p->reread_asked && p->reread_running == 0))
+		return;
+	/* given[i]: the jobs this round plans for worker i. */
+	given = xcalloc(p->pool.n, sizeof(*given));
+	pl = xcalloc(p->pool.n * (1 + POOL_AHEAD_FAST), sizeof(*pl));
 	for (i = 0; i < p->pool.n && (p->nqueue > 0 || (p->reread_asked &&
 	    p->reread_running == 0)); i++) {
 		struct worker *w = &p->pool.w[i];
@@ -1294,31 +1370,41 @@ pipeline_dispatch(struct pipeline *p)
 		if (w->job != NULL)
 			continue;
 		if (worker_for_job(p, w) == NULL)
-			return;
+			break;
 		/* A person waits for a case read again: it goes first. */
 		if (p->reread_asked && p->reread_running == 0 &&
 		    reread_start(p, w))
 			continue;
 		if (w->job != NULL || w->pid == 0 || p->nqueue == 0)
 			continue;
-		job_start(p, w, dequeue(p));
+		pl[n].w = w;
+		pl[n++].id = dequeue(p);
+		given[i] = 1;
 	}
-	/* Then each worker reading a delivery is sent more behind it, one
-	 * at a time round the pool so that the queue is shared out evenly;
-	 * none while a person waits for a case read again, which goes to
-	 * the first worker free. */
-	for (depth = 0; depth < POOL_AHEAD && !p->reread_asked; depth++) {
-		if (transient_waiting(&p->ledger->wait, mono_ms()))
-			return;
+	/* Then each worker reading a delivery (or about to) is sent more
+	 * behind it (pool.h: how many), one at a time round the pool so
+	 * that the queue is shared out evenly; none while a person waits
+	 * for a case read again, which goes to the first worker free. */
+	for (depth = 0; depth < POOL_AHEAD_FAST && !p->reread_asked; depth++) {
 		for (i = 0; i < p->pool.n && p->nqueue > 0; i++) {
 			struct worker *w = &p->pool.w[i];
+			bool busy = w->job != NULL || given[i] > 0;
+			size_t ahead = w->nahead + given[i] -
+			    (w->job == NULL && given[i] > 0);
 
-			if (w->job != NULL && w->job->req == NULL && w->ready &&
-			    w->pid > 0 && w->nahead == depth &&
-			    w->jobs < p->config->worker_jobs)
-				job_start(p, w, dequeue(p));
+			if (busy && (w->job == NULL || w->job->req == NULL) &&
+			    w->ready && w->pid > 0 && ahead == depth &&
+			    depth < (w->fast ? POOL_AHEAD_FAST : POOL_AHEAD) &&
+			    w->jobs + given[i] < p->config->worker_jobs) {
+				pl[n].w = w;
+				pl[n++].id = dequeue(p);
+				given[i]++;
+			}
 		}
 	}
+	jobs_start(p, pl, n);
+	free(pl);
+	free(given);
 }
 
 size_t
@@ -1494,10 +1580,10 @@ worker_message(struct pipeline *p, struct worker *w, struct msg *m)
 	case COLLECT_DONE:
 	case COLLECT_REFUSED:
 	case COLLECT_DEFERRED:
-		/* The worker is given its next job before this one is
-		 * recorded: it reads while the daemon writes. */
+		/* The worker goes on with the job sent behind this one,
+		 * and is sent more at the end of the round, before this one
+		 * is recorded: it reads while the daemon writes. */
 		job_next(p, w);
-		pipeline_dispatch(p);
 		if (job_opens_case(j)) {	/* with the others of the round */
 			p->done = xreallocarray(p->done, p->ndone + 1,
 			    sizeof(*p->done));
@@ -1553,6 +1639,9 @@ pipeline_events(struct pipeline *p, const struct pollfd *pfd, size_t n)
 				break;
 		}
 	}
+	/* The workers' next jobs, those of the round together (one count
+	 * of their attempts), then the round's cases. */
+	pipeline_dispatch(p);
 	if (p->ndone > 0)
 		record_done(p);
 }

@@ -85,6 +85,7 @@ pool_start(struct pool *p, struct worker *w)
 	char mem[32];
 	struct timeval tv = { 30, 0 };
 
+	w->fast = false;	/* a new process: nothing known of its jobs */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
 		log_err("socketpair: %s", strerror(errno));
 		return INTAKE_ERR;

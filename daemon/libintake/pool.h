@@ -15,8 +15,15 @@ struct job_state;
 
 /* Jobs a worker may be sent behind the one it runs: it takes the next
  * from its socket the moment it is done, without waiting for the daemon
- * to record what it sent. */
+ * to record what it sent.  A worker whose last job took less than
+ * POOL_FAST_MS (a small file, no OCR) is sent up to POOL_AHEAD_FAST: the
+ * daemon's cost of a round of messages, and of the transactions that
+ * count its jobs and record their cases, is shared by more of them.  One
+ * that reads pages for seconds gets POOL_AHEAD, so that the queue stays
+ * shared out evenly and a case to be read again waits for little. */
 #define POOL_AHEAD	2
+#define POOL_AHEAD_FAST	8
+#define POOL_FAST_MS	50
 
 struct worker {
 	pid_t		 pid;		/* 0: not running */
@@ -24,9 +31,12 @@ struct worker {
 	unsigned	 jobs;		/* jobs sent to this process */
 	bool		 ready;		/* its HELLO arrived */
 	struct job_state *job;		/* the job it runs, or NULL */
-	struct job_state *ahead[POOL_AHEAD];	/* sent behind it, in order */
+	struct job_state *ahead[POOL_AHEAD_FAST];	/* sent behind it, in
+							   order */
 	size_t		 nahead;
 	int64_t		 deadline;	/* of job, monotonic ms; 0: none */
+	int64_t		 began;		/* job's start, monotonic ms */
+	bool		 fast;		/* its last job took < POOL_FAST_MS */
 };
 
 struct pool {

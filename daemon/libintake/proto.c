@@ -209,7 +209,8 @@ msg_send(int sock, const struct msg *m)
 
 /* Reads exactly len bytes; the first read may carry descriptors.  With
  * a deadline (monotonic ms, 0: none), bytes that are not there by then
- * make it -ETIMEDOUT. */
+ * make it -ETIMEDOUT; they are waited for only when a read finds none
+ * (a peer's message is usually there whole: one call, not two). */
 static int
 read_full(int sock, void *buf, size_t len, struct msg *m, bool first,
     int64_t deadline)
@@ -218,12 +219,14 @@ read_full(int sock, void *buf, size_t len, struct msg *m, bool first,
 	size_t got = 0;
 	ssize_t n;
 
+	bool wait = false;
+
 	while (got < len) {
 		struct iovec iov = { (char *)buf + got, len - got };
 		struct msghdr mh;
 		struct cmsghdr *c;
 
-		if (deadline != 0) {
+		if (wait) {
 			struct pollfd one = { sock, POLLIN, 0 };
 			int64_t left = deadline - mono_ms();
 			int k;
@@ -237,6 +240,7 @@ read_full(int sock, void *buf, size_t len, struct msg *m, bool first,
 			}
 			if (k == 0)
 				return -ETIMEDOUT;
+			wait = false;
 		}
 
 		memset(&mh, 0, sizeof(mh));
@@ -246,10 +250,16 @@ read_full(int sock, void *buf, size_t len, struct msg *m, bool first,
 			mh.msg_control = cbuf;
 			mh.msg_controllen = sizeof(cbuf);
 		}
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC |
+		    (deadline != 0 ? MSG_DONTWAIT : 0));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
+			if (deadline != 0 && (errno == EAGAIN ||
+			    errno == EWOULDBLOCK)) {
+				wait = true;
+				continue;
+			}
 			return -errno;
 		}
 		if (n == 0)

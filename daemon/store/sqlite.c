@@ -122,6 +122,12 @@ store_begin(struct store *st)
 }
 
 int
+store_begin_read(struct store *st)
+{
+	return sqlite_script(st, "BEGIN DEFERRED");
+}
+
+int
 store_commit(struct store *st)
 {
 	return sqlite_script(st, "COMMIT");

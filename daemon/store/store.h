@@ -116,6 +116,10 @@ bool	store_idle(struct store *);
 int	store_schema_version(struct store *);
 /* Write transactions are BEGIN IMMEDIATE and short. */
 int	store_begin(struct store *);
+/* A read transaction: what is read until store_commit() is one snapshot,
+ * taken with one lock instead of one per statement.  Nothing is written
+ * in it. */
+int	store_begin_read(struct store *);
 int	store_commit(struct store *);
 void	store_rollback(struct store *);
 

@@ -218,7 +218,7 @@ like "$(C status)" "intaked: down
 pid=$!
 wait_for 20 grep -q "watching inbox" "$T/run.log"
 wait_for 20 test -s "$D/intaked.status"
-like "$(C status)" "intaked: up \\(pid $pid\\), [0-9]+ workers \\([0-9]+ ready, [0-9]+ busy\\)" "status: up, with its workers"
+like "$(C status)" "intaked: up \\(pid $pid\\), [0-9]+ workers \\([0-9]+ ready, [0-9]+ busy, [0-9]+ deliveries sent ahead to them\\), [0-9]+ deliveries waiting for one" "status: up, with its workers"
 like "$(C status --json)" '^\{"daemon":"up",.*"open_by_state":\[\{"state":' "status --json: one object"
 # While the daemon runs, it reads a case again: intakectl asks and waits.
 INTAKE_WORKER=/nonexistent like "$(C reprocess --comment "template fixed" "$a")" \

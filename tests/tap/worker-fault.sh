@@ -5,7 +5,7 @@
 . "${top_srcdir}/tests/tap/lib.sh"
 : "${INTAKE_RENDER:?run through make check}"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 16
+plan 18
 IN=$T/inbox DATA=$T/data
 mkdir -p "$IN" "$DATA"
 GEN=$top_srcdir/tests/gen
@@ -53,14 +53,23 @@ INTAKE_WORKER_FAULT=crash:d-copy-crashme "$INTAKED" -c "$T/intake.conf" --once 2
 is "$(sql "$DATA" "SELECT group_concat(status, ' ') FROM (SELECT status FROM deliveries WHERE name LIKE '%-copy-%' ORDER BY id)")" \
 	"quarantined case" "a copy that waited for a first that failed is worked on itself"
 
-# Stopping the daemon in the middle of a job costs the delivery nothing.
+# Stopping the daemon in the middle of a job costs the delivery nothing,
+# nor those sent to its worker behind it, which intakectl status counts.
 page st1-okafor "$IN/g-stopped.png" --seed 13
+page st1-hughes "$IN/h-ahead.png" --seed 15
+page st1-okafor "$IN/i-ahead.png" --seed 17
 INTAKE_WORKER_FAULT=hang:g-stopped "$INTAKED" -f -c "$T/intake.conf" 2>> "$T/daemon.log" &
 pid=$!
 wait_for 60 test "$(sql "$DATA" "SELECT attempts FROM deliveries WHERE name = 'g-stopped.png'")" = 1
+wait_for 20 grep -q '"ahead":2' "$DATA/intaked.status"
+like "$("$INTAKECTL" -c "$T/intake.conf" status)" \
+	"1 workers \\(1 ready, 1 busy, 2 deliveries sent ahead to them\\), 0 deliveries waiting for one" \
+	"status counts the deliveries sent to the busy worker behind its job"
 kill -TERM "$pid"; wait "$pid"
 is "$(sql "$DATA" "SELECT status || ' ' || attempts FROM deliveries WHERE name = 'g-stopped.png'")" "pending 0" \
 	"SIGTERM during a job: the delivery stays pending, its attempt given back"
+is "$(sql "$DATA" "SELECT group_concat(status || ' ' || attempts, ', ') FROM deliveries WHERE name LIKE '%-ahead.png'")" \
+	"pending 0, pending 0" "... as those sent behind it get theirs"
 "$INTAKED" -c "$T/intake.conf" --once 2>> "$T/daemon.log"
 is "$(sql "$DATA" "SELECT status || ' ' || attempts FROM deliveries WHERE name = 'g-stopped.png'")" "case 1" \
 	"the next start makes it a case at its first attempt"
