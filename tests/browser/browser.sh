@@ -45,6 +45,18 @@ chmod 755 "$T/pub"
 sh "$top_srcdir/tests/gen/make-inbox" "$INTAKE_RENDER" \
     "$top_srcdir/tests/gen/layouts" "$top_srcdir/tests/gen/samples" \
     "$T/in" >/dev/null || { echo "Bail out! the sample inbox"; exit 1; }
+# Two more building permits for the clerk's station, each with a date
+# that does not exist, so that they wait in verify however well the rest
+# is read (other names: not duplicates of the sample's).
+for who in "Becker, Jonas|31.02.1979" "Wagner, Lena|30.02.1991"; do
+	sed -e "s/^applicant_name=.*/applicant_name=${who%|*}/" \
+	    -e "s/^birth_date=.*/birth_date=${who#*|}/" \
+	    "$top_srcdir/tests/gen/samples/ba1-mueller.values" > "$T/extra.values"
+	"$INTAKE_RENDER" --layout "$top_srcdir/tests/gen/layouts/BA-1.layout" \
+	    --values "$T/extra.values" --out "$T/extra.png" 2>/dev/null &&
+	    mv "$T/extra.png" "$T/in/ba1-extra-${who%%,*}.png" ||
+	    { echo "Bail out! a building permit to verify"; exit 1; }
+done
 pgm 7 > "$T/in/zz-blank.pgm"
 pgm 8 > "$T/in/zz-blank2.pgm"	# for the registrar's queue
 deliveries=$(ls "$T/in" | wc -l)
