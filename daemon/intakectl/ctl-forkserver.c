@@ -37,13 +37,20 @@
  *
  * intaked starts it with INTAKE_CTL_FORKSERVER naming a descriptor (a
  * packet socket the daemon alone holds the other end of), and with the
- * configuration and data directory every request names, and passes on
- * it, for each request, one end of a new stream socket, noted with the
- * person the request is for.  On that socket the copy reads the request
- * (MSG_CTL_REQUEST_AS: the person, argv and the caller's standard input,
- * output and error), and answers its exit status (MSG_CTL_STATUS) when
- * the command ends.  When the daemon closes it first (the caller hung
- * up, or its time is up) the copy is killed.
+ * configuration and data directory every request runs with, and passes
+ * on it, for each request, a stream socket noted with the person the
+ * request is for: one end of a socket of the daemon's child that
+ * serves the caller, or intake-web's own connection, whose request the
+ * daemon has looked at in place.  On that socket the copy reads the
+ * request (MSG_CTL_REQUEST_AS: the person, which must be the one noted,
+ * the caller's words from the command's name on, and the caller's
+ * standard input, output and error), puts its own options before the
+ * words, and answers its exit status (MSG_CTL_STATUS) when the command
+ * ends.  When the other end closes first (the caller hung up, or its
+ * time is up) the copy is killed; a command also ends after FS_RUN_S.
+ * The server serves at most FS_WAIT_MAX waiting and FS_ONCE_MAX copies
+ * for one request; more are answered CTL_STATUS_BUSY (nothing ran, try
+ * again), since the daemon does not count the web's requests.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -76,8 +83,10 @@
 #define FS_KEEP_MAX	16	/* kept copies in all */
 #define FS_KEEP_REQUESTS 1000	/* requests one kept copy serves */
 #define FS_KEEP_IDLE_MS	60000	/* a kept copy without one ends after */
-#define FS_NAME_MAX	64	/* a person's name, to keep a copy for */
+#define FS_NAME_MAX	80	/* a person's name, to keep a copy for */
 #define FS_WAIT_MAX	64	/* requests waiting for a kept copy */
+#define FS_ONCE_MAX	32	/* copies for one request, at once */
+#define FS_RUN_S	900	/* a command's time, at most */
 
 /* A kept copy, in the server. */
 struct kept {
@@ -105,6 +114,9 @@ static struct {
 	struct kept	 kept[FS_KEEP_MAX];	/* in the server */
 	struct waiting	 wait[FS_WAIT_MAX];	/* in the server, in order */
 	size_t		 nwait;
+	pid_t		 once[FS_ONCE_MAX];	/* in the server: copies for
+						   one request, running */
+	size_t		 nonce;
 	/* In a copy: its end of the packet socket it is kept on (-1: it
 	 * serves one request), the person, and the requests served. */
 	int		 chan;
@@ -125,6 +137,7 @@ answer(int status)
 
 	if (fs.sock == -1)
 		return;
+	alarm(0);
 	fflush(stdout);
 	fflush(stderr);
 	(void)fcntl(fs.sock, F_SETFL, 0);
@@ -147,14 +160,17 @@ on_exit_answer(int status, void *arg)
 }
 
 /* In the copy: the request on sock becomes this process's argv,
- * standard descriptors and caller.  -1 when it is malformed or is for
- * another person than the one this copy is kept for (nothing ran). */
+ * standard descriptors and caller.  Its words come after this
+ * intakectl's own options, the ones intaked started the server with,
+ * and "--": the caller names a command and its arguments, never another
+ * configuration or data directory.  -1 when it is malformed or is for
+ * another person than the one the daemon named (nothing ran). */
 static int
 take_request(int sock, int *argc, char ***argv)
 {
 	struct msg m;
 	char *who = NULL, **v = NULL;
-	uint32_t n = 0, i;
+	uint32_t n = 0, i, k = 0;
 	int rc = -1;
 
 	if (msg_recv_within(sock, &m, FS_READ_MS) != 0) {
@@ -163,11 +179,21 @@ take_request(int sock, int *argc, char ***argv)
 	}
 	if (m.type != MSG_CTL_REQUEST_AS || m.nfds != 3 ||
 	    (who = msg_get_str(&m)) == NULL || (n = msg_get_u32(&m)) == 0 ||
-	    n > FS_MAX_ARGS || (fs.chan != -1 && strcmp(who, fs.who) != 0))
+	    n > FS_MAX_ARGS || strcmp(who, fs.who) != 0)
 		goto out;
-	v = xcalloc(n + 1, sizeof(*v));
-	for (i = 0; i < n; i++)
-		if ((v[i] = msg_get_str(&m)) == NULL)
+	v = xcalloc(n + 7, sizeof(*v));
+	v[k++] = xstrdup("intakectl");
+	if (fs.conf != NULL) {
+		v[k++] = xstrdup("-c");
+		v[k++] = xstrdup(fs.conf);
+	}
+	if (fs.data != NULL) {
+		v[k++] = xstrdup("--data-dir");
+		v[k++] = xstrdup(fs.data);
+	}
+	v[k++] = xstrdup("--");
+	for (i = 0; i < n; i++, k++)
+		if ((v[k] = msg_get_str(&m)) == NULL)
 			goto out;
 	/* The daemon gave up on it while it waited for this copy. */
 	if (poll(&(struct pollfd){ sock, POLLIN, 0 }, 1, 0) != 0)
@@ -184,7 +210,8 @@ take_request(int sock, int *argc, char ***argv)
 	    fcntl(sock, F_SETFL, O_ASYNC) == -1 ||
 	    poll(&(struct pollfd){ sock, POLLIN, 0 }, 1, 0) != 0)
 		_exit(1);
-	*argc = (int)n;
+	alarm(FS_RUN_S);
+	*argc = (int)k;
 	*argv = fs.argv = v;
 	v = NULL;
 	rc = 0;
@@ -193,7 +220,7 @@ out:
 		if (m.fds[i] > 2)
 			close(m.fds[i]);
 	if (v != NULL)
-		for (i = 0; i < n; i++)
+		for (i = 0; v[i] != NULL; i++)
 			free(v[i]);
 	free(v);
 	free(who);
@@ -203,17 +230,50 @@ out:
 	return rc;
 }
 
-/* Collects ended copies (each has answered for itself), so that their
- * time is counted as this process's children's. */
+/* A copy ended: the server's poll wakes, and collects it (reap()). */
 static void
 on_child(int sig)
 {
-	int e = errno;
-
 	(void)sig;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	errno = e;
+}
+
+/* In the server: collects ended copies (each has answered for itself),
+ * so that their time is counted as this process's children's, and
+ * forgets those that served one request. */
+static void
+reap(void)
+{
+	size_t i;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+		for (i = 0; i < fs.nonce; i++)
+			if (fs.once[i] == pid) {
+				fs.once[i] = fs.once[--fs.nonce];
+				break;
+			}
+}
+
+/* In the server: whether another copy for one request may start. */
+static bool
+once_room(void)
+{
+	reap();
+	return fs.nonce < FS_ONCE_MAX;
+}
+
+/* In the server: the caller of sock is told to try again later, and
+ * nothing ran. */
+static void
+busy(int sock)
+{
+	struct msg m;
+
+	msg_init(&m, MSG_CTL_STATUS);
+	msg_put_u32(&m, CTL_STATUS_BUSY);
+	(void)msg_send(sock, &m);
+	msg_release(&m);
+	close(sock);
 }
 
 /* Loads the configuration, templates and workflows into fs, as the
@@ -405,8 +465,7 @@ copy_start(int server_chan, int chan, const char *who, int sock, int *argc,
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGIO, SIG_DFL);
 	fs.chan = chan;
-	if (chan != -1)
-		snprintf(fs.who, sizeof(fs.who), "%s", who);
+	snprintf(fs.who, sizeof(fs.who), "%s", who);
 	if (on_exit(on_exit_answer, NULL) != 0 ||
 	    take_request(sock, argc, argv) != 0)
 		_exit(1);
@@ -522,7 +581,7 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 	struct kept *at[1 + FS_KEEP_MAX];
 	char who[FD_NOTE_MAX];
 	struct sigaction sa;
-	int chan, sock;
+	int chan, sock, r;
 	size_t i, n;
 	pid_t pid;
 
@@ -550,7 +609,9 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 				p[n++] = (struct pollfd){ fs.kept[i].chan, POLLIN,
 				    0 };
 			}
-		if (poll(p, n, kept_expire()) == -1) {
+		r = poll(p, n, kept_expire());
+		reap();
+		if (r == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll: %s", strerror(errno));
@@ -568,17 +629,28 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 					kept_end(&fs.kept[i]);
 			}
 			/* To a kept copy of the person's (which may have to
-			 * wait for one), else to a copy for it alone. */
-			if (fs.ready && *who != '\0' &&
-			    strlen(who) < FS_NAME_MAX && fs.nwait < FS_WAIT_MAX) {
+			 * wait for one), else, when nothing is loaded here,
+			 * to a copy for it alone.  When as many wait or run
+			 * as may, the caller is told to try again (nothing
+			 * ran): the daemon passes the web's requests without
+			 * counting them. */
+			if (*who == '\0' || strlen(who) >= FS_NAME_MAX)
+				close(sock);
+			else if (fs.ready && fs.nwait < FS_WAIT_MAX) {
 				fs.wait[fs.nwait].sock = sock;
 				snprintf(fs.wait[fs.nwait++].who, FS_NAME_MAX,
 				    "%s", who);
-			} else if ((pid = fork()) == 0) {
-				copy_start(chan, -1, NULL, sock, argc, argv);
-				return true;
-			} else
+			} else if (!fs.ready && once_room() &&
+			    (pid = fork()) != -1) {
+				if (pid == 0) {
+					copy_start(chan, -1, who, sock, argc,
+					    argv);
+					return true;
+				}
+				fs.once[fs.nonce++] = pid;
 				close(sock);
+			} else
+				busy(sock);
 		}
 		if (dispatch(chan, argc, argv))
 			return true;

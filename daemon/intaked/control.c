@@ -25,7 +25,13 @@
  * intakectl the daemon started once, which forks a copy of itself for
  * it (intakectl/ctl-forkserver.c); starting a program and linking its
  * libraries cost more than most commands.  Only when that one is not
- * running is intakectl started for the request.  Before the daemon
+ * running is intakectl started for the request.  intake-web's requests
+ * are many and small, and a child for each cost more than the command:
+ * when one is already there whole, the daemon looks at it in place
+ * (msg_peek, never waiting), and when it is one the daemon runs (a
+ * person with a role, a command's name) passes the connection itself to
+ * the fork server, whose copy reads it and answers on it; anything else
+ * takes the long way, through a child.  Before the daemon
  * forks it asks the kernel who connected, and a user without any role in
  * intake.conf (who may run no served command) is answered at once with
  * CTL_STATUS_NO_ROLE and costs no child: idle connections of people
@@ -63,6 +69,7 @@
 #define CTL_READ_S	5	/* a client has this long to say what it wants */
 #define CTL_RUN_S	900	/* and the command this long to run */
 #define CTL_MAX_NAME	32	/* the length of a command's name */
+#define CTL_PEEK_MAX	65536	/* a web request looked at in place, at most */
 
 /* Whether a caller's first word has the form of a command's name:
  * lower-case letters and hyphens, not starting with one.  Whether it
@@ -305,11 +312,13 @@ wait_command(int sock, pid_t pid)
 	return WIFEXITED(w) ? WEXITSTATUS(w) : 1;
 }
 
-/* In the child: runs argv as who through the fork server (its socket
- * fs) on the caller's descriptors fds, and waits until it ends, the
- * caller hangs up on sock, or the command's time is up.  Its exit
- * status (1 when it was ended, or died), or -1 when the fork server
- * does not take the request. */
+/* In the child: runs the caller's words (argv, from the command's name
+ * on) as who through the fork server (its socket fs) on the caller's
+ * descriptors fds, and waits until it ends, the caller hangs up on
+ * sock, or the command's time is up.  The copy that runs it puts its
+ * own options before the words (the configuration, the data directory,
+ * "--").  Its exit status (1 when it was ended, or died), or -1 when
+ * the fork server does not take the request. */
 static int
 run_forked(int fs, int sock, const char *who, int argc, char **argv,
     const int fds[3])
@@ -336,8 +345,10 @@ run_forked(int fs, int sock, const char *who, int argc, char **argv,
 		;
 	if (r > 0 && p[0].revents != 0 && !(p[1].revents & (POLLIN |
 	    POLLHUP | POLLERR)) && msg_recv(sp[0], &m) == 0) {
+		/* A fork server that serves as many as it may says so
+		 * (CTL_STATUS_BUSY): the caller may try again. */
 		if (m.type == MSG_CTL_STATUS && (r = (int)msg_get_u32(&m)) >= 0
-		    && r <= 255)
+		    && (r <= 255 || r == (int)CTL_STATUS_BUSY))
 			status = r;
 		msg_release(&m);
 	}
@@ -422,7 +433,8 @@ serve(struct control *ct, int sock)
 	else
 		log_info("control: %s (uid %ld) runs intakectl %s", pw->pw_name,
 		    (long)cred.uid, argv[n - (int)argc]);
-	if ((status = run_forked(fs, sock, who, n, argv, m.fds)) >= 0)
+	if ((status = run_forked(fs, sock, who, (int)argc, argv + n - argc,
+	    m.fds)) >= 0)
 		goto report;
 	if ((pid = fork()) == -1)
 		goto refuse;
@@ -497,6 +509,52 @@ refuse_no_role(struct control *ct, int sock, uid_t uid)
 	answer_now(sock, CTL_STATUS_NO_ROLE);
 }
 
+/* intake-web's request on sock, when it is all there already and is
+ * one the daemon runs (a person with a role, a command's name): the
+ * connection itself goes to the fork server, noted with the person, and
+ * the copy that runs the command reads the request and answers on it.
+ * No child of the daemon's stands between, and none is forked: the
+ * browser's requests are many and small.  The request is only looked
+ * at here (msg_peek): what the copy reads is the same bytes.  False
+ * when it is not so (not there yet, malformed, refused, no fork
+ * server, no room on its socket): a child then serves it the long way,
+ * which says what is wrong. */
+static bool
+web_direct(struct control *ct, int sock)
+{
+	struct msg m;
+	char *who = NULL, *cmd = NULL, *word, **roles;
+	uint32_t argc, i;
+	size_t n = 0;
+	bool ok = false;
+
+	if (ct->fs_fd == -1 || msg_peek(sock, &m, CTL_PEEK_MAX) != 0)
+		return false;
+	if (m.type != MSG_CTL_REQUEST_AS || (who = msg_get_str(&m)) == NULL ||
+	    !pwfile_name_ok(who))
+		goto out;
+	roles = config_user_roles(ct->conf, who, &n);
+	free(roles);
+	argc = msg_get_u32(&m);
+	if (n == 0 || argc == 0 || argc > CTL_MAX_ARGS)
+		goto out;
+	if ((cmd = msg_get_str(&m)) == NULL || !command_name(cmd))
+		goto out;
+	for (i = 1; i < argc; i++) {
+		if ((word = msg_get_str(&m)) == NULL)
+			goto out;
+		free(word);
+	}
+	if ((ok = msg_end(&m) && fd_pass_now(ct->fs_fd, sock, who) == 0))
+		log_info("control: %s (uid %ld) runs intakectl %s for %s",
+		    ct->conf->web.user, (long)ct->web_uid, cmd, who);
+out:
+	free(cmd);
+	free(who);
+	msg_release(&m);
+	return ok;
+}
+
 void
 control_accept(struct control *ct)
 {
@@ -517,6 +575,10 @@ control_accept(struct control *ct)
 		if (!(ct->web && cred.uid == ct->web_uid) &&
 		    !has_a_role(ct, cred.uid)) {
 			refuse_no_role(ct, sock, cred.uid);
+			close(sock);
+			continue;
+		}
+		if (ct->web && cred.uid == ct->web_uid && web_direct(ct, sock)) {
 			close(sock);
 			continue;
 		}

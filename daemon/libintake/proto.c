@@ -333,7 +333,49 @@ msg_recv_within(int sock, struct msg *m, int ms)
 }
 
 int
-fd_pass(int sock, int fd, const char *note)
+msg_peek(int sock, struct msg *m, size_t max)
+{
+	unsigned char hdr[HDR_LEN], *all;
+	uint16_t type;
+	uint32_t len;
+	ssize_t r;
+
+	msg_init(m, 0);
+	while ((r = recv(sock, hdr, HDR_LEN, MSG_PEEK | MSG_DONTWAIT)) == -1 &&
+	    errno == EINTR)
+		;
+	if (r == -1)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (r == 0)
+		return -EPIPE;
+	if (r < HDR_LEN)
+		return -EAGAIN;
+	len = rd32(hdr + 8);
+	type = (uint16_t)(hdr[6] << 8 | hdr[7]);
+	if (rd32(hdr) != PROTO_MAGIC ||
+	    (hdr[4] << 8 | hdr[5]) != PROTO_VERSION ||
+	    type == 0 || type >= MSG_MAX || len > PROTO_MAX_PAYLOAD)
+		return -EPROTO;
+	if (len > max)
+		return -EMSGSIZE;
+	all = xcalloc(HDR_LEN + (size_t)len, 1);
+	while ((r = recv(sock, all, HDR_LEN + (size_t)len, MSG_PEEK |
+	    MSG_DONTWAIT)) == -1 && errno == EINTR)
+		;
+	if (r != (ssize_t)(HDR_LEN + len)) {
+		free(all);
+		return r == -1 && errno != EWOULDBLOCK ? -errno : -EAGAIN;
+	}
+	m->type = type;
+	m->data = xcalloc(len ? len : 1, 1);
+	memcpy(m->data, all + HDR_LEN, len);
+	m->len = m->cap = len;
+	free(all);
+	return 0;
+}
+
+static int
+pass(int sock, int fd, const char *note, int flags)
 {
 	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { &byte, 1 };
@@ -357,7 +399,19 @@ fd_pass(int sock, int fd, const char *note)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == want ? 0 : -errno;
+	return sendmsg(sock, &mh, MSG_NOSIGNAL | flags) == want ? 0 : -errno;
+}
+
+int
+fd_pass(int sock, int fd, const char *note)
+{
+	return pass(sock, fd, note, 0);
+}
+
+int
+fd_pass_now(int sock, int fd, const char *note)
+{
+	return pass(sock, fd, note, MSG_DONTWAIT);
 }
 
 int

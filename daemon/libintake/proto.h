@@ -86,12 +86,20 @@ int	msg_recv(int sock, struct msg *);
  * whole message must be there within ms, else -ETIMEDOUT, so that a
  * peer sending a byte now and then cannot hold the reader. */
 int	msg_recv_within(int sock, struct msg *, int ms);
+/* A copy of the whole message waiting on stream socket sock, left
+ * there for whoever reads it next: its type and payload (at most max
+ * bytes) into m, without its descriptors.  0, -EAGAIN when it is not
+ * all there yet (or the kernel gives it in parts), -EPIPE at the peer's
+ * end, -EPROTO, -EMSGSIZE, or -errno.  It never waits. */
+int	msg_peek(int sock, struct msg *, size_t max);
 /* One descriptor, on a packet socket (SOCK_SEQPACKET), with a short
  * note (NULL: none; shorter than FD_NOTE_MAX bytes): intaked hands
  * intakectl's fork server each request's socket this way, noted with
  * the person it is for.  0 or -errno. */
 #define FD_NOTE_MAX	256
 int	fd_pass(int sock, int fd, const char *note);
+/* The same, or -EAGAIN when it would have to wait for room. */
+int	fd_pass_now(int sock, int fd, const char *note);
 /* The next descriptor fd_pass sent (close-on-exec, the caller's), or -1
  * when the other end is closed; a packet without one is skipped.  Its
  * note goes to note (len bytes, NUL-terminated; "" for none, and for

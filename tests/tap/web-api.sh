@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 110
+plan 116
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -282,6 +282,55 @@ for i in $(seq 1 24); do
 done
 wait $many
 is "$(sort "$T/many" | uniq -c | tr -s ' ')" " 24 200" "24 requests at once are all answered"
+
+# The web user's requests on the control socket, as intake-web sends
+# them (MSG_CTL_REQUEST_AS, from daemon/libintake/proto.h): one there
+# whole is passed to intakectl as it is; one that comes in parts, or
+# that the daemon would not run, takes the long way and is answered all
+# the same.
+cat > "$T/wire.py" <<'EOP'
+import os, re, socket, struct, sys, time
+path, split, who = sys.argv[1], sys.argv[2] == "split", sys.argv[3]
+words = sys.argv[4:]
+h = re.sub(r"/\*.*?\*/", "", os.fdopen(3).read(), flags=re.S)
+ver = int(re.search(r"#define PROTO_VERSION\s+(\d+)", h).group(1))
+enum = re.search(r"enum msg_type \{(.*?)\}", h, re.S).group(1)
+names = re.findall(r"\b(MSG_[A-Z_]+)\b", enum)
+base = int((re.match(r"\s*MSG_\w+\s*=\s*(\d+)", enum) or re.match("()", "0")).group(1) or 0)
+def s(x): b = x.encode(); return struct.pack(">I", len(b)) + b
+body = s(who) + struct.pack(">I", len(words)) + b"".join(s(w) for w in words)
+msg = struct.pack(">IHHI", 0x494e544b, ver, base + names.index("MSG_CTL_REQUEST_AS"), len(body)) + body
+out_r, out_w = os.pipe()
+null = os.open("/dev/null", os.O_RDWR)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+c.connect(path)
+first = msg[:7] if split else msg
+socket.send_fds(c, [first], [null, out_w, out_w])
+if split:
+    time.sleep(0.5)
+    c.sendall(msg[7:])
+os.close(out_w)
+reply = b""
+while len(reply) < 16:
+    r = c.recv(16 - len(reply))
+    if not r: break
+    reply += r
+out = b""
+while True:
+    r = os.read(out_r, 65536)
+    if not r: break
+    out += r
+print(struct.unpack(">I", reply[12:16])[0] if len(reply) == 16 else "none", out.decode(errors="replace").replace("\n", " ")[:300])
+EOP
+W() { setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 - "$T/pub/intaked.sock" "$@" \
+    < "$T/wire.py" 3< "$top_srcdir/daemon/libintake/proto.h" 2>&1; }
+like "$(W whole alice show --json -- 1)" '^0 \{"case":\{"id":1,' "the web user's request, there whole, is served"
+like "$(W split alice show --json -- 1)" '^0 \{"case":\{"id":1,' "... and one that comes in two parts"
+like "$(W whole mallory show --json -- 1)" '^1000 ' "a person without a role is refused (CTL_STATUS_NO_ROLE)"
+like "$(W whole alice --data-dir /tmp cases)" '^2 .*did not understand' "an option of intakectl's own in place of a command is refused"
+like "$(W whole alice backup "$T/copy.db")" '^1 .*not run by the daemon' "a command not served is refused by intakectl"
+test ! -e "$T/copy.db"
+ok $? "... and writes nothing"
 
 # Signing out
 is "$(P -X POST "$base/api/session/end")" 200 "POST /api/session/end"
