@@ -87,6 +87,8 @@
 #define FS_WAIT_MAX	64	/* requests waiting for a kept copy */
 #define FS_ONCE_MAX	32	/* copies for one request, at once */
 #define FS_RUN_S	900	/* a command's time, at most */
+#define FS_OUT_BUF	65536	/* a copy's standard output buffer */
+#define FS_HEAP_KEEP	(32 << 20)	/* freed memory a copy keeps */
 
 /* A kept copy, in the server. */
 struct kept {
@@ -114,9 +116,9 @@ static struct {
 	struct kept	 kept[FS_KEEP_MAX];	/* in the server */
 	struct waiting	 wait[FS_WAIT_MAX];	/* in the server, in order */
 	size_t		 nwait;
-	pid_t		 once[FS_ONCE_MAX];	/* in the server: copies for
-						   one request, running */
-	size_t		 nonce;
+	/* In the server: copies for one request, running (0: a free
+	 * slot); on_child() frees theirs */
+	volatile pid_t	 once[FS_ONCE_MAX];
 	/* In a copy: its end of the packet socket it is kept on (-1: it
 	 * serves one request), the person, and the requests served. */
 	int		 chan;
@@ -230,36 +232,46 @@ out:
 	return rc;
 }
 
-/* A copy ended: the server's poll wakes, and collects it (reap()). */
+/* Collects ended copies (each has answered for itself), so that their
+ * time is counted as this process's children's, and frees the slots of
+ * those that served one request. */
 static void
 on_child(int sig)
 {
-	(void)sig;
-}
-
-/* In the server: collects ended copies (each has answered for itself),
- * so that their time is counted as this process's children's, and
- * forgets those that served one request. */
-static void
-reap(void)
-{
+	int e = errno;
 	size_t i;
 	pid_t pid;
 
+	(void)sig;
 	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-		for (i = 0; i < fs.nonce; i++)
-			if (fs.once[i] == pid) {
-				fs.once[i] = fs.once[--fs.nonce];
-				break;
-			}
+		for (i = 0; i < FS_ONCE_MAX; i++)
+			if (fs.once[i] == pid)
+				fs.once[i] = 0;
+	errno = e;
 }
 
-/* In the server: whether another copy for one request may start. */
-static bool
-once_room(void)
+/* In the server: starts a copy for one request, when fewer than
+ * FS_ONCE_MAX run.  fork()'s answer, or -1 (errno EAGAIN when there are
+ * as many).  Its pid is noted with SIGCHLD held, so that one ending at
+ * once is not missed. */
+static pid_t
+once_fork(void)
 {
-	reap();
-	return fs.nonce < FS_ONCE_MAX;
+	sigset_t chld, old;
+	size_t i;
+	pid_t pid = -1;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	for (i = 0; i < FS_ONCE_MAX && fs.once[i] != 0; i++)
+		;
+	if (i == FS_ONCE_MAX)
+		errno = EAGAIN;
+	else if ((pid = fork()) > 0)
+		fs.once[i] = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
 }
 
 /* In the server: the caller of sock is told to try again later, and
@@ -466,6 +478,12 @@ copy_start(int server_chan, int chan, const char *who, int sock, int *argc,
 	signal(SIGIO, SIG_DFL);
 	fs.chan = chan;
 	snprintf(fs.who, sizeof(fs.who), "%s", who);
+	/* What a command prints goes out in few writes, and the memory
+	 * one request frees stays for the next, rather than going back
+	 * to the kernel and being faulted in again. */
+	(void)setvbuf(stdout, NULL, _IOFBF, FS_OUT_BUF);
+	(void)mallopt(M_TRIM_THRESHOLD, FS_HEAP_KEEP);
+	(void)mallopt(M_MMAP_THRESHOLD, FS_HEAP_KEEP);
 	if (on_exit(on_exit_answer, NULL) != 0 ||
 	    take_request(sock, argc, argv) != 0)
 		_exit(1);
@@ -581,7 +599,7 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 	struct kept *at[1 + FS_KEEP_MAX];
 	char who[FD_NOTE_MAX];
 	struct sigaction sa;
-	int chan, sock, r;
+	int chan, sock;
 	size_t i, n;
 	pid_t pid;
 
@@ -609,9 +627,7 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 				p[n++] = (struct pollfd){ fs.kept[i].chan, POLLIN,
 				    0 };
 			}
-		r = poll(p, n, kept_expire());
-		reap();
-		if (r == -1) {
+		if (poll(p, n, kept_expire()) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll: %s", strerror(errno));
@@ -640,14 +656,12 @@ ctl_forkserver(const char *conf, const char *data, int *argc, char ***argv)
 				fs.wait[fs.nwait].sock = sock;
 				snprintf(fs.wait[fs.nwait++].who, FS_NAME_MAX,
 				    "%s", who);
-			} else if (!fs.ready && once_room() &&
-			    (pid = fork()) != -1) {
+			} else if (!fs.ready && (pid = once_fork()) != -1) {
 				if (pid == 0) {
 					copy_start(chan, -1, who, sock, argc,
 					    argv);
 					return true;
 				}
-				fs.once[fs.nonce++] = pid;
 				close(sock);
 			} else
 				busy(sock);

@@ -90,7 +90,8 @@ ctl_store(struct ctl *c)
 	if (c->store != NULL)
 		return 0;
 	db = path_join(c->config.data_dir, "intake.db");
-	rc = store_open(db, STORE_EXISTING, &c->store);
+	if ((rc = store_open(db, STORE_EXISTING, &c->store)) == 0)
+		(void)store_for_reading(c->store);
 	free(db);
 	return rc;
 }

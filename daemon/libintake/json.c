@@ -32,6 +32,15 @@ json_str(FILE *f, const char *s)
 	}
 	putc('"', f);
 	for (n = strlen(s); n > 0; s += len, n -= len) {
+		/* A run of plain printable ASCII, in one write. */
+		for (len = 0; len < n && (unsigned char)s[len] >= 0x20 &&
+		    (unsigned char)s[len] < 0x7f && s[len] != '"' &&
+		    s[len] != '\\'; len++)
+			;
+		if (len > 0) {
+			fwrite(s, 1, len, f);
+			continue;
+		}
 		if ((len = utf8_seq(s, n, &c)) == 0) {
 			fprintf(f, "\\\\x%02x", (unsigned char)*s);
 			len = 1;

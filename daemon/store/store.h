@@ -109,6 +109,9 @@ enum store_mode { STORE_CREATE, STORE_EXISTING };
  * and closed with store_close(). */
 int	store_open(const char *path, enum store_mode, struct store **out);
 void	store_close(struct store *);
+/* A connection that will mostly read, many rows at a time (intakectl's
+ * commands): the store may read it in a cheaper way.  0 or an error. */
+int	store_for_reading(struct store *);
 /* Whether the store holds nothing of a caller's: no statement stepped
  * and not finished, no transaction open.  Only then does what a kept
  * store reads next come from a snapshot of its own. */
