@@ -16,11 +16,11 @@
 #include "sqlite.h"
 
 #define STORE_BUSY_MS	30000
-/* A reader's pages come from a map of the file's first 256 MiB, where
- * the tables most read lie, rather than copied by a system call each: a
+/* A reader's pages come from a map of the file (its first 2 GiB, the
+ * most SQLite maps), rather than copied by a system call each: a
  * work list reads thousands.  The daemon, which mostly writes, maps
  * nothing: its resident memory stays its own. */
-#define STORE_MMAP_SIZE	"268435456"
+#define STORE_MMAP_SIZE	"2147418112"
 
 /* A result code as intake's: locked (another program holds a write
  * transaction past the busy timeout), unwritable for now (the disk full
