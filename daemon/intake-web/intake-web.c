@@ -221,7 +221,9 @@ nameless_session(struct req *r)
 	log_warn("web: sign-in by certificate refused: %s", why);
 	msg = xasprintf("your certificate is refused: %s; sign in with your "
 	    "name and password, or ask an admin", why);
-	ret = reply_error(r, 403, msg);
+	/* why alone too: the page says it in the person's language */
+	ret = reply_strings(r, 403, NULL, (const char *[]){ "error", msg,
+	    "why", why, NULL });
 	free(msg);
 	return ret;
 }

@@ -226,17 +226,17 @@ static const struct {
 	unsigned	 bits;
 	const char	*why;
 } refusals[] = {
-	{ GNUTLS_CERT_EXPIRED, "the certificate has expired" },
-	{ GNUTLS_CERT_NOT_ACTIVATED, "the certificate is not valid yet" },
-	{ GNUTLS_CERT_REVOKED, "the certificate is revoked" },
+	{ GNUTLS_CERT_EXPIRED, N_("the certificate has expired") },
+	{ GNUTLS_CERT_NOT_ACTIVATED, N_("the certificate is not valid yet") },
+	{ GNUTLS_CERT_REVOKED, N_("the certificate is revoked") },
 	{ GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA,
-	    "the certificate is not issued by <tls client-ca>" },
+	    N_("the certificate is not issued by <tls client-ca>") },
 	{ GNUTLS_CERT_INSECURE_ALGORITHM,
-	    "the certificate is signed with an insecure algorithm" },
+	    N_("the certificate is signed with an insecure algorithm") },
 	{ GNUTLS_CERT_PURPOSE_MISMATCH,
-	    "the certificate is not for TLS clients" },
+	    N_("the certificate is not for TLS clients") },
 	{ GNUTLS_CERT_SIGNATURE_FAILURE,
-	    "the certificate's signature is wrong" },
+	    N_("the certificate's signature is wrong") },
 };
 
 static const char *
@@ -247,7 +247,7 @@ verify_why(unsigned status)
 	for (i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
 		if ((status & refusals[i].bits) != 0)
 			return refusals[i].why;
-	return "the certificate does not verify";
+	return N_("the certificate does not verify");
 }
 
 /* The one value of oid in crt's subject into buf; false when there is
@@ -301,14 +301,14 @@ cert_name(gnutls_x509_crt_t crt, enum web_cert how, char name[PERSON_MAX])
 		break;
 	}
 	if (!found)
-		return how == WEB_CERT_EMAIL ? "the certificate names no "
-		    "e-mail address, or more than one" : how == WEB_CERT_UID ?
-		    "the certificate's subject has no userid (UID), or more "
-		    "than one" : "the certificate's subject has no common "
-		    "name (CN), or more than one";
+		return how == WEB_CERT_EMAIL ? N_("the certificate names no "
+		    "e-mail address, or more than one") : how == WEB_CERT_UID ?
+		    N_("the certificate's subject has no userid (UID), or more "
+		    "than one") : N_("the certificate's subject has no common "
+		    "name (CN), or more than one");
 	if (!pwfile_name_ok(buf))
-		return "the certificate's name is none intake can use "
-		    "(letters, digits and ._@- only, at most 64)";
+		return N_("the certificate's name is none intake can use "
+		    "(letters, digits and ._@- only, at most 64)");
 	memcpy(name, buf, strlen(buf) + 1);	/* at most 64 and NUL */
 	return NULL;
 }
@@ -339,7 +339,7 @@ tls_person(struct MHD_Connection *conn, enum web_cert how,
 	if (gnutls_x509_crt_init(&crt) < 0)
 		fatal("out of memory for GnuTLS");
 	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) < 0)
-		*why = "the certificate cannot be read";
+		*why = N_("the certificate cannot be read");
 	else
 		*why = cert_name(crt, how, name);
 	gnutls_x509_crt_deinit(crt);

@@ -20,6 +20,9 @@
 #define SESSION_HEX	(2 * 32 + 1)	/* an id or CSRF token in hex, NUL */
 #define PERSON_MAX	65		/* a person's name and its NUL */
 #define LANG_MAX	3		/* a language ("de") and its NUL */
+/* A text intake-web sends as it is, in English, that the pages show in
+ * the person's language: po/extract finds it for po/de.po. */
+#define N_(s)		s
 
 struct session {
 	unsigned char	 idhash[crypto_generichash_BYTES];

@@ -15,7 +15,7 @@ command -v openssl >/dev/null || skip_all "needs openssl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 46
+plan 48
 
 port=$(( 40000 + $$ % 20000 ))
 base="https://127.0.0.1:$port"
@@ -181,6 +181,10 @@ is "$(S -o /dev/null -w '%{http_code}' -b "$T/c2" "$base/api/cases")" 200 \
 is "$(cs mallory)" 403 "a certificate of another CA, naming alice, is refused"
 like "$(cat "$T/body")" 'your certificate is refused: the certificate is not issued by <tls client-ca>' \
     "... the page says why"
+like "$(cat "$T/body")" '"why":"the certificate is not issued by <tls client-ca>"' \
+    "... and gives the reason alone, which po/de.po translates"
+grep -q '^msgid "the certificate is not issued by <tls client-ca>"' "$top_srcdir/po/de.po"
+ok $? "... (it does)"
 like "$(tail -2 "$T/log")" "sign-in by certificate refused: the certificate is not issued by" \
     "... and so does the log"
 is "$(cs old)" 403 "an expired certificate is refused"

@@ -32,7 +32,13 @@ async function already() {
   } else if (r.status === 403) {
     // A client certificate refused: say why, and offer the password.
     const j = await r.json().catch(() => ({}));
-    if (j.error) document.getElementById("message").textContent = intake.t(j.error);
+    if (j.why) {
+      document.getElementById("message").textContent = intake.t(
+        "Your certificate is refused: {0}. Sign in with your name and password, or ask an admin.",
+        intake.t(j.why));
+    } else if (j.error) {
+      document.getElementById("message").textContent = intake.t(j.error);
+    }
   }
 }
 
