@@ -135,12 +135,14 @@ run(struct req *r, struct argv_b *a, enum answer kind)
 		free(a->v[i]);
 	if (rc != 0) {
 		log_warn("web: the daemon's control socket: %s", strerror(-rc));
-		return reply_error(r, 503, rc == -EFBIG ? "the answer is too "
-		    "large" : rc == -EBUSY ? "intaked is busy: try again" :
-		    "intaked does not answer");
+		return reply_error(r, 503, rc == -EFBIG ?
+		    N_("the answer is too large") : rc == -EBUSY ?
+		    N_("intaked is busy: try again") :
+		    N_("intaked does not answer"));
 	}
 	if (rl.status == CTL_STATUS_NO_ROLE)
-		ret = reply_error(r, 403, "you have no role in intake.conf");
+		ret = reply_error(r, 403,
+		    N_("you have no role in intake.conf"));
 	else if (rl.status != 0)
 		ret = reply_error(r, rl.status == 2 ? 400 :
 		    strstr(rl.err, "no such case") ||

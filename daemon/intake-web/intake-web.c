@@ -149,8 +149,8 @@ open_session(struct req *r, const char *name, const char *how)
 	if (!has_role(r->web, name)) {
 		log_warn("web: sign-in of %s (%s) refused: no role in the "
 		    "configuration", name, how);
-		return reply_error(r, 403, "you have no role in intake.conf: "
-		    "ask an admin to add you to <roles>");
+		return reply_error(r, 403, N_("you have no role in "
+		    "intake.conf: ask an admin to add you to <roles>"));
 	}
 	snprintf(r->user, sizeof(r->user), "%s", name);
 	session_new(&r->web->sessions, name, mono_ms(), cookie, r->csrf);
@@ -165,7 +165,7 @@ get_session(struct req *r, bool have)
 {
 	if (have)
 		return reply_session(r, NULL);
-	return refuse(r, 401, "no session", "sign in first");
+	return refuse(r, 401, "no session", N_("sign in first"));
 }
 
 /* POST /api/session without a name: a session for the person the
@@ -183,19 +183,19 @@ header_session(struct req *r)
 	if ((name = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    wc->auth_header)) == NULL)
 		return refuse(r, 401, "no header from the proxy",
-		    "sign in first");
+		    N_("sign in first"));
 	client_addr(r, addr, sizeof(addr));
 	if (!signin_from(wc->auth_from, wc->nauth_from, addr)) {
 		log_warn("web: header %s from %s ignored: that address is not "
 		    "in <auth from>", wc->auth_header, addr);
-		return reply_error(r, 401, "sign in first");
+		return reply_error(r, 401, N_("sign in first"));
 	}
 	if (!pwfile_name_ok(name)) {
 		safe = safe_text(name);
 		log_warn("web: header %s names no valid person (\"%s\"): "
 		    "refused", wc->auth_header, safe);
 		free(safe);
-		return reply_error(r, 401, "sign in first");
+		return reply_error(r, 401, N_("sign in first"));
 	}
 	return open_session(r, name, "header");
 }
@@ -251,8 +251,8 @@ post_session(struct req *r)
 		log_warn("web: sign-in of %s from %s refused: too many failed "
 		    "sign-ins, %s s to wait", safe, addr, r->retry_after);
 		free(safe);
-		return reply_error(r, 429, "too many failed sign-ins: wait "
-		    "and try again");
+		return reply_error(r, 429, N_("too many failed sign-ins: "
+		    "wait and try again"));
 	}
 	if (!signin_password(r->web->conf.web.passwords, name,
 	    form_get(&r->form, "password"), &why)) {
@@ -261,7 +261,7 @@ post_session(struct req *r)
 		log_warn("web: sign-in of %s refused: %s (from %s, failure %u)",
 		    safe, why, addr, n);
 		free(safe);
-		return reply_error(r, 403, "wrong name or password");
+		return reply_error(r, 403, N_("wrong name or password"));
 	}
 	free(safe);
 	throttle_ok(&r->web->throttle, name, addr);
@@ -316,16 +316,16 @@ serve_api(struct req *r, bool post)
 	if (post) {
 		if (r->too_big)
 			return refuse(r, 413, "the form is too large",
-			    "the form is too large");
+			    N_("the form is too large"));
 		if (!form_parse(&r->form, r->body ? r->body : "", r->len))
 			return refuse(r, 400, "a malformed form",
-			    "the form is malformed");
+			    N_("the form is malformed"));
 		/* Every state-changing request comes from our own pages. */
 		origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 		    "Origin");
 		if (origin == NULL)
 			return refuse(r, 403, "no Origin header",
-			    "the request has no Origin");
+			    N_("the request has no Origin"));
 		if (r->web->origin == NULL || strcmp(origin,
 		    r->web->origin) != 0) {
 			char *safe = safe_text(origin), *why;
@@ -333,8 +333,8 @@ serve_api(struct req *r, bool post)
 			why = xasprintf("Origin \"%s\" is not %s", safe,
 			    r->web->origin ? r->web->origin : "configured "
 			    "(<web origin>)");
-			ret = refuse(r, 403, why, "the request comes from "
-			    "another site");
+			ret = refuse(r, 403, why, N_("the request comes "
+			    "from another site"));
 			free(why);
 			free(safe);
 			return ret;
@@ -351,14 +351,14 @@ serve_api(struct req *r, bool post)
 		return reply_i18n(r);
 	if (!have)
 		return refuse(r, 401, cookie ? "no such session, or it ended" :
-		    "no session", "sign in first");
+		    "no session", N_("sign in first"));
 	if (post) {
 		token = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 		    "X-CSRF-Token");
 		if (!csrf_ok(r->csrf, token))
 			return refuse(r, 403, token ? "wrong CSRF token" :
-			    "no CSRF token", "the request lacks this "
-			    "session's CSRF token: reload the page");
+			    "no CSRF token", N_("the request lacks this "
+			    "session's CSRF token: reload the page"));
 	}
 	if (post && strcmp(r->url, "/api/session/end") == 0) {
 		(void)session_end(&r->web->sessions, cookie);
