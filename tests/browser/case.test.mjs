@@ -180,6 +180,15 @@ test("a person without the role is refused with a message", async () => {
   assert.equal(await page.locator("#station").isHidden(), true);
   await shot(page, "case-refused");
   assert.deepEqual(await axe(page), []);
+  // In German, the server's reason too (the catalogue matches its
+  // words with the case number, queue, person and role in them).
+  const de = await open("outsider", id, { locale: "de-DE" });
+  const rd = de.locator("#refusal");
+  await rd.waitFor();
+  assert.match(await rd.textContent(),
+    new RegExp(`^Sie dürfen den Vorgang ${id} nicht öffnen: Vorgang ${id} liegt in der Warteschlange „[^“]+“, die keine Rolle von \\S+ bearbeitet; nötig ist die Rolle \\S+`),
+    "the refusal and its reason are German, the role named");
+  await shot(de, "case-refused-de");
 });
 
 test("the scan zooms and turns by key and by button", async () => {

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 116
+plan 120
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -130,6 +130,17 @@ grep -i '^Set-Cookie:' "$T/h" | grep -q Secure
 is $? 1 "... not Secure without TLS"
 
 # Reading
+# in_de: whether the refusal in $T/body is one po/de.po translates: its
+# own entry, or one with {0}, {1}... where it has numbers and names (as
+# intake.js matches it).
+in_de() {
+	perl -e 'open(my $po, "<", $ARGV[0]) or die; my @re;
+	    while (<$po>) { next unless /^msgid "(.+)"$/; (my $id = $1) =~ s/\\(.)/$1/g;
+	        push @re, join("", map { /^\{\d+\}$/ ? "(.+?)" : quotemeta } split /(\{\d+\})/, $id) }
+	    local $/; open(my $b, "<", $ARGV[1]) or die; my $body = <$b>;
+	    $body =~ /"error":"((?:[^"\\]|\\.)*)"/ or exit 2; (my $e = $1) =~ s/\\(.)/$1/g;
+	    exit((grep { $e =~ /^$_$/s } @re) ? 0 : 1)' "$top_srcdir/po/de.po" "$T/body"
+}
 curl -s -D "$T/h" -o "$T/body" -b "$cj" "$base/api/cases"
 is "$(grep -o '"id":' "$T/body" | wc -l)" 3 "GET /api/cases: her three cases"
 like "$(grep -i '^Cache-Control:' "$T/h")" no-store "... Cache-Control: no-store"
@@ -143,6 +154,11 @@ is "$(code "$base/api/status")" 200 "GET /api/status"
 is "$(code "$base/api/stats")" 200 "GET /api/stats"
 is "$(code "$base/api/cases/1/pages/1")" 200 "GET /api/cases/1/pages/1: the page image"
 is "$(code "$base/api/cases/99")" 404 "a case that does not exist: 404"
+in_de
+ok $? "... said in words the German pages translate"
+printf '{"error":"case 99: no such thing"}' > "$T/body"
+in_de
+is $? 1 "... (a text that is not in the catalogue is found out)"
 
 # Changing: the CSRF token and Origin
 is "$(code -H "Origin: $base" -d user=alice "$base/api/cases/1/assign")" 403 \
@@ -162,6 +178,8 @@ is "$(sql "$T/data" "SELECT assignee FROM cases WHERE id = 1")" alice "... on al
 is "$(P -d value=x "$base/api/cases/1/fields/name")" 409 "POST .../fields/NAME: intakectl set's refusal"
 is "$(P -X POST "$base/api/cases/1/retry")" 409 "POST .../retry: nothing failed"
 like "$(cat "$T/body")" "no failed step to retry" "... in intakectl's words"
+in_de
+ok $? "... which the German pages translate"
 is "$(P -d comment='to the tax office' "$base/api/cases/2/events/to-tax")" 200 \
     "POST /api/cases/2/events/to-tax"
 is "$(sql "$T/data" "SELECT actor FROM case_history WHERE case_id = 2 ORDER BY seq DESC LIMIT 1")" \
@@ -172,6 +190,8 @@ is "$(code "$base/api/cases/2")" 200 "a clerk sees a case she acted on, on anoth
 INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=sue C fire 3 to-tax >/dev/null
 is "$(code "$base/api/cases/3")" 403 "a clerk cannot open another team's case"
 like "$(cat "$T/body")" 'it needs the role tax-clerk' "... and is told which role it needs"
+in_de
+ok $? "... which the German pages translate"
 is "$(code "$base/api/cases")$(grep -o '"id":' "$T/body" | wc -l)" 2002 "... nor list it"
 INTAKE_CTL_SERVED=1 INTAKE_CTL_USER=alice C show 3 >/dev/null 2>"$T/err"
 is $? 1 "intakectl obeys the same rule"

@@ -15,12 +15,58 @@ const intake = (() => {
   const me = { session: null, lang: "en" };
 
   // t(msgid, ...args): the text in the page language, with {0}, {1}...
-  // replaced by the arguments.
+  // replaced by the arguments.  A text with no entry of its own, given
+  // without arguments (the server's words, say), may be one whose entry
+  // has {0}, {1}... where it has case numbers and names: the whole text
+  // must match, and the translation takes what stood there.
   function t(msgid, ...args) {
-    const s = Object.prototype.hasOwnProperty.call(messages, msgid) &&
-      messages[msgid] ? messages[msgid] : msgid;
+    const own = Object.prototype.hasOwnProperty.call(messages, msgid) &&
+      messages[msgid];
+    if (!own && args.length === 0) {
+      const m = matched(msgid);
+      if (m !== null)
+        return m;
+    }
+    return fill(own ? messages[msgid] : msgid, args);
+  }
+
+  function fill(s, args) {
     return s.replace(/\{(\d+)\}/g, (m, i) =>
       args[i] === undefined ? m : String(args[i]));
+  }
+
+  // The catalogue's entries with {0}, {1}... as patterns, made once for
+  // each catalogue; matched(text): the translation of the first whose
+  // pattern is the whole of text, or null.
+  let patterns = null;
+  function matched(text) {
+    if (patterns === null) {
+      patterns = [];
+      for (const id of Object.keys(messages)) {
+        if (!messages[id] || !/\{\d+\}/.test(id))
+          continue;
+        const slots = [];
+        const re = id.split(/(\{\d+\})/).map((part) => {
+          const slot = /^\{(\d+)\}$/.exec(part);
+          if (slot) {
+            slots.push(Number(slot[1]));
+            return "(.+?)";
+          }
+          return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        }).join("");
+        patterns.push({ re: new RegExp("^" + re + "$", "s"), slots,
+          to: messages[id] });
+      }
+    }
+    for (const p of patterns) {
+      const m = p.re.exec(text);
+      if (m === null)
+        continue;
+      const args = [];
+      p.slots.forEach((n, i) => { args[n] = m[i + 1]; });
+      return fill(p.to, args);
+    }
+    return null;
   }
 
   function translate(root) {
@@ -80,9 +126,11 @@ const intake = (() => {
         headers: { "Accept-Language": lang } }).then((r) => r.json()) :
         await api("GET", "/api/i18n");
       messages = j.messages || {};
+      patterns = null;
       me.lang = j.lang || "en";
     } catch (e) {
       messages = {};       // no catalogue: English
+      patterns = null;
       me.lang = "en";
     }
   }
