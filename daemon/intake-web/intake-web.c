@@ -608,8 +608,9 @@ main(int argc, char *argv[])
 	    (w.tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
 	    on_request, &w,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS,
+	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)WEB_STACK,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_S,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 	    MHD_OPTION_ARRAY, tls_options(&tls, opt),
 	    MHD_OPTION_END);

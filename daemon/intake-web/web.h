@@ -20,6 +20,13 @@
 #define SESSION_HEX	(2 * 32 + 1)	/* an id or CSRF token in hex, NUL */
 #define PERSON_MAX	65		/* a person's name and its NUL */
 #define LANG_MAX	3		/* a language ("de") and its NUL */
+/* Connections at once, each a thread of its own while it is open: a
+ * browser keeps several open between requests, so an office of clerks
+ * needs some hundreds.  A thread's stack is small (what a request
+ * needs), and a connection idle for WEB_IDLE_S is closed. */
+#define WEB_CONNECTIONS	512
+#define WEB_STACK	(512 * 1024)
+#define WEB_IDLE_S	30
 /* A text intake-web sends as it is, in English, that the pages show in
  * the person's language: po/extract finds it for po/de.po. */
 #define N_(s)		s

@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 120
+plan 121
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -302,6 +302,17 @@ for i in $(seq 1 24); do
 done
 wait $many
 is "$(sort "$T/many" | uniq -c | tr -s ' ')" " 24 200" "24 requests at once are all answered"
+# Browsers keep connections open between requests: a hundred held open
+# (an office's worth) leave room for the next clerk.
+/usr/bin/python3 - "$port" <<'EOP' &
+import socket, sys, time
+held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(100)]
+time.sleep(6)
+EOP
+holder=$!
+sleep 2
+is "$(code "$base/api/cases/1")" 200 "100 connections held open by browsers leave room for another request"
+wait "$holder"
 
 # The web user's requests on the control socket, as intake-web sends
 # them (MSG_CTL_REQUEST_AS, from daemon/libintake/proto.h): one there
