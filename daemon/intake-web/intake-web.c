@@ -34,7 +34,7 @@ static void NORETURN
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-"usage: intake-web [-f] [-n] [-c file] [--key-fd N]\n"
+"usage: intake-web [-f] [-n] [-c file] [--key-fd N] [--sessions-fd N]\n"
 "\n"
 "  -c, --config FILE   configuration file (default " CONFIG_FILE_DEFAULT ")\n"
 "  -f, --foreground    log to stderr too\n"
@@ -42,6 +42,9 @@ usage(int status)
 "                      <tls>, its files (the key's match only as root)\n"
 "      --key-fd N      read the <tls> key from descriptor N (intaked\n"
 "                      reads it as root and passes it)\n"
+"      --sessions-fd N keep the sessions in the file on descriptor N, so\n"
+"                      that people stay signed in across a restart\n"
+"                      (intaked opens it as root and passes it)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
@@ -523,6 +526,7 @@ main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		DAEMON_OPTIONS, { "key-fd", required_argument, NULL, 'k' },
+		{ "sessions-fd", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct web w;
@@ -533,7 +537,7 @@ main(int argc, char *argv[])
 	char *origin = NULL, *end;
 	bool fg = false, check = false;
 	sigset_t set;
-	int ch, fd, sig, key_fd = -1;
+	int ch, fd, sig, key_fd = -1, sessions_fd = -1;
 	long l;
 
 	while ((ch = getopt_long(argc, argv, "c:fnhV", opts, NULL)) != -1) {
@@ -542,10 +546,11 @@ main(int argc, char *argv[])
 		case 'f': fg = true; break;
 		case 'n': check = true; break;
 		case 'k':
+		case 's':
 			l = strtol(optarg, &end, 10);
 			if (*end != '\0' || l < 3 || l > 1024)
 				usage(2);
-			key_fd = (int)l;
+			*(ch == 'k' ? &key_fd : &sessions_fd) = (int)l;
 			break;
 		case 'h': usage(0);
 		case 'V': printf("intake-web %s\n", PACKAGE_VERSION); return 0;
@@ -592,6 +597,8 @@ main(int argc, char *argv[])
 	w.www = path_join(where_data(), "web");
 	i18n_init(&w.i18n, where_locale());
 	sessions_init(&w.sessions, w.conf.web.idle_s);
+	if (sessions_fd != -1)
+		(void)sessions_load(&w.sessions, sessions_fd);
 	throttle_init(&w.throttle);
 	if ((fd = listen_on(w.conf.web.listen)) == -1)
 		return 1;
@@ -620,11 +627,17 @@ main(int argc, char *argv[])
 	}
 	log_info("web: listening on %s for %s", w.conf.web.listen,
 	    w.origin ? w.origin : "(no origin: set <web origin>)");
+	/* Last uses go to the sessions' file now and then, and all as it
+	 * stops. */
 	do {
-		if (sigwait(&set, &sig) != 0)
-			break;
-	} while (sig == SIGHUP);
+		sig = sigtimedwait(&set, NULL, &(struct timespec){
+		    SESSION_SAVE_S, 0 });
+		if (sig == -1 && errno == EAGAIN)
+			sessions_flush(&w.sessions);
+	} while (sig == SIGHUP || (sig == -1 && (errno == EAGAIN ||
+	    errno == EINTR)));
 	MHD_stop_daemon(mhd);
+	sessions_flush(&w.sessions);
 	close(fd);
 	if (w.conf.web.listen[0] == '/')
 		(void)unlink(w.conf.web.listen);

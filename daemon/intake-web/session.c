@@ -3,7 +3,8 @@
  * the browser keeps (its cookie); the table holds the id's hash, so that
  * what is in memory cannot be replayed as a cookie, the person, a CSRF
  * token of its own and when it was last used.  Ids and tokens are
- * compared in constant time.
+ * compared in constant time.  What changes is written to the sessions'
+ * file when there is one (session-file.c).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -20,6 +21,8 @@ sessions_init(struct sessions *t, unsigned idle_s)
 	memset(t->s, 0, sizeof(t->s));
 	pthread_mutex_init(&t->lock, NULL);
 	t->idle_ms = (int64_t)idle_s * 1000;
+	t->fd = -1;
+	t->dirty = false;
 }
 
 /* The hash of the id that cookie spells (64 hex digits); false when it
@@ -85,6 +88,7 @@ session_new(struct sessions *t, const char *user, int64_t now,
 	memcpy(s->csrf, csrf, SESSION_HEX);
 	s->last_ms = now;
 	s->used = true;
+	sessions_save_locked(t);
 	pthread_mutex_unlock(&t->lock);
 	sodium_memzero(id, sizeof(id));
 	sodium_memzero(tok, sizeof(tok));
@@ -106,6 +110,7 @@ session_get(struct sessions *t, const char *cookie, int64_t now,
 			memset(s, 0, sizeof(*s));
 		else {
 			s->last_ms = now;
+			t->dirty = true;
 			memcpy(user, s->user, PERSON_MAX);
 			memcpy(csrf, s->csrf, SESSION_HEX);
 			memcpy(lang, s->lang, LANG_MAX);
@@ -131,6 +136,8 @@ session_change(struct sessions *t, const char *cookie, const char *lang)
 		memset(s, 0, sizeof(*s));
 	else if (s != NULL)
 		snprintf(s->lang, sizeof(s->lang), "%s", lang);
+	if (s != NULL)
+		sessions_save_locked(t);
 	pthread_mutex_unlock(&t->lock);
 	return s != NULL;
 }

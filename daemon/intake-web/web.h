@@ -45,6 +45,10 @@ struct sessions {
 	pthread_mutex_t	 lock;
 	int64_t		 idle_ms;	/* unused this long: ended */
 	struct session	 s[SESSION_MAX];
+	int		 fd;		/* the file they are kept in, across
+					 * a restart (session-file.c); -1:
+					 * none, they end with intake-web */
+	bool		 dirty;		/* last uses not yet written there */
 };
 
 /* Empties the table; sessions end after idle_s seconds unused. */
@@ -68,6 +72,16 @@ bool	session_set_lang(struct sessions *, const char *cookie,
 bool	session_end(struct sessions *, const char *cookie);
 /* Whether given is the session's token, compared in constant time. */
 bool	csrf_ok(const char *expected, const char *given);
+
+/* session-file.c: the sessions kept across a restart, in the file intaked
+ * passes on descriptor fd.  sessions_load() takes those not idle too
+ * long into the table and keeps fd for the writes: the number taken, or
+ * -1 (said) when fd is no file.  sessions_save_locked() writes the table
+ * (its lock held); sessions_flush() writes it when last uses changed. */
+#define SESSION_SAVE_S	15
+int	sessions_load(struct sessions *, int fd);
+void	sessions_save_locked(struct sessions *);
+void	sessions_flush(struct sessions *);
 
 /* throttle.c: a growing wait after failed sign-ins, per account and per
  * address. */

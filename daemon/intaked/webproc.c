@@ -4,7 +4,9 @@
  * a wait that grows while it keeps dying young.  Nothing of the daemon
  * waits for it: the browser's workspace may be down while intake works.
  * With <tls>, the daemon reads the key as root and hands it over on a
- * descriptor: the web user never reads the file.
+ * descriptor: the web user never reads the file.  So it does with the
+ * file intake-web keeps its sessions in (<data-dir>/web-sessions, root's
+ * alone): people stay signed in when intake-web starts again.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +36,36 @@
  * tells it so. */
 #define WEB_KEY_FD	3
 #define WEB_KEY_ARG	"--key-fd=3"
+/* The sessions' file, opened here as root in the data directory, which
+ * intake-web writes its sessions to so that they outlive it. */
+#define WEB_SESSIONS	"web-sessions"
+#define WEB_SESSIONS_FD	4
+#define WEB_SESSIONS_ARG "--sessions-fd=4"
+
+/* <data-dir>/web-sessions, ours alone (mode 0600): the descriptor
+ * (close-on-exec), or -1 after saying why; intake-web then starts
+ * without it, and its sessions end with it. */
+static int
+web_sessions(const char *data_dir)
+{
+	char *path = path_join(data_dir, WEB_SESSIONS);
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd != -1 && (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || st.st_nlink != 1 ||
+	    ((st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1))) {
+		close(fd);
+		fd = -1;
+		errno = EPERM;
+	}
+	if (fd == -1)
+		log_warn("intake-web: %s: %s; sessions end when intake-web does",
+		    path, strerror(errno));
+	free(path);
+	return fd;
+}
 
 /* <tls key>, read here as root into memory of its own (memfd) that
  * intake-web reads once at start: the file stays readable by root
@@ -64,24 +97,40 @@ web_key(const char *path)
 	return fd;
 }
 
-/* In the child: become the web user and run intake-web, with the <tls>
- * key on WEB_KEY_FD when key is one (else -1).  Never returns. */
-static void NORETURN
-web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent,
-    int key)
+/* In the child: puts fd (when it is one) on want, open across exec. */
+static void
+web_fd(int fd, int want, const char *what)
 {
-	const char *prog = where_program("intake-web");
-	char *argv[8];
-	int n = 0;
-
-	child_signals_default();
-	if (key >= 0 && (key == WEB_KEY_FD ? fcntl(key, F_SETFD, 0) :
-	    dup2(key, WEB_KEY_FD)) == -1) {
-		dprintf(2, "intaked: intake-web: the key's descriptor: %s\n",
+	if (fd >= 0 && (fd == want ? fcntl(fd, F_SETFD, 0) :
+	    dup2(fd, want)) == -1) {
+		dprintf(2, "intaked: intake-web: %s: %s\n", what,
 		    strerror(errno));
 		_exit(1);
 	}
-	(void)close_range(key >= 0 ? WEB_KEY_FD + 1 : 3, ~0U, 0);
+}
+
+/* In the child: become the web user and run intake-web, with the <tls>
+ * key on WEB_KEY_FD when key is one and the sessions' file on
+ * WEB_SESSIONS_FD when sessions is one (else -1).  Never returns. */
+static void NORETURN
+web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent,
+    int key, int sessions)
+{
+	const char *prog = where_program("intake-web");
+	char *argv[9];
+	int n = 0;
+
+	child_signals_default();
+	/* Out of the way of each other's places first. */
+	if ((key >= 0 && (key = fcntl(key, F_DUPFD_CLOEXEC, 10)) == -1) ||
+	    (sessions >= 0 && (sessions = fcntl(sessions, F_DUPFD_CLOEXEC,
+	    10)) == -1))
+		_exit(1);
+	web_fd(key, WEB_KEY_FD, "the key's descriptor");
+	web_fd(sessions, WEB_SESSIONS_FD, "the sessions' descriptor");
+	if (key < 0)
+		close(WEB_KEY_FD);
+	(void)close_range(WEB_SESSIONS_FD + (sessions >= 0), ~0U, 0);
 	if (getuid() == 0 && (setgroups(0, NULL) == -1 ||
 	    initgroups(pw->pw_name, pw->pw_gid) == -1 ||
 	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)) {
@@ -102,6 +151,8 @@ web_exec(const struct webproc *w, const struct passwd *pw, pid_t parent,
 	}
 	if (key >= 0)
 		argv[n++] = (char *)WEB_KEY_ARG;
+	if (sessions >= 0)
+		argv[n++] = (char *)WEB_SESSIONS_ARG;
 	argv[n] = NULL;
 	execv(prog, argv);
 	dprintf(2, "intaked: cannot run %s: %s\n", prog, strerror(errno));
@@ -113,7 +164,7 @@ web_spawn(struct webproc *w, int64_t mono)
 {
 	struct passwd *pw = getpwnam(w->conf->web.user);
 	pid_t pid, self = getpid();
-	int key = -1;
+	int key = -1, sessions;
 
 	w->next = 0;
 	if (pw == NULL || pw->pw_uid == 0) {
@@ -126,16 +177,19 @@ web_spawn(struct webproc *w, int64_t mono)
 		w->next = mono + w->backoff_ms;
 		return;
 	}
+	sessions = web_sessions(w->conf->data_dir);
 	if ((pid = fork()) == -1) {
 		log_warn("intake-web: fork: %s; trying again later",
 		    strerror(errno));
 		fd_close(key);
+		fd_close(sessions);
 		w->next = mono + w->backoff_ms;
 		return;
 	}
 	if (pid == 0)
-		web_exec(w, pw, self, key);
+		web_exec(w, pw, self, key, sessions);
 	fd_close(key);
+	fd_close(sessions);
 	w->pid = pid;
 	w->started = mono;
 	log_info("intake-web started (pid %ld) on %s", (long)pid,

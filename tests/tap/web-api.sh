@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip_all "needs curl"
 [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null ||
     skip_all "needs root and setpriv: intake-web runs as another user"
 export INTAKE_WEB="$WEB"
-plan 121
+plan 127
 
 ldd "$WEB" | grep -Eq "libsqlite3|libarchive|libtesseract|liblept"
 is $? 1 "intake-web links neither SQLite nor a parser of delivered bytes"
@@ -380,6 +380,16 @@ wait_for 30 grep -q "daemon (uid 1) is not the web user and may not act for a pe
 ok $? "... the daemon refuses it and says why"
 kill "$other"; wait "$other" 2>/dev/null
 
+# Sessions outlive intake-web: kept in a file of root's, by hash.
+curl -s -c "$T/keep" -H "Origin: $base" --data-urlencode user=alice \
+    --data-urlencode 'password=correct horse' "$base/api/session" > "$T/body"
+kcsrf=$(sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/' "$T/body")
+is "$(stat -c '%a %U %h' "$T/data/web-sessions")" "600 root 1" \
+    "the sessions' file: root's alone, in the data directory"
+kid=$(awk '$6 == "intake_session" { print $7 }' "$T/keep")
+[ ${#kid} = 64 ] && ! grep -q "$kid" "$T/data/web-sessions" && grep -q "^[0-9a-f]* alice " "$T/data/web-sessions"
+ok $? "... with alice's session, but not its id (the cookie)"
+
 # intake-web dies; intaked works on and starts it again
 kill -9 "$wpid"
 pgm 4 > "$T/in/d.pgm"
@@ -387,6 +397,15 @@ sql_is 30 "$T/data" "SELECT count(*) FROM cases" 4
 ok $? "the daemon works on while intake-web is down"
 wait_for 20 curl -sf "$base/"
 ok $? "intaked starts intake-web again"
+is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/keep" "$base/api/cases")" 200 \
+    "alice is still signed in"
+is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/keep" -H "Origin: $base" \
+    -H "X-CSRF-Token: $kcsrf" -d user=alice "$base/api/cases/1/assign")" 200 \
+    "... and her page's CSRF token still works"
+is "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/keep" -H "Origin: $base" \
+    -H "X-CSRF-Token: $kcsrf" -X POST "$base/api/session/end")" 200 "she signs out"
+grep -q "^[0-9a-f]* alice " "$T/data/web-sessions"
+is $? 1 "... and her session is gone from the file"
 wpid=$(sed -n 's/.*intake-web started (pid \([0-9]*\)).*/\1/p' "$T/log" | tail -1)
 kill -9 "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null
 DAEMON_PID=

@@ -8,7 +8,9 @@
 #include "config.h"
 #endif
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "web.h"
@@ -123,6 +125,57 @@ START_TEST(test_session_end)
 	ck_assert(!session_end(&tab, cookie));
 	ck_assert(session_get(&tab, other, 1000, user, tok, lang));
 	ck_assert_str_eq(user, "bob");
+}
+END_TEST
+
+/* The sessions' file: a session outlives the table it was made in, by
+ * its id's hash alone; lines that do not read, and sessions idle too
+ * long, are left out. */
+START_TEST(test_session_file)
+{
+	char cookie[SESSION_HEX], csrf[SESSION_HEX], user[PERSON_MAX],
+	    tok[SESSION_HEX], other[SESSION_HEX], buf[8192], *dir, *path;
+	static struct sessions again;
+	const char *bad = "zz alice - 00 1\n"
+	    "0000000000000000000000000000000000000000000000000000000000000000 "
+	    "bob - 0000000000000000000000000000000000000000000000000000000000000000 1\n"
+	    "not a line\n";
+	ssize_t n;
+	int fd;
+
+	dir = unit_tmpdir();
+	path = xasprintf("%s/sessions", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sessions_load(&tab, fd), 0);
+	session_new(&tab, "alice", mono_ms(), cookie, csrf);
+	ck_assert(session_set_lang(&tab, cookie, "de"));
+	session_new(&tab, "bob", mono_ms(), other, tok);
+	ck_assert(session_end(&tab, other));
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert(strncmp(buf, "intake-web sessions 1\n", 22) == 0);
+	ck_assert(strstr(buf, cookie) == NULL);
+	ck_assert(strstr(buf, " alice de ") != NULL);
+	ck_assert(strstr(buf, " bob ") == NULL);
+	/* what does not read (a session long idle among them) is skipped */
+	ck_assert_int_eq(pwrite(fd, bad, strlen(bad), n), (ssize_t)strlen(bad));
+	sessions_init(&again, 60);
+	ck_assert_int_eq(sessions_load(&again, fd), 1);
+	ck_assert(session_get(&again, cookie, mono_ms(), user, tok, lang));
+	ck_assert_str_eq(user, "alice");
+	ck_assert_str_eq(tok, csrf);
+	ck_assert_str_eq(lang, "de");
+	ck_assert(!session_get(&again, other, mono_ms(), user, tok, lang));
+	/* a file that is not one's own kind is read as empty */
+	ck_assert_int_eq(pwrite(fd, "hello", 5, 0), 5);
+	sessions_init(&again, 60);
+	ck_assert_int_eq(sessions_load(&again, fd), 0);
+	close(fd);
+	free(path);
+	remove_tree(dir);
+	free(dir);
 }
 END_TEST
 
@@ -362,6 +415,7 @@ web_suite(void)
 	tcase_add_test(tc, test_session_idle);
 	tcase_add_test(tc, test_session_end);
 	tcase_add_test(tc, test_session_full);
+	tcase_add_test(tc, test_session_file);
 	tcase_add_test(tc, test_csrf);
 	suite_add_tcase(s, tc);
 
