@@ -35,6 +35,7 @@
 #include "unit.h"
 #include "store.h"
 #include "ledger.h"
+#include "letgo.h"
 
 #define PGM_HEAD	"P5\n4 4\n255\n"
 #define PGM_LEN		(sizeof(PGM_HEAD) - 1 + 16)	/* 27 bytes */
@@ -2453,6 +2454,95 @@ START_TEST(test_take_batch_killed_letting_go)
 }
 END_TEST
 
+/* With the let-go thread, a batch is taken as without it: once the
+ * thread has done its part, the inbox holds nothing. */
+START_TEST(test_take_batch_beside)
+{
+	struct ledger_item it[3];
+	int i;
+
+	ledger_let_go_beside(&led);
+	ck_assert_ptr_nonnull(led.letgo);
+	batch_put();
+	batch_take(&led, it, NULL);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(it[i].rc, 0);
+	letgo_drain(led.letgo);
+	assert_batch_spooled();
+}
+END_TEST
+
+/* The thread removes a name only while it is still the file handed over:
+ * one replaced since (another inode) or swapped for a link stays. */
+START_TEST(test_letgo_only_what_was_taken)
+{
+	struct letgo *lg = letgo_start();
+	struct letgo_item it[3];
+	const char *names[3] = { "same", "replaced", "link" };
+	struct stat sb;
+	char *p, *q;
+	int i, fd;
+
+	ck_assert_ptr_nonnull(lg);
+	for (i = 0; i < 3; i++) {
+		p = put(inbox, names[i], names[i]);
+		ck_assert_int_eq(lstat(p, &sb), 0);
+		it[i].name = xstrdup(names[i]);
+		it[i].dev = sb.st_dev;
+		it[i].ino = sb.st_ino;
+		if (i == 1) {	/* a new file of the same name */
+			q = put(inbox, "new", "new");
+			ck_assert_int_eq(rename(q, p), 0);
+			free(q);
+		} else if (i == 2) {	/* a link to the file taken */
+			q = path_join(inbox, "kept");
+			ck_assert_int_eq(rename(p, q), 0);
+			ck_assert_int_eq(symlink("kept", p), 0);
+			free(q);
+		}
+		free(p);
+	}
+	fd = open(inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	letgo_add(lg, fd, it, 3);
+	letgo_free(lg);
+	p = path_join(inbox, "same");
+	ck_assert(!exists(p));
+	free(p);
+	p = path_join(inbox, "replaced");
+	ck_assert(exists(p));
+	free(p);
+	p = path_join(inbox, "link");
+	ck_assert(exists(p));
+	free(p);
+}
+END_TEST
+
+/* Stopped while the thread had names in hand: the next start removes the
+ * inbox copies of taken deliveries (named after a row's token) and
+ * leaves a name of that form that is no token of the ledger's. */
+START_TEST(test_recover_sweeps_taken)
+{
+	struct delivery d;
+	char *left, *other;
+	int64_t id;
+
+	free(put(inbox, "a.pgm", "content of a.pgm"));
+	id = take("a.pgm", false);
+	d = get(id);
+	left = xasprintf("%s/" TAKEN_PREFIX "%s", inbox, d.token);
+	other = xasprintf("%s/" TAKEN_PREFIX "not-a-token", inbox);
+	free(put(inbox, strrchr(left, '/') + 1, "content of a.pgm"));
+	free(put(inbox, strrchr(other, '/') + 1, "someone else's"));
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	ck_assert(!exists(left));
+	ck_assert(exists(other));
+	free(other);
+	free(left);
+	delivery_release(&d);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *
@@ -2473,6 +2563,9 @@ ledger_suite(void)
 	tcase_add_test(tc, test_take_batch_transient_midway);
 	tcase_add_test(tc, test_take_batch_killed_copying);
 	tcase_add_test(tc, test_take_batch_killed_letting_go);
+	tcase_add_test(tc, test_take_batch_beside);
+	tcase_add_test(tc, test_letgo_only_what_was_taken);
+	tcase_add_test(tc, test_recover_sweeps_taken);
 	tcase_add_test(tc, test_transient_wait);
 	tcase_add_test(tc, test_ignore_once);
 	tcase_add_test(tc, test_take_across_file_systems);
