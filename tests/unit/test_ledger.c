@@ -1557,6 +1557,39 @@ START_TEST(test_worker_recycled)
 }
 END_TEST
 
+/* Two workers sharing a stream of jobs are not replaced together: the
+ * first process of the second counts as having run half its jobs. */
+START_TEST(test_workers_recycled_apart)
+{
+	struct pipeline p;
+	int64_t ids[2], start = mono_ms();
+	int i;
+
+	cfg.workers = 2;
+	cfg.worker_jobs = 10;
+	for (i = 0; i < 2; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "w%d.pgm", i);
+		free(put_pgm(inbox, name, 70 + (unsigned)i));
+		ids[i] = take(name, false);
+	}
+	pipeline_start(&p);
+	ck_assert_int_eq(p.pool.n, 2);
+	ck_assert_int_eq(pipeline_submit_batch(&p, ids, 2), 0);
+	while (!pipeline_idle(&p) && mono_ms() - start < RUN_LIMIT_MS)
+		step(&p, 200);
+	ck_assert(pipeline_idle(&p));
+	/* two jobs, and the second worker's five it counts as run */
+	ck_assert_int_eq(p.pool.w[0].jobs + p.pool.w[1].jobs, 2 + 5);
+	ck_assert_int_eq(p.pool.w[0].starts, 1);
+	ck_assert_int_eq(p.pool.w[1].starts, 1);
+	pipeline_release(&p);
+	for (i = 0; i < 2; i++)
+		assert_case(ids[i], 70 + (unsigned)i);
+}
+END_TEST
+
 static volatile sig_atomic_t stuck_pid;
 
 static void
@@ -2600,6 +2633,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_worker_crash);
 	tcase_add_test(tc, test_worker_hang);
 	tcase_add_test(tc, test_worker_recycled);
+	tcase_add_test(tc, test_workers_recycled_apart);
 	tcase_add_test(tc, test_release_ends_running_job);
 	suite_add_tcase(s, tc);
 
