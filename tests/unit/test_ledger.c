@@ -1537,19 +1537,28 @@ START_TEST(test_worker_hang)
 END_TEST
 
 /* A worker is replaced after worker_jobs jobs; nothing is lost. */
+/* Takes n page images <prefix><i>.pgm, the i-th drawn from seed + i,
+ * into ids. */
+static void
+take_pgms(const char *prefix, unsigned seed, int64_t *ids, int n)
+{
+	char name[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%d.pgm", prefix, i);
+		free(put_pgm(inbox, name, seed + (unsigned)i));
+		ids[i] = take(name, false);
+	}
+}
+
 START_TEST(test_worker_recycled)
 {
 	int64_t ids[3];
 	int i;
 
 	cfg.worker_jobs = 1;
-	for (i = 0; i < 3; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "r%d.pgm", i);
-		free(put_pgm(inbox, name, 60 + (unsigned)i));
-		ids[i] = take(name, false);
-	}
+	take_pgms("r", 60, ids, 3);
 	ck_assert_int_eq(process_n(ids, 3), 0);
 	for (i = 0; i < 3; i++)
 		assert_case(ids[i], 60 + (unsigned)i);
@@ -1567,13 +1576,7 @@ START_TEST(test_workers_recycled_apart)
 
 	cfg.workers = 2;
 	cfg.worker_jobs = 10;
-	for (i = 0; i < 2; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "w%d.pgm", i);
-		free(put_pgm(inbox, name, 70 + (unsigned)i));
-		ids[i] = take(name, false);
-	}
+	take_pgms("w", 70, ids, 2);
 	pipeline_start(&p);
 	ck_assert_int_eq(p.pool.n, 2);
 	ck_assert_int_eq(pipeline_submit_batch(&p, ids, 2), 0);
