@@ -215,6 +215,8 @@ daemon_open(struct daemon *d)
 	free(db);
 	if (rc != 0 || ledger_init(&d->ledger, d->store, &d->cat.conf) != 0)
 		return INTAKE_ERR;
+	/* Inbox copies of taken files are removed beside the main loop. */
+	ledger_let_go_beside(&d->ledger);
 	(void)catalog_load(&d->cat);
 	if (pipeline_init_catalog(&d->pipeline, &d->ledger, &d->cat) != 0)
 		return INTAKE_ERR;

@@ -38,6 +38,7 @@
 #include "jobmsg.h"
 #include "store.h"
 #include "ledger.h"
+#include "letgo.h"
 
 #define COPY_PREFIX	".copying."
 
@@ -77,6 +78,7 @@ ledger_release(struct ledger *l)
 {
 	size_t i;
 
+	letgo_free(l->letgo);	/* the removals handed over are done first */
 	for (i = 0; i < l->nrejected; i++)
 		rejected_release(&l->rejected[i]);
 	free(l->rejected);
@@ -84,6 +86,13 @@ ledger_release(struct ledger *l)
 	fd_close(l->spool_fd);
 	free(l->spool);
 	memset(l, 0, sizeof(*l));
+}
+
+void
+ledger_let_go_beside(struct ledger *l)
+{
+	if (l->letgo == NULL)
+		l->letgo = letgo_start();
 }
 
 const struct inbox_conf *
@@ -285,16 +294,37 @@ takes_place(struct take *t, size_t n)
 	return any;
 }
 
+/* Is the entry name of the inbox ifd still the delivery recorded in d?
+ * A file is looked at relative to the inbox (*st: what it is); a folder
+ * by its tree. */
+static bool
+same_content_at(int ifd, const char *src, const struct delivery *d,
+    struct stat *st)
+{
+	if (fstatat(ifd, d->name, st, AT_SYMLINK_NOFOLLOW) == -1)
+		return false;
+	if (!S_ISREG(st->st_mode))
+		return S_ISDIR(st->st_mode) && same_content(src, d);
+	return st->st_size == d->size && (int64_t)st->st_mtim.tv_sec * 1000 +
+	    st->st_mtim.tv_nsec / 1000000 == d->mtime_ms;
+}
+
 /* Removes from the inbox ifd the originals of the takes still going:
  * each out of the scan's sight in one step (renamed), the renames made
  * durable together, then removed: a kill in the middle of removing leaves
- * no half delivery behind. */
+ * no half delivery behind.  With a let-go thread (l->letgo) files are
+ * handed to it, each with the identity it had when renamed, and removed
+ * while the daemon goes on; folders are removed here. */
 static void
-takes_let_go(struct take *t, size_t n, int ifd)
+takes_let_go(struct ledger *l, struct take *t, size_t n, int ifd)
 {
+	struct letgo_item *items = NULL;
+	struct stat *st = xcalloc(n, sizeof(*st));
+	bool *file = xcalloc(n, sizeof(*file));
 	char *src, *gone;
 	bool any = false;
-	size_t i;
+	size_t i, k = 0;
+	int fd;
 
 	for (i = 0; i < n; i++) {
 		if (!take_going(&t[i], false))
@@ -302,21 +332,42 @@ takes_let_go(struct take *t, size_t n, int ifd)
 		fault_point("let-go", t[i].d->name);
 		src = path_join(t[i].d->inbox, t[i].d->name);
 		gone = xasprintf(TAKEN_PREFIX "%s", t[i].d->token);
-		if (same_content(src, t[i].d) &&
-		    renameat(ifd, t[i].d->name, ifd, gone) == 0)
+		if (same_content_at(ifd, src, t[i].d, &st[i]) &&
+		    renameat(ifd, t[i].d->name, ifd, gone) == 0) {
 			any = true;
+			file[i] = S_ISREG(st[i].st_mode);
+		}
 		free(gone);
 		free(src);
 	}
 	if (any)
 		(void)fsync(ifd);
+	if (l->letgo != NULL)
+		items = xcalloc(n, sizeof(*items));
 	for (i = 0; i < n; i++) {
 		if (!take_going(&t[i], false))
 			continue;
 		gone = xasprintf(TAKEN_PREFIX "%s", t[i].d->token);
+		if (items != NULL && file[i]) {
+			items[k].name = gone;
+			items[k].dev = st[i].st_dev;
+			items[k++].ino = st[i].st_ino;
+			continue;
+		}
 		remove_tree_at(ifd, gone);
 		free(gone);
 	}
+	if (k > 0 && (fd = fcntl(ifd, F_DUPFD_CLOEXEC, 0)) != -1)
+		letgo_add(l->letgo, fd, items, k);
+	else
+		for (i = 0; i < k; i++) {
+			(void)letgo_remove(ifd, items[i].name, items[i].dev,
+			    items[i].ino);
+			free(items[i].name);
+		}
+	free(items);
+	free(file);
+	free(st);
 }
 
 /* Copies claimed deliveries of the inbox at path into the spool and
@@ -370,7 +421,7 @@ takes_move_in(struct ledger *l, const char *inbox, struct take *t, size_t n)
 	if (takes_place(t, n) && (rc = fs_sync(l->spool_fd)) != 0)
 		takes_stop(t, n, false, rc);
 	if (ifd != -1)
-		takes_let_go(t, n, ifd);
+		takes_let_go(l, t, n, ifd);
 	takes_record(l, t, n, STAGE_SPOOLED, false);
 	for (i = 0; i < n; i++)
 		fd_close(t[i].tfd);
@@ -939,15 +990,43 @@ ledger_resume(struct ledger *l)
 	return store_delivery_foreach(l->store, true, recover_one, l);
 }
 
+/* Removes what a stop left of taken deliveries in the inbox at path:
+ * entries named TAKEN_PREFIX and the token of a row, renamed out of
+ * sight but not removed yet (the let-go thread had them in hand).  An
+ * entry of such a name without a row is not the daemon's and stays. */
+static void
+sweep_taken(struct ledger *l, const char *path)
+{
+	size_t np = strlen(TAKEN_PREFIX);
+	struct dirent *e;
+	DIR *dp;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((dp = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dp)) != NULL)
+		if (strncmp(e->d_name, TAKEN_PREFIX, np) == 0 &&
+		    store_delivery_token_known(l->store, e->d_name + np))
+			(void)remove_tree_at(dirfd(dp), e->d_name);
+	closedir(dp);
+}
+
 int
 ledger_recover(struct ledger *l)
 {
 	struct dirent *e;
 	DIR *dp;
+	size_t i;
 	int rc;
 
 	if ((rc = ledger_resume(l)) != 0)
 		return rc;
+	for (i = 0; i < l->config->ninboxes; i++)
+		sweep_taken(l, l->config->inboxes[i].path);
 	if ((dp = opendir(l->spool)) == NULL) {
 		log_err("spool \"%s\": %s", l->spool, strerror(errno));
 		return INTAKE_ERR;

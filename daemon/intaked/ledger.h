@@ -8,6 +8,8 @@
 #include "store.h"
 #include "transient.h"
 
+struct letgo;
+
 /* ledger.c: taking files from inboxes into the spool, exactly once. */
 /* An inbox copy being removed after a copy across file systems: never a
  * delivery again. */
@@ -34,9 +36,18 @@ struct ledger {
 	struct ledger_rejected fallback;	/* <data>/rejected */
 	struct transient wait;	/* a passing error met (the disk full): intake
 				   waits, then tries again */
+	struct letgo	*letgo;	/* removes inbox copies of taken files beside
+				   the caller (letgo.c); NULL: the ledger
+				   removes them itself, before it returns */
 };
 int	ledger_init(struct ledger *, struct store *, const struct config *);
 void	ledger_release(struct ledger *);
+/* From now on the inbox copies of taken files are removed by a thread of
+ * their own (letgo.c): a take returns once they are renamed out of the
+ * scan's sight, without waiting for the disk to free them.  The daemon
+ * calls it; a process that forks children which return (tests) must not.
+ * ledger_release() waits for the removals and ends the thread. */
+void	ledger_let_go_beside(struct ledger *);
 /* Opens the inbox's rejected folder when it is not open yet (making it
  * when missing).  0 when the inbox may be taken from; INTAKE_ERR when the
  * folder is not safe (a link, someone else's, writable by others), logged
@@ -74,8 +85,9 @@ void	ledger_take_batch(struct ledger *, const struct inbox_conf *,
 /* Records an ignored name once; returns 0. */
 int	ledger_ignore(struct ledger *, const struct inbox_conf *, const char *name,
 	    const char *pattern);
-/* Finishes every step a crash left half-done: claims, rejections, and
- * spool folders the database does not know.  A step the file system
+/* Finishes every step a crash left half-done: claims, rejections, inbox
+ * copies of taken deliveries left out of sight (named TAKEN_PREFIX and
+ * the token of a row), and spool folders the database does not know.  A step the file system
  * refuses is logged and left for later; only a passing error (or a store
  * error while adopting) stops it. */
 int	ledger_recover(struct ledger *);

@@ -1327,16 +1327,24 @@ out:
 }
 
 /* A worker free for work: started when needed, recycled after its number
- * of jobs; NULL when none may be started now. */
+ * of jobs; NULL when none may be started now.  The first process of the
+ * pool's i-th worker (of n) is recycled i/n of the number earlier, so
+ * that workers sharing a stream of jobs are not replaced together,
+ * leaving none to read while the new ones load their libraries. */
 static struct worker *
 worker_for_job(struct pipeline *p, struct worker *w)
 {
+	size_t i = (size_t)(w - p->pool.w);
+
 	if (w->pid > 0 && w->jobs >= p->config->worker_jobs)
 		free(pool_stop(&p->pool, w, true));	/* recycle: idle,
 							   it holds nothing */
 	if (w->pid == 0 && (mono_ms() < p->start_after ||
 	    pool_start(&p->pool, w) != 0))
 		return NULL;
+	if (w->starts == 1 && w->jobs == 0 && p->pool.n > 1)
+		w->jobs = (unsigned)((uint64_t)p->config->worker_jobs * i /
+		    p->pool.n);
 	return w;
 }
 

@@ -132,6 +132,7 @@ pool_start(struct pool *p, struct worker *w)
 	w->pid = pid;
 	w->sock = sv[0];
 	w->jobs = 0;
+	w->starts++;
 	w->ready = false;
 	w->deadline = 0;
 	log_debug("worker %ld started", (long)pid);

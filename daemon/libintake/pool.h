@@ -29,6 +29,7 @@ struct worker {
 	pid_t		 pid;		/* 0: not running */
 	int		 sock;		/* to the worker; -1: none */
 	unsigned	 jobs;		/* jobs sent to this process */
+	unsigned	 starts;	/* processes started in this slot */
 	bool		 ready;		/* its HELLO arrived */
 	struct job_state *job;		/* the job it runs, or NULL */
 	struct job_state *ahead[POOL_AHEAD_FAST];	/* sent behind it, in

@@ -35,6 +35,7 @@
 #include "unit.h"
 #include "store.h"
 #include "ledger.h"
+#include "letgo.h"
 
 #define PGM_HEAD	"P5\n4 4\n255\n"
 #define PGM_LEN		(sizeof(PGM_HEAD) - 1 + 16)	/* 27 bytes */
@@ -1536,23 +1537,59 @@ START_TEST(test_worker_hang)
 END_TEST
 
 /* A worker is replaced after worker_jobs jobs; nothing is lost. */
+/* Takes n page images <prefix><i>.pgm, the i-th drawn from seed + i,
+ * into ids. */
+static void
+take_pgms(const char *prefix, unsigned seed, int64_t *ids, int n)
+{
+	char name[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%d.pgm", prefix, i);
+		free(put_pgm(inbox, name, seed + (unsigned)i));
+		ids[i] = take(name, false);
+	}
+}
+
 START_TEST(test_worker_recycled)
 {
 	int64_t ids[3];
 	int i;
 
 	cfg.worker_jobs = 1;
-	for (i = 0; i < 3; i++) {
-		char name[16];
-
-		snprintf(name, sizeof(name), "r%d.pgm", i);
-		free(put_pgm(inbox, name, 60 + (unsigned)i));
-		ids[i] = take(name, false);
-	}
+	take_pgms("r", 60, ids, 3);
 	ck_assert_int_eq(process_n(ids, 3), 0);
 	for (i = 0; i < 3; i++)
 		assert_case(ids[i], 60 + (unsigned)i);
 	ck_assert_int_eq(count_cases(), 3);
+}
+END_TEST
+
+/* Two workers sharing a stream of jobs are not replaced together: the
+ * first process of the second counts as having run half its jobs. */
+START_TEST(test_workers_recycled_apart)
+{
+	struct pipeline p;
+	int64_t ids[2], start = mono_ms();
+	int i;
+
+	cfg.workers = 2;
+	cfg.worker_jobs = 10;
+	take_pgms("w", 70, ids, 2);
+	pipeline_start(&p);
+	ck_assert_int_eq(p.pool.n, 2);
+	ck_assert_int_eq(pipeline_submit_batch(&p, ids, 2), 0);
+	while (!pipeline_idle(&p) && mono_ms() - start < RUN_LIMIT_MS)
+		step(&p, 200);
+	ck_assert(pipeline_idle(&p));
+	/* two jobs, and the second worker's five it counts as run */
+	ck_assert_int_eq(p.pool.w[0].jobs + p.pool.w[1].jobs, 2 + 5);
+	ck_assert_int_eq(p.pool.w[0].starts, 1);
+	ck_assert_int_eq(p.pool.w[1].starts, 1);
+	pipeline_release(&p);
+	for (i = 0; i < 2; i++)
+		assert_case(ids[i], 70 + (unsigned)i);
 }
 END_TEST
 
@@ -2453,6 +2490,95 @@ START_TEST(test_take_batch_killed_letting_go)
 }
 END_TEST
 
+/* With the let-go thread, a batch is taken as without it: once the
+ * thread has done its part, the inbox holds nothing. */
+START_TEST(test_take_batch_beside)
+{
+	struct ledger_item it[3];
+	int i;
+
+	ledger_let_go_beside(&led);
+	ck_assert_ptr_nonnull(led.letgo);
+	batch_put();
+	batch_take(&led, it, NULL);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(it[i].rc, 0);
+	letgo_drain(led.letgo);
+	assert_batch_spooled();
+}
+END_TEST
+
+/* The thread removes a name only while it is still the file handed over:
+ * one replaced since (another inode) or swapped for a link stays. */
+START_TEST(test_letgo_only_what_was_taken)
+{
+	struct letgo *lg = letgo_start();
+	struct letgo_item it[3];
+	const char *names[3] = { "same", "replaced", "link" };
+	struct stat sb;
+	char *p, *q;
+	int i, fd;
+
+	ck_assert_ptr_nonnull(lg);
+	for (i = 0; i < 3; i++) {
+		p = put(inbox, names[i], names[i]);
+		ck_assert_int_eq(lstat(p, &sb), 0);
+		it[i].name = xstrdup(names[i]);
+		it[i].dev = sb.st_dev;
+		it[i].ino = sb.st_ino;
+		if (i == 1) {	/* a new file of the same name */
+			q = put(inbox, "new", "new");
+			ck_assert_int_eq(rename(q, p), 0);
+			free(q);
+		} else if (i == 2) {	/* a link to the file taken */
+			q = path_join(inbox, "kept");
+			ck_assert_int_eq(rename(p, q), 0);
+			ck_assert_int_eq(symlink("kept", p), 0);
+			free(q);
+		}
+		free(p);
+	}
+	fd = open(inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	letgo_add(lg, fd, it, 3);
+	letgo_free(lg);
+	p = path_join(inbox, "same");
+	ck_assert(!exists(p));
+	free(p);
+	p = path_join(inbox, "replaced");
+	ck_assert(exists(p));
+	free(p);
+	p = path_join(inbox, "link");
+	ck_assert(exists(p));
+	free(p);
+}
+END_TEST
+
+/* Stopped while the thread had names in hand: the next start removes the
+ * inbox copies of taken deliveries (named after a row's token) and
+ * leaves a name of that form that is no token of the ledger's. */
+START_TEST(test_recover_sweeps_taken)
+{
+	struct delivery d;
+	char *left, *other;
+	int64_t id;
+
+	free(put(inbox, "a.pgm", "content of a.pgm"));
+	id = take("a.pgm", false);
+	d = get(id);
+	left = xasprintf("%s/" TAKEN_PREFIX "%s", inbox, d.token);
+	other = xasprintf("%s/" TAKEN_PREFIX "not-a-token", inbox);
+	free(put(inbox, strrchr(left, '/') + 1, "content of a.pgm"));
+	free(put(inbox, strrchr(other, '/') + 1, "someone else's"));
+	ck_assert_int_eq(ledger_recover(&led), 0);
+	ck_assert(!exists(left));
+	ck_assert(exists(other));
+	free(other);
+	free(left);
+	delivery_release(&d);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 static Suite *
@@ -2473,6 +2599,9 @@ ledger_suite(void)
 	tcase_add_test(tc, test_take_batch_transient_midway);
 	tcase_add_test(tc, test_take_batch_killed_copying);
 	tcase_add_test(tc, test_take_batch_killed_letting_go);
+	tcase_add_test(tc, test_take_batch_beside);
+	tcase_add_test(tc, test_letgo_only_what_was_taken);
+	tcase_add_test(tc, test_recover_sweeps_taken);
 	tcase_add_test(tc, test_transient_wait);
 	tcase_add_test(tc, test_ignore_once);
 	tcase_add_test(tc, test_take_across_file_systems);
@@ -2507,6 +2636,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_worker_crash);
 	tcase_add_test(tc, test_worker_hang);
 	tcase_add_test(tc, test_worker_recycled);
+	tcase_add_test(tc, test_workers_recycled_apart);
 	tcase_add_test(tc, test_release_ends_running_job);
 	suite_add_tcase(s, tc);
 
