@@ -999,7 +999,8 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 
 /* Whether a read that gave a text field's value read an a, e, o, u
  * whose mark the pixels show otherwise: a diacritic lost in every read
- * ("Cafe" for Café), or read as another ("Zoé" for Zoë). */
+ * ("Cafe" for Café), or read as another ("Zoé" for Zoë, "crépes" for
+ * crêpes). */
 static bool
 mark_misread(const struct extract_field *e, const struct read *b)
 {
