@@ -878,15 +878,39 @@ substituted(const char *a, const char *b)
 	return differ_by(a, b, confused, &n, &marked) && n > 0 && n <= 2;
 }
 
+/* Whether a and b are one text but for a space or two that one of
+ * them has and the other not ("Hall steps", "Hallsteps"). */
+static bool
+spaced(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (*a != '\0' || *b != '\0') {
+		if (*a == *b) {
+			a++;
+			b++;
+		} else if (*a == ' ' || *b == ' ') {
+			a += *a == ' ';
+			b += *b == ' ';
+			if (++n > 2)
+				return false;
+		} else
+			return false;
+	}
+	return n > 0;
+}
+
 /* Whether a read of the box is evidence against the page's: a valid
- * value that differs from it by a symbol or two, and whose own shape
- * does not show the misread. */
+ * value that differs from it by a symbol or two, or by a space or two
+ * (a space lost at the scan's scale, or a gap that is none), and whose
+ * own shape does not show the misread. */
 static bool
 contradicts(const struct tpl_field *f, const struct read *page,
     const struct read *box)
 {
 	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
-	    substituted(page->r.value, box->r.value) &&
+	    (substituted(page->r.value, box->r.value) ||
+	    spaced(page->r.value, box->r.value)) &&
 	    !(f->type == FT_TEXT && misread_shape(box->r.value));
 }
 
