@@ -776,10 +776,11 @@ agreed(const struct read *a, const struct read *b)
 }
 
 /* Whether f's type gives its values a shape of their own that a read
- * must meet, beyond letters in any order: a date's calendar, a
- * postcode's pattern, the digits of a number or a telephone number.
- * Two reads that agree exactly on such a value (agreed) leave less
- * doubt than two that agree on a text. */
+ * must meet, of digits only: a date's calendar, a number's, a telephone
+ * number's, a German postcode's.  Two reads that agree exactly on such
+ * a value (agreed) leave less doubt than two that agree on a text.  A
+ * UK postcode is not one: any letter may stand where one does (a J
+ * read as an I keeps it valid). */
 static bool
 shaped_type(const struct tpl_field *f)
 {
@@ -789,7 +790,6 @@ shaped_type(const struct tpl_field *f)
 	case FT_AMOUNT:
 	case FT_PHONE:
 	case FT_POSTCODE_DE:
-	case FT_POSTCODE_UK:
 		return true;
 	default:
 		return false;
