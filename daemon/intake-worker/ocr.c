@@ -39,6 +39,9 @@
 #define MARK_TALL_LOWER		1.6	/* a plain a, e, o, u this many times
 					   as tall as wide, at most */
 #define MARK_TALL_UPPER		1.25	/* and a plain A, E, O, U */
+#define LEAN_ACCENT		0.2	/* an accent leaning this much, at
+					   least: acute or grave */
+#define LEAN_FLAT		0.1	/* less: a circumflex */
 
 struct ocr {
 	TessBaseAPI		*api;
@@ -600,15 +603,47 @@ ocr_mark_letter(const char *s)
 	return base != 0 && strchr("aeouAEOU", base) != NULL;
 }
 
+/* What the pixels show above a letter (marks_above). */
+struct above {
+	double	tall;	/* its body's height over its width (0: none) */
+	int	marks;	/* the marks above its body */
+	double	lean;	/* how far the last mark's upper half's ink lies
+			   right of its lower half's, in widths of the
+			   mark: an acute accent leans right, a grave
+			   one left, a circumflex not at all */
+};
+
+/* The lean of a mark (struct above): the centroid of its upper half's
+ * ink less its lower half's, over its width. */
+static double
+lean_of(PIX *p, l_int32 x, l_int32 y, l_int32 w, l_int32 h)
+{
+	BOX *top = boxCreate(x, y, w, h / 2);
+	BOX *low = boxCreate(x, y + h - h / 2, w, h / 2);
+	PIX *pt = top != NULL ? pixClipRectangle(p, top, NULL) : NULL;
+	PIX *pl = low != NULL ? pixClipRectangle(p, low, NULL) : NULL;
+	l_float32 xt = 0, xl = 0, yy;
+	double lean = 0;
+
+	if (pt != NULL && pl != NULL && w > 0 &&
+	    pixCentroid(pt, NULL, NULL, &xt, &yy) == 0 &&
+	    pixCentroid(pl, NULL, NULL, &xl, &yy) == 0)
+		lean = (xt - xl) / w;
+	pixDestroy(&pt);
+	pixDestroy(&pl);
+	boxDestroy(&top);
+	boxDestroy(&low);
+	return lean;
+}
+
 /* The marks the pixels show above a letter: in a column of bin round
  * the letter's box (x0 .. x1: a symbol's box may be narrower than its
  * letter; from the line's top to the box's bottom), the parts of ink
  * inside the column that lie wholly above its body (the largest part
  * whose middle is in the box) and over it, neither specks nor as tall
- * as it: an umlaut's dots, an accent.  The body's height over its width
- * in *tall (0: no body found). */
-static int
-marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
+ * as it: an umlaut's dots, an accent.  What they are in *a. */
+static void
+marks_above(PIX *bin, int x0, int x1, int top, int bottom, struct above *a)
 {
 	int pad = (x1 - x0) / 3;
 	BOX *col = boxCreate(x0 - pad, top, x1 - x0 + 2 * pad, bottom - top);
@@ -616,8 +651,8 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 	BOXA *parts = p != NULL ? pixConnCompBB(p, 8) : NULL;
 	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, body = -1;
 	l_int32 x, y, w, h, bx = 0, by = 0, bw = 0, bh = 0, pw;
-	int marks = 0;
 
+	memset(a, 0, sizeof(*a));
 	for (i = 0; i < n; i++) {
 		if (boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) != 0 ||
 		    2 * x + w < 2 * pad || 2 * x + w > 2 * (x1 - x0 + pad) ||
@@ -626,19 +661,20 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, double *tall)
 		body = i;
 		bx = x; by = y; bw = w; bh = h;
 	}
-	*tall = body >= 0 ? (double)bh / bw : 0;
+	a->tall = body >= 0 ? (double)bh / bw : 0;
 	pw = p != NULL ? (l_int32)pixGetWidth(p) : 0;
 	/* a part cut by the column's side is a neighbour's (an f's hook) */
 	for (i = 0; body >= 0 && i < n; i++)
 		if (i != body && boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) ==
 		    0 && x > 0 && x + w < pw && y + h < by && 2 * x + w >= 2 * bx &&
 		    2 * x + w <= 2 * (bx + bw) && h < bh && w >= 2 && h >= 2 &&
-		    w * h * 100 >= bh * bh)
-			marks++;
+		    w * h * 100 >= bh * bh) {
+			a->marks++;
+			a->lean = lean_of(p, x, y, w, h);
+		}
 	boxaDestroy(&parts);
 	pixDestroy(&p);
 	boxDestroy(&col);
-	return marks;
 }
 
 /* The parts a marked letter's mark has: two dots of a diaeresis (ä, ë,
@@ -652,21 +688,55 @@ mark_parts(const char *sym)
 	    strchr(dots, sym[1]) != NULL ? 2 : 1;
 }
 
+/* The accent a marked Latin-1 letter is read with: 1 acute, -1 grave,
+ * 0 circumflex (which way its mark leans, struct above), 2 another
+ * (a diaeresis, a tilde, a ring) or none. */
+static int
+accent_of(const char *sym)
+{
+	static const char acute[] = "\x81\x89\x8d\x93\x9a\xa1\xa9\xad\xb3\xba";
+	static const char grave[] = "\x80\x88\x8c\x92\x99\xa0\xa8\xac\xb2\xb9";
+	static const char hat[] = "\x82\x8a\x8e\x94\x9b\xa2\xaa\xae\xb4\xbb";
+
+	if ((unsigned char)sym[0] != 0xc3 || sym[1] == '\0' || sym[2] != '\0')
+		return 2;
+	return strchr(acute, sym[1]) ? 1 : strchr(grave, sym[1]) ? -1 :
+	    strchr(hat, sym[1]) ? 0 : 2;
+}
+
+/* What one mark's lean (struct above) tells of the accent read
+ * (accent_of): '+' it leans the way an acute or a grave accent does,
+ * '!' it leans the other way or not at all where one was read, or leans
+ * where a circumflex was read; '-' it does not tell, or another mark
+ * was read. */
+static char
+accent_verdict(int accent, double lean)
+{
+	if (accent == 2)
+		return '-';
+	if (accent == 0)
+		return fabs(lean) >= LEAN_ACCENT ? '!' : '-';
+	if (lean * accent >= LEAN_ACCENT)
+		return '+';
+	return lean * accent < LEAN_FLAT ? '!' : '-';
+}
+
 /* What the pixels tell of the diacritic of the letter at it (one of a,
  * e, o, u): '+' they agree with what was read, a letter with a
- * diaeresis with two dots above it (one accent does not tell which it
- * is: é, ê), a plain one with none and no taller than a plain
- * letter is (a mark run into it would make it so: lower case,
- * MARK_TALL_LOWER times as tall as wide at most, upper case
- * MARK_TALL_UPPER); '!' they show another: a mark above a plain
- * letter, two dots above one read with an accent; '-' they do not
- * tell.  bin is img in black and white, made on first use. */
+ * diaeresis with two dots above it, one with an acute or a grave
+ * accent with one mark leaning its way (accent_verdict), a plain one
+ * with none and no taller than a plain letter is (a mark run into it
+ * would make it so: lower case, MARK_TALL_LOWER times as tall as wide
+ * at most, upper case MARK_TALL_UPPER); '!' they show another: a mark
+ * above a plain letter, two dots above one read with an accent, an
+ * accent that leans another way; '-' they do not tell.  bin is img in
+ * black and white, made on first use. */
 static char
 mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 {
 	const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
-	int x0, y0, x1, y1, lx0, ly0, lx1, ly1, marks;
-	double tall;
+	int x0, y0, x1, y1, lx0, ly0, lx1, ly1;
+	struct above a;
 
 	if (*bin == NULL && (*bin = binarize(img)) == NULL)
 		return '-';
@@ -674,16 +744,20 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 	    !TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &lx0, &ly0, &lx1,
 	    &ly1) || x1 <= x0 || y1 <= ly0)
 		return '-';
-	marks = marks_above(*bin, x0, x1, ly0, y1, &tall);
-	if (tall <= 0)
+	marks_above(*bin, x0, x1, ly0, y1, &a);
+	if (a.tall <= 0)
 		return '-';
 	/* two dots are a diaeresis; one part may be two dots run into
-	 * one, and one accent is no proof of which (é, ê) */
-	if ((unsigned char)sym[0] >= 0x80)
-		return marks != 2 ? '-' : mark_parts(sym) == 2 ? '+' : '!';
-	if (marks >= 1)
+	 * one: only an accent's lean tells of it */
+	if ((unsigned char)sym[0] >= 0x80) {
+		if (a.marks == 2)
+			return mark_parts(sym) == 2 ? '+' : '!';
+		return a.marks == 1 && mark_parts(sym) == 1 ?
+		    accent_verdict(accent_of(sym), a.lean) : '-';
+	}
+	if (a.marks >= 1)
 		return '!';
-	return tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :
+	return a.tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :
 	    MARK_TALL_UPPER) ? '+' : '-';
 }
 

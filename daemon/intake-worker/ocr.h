@@ -60,11 +60,15 @@ struct ocr_read {
 	char	*marks;	/* the caller's (free), one byte a symbol of
 				   text: '+' an a, e, o, u whose diacritic,
 				   or its lack, the pixels show (two dots
-				   above an ä, ë, ö, ü, nothing above a
-				   plain one; one accent does not tell which
-				   it is), '!' a plain one with a mark above
-				   it, '-' one they do not tell, '.' another
-				   symbol, ' ' a space; NULL for none */
+				   above an ä, ë, ö, ü, one mark leaning as
+				   an acute or a grave accent does above an
+				   é, è, nothing above a plain one), '!' one
+				   whose mark they show otherwise (a mark
+				   above a plain one, two dots above an
+				   accented one, an accent that leans
+				   otherwise), '-' one they do not tell,
+				   '.' another symbol, ' ' a space; NULL
+				   for none */
 };
 /* Whether the symbols a and b are one letter with and without a
  * diacritic (a/ä, o/ö, u/ü, e/é), or s or B against ß. */
