@@ -45,21 +45,31 @@ chmod 755 "$T/pub"
 sh "$top_srcdir/tests/gen/make-inbox" "$INTAKE_RENDER" \
     "$top_srcdir/tests/gen/layouts" "$top_srcdir/tests/gen/samples" \
     "$T/in" >/dev/null || { echo "Bail out! the sample inbox"; exit 1; }
-# Two more building permits for the clerk's station, each with a date
-# that does not exist, so that they wait in verify however well the rest
-# is read (other names: not duplicates of the sample's).
-for who in "Becker, Jonas|31.02.1979" "Wagner, Lena|30.02.1991"; do
+# Three more building permits for the clerk's station, each with a date
+# that does not exist and read, in an inbox of their own, with a BA-1
+# whose name and description must be read with certainty (threshold 1),
+# so that they wait in verify with an invalid and uncertain fields
+# however well intake reads (other names: not duplicates of the
+# sample's).
+mkdir -p "$T/in2" "$T/pub/strict"
+sed -e 's|<field name="applicant_name"|& threshold="1"|' \
+    -e 's|<field name="description"|& threshold="1"|' \
+    "$top_srcdir/workflows/templates/BA-1.xml" > "$T/pub/strict/BA-1.xml"
+[ "$(grep -c 'threshold="1"' "$T/pub/strict/BA-1.xml")" = 2 ] ||
+    { echo "Bail out! the strict BA-1"; exit 1; }
+for who in "Becker, Jonas|31.02.1979" "Wagner, Lena|30.02.1991" \
+    "Krüger, Paul|31.04.1984"; do
 	sed -e "s/^applicant_name=.*/applicant_name=${who%|*}/" \
 	    -e "s/^birth_date=.*/birth_date=${who#*|}/" \
 	    "$top_srcdir/tests/gen/samples/ba1-mueller.values" > "$T/extra.values"
 	"$INTAKE_RENDER" --layout "$top_srcdir/tests/gen/layouts/BA-1.layout" \
 	    --values "$T/extra.values" --out "$T/extra.png" 2>/dev/null &&
-	    mv "$T/extra.png" "$T/in/ba1-extra-${who%%,*}.png" ||
+	    mv "$T/extra.png" "$T/in2/ba1-extra-${who%%,*}.png" ||
 	    { echo "Bail out! a building permit to verify"; exit 1; }
 done
 pgm 7 > "$T/in/zz-blank.pgm"
 pgm 8 > "$T/in/zz-blank2.pgm"	# for the registrar's queue
-deliveries=$(ls "$T/in" | wc -l)
+deliveries=$(( $(ls "$T/in" | wc -l) + $(ls "$T/in2" | wc -l) ))
 # The default workflows, filing as correspondence through the program.
 mkdir -p "$T/pub/wf"
 cp -r "$top_srcdir/workflows/workflows" "$top_srcdir/workflows/holidays" \
@@ -97,6 +107,7 @@ cat > "$T/pub/intake.conf" <<EOC
     <passwords file="$T/pub/passwords"/>
   </web>
   <inbox path="$T/in" settle="0"/>
+  <inbox path="$T/in2" settle="0" templates="$T/pub/strict"/>
 </intake>
 EOC
 chmod 644 "$T/pub/intake.conf"
