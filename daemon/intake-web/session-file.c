@@ -31,22 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "web.h"
 
 #define SESSION_FILE_HEAD	"intake-web sessions 1\n"
 #define SESSION_FILE_MAX	(SESSION_MAX * 256 + 64)
-
-static int64_t
-wall_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* Whether s is len hex digits (lower case, as sodium writes them). */
 static bool
@@ -101,7 +91,7 @@ load_line(struct sessions *t, char *line, int64_t now_mono, int64_t now_wall)
 int
 sessions_load(struct sessions *t, int fd)
 {
-	int64_t now_mono = mono_ms(), now_wall = wall_ms();
+	int64_t now_mono = mono_ms(), now_wall = now_ms();
 	char *buf, *line, *next;
 	struct stat st;
 	ssize_t r;
@@ -157,7 +147,7 @@ sessions_save_locked(struct sessions *t)
 	if (t->fd == -1)
 		return;
 	now_mono = mono_ms();
-	now_wall = wall_ms();
+	now_wall = now_ms();
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return;
 	fputs(SESSION_FILE_HEAD, f);
