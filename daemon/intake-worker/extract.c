@@ -18,6 +18,7 @@
 #endif
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@
 /* The resolutions a field's box is read again at: the second read, and
  * the third, at the scan's own (0), when the first two do not agree. */
 static const int READ_PPI[2] = { 450, 0 };
+#define OUTVOTE_MIN	0.9	/* the box's two reads this sure ... */
+#define OUTVOTE_MARGIN	0.2	/* ... and this much surer than the page's
+				   outvote it (outvoted) */
+#define LETTER_MM	1.2	/* a part of ink this tall is a letter's */
 #define MAX_ANCHORS	64	/* anchors of a page used to register it */
 #define ANCHOR_AGREE_MM	2.0	/* an anchor farther from the fit: misread */
 #define MIN_SCALE	0.8	/* a scan 80 % to 125 % of the printed size */
@@ -482,6 +487,38 @@ ink(PIX *bin, int x, int y, int w, int h, double inset)
 	return share;
 }
 
+/* Where the writing in a field's box is, when the page's read found no
+ * word there: round the parts of ink in the box (bin) as tall as a
+ * letter is (LETTER_MM at least, mm pixels a millimetre), the frame's
+ * lines (half the box's width, or nearly its height) and specks left
+ * out.  span[2] is 0 when there is none. */
+static void
+ink_span(PIX *bin, const struct extract_field *e, double mm, int span[4])
+{
+	BOX *b = boxCreate(e->x, e->y, e->w, e->h);
+	PIX *clip = b != NULL ? pixClipRectangle(bin, b, NULL) : NULL;
+	BOXA *parts = clip != NULL ? pixConnCompBB(clip, 8) : NULL;
+	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, x, y, w, h;
+	int x0 = INT_MAX, y0 = INT_MAX, x1 = -1, y1 = -1;
+
+	for (i = 0; i < n; i++) {
+		if (boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) != 0 ||
+		    h < LETTER_MM * mm || 2 * w >= e->w || 10 * h >= 9 * e->h)
+			continue;
+		x0 = x < x0 ? x : x0;
+		y0 = y < y0 ? y : y0;
+		x1 = x + w > x1 ? x + w : x1;
+		y1 = y + h > y1 ? y + h : y1;
+	}
+	span[2] = 0;
+	if (x1 >= 0)
+		memcpy(span, (int[4]){ e->x + x0, e->y + y0, x1 - x0, y1 - y0 },
+		    4 * sizeof(*span));
+	boxaDestroy(&parts);
+	pixDestroy(&clip);
+	boxDestroy(&b);
+}
+
 static int
 word_cmp_line(const void *a, const void *b)
 {
@@ -711,6 +748,7 @@ struct read {
 	bool			 diacritic;
 	bool			 digits;
 	bool			 letter_digit;
+	bool			 dotless;
 	char			*marks;		/* struct ocr_read */
 };
 
@@ -730,6 +768,7 @@ read_again(const struct extract_field *e, const int box[4], int at_ppi,
 	out->diacritic = rd.diacritic;
 	out->digits = rd.digits;
 	out->letter_digit = rd.letter_digit;
+	out->dotless = rd.dotless;
 	out->marks = rd.marks;
 	value_of(e->f, out->raw, &out->r);
 	out->conf = rd.conf * (1.0 - out->r.repair);
@@ -900,6 +939,29 @@ spaced(const char *a, const char *b)
 	return n > 0;
 }
 
+/* Whether b is a but for a space or two between two digits ("1 59",
+ * "159"): a number split where a 1's wide margin makes a gap, not a
+ * space a writer leaves inside a number. */
+static bool
+digits_split(const char *a, const char *b)
+{
+	const char *start = b;
+	size_t n = 0;
+
+	while (*a != '\0' || *b != '\0') {
+		if (*a == *b) {
+			a++;
+			b++;
+		} else if (*b == ' ' && isdigit((unsigned char)*a) &&
+		    n < 2 && b > start && isdigit((unsigned char)b[-1])) {
+			b++;
+			n++;
+		} else
+			return false;
+	}
+	return n > 0;
+}
+
 /* Whether a read of the box is evidence against the page's: a valid
  * value that differs from it by a symbol or two, or by a space or two
  * (a space lost at the scan's scale, or a gap that is none), and whose
@@ -910,7 +972,8 @@ contradicts(const struct tpl_field *f, const struct read *page,
 {
 	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
 	    (substituted(page->r.value, box->r.value) ||
-	    spaced(page->r.value, box->r.value)) &&
+	    (spaced(page->r.value, box->r.value) &&
+	    !digits_split(page->r.value, box->r.value))) &&
 	    !(f->type == FT_TEXT && misread_shape(box->r.value));
 }
 
@@ -922,8 +985,8 @@ alternatives(const struct tpl_field *f, const struct read *b)
 {
 	if (b->diacritic)
 		return WHY_DIACRITIC;
-	if (b->digits || (b->letter_digit && (f->type == FT_TEXT ||
-	    f->type == FT_EMAIL)))
+	if (b->digits || ((b->letter_digit || b->dotless) &&
+	    (f->type == FT_TEXT || f->type == FT_EMAIL)))
 		return WHY_CONFUSABLE;
 	return NULL;
 }
@@ -987,6 +1050,40 @@ settles(const struct tpl_field *f, const struct read *a, const struct read *b,
 	    misread_shape(a->r.value) && !misread_shape(b->r.value);
 }
 
+/* Whether symbols a and b are one letter in upper and lower case of
+ * one shape (c, o, s, v, w, x, z): told apart by size alone. */
+static bool
+case_twins(const char *a, const char *b)
+{
+	return a[0] != '\0' && a[1] == '\0' && b[0] != '\0' && b[1] == '\0' &&
+	    a[0] != b[0] && tolower((unsigned char)a[0]) ==
+	    tolower((unsigned char)b[0]) &&
+	    strchr("cosvwxz", tolower((unsigned char)a[0])) != NULL;
+}
+
+/* Whether a and b are one text but for the case of letters of one
+ * shape in both cases (case_twins). */
+static bool
+case_only(const char *a, const char *b)
+{
+	size_t n;
+	int marked;
+
+	return differ_by(a, b, case_twins, &n, &marked) && n > 0;
+}
+
+/* Whether the box's two reads a and b, agreeing, outweigh the page's
+ * read: each is sure (OUTVOTE_MIN) and surer than the page's by
+ * OUTVOTE_MARGIN at least; the page's read met a stroke it was unsure
+ * of, which the box's reads at two scales were not. */
+static bool
+outvoted(const struct read *page, const struct read *a, const struct read *b)
+{
+	double c = fmin(a->conf, b->conf);
+
+	return c >= OUTVOTE_MIN && c >= page->conf + OUTVOTE_MARGIN;
+}
+
 /* Weighs the reads of a field: the page's (already in e) and the box's
  * own, read[0] and, when those two do not agree, read[1] at another
  * scale.  Two reads that agree make a value (see agreed); a value that
@@ -1034,7 +1131,9 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		 * reads against one are still a doubt */
 		bool other = page->r.check == FIELD_OK;
 
-		other = other && !settles(f, page, &box[0], &box[1]);
+		other = other && !settles(f, page, &box[0], &box[1]) &&
+		    !case_only(page->r.value, box[0].r.value) &&
+		    !outvoted(page, &box[0], &box[1]);
 		take(e, &box[0]);
 		e->confidence = agreed_value(f, &box[0], &box[1]);
 		return other ? WHY_DISAGREE : alternatives(f, &box[0]) ?
@@ -1092,11 +1191,14 @@ read_text(struct extract_field *e, const struct xform *t,
 		judge(e, threshold, NULL);
 		return;
 	}
+	if (span[2] <= 0)
+		ink_span(bin, e, mm, span);
 	look_at(e, span, mm);
 	page.raw = NULL;
 	page.r = e->r;
 	page.conf = e->confidence;
 	page.diacritic = page.digits = page.letter_digit = false;
+	page.dotless = false;
 	page.marks = NULL;
 	while (nbox < 2 && read_again(e, span, READ_PPI[nbox], reread, arg,
 	    &box[nbox])) {

@@ -57,6 +57,8 @@ struct ocr_read {
 	bool	 diacritic;
 	bool	 digits;
 	bool	 letter_digit;
+	bool	 dotless;	/* a word read with an i or a j whose dot
+				   the pixels do not show (dots_missing) */
 	char	*marks;	/* the caller's (free), one byte a symbol of
 				   text: '+' an a, e, o, u whose diacritic,
 				   or its lack, the pixels show (two dots
