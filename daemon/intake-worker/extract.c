@@ -539,7 +539,7 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 	int x1 = 0, y1 = 0;
 
 	const struct ocr_word **in = NULL;
-	size_t n = 0, i, len = 0;
+	size_t n = 0, i, len = 0, letters = 0, spanned = 0;
 	double min = 100;
 	char *s;
 
@@ -556,16 +556,26 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 	if (n > 1)
 		qsort(in, n, sizeof(*in), word_cmp_line);
 	memset(span, 0, 4 * sizeof(*span));
+	/* the span leaves out words of no letter or digit (a frame's edge
+	 * read as a bar), unless there are only such */
+	for (i = 0; i < n; i++)
+		if (!ocr_noise(in[i]->text))
+			letters++;
 	for (i = 0; i < n; i++) {
 		len += strlen(in[i]->text) + 1;
-		if (i == 0 || in[i]->x < span[0])
-			span[0] = in[i]->x;
-		if (i == 0 || in[i]->y < span[1])
-			span[1] = in[i]->y;
-		x1 = i == 0 || in[i]->x + in[i]->w > x1 ? in[i]->x + in[i]->w : x1;
-		y1 = i == 0 || in[i]->y + in[i]->h > y1 ? in[i]->y + in[i]->h : y1;
 		if (in[i]->conf < min && !ocr_noise(in[i]->text))
 			min = in[i]->conf;
+		if (letters > 0 && ocr_noise(in[i]->text))
+			continue;
+		if (spanned == 0 || in[i]->x < span[0])
+			span[0] = in[i]->x;
+		if (spanned == 0 || in[i]->y < span[1])
+			span[1] = in[i]->y;
+		x1 = spanned == 0 || in[i]->x + in[i]->w > x1 ?
+		    in[i]->x + in[i]->w : x1;
+		y1 = spanned == 0 || in[i]->y + in[i]->h > y1 ?
+		    in[i]->y + in[i]->h : y1;
+		spanned++;
 	}
 	s = xcalloc(len + 1, 1);
 	for (i = 0; i < n; i++) {

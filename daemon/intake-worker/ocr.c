@@ -932,7 +932,8 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 
 /* Erases from grey (a field's box at ppi) the ruled lines of its frame:
  * ink that runs on, across, for RULE_MM at least, or down for RULE_TALL
- * of the box's height and RULE_MM at least, with a pixel round it.  A
+ * of the box's height and RULE_MM at least, with a pixel round it, are
+ * painted the paper's grey (the box's median: most of it is paper).  A
  * frame's edge read as a bar, an l or a 1 spoils a read of a box more
  * often than anything else, and no letter runs that far. */
 static void
@@ -941,6 +942,7 @@ erase_rules(PIX *grey, int ppi)
 	PIX *bin = binarize(grey), *across = NULL, *down = NULL, *rules = NULL;
 	int len = (int)lround(RULE_MM * ppi / 25.4);
 	int tall = (int)pixGetHeight(grey) * RULE_TALL / 100;
+	l_uint32 paper;
 
 	if (bin == NULL)
 		return;
@@ -948,8 +950,9 @@ erase_rules(PIX *grey, int ppi)
 	down = pixOpenBrick(NULL, bin, 1, tall > len ? tall : len);
 	if (across != NULL && down != NULL &&
 	    (rules = pixOr(NULL, across, down)) != NULL &&
-	    pixDilateBrick(rules, rules, 3, 3) != NULL)
-		pixSetMasked(grey, rules, 255);
+	    pixDilateBrick(rules, rules, 3, 3) != NULL &&
+	    pixGetRankValue(grey, 1, 0.5, &paper) == 0)
+		pixSetMasked(grey, rules, paper);
 	pixDestroy(&rules);
 	pixDestroy(&down);
 	pixDestroy(&across);
