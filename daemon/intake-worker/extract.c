@@ -972,6 +972,52 @@ digits_split(const char *a, const char *b)
 	return n > 0;
 }
 
+/* Whether symbols a and b are two digits. */
+static bool
+two_digits(const char *a, const char *b)
+{
+	return isdigit((unsigned char)a[0]) && a[1] == '\0' &&
+	    isdigit((unsigned char)b[0]) && b[1] == '\0';
+}
+
+/* Whether b is a but for a point or a comma a has between two digits
+ * ("1.08", "108"): a speck read as one. */
+static bool
+digits_joined(const char *a, const char *b)
+{
+	const char *start = a;
+	size_t n = 0;
+
+	while (*a != '\0' || *b != '\0') {
+		if (*a == *b) {
+			a++;
+			b++;
+		} else if ((*a == '.' || *a == ',') && n == 0 && a > start &&
+		    isdigit((unsigned char)a[-1]) &&
+		    isdigit((unsigned char)a[1])) {
+			a++;
+			n++;
+		} else
+			return false;
+	}
+	return n > 0;
+}
+
+/* Whether the 450 dpi read box is evidence against the page's read of
+ * digits: as sure as it, it reads other digits in their places ("1"
+ * for "4"), or the same without a point or comma between two of them. */
+static bool
+digits_differ(const struct read *page, const struct read *box)
+{
+	size_t n;
+	int marked;
+
+	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
+	    box->conf >= page->conf &&
+	    ((differ_by(page->r.value, box->r.value, two_digits, &n,
+	    &marked) && n > 0) || digits_joined(page->r.value, box->r.value));
+}
+
 /* Whether a read of the box is evidence against the page's: a valid
  * value that differs from it by a symbol or two, or by a space or two
  * (a space lost at the scan's scale, or a gap that is none), and whose
@@ -1115,8 +1161,10 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		e->confidence = c;
 		/* a read at the scan's own scale sees the pixels the page's
 		 * read saw: its agreement does not outweigh a read at 450
-		 * dpi that found a symbol another way */
-		if (b == &box[1] && contradicts(f, page, &box[0]) &&
+		 * dpi that found a symbol another way, or other digits as
+		 * surely */
+		if (b == &box[1] && (contradicts(f, page, &box[0]) ||
+		    digits_differ(page, &box[0])) &&
 		    !settles(f, &box[0], &box[1], NULL))
 			return WHY_DISAGREE;
 		return alternatives(f, b);

@@ -106,6 +106,24 @@ START_TEST(test_outvoted)
 }
 END_TEST
 
+/* The 450 dpi read, as sure as the page's, reads other digits, or the
+ * same without a point between two: the read at the scan's own scale
+ * that agrees with the page's does not outweigh it. */
+START_TEST(test_digits_differ)
+{
+	weighs(FT_INTEGER, "4", 0.92, "1", 0.97, "4", 0.92, "4", WHY_DISAGREE);
+	weighs(FT_INTEGER, "4", 0.92, "1", 0.80, "4", 0.92, "4", NULL);
+	weighs(FT_TEXT, "Hauptstraße 1.08", 0.94, "Hauptstraße 108", 0.97,
+	    "Hauptstraße 1.08", 0.94, "Hauptstraße 1.08", WHY_DISAGREE);
+	weighs(FT_TEXT, "Malerbetrieb", 0.87, "Malerbetrieb.", 0.96,
+	    "Malerbetrieb", 0.94, "Malerbetrieb", NULL);
+	ck_assert(digits_joined("1.08", "108"));
+	ck_assert(digits_joined("Weg 1,5", "Weg 15"));
+	ck_assert(!digits_joined("Weg 1.", "Weg 1"));
+	ck_assert(!digits_joined("1.0.8", "108"));
+}
+END_TEST
+
 /* Letters whose two cases differ in size alone are no disagreement. */
 START_TEST(test_case_twins)
 {
@@ -211,6 +229,7 @@ weigh_suite(void)
 
 	tcase_add_test(tc, test_agree);
 	tcase_add_test(tc, test_outvoted);
+	tcase_add_test(tc, test_digits_differ);
 	tcase_add_test(tc, test_case_twins);
 	tcase_add_test(tc, test_digits_split);
 	tcase_add_test(tc, test_dotless_doubt);
