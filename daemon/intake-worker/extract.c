@@ -1221,8 +1221,61 @@ mark_misread(const struct extract_field *e, const struct read *b)
 {
 	return e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
 	    b->r.check == FIELD_OK &&
-	    b->marks != NULL && strchr(b->marks, '!') != NULL &&
+	    b->marks != NULL && strpbrk(b->marks, "!:/") != NULL &&
 	    strcmp(b->r.value, e->r.value) == 0;
+}
+
+/* Puts back the marks a read b lost, where its pixels show which: two
+ * dots above a plain a, o, u or e (ä, ö, ü, ë), an accent leaning as an
+ * acute one above a plain e (é).  True when every mark the pixels show above
+ * a plain letter of b's value was one of these, and e's value is now the
+ * marked one; false, e untouched, when any is another (struct
+ * ocr_read). */
+static bool
+remark(struct extract_field *e, const struct read *b)
+{
+	static const char *const umlaut[] = {
+		"a\xc3\xa4", "o\xc3\xb6", "u\xc3\xbc",
+		"A\xc3\x84", "O\xc3\x96", "U\xc3\x9c",
+		"e\xc3\xab", "E\xc3\x8b", NULL
+	};
+	static const char *const acute[] = {
+		"e\xc3\xa9", "E\xc3\x89", NULL
+	};
+	char out[sizeof(e->r.value)];
+	const char *v = b->r.value;
+	size_t k = 0, n = 0, used = 0, j;
+
+	if (b->raw == NULL || strcmp(b->raw, v) != 0 ||
+	    strlen(b->marks) != utf8_symbols(v))
+		return false;
+	for (; *v != '\0'; v += symbol_len(v), k++) {
+		const char *const *table = b->marks[k] == ':' ? umlaut :
+		    b->marks[k] == '/' ? acute : NULL;
+		const char *put = NULL;
+		size_t len = symbol_len(v);
+
+		if (b->marks[k] == '!')
+			return false;
+		for (j = 0; table != NULL && table[j] != NULL; j++)
+			if (*v == table[j][0])
+				put = table[j] + 1;
+		if (table != NULL && put == NULL)
+			return false;
+		if (put != NULL) {
+			len = strlen(put);
+			n++;
+		}
+		if (used + len + 1 > sizeof(out))
+			return false;
+		memcpy(out + used, put != NULL ? put : v, len);
+		used += len;
+	}
+	out[used] = '\0';
+	if (n == 0)
+		return false;
+	memcpy(e->r.value, out, used + 1);
+	return true;
 }
 
 static void
@@ -1270,7 +1323,7 @@ read_text(struct extract_field *e, const struct xform *t,
 	    misread_shape(e->r.value))
 		why = WHY_CONFUSABLE;
 	for (i = 0; why == NULL && i < nbox; i++)
-		if (mark_misread(e, &box[i]))
+		if (mark_misread(e, &box[i]) && !remark(e, &box[i]))
 			why = WHY_DIACRITIC;
 	for (i = 0; i < nbox; i++) {
 		free(box[i].raw);

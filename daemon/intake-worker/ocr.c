@@ -735,8 +735,9 @@ accent_verdict(int accent, double lean)
  * with none and no taller than a plain letter is (a mark run into it
  * would make it so: lower case, MARK_TALL_LOWER times as tall as wide
  * at most, upper case MARK_TALL_UPPER); '!' they show another: a mark
- * above a plain letter, two dots above one read with an accent, an
- * accent that leans another way; '-' they do not tell (one mark above
+ * above a plain letter (':' two dots, '/' one leaning as an acute
+ * accent does), two dots above one read with an accent, an accent that
+ * leans another way; '-' they do not tell (one mark above
  * a plain letter after an i or a j, after_dot, may be that letter's
  * dot).  bin is img in black and white, made on first use. */
 static char
@@ -766,6 +767,10 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
 	}
 	if (a.marks == 1 && after_dot)
 		return '-';	/* the dot of the i before it, maybe */
+	if (a.marks == 2)
+		return ':';
+	if (a.marks == 1 && a.lean >= LEAN_ACCENT)
+		return '/';
 	if (a.marks >= 1)
 		return '!';
 	return a.tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :

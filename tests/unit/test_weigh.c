@@ -170,6 +170,42 @@ START_TEST(test_dotless_doubt)
 }
 END_TEST
 
+/* A mark the pixels show above a plain letter, of a kind that says
+ * which: put back. */
+START_TEST(test_remark)
+{
+	static char name[] = "t";
+	struct tpl_field f = { .name = name, .type = FT_TEXT };
+	struct extract_field e = { .f = &f };
+	struct read b = mk(&f, "Cafe Muller", 0.95);
+
+	e.r = b.r;
+	b.marks = xstrdup(".+./ .:..+.");
+	ck_assert(mark_misread(&e, &b));
+	ck_assert(remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Café Müller");
+	free(b.marks);
+	/* a mark of no kind that says which: left to a person */
+	e.r = b.r;
+	b.marks = xstrdup(".+.! .+..+.");
+	ck_assert(!remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Cafe Muller");
+	free(b.marks);
+	/* one leaning as an acute accent above an a: no such letter here */
+	b.marks = xstrdup(".+.+ ./..+.");
+	ck_assert(!remark(&e, &b));
+	free(b.marks);
+	free(b.raw);
+	b = mk(&f, "Zoe", 0.95);
+	e.r = b.r;
+	b.marks = xstrdup("..:");
+	ck_assert(remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Zoë");
+	free(b.marks);
+	free(b.raw);
+}
+END_TEST
+
 START_TEST(test_marks_expected)
 {
 	ck_assert_int_eq(marks_expected("Talstraße"), 0);
@@ -233,6 +269,7 @@ weigh_suite(void)
 	tcase_add_test(tc, test_case_twins);
 	tcase_add_test(tc, test_digits_split);
 	tcase_add_test(tc, test_dotless_doubt);
+	tcase_add_test(tc, test_remark);
 	tcase_add_test(tc, test_marks_expected);
 	tcase_add_test(tc, test_dots_missing);
 	suite_add_tcase(s, tc);
