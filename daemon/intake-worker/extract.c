@@ -18,6 +18,7 @@
 #endif
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@
 /* The resolutions a field's box is read again at: the second read, and
  * the third, at the scan's own (0), when the first two do not agree. */
 static const int READ_PPI[2] = { 450, 0 };
+#define OUTVOTE_MIN	0.9	/* the box's two reads this sure ... */
+#define OUTVOTE_MARGIN	0.2	/* ... and this much surer than the page's
+				   outvote it (outvoted) */
+#define LETTER_MM	1.2	/* a part of ink this tall is a letter's */
 #define MAX_ANCHORS	64	/* anchors of a page used to register it */
 #define ANCHOR_AGREE_MM	2.0	/* an anchor farther from the fit: misread */
 #define MIN_SCALE	0.8	/* a scan 80 % to 125 % of the printed size */
@@ -482,6 +487,38 @@ ink(PIX *bin, int x, int y, int w, int h, double inset)
 	return share;
 }
 
+/* Where the writing in a field's box is, when the page's read found no
+ * word there: round the parts of ink in the box (bin) as tall as a
+ * letter is (LETTER_MM at least, mm pixels a millimetre), the frame's
+ * lines (half the box's width, or nearly its height) and specks left
+ * out.  span[2] is 0 when there is none. */
+static void
+ink_span(PIX *bin, const struct extract_field *e, double mm, int span[4])
+{
+	BOX *b = boxCreate(e->x, e->y, e->w, e->h);
+	PIX *clip = b != NULL ? pixClipRectangle(bin, b, NULL) : NULL;
+	BOXA *parts = clip != NULL ? pixConnCompBB(clip, 8) : NULL;
+	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, x, y, w, h;
+	int x0 = INT_MAX, y0 = INT_MAX, x1 = -1, y1 = -1;
+
+	for (i = 0; i < n; i++) {
+		if (boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) != 0 ||
+		    h < LETTER_MM * mm || 2 * w >= e->w || 10 * h >= 9 * e->h)
+			continue;
+		x0 = x < x0 ? x : x0;
+		y0 = y < y0 ? y : y0;
+		x1 = x + w > x1 ? x + w : x1;
+		y1 = y + h > y1 ? y + h : y1;
+	}
+	span[2] = 0;
+	if (x1 >= 0)
+		memcpy(span, (int[4]){ e->x + x0, e->y + y0, x1 - x0, y1 - y0 },
+		    4 * sizeof(*span));
+	boxaDestroy(&parts);
+	pixDestroy(&clip);
+	boxDestroy(&b);
+}
+
 static int
 word_cmp_line(const void *a, const void *b)
 {
@@ -502,7 +539,7 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 	int x1 = 0, y1 = 0;
 
 	const struct ocr_word **in = NULL;
-	size_t n = 0, i, len = 0;
+	size_t n = 0, i, len = 0, letters = 0, spanned = 0;
 	double min = 100;
 	char *s;
 
@@ -519,16 +556,26 @@ words_in(const struct ocr_result *r, int x, int y, int w, int h, int mx,
 	if (n > 1)
 		qsort(in, n, sizeof(*in), word_cmp_line);
 	memset(span, 0, 4 * sizeof(*span));
+	/* the span leaves out words of no letter or digit (a frame's edge
+	 * read as a bar), unless there are only such */
+	for (i = 0; i < n; i++)
+		if (!ocr_noise(in[i]->text))
+			letters++;
 	for (i = 0; i < n; i++) {
 		len += strlen(in[i]->text) + 1;
-		if (i == 0 || in[i]->x < span[0])
-			span[0] = in[i]->x;
-		if (i == 0 || in[i]->y < span[1])
-			span[1] = in[i]->y;
-		x1 = i == 0 || in[i]->x + in[i]->w > x1 ? in[i]->x + in[i]->w : x1;
-		y1 = i == 0 || in[i]->y + in[i]->h > y1 ? in[i]->y + in[i]->h : y1;
 		if (in[i]->conf < min && !ocr_noise(in[i]->text))
 			min = in[i]->conf;
+		if (letters > 0 && ocr_noise(in[i]->text))
+			continue;
+		if (spanned == 0 || in[i]->x < span[0])
+			span[0] = in[i]->x;
+		if (spanned == 0 || in[i]->y < span[1])
+			span[1] = in[i]->y;
+		x1 = spanned == 0 || in[i]->x + in[i]->w > x1 ?
+		    in[i]->x + in[i]->w : x1;
+		y1 = spanned == 0 || in[i]->y + in[i]->h > y1 ?
+		    in[i]->y + in[i]->h : y1;
+		spanned++;
 	}
 	s = xcalloc(len + 1, 1);
 	for (i = 0; i < n; i++) {
@@ -711,6 +758,7 @@ struct read {
 	bool			 diacritic;
 	bool			 digits;
 	bool			 letter_digit;
+	bool			 dotless;
 	char			*marks;		/* struct ocr_read */
 };
 
@@ -730,6 +778,7 @@ read_again(const struct extract_field *e, const int box[4], int at_ppi,
 	out->diacritic = rd.diacritic;
 	out->digits = rd.digits;
 	out->letter_digit = rd.letter_digit;
+	out->dotless = rd.dotless;
 	out->marks = rd.marks;
 	value_of(e->f, out->raw, &out->r);
 	out->conf = rd.conf * (1.0 - out->r.repair);
@@ -900,6 +949,75 @@ spaced(const char *a, const char *b)
 	return n > 0;
 }
 
+/* Whether b is a but for a space or two between two digits ("1 59",
+ * "159"): a number split where a 1's wide margin makes a gap, not a
+ * space a writer leaves inside a number. */
+static bool
+digits_split(const char *a, const char *b)
+{
+	const char *start = b;
+	size_t n = 0;
+
+	while (*a != '\0' || *b != '\0') {
+		if (*a == *b) {
+			a++;
+			b++;
+		} else if (*b == ' ' && isdigit((unsigned char)*a) &&
+		    n < 2 && b > start && isdigit((unsigned char)b[-1])) {
+			b++;
+			n++;
+		} else
+			return false;
+	}
+	return n > 0;
+}
+
+/* Whether symbols a and b are two digits. */
+static bool
+two_digits(const char *a, const char *b)
+{
+	return isdigit((unsigned char)a[0]) && a[1] == '\0' &&
+	    isdigit((unsigned char)b[0]) && b[1] == '\0';
+}
+
+/* Whether b is a but for a point or a comma a has between two digits
+ * ("1.08", "108"): a speck read as one. */
+static bool
+digits_joined(const char *a, const char *b)
+{
+	const char *start = a;
+	size_t n = 0;
+
+	while (*a != '\0' || *b != '\0') {
+		if (*a == *b) {
+			a++;
+			b++;
+		} else if ((*a == '.' || *a == ',') && n == 0 && a > start &&
+		    isdigit((unsigned char)a[-1]) &&
+		    isdigit((unsigned char)a[1])) {
+			a++;
+			n++;
+		} else
+			return false;
+	}
+	return n > 0;
+}
+
+/* Whether the 450 dpi read box is evidence against the page's read of
+ * digits: as sure as it, it reads other digits in their places ("1"
+ * for "4"), or the same without a point or comma between two of them. */
+static bool
+digits_differ(const struct read *page, const struct read *box)
+{
+	size_t n;
+	int marked;
+
+	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
+	    box->conf >= page->conf &&
+	    ((differ_by(page->r.value, box->r.value, two_digits, &n,
+	    &marked) && n > 0) || digits_joined(page->r.value, box->r.value));
+}
+
 /* Whether a read of the box is evidence against the page's: a valid
  * value that differs from it by a symbol or two, or by a space or two
  * (a space lost at the scan's scale, or a gap that is none), and whose
@@ -910,7 +1028,8 @@ contradicts(const struct tpl_field *f, const struct read *page,
 {
 	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
 	    (substituted(page->r.value, box->r.value) ||
-	    spaced(page->r.value, box->r.value)) &&
+	    (spaced(page->r.value, box->r.value) &&
+	    !digits_split(page->r.value, box->r.value))) &&
 	    !(f->type == FT_TEXT && misread_shape(box->r.value));
 }
 
@@ -922,8 +1041,8 @@ alternatives(const struct tpl_field *f, const struct read *b)
 {
 	if (b->diacritic)
 		return WHY_DIACRITIC;
-	if (b->digits || (b->letter_digit && (f->type == FT_TEXT ||
-	    f->type == FT_EMAIL)))
+	if (b->digits || ((b->letter_digit || b->dotless) &&
+	    (f->type == FT_TEXT || f->type == FT_EMAIL)))
 		return WHY_CONFUSABLE;
 	return NULL;
 }
@@ -987,6 +1106,40 @@ settles(const struct tpl_field *f, const struct read *a, const struct read *b,
 	    misread_shape(a->r.value) && !misread_shape(b->r.value);
 }
 
+/* Whether symbols a and b are one letter in upper and lower case of
+ * one shape (c, o, s, v, w, x, z): told apart by size alone. */
+static bool
+case_twins(const char *a, const char *b)
+{
+	return a[0] != '\0' && a[1] == '\0' && b[0] != '\0' && b[1] == '\0' &&
+	    a[0] != b[0] && tolower((unsigned char)a[0]) ==
+	    tolower((unsigned char)b[0]) &&
+	    strchr("cosvwxz", tolower((unsigned char)a[0])) != NULL;
+}
+
+/* Whether a and b are one text but for the case of letters of one
+ * shape in both cases (case_twins). */
+static bool
+case_only(const char *a, const char *b)
+{
+	size_t n;
+	int marked;
+
+	return differ_by(a, b, case_twins, &n, &marked) && n > 0;
+}
+
+/* Whether the box's two reads a and b, agreeing, outweigh the page's
+ * read: each is sure (OUTVOTE_MIN) and surer than the page's by
+ * OUTVOTE_MARGIN at least; the page's read met a stroke it was unsure
+ * of, which the box's reads at two scales were not. */
+static bool
+outvoted(const struct read *page, const struct read *a, const struct read *b)
+{
+	double c = fmin(a->conf, b->conf);
+
+	return c >= OUTVOTE_MIN && c >= page->conf + OUTVOTE_MARGIN;
+}
+
 /* Weighs the reads of a field: the page's (already in e) and the box's
  * own, read[0] and, when those two do not agree, read[1] at another
  * scale.  Two reads that agree make a value (see agreed); a value that
@@ -1008,8 +1161,10 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		e->confidence = c;
 		/* a read at the scan's own scale sees the pixels the page's
 		 * read saw: its agreement does not outweigh a read at 450
-		 * dpi that found a symbol another way */
-		if (b == &box[1] && contradicts(f, page, &box[0]) &&
+		 * dpi that found a symbol another way, or other digits as
+		 * surely */
+		if (b == &box[1] && (contradicts(f, page, &box[0]) ||
+		    digits_differ(page, &box[0])) &&
 		    !settles(f, &box[0], &box[1], NULL))
 			return WHY_DISAGREE;
 		return alternatives(f, b);
@@ -1034,7 +1189,9 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		 * reads against one are still a doubt */
 		bool other = page->r.check == FIELD_OK;
 
-		other = other && !settles(f, page, &box[0], &box[1]);
+		other = other && !settles(f, page, &box[0], &box[1]) &&
+		    !case_only(page->r.value, box[0].r.value) &&
+		    !outvoted(page, &box[0], &box[1]);
 		take(e, &box[0]);
 		e->confidence = agreed_value(f, &box[0], &box[1]);
 		return other ? WHY_DISAGREE : alternatives(f, &box[0]) ?
@@ -1064,8 +1221,61 @@ mark_misread(const struct extract_field *e, const struct read *b)
 {
 	return e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
 	    b->r.check == FIELD_OK &&
-	    b->marks != NULL && strchr(b->marks, '!') != NULL &&
+	    b->marks != NULL && strpbrk(b->marks, "!:/") != NULL &&
 	    strcmp(b->r.value, e->r.value) == 0;
+}
+
+/* Puts back the marks a read b lost, where its pixels show which: two
+ * dots above a plain a, o, u or e (ä, ö, ü, ë), an accent leaning as an
+ * acute one above a plain e (é).  True when every mark the pixels show above
+ * a plain letter of b's value was one of these, and e's value is now the
+ * marked one; false, e untouched, when any is another (struct
+ * ocr_read). */
+static bool
+remark(struct extract_field *e, const struct read *b)
+{
+	static const char *const umlaut[] = {
+		"a\xc3\xa4", "o\xc3\xb6", "u\xc3\xbc",
+		"A\xc3\x84", "O\xc3\x96", "U\xc3\x9c",
+		"e\xc3\xab", "E\xc3\x8b", NULL
+	};
+	static const char *const acute[] = {
+		"e\xc3\xa9", "E\xc3\x89", NULL
+	};
+	char out[sizeof(e->r.value)];
+	const char *v = b->r.value;
+	size_t k = 0, n = 0, used = 0, j;
+
+	if (b->raw == NULL || strcmp(b->raw, v) != 0 ||
+	    strlen(b->marks) != utf8_symbols(v))
+		return false;
+	for (; *v != '\0'; v += symbol_len(v), k++) {
+		const char *const *table = b->marks[k] == ':' ? umlaut :
+		    b->marks[k] == '/' ? acute : NULL;
+		const char *put = NULL;
+		size_t len = symbol_len(v);
+
+		if (b->marks[k] == '!')
+			return false;
+		for (j = 0; table != NULL && table[j] != NULL; j++)
+			if (*v == table[j][0])
+				put = table[j] + 1;
+		if (table != NULL && put == NULL)
+			return false;
+		if (put != NULL) {
+			len = strlen(put);
+			n++;
+		}
+		if (used + len + 1 > sizeof(out))
+			return false;
+		memcpy(out + used, put != NULL ? put : v, len);
+		used += len;
+	}
+	out[used] = '\0';
+	if (n == 0)
+		return false;
+	memcpy(e->r.value, out, used + 1);
+	return true;
 }
 
 static void
@@ -1092,11 +1302,14 @@ read_text(struct extract_field *e, const struct xform *t,
 		judge(e, threshold, NULL);
 		return;
 	}
+	if (span[2] <= 0)
+		ink_span(bin, e, mm, span);
 	look_at(e, span, mm);
 	page.raw = NULL;
 	page.r = e->r;
 	page.conf = e->confidence;
 	page.diacritic = page.digits = page.letter_digit = false;
+	page.dotless = false;
 	page.marks = NULL;
 	while (nbox < 2 && read_again(e, span, READ_PPI[nbox], reread, arg,
 	    &box[nbox])) {
@@ -1110,7 +1323,7 @@ read_text(struct extract_field *e, const struct xform *t,
 	    misread_shape(e->r.value))
 		why = WHY_CONFUSABLE;
 	for (i = 0; why == NULL && i < nbox; i++)
-		if (mark_misread(e, &box[i]))
+		if (mark_misread(e, &box[i]) && !remark(e, &box[i]))
 			why = WHY_DIACRITIC;
 	for (i = 0; i < nbox; i++) {
 		free(box[i].raw);

@@ -32,6 +32,8 @@
 					   second look the other way up */
 #define MARGIN_INCH_DIV		8	/* white kept round the ink: 1/8 inch */
 #define FIELD_BORDER_DIV	8	/* white round it: 1/8 inch */
+#define RULE_MM			5.0	/* a ruled line of a field's frame, */
+#define RULE_TALL		80	/* ... or down this much of its box, % */
 #define DOUBT_SHARE		0.75f	/* an alternative this likely, at least,
 					   against the chosen symbol: a doubt */
 #define ACCENT_SHARE		0.05f	/* an ampersand this likely against an
@@ -39,6 +41,11 @@
 #define MARK_TALL_LOWER		1.6	/* a plain a, e, o, u this many times
 					   as tall as wide, at most */
 #define MARK_TALL_UPPER		1.25	/* and a plain A, E, O, U */
+#define DOT_PX		2	/* a dot's width and height, pixels, at least */
+#define DOT_MIN		4	/* ... hundredths of its word's height */
+#define DOT_TALL	30	/* its height at most, hundredths of the word's */
+#define DOT_WIDE	60	/* its width at most: a diaeresis's dots run
+				   into one */
 #define LEAN_ACCENT		0.2	/* an accent leaning this much, at
 					   least: acute or grave */
 #define LEAN_FLAT		0.1	/* less: a circumflex */
@@ -728,11 +735,14 @@ accent_verdict(int accent, double lean)
  * with none and no taller than a plain letter is (a mark run into it
  * would make it so: lower case, MARK_TALL_LOWER times as tall as wide
  * at most, upper case MARK_TALL_UPPER); '!' they show another: a mark
- * above a plain letter, two dots above one read with an accent, an
- * accent that leans another way; '-' they do not tell.  bin is img in
- * black and white, made on first use. */
+ * above a plain letter (':' two dots, '/' one leaning as an acute
+ * accent does), two dots above one read with an accent, an accent that
+ * leans another way; '-' they do not tell (one mark above
+ * a plain letter after an i or a j, after_dot, may be that letter's
+ * dot).  bin is img in black and white, made on first use. */
 static char
-mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
+mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
+    bool after_dot)
 {
 	const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst(it);
 	int x0, y0, x1, y1, lx0, ly0, lx1, ly1;
@@ -755,10 +765,93 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym)
 		return a.marks == 1 && mark_parts(sym) == 1 ?
 		    accent_verdict(accent_of(sym), a.lean) : '-';
 	}
+	if (a.marks == 1 && after_dot)
+		return '-';	/* the dot of the i before it, maybe */
+	if (a.marks == 2)
+		return ':';
+	if (a.marks == 1 && a.lean >= LEAN_ACCENT)
+		return '/';
 	if (a.marks >= 1)
 		return '!';
 	return a.tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :
 	    MARK_TALL_UPPER) ? '+' : '-';
+}
+
+/* The marks a word's letters carry above them, at least, by its text:
+ * one for each i, j and accented letter, one for each letter with a
+ * diaeresis (its dots may run into one); -1 when the text holds a
+ * symbol with ink above the letters that is no such mark (a quotation
+ * mark, a colon, an exclamation mark, a percent sign...). */
+static int
+marks_expected(const char *w)
+{
+	int n = 0;
+
+	for (; *w != '\0'; w++) {
+		unsigned char c = (unsigned char)*w;
+
+		if (c == 'i' || c == 'j')
+			n++;
+		else if (c == 0xc3 && w[1] != '\0') {
+			unsigned char d = (unsigned char)*++w;
+
+			/* À to Ý and à to ý carry a mark above, but for
+			 * Æ, Ç, Ð, ×, Ø and æ, ç, ð, ÷, ø */
+			if ((d >= 0x80 && d <= 0x9d && d != 0x86 && d != 0x87 &&
+			    d != 0x90 && d != 0x97 && d != 0x98) ||
+			    (d >= 0xa0 && d <= 0xbd && d != 0xa6 && d != 0xa7 &&
+			    d != 0xb0 && d != 0xb7 && d != 0xb8))
+				n++;
+			else if (d != 0x9f)	/* ß */
+				return -1;
+		} else if (c >= 0x80 || !(isalnum(c) || strchr("-.,@/&()", c)))
+			return -1;
+	}
+	return n;
+}
+
+/* Whether the pixels of a word (its box x0, y0 .. x1, y1 in bin) show
+ * fewer marks above its letters than its text has (marks_expected): an
+ * i read where the pixels have a dotless stem, an l ("Taistraße" for
+ * Talstraße).  The word's height is its letters' (the parts of ink a
+ * quarter of its box's height at least); a mark is a part of ink of a
+ * dot's size, small beside that height but no speck, wholly in the
+ * upper two fifths of the letters.  Specks that look like a dot hide a
+ * missing one rather than raise a doubt. */
+static bool
+dots_missing(PIX *bin, int x0, int y0, int x1, int y1, const char *w)
+{
+	int want = marks_expected(w), have = 0;
+	BOX *b;
+	PIX *p;
+	BOXA *parts;
+	l_int32 i, n, x, y, pw, ph, top = -1, bottom = -1, h;
+
+	if (want <= 0 || y1 <= y0 || x1 <= x0)
+		return false;
+	b = boxCreate(x0, y0, x1 - x0, y1 - y0);
+	p = b != NULL ? pixClipRectangle(bin, b, NULL) : NULL;
+	parts = p != NULL ? pixConnCompBB(p, 8) : NULL;
+	n = parts != NULL ? boxaGetCount(parts) : 0;
+	/* the word's height is its letters', specks and dots left out */
+	for (i = 0; i < n; i++)
+		if (boxaGetBoxGeometry(parts, i, &x, &y, &pw, &ph) == 0 &&
+		    pw >= DOT_PX && ph * 4 >= y1 - y0) {
+			top = top < 0 || y < top ? y : top;
+			bottom = y + ph > bottom ? y + ph : bottom;
+		}
+	h = bottom - top;
+	for (i = 0; top >= 0 && i < n; i++)
+		if (boxaGetBoxGeometry(parts, i, &x, &y, &pw, &ph) == 0 &&
+		    pw >= DOT_PX && ph >= DOT_PX &&
+		    pw * 100 >= h * DOT_MIN && ph * 100 >= h * DOT_MIN &&
+		    pw * 100 <= h * DOT_WIDE && ph * 100 <= h * DOT_TALL &&
+		    (y - top + ph) * 5 <= h * 2)
+			have++;
+	boxaDestroy(&parts);
+	pixDestroy(&p);
+	boxDestroy(&b);
+	return top >= 0 && have < want;
 }
 
 /* Appends what the pixels tell of the next symbol's mark to out->marks
@@ -782,7 +875,8 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 	const TessPageIterator *pit;
 	size_t len = 0, nsym = 0;
 	float min = 100;
-	bool any = false, raised, two_marks;
+	bool any = false, raised, two_marks, dotted = false;
+	int wx0, wy0, wx1, wy1;
 	PIX *bin = NULL;
 
 	out->text = xstrdup("");
@@ -801,6 +895,12 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 
 			if (w != NULL && !ocr_noise(w) && c < min)
 				min = c;
+			if (w != NULL && (bin != NULL ||
+			    (bin = binarize(img)) != NULL) &&
+			    TessPageIteratorBoundingBox(pit, RIL_WORD, &wx0,
+			    &wy0, &wx1, &wy1) &&
+			    dots_missing(bin, wx0, wy0, wx1, wy1, w))
+				out->dotless = true;
 			TessDeleteText(w);
 			if (len > 0) {
 				out->text[len++] = ' ';
@@ -818,7 +918,8 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 		out->diacritic = false;
 		symbol_doubt(it, out, &two_marks);
 		if (ocr_mark_letter(t)) {
-			char verdict = mark_verdict(it, img, &bin, t);
+			char verdict = mark_verdict(it, img, &bin, t,
+			    dotted);
 
 			add_mark(out, &nsym, verdict);
 			out->diacritic = out->diacritic &&
@@ -826,11 +927,41 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 		} else
 			add_mark(out, &nsym, '.');
 		out->diacritic = out->diacritic || raised;
+		dotted = strcmp(t, "i") == 0 || strcmp(t, "j") == 0;
 		TessDeleteText(t);
 	} while (TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);
 	pixDestroy(&bin);
 	out->conf = any ? min / 100.0 : 0;
+}
+
+/* Erases from grey (a field's box at ppi) the ruled lines of its frame:
+ * ink that runs on, across, for RULE_MM at least, or down for RULE_TALL
+ * of the box's height and RULE_MM at least, with a pixel round it, are
+ * painted the paper's grey (the box's median: most of it is paper).  A
+ * frame's edge read as a bar, an l or a 1 spoils a read of a box more
+ * often than anything else, and no letter runs that far. */
+static void
+erase_rules(PIX *grey, int ppi)
+{
+	PIX *bin = binarize(grey), *across = NULL, *down = NULL, *rules = NULL;
+	int len = (int)lround(RULE_MM * ppi / 25.4);
+	int tall = (int)pixGetHeight(grey) * RULE_TALL / 100;
+	l_uint32 paper;
+
+	if (bin == NULL)
+		return;
+	across = pixOpenBrick(NULL, bin, len, 1);
+	down = pixOpenBrick(NULL, bin, 1, tall > len ? tall : len);
+	if (across != NULL && down != NULL &&
+	    (rules = pixOr(NULL, across, down)) != NULL &&
+	    pixDilateBrick(rules, rules, 3, 3) != NULL &&
+	    pixGetRankValue(grey, 1, 0.5, &paper) == 0)
+		pixSetMasked(grey, rules, paper);
+	pixDestroy(&rules);
+	pixDestroy(&down);
+	pixDestroy(&across);
+	pixDestroy(&bin);
 }
 
 static int
@@ -854,6 +985,7 @@ read_field(struct ocr *o, PIX *page, int ppi, const int box[4],
 	pixDestroy(&clip);
 	if (grey == NULL || box[2] <= 0 || box[3] <= 0)
 		goto done;
+	erase_rules(grey, ppi);
 	/* Another scale, smoothed, and Otsu's threshold of the box alone
 	 * (Tesseract's own, on what it is given): not the page's pixels.
 	 * A white border gives a lone digit the room Tesseract needs to

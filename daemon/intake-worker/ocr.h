@@ -57,6 +57,8 @@ struct ocr_read {
 	bool	 diacritic;
 	bool	 digits;
 	bool	 letter_digit;
+	bool	 dotless;	/* a word read with an i or a j whose dot
+				   the pixels do not show (dots_missing) */
 	char	*marks;	/* the caller's (free), one byte a symbol of
 				   text: '+' an a, e, o, u whose diacritic,
 				   or its lack, the pixels show (two dots
@@ -64,7 +66,9 @@ struct ocr_read {
 				   an acute or a grave accent does above an
 				   é, è, nothing above a plain one), '!' one
 				   whose mark they show otherwise (a mark
-				   above a plain one, two dots above an
+				   above a plain one: ':' two dots, '/' one
+				   leaning as an acute accent, '!' another;
+				   two dots above an
 				   accented one, an accent that leans
 				   otherwise), '-' one they do not tell,
 				   '.' another symbol, ' ' a space; NULL

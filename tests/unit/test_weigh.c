@@ -1,0 +1,283 @@
+/*
+ * test_weigh.c - how the worker weighs a field's reads against each other
+ * (daemon/intake-worker/extract.c, AGREEING READS in intake-template(5))
+ * and what the pixels of a word say of its i's dots (ocr.c).
+ *
+ * The two files are included whole, so that their static functions can
+ * be called with reads made up here: the page's read and the box's reads
+ * at 450 dpi and at the scan's own scale, each with its text and
+ * confidence, and the value and doubt the weighing gives.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "ocr.c"
+#include "extract.c"
+
+#include "unit.h"
+
+/* A read of field f: raw as read with confidence conf. */
+static struct read
+mk(const struct tpl_field *f, const char *raw, double conf)
+{
+	struct read r;
+
+	memset(&r, 0, sizeof(r));
+	r.raw = xstrdup(raw);
+	value_of(f, r.raw, &r.r);
+	r.conf = conf;
+	return r;
+}
+
+/* Weighs the page's read and the box's nbox reads of a field of type
+ * type; the value taken in *value (the caller's), the doubt returned. */
+static const char *
+weigh_reads(enum field_type type, const char *page_raw, double page_conf,
+    const char *raw0, double c0, const char *raw1, double c1, char **value)
+{
+	static char name[] = "f";
+	struct tpl_field f = { .name = name, .type = type, .threshold = -1 };
+	struct extract_field e = { .f = &f };
+	struct read page, box[2];
+	const char *why;
+	size_t nbox = raw1 != NULL ? 2 : 1, i;
+
+	page = mk(&f, page_raw, page_conf);
+	e.raw = page.raw;
+	e.r = page.r;
+	e.confidence = page.conf;
+	page.raw = NULL;
+	box[0] = mk(&f, raw0, c0);
+	if (raw1 != NULL)
+		box[1] = mk(&f, raw1, c1);
+	why = weigh(&e, &page, box, nbox);
+	*value = xstrdup(e.r.value);
+	for (i = 0; i < nbox; i++)
+		free(box[i].raw);
+	free(e.raw);
+	return why;
+}
+
+/* Fails unless weighing the reads gives want_value with the doubt
+ * want_why (NULL: none). */
+static void
+weighs(enum field_type type, const char *page, double pc, const char *b0,
+    double c0, const char *b1, double c1, const char *want_value,
+    const char *want_why)
+{
+	char *v;
+	const char *why = weigh_reads(type, page, pc, b0, c0, b1, c1, &v);
+
+	ck_assert_msg(strcmp(v, want_value) == 0, "\"%s\": value \"%s\", "
+	    "want \"%s\"", page, v, want_value);
+	if (want_why == NULL)
+		ck_assert_msg(why == NULL, "\"%s\": doubt \"%s\", want none",
+		    page, why);
+	else
+		ck_assert_msg(why != NULL && strcmp(why, want_why) == 0,
+		    "\"%s\": doubt \"%s\", want \"%s\"", page,
+		    why != NULL ? why : "(none)", want_why);
+	free(v);
+}
+
+START_TEST(test_agree)
+{
+	weighs(FT_TEXT, "Talstraße 61", 0.91, "Talstraße 61", 0.92, NULL, 0,
+	    "Talstraße 61", NULL);
+	weighs(FT_DATE, "17.10.1962", 0.97, "17.10.1902", 0.62, "17.10.1962",
+	    0.95, "1962-10-17", NULL);
+}
+END_TEST
+
+/* The box's two reads, sure and agreeing, against a page's read that was
+ * unsure: theirs is the value.  Against a page's read as sure as they
+ * are, two against one stays a doubt. */
+START_TEST(test_outvoted)
+{
+	weighs(FT_DATE, "18.10.2026", 0.72, "15.10.2026", 0.97, "15.10.2026",
+	    0.97, "2026-10-15", NULL);
+	weighs(FT_DATE, "18.10.2026", 0.72, "15.10.2026", 0.97, "15.10.2026",
+	    0.85, "2026-10-15", WHY_DISAGREE);
+	weighs(FT_INTEGER, "1", 0.96, "4", 0.97, "4", 0.93, "4", WHY_DISAGREE);
+	weighs(FT_TEXT, "Neubau eines Garports", 0.91, "Neubau eines Carports",
+	    0.94, "Neubau eines Carports", 0.96, "Neubau eines Carports",
+	    WHY_DISAGREE);
+}
+END_TEST
+
+/* The 450 dpi read, as sure as the page's, reads other digits, or the
+ * same without a point between two: the read at the scan's own scale
+ * that agrees with the page's does not outweigh it. */
+START_TEST(test_digits_differ)
+{
+	weighs(FT_INTEGER, "4", 0.92, "1", 0.97, "4", 0.92, "4", WHY_DISAGREE);
+	weighs(FT_INTEGER, "4", 0.92, "1", 0.80, "4", 0.92, "4", NULL);
+	weighs(FT_TEXT, "Hauptstraße 1.08", 0.94, "Hauptstraße 108", 0.97,
+	    "Hauptstraße 1.08", 0.94, "Hauptstraße 1.08", WHY_DISAGREE);
+	weighs(FT_TEXT, "Malerbetrieb", 0.87, "Malerbetrieb.", 0.96,
+	    "Malerbetrieb", 0.94, "Malerbetrieb", NULL);
+	ck_assert(digits_joined("1.08", "108"));
+	ck_assert(digits_joined("Weg 1,5", "Weg 15"));
+	ck_assert(!digits_joined("Weg 1.", "Weg 1"));
+	ck_assert(!digits_joined("1.0.8", "108"));
+}
+END_TEST
+
+/* Letters whose two cases differ in size alone are no disagreement. */
+START_TEST(test_case_twins)
+{
+	weighs(FT_TEXT, "NB28 xCZ", 0.89, "NB28 XCZ", 0.91, "NB28 XCZ", 0.90,
+	    "NB28 XCZ", NULL);
+	weighs(FT_TEXT, "NB28 hCZ", 0.89, "NB28 HCZ", 0.91, "NB28 HCZ", 0.90,
+	    "NB28 HCZ", WHY_DISAGREE);
+	ck_assert(case_only("Oxford", "oxford"));
+	ck_assert(!case_only("Oxford", "Oxford"));
+	ck_assert(!case_only("Anna", "anna"));
+}
+END_TEST
+
+/* A number split at 450 dpi ("1 59") does not contradict the page's
+ * "159" that the read at the scan's own scale confirms; a lost space
+ * between words still does. */
+START_TEST(test_digits_split)
+{
+	weighs(FT_TEXT, "Uferpromenade 159", 0.92, "Uferpromenade 1 59", 0.71,
+	    "Uferpromenade 159", 0.92, "Uferpromenade 159", NULL);
+	weighs(FT_TEXT, "Hallsteps 4", 0.92, "Hall steps 4", 0.90,
+	    "Hallsteps 4", 0.92, "Hallsteps 4", WHY_DISAGREE);
+	ck_assert(digits_split("159", "1 59"));
+	ck_assert(digits_split("Weg 12345", "Weg 123 45"));
+	ck_assert(!digits_split("Weg 12", "Weg1 2"));
+	ck_assert(!digits_split("a1b", "a 1b"));
+	ck_assert(!digits_split("159", "159"));
+}
+END_TEST
+
+/* A read whose word has an i the pixels show no dot for is a doubt in
+ * text, not in a date. */
+START_TEST(test_dotless_doubt)
+{
+	struct tpl_field text = { .type = FT_TEXT };
+	struct tpl_field date = { .type = FT_DATE };
+	struct read r;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_ptr_null(alternatives(&text, &r));
+	r.dotless = true;
+	ck_assert_str_eq(alternatives(&text, &r), WHY_CONFUSABLE);
+	ck_assert_ptr_null(alternatives(&date, &r));
+}
+END_TEST
+
+/* A mark the pixels show above a plain letter, of a kind that says
+ * which: put back. */
+START_TEST(test_remark)
+{
+	static char name[] = "t";
+	struct tpl_field f = { .name = name, .type = FT_TEXT };
+	struct extract_field e = { .f = &f };
+	struct read b = mk(&f, "Cafe Muller", 0.95);
+
+	e.r = b.r;
+	b.marks = xstrdup(".+./ .:..+.");
+	ck_assert(mark_misread(&e, &b));
+	ck_assert(remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Café Müller");
+	free(b.marks);
+	/* a mark of no kind that says which: left to a person */
+	e.r = b.r;
+	b.marks = xstrdup(".+.! .+..+.");
+	ck_assert(!remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Cafe Muller");
+	free(b.marks);
+	/* one leaning as an acute accent above an a: no such letter here */
+	b.marks = xstrdup(".+.+ ./..+.");
+	ck_assert(!remark(&e, &b));
+	free(b.marks);
+	free(b.raw);
+	b = mk(&f, "Zoe", 0.95);
+	e.r = b.r;
+	b.marks = xstrdup("..:");
+	ck_assert(remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Zoë");
+	free(b.marks);
+	free(b.raw);
+}
+END_TEST
+
+START_TEST(test_marks_expected)
+{
+	ck_assert_int_eq(marks_expected("Talstraße"), 0);
+	ck_assert_int_eq(marks_expected("Taistraße"), 1);
+	ck_assert_int_eq(marks_expected("William"), 2);
+	ck_assert_int_eq(marks_expected("Jürgen"), 1);
+	ck_assert_int_eq(marks_expected("Café"), 1);
+	ck_assert_int_eq(marks_expected("emily.wright@example.com"), 2);
+	ck_assert_int_eq(marks_expected("„Zur"), -1);
+	ck_assert_int_eq(marks_expected("Hallo!"), -1);
+	ck_assert_int_eq(marks_expected("Ærø"), -1);
+}
+END_TEST
+
+/* Draws a black rectangle into a 1 bpp image. */
+static void
+ink_rect(PIX *p, int x, int y, int w, int h)
+{
+	ck_assert_int_eq(pixRasterop(p, x, y, w, h, PIX_SET, NULL, 0, 0), 0);
+}
+
+/* A word of three stems, 50 pixels tall, the middle one as short as an
+ * i's, with a dot above it or not: "lil" wants one dot. */
+START_TEST(test_dots_missing)
+{
+	PIX *p = pixCreate(120, 80, 1);
+
+	ck_assert_ptr_nonnull(p);
+	ink_rect(p, 10, 10, 7, 50);		/* l */
+	ink_rect(p, 40, 24, 7, 36);		/* i's stem */
+	ink_rect(p, 70, 10, 7, 50);		/* l */
+	ck_assert(dots_missing(p, 0, 0, 120, 80, "lil"));
+	ck_assert(!dots_missing(p, 0, 0, 120, 80, "lll"));
+	ink_rect(p, 40, 11, 7, 8);		/* the i's dot */
+	ck_assert(!dots_missing(p, 0, 0, 120, 80, "lil"));
+	/* a speck is no dot */
+	pixClearAll(p);
+	ink_rect(p, 10, 10, 7, 50);
+	ink_rect(p, 40, 24, 7, 36);
+	ink_rect(p, 70, 10, 7, 50);
+	ink_rect(p, 42, 14, 1, 1);
+	ck_assert(dots_missing(p, 0, 0, 120, 80, "lil"));
+	/* a diaeresis's dots run into one are one mark */
+	ink_rect(p, 90, 24, 20, 36);		/* a u's body */
+	ink_rect(p, 92, 12, 16, 7);
+	ck_assert(dots_missing(p, 0, 0, 120, 80, "lilü"));
+	ck_assert(!dots_missing(p, 0, 0, 120, 80, "lllü"));
+	pixDestroy(&p);
+}
+END_TEST
+
+static Suite *
+weigh_suite(void)
+{
+	Suite *s = suite_create("weigh");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_agree);
+	tcase_add_test(tc, test_outvoted);
+	tcase_add_test(tc, test_digits_differ);
+	tcase_add_test(tc, test_case_twins);
+	tcase_add_test(tc, test_digits_split);
+	tcase_add_test(tc, test_dotless_doubt);
+	tcase_add_test(tc, test_remark);
+	tcase_add_test(tc, test_marks_expected);
+	tcase_add_test(tc, test_dots_missing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return unit_run(weigh_suite());
+}
