@@ -1230,7 +1230,7 @@ mark_misread(const struct extract_field *e, const struct read *b)
  * acute one above a plain e (é).  True when every mark the pixels show above
  * a plain letter of b's value was one of these, and e's value is now the
  * marked one; false, e untouched, when any is another (struct
- * ocr_read). */
+ * ocr_read) or the field's pattern refuses the marked value. */
 static bool
 remark(struct extract_field *e, const struct read *b)
 {
@@ -1242,6 +1242,7 @@ remark(struct extract_field *e, const struct read *b)
 	static const char *const acute[] = {
 		"e\xc3\xa9", "E\xc3\x89", NULL
 	};
+	struct field_result marked = e->r;
 	char out[sizeof(e->r.value)];
 	const char *v = b->r.value;
 	size_t k = 0, n = 0, used = 0, j;
@@ -1274,7 +1275,12 @@ remark(struct extract_field *e, const struct read *b)
 	out[used] = '\0';
 	if (n == 0)
 		return false;
-	memcpy(e->r.value, out, used + 1);
+	memcpy(marked.value, out, used + 1);
+	if (e->f->pattern != NULL)
+		field_check_pattern(e->f->pattern, &marked);
+	if (marked.check != FIELD_OK)
+		return false;
+	e->r = marked;
 	return true;
 }
 

@@ -174,7 +174,7 @@ END_TEST
  * which: put back. */
 START_TEST(test_remark)
 {
-	static char name[] = "t";
+	static char name[] = "t", ascii[] = "^[A-Za-z ]+$";
 	struct tpl_field f = { .name = name, .type = FT_TEXT };
 	struct extract_field e = { .f = &f };
 	struct read b = mk(&f, "Cafe Muller", 0.95);
@@ -201,6 +201,11 @@ START_TEST(test_remark)
 	b.marks = xstrdup("..:");
 	ck_assert(remark(&e, &b));
 	ck_assert_str_eq(e.r.value, "Zoë");
+	/* a pattern the marked value does not meet: left as read */
+	e.r = b.r;
+	f.pattern = ascii;
+	ck_assert(!remark(&e, &b));
+	ck_assert_str_eq(e.r.value, "Zoe");
 	free(b.marks);
 	free(b.raw);
 }
