@@ -949,27 +949,38 @@ spaced(const char *a, const char *b)
 	return n > 0;
 }
 
+/* Whether longer is shorter but for a symbol of extra between two
+ * digits, once or up to most times. */
+static bool
+between_digits(const char *longer, const char *shorter, const char *extra,
+    size_t most)
+{
+	const char *start = longer;
+	size_t n = 0;
+
+	while (*longer != '\0' || *shorter != '\0') {
+		if (*longer == *shorter) {
+			longer++;
+			shorter++;
+		} else if (*longer != '\0' && strchr(extra, *longer) != NULL &&
+		    n < most && longer > start &&
+		    isdigit((unsigned char)longer[-1]) &&
+		    isdigit((unsigned char)longer[1])) {
+			longer++;
+			n++;
+		} else
+			return false;
+	}
+	return n > 0;
+}
+
 /* Whether b is a but for a space or two between two digits ("1 59",
  * "159"): a number split where a 1's wide margin makes a gap, not a
  * space a writer leaves inside a number. */
 static bool
 digits_split(const char *a, const char *b)
 {
-	const char *start = b;
-	size_t n = 0;
-
-	while (*a != '\0' || *b != '\0') {
-		if (*a == *b) {
-			a++;
-			b++;
-		} else if (*b == ' ' && isdigit((unsigned char)*a) &&
-		    n < 2 && b > start && isdigit((unsigned char)b[-1])) {
-			b++;
-			n++;
-		} else
-			return false;
-	}
-	return n > 0;
+	return between_digits(b, a, " ", 2);
 }
 
 /* Whether symbols a and b are two digits. */
@@ -985,22 +996,7 @@ two_digits(const char *a, const char *b)
 static bool
 digits_joined(const char *a, const char *b)
 {
-	const char *start = a;
-	size_t n = 0;
-
-	while (*a != '\0' || *b != '\0') {
-		if (*a == *b) {
-			a++;
-			b++;
-		} else if ((*a == '.' || *a == ',') && n == 0 && a > start &&
-		    isdigit((unsigned char)a[-1]) &&
-		    isdigit((unsigned char)a[1])) {
-			a++;
-			n++;
-		} else
-			return false;
-	}
-	return n > 0;
+	return between_digits(a, b, ".,", 1);
 }
 
 /* Whether the 450 dpi read box is evidence against the page's read of

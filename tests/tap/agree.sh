@@ -15,6 +15,22 @@ export OMP_THREAD_LIMIT=1
 chmod 755 "$T"
 field() { printf '%s' "$1" | grep -oE "\"$2\":\\{[^}]*\\}"; }
 unlike() { ! printf '%s' "$1" | grep -qE "$2"; ok $? "$3"; }
+# render NAME SEED:N...: delivery N of tests/eval/make-set's seed SEED,
+# each in $T/NAME-SEED-N, and in json what intakectl extract reads off
+# them all; fails when one could not be rendered
+render() {
+	local name=$1 d made=0
+	shift
+	for d in "$@"; do
+		"$top_srcdir/tests/eval/make-set" --seed "${d%:*}" --first "${d#*:}" \
+			--count 1 "$INTAKE_RENDER" "$T/$name-${d%:*}-${d#*:}" \
+			>/dev/null 2>&1 || made=1
+	done
+	chmod -R a+rX "$T"
+	json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/$name"-*/inbox/* \
+		2>/dev/null)
+	return $made
+}
 
 "$INTAKE_RENDER" --layout "$GEN/layouts/BA-1.layout" \
 	--values "$GEN/samples/ba1-oezdemir.values" --out "$T/oez.png" --seed 1 2>/dev/null
@@ -92,22 +108,15 @@ like "$(field "$json" address)" '"status":"uncertain".*"why":"confusable letters
 # nothing above it; a ß read as B on the page ("GroBenhain", the shape of
 # that misread) and as ß in both reads of the box.  A Café read as Cafe
 # in every read keeps its doubt where the pixels do not show which mark
-# is above the e.  A Zoë read
-# as Zo& on the page and as Zoé in the box (seed 10) keeps its doubt: the
-# pixels show a mark, not which.  A Cafe read so in every read, with no
-# alternative to doubt it, becomes Café: the pixels show a mark above the
-# e that leans as an acute accent does.  A Zoë read as Zoé in every read
-# (seed 21) is a diacritic doubt: the
+# is above the e.  A Zoë read as Zo& on the page and as Zoé in the box
+# (seed 10) keeps its doubt: the pixels show a mark, not which.  A Cafe
+# read so in every read, with no alternative to doubt it, becomes Café:
+# the pixels show a mark above the e that leans as an acute accent does.
+# A Zoë read as Zoé in every read (seed 21) is a diacritic doubt: the
 # pixels show two dots above the e, not one accent; but a Müller whose
 # two dots the pixels do not show as two parts (seed 21) stays ok.
-made=0
-for d in 7:11 7:48 7:51 7:64 7:69 10:9 21:25 21:53; do
-	"$top_srcdir/tests/eval/make-set" --seed "${d%:*}" --first "${d#*:}" --count 1 \
-		"$INTAKE_RENDER" "$T/set-${d%:*}-${d#*:}" >/dev/null 2>&1 || made=1
-done
-ok $made "make-set renders five deliveries of seed 7, one of seed 10 and two of 21"
-chmod -R a+rX "$T"
-json=$("$INTAKECTL" extract --json --templates "$TPL" "$T"/set-*/inbox/* 2>/dev/null)
+render set 7:11 7:48 7:51 7:64 7:69 10:9 21:25 21:53
+ok $? "make-set renders five deliveries of seed 7, one of seed 10 and two of 21"
 # of DELIVERY FIELD: the field as read off that delivery
 of() { field "$(printf '%s\n' "$json" | grep "/$1\.")" "$2"; }
 like "$(of app0048 given_names)" '"value":"Günter","status":"ok"' \
@@ -138,14 +147,8 @@ like "$(of app0053 account_holder)" '"value":"Marie Müller","status":"ok"' \
 # keeps it valid).  A space the 450 dpi read sees and the reads at the
 # scan's own scale lose ("Town Hallsteps") is a doubt their agreement
 # does not outweigh.
-made=0
-for d in 19 35 45 135 137 183 191; do
-	"$top_srcdir/tests/eval/make-set" --seed 7 --first $d --count 1 \
-		"$INTAKE_RENDER" "$T/more-$d" >/dev/null 2>&1 || made=1
-done
-ok $made "make-set renders seven more deliveries of seed 7"
-chmod -R a+rX "$T"
-json=$("$INTAKECTL" extract --json --templates "$TPL" "$T"/more-*/inbox/* 2>/dev/null)
+render more 7:19 7:35 7:45 7:135 7:137 7:183 7:191
+ok $? "make-set renders seven more deliveries of seed 7"
 like "$(of app0137 goods)" '"status":"uncertain".*"why":"diacritic doubt"' \
 	"a circumflex read as an acute accent in every read: diacritic doubt"
 like "$(of app0019 description)" '"value":"Nutzungsänderung Laden zu Café","status":"ok"' \
@@ -167,14 +170,8 @@ like "$(of app0183 pitch)" '"status":"uncertain".*"why":"reads disagree"' \
 # the ink is, the frame's lines erased: ok.  A date the page's read was
 # unsure of (0.72) and the box's two reads agree on surely: theirs, ok.
 # An e after an i, the i's dot in the e's column: no diacritic doubt.
-made=0
-for d in 6 8 15 54; do
-	"$top_srcdir/tests/eval/make-set" --seed 21 --first $d --count 1 \
-		"$INTAKE_RENDER" "$T/s21-$d" >/dev/null 2>&1 || made=1
-done
-ok $made "make-set renders four deliveries of seed 21"
-chmod -R a+rX "$T"
-json=$("$INTAKECTL" extract --json --templates "$TPL" "$T"/s21-*/inbox/* 2>/dev/null)
+render s21 21:6 21:8 21:15 21:54
+ok $? "make-set renders four deliveries of seed 21"
 like "$(of app0015 home_street)" '"status":"uncertain".*"why":"confusable letters"' \
 	"an i whose dot the pixels do not show: confusable letters"
 like "$(of app0054 signed_date)" '"value":"2026-01-05","status":"ok"' \
