@@ -618,6 +618,8 @@ struct above {
 			   right of its lower half's, in widths of the
 			   mark: an acute accent leans right, a grave
 			   one left, a circumflex not at all */
+	bool	wide;	/* the last mark at least twice as wide as high:
+			   a diaeresis's two dots run into one */
 };
 
 /* The lean of a mark (struct above): the centroid of its upper half's
@@ -678,6 +680,7 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, struct above *a)
 		    w * h * 100 >= bh * bh) {
 			a->marks++;
 			a->lean = lean_of(p, x, y, w, h);
+			a->wide = w >= 2 * h;
 		}
 	boxaDestroy(&parts);
 	pixDestroy(&p);
@@ -757,10 +760,12 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
 	marks_above(*bin, x0, x1, ly0, y1, &a);
 	if (a.tall <= 0)
 		return '-';
-	/* two dots are a diaeresis; one part may be two dots run into
-	 * one: only an accent's lean tells of it */
+	/* two dots are a diaeresis, and so is one part twice as wide as
+	 * high above a letter read with one (its dots run into one);
+	 * otherwise only an accent's lean tells of it */
 	if ((unsigned char)sym[0] >= 0x80) {
-		if (a.marks == 2)
+		if (a.marks == 2 || (a.marks == 1 && a.wide &&
+		    mark_parts(sym) == 2))
 			return mark_parts(sym) == 2 ? '+' : '!';
 		return a.marks == 1 && mark_parts(sym) == 1 ?
 		    accent_verdict(accent_of(sym), a.lean) : '-';

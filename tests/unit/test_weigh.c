@@ -262,6 +262,35 @@ START_TEST(test_dots_missing)
 }
 END_TEST
 
+/* The marks above a letter's body: two dots, or one part twice as wide
+ * as high (a diaeresis's dots run into one), or one accent. */
+START_TEST(test_marks_above)
+{
+	PIX *p = pixCreate(60, 60, 1);
+	struct above a;
+
+	ck_assert_ptr_nonnull(p);
+	ink_rect(p, 20, 25, 20, 30);		/* the letter's body */
+	ink_rect(p, 22, 12, 6, 6);		/* two dots */
+	ink_rect(p, 32, 12, 6, 6);
+	marks_above(p, 20, 40, 0, 55, &a);
+	ck_assert_int_eq(a.marks, 2);
+	pixClearAll(p);
+	ink_rect(p, 20, 25, 20, 30);
+	ink_rect(p, 22, 12, 16, 6);		/* run into one */
+	marks_above(p, 20, 40, 0, 55, &a);
+	ck_assert_int_eq(a.marks, 1);
+	ck_assert(a.wide);
+	pixClearAll(p);
+	ink_rect(p, 20, 25, 20, 30);
+	ink_rect(p, 27, 10, 6, 9);		/* an accent */
+	marks_above(p, 20, 40, 0, 55, &a);
+	ck_assert_int_eq(a.marks, 1);
+	ck_assert(!a.wide);
+	pixDestroy(&p);
+}
+END_TEST
+
 static Suite *
 weigh_suite(void)
 {
@@ -277,6 +306,7 @@ weigh_suite(void)
 	tcase_add_test(tc, test_remark);
 	tcase_add_test(tc, test_marks_expected);
 	tcase_add_test(tc, test_dots_missing);
+	tcase_add_test(tc, test_marks_above);
 	suite_add_tcase(s, tc);
 	return s;
 }
