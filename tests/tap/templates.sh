@@ -13,7 +13,7 @@ command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
 for l in deu eng; do
 	tesseract --list-langs 2>/dev/null | grep -qx $l || skip_all "tesseract-ocr-$l is not installed"
 done
-plan 33
+plan 34
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -71,6 +71,7 @@ ok $? "intaked --once reads both inboxes"
 D=$T/data
 form_of() { sql "$D" "SELECT coalesce(c.form, 'none') FROM cases c JOIN deliveries d ON d.case_id = c.id WHERE d.name = '$1'"; }
 field_of() { sql "$D" "SELECT f.value FROM case_fields f JOIN deliveries d ON d.case_id = f.case_id WHERE d.name = '$1' AND f.name = '$2'"; }
+raw_of() { sql "$D" "SELECT f.raw FROM case_fields f JOIN deliveries d ON d.case_id = f.case_id WHERE d.name = '$1' AND f.name = '$2'"; }
 is "$(form_of a-st.png)" ST-1 "a form of inbox a's own folder is recognised in inbox a"
 is "$(form_of b-st.png)" none "... and not in inbox b, whose path lacks it"
 is "$(form_of a-ba.png)" BA-1 "BA-1 in inbox a"
@@ -80,8 +81,13 @@ is "$(field_of a-ba.png address):$(field_of b-ba.png street)" ":" \
 like "$(field_of b-ba.png address)" "^Lindenstra" "... the one whose street is called address"
 is "$(field_of a-ba.png applicant_name)" "Müller, Anna" \
     "inbox a reads BA-1 with its own template, in German though the inbox reads English"
-is "$(field_of b-ba.png applicant_name)" "Muller, Anna" \
-    "inbox b reads it with the installation's, in English: no umlaut"
+# English has no ü: what is read is Muller; the two dots the pixels show
+# above the u put it back in the value (intake-template(5), AGREEING
+# READS).
+is "$(raw_of b-ba.png applicant_name)" "Muller, Anna" \
+    "inbox b reads it with the installation's, in English: no umlaut read"
+is "$(field_of b-ba.png applicant_name)" "Müller, Anna" \
+    "... and the umlaut the pixels show put back in the value"
 like "$(field_of a-ba.png street)" "^Lindenstraße 12$" "... and a ß, read in German"
 like "$(field_of a-st.png full_name)" "[A-Za-z]" "... and inbox a's ST-1 has its fields read"
 
