@@ -495,11 +495,16 @@ ink(PIX *bin, int x, int y, int w, int h, double inset)
 static void
 ink_span(PIX *bin, const struct extract_field *e, double mm, int span[4])
 {
-	BOX *b = boxCreate(e->x, e->y, e->w, e->h);
-	PIX *clip = b != NULL ? pixClipRectangle(bin, b, NULL) : NULL;
+	BOX *b = boxCreate(e->x, e->y, e->w, e->h), *in = NULL;
+	PIX *clip = b != NULL ? pixClipRectangle(bin, b, &in) : NULL;
 	BOXA *parts = clip != NULL ? pixConnCompBB(clip, 8) : NULL;
 	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, x, y, w, h;
+	l_int32 ox = 0, oy = 0;
 	int x0 = INT_MAX, y0 = INT_MAX, x1 = -1, y1 = -1;
+
+	/* the box as clipped to the page is where parts are counted from */
+	if (in == NULL || boxGetGeometry(in, &ox, &oy, NULL, NULL) != 0)
+		n = 0;
 
 	for (i = 0; i < n; i++) {
 		if (boxaGetBoxGeometry(parts, i, &x, &y, &w, &h) != 0 ||
@@ -512,10 +517,11 @@ ink_span(PIX *bin, const struct extract_field *e, double mm, int span[4])
 	}
 	span[2] = 0;
 	if (x1 >= 0)
-		memcpy(span, (int[4]){ e->x + x0, e->y + y0, x1 - x0, y1 - y0 },
+		memcpy(span, (int[4]){ ox + x0, oy + y0, x1 - x0, y1 - y0 },
 		    4 * sizeof(*span));
 	boxaDestroy(&parts);
 	pixDestroy(&clip);
+	boxDestroy(&in);
 	boxDestroy(&b);
 }
 
