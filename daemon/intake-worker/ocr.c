@@ -46,6 +46,8 @@
 #define DOT_TALL	30	/* its height at most, hundredths of the word's */
 #define DOT_WIDE	60	/* its width at most: a diaeresis's dots run
 				   into one */
+#define MARK_SOLID		50	/* ink filling this much of a mark's
+					   box, %: solid */
 #define LEAN_ACCENT		0.2	/* an accent leaning this much, at
 					   least: acute or grave */
 #define LEAN_FLAT		0.1	/* less: a circumflex */
@@ -618,8 +620,9 @@ struct above {
 			   right of its lower half's, in widths of the
 			   mark: an acute accent leans right, a grave
 			   one left, a circumflex not at all */
-	bool	wide;	/* the last mark at least twice as wide as high:
-			   a diaeresis's two dots run into one */
+	bool	wide;	/* the last mark at least twice as wide as high
+			   and solid: a diaeresis's two dots run into
+			   one */
 };
 
 /* The lean of a mark (struct above): the centroid of its upper half's
@@ -643,6 +646,23 @@ lean_of(PIX *p, l_int32 x, l_int32 y, l_int32 w, l_int32 h)
 	boxDestroy(&top);
 	boxDestroy(&low);
 	return lean;
+}
+
+/* Whether the ink of a part (its box x, y, w, h in p) fills most of its
+ * box (MARK_SOLID), as two dots run into one do; a circumflex's two
+ * strokes leave most of theirs empty. */
+static bool
+solid(PIX *p, l_int32 x, l_int32 y, l_int32 w, l_int32 h)
+{
+	BOX *b = boxCreate(x, y, w, h);
+	PIX *c = b != NULL ? pixClipRectangle(p, b, NULL) : NULL;
+	l_int32 n = 0;
+	bool full = c != NULL && pixCountPixels(c, &n, NULL) == 0 &&
+	    n * 100 >= w * h * MARK_SOLID;
+
+	pixDestroy(&c);
+	boxDestroy(&b);
+	return full;
 }
 
 /* The marks the pixels show above a letter: in a column of bin round
@@ -680,7 +700,7 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, struct above *a)
 		    w * h * 100 >= bh * bh) {
 			a->marks++;
 			a->lean = lean_of(p, x, y, w, h);
-			a->wide = w >= 2 * h;
+			a->wide = w >= 2 * h && solid(p, x, y, w, h);
 		}
 	boxaDestroy(&parts);
 	pixDestroy(&p);

@@ -262,8 +262,9 @@ START_TEST(test_dots_missing)
 }
 END_TEST
 
-/* The marks above a letter's body: two dots, or one part twice as wide
- * as high (a diaeresis's dots run into one), or one accent. */
+/* The marks above a letter's body: two dots, or one solid part twice as
+ * wide as high (a diaeresis's dots run into one), or one accent, or a
+ * circumflex as wide but hollow. */
 START_TEST(test_marks_above)
 {
 	PIX *p = pixCreate(60, 60, 1);
@@ -284,6 +285,14 @@ START_TEST(test_marks_above)
 	pixClearAll(p);
 	ink_rect(p, 20, 25, 20, 30);
 	ink_rect(p, 27, 10, 6, 9);		/* an accent */
+	marks_above(p, 20, 40, 0, 55, &a);
+	ck_assert_int_eq(a.marks, 1);
+	ck_assert(!a.wide);
+	pixClearAll(p);
+	ink_rect(p, 20, 25, 20, 30);
+	/* a circumflex as wide: two thin strokes, not two dots */
+	ck_assert_int_eq(pixRenderLine(p, 21, 17, 30, 11, 2, L_SET_PIXELS), 0);
+	ck_assert_int_eq(pixRenderLine(p, 30, 11, 39, 17, 2, L_SET_PIXELS), 0);
 	marks_above(p, 20, 40, 0, 55, &a);
 	ck_assert_int_eq(a.marks, 1);
 	ck_assert(!a.wide);
