@@ -674,9 +674,10 @@ value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 	}
 }
 
-/* Where a field is read again: round the words the page's read found in
- * it, with a millimetre of white about them (the box's frame left out),
- * or, when it found none, the box as drawn. */
+/* Where a field is read again: round span, the words the page's read
+ * found in it or, when it found none, the writing ink_span found there,
+ * with a millimetre of white about them (the box's frame left out); the
+ * box as drawn when span is empty. */
 static void
 look_at(const struct extract_field *e, int span[4], double mm)
 {
@@ -1229,9 +1230,9 @@ mark_misread(const struct extract_field *e, const struct read *b)
 
 /* Puts back the marks a read b lost, where its pixels show which: two
  * dots above a plain a, o, u or e (ä, ö, ü, ë), an accent leaning as an
- * acute one above a plain e (é).  True when every mark the pixels show above
- * a plain letter of b's value was one of these, and e's value is now the
- * marked one; false, e untouched, when any is another (struct
+ * acute one above a plain e (é).  True when every mark the pixels show
+ * above a plain letter of b's value was one of these, and e's value is
+ * now the marked one; false, e untouched, when any is another (struct
  * ocr_read) or the field's pattern refuses the marked value. */
 static bool
 remark(struct extract_field *e, const struct read *b)
@@ -1313,12 +1314,9 @@ read_text(struct extract_field *e, const struct xform *t,
 	if (span[2] <= 0)
 		ink_span(bin, e, mm, span);
 	look_at(e, span, mm);
-	page.raw = NULL;
+	memset(&page, 0, sizeof(page));
 	page.r = e->r;
 	page.conf = e->confidence;
-	page.diacritic = page.digits = page.letter_digit = false;
-	page.dotless = false;
-	page.marks = NULL;
 	while (nbox < 2 && read_again(e, span, READ_PPI[nbox], reread, arg,
 	    &box[nbox])) {
 		nbox++;

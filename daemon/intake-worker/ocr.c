@@ -803,10 +803,11 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
 }
 
 /* The marks a word's letters carry above them, at least, by its text:
- * one for each i, j and accented letter, one for each letter with a
- * diaeresis (its dots may run into one); -1 when the text holds a
- * symbol with ink above the letters that is no such mark (a quotation
- * mark, a colon, an exclamation mark, a percent sign...). */
+ * one for each i and j and for each Latin-1 letter with a mark
+ * (ocr_letter_base), one for a diaeresis too (its dots may run into
+ * one), none for Ç, Ø and ß, whose marks are not above; -1 when the text
+ * holds a symbol with ink above the letters that is no such mark (a
+ * quotation mark, a colon, an exclamation mark, a percent sign...). */
 static int
 marks_expected(const char *w)
 {
@@ -818,25 +819,22 @@ marks_expected(const char *w)
 		if (c == 'i' || c == 'j')
 			n++;
 		else if (c == 0xc3 && w[1] != '\0') {
-			unsigned char d = (unsigned char)*++w;
+			char sym[3] = { w[0], w[1], '\0' };
 
-			/* À to Ý and à to ý carry a mark above, but for
-			 * Æ, Ç, Ð, ×, Ø and æ, ç, ð, ÷, ø */
-			if ((d >= 0x80 && d <= 0x9d && d != 0x86 && d != 0x87 &&
-			    d != 0x90 && d != 0x97 && d != 0x98) ||
-			    (d >= 0xa0 && d <= 0xbd && d != 0xa6 && d != 0xa7 &&
-			    d != 0xb0 && d != 0xb7 && d != 0xb8))
-				n++;
-			else if (d != 0x9f)	/* ß */
+			w++;
+			if (ocr_letter_base(sym) == 0)
 				return -1;
+			if (strchr("\x87\x98\x9f\xa7\xb8", sym[1]) == NULL)
+				n++;
 		} else if (c >= 0x80 || !(isalnum(c) || strchr("-.,@/&()", c)))
 			return -1;
 	}
 	return n;
 }
 
-/* Whether the pixels of a word (its box x0, y0 .. x1, y1 in bin) show
- * fewer marks above its letters than its text has (marks_expected): an
+/* Whether the pixels of a word (its box x0, y0 .. x1, y1 in img; *bin
+ * is img in black and white, made on first use) show fewer marks above
+ * its letters than its text has (marks_expected): an
  * i read where the pixels have a dotless stem, an l ("Taistraße" for
  * Talstraße).  The word's height is its letters' (the parts of ink a
  * quarter of its box's height at least); a mark is a part of ink of a
@@ -844,7 +842,8 @@ marks_expected(const char *w)
  * upper two fifths of the letters.  Specks that look like a dot hide a
  * missing one rather than raise a doubt. */
 static bool
-dots_missing(PIX *bin, int x0, int y0, int x1, int y1, const char *w)
+dots_missing(PIX *img, PIX **bin, int x0, int y0, int x1, int y1,
+    const char *w)
 {
 	int want = marks_expected(w), have = 0;
 	BOX *b;
@@ -852,10 +851,11 @@ dots_missing(PIX *bin, int x0, int y0, int x1, int y1, const char *w)
 	BOXA *parts;
 	l_int32 i, n, x, y, pw, ph, top = -1, bottom = -1, h;
 
-	if (want <= 0 || y1 <= y0 || x1 <= x0)
+	if (want <= 0 || y1 <= y0 || x1 <= x0 ||
+	    (*bin == NULL && (*bin = binarize(img)) == NULL))
 		return false;
 	b = boxCreate(x0, y0, x1 - x0, y1 - y0);
-	p = b != NULL ? pixClipRectangle(bin, b, NULL) : NULL;
+	p = b != NULL ? pixClipRectangle(*bin, b, NULL) : NULL;
 	parts = p != NULL ? pixConnCompBB(p, 8) : NULL;
 	n = parts != NULL ? boxaGetCount(parts) : 0;
 	/* the word's height is its letters', specks and dots left out */
@@ -920,11 +920,9 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 
 			if (w != NULL && !ocr_noise(w) && c < min)
 				min = c;
-			if (w != NULL && (bin != NULL ||
-			    (bin = binarize(img)) != NULL) &&
-			    TessPageIteratorBoundingBox(pit, RIL_WORD, &wx0,
-			    &wy0, &wx1, &wy1) &&
-			    dots_missing(bin, wx0, wy0, wx1, wy1, w))
+			if (w != NULL && TessPageIteratorBoundingBox(pit,
+			    RIL_WORD, &wx0, &wy0, &wx1, &wy1) &&
+			    dots_missing(img, &bin, wx0, wy0, wx1, wy1, w))
 				out->dotless = true;
 			TessDeleteText(w);
 			if (len > 0) {

@@ -68,9 +68,9 @@ struct ocr_read {
 				   whose mark they show otherwise (a mark
 				   above a plain one: ':' two dots, '/' one
 				   leaning as an acute accent, '!' another;
-				   two dots above an
-				   accented one, an accent that leans
-				   otherwise), '-' one they do not tell,
+				   two dots above an accented one, an
+				   accent that leans otherwise), '-' one
+				   they do not tell,
 				   '.' another symbol, ' ' a space; NULL
 				   for none */
 };

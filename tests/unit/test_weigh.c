@@ -242,22 +242,22 @@ START_TEST(test_dots_missing)
 	ink_rect(p, 10, 10, 7, 50);		/* l */
 	ink_rect(p, 40, 24, 7, 36);		/* i's stem */
 	ink_rect(p, 70, 10, 7, 50);		/* l */
-	ck_assert(dots_missing(p, 0, 0, 120, 80, "lil"));
-	ck_assert(!dots_missing(p, 0, 0, 120, 80, "lll"));
+	ck_assert(dots_missing(p, &p, 0, 0, 120, 80, "lil"));
+	ck_assert(!dots_missing(p, &p, 0, 0, 120, 80, "lll"));
 	ink_rect(p, 40, 11, 7, 8);		/* the i's dot */
-	ck_assert(!dots_missing(p, 0, 0, 120, 80, "lil"));
+	ck_assert(!dots_missing(p, &p, 0, 0, 120, 80, "lil"));
 	/* a speck is no dot */
 	pixClearAll(p);
 	ink_rect(p, 10, 10, 7, 50);
 	ink_rect(p, 40, 24, 7, 36);
 	ink_rect(p, 70, 10, 7, 50);
 	ink_rect(p, 42, 14, 1, 1);
-	ck_assert(dots_missing(p, 0, 0, 120, 80, "lil"));
+	ck_assert(dots_missing(p, &p, 0, 0, 120, 80, "lil"));
 	/* a diaeresis's dots run into one are one mark */
 	ink_rect(p, 90, 24, 20, 36);		/* a u's body */
 	ink_rect(p, 92, 12, 16, 7);
-	ck_assert(dots_missing(p, 0, 0, 120, 80, "lilü"));
-	ck_assert(!dots_missing(p, 0, 0, 120, 80, "lllü"));
+	ck_assert(dots_missing(p, &p, 0, 0, 120, 80, "lilü"));
+	ck_assert(!dots_missing(p, &p, 0, 0, 120, 80, "lllü"));
 	pixDestroy(&p);
 }
 END_TEST
