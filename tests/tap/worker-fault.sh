@@ -5,7 +5,7 @@
 . "${top_srcdir}/tests/tap/lib.sh"
 : "${INTAKE_RENDER:?run through make check}"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 command is not installed"
-plan 18
+plan 19
 IN=$T/inbox DATA=$T/data
 mkdir -p "$IN" "$DATA"
 GEN=$top_srcdir/tests/gen
@@ -60,7 +60,10 @@ page st1-hughes "$IN/h-ahead.png" --seed 15
 page st1-okafor "$IN/i-ahead.png" --seed 17
 INTAKE_WORKER_FAULT=hang:g-stopped "$INTAKED" -f -c "$T/intake.conf" 2>> "$T/daemon.log" &
 pid=$!
-wait_for 60 test "$(sql "$DATA" "SELECT attempts FROM deliveries WHERE name = 'g-stopped.png'")" = 1
+# (a function: wait_for runs it again, so the query is asked again)
+attempted() { [ "$(sql "$DATA" "SELECT attempts FROM deliveries WHERE name = 'g-stopped.png'")" = 1 ]; }
+wait_for 60 attempted
+ok $? "the job has begun: the delivery's attempt is counted"
 wait_for 20 grep -q '"ahead":2' "$DATA/intaked.status"
 like "$("$INTAKECTL" -c "$T/intake.conf" status)" \
 	"1 workers \\(1 ready, 1 busy, 2 deliveries sent ahead to them\\), 0 deliveries waiting for one" \
