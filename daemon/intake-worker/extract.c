@@ -39,6 +39,8 @@
 /* The resolutions a field's box is read again at: the second read, and
  * the third, at the scan's own (0), when the first two do not agree. */
 static const int READ_PPI[2] = { 450, 0 };
+#define TIEBREAK_PPI	600	/* the scale of the box's third read,
+				   where the others disagree (tiebreak) */
 #define OUTVOTE_MIN	0.9	/* the box's two reads this sure ... */
 #define OUTVOTE_MARGIN	0.2	/* ... and this much surer than the page's
 				   outvote it (outvoted) */
@@ -909,14 +911,18 @@ misread_shape(const char *v)
 }
 
 /* Whether a read takes the symbols a and b (one UTF-8 symbol each) for
- * one another: a confusable pair, diacritic twins, an e (accented or
- * not) and an ampersand. */
+ * one another: a confusable pair, diacritic twins, two letters with
+ * marks (a mark and the letter under it read as others: "cröpes",
+ * "crépes"), an e (accented or not) and an ampersand. */
 static bool
 confused(const char *a, const char *b)
 {
 	char base = ocr_letter_base(strcmp(a, "&") == 0 ? b : a);
 
 	if (ocr_confusable(a, b) || ocr_twins(a, b))
+		return true;
+	if ((unsigned char)a[0] >= 0x80 && (unsigned char)b[0] >= 0x80 &&
+	    ocr_letter_base(a) != 0 && ocr_letter_base(b) != 0)
 		return true;
 	return (strcmp(a, "&") == 0 || strcmp(b, "&") == 0) &&
 	    tolower((unsigned char)base) == 'e';
@@ -1050,35 +1056,81 @@ alternatives(const struct tpl_field *f, const struct read *b)
 	return NULL;
 }
 
-/* Whether the pixels show, in b's read, the diacritic of each of the
- * symbols by which a's value differs from b's, or its lack: each is an
- * a, e, o, u with and without one, and b's marks say '+' for it (its
- * value is its text as read, so that the symbols line up). */
-static bool
-marks_show(const struct read *a, const struct read *b)
+/* The letter a plain a, e, o or u (one UTF-8 symbol) is with the mark
+ * the pixels showed above it put back (struct ocr_read's marks): ':' two
+ * dots (ä, ë, ö, ü), '/' an accent leaning as an acute one does (é);
+ * NULL for another verdict or letter. */
+static const char *
+marked_as(char verdict, const char *plain)
 {
-	const char *x = a->r.value, *y = b->r.value;
+	static const char *const umlaut[] = {
+		"a\xc3\xa4", "o\xc3\xb6", "u\xc3\xbc",
+		"A\xc3\x84", "O\xc3\x96", "U\xc3\x9c",
+		"e\xc3\xab", "E\xc3\x8b", NULL
+	};
+	static const char *const acute[] = {
+		"e\xc3\xa9", "E\xc3\x89", NULL
+	};
+	const char *const *table = verdict == ':' ? umlaut :
+	    verdict == '/' ? acute : NULL;
+	size_t j;
+
+	if (plain[0] == '\0' || plain[1] != '\0')
+		return NULL;
+	for (j = 0; table != NULL && table[j] != NULL; j++)
+		if (plain[0] == table[j][0])
+			return table[j] + 1;
+	return NULL;
+}
+
+/* Whether the pixels of b's read show, at each symbol where the value
+ * v differs from b's, v's letter (own false) or b's (own true); each
+ * such pair is an a, e, o, u with and without its diacritic, or (own)
+ * an ampersand in v where b read an e with an accent, as Tesseract
+ * reads a lost one.  b's letter shows itself when its verdict is '+',
+ * and a plain one shows v's marked letter when the mark its verdict
+ * names makes that letter (marked_as).  b's value must be its text as
+ * read, so that the symbols line up with its marks. */
+static bool
+marks_show_at(const char *v, const struct read *b, bool own)
+{
+	const char *y = b->r.value;
 	size_t k = 0, n = 0;
 
 	if (b->marks == NULL || b->raw == NULL || strcmp(b->raw, y) != 0 ||
 	    strlen(b->marks) != utf8_symbols(y))
 		return false;
-	for (; *x != '\0' && *y != '\0'; k++) {
-		size_t lx = symbol_len(x), ly = symbol_len(y);
+	for (; *v != '\0' && *y != '\0'; k++) {
+		size_t lx = symbol_len(v), ly = symbol_len(y);
 
-		if (lx != ly || strncmp(x, y, lx) != 0) {
+		if (lx != ly || strncmp(v, y, lx) != 0) {
 			char sx[8], sy[8];
+			const char *put;
 
-			snprintf(sx, sizeof(sx), "%.*s", (int)lx, x);
+			snprintf(sx, sizeof(sx), "%.*s", (int)lx, v);
 			snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
-			if (!ocr_marked_plain(sx, sy) || b->marks[k] != '+')
+			put = marked_as(b->marks[k], sy);
+			if (own ? !(ocr_marked_plain(sx, sy) ||
+			    (strcmp(sx, "&") == 0 && ly > 1 &&
+			    ocr_letter_base(sy) == 'e')) ||
+			    b->marks[k] != '+' :
+			    put == NULL || strcmp(put, sx) != 0)
 				return false;
 			n++;
 		}
-		x += lx;
+		v += lx;
 		y += ly;
 	}
-	return *x == '\0' && *y == '\0' && n > 0;
+	return *v == '\0' && *y == '\0' && n > 0;
+}
+
+/* Whether the pixels show, in b's read, the diacritic of each of the
+ * symbols by which a's value differs from b's, or its lack
+ * (marks_show_at, b's own letters). */
+static bool
+marks_show(const struct read *a, const struct read *b)
+{
+	return marks_show_at(a->r.value, b, true);
 }
 
 /* Whether symbol a is a B where b is a ß. */
@@ -1102,7 +1154,10 @@ settles(const struct tpl_field *f, const struct read *a, const struct read *b,
 
 	if (a->r.check != FIELD_OK || b->r.check != FIELD_OK)
 		return false;
-	if (marks_show(a, b))
+	/* b's pixels show its letters, or those of a read at another
+	 * scale that agrees with it, or a's own show b's marks */
+	if (marks_show(a, b) || (other != NULL && same(b, other) &&
+	    marks_show(a, other)) || marks_show_at(b->r.value, a, false))
 		return true;
 	return f->type == FT_TEXT && other != NULL && same(b, other) &&
 	    differ_by(a->r.value, b->r.value, b_for_sz, &n, &marked) &&
@@ -1168,8 +1223,15 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		 * surely */
 		if (b == &box[1] && (contradicts(f, page, &box[0]) ||
 		    digits_differ(page, &box[0])) &&
-		    !settles(f, &box[0], &box[1], NULL))
-			return WHY_DISAGREE;
+		    !settles(f, &box[0], &box[1], NULL)) {
+			/* two reads that lost a diacritic the same way
+			 * ("Andre", "Chlo&") against the one whose pixels
+			 * show it */
+			if (!settles(f, page, &box[0], NULL))
+				return WHY_DISAGREE;
+			take(e, &box[0]);
+			return alternatives(f, &box[0]);
+		}
 		return alternatives(f, b);
 	}
 	if (page->r.check == FIELD_OK && box[0].r.check == FIELD_OK &&
@@ -1181,6 +1243,11 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 			take(e, &box[0]);
 			return alternatives(f, &box[0]);
 		}
+		/* the box's read lost the marks its pixels show, as the
+		 * page's read has them, and shows no other doubt */
+		if (marks_show_at(page->r.value, &box[0], false) &&
+		    strchr(box[0].marks, '!') == NULL)
+			return alternatives(f, &box[0]);
 		if (marked < 0)
 			take(e, &box[0]);
 		return WHY_DIACRITIC;
@@ -1215,6 +1282,51 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 	return e->r.check == FIELD_OK ? WHY_DISAGREE : NULL;
 }
 
+/* Weighs a third read of the box (box[2], at TIEBREAK_PPI) where the first
+ * reads disagree (weigh): a value that a majority of the valid reads
+ * agree on, two at least, is the field's, with the confidence of the
+ * first two of them (agreed_value) and the doubts of the box's read it
+ * is taken from; otherwise the reads still disagree.  It stands in for
+ * a read that found no valid value, or for the read at the scan's own
+ * scale, which sees the pixels the page's read saw: the page's read and
+ * the one at 450 dpi, where valid, are among the majority.  The box's
+ * reads share their misreads ("177125" for 177/25 at three scales):
+ * together they do not outvote the page's. */
+static const char *
+tiebreak(struct extract_field *e, const struct read *page, struct read *box)
+{
+	const struct read *all[4] = { page, &box[0], &box[1], &box[2] };
+	size_t i, j, valid = 0, best = 0, most = 0;
+
+	for (i = 0; i < 4; i++) {
+		size_t n = 0;
+
+		if (all[i]->r.check != FIELD_OK)
+			continue;
+		valid++;
+		for (j = 0; j < 4; j++)
+			n += same(all[i], all[j]);
+		if (n > most) {
+			most = n;
+			best = i;
+		}
+	}
+	if (most < 2 || 2 * most <= valid ||
+	    (page->r.check == FIELD_OK && !same(page, all[best])) ||
+	    (box[0].r.check == FIELD_OK && !same(&box[0], all[best])))
+		return WHY_DISAGREE;
+	for (j = 3; j > 0 && !same(all[best], &box[j - 1]); j--)
+		;
+	if (j == 0)
+		return WHY_DISAGREE;
+	take(e, &box[j - 1]);
+	for (i = 0; i < 4; i++)
+		if (i != best && same(all[best], all[i]))
+			break;
+	e->confidence = agreed_value(e->f, all[best], all[i]);
+	return alternatives(e->f, &box[j - 1]);
+}
+
 /* Whether a read that gave a text field's value read an a, e, o, u
  * whose mark the pixels show otherwise: a diacritic lost in every read
  * ("Cafe" for Café), or read as another ("Zoé" for Zoë, "crépes" for
@@ -1237,34 +1349,24 @@ mark_misread(const struct extract_field *e, const struct read *b)
 static bool
 remark(struct extract_field *e, const struct read *b)
 {
-	static const char *const umlaut[] = {
-		"a\xc3\xa4", "o\xc3\xb6", "u\xc3\xbc",
-		"A\xc3\x84", "O\xc3\x96", "U\xc3\x9c",
-		"e\xc3\xab", "E\xc3\x8b", NULL
-	};
-	static const char *const acute[] = {
-		"e\xc3\xa9", "E\xc3\x89", NULL
-	};
 	struct field_result marked = e->r;
 	char out[sizeof(e->r.value)];
 	const char *v = b->r.value;
-	size_t k = 0, n = 0, used = 0, j;
+	size_t k = 0, n = 0, used = 0;
 
 	if (b->raw == NULL || strcmp(b->raw, v) != 0 ||
 	    strlen(b->marks) != utf8_symbols(v))
 		return false;
 	for (; *v != '\0'; v += symbol_len(v), k++) {
-		const char *const *table = b->marks[k] == ':' ? umlaut :
-		    b->marks[k] == '/' ? acute : NULL;
-		const char *put = NULL;
+		char sym[8];
+		const char *put;
 		size_t len = symbol_len(v);
 
 		if (b->marks[k] == '!')
 			return false;
-		for (j = 0; table != NULL && table[j] != NULL; j++)
-			if (*v == table[j][0])
-				put = table[j] + 1;
-		if (table != NULL && put == NULL)
+		snprintf(sym, sizeof(sym), "%.*s", (int)len, v);
+		put = marked_as(b->marks[k], sym);
+		if (strchr(":/", b->marks[k]) != NULL && put == NULL)
 			return false;
 		if (put != NULL) {
 			len = strlen(put);
@@ -1287,13 +1389,32 @@ remark(struct extract_field *e, const struct read *b)
 	return true;
 }
 
+/* The doubts left about the value weighed from the box's nbox reads
+ * (why, or NULL when the weighing left none): a text of a misread's
+ * shape, a mark the pixels show that a read lost and that cannot be put
+ * back (remark: those that can are). */
+static const char *
+last_doubts(struct extract_field *e, const char *why, struct read *box,
+    size_t nbox)
+{
+	size_t i;
+
+	if (why == NULL && e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
+	    misread_shape(e->r.value))
+		why = WHY_CONFUSABLE;
+	for (i = 0; why == NULL && i < nbox; i++)
+		if (mark_misread(e, &box[i]) && !remark(e, &box[i]))
+			why = WHY_DIACRITIC;
+	return why;
+}
+
 static void
 read_text(struct extract_field *e, const struct xform *t,
     const struct ocr_result *r, PIX *bin, double mm, double threshold,
     extract_reread reread, void *arg)
 {
 	const struct tpl_field *f = e->f;
-	struct read page, box[2];
+	struct read page, box[3];
 	const char *why = NULL;
 	size_t nbox = 0, i;
 	int span[4];
@@ -1325,12 +1446,12 @@ read_text(struct extract_field *e, const struct xform *t,
 	}
 	if (nbox > 0)
 		why = weigh(e, &page, box, nbox);
-	if (why == NULL && f->type == FT_TEXT && e->r.check == FIELD_OK &&
-	    misread_shape(e->r.value))
-		why = WHY_CONFUSABLE;
-	for (i = 0; why == NULL && i < nbox; i++)
-		if (mark_misread(e, &box[i]) && !remark(e, &box[i]))
-			why = WHY_DIACRITIC;
+	if (why != NULL && strcmp(why, WHY_DISAGREE) == 0 && nbox == 2 &&
+	    read_again(e, span, TIEBREAK_PPI, reread, arg, &box[2])) {
+		nbox = 3;
+		why = tiebreak(e, &page, box);
+	}
+	why = last_doubts(e, why, box, nbox);
 	for (i = 0; i < nbox; i++) {
 		free(box[i].raw);
 		free(box[i].marks);

@@ -935,7 +935,10 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 		memcpy(out->text + len, t, strlen(t) + 1);
 		len += strlen(t);
 		/* a diacritic doubt about a letter whose mark, or its
-		 * lack, the pixels show is settled */
+		 * lack, the pixels show is settled: shown as read ('+'),
+		 * or shown as a mark of a kind that says which (':' two
+		 * dots, '/' an acute accent), which the field's value
+		 * gets back or is doubted for (extract.c, remark) */
 		raised = out->diacritic;
 		two_marks = false;
 		out->diacritic = false;
@@ -946,7 +949,7 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 
 			add_mark(out, &nsym, verdict);
 			out->diacritic = out->diacritic &&
-			    (verdict != '+' || two_marks);
+			    (strchr("+:/", verdict) == NULL || two_marks);
 		} else
 			add_mark(out, &nsym, '.');
 		out->diacritic = out->diacritic || raised;

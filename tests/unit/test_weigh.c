@@ -81,6 +81,59 @@ weighs(enum field_type type, const char *page, double pc, const char *b0,
 	free(v);
 }
 
+/* One read as a test gives it: its text, confidence and the pixels'
+ * verdicts on its letters' marks (struct ocr_read; NULL: none). */
+struct spec {
+	const char	*raw;
+	double		 conf;
+	const char	*marks;
+};
+
+/* Fails unless the page's read and the box's nbox reads of a field of
+ * type type, weighed as read_text weighs them (weigh, then tiebreak on
+ * box[2] where the first two disagree, then last_doubts), give
+ * want_value with the doubt want_why (NULL: none). */
+static void
+decides(enum field_type type, struct spec page, const struct spec *box,
+    size_t nbox, const char *want_value, const char *want_why)
+{
+	static char name[] = "f";
+	struct tpl_field f = { .name = name, .type = type, .threshold = -1 };
+	struct extract_field e = { .f = &f };
+	struct read p, b[3];
+	const char *why;
+	size_t i;
+
+	p = mk(&f, page.raw, page.conf);
+	e.raw = p.raw;
+	e.r = p.r;
+	e.confidence = p.conf;
+	p.raw = NULL;
+	for (i = 0; i < nbox; i++) {
+		b[i] = mk(&f, box[i].raw, box[i].conf);
+		b[i].marks = box[i].marks != NULL ? xstrdup(box[i].marks) :
+		    NULL;
+	}
+	why = weigh(&e, &p, b, nbox < 3 ? nbox : 2);
+	if (nbox == 3 && why != NULL && strcmp(why, WHY_DISAGREE) == 0)
+		why = tiebreak(&e, &p, b);
+	why = last_doubts(&e, why, b, nbox);
+	ck_assert_msg(strcmp(e.r.value, want_value) == 0, "\"%s\": value "
+	    "\"%s\", want \"%s\"", page.raw, e.r.value, want_value);
+	if (want_why == NULL)
+		ck_assert_msg(why == NULL, "\"%s\": doubt \"%s\", want none",
+		    page.raw, why);
+	else
+		ck_assert_msg(why != NULL && strcmp(why, want_why) == 0,
+		    "\"%s\": doubt \"%s\", want \"%s\"", page.raw,
+		    why != NULL ? why : "(none)", want_why);
+	for (i = 0; i < nbox; i++) {
+		free(b[i].raw);
+		free(b[i].marks);
+	}
+	free(e.raw);
+}
+
 START_TEST(test_agree)
 {
 	weighs(FT_TEXT, "Talstraße 61", 0.91, "Talstraße 61", 0.92, NULL, 0,
@@ -211,6 +264,83 @@ START_TEST(test_remark)
 }
 END_TEST
 
+/* Two reads that lost a diacritic the same way, against the one whose
+ * pixels show it: the pixels win.  Where neither read's pixels tell,
+ * or two marked letters are read as others, a person decides. */
+START_TEST(test_marks_settle)
+{
+	decides(FT_TEXT, (struct spec){ "Krause, Anna Andre", 0.94, NULL },
+	    (struct spec[]){ { "Krause, Anna André", 0.97, "..++.+. +..+ +...+" },
+	    { "Krause, Anna Andre", 0.94, "..++.+. +..+ +.../" } }, 2,
+	    "Krause, Anna André", NULL);
+	decides(FT_TEXT, (struct spec){ "Chlo& Brown", 0.88, NULL },
+	    (struct spec[]){ { "Chloé Brown", 0.9, "...++ ..+.." },
+	    { "Chlo& Brown", 0.88, "...+. ..+.." } }, 2,
+	    "Chloé Brown", NULL);
+	/* the é's pixels do not tell: an ampersand is still a misread */
+	decides(FT_TEXT, (struct spec){ "Chlo& Brown", 0.88, NULL },
+	    (struct spec[]){ { "Chloé Brown", 0.9, "...+- ..+.." },
+	    { "Chlo& Brown", 0.88, "...+. ..+.." } }, 2,
+	    "Chlo& Brown", WHY_DISAGREE);
+	/* the box's two reads agree; the second's pixels show the ä */
+	decides(FT_TEXT, (struct spec){ "Mehmet Schafer", 0.95, NULL },
+	    (struct spec[]){ { "Mehmet Schäfer", 0.96, ".+..+. ...-.-." },
+	    { "Mehmet Schäfer", 0.95, ".+..+. ...+.+." } }, 2,
+	    "Mehmet Schäfer", NULL);
+	decides(FT_TEXT, (struct spec){ "Schafer", 0.97, NULL },
+	    (struct spec[]){ { "Schäfer", 0.96, "...-.+." },
+	    { "Schäfer", 0.97, "...-.+." } }, 2, "Schäfer", WHY_DIACRITIC);
+	/* the page's read has the accent, the box's lost it where its
+	 * pixels show one leaning as an acute accent does */
+	decides(FT_TEXT, (struct spec){ "Laden zu Café", 0.92, NULL },
+	    (struct spec[]){ { "Laden zu Cafe", 0.93, ".+.+. .+ .+./" } }, 1,
+	    "Laden zu Café", NULL);
+	decides(FT_TEXT, (struct spec){ "Hot food: cröpes", 0.9, NULL },
+	    (struct spec[]){ { "Hot food: crépes", 0.93, ".+. .++.. ..!.+." },
+	    { "Hot food: cröpes", 0.9, ".+. .++.. ..-.+." } }, 2,
+	    "Hot food: cröpes", WHY_DISAGREE);
+}
+END_TEST
+
+/* Where the first reads disagree, a third at another scale decides
+ * when it makes a majority of the valid reads. */
+START_TEST(test_tiebreak)
+{
+	/* the page's read and the third against a weak second */
+	decides(FT_POSTCODE_UK, (struct spec){ "BL15 2LH", 0.88, NULL },
+	    (struct spec[]){ { "BLI52L.H", 0.08, NULL },
+	    { "BL15 2EH", 0.47, NULL }, { "BL15 2LH", 0.9, NULL } }, 3,
+	    "BL15 2LH", NULL);
+	/* a date the page's read missed, read two ways by the box */
+	decides(FT_DATE, (struct spec){ "27.5.2O2", 0.7, NULL },
+	    (struct spec[]){ { "27.5.2027", 0.93, NULL },
+	    { "21.3.2021", 0.93, NULL }, { "27.5.2027", 0.95, NULL } }, 3,
+	    "2027-05-27", NULL);
+	/* two against two: a person decides */
+	decides(FT_DATE, (struct spec){ "16.10.1943", 0.94, NULL },
+	    (struct spec[]){ { "16.10.1948", 0.93, NULL },
+	    { "16.10.1948", 0.9, NULL }, { "16.10.1943", 0.95, NULL } }, 3,
+	    "1948-10-16", WHY_DISAGREE);
+	/* the box's three reads against the page's: they share the
+	 * pixels and their misreads, a person decides */
+	decides(FT_TEXT, (struct spec){ "177/25", 0.96, NULL },
+	    (struct spec[]){ { "177125", 0.93, NULL },
+	    { "177125", 0.88, NULL }, { "177125", 0.95, NULL } }, 3,
+	    "177125", WHY_DISAGREE);
+	/* the third read and the one at the scan's own scale agree with
+	 * the page's, against the 450 dpi read: it still counts */
+	decides(FT_TEXT, (struct spec){ "Brückenstraße 176", 0.88, NULL },
+	    (struct spec[]){ { "Brückenstraße 17b", 0.54, NULL },
+	    { "Brückenstraße 176", 0.88, NULL },
+	    { "Brückenstraße 176", 0.9, NULL } }, 3,
+	    "Brückenstraße 176", WHY_DISAGREE);
+	/* each read another value */
+	decides(FT_INTEGER, (struct spec){ "4", 0.9, NULL },
+	    (struct spec[]){ { "1", 0.9, NULL }, { "7", 0.9, NULL },
+	    { "9", 0.9, NULL } }, 3, "4", WHY_DISAGREE);
+}
+END_TEST
+
 START_TEST(test_marks_expected)
 {
 	ck_assert_int_eq(marks_expected("Talstraße"), 0);
@@ -313,6 +443,8 @@ weigh_suite(void)
 	tcase_add_test(tc, test_digits_split);
 	tcase_add_test(tc, test_dotless_doubt);
 	tcase_add_test(tc, test_remark);
+	tcase_add_test(tc, test_marks_settle);
+	tcase_add_test(tc, test_tiebreak);
 	tcase_add_test(tc, test_marks_expected);
 	tcase_add_test(tc, test_dots_missing);
 	tcase_add_test(tc, test_marks_above);
