@@ -39,8 +39,8 @@
 /* The resolutions a field's box is read again at: the second read, and
  * the third, at the scan's own (0), when the first two do not agree. */
 static const int READ_PPI[2] = { 450, 0 };
-#define TIEBREAK_PPI	600	/* the scale of the box's third read,
-				   where the others disagree (tiebreak) */
+#define TIEBREAK_PPI	600	/* the box's last read, the fourth in all,
+				   where those do not agree (tiebreak) */
 #define OUTVOTE_MIN	0.9	/* the box's two reads this sure ... */
 #define OUTVOTE_MARGIN	0.2	/* ... and this much surer than the page's
 				   outvote it (outvoted) */
