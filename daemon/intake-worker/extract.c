@@ -1083,14 +1083,29 @@ marked_as(char verdict, const char *plain)
 	return NULL;
 }
 
+/* Whether a letter y read with the pixels' verdict on its mark shows
+ * itself (own true) against another read's x, or shows x (own false).
+ * Itself: x and y are an a, e, o, u with and without its diacritic, or
+ * x an ampersand where y is an e with an accent (as Tesseract reads a
+ * lost one), and the verdict is '+'.  x: y is plain and the mark its
+ * verdict names makes it x (marked_as). */
+static bool
+mark_shows(const char *x, const char *y, char verdict, bool own)
+{
+	const char *put;
+
+	if (own)
+		return verdict == '+' && (ocr_marked_plain(x, y) ||
+		    (strcmp(x, "&") == 0 && strlen(y) > 1 &&
+		    ocr_letter_base(y) == 'e'));
+	put = marked_as(verdict, y);
+	return put != NULL && strcmp(put, x) == 0;
+}
+
 /* Whether the pixels of b's read show, at each symbol where the value
- * v differs from b's, v's letter (own false) or b's (own true); each
- * such pair is an a, e, o, u with and without its diacritic, or (own)
- * an ampersand in v where b read an e with an accent, as Tesseract
- * reads a lost one.  b's letter shows itself when its verdict is '+',
- * and a plain one shows v's marked letter when the mark its verdict
- * names makes that letter (marked_as).  b's value must be its text as
- * read, so that the symbols line up with its marks. */
+ * v differs from b's, v's letter (own false) or b's (own true): see
+ * mark_shows.  b's value must be its text as read, so that the symbols
+ * line up with its marks. */
 static bool
 marks_show_at(const char *v, const struct read *b, bool own)
 {
@@ -1105,16 +1120,10 @@ marks_show_at(const char *v, const struct read *b, bool own)
 
 		if (lx != ly || strncmp(v, y, lx) != 0) {
 			char sx[8], sy[8];
-			const char *put;
 
 			snprintf(sx, sizeof(sx), "%.*s", (int)lx, v);
 			snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
-			put = marked_as(b->marks[k], sy);
-			if (own ? !(ocr_marked_plain(sx, sy) ||
-			    (strcmp(sx, "&") == 0 && ly > 1 &&
-			    ocr_letter_base(sy) == 'e')) ||
-			    b->marks[k] != '+' :
-			    put == NULL || strcmp(put, sx) != 0)
+			if (!mark_shows(sx, sy, b->marks[k], own))
 				return false;
 			n++;
 		}
@@ -1315,10 +1324,10 @@ tiebreak(struct extract_field *e, const struct read *page, struct read *box)
 	    (page->r.check == FIELD_OK && !same(page, all[best])) ||
 	    (box[0].r.check == FIELD_OK && !same(&box[0], all[best])))
 		return WHY_DISAGREE;
-	for (j = 3; j > 0 && !same(all[best], &box[j - 1]); j--)
+	/* two reads at least, one of them the page's at most: the last
+	 * of the box's reads among them is the one taken */
+	for (j = 3; !same(all[best], &box[j - 1]); j--)
 		;
-	if (j == 0)
-		return WHY_DISAGREE;
 	take(e, &box[j - 1]);
 	for (i = 0; i < 4; i++)
 		if (i != best && same(all[best], all[i]))
