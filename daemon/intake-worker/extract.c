@@ -660,12 +660,37 @@ strong_check(const struct tpl_field *f, const struct field_result *r)
 	return f->type == FT_IBAN && r->check == FIELD_OK;
 }
 
-/* Normalises raw for the field and applies the template's own checks. */
+/* The length of the single quotation marks a value begins with: what a
+ * speck or a box's edge leaves before a value far more often than a
+ * writer does (a quoted name takes „ and “). */
+static size_t
+lead_quotes(const char *s)
+{
+	static const char *const marks[] = {
+		"'", "`", ",", "\xe2\x80\x98" /* ‘ */, "\xe2\x80\x99" /* ’ */,
+		"\xe2\x80\x9a" /* ‚ */, NULL
+	};
+	size_t n = 0, k;
+
+	for (k = 0; marks[k] != NULL; k++)
+		if (strncmp(s + n, marks[k], strlen(marks[k])) == 0) {
+			n += strlen(marks[k]);
+			k = (size_t)-1;		/* look again from the first */
+		}
+	return n;
+}
+
+/* Normalises raw for the field and applies the template's own checks.
+ * Single quotation marks before a value of a type that never begins with
+ * one (a number, a date, a code) are what a speck is read as: left out.
+ * A text keeps them (see lead_quotes). */
 static void
 value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 {
 	double join = 0;
 
+	if (f->type != FT_TEXT && f->type != FT_EMAIL)
+		raw += lead_quotes(raw);
 	join_split(f->type, raw, &join);
 	field_normalise(f->type, raw, r);
 	r->repair += join;
@@ -792,26 +817,6 @@ read_again(const struct extract_field *e, const int box[4], int at_ppi,
 	value_of(e->f, out->raw, &out->r);
 	out->conf = rd.conf * (1.0 - out->r.repair);
 	return true;
-}
-
-/* The length of the single quotation marks a value begins with: what a
- * speck or a box's edge leaves before a value far more often than a
- * writer does (a quoted name takes „ and “). */
-static size_t
-lead_quotes(const char *s)
-{
-	static const char *const marks[] = {
-		"'", "`", ",", "\xe2\x80\x98" /* ‘ */, "\xe2\x80\x99" /* ’ */,
-		"\xe2\x80\x9a" /* ‚ */, NULL
-	};
-	size_t n = 0, k;
-
-	for (k = 0; marks[k] != NULL; k++)
-		if (strncmp(s + n, marks[k], strlen(marks[k])) == 0) {
-			n += strlen(marks[k]);
-			k = (size_t)-1;		/* look again from the first */
-		}
-	return n;
 }
 
 /* Whether two reads give the same valid value, single quotation marks
@@ -1027,6 +1032,20 @@ digits_differ(const struct read *page, const struct read *box)
 	    &marked) && n > 0) || digits_joined(page->r.value, box->r.value));
 }
 
+/* Whether the page's read of a number is the box's read but for a
+ * digit before it, where the box's read saw a speck (a single quotation
+ * mark, lead_quotes): a speck before a number that the page's read took
+ * for a digit ("126" for 26), or a digit the box's read took for one. */
+static bool
+speck_or_digit(const struct read *page, const struct read *box)
+{
+	const char *v = page->r.value;
+
+	return page->r.check == FIELD_OK && box->r.check == FIELD_OK &&
+	    box->raw != NULL && lead_quotes(box->raw) > 0 &&
+	    isdigit((unsigned char)v[0]) && strcmp(v + 1, box->r.value) == 0;
+}
+
 /* Whether a read of the box is evidence against the page's: a valid
  * value that differs from it by a symbol or two, or by a space or two
  * (a space lost at the scan's scale, or a gap that is none), and whose
@@ -1228,10 +1247,11 @@ weigh(struct extract_field *e, struct read *page, struct read *box,
 		e->confidence = c;
 		/* a read at the scan's own scale sees the pixels the page's
 		 * read saw: its agreement does not outweigh a read at 450
-		 * dpi that found a symbol another way, or other digits as
-		 * surely */
+		 * dpi that found a symbol another way, other digits as
+		 * surely, or a speck where the page's read found a digit */
 		if (b == &box[1] && (contradicts(f, page, &box[0]) ||
-		    digits_differ(page, &box[0])) &&
+		    digits_differ(page, &box[0]) ||
+		    speck_or_digit(page, &box[0])) &&
 		    !settles(f, &box[0], &box[1], NULL)) {
 			/* two reads that lost a diacritic the same way
 			 * ("Andre", "Chlo&") against the one whose pixels

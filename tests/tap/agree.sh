@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 47
+plan 49
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -200,6 +200,14 @@ like "$(of app0158 goods)" '"status":"uncertain".*"why":"reads disagree"' \
 	"two marked letters read as others: reads disagree"
 like "$(of app0036 postcode)" '"value":"WL9 3XG","status":"ok"' \
 	"a third read of the box siding with the page's where the others split: ok"
+
+# A Flur "26" with a speck before it, read as a 1 on the page and at the
+# scan's own scale and as a quotation mark at 450 dpi: the two reads of
+# the page's pixels do not outweigh the one that saw a speck.
+render speck 7:130
+ok $? "make-set renders one more delivery of seed 7"
+like "$(of app0130 parcel_flur)" '"status":"uncertain".*"why":"reads disagree"' \
+	"a speck one read saw where two read a digit: reads disagree"
 
 # intakectl lint: one threshold per type, and only of a known type.
 sed 's|<threshold type="date">|<threshold type="text">0.5</threshold>\n  &|' \

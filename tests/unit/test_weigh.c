@@ -341,6 +341,30 @@ START_TEST(test_tiebreak)
 }
 END_TEST
 
+START_TEST(test_speck)
+{
+	/* a speck before a number: left out of a number's value, so that
+	 * a read that saw it as a quotation mark agrees */
+	decides(FT_INTEGER, (struct spec){ "26", 0.9, NULL },
+	    (struct spec[]){ { "\xe2\x80\x9a" "26", 0.9, NULL } }, 1, "26",
+	    NULL);
+	decides(FT_DATE, (struct spec){ "'12.05.2026", 0.9, NULL },
+	    (struct spec[]){ { "12.05.2026", 0.92, NULL } }, 1, "2026-05-12",
+	    NULL);
+	/* the page's read and the one at the scan's own scale took it for
+	 * a 1, the 450 dpi read for a quotation mark: a person decides,
+	 * and the last read, of the page's pixels too, does not */
+	decides(FT_INTEGER, (struct spec){ "126", 0.57, NULL },
+	    (struct spec[]){ { "\xe2\x80\x9a" "26", 0.57, NULL },
+	    { "126", 0.67, NULL }, { "126", 0.7, NULL } }, 3, "126",
+	    WHY_DISAGREE);
+	/* a text keeps them: a writer may quote */
+	decides(FT_TEXT, (struct spec){ "'Zur Linde'", 0.9, NULL },
+	    (struct spec[]){ { "'Zur Linde'", 0.9, NULL } }, 1,
+	    "'Zur Linde'", NULL);
+}
+END_TEST
+
 START_TEST(test_marks_expected)
 {
 	ck_assert_int_eq(marks_expected("Talstraße"), 0);
@@ -445,6 +469,7 @@ weigh_suite(void)
 	tcase_add_test(tc, test_remark);
 	tcase_add_test(tc, test_marks_settle);
 	tcase_add_test(tc, test_tiebreak);
+	tcase_add_test(tc, test_speck);
 	tcase_add_test(tc, test_marks_expected);
 	tcase_add_test(tc, test_dots_missing);
 	tcase_add_test(tc, test_marks_above);
