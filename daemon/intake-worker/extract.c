@@ -680,17 +680,52 @@ lead_quotes(const char *s)
 	return n;
 }
 
+/* Whether a value of type ends with a digit or a letter of a code, never
+ * with a point or a comma: a date, a whole number, a telephone number, a
+ * postcode, an IBAN.  Not an amount ("12," may have lost its cents). */
+static bool
+ends_plain(enum field_type type)
+{
+	switch (type) {
+	case FT_DATE:
+	case FT_INTEGER:
+	case FT_PHONE:
+	case FT_POSTCODE_DE:
+	case FT_POSTCODE_UK:
+	case FT_IBAN:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Normalises raw for the field and applies the template's own checks.
  * Single quotation marks before a value of a type that never begins with
- * one (a number, a date, a code) are what a speck is read as: left out.
- * A text keeps them (see lead_quotes). */
+ * one (a number, a date, a code) are what a speck is read as: left out;
+ * so are points, commas and quotation marks after a value that never
+ * ends with one (ends_plain; "0." for 0), raw keeping them.  A text
+ * keeps them (see lead_quotes). */
 static void
 value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 {
+	char cut[sizeof(r->value)];
 	double join = 0;
+	size_t n;
 
 	if (f->type != FT_TEXT && f->type != FT_EMAIL)
 		raw += lead_quotes(raw);
+	n = strlen(raw);
+	if (ends_plain(f->type) && n < sizeof(cut)) {
+		size_t k = n;
+
+		while (k > 1 && strchr(".,'`", raw[k - 1]) != NULL)
+			k--;
+		if (k < n) {
+			memcpy(cut, raw, k);
+			cut[k] = '\0';
+			raw = cut;
+		}
+	}
 	join_split(f->type, raw, &join);
 	field_normalise(f->type, raw, r);
 	r->repair += join;

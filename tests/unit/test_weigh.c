@@ -358,6 +358,15 @@ START_TEST(test_speck)
 	    (struct spec[]){ { "\xe2\x80\x9a" "26", 0.57, NULL },
 	    { "126", 0.67, NULL }, { "126", 0.7, NULL } }, 3, "126",
 	    WHY_DISAGREE);
+	/* a point after a lone digit, and after a date */
+	decides(FT_INTEGER, (struct spec){ "0.", 0.81, NULL },
+	    (struct spec[]){ { "0.", 0.92, NULL } }, 1, "0", NULL);
+	decides(FT_DATE, (struct spec){ "13.04.2026.", 0.9, NULL },
+	    (struct spec[]){ { "13.04.2026", 0.92, NULL } }, 1, "2026-04-13",
+	    NULL);
+	/* not after an amount: its cents may be what was lost */
+	decides(FT_AMOUNT, (struct spec){ "12,", 0.9, NULL },
+	    (struct spec[]){ { "12,", 0.9, NULL } }, 1, "", NULL);
 	/* a text keeps them: a writer may quote */
 	decides(FT_TEXT, (struct spec){ "'Zur Linde'", 0.9, NULL },
 	    (struct spec[]){ { "'Zur Linde'", 0.9, NULL } }, 1,
