@@ -680,11 +680,15 @@ lead_quotes(const char *s)
 	return n;
 }
 
-/* Whether a value of type ends with a digit or a letter of a code, never
- * with a point or a comma: a date, a whole number, a telephone number, a
- * postcode, an IBAN.  Not an amount ("12," may have lost its cents). */
-static bool
-ends_plain(enum field_type type)
+/* The symbols a value of type never ends with, which a speck after it is
+ * read as (NULL: none that can be told from the value's own): a point, a
+ * comma or a single quotation mark after a date, a whole number, a
+ * telephone number, a postcode, an IBAN; a comma or a quotation mark
+ * after an e-mail address (a point may stand for a lost top-level
+ * domain).  Not after an amount ("12," may have lost its cents) or a
+ * text. */
+static const char *
+trailing_specks(enum field_type type)
 {
 	switch (type) {
 	case FT_DATE:
@@ -693,21 +697,23 @@ ends_plain(enum field_type type)
 	case FT_POSTCODE_DE:
 	case FT_POSTCODE_UK:
 	case FT_IBAN:
-		return true;
+		return ".,'`";
+	case FT_EMAIL:
+		return ",'`";
 	default:
-		return false;
+		return NULL;
 	}
 }
 
 /* Normalises raw for the field and applies the template's own checks.
  * Single quotation marks before a value of a type that never begins with
  * one (a number, a date, a code) are what a speck is read as: left out;
- * so are points, commas and quotation marks after a value that never
- * ends with one (ends_plain; "0." for 0), raw keeping them.  A text
- * keeps them (see lead_quotes). */
+ * so are the symbols a value never ends with after it (trailing_specks;
+ * "0." for 0), raw keeping them.  A text keeps them (see lead_quotes). */
 static void
 value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 {
+	const char *specks = trailing_specks(f->type);
 	char cut[sizeof(r->value)];
 	double join = 0;
 	size_t n;
@@ -715,10 +721,10 @@ value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 	if (f->type != FT_TEXT && f->type != FT_EMAIL)
 		raw += lead_quotes(raw);
 	n = strlen(raw);
-	if (ends_plain(f->type) && n < sizeof(cut)) {
+	if (specks != NULL && n < sizeof(cut)) {
 		size_t k = n;
 
-		while (k > 1 && strchr(".,'`", raw[k - 1]) != NULL)
+		while (k > 1 && strchr(specks, raw[k - 1]) != NULL)
 			k--;
 		if (k < n) {
 			memcpy(cut, raw, k);

@@ -7,7 +7,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 51
+plan 52
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -211,10 +211,13 @@ like "$(of app0130 parcel_flur)" '"status":"uncertain".*"why":"reads disagree"' 
 
 # A lone 0 read as "0." on the page and at 450 dpi: the point is a
 # speck's, left out of a whole number's value, and the two reads agree.
-render point 21:44
-ok $? "make-set renders one more delivery of seed 21"
+# So is a comma after a handwritten e-mail address.
+render point 21:44 7:9
+ok $? "make-set renders one more delivery of seed 21 and one of seed 7"
 like "$(of app0044 employees_parttime)" '"value":"0","status":"ok"' \
 	"a point after a whole number, left out: the reads agree, ok"
+like "$(of app0009 email)" '"value":"samuel.taylor@example.co.uk","status":"ok"' \
+	"a comma after an e-mail address, left out: ok"
 
 # intakectl lint: one threshold per type, and only of a known type.
 sed 's|<threshold type="date">|<threshold type="text">0.5</threshold>\n  &|' \

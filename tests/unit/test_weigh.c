@@ -364,6 +364,14 @@ START_TEST(test_speck)
 	decides(FT_DATE, (struct spec){ "13.04.2026.", 0.9, NULL },
 	    (struct spec[]){ { "13.04.2026", 0.92, NULL } }, 1, "2026-04-13",
 	    NULL);
+	/* a comma after an e-mail address, not a point: the top-level
+	 * domain may be what was lost */
+	decides(FT_EMAIL, (struct spec){ "oscar.green@example.co.uk,", 0.87,
+	    NULL }, (struct spec[]){ { "oscar.green@example.co.uk,", 0.9,
+	    NULL } }, 1, "oscar.green@example.co.uk", NULL);
+	decides(FT_EMAIL, (struct spec){ "oscar.green@example.co.", 0.87,
+	    NULL }, (struct spec[]){ { "oscar.green@example.co.", 0.9,
+	    NULL } }, 1, "", NULL);
 	/* not after an amount: its cents may be what was lost */
 	decides(FT_AMOUNT, (struct spec){ "12,", 0.9, NULL },
 	    (struct spec[]){ { "12,", 0.9, NULL } }, 1, "", NULL);
