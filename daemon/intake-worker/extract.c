@@ -660,60 +660,69 @@ strong_check(const struct tpl_field *f, const struct field_result *r)
 	return f->type == FT_IBAN && r->check == FIELD_OK;
 }
 
-/* The length of the single quotation marks a value begins with: what a
- * speck or a box's edge leaves before a value far more often than a
- * writer does (a quoted name takes „ and “). */
+/* What a speck or a box's edge is read as before or after a value far
+ * more often than a writer puts it there (a quoted name takes „ and “):
+ * a single quotation mark or a comma (after some values a point too:
+ * trail_specks). */
+static const char *const SPECKS[] = {
+	"'", "`", ",", "\xe2\x80\x98" /* ‘ */, "\xe2\x80\x99" /* ’ */,
+	"\xe2\x80\x9a" /* ‚ */, NULL
+};
+
+/* The length of the specks (SPECKS) a value begins with. */
 static size_t
 lead_quotes(const char *s)
 {
-	static const char *const marks[] = {
-		"'", "`", ",", "\xe2\x80\x98" /* ‘ */, "\xe2\x80\x99" /* ’ */,
-		"\xe2\x80\x9a" /* ‚ */, NULL
-	};
 	size_t n = 0, k;
 
-	for (k = 0; marks[k] != NULL; k++)
-		if (strncmp(s + n, marks[k], strlen(marks[k])) == 0) {
-			n += strlen(marks[k]);
+	for (k = 0; SPECKS[k] != NULL; k++)
+		if (strncmp(s + n, SPECKS[k], strlen(SPECKS[k])) == 0) {
+			n += strlen(SPECKS[k]);
 			k = (size_t)-1;		/* look again from the first */
 		}
 	return n;
 }
 
-/* The symbols a value of type never ends with, which a speck after it is
- * read as (NULL: none that can be told from the value's own): a point, a
- * comma or a single quotation mark after a date, a whole number, a
- * telephone number, a postcode, an IBAN; a comma or a quotation mark
- * after an e-mail address (a point may stand for a lost top-level
- * domain).  Not after an amount ("12," may have lost its cents) or a
- * text. */
-static const char *
-trailing_specks(enum field_type type)
+/* The length of s (of length n) without the specks it ends with
+ * (SPECKS, and points too when points), one byte kept at least. */
+static size_t
+trail_specks(const char *s, size_t n, bool points)
 {
-	switch (type) {
-	case FT_DATE:
-	case FT_INTEGER:
-	case FT_PHONE:
-	case FT_POSTCODE_DE:
-	case FT_POSTCODE_UK:
-	case FT_IBAN:
-		return ".,'`";
-	case FT_EMAIL:
-		return ",'`";
-	default:
-		return NULL;
+	bool more = true;
+	size_t k;
+
+	while (more) {
+		more = points && n > 1 && s[n - 1] == '.';
+		if (more) {
+			n--;
+			continue;
+		}
+		for (k = 0; !more && SPECKS[k] != NULL; k++) {
+			size_t len = strlen(SPECKS[k]);
+
+			more = n > len && memcmp(s + n - len, SPECKS[k],
+			    len) == 0;
+			if (more)
+				n -= len;
+		}
 	}
+	return n;
 }
 
 /* Normalises raw for the field and applies the template's own checks.
- * Single quotation marks before a value of a type that never begins with
- * one (a number, a date, a code) are what a speck is read as: left out;
- * so are the symbols a value never ends with after it (trailing_specks;
- * "0." for 0), raw keeping them.  A text keeps them (see lead_quotes). */
+ * Specks (SPECKS) before a value of a type that never begins with one (a
+ * number, a date, a code) are left out; so are specks and points after a
+ * date, a whole number, a telephone number, a postcode, an IBAN ("0."
+ * for 0), and specks after an e-mail address (a point there may stand
+ * for a lost top-level domain), raw keeping them.  A text keeps them
+ * (see same), and an amount those after it ("12," may have lost its
+ * cents). */
 static void
 value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 {
-	const char *specks = trailing_specks(f->type);
+	bool points = f->type == FT_DATE || f->type == FT_INTEGER ||
+	    f->type == FT_PHONE || f->type == FT_POSTCODE_DE ||
+	    f->type == FT_POSTCODE_UK || f->type == FT_IBAN;
 	char cut[sizeof(r->value)];
 	double join = 0;
 	size_t n;
@@ -721,11 +730,9 @@ value_of(const struct tpl_field *f, char *raw, struct field_result *r)
 	if (f->type != FT_TEXT && f->type != FT_EMAIL)
 		raw += lead_quotes(raw);
 	n = strlen(raw);
-	if (specks != NULL && n < sizeof(cut)) {
-		size_t k = n;
+	if ((points || f->type == FT_EMAIL) && n < sizeof(cut)) {
+		size_t k = trail_specks(raw, n, points);
 
-		while (k > 1 && strchr(specks, raw[k - 1]) != NULL)
-			k--;
 		if (k < n) {
 			memcpy(cut, raw, k);
 			cut[k] = '\0';

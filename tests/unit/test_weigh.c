@@ -364,6 +364,9 @@ START_TEST(test_speck)
 	decides(FT_DATE, (struct spec){ "13.04.2026.", 0.9, NULL },
 	    (struct spec[]){ { "13.04.2026", 0.92, NULL } }, 1, "2026-04-13",
 	    NULL);
+	/* a closing quotation mark after a number, the point before it */
+	decides(FT_INTEGER, (struct spec){ "5.\xe2\x80\x99", 0.9, NULL },
+	    (struct spec[]){ { "5", 0.92, NULL } }, 1, "5", NULL);
 	/* a comma after an e-mail address, not a point: the top-level
 	 * domain may be what was lost */
 	decides(FT_EMAIL, (struct spec){ "oscar.green@example.co.uk,", 0.87,
