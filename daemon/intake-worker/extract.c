@@ -1123,12 +1123,13 @@ alternatives(const struct tpl_field *f, const struct read *b)
 	return NULL;
 }
 
-/* The letter a plain a, e, o or u (one UTF-8 symbol) is with the mark
- * the pixels showed above it put back (struct ocr_read's marks): ':' two
- * dots (ä, ë, ö, ü), '/' an accent leaning as an acute one does (é);
- * NULL for another verdict or letter. */
+/* The letter an a, e, o or u (one UTF-8 symbol, plain or marked) is
+ * with the mark the pixels showed above it (struct ocr_read's marks)
+ * in place of what was read: ':' two dots (ä, ë, ö, ü), '/' an accent
+ * leaning as an acute one does (é), '^' a circumflex (â, ê, ô, û); NULL
+ * for another verdict or letter. */
 static const char *
-marked_as(char verdict, const char *plain)
+marked_as(char verdict, const char *sym)
 {
 	static const char *const umlaut[] = {
 		"a\xc3\xa4", "o\xc3\xb6", "u\xc3\xbc",
@@ -1138,14 +1139,17 @@ marked_as(char verdict, const char *plain)
 	static const char *const acute[] = {
 		"e\xc3\xa9", "E\xc3\x89", NULL
 	};
+	static const char *const hat[] = {
+		"a\xc3\xa2", "e\xc3\xaa", "o\xc3\xb4", "u\xc3\xbb",
+		"A\xc3\x82", "E\xc3\x8a", "O\xc3\x94", "U\xc3\x9b", NULL
+	};
 	const char *const *table = verdict == ':' ? umlaut :
-	    verdict == '/' ? acute : NULL;
+	    verdict == '/' ? acute : verdict == '^' ? hat : NULL;
+	char base = ocr_letter_base(sym);
 	size_t j;
 
-	if (plain[0] == '\0' || plain[1] != '\0')
-		return NULL;
-	for (j = 0; table != NULL && table[j] != NULL; j++)
-		if (plain[0] == table[j][0])
+	for (j = 0; base != 0 && table != NULL && table[j] != NULL; j++)
+		if (base == table[j][0])
 			return table[j] + 1;
 	return NULL;
 }
@@ -1154,8 +1158,8 @@ marked_as(char verdict, const char *plain)
  * itself (own true) against another read's x, or shows x (own false).
  * Itself: x and y are an a, e, o, u with and without its diacritic, or
  * x an ampersand where y is an e with an accent (as Tesseract reads a
- * lost one), and the verdict is '+'.  x: y is plain and the mark its
- * verdict names makes it x (marked_as). */
+ * lost one), and the verdict is '+'.  x: the mark its verdict names
+ * makes y x (marked_as). */
 static bool
 mark_shows(const char *x, const char *y, char verdict, bool own)
 {
@@ -1404,65 +1408,75 @@ tiebreak(struct extract_field *e, const struct read *page, struct read *box)
 	return alternatives(e->f, &box[j - 1]);
 }
 
-/* Whether a read that gave a text field's value read an a, e, o, u
- * whose mark the pixels show otherwise: a diacritic lost in every read
- * ("Cafe" for Café), or read as another ("Zoé" for Zoë, "crépes" for
- * crêpes). */
-static bool
-mark_misread(const struct extract_field *e, const struct read *b)
+/* What the pixels of b's read show of a text field's value, letter by
+ * letter: the mark a verdict names (':', '/', '^': marked_as) in place
+ * of the letter b read there, e's own letter elsewhere.  e's value and
+ * b's (its text as read, lined up with its marks) must be one text but
+ * for letters with and without a diacritic (diacritics_only).  Returns
+ * 1 with that value in out (of size) when it differs from e's ("Zoé"
+ * for Zoë, "crépes" for crêpes, "Cafe" for Café), 0 when it does not or
+ * the reads do not line up, -1 when a mark the pixels show is none that
+ * can be put back: another verdict ('!') where e has the letter b read,
+ * a verdict of a mark that letter does not take. */
+static int
+marks_against(const struct extract_field *e, const struct read *b, char *out,
+    size_t size)
 {
-	return e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
-	    b->r.check == FIELD_OK &&
-	    b->marks != NULL && strpbrk(b->marks, "!:/") != NULL &&
-	    strcmp(b->r.value, e->r.value) == 0;
-}
+	const char *x = e->r.value, *y = b->r.value;
+	size_t k = 0, used = 0;
+	bool changed = false;
+	int marked;
 
-/* Puts back the marks a read b lost, where its pixels show which: two
- * dots above a plain a, o, u or e (ä, ö, ü, ë), an accent leaning as an
- * acute one above a plain e (é).  True when every mark the pixels show
- * above a plain letter of b's value was one of these, and e's value is
- * now the marked one; false, e untouched, when any is another (struct
- * ocr_read) or the field's pattern refuses the marked value. */
-static bool
-remark(struct extract_field *e, const struct read *b)
-{
-	struct field_result marked = e->r;
-	char out[sizeof(e->r.value)];
-	const char *v = b->r.value;
-	size_t k = 0, n = 0, used = 0;
-
-	if (b->raw == NULL || strcmp(b->raw, v) != 0 ||
-	    strlen(b->marks) != utf8_symbols(v))
-		return false;
-	for (; *v != '\0'; v += symbol_len(v), k++) {
-		char sym[8];
+	if (e->f->type != FT_TEXT || e->r.check != FIELD_OK ||
+	    b->r.check != FIELD_OK || b->marks == NULL)
+		return 0;
+	/* b's text is the field's (take): weighed against the other reads
+	 * already, with the help of its marks; a mark that shows
+	 * otherwise than read is one doubt too many */
+	if (b->raw == NULL)
+		return strpbrk(b->marks, "!:/^") != NULL ? -1 : 0;
+	if (strcmp(b->raw, y) != 0 || strlen(b->marks) != utf8_symbols(y) ||
+	    (strcmp(x, y) != 0 && !diacritics_only(x, y, &marked)))
+		return 0;
+	for (; *y != '\0'; k++) {
+		size_t lx = symbol_len(x), ly = symbol_len(y), len;
+		char sx[8], sy[8];
 		const char *put;
-		size_t len = symbol_len(v);
 
-		if (b->marks[k] == '!')
-			return false;
-		snprintf(sym, sizeof(sym), "%.*s", (int)len, v);
-		put = marked_as(b->marks[k], sym);
-		if (strchr(":/", b->marks[k]) != NULL && put == NULL)
-			return false;
-		if (put != NULL) {
-			len = strlen(put);
-			n++;
-		}
-		if (used + len + 1 > sizeof(out))
-			return false;
-		memcpy(out + used, put != NULL ? put : v, len);
+		snprintf(sx, sizeof(sx), "%.*s", (int)lx, x);
+		snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
+		put = marked_as(b->marks[k], sy);
+		if (put == NULL && (strchr(":/^", b->marks[k]) != NULL ||
+		    (b->marks[k] == '!' && strcmp(sx, sy) == 0)))
+			return -1;
+		if (put == NULL)
+			put = sx;
+		changed = changed || strcmp(put, sx) != 0;
+		len = strlen(put);
+		if (used + len + 1 > size)
+			return -1;
+		memcpy(out + used, put, len);
 		used += len;
+		x += lx;
+		y += ly;
 	}
 	out[used] = '\0';
-	if (n == 0)
-		return false;
-	memcpy(marked.value, out, used + 1);
+	return changed ? 1 : 0;
+}
+
+/* Makes marked (marks_against) e's value, unless the field's pattern
+ * refuses it (false, e untouched). */
+static bool
+remark(struct extract_field *e, const char *marked)
+{
+	struct field_result r = e->r;
+
+	snprintf(r.value, sizeof(r.value), "%s", marked);
 	if (e->f->pattern != NULL)
-		field_check_pattern(e->f->pattern, &marked);
-	if (marked.check != FIELD_OK)
+		field_check_pattern(e->f->pattern, &r);
+	if (r.check != FIELD_OK)
 		return false;
-	e->r = marked;
+	e->r = r;
 	return true;
 }
 
@@ -1479,9 +1493,13 @@ last_doubts(struct extract_field *e, const char *why, struct read *box,
 	if (why == NULL && e->f->type == FT_TEXT && e->r.check == FIELD_OK &&
 	    misread_shape(e->r.value))
 		why = WHY_CONFUSABLE;
-	for (i = 0; why == NULL && i < nbox; i++)
-		if (mark_misread(e, &box[i]) && !remark(e, &box[i]))
+	for (i = 0; why == NULL && i < nbox; i++) {
+		char marked[sizeof(e->r.value)];
+		int m = marks_against(e, &box[i], marked, sizeof(marked));
+
+		if (m < 0 || (m > 0 && !remark(e, marked)))
 			why = WHY_DIACRITIC;
+	}
 	return why;
 }
 

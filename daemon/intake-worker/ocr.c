@@ -51,6 +51,8 @@
 #define LEAN_ACCENT		0.2	/* an accent leaning this much, at
 					   least: acute or grave */
 #define LEAN_FLAT		0.1	/* less: a circumflex */
+#define HAT_WIDE		140	/* a circumflex this many hundredths
+					   of its height wide, at least */
 
 struct ocr {
 	TessBaseAPI		*api;
@@ -623,6 +625,10 @@ struct above {
 	bool	wide;	/* the last mark at least twice as wide as high
 			   and solid: a diaeresis's two dots run into
 			   one */
+	bool	hat;	/* the last mark a circumflex's (hat_shaped) */
+	bool	level;	/* two marks side by side, as a diaeresis's
+			   dots are, not one above the other as the
+			   parts of a broken accent are */
 };
 
 /* The lean of a mark (struct above): the centroid of its upper half's
@@ -665,6 +671,39 @@ solid(PIX *p, l_int32 x, l_int32 y, l_int32 w, l_int32 h)
 	return full;
 }
 
+/* Whether a part (its box x, y, w, h in p) has a circumflex's shape:
+ * wider than high (HAT_WIDE), leaning neither way (LEAN_FLAT), its top
+ * row's ink in the middle half of its width, its bottom row's at both
+ * ends and not in the middle: two strokes that meet above.  An acute
+ * or a grave accent leans; a diaeresis's dots run into one are solid
+ * below; a tilde's top is not in its middle. */
+static bool
+hat_shaped(PIX *p, l_int32 x, l_int32 y, l_int32 w, l_int32 h, double lean)
+{
+	l_int32 i, left = 0, right = 0, mid = 0, top = 0, off = 0;
+	l_uint32 v;
+
+	if (w * 100 < h * HAT_WIDE || fabs(lean) >= LEAN_FLAT || h < 2)
+		return false;
+	for (i = 0; i < w; i++) {
+		if (pixGetPixel(p, x + i, y, &v) == 0 && v != 0) {
+			if (4 * i >= w && 4 * i < 3 * w)
+				top++;
+			else
+				off++;
+		}
+		if (pixGetPixel(p, x + i, y + h - 1, &v) != 0 || v == 0)
+			continue;
+		if (4 * i < w)
+			left++;
+		else if (4 * i >= 3 * w)
+			right++;
+		else if (3 * i >= w && 3 * i < 2 * w)
+			mid++;
+	}
+	return top > 0 && off == 0 && left > 0 && right > 0 && mid == 0;
+}
+
 /* The marks the pixels show above a letter: in a column of bin round
  * the letter's box (x0 .. x1: a symbol's box may be narrower than its
  * letter; from the line's top to the box's bottom), the parts of ink
@@ -680,6 +719,7 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, struct above *a)
 	BOXA *parts = p != NULL ? pixConnCompBB(p, 8) : NULL;
 	l_int32 n = parts != NULL ? boxaGetCount(parts) : 0, i, body = -1;
 	l_int32 x, y, w, h, bx = 0, by = 0, bw = 0, bh = 0, pw;
+	l_int32 my = -1, mh = 0;	/* the last mark's rows */
 
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < n; i++) {
@@ -701,6 +741,10 @@ marks_above(PIX *bin, int x0, int x1, int top, int bottom, struct above *a)
 			a->marks++;
 			a->lean = lean_of(p, x, y, w, h);
 			a->wide = w >= 2 * h && solid(p, x, y, w, h);
+			a->hat = hat_shaped(p, x, y, w, h, a->lean);
+			a->level = my >= 0 && y < my + mh && my < y + h;
+			my = y;
+			mh = h;
 		}
 	boxaDestroy(&parts);
 	pixDestroy(&p);
@@ -754,15 +798,22 @@ accent_verdict(int accent, double lean)
 /* What the pixels tell of the diacritic of the letter at it (one of a,
  * e, o, u): '+' they agree with what was read, a letter with a
  * diaeresis with two dots above it, one with an acute or a grave
- * accent with one mark leaning its way (accent_verdict), a plain one
- * with none and no taller than a plain letter is (a mark run into it
- * would make it so: lower case, MARK_TALL_LOWER times as tall as wide
- * at most, upper case MARK_TALL_UPPER); '!' they show another: a mark
- * above a plain letter (':' two dots, '/' one leaning as an acute
- * accent does), two dots above one read with an accent, an accent that
- * leans another way; '-' they do not tell (one mark above
- * a plain letter after an i or a j, after_dot, may be that letter's
- * dot).  bin is img in black and white, made on first use. */
+ * accent with one mark leaning its way (accent_verdict), one with a
+ * circumflex with a mark of its shape (hat_shaped), a plain one with
+ * none and no taller than a plain letter is (a mark run into it would
+ * make it so: lower case, MARK_TALL_LOWER times as tall as wide at
+ * most, upper case MARK_TALL_UPPER); they show another mark, which
+ * the letter takes instead of what was read: ':' two dots (above a
+ * plain letter, or side by side above one read with an accent), '/'
+ * one leaning as an acute accent (above a plain letter), '^' a
+ * circumflex (above a plain letter or one read with another accent);
+ * '!' they show otherwise: another mark above a plain letter, two
+ * dots one above the other above an accented one, an accent that
+ * leans another way; '-' they do not tell (one mark above a plain
+ * letter after an i or a j, after_dot, may be that letter's dot).
+ * bin is img in black and white, made on first use.  Tesseract's
+ * models know no ê and no ë: these verdicts are how a read gets
+ * them. */
 static char
 mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
     bool after_dot)
@@ -786,7 +837,10 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
 	if ((unsigned char)sym[0] >= 0x80) {
 		if (a.marks == 2 || (a.marks == 1 && a.wide &&
 		    mark_parts(sym) == 2))
-			return mark_parts(sym) == 2 ? '+' : '!';
+			return mark_parts(sym) == 2 ? '+' : a.level ? ':' :
+			    '!';
+		if (a.marks == 1 && mark_parts(sym) == 1 && a.hat)
+			return accent_of(sym) == 0 ? '+' : '^';
 		return a.marks == 1 && mark_parts(sym) == 1 ?
 		    accent_verdict(accent_of(sym), a.lean) : '-';
 	}
@@ -796,6 +850,8 @@ mark_verdict(TessResultIterator *it, PIX *img, PIX **bin, const char *sym,
 		return ':';
 	if (a.marks == 1 && a.lean >= LEAN_ACCENT)
 		return '/';
+	if (a.marks == 1 && a.hat)
+		return '^';
 	if (a.marks >= 1)
 		return '!';
 	return a.tall <= (islower((unsigned char)sym[0]) ? MARK_TALL_LOWER :
@@ -949,7 +1005,7 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 
 			add_mark(out, &nsym, verdict);
 			out->diacritic = out->diacritic &&
-			    (strchr("+:/", verdict) == NULL || two_marks);
+			    (strchr("+:/^", verdict) == NULL || two_marks);
 		} else
 			add_mark(out, &nsym, '.');
 		out->diacritic = out->diacritic || raised;

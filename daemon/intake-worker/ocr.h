@@ -64,13 +64,17 @@ struct ocr_read {
 				   or its lack, the pixels show (two dots
 				   above an ä, ë, ö, ü, one mark leaning as
 				   an acute or a grave accent does above an
-				   é, è, nothing above a plain one), '!' one
-				   whose mark they show otherwise (a mark
-				   above a plain one: ':' two dots, '/' one
-				   leaning as an acute accent, '!' another;
-				   two dots above an accented one, an
-				   accent that leans otherwise), '-' one
-				   they do not tell,
+				   é, è, a circumflex above an ê, nothing
+				   above a plain one); one whose mark they
+				   show as another: ':' two dots (above a
+				   plain one, or side by side above an
+				   accented one), '/' one leaning as an
+				   acute accent (above a plain one), '^' a
+				   circumflex (above a plain or an
+				   accented one), '!' another, or two dots
+				   one above the other above an accented
+				   one, an accent that leans otherwise;
+				   '-' one they do not tell,
 				   '.' another symbol, ' ' a space; NULL
 				   for none */
 };
