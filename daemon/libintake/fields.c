@@ -811,9 +811,10 @@ norm_postcode_uk(const struct clean *c, struct field_result *r)
 	/* A space elsewhere than before the inward code: some other code. */
 	if (nspace > 1 || (nspace == 1 && spacepos != olen))
 		goto bad;
-	/* inward code */
+	/* inward code: a digit, then two letters; an A where the digit
+	 * stands is a 4 whose top is open */
 	if (!is_digit(raw[olen])) {
-		char d = confusable_digit(raw[olen]);
+		char d = raw[olen] == 'A' ? '4' : confusable_digit(raw[olen]);
 
 		if (d == 0)
 			goto bad;
