@@ -45,8 +45,6 @@
 #define INTAKE_TEST_DATADIR "workflows"
 #endif
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 #define HOUR_MS		3600000LL
 #define DAY_MS		86400000LL
 

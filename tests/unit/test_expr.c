@@ -19,8 +19,6 @@
 #include "expr.h"
 #include "unit.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 /* ---- stubs -------------------------------------------------------------- */
 
 static const struct {

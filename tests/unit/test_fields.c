@@ -17,8 +17,6 @@
 #include "fields.h"
 #include "unit.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 /* repair expected: none, some (0 < repair <= 1) */
 enum rep { R0, RX };
 

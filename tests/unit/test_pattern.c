@@ -17,8 +17,6 @@
 #include "common/pattern.h"
 #include "unit.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 /* ---- the fake case ------------------------------------------------------ */
 
 struct intake_case {

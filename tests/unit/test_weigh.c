@@ -223,111 +223,85 @@ START_TEST(test_dotless_doubt)
 }
 END_TEST
 
-/* What the marks of read b's pixels make of e's value (marks_against,
- * then remark): the value in *value (the caller's); the result of
- * marks_against, or 2 when remark refused the marked value. */
-static int
-marked_by(struct extract_field *e, struct read *b, const char *marks,
-    char **value)
-{
-	char out[sizeof(e->r.value)];
-	int m;
-
-	free(b->marks);
-	b->marks = xstrdup(marks);
-	m = marks_against(e, b, out, sizeof(out));
-	if (m > 0 && !remark(e, out))
-		m = 2;
-	*value = xstrdup(e->r.value);
-	return m;
-}
-
 /* A mark the pixels show above a letter, of a kind that says which: put
- * back, in place of a lost one or of another one read. */
-START_TEST(test_remark)
-{
-	static char name[] = "t", ascii[] = "^[A-Za-z ]+$";
-	struct tpl_field f = { .name = name, .type = FT_TEXT };
-	struct extract_field e = { .f = &f };
-	struct read b = mk(&f, "Cafe Muller", 0.95);
-	char *v;
-
-	e.r = b.r;
-	ck_assert_int_eq(marked_by(&e, &b, ".+./ .:..+.", &v), 1);
-	ck_assert_str_eq(v, "Café Müller");
-	free(v);
+ * back, in place of a lost one or of another one read.  Each case: the
+ * box's read, the field's value (NULL: the read's), the pixels' verdicts
+ * on the read's symbols (struct ocr_read's marks), whether the read's
+ * text was taken as the value, the field's pattern or NULL; what
+ * marks_against returns (2: remark refused the marked value) and the
+ * value after. */
+static const struct {
+	const char	*read, *value, *marks;
+	bool		 taken;
+	const char	*pattern;
+	int		 want;
+	const char	*after;
+} remarks[] = {
+	{ "Cafe Muller", NULL, ".+./ .:..+.", false, NULL, 1, "Café Müller" },
 	/* a mark of no kind that says which: left to a person */
-	e.r = b.r;
-	ck_assert_int_eq(marked_by(&e, &b, ".+.! .+..+.", &v), -1);
-	ck_assert_str_eq(v, "Cafe Muller");
-	free(v);
-	/* one leaning as an acute accent above an a: no such letter here */
-	ck_assert_int_eq(marked_by(&e, &b, ".+.+ ./..+.", &v), -1);
-	free(v);
+	{ "Cafe Muller", NULL, ".+.! .+..+.", false, NULL, -1, "Cafe Muller" },
+	/* one leaning as an acute accent above an a: no such letter */
+	{ "Cafe Muller", NULL, ".+.+ ./..+.", false, NULL, -1, "Cafe Muller" },
 	/* pixels that show what was read: nothing to put back */
-	ck_assert_int_eq(marked_by(&e, &b, ".+.+ .+..+.", &v), 0);
-	free(v);
-	free(b.raw);
-	b = mk(&f, "Zoe", 0.95);
-	e.r = b.r;
-	ck_assert_int_eq(marked_by(&e, &b, "..:", &v), 1);
-	ck_assert_str_eq(v, "Zoë");
-	free(v);
+	{ "Cafe Muller", NULL, ".+.+ .+..+.", false, NULL, 0, "Cafe Muller" },
+	{ "Zoe", NULL, "..:", false, NULL, 1, "Zoë" },
 	/* a pattern the marked value does not meet: left as read */
-	e.r = b.r;
-	f.pattern = ascii;
-	ck_assert_int_eq(marked_by(&e, &b, "..:", &v), 2);
-	ck_assert_str_eq(v, "Zoe");
-	free(v);
-	f.pattern = NULL;
-	free(b.raw);
+	{ "Zoe", NULL, "..:", false, "^[A-Za-z ]+$", 2, "Zoe" },
 	/* a letter read with another accent: two dots side by side above
-	 * it, a circumflex ("Zoé" for Zoë, "crépes" for crêpes) */
-	b = mk(&f, "Zo\xc3\xa9", 0.95);
-	e.r = b.r;
-	ck_assert_int_eq(marked_by(&e, &b, "..:", &v), 1);
-	ck_assert_str_eq(v, "Zo\xc3\xab");
-	free(v);
-	e.r = b.r;
-	ck_assert_int_eq(marked_by(&e, &b, "..!", &v), -1);
-	free(v);
-	free(b.raw);
-	b = mk(&f, "cr\xc3\xa9pes and cafe", 0.95);
-	e.r = b.r;
-	ck_assert_int_eq(marked_by(&e, &b, "..^.+. +.. .+./", &v), 1);
-	ck_assert_str_eq(v, "cr\xc3\xaapes and caf\xc3\xa9");
-	free(v);
-	/* the value another read gave, one text with b's but for a
-	 * diacritic: b's marks are weighed against it, letter by letter;
-	 * a mark of no kind that says which, where the value has another
-	 * letter than b read, says nothing against it */
-	snprintf(e.r.value, sizeof(e.r.value), "%s",
-	    "cr\xc3\xa9pes and caf\xc3\xa9");
-	ck_assert_int_eq(marked_by(&e, &b, "..^.+. +.. .+./", &v), 1);
-	ck_assert_str_eq(v, "cr\xc3\xaapes and caf\xc3\xa9");
-	free(v);
-	snprintf(e.r.value, sizeof(e.r.value), "%s",
-	    "cr\xc3\xaapes and caf\xc3\xa9");
-	ck_assert_int_eq(marked_by(&e, &b, "..^.+. +.. .+.!", &v), 0);
-	free(v);
-	snprintf(e.r.value, sizeof(e.r.value), "%s",
-	    "cr\xc3\xa9pes and caf\xc3\xa9");
-	ck_assert_int_eq(marked_by(&e, &b, "..!.+. +.. .+./", &v), -1);
-	free(v);
-	/* another text: b's marks do not line up with it */
-	snprintf(e.r.value, sizeof(e.r.value), "%s", "cr&pes and cafe");
-	ck_assert_int_eq(marked_by(&e, &b, "..^.+. +.. .+./", &v), 0);
-	free(v);
+	 * it, a circumflex (the models know no ë and no ê) */
+	{ "Zoé", NULL, "..:", false, NULL, 1, "Zoë" },
+	{ "Zoé", NULL, "..!", false, NULL, -1, "Zoé" },
+	{ "crépes and cafe", NULL, "..^.+. +.. .+./", false, NULL, 1,
+	  "crêpes and café" },
+	/* the value another read gave, one text with the box's but for a
+	 * diacritic: the box's marks are weighed against it letter by
+	 * letter; a mark of no kind that says which, where the value has
+	 * another letter than the box read, says nothing against it */
+	{ "crépes and cafe", "crépes and café", "..^.+. +.. .+./", false, NULL,
+	  1, "crêpes and café" },
+	{ "crépes and cafe", "crêpes and café", "..^.+. +.. .+.!", false, NULL,
+	  0, "crêpes and café" },
+	{ "crépes and cafe", "crépes and café", "..!.+. +.. .+./", false, NULL,
+	  -1, "crépes and café" },
+	/* another text: the box's marks do not line up with it */
+	{ "crépes and cafe", "cr&pes and cafe", "..^.+. +.. .+./", false, NULL,
+	  0, "cr&pes and cafe" },
 	/* a read whose text the field took (its value weighed with the
 	 * help of its marks): a mark shown otherwise is a doubt */
+	{ "crépes and cafe", NULL, "..+.+. +.. .+./", true, NULL, -1,
+	  "crépes and cafe" },
+	{ "crépes and cafe", NULL, "..+.+. +.. .+.+", true, NULL, 0,
+	  "crépes and cafe" },
+};
+
+START_TEST(test_remark)
+{
+	static char name[] = "t";
+	char pattern[32], out[256];
+	struct tpl_field f = { .name = name, .type = FT_TEXT };
+	struct extract_field e = { .f = &f };
+	struct read b = mk(&f, remarks[_i].read, 0.95);
+	int m;
+
 	e.r = b.r;
-	free(b.raw);
-	b.raw = NULL;
-	ck_assert_int_eq(marked_by(&e, &b, "..+.+. +.. .+./", &v), -1);
-	free(v);
-	ck_assert_int_eq(marked_by(&e, &b, "..+.+. +.. .+.+", &v), 0);
-	free(v);
+	if (remarks[_i].value != NULL)
+		snprintf(e.r.value, sizeof(e.r.value), "%s", remarks[_i].value);
+	if (remarks[_i].pattern != NULL) {
+		snprintf(pattern, sizeof(pattern), "%s", remarks[_i].pattern);
+		f.pattern = pattern;
+	}
+	b.marks = xstrdup(remarks[_i].marks);
+	if (remarks[_i].taken) {
+		free(b.raw);
+		b.raw = NULL;
+	}
+	m = marks_against(&e, &b, out, sizeof(out));
+	if (m > 0 && !remark(&e, out))
+		m = 2;
+	ck_assert_msg(m == remarks[_i].want, "case %d: %d", _i, m);
+	ck_assert_str_eq(e.r.value, remarks[_i].after);
 	free(b.marks);
+	free(b.raw);
 }
 END_TEST
 
@@ -576,7 +550,7 @@ weigh_suite(void)
 	tcase_add_test(tc, test_case_twins);
 	tcase_add_test(tc, test_digits_split);
 	tcase_add_test(tc, test_dotless_doubt);
-	tcase_add_test(tc, test_remark);
+	tcase_add_loop_test(tc, test_remark, 0, NELEM(remarks));
 	tcase_add_test(tc, test_marks_settle);
 	tcase_add_test(tc, test_tiebreak);
 	tcase_add_test(tc, test_speck);

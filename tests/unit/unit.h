@@ -13,6 +13,9 @@
 
 #include "intake.h"
 
+/* The number of elements of an array (of cases). */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* A fresh temporary directory; the caller frees the string and removes
  * the tree with remove_tree(). */
 static inline char *
