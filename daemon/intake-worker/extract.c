@@ -1434,7 +1434,8 @@ marks_against(const struct extract_field *e, const struct read *b, char *out,
 	 * already, with the help of its marks; a mark that shows
 	 * otherwise than read is one doubt too many */
 	if (b->raw == NULL)
-		return strpbrk(b->marks, "!:/^") != NULL ? -1 : 0;
+		return strcmp(x, y) == 0 && strpbrk(b->marks, "!:/^") != NULL ?
+		    -1 : 0;
 	if (strcmp(b->raw, y) != 0 || strlen(b->marks) != utf8_symbols(y) ||
 	    (strcmp(x, y) != 0 && !diacritics_only(x, y, &marked)))
 		return 0;
