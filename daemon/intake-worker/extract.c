@@ -1409,8 +1409,9 @@ tiebreak(struct extract_field *e, const struct read *page, struct read *box)
 }
 
 /* What the pixels of b's read show of a text field's value, letter by
- * letter: the mark a verdict names (':', '/', '^': marked_as) in place
- * of the letter b read there, e's own letter elsewhere.  e's value and
+ * letter: the mark a verdict names (':', '/', '^': marked_as) on e's
+ * letter where b read its twin (in e's case: b may have read an ü as
+ * a U), e's own letter elsewhere.  e's value and
  * b's (its text as read, lined up with its marks) must be one text but
  * for letters with and without a diacritic (diacritics_only).  Returns
  * 1 with that value in out (of size) when it differs from e's ("Zoé"
@@ -1446,7 +1447,7 @@ marks_against(const struct extract_field *e, const struct read *b, char *out,
 
 		snprintf(sx, sizeof(sx), "%.*s", (int)lx, x);
 		snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
-		put = marked_as(b->marks[k], sy);
+		put = marked_as(b->marks[k], sx);
 		if (put == NULL && (strchr(":/^", b->marks[k]) != NULL ||
 		    (b->marks[k] == '!' && strcmp(sx, sy) == 0)))
 			return -1;

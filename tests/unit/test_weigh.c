@@ -263,6 +263,10 @@ static const struct {
 	  0, "crêpes and café" },
 	{ "crépes and cafe", "crépes and café", "..!.+. +.. .+./", false, NULL,
 	  -1, "crépes and café" },
+	/* a box that read a letter's twin in the other case ("SUB" for
+	 * Süß): the mark goes on the value's own letter, in its case */
+	{ "Café SUB", "Café Süß", ".+.+ .:.", false, NULL, 0, "Café Süß" },
+	{ "Cafe SUB", "Cafe Süß", ".+./ .:.", false, NULL, 1, "Café Süß" },
 	/* another text: the box's marks do not line up with it */
 	{ "crépes and cafe", "cr&pes and cafe", "..^.+. +.. .+./", false, NULL,
 	  0, "cr&pes and cafe" },
