@@ -166,10 +166,11 @@ archive_sniff(const unsigned char *data, size_t len, bool *raw)
 	return yes;
 }
 
-/* Reads one member's data, keeping the job inside its limits. */
+/* Reads one member's data, keeping the job inside its limits; *given
+ * counts what the archive (of size bytes) has given so far. */
 static int
 read_member(struct job *j, struct archive *a, const char *where,
-    unsigned char **out, size_t *outlen)
+    uint64_t size, uint64_t *given, unsigned char **out, size_t *outlen)
 {
 	unsigned char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -207,6 +208,7 @@ read_member(struct job *j, struct archive *a, const char *where,
 				    (unsigned long long)j->lim.max_bytes, where);
 			}
 			j->bytes += grow;
+			*given += grow;
 			if (need > cap) {
 				cap = cap ? cap : 65536;
 				while (cap < need)
@@ -218,10 +220,12 @@ read_member(struct job *j, struct archive *a, const char *where,
 		}
 		if (n > 0)
 			memcpy(buf + off, blk, n);
-		/* A bomb shows as output growing far faster than input. */
-		int64_t in = archive_filter_bytes(a, -1);
-		if (j->bytes > (16u << 20) && in > 0 &&
-		    j->bytes / (uint64_t)in > j->lim.max_ratio) {
+		/* A bomb shows as an archive giving far more than its own
+		 * size: what this archive gave, not the job (whose count
+		 * holds the delivered file itself, and the archives round
+		 * this one) */
+		if (*given > (16u << 20) && size > 0 &&
+		    *given / size > j->lim.max_ratio) {
 			free(buf);
 			return job_refuse(j, "%s: compression ratio over %u:1 "
 			    "(a decompression bomb)", where, j->lim.max_ratio);
@@ -232,13 +236,14 @@ read_member(struct job *j, struct archive *a, const char *where,
 	return 0;
 }
 
-/* Reads every member of an archive into m, skipping and reporting what is
- * not plain file content. */
+/* Reads every member of an archive (of size bytes) into m, skipping and
+ * reporting what is not plain file content. */
 static int
-archive_members(struct job *j, struct archive *a, const char *source,
-    bool raw, const char *inner_name, struct members *m)
+archive_members(struct job *j, struct archive *a, uint64_t size,
+    const char *source, bool raw, const char *inner_name, struct members *m)
 {
 	struct archive_entry *e;
+	uint64_t given = 0;
 	int r;
 
 	while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
@@ -279,7 +284,8 @@ archive_members(struct job *j, struct archive *a, const char *source,
 		else if (archive_entry_is_encrypted(e))
 			job_warn(j, "%s: encrypted member skipped", where);
 		else {
-			r = read_member(j, a, where, &data, &len);
+			r = read_member(j, a, where, size, &given, &data,
+			    &len);
 			if (r == 0)
 				members_add(m, xstrdup(path), data, len);
 			else if (j->refused != NULL) {
@@ -323,7 +329,7 @@ unpack_archive(struct job *j, const char *source, const char *member,
 	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK)
 		rc = INTAKE_ERR;
 	else
-		rc = archive_members(j, a, where, raw, inner, &m);
+		rc = archive_members(j, a, len, where, raw, inner, &m);
 	archive_read_free(a);
 	if (rc == 0 || (rc == INTAKE_ERR && j->refused == NULL)) {
 		if (m.n > 1)

@@ -1045,6 +1045,48 @@ START_TEST(test_compression_ratio)
 }
 END_TEST
 
+/* Scans are not compressible, and are often stored as they are: an
+ * archive of them over 16 MiB gives about its own size, inside another
+ * archive too, and is no bomb, whatever the job has counted before it
+ * (the delivered file itself, as read_all counts it). */
+START_TEST(test_large_archive_not_bomb)
+{
+	size_t n = 18u << 20, len, olen, i;
+	unsigned char *noise = xcalloc(n, 1), *a, *outer;
+	uint32_t x = 1;
+	struct ent e[] = { { "scan.bin", noise, n, 0, NULL, NULL,
+	    "zip:compression=store" } };
+	struct ent o[] = { { "batch/inner.zip", NULL, 0, 0, NULL, NULL,
+	    "zip:compression=store" } };
+
+	for (i = 0; i < n; i++) {
+		x = x * 1664525u + 1013904223u;
+		noise[i] = (unsigned char)(x >> 24);
+	}
+	a = archive_of(F_ZIP, X_NONE, NULL, e, 1, &len);
+	free(noise);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_gt(len, 16u << 20);
+	job.bytes = len;
+	ck_assert_int_eq(unpack_buffer(&job, "big.zip", NULL, a, len, 0), 0);
+	assert_not_refused();
+	ck_assert_int_eq(rec.natt, 1);
+	rec_release();
+	job_reset();
+	o[0].data = a;
+	o[0].len = len;
+	outer = archive_of(F_ZIP, X_NONE, NULL, o, 1, &olen);
+	ck_assert_ptr_nonnull(outer);
+	job.bytes = olen;
+	ck_assert_int_eq(unpack_buffer(&job, "outer.zip", NULL, outer, olen, 0),
+	    0);
+	assert_not_refused();
+	ck_assert_int_eq(rec.natt, 1);
+	free(outer);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_unsafe_paths)
 {
 	size_t plen, len;
@@ -1682,6 +1724,7 @@ unpack_suite(void)
 	tcase_add_test(tc, test_member_too_large);
 	tcase_add_test(tc, test_fd_too_large);
 	tcase_add_test(tc, test_compression_ratio);
+	tcase_add_test(tc, test_large_archive_not_bomb);
 	tcase_add_test(tc, test_unsafe_paths);
 	tcase_add_test(tc, test_links_and_devices);
 	tcase_add_test(tc, test_zip_symlink);
