@@ -27,10 +27,11 @@ print_field(const struct tpl_field *tf, const struct read_field *f,
 	json_str(stdout, tf->name);
 	putchar(':');
 	if (f == NULL) {
-		/* its page was not found in the delivery */
-		printf("{\"value\":\"\",\"status\":\"%s\",\"confidence\":0,"
-		    "\"page\":null,\"raw\":\"\"}", tf->required ? "missing" :
-		    "empty");
+		/* its page was not found in the delivery: missing, optional
+		 * or not, as intaked records it (reading.c) */
+		printf("{\"value\":\"\",\"status\":\"missing\","
+		    "\"confidence\":0,\"page\":null,\"raw\":\"\","
+		    "\"why\":\"%s\"}", TPL_WHY_PAGE_NOT_FOUND);
 		return;
 	}
 	fputs("{\"value\":", stdout);

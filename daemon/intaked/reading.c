@@ -21,7 +21,8 @@
 #include "template.h"
 
 /* The form recognised and its fields, as the workers read them; the
- * fields of a page of the form that the delivery lacks are missing. */
+ * fields of a page of the form that the delivery lacks are missing,
+ * optional ones too (TPL_WHY_PAGE_NOT_FOUND). */
 int
 reading_store_fields(struct store *st, int64_t case_id,
     struct template *const *tpls, size_t ntpls, const struct form_reading *rd)
@@ -52,9 +53,8 @@ reading_store_fields(struct store *st, int64_t case_id,
 			} else
 				rc = store_case_add_field(st, case_id, tf->name,
 				    field_type_name(tf->type), "", NULL,
-				    tf->required ? "missing" : "empty",
-				    "the page was not found in the delivery",
-				    0, 0, box);
+				    "missing", TPL_WHY_PAGE_NOT_FOUND, 0, 0,
+				    box);
 			if (rc != 0)
 				return rc;
 		}

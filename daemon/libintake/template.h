@@ -63,6 +63,10 @@ struct tpl_page {
 	int		 line;
 };
 
+/* The why of each field of a form's page that a delivery lacks: missing,
+ * required or not (blank is what a page read says, and none was). */
+#define TPL_WHY_PAGE_NOT_FOUND	"page not found"
+
 /* A threshold per field type (<threshold type="...">). */
 #define TPL_NTYPES	(FT_SIGNATURE + 1)
 

@@ -6,7 +6,7 @@
 : "${INTAKE_RENDER:?run through make check}"
 command -v tesseract >/dev/null || skip_all "the tesseract command is not installed"
 tesseract --list-langs 2>/dev/null | grep -qx deu || skip_all "tesseract-ocr-deu is not installed"
-plan 21
+plan 23
 TPL=$top_srcdir/workflows/templates
 GEN=$top_srcdir/tests/gen
 export OMP_THREAD_LIMIT=1
@@ -75,6 +75,14 @@ is "$(field "$json" project_type)" '"project_type":{"value":"new_build","status"
 json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/in/ga1-weiss-batch.tar.gz" 2>/dev/null)
 like "$json" '"form":"GA-1"' "a two-page GA-1 in an archive is recognised"
 like "$(field "$json" iban)" '"status":"invalid"' "an IBAN with a wrong checksum is invalid, never ok"
+# Its first page alone: the fields of the page the delivery lacks are
+# missing, optional ones too (blank is what a read says, and none was).
+mkdir "$T/p1" && tar -xzf "$T/in/ga1-weiss-batch.tar.gz" -C "$T/p1" scan_01.png
+json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/p1/scan_01.png" 2>/dev/null)
+is "$(printf '%s' "$json" | grep -oE '"att_permit":\{[^}]*\}')" \
+	'"att_permit":{"value":"","status":"missing","confidence":0,"page":null,"raw":"","why":"page not found"}' \
+	"an optional tick box on a page the delivery lacks: missing, page not found"
+like "$(field "$json" surname)" '"status":"ok"' "... its first page's fields are read"
 "$INTAKE_RENDER" --layout "$GEN/layouts/ST-1.layout" --out "$T/blank.png" --dpi 200 2>/dev/null
 json=$("$INTAKECTL" extract --json --templates "$TPL" "$T/in/st1-okafor-scan.tif" 2>/dev/null)
 like "$json" '"form":"ST-1"' "a skewed, noisy 200 dpi ST-1 is recognised"

@@ -22,6 +22,9 @@
 
 #include "unit.h"
 #include "store.h"
+#include "jobmsg.h"
+#include "reading.h"
+#include "template.h"
 
 static char *tmp;		/* the test's own folder */
 static char *db;		/* tmp/intake.db */
@@ -1220,6 +1223,61 @@ found(struct store *st, const char *text)
 	return out;
 }
 
+/* A two-page GA-1 of which only the first page was read: its field is
+ * recorded as read; every field of the page the delivery lacks is
+ * missing, an optional tick box too, with the reason. */
+START_TEST(test_reading_page_not_found)
+{
+	struct store *st = open_new();
+	struct template *t = NULL;
+	struct form_page fp;
+	struct read_field f;
+	struct form_reading rd;
+	const char *dir = getenv("INTAKE_DATADIR");
+	char *path, *v;
+	int64_t id, cid;
+
+	ck_assert_ptr_nonnull(dir);
+	path = xasprintf("%s/templates/GA-1.xml", dir);
+	ck_assert_int_eq(template_load(path, &t), 0);
+	free(path);
+	memset(&fp, 0, sizeof(fp));
+	fp.page = 1;
+	fp.form = (char *)"GA-1";
+	fp.form_page = 1;
+	fp.score = 1;
+	fp.aligned = true;
+	memset(&f, 0, sizeof(f));
+	f.page = 1;
+	f.name = (char *)"surname";
+	f.type = (char *)"text";
+	f.value = f.raw = (char *)"Weiß";
+	f.status = (char *)"ok";
+	f.confidence = 0.97;
+	rd.forms = &fp;
+	rd.nforms = 1;
+	rd.fields = &f;
+	rd.nfields = 1;
+	id = insert(st, "t1", "ga1-p1.png", DS_PENDING, STAGE_SPOOLED);
+	ck_assert_int_eq(store_case_create(st, id, "received", &cid), 0);
+	ck_assert_int_eq(reading_store_fields(st, cid, &t, 1, &rd), 0);
+	store_close(st);
+	v = sql_value("SELECT value || '|' || status FROM case_fields "
+	    "WHERE name = 'surname'");
+	ck_assert_str_eq(v, "Weiß|ok");
+	free(v);
+	v = sql_value("SELECT status || '|' || why || '|' || (page IS NULL) "
+	    "FROM case_fields WHERE name = 'att_permit'");
+	ck_assert_str_eq(v, "missing|" TPL_WHY_PAGE_NOT_FOUND "|1");
+	free(v);
+	v = sql_value("SELECT status || '|' || why FROM case_fields WHERE "
+	    "name = 'signature'");
+	ck_assert_str_eq(v, "missing|" TPL_WHY_PAGE_NOT_FOUND);
+	free(v);
+	template_free(t);
+}
+END_TEST
+
 START_TEST(test_text_search)
 {
 	struct store *st = open_new();
@@ -1347,6 +1405,7 @@ store_suite(void)
 	tcase_add_test(tc, test_case_unique_per_delivery);
 	tcase_add_test(tc, test_rereads);
 	tcase_add_test(tc, test_transactions);
+	tcase_add_test(tc, test_reading_page_not_found);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("concurrency");
