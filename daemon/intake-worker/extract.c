@@ -1435,8 +1435,8 @@ marks_against(const struct extract_field *e, const struct read *b, char *out,
 	 * already, with the help of its marks; a mark that shows
 	 * otherwise than read is one doubt too many */
 	if (b->raw == NULL)
-		return strcmp(x, y) == 0 && strpbrk(b->marks, "!:/^") != NULL ?
-		    -1 : 0;
+		return strcmp(x, y) == 0 && strpbrk(b->marks,
+		    "!" OCR_MARK_NAMED) != NULL ? -1 : 0;
 	if (strcmp(b->raw, y) != 0 || strlen(b->marks) != utf8_symbols(y) ||
 	    (strcmp(x, y) != 0 && !diacritics_only(x, y, &marked)))
 		return 0;
@@ -1448,8 +1448,8 @@ marks_against(const struct extract_field *e, const struct read *b, char *out,
 		snprintf(sx, sizeof(sx), "%.*s", (int)lx, x);
 		snprintf(sy, sizeof(sy), "%.*s", (int)ly, y);
 		put = marked_as(b->marks[k], sx);
-		if (put == NULL && (strchr(":/^", b->marks[k]) != NULL ||
-		    (b->marks[k] == '!' && strcmp(sx, sy) == 0)))
+		if (put == NULL && (strchr(OCR_MARK_NAMED, b->marks[k]) !=
+		    NULL || (b->marks[k] == '!' && strcmp(sx, sy) == 0)))
 			return -1;
 		if (put == NULL)
 			put = sx;

@@ -1005,7 +1005,8 @@ collect_line(struct ocr *o, PIX *img, struct ocr_read *out)
 
 			add_mark(out, &nsym, verdict);
 			out->diacritic = out->diacritic &&
-			    (strchr("+:/^", verdict) == NULL || two_marks);
+			    ((verdict != '+' && strchr(OCR_MARK_NAMED,
+			    verdict) == NULL) || two_marks);
 		} else
 			add_mark(out, &nsym, '.');
 		out->diacritic = out->diacritic || raised;

@@ -78,6 +78,10 @@ struct ocr_read {
 				   '.' another symbol, ' ' a space; NULL
 				   for none */
 };
+/* The verdicts of struct ocr_read's marks that name the mark the pixels
+ * show in place of the one read: two dots, an acute accent, a
+ * circumflex. */
+#define OCR_MARK_NAMED	":/^"
 /* Whether the symbols a and b are one letter with and without a
  * diacritic (a/ä, o/ö, u/ü, e/é), or s or B against ß. */
 bool	ocr_twins(const char *a, const char *b);
